@@ -1,0 +1,70 @@
+"""``ropa validate``: check the register and report every problem with file, line and column."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.diagnostics import Diagnostic, format_github, format_json, format_summary, format_text
+from generator.register import Register, display_path, load_register
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="check the register and report every problem",
+        description="Check every file of the register (or only PATH..., with what they reference) "
+        "against the schemas and the rules, and report each problem as "
+        "path:line:column: severity: message [rule].",
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check (default: all)")
+    root_argument(p)
+    p.add_argument("--format", choices=sorted(FORMATS), default="text",
+                   help="text (default), json (a list of objects) or github (workflow annotations)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+
+def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
+    """The diagnostics about ``paths`` and about the files they reference."""
+    wanted: set[str] = set()
+    for path in paths:
+        path = path.resolve()
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        try:
+            path.relative_to(reg.root)
+        except ValueError:
+            raise UsageError(f"{display_path(path)} is not inside the register root {display_path(reg.root)}") from None
+        if path.is_dir():
+            wanted.update(display_path(p) for p in path.rglob("*") if p.is_file())
+        else:
+            wanted.add(display_path(path))
+    known = set(reg.files) | {d.file for d in reg.diagnostics}
+    for name in sorted(wanted):
+        if name.endswith((".yaml", ".yml")) and name not in known:
+            raise UsageError(f"{name} is not a register file (register/organization.yaml, "
+                             "register/activities/*.yaml or processes/*.yaml)")
+    # what the selected activities reference: the organisation and their process
+    for doc in reg.activities:
+        if doc.display in wanted and isinstance(doc.data, dict):
+            if reg.organization is not None:
+                wanted.add(reg.organization.display)
+            process = reg.process_document(str(doc.data.get("process")))
+            if process is not None:
+                wanted.add(process.display)
+    return [d for d in reg.diagnostics if d.file in wanted]
+
+
+def run(args: argparse.Namespace) -> int:
+    reg = load_register(args.root)
+    found = select(reg, args.paths) if args.paths else reg.diagnostics
+    sys.stdout.write(FORMATS[args.format](found))
+    checked = len(reg.files)
+    if args.format == "text":
+        sys.stderr.write(format_summary(found, checked))
+    failing = [d for d in found if d.severity == "error" or args.strict]
+    return EXIT_PROBLEMS if failing else EXIT_OK

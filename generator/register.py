@@ -1,0 +1,137 @@
+"""Finding, reading and checking the files of a register repository.
+
+A register repository has ``register/organization.yaml``, one file per processing activity in
+``register/activities/`` and one file per business process in ``processes/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from generator import schemas
+from generator.diagnostics import Diagnostic, sort_key
+from generator.yamlload import Document, LoadError, load
+
+ORGANIZATION = Path("register") / "organization.yaml"
+ACTIVITIES = Path("register") / "activities"
+PROCESSES = Path("processes")
+
+
+@dataclass
+class Register:
+    """Every file of a register repository that could be read, and every problem found."""
+
+    root: Path
+    organization: Document | None = None
+    activities: list[Document] = field(default_factory=list)
+    processes: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    # Convenient views on the data, for the checks, the site and the exports.
+    @property
+    def org(self) -> dict[str, Any]:
+        data = self.organization.data if self.organization else None
+        return data if isinstance(data, dict) else {}
+
+    def parties(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for party in self.org.get("parties") or []:
+            if isinstance(party, dict) and isinstance(party.get("id"), str):
+                out.setdefault(party["id"], party)
+        return out
+
+    def activity_data(self) -> list[dict[str, Any]]:
+        """The activities' data, sorted by reference then id."""
+        items = [d.data for d in self.activities if isinstance(d.data, dict)]
+        return sorted(items, key=lambda a: (str(a.get("ref", "")), str(a.get("id", ""))))
+
+    def process_data(self) -> dict[str, dict[str, Any]]:
+        return {
+            d.path.stem: d.data for d in self.processes if isinstance(d.data, dict)
+        }
+
+    def process_document(self, process_id: str) -> Document | None:
+        for d in self.processes:
+            if d.path.stem == process_id:
+                return d
+        return None
+
+
+def display_path(path: Path) -> str:
+    """The path as messages show it: relative to the current directory when under it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def _read(path: Path, schema_name: str | None, reg: Register) -> Document | None:
+    shown = display_path(path)
+    reg.files.append(shown)
+    if path.suffix == ".yml":
+        reg.diagnostics.append(Diagnostic(shown, 1, 1, "warning", "file-extension",
+                                          "register files end in .yaml: rename this .yml file"))
+    try:
+        doc = load(path, shown)
+    except LoadError as exc:
+        reg.diagnostics.append(Diagnostic(shown, exc.line, exc.column, "error", exc.rule, exc.message))
+        return None
+    if schema_name is not None:
+        reg.diagnostics.extend(schemas.diagnostics(doc, schema_name))
+    return doc
+
+
+def schema_for(kind: str) -> str | None:
+    """The schema a kind of file is checked against, if the installation has it."""
+    from generator.resources import schema_dir
+
+    return kind if (schema_dir() / f"{kind}.schema.json").is_file() else None
+
+
+def load_register(root: Path) -> Register:
+    """Read every file of the register under ``root`` and run every check."""
+    from generator import checks
+
+    root = root.resolve()
+    reg = Register(root=root)
+    org_path = root / ORGANIZATION
+    if org_path.exists():
+        reg.organization = _read(org_path, "organization", reg)
+    else:
+        reg.diagnostics.append(
+            Diagnostic(display_path(org_path), 0, 0, "error", "missing-organization",
+                       "register/organization.yaml is missing: every register starts with the organisation that keeps it")
+        )
+    for path in _yaml_files(root / ACTIVITIES):
+        doc = _read(path, "activity", reg)
+        if doc is not None:
+            reg.activities.append(doc)
+    process_schema = schema_for("process")
+    for path in _yaml_files(root / PROCESSES):
+        doc = _read(path, process_schema, reg)
+        if doc is not None:
+            reg.processes.append(doc)
+    reg.diagnostics.extend(checks.run(reg))
+    reg.diagnostics.sort(key=sort_key)
+    return reg
+
+
+def iter_documents(reg: Register) -> Iterator[Document]:
+    if reg.organization is not None:
+        yield reg.organization
+    yield from reg.activities
+    yield from reg.processes

@@ -1,0 +1,38 @@
+"""Where the package's schemas, data files and templates are, installed or in a checkout."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def schema_dir() -> Path:
+    """The JSON Schemas: inside the package when installed (the wheel carries ``schema/`` as
+    ``generator/schema``), else the ``schema/`` folder beside the package in a checkout."""
+    for candidate in (PACKAGE_DIR / "schema", PACKAGE_DIR.parent / "schema"):
+        if (candidate / "activity.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError("the ropa JSON Schemas are missing from this installation")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema by short name: ``activity``, ``organization``, ``process``, ``common``, ..."""
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+@functools.cache
+def load_data(name: str) -> Any:
+    """A YAML data file of the package (``vocabularies``, ``labels``, ``adequacy``, ...)."""
+    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

@@ -1,0 +1,60 @@
+"""Closed vocabularies and their labels, countries, adequacy decisions: the data files, read."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pycountry
+
+from generator.resources import load_data
+
+LANGUAGES = ("fr", "en")
+
+
+def vocabularies() -> dict[str, dict[str, dict[str, str]]]:
+    data: dict[str, dict[str, dict[str, str]]] = load_data("vocabularies")
+    return data
+
+
+def label(vocabulary: str, value: Any, lang: str = "fr") -> str:
+    """The label of ``value`` in ``vocabulary``; the value itself when it has none."""
+    entry = vocabularies().get(vocabulary, {}).get(str(value))
+    if not entry:
+        return str(value)
+    return entry.get(lang) or entry.get("fr") or str(value)
+
+
+def eea_countries() -> frozenset[str]:
+    return frozenset(load_data("eea")["countries"])
+
+
+def adequacy() -> dict[str, Any]:
+    """``{"as_of": date, "source": url, "countries": {code: {"scope": ...}}}``."""
+    data: dict[str, Any] = load_data("adequacy")
+    return data
+
+
+def is_country(code: str) -> bool:
+    return isinstance(code, str) and pycountry.countries.get(alpha_2=code) is not None
+
+
+@functools.cache
+def _french_names() -> Any:
+    import gettext
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:  # pragma: no cover - pycountry always ships the French catalogue
+        return gettext.NullTranslations()
+
+
+def country_name(code: str, lang: str = "fr") -> str:
+    """The country's common name in ``lang`` (``FR`` → « France »); the code if unknown."""
+    country = pycountry.countries.get(alpha_2=code) if isinstance(code, str) else None
+    if country is None:
+        return str(code)
+    name = getattr(country, "common_name", None) or country.name
+    if lang == "fr":
+        return str(_french_names().gettext(name))
+    return str(name)

@@ -1,0 +1,301 @@
+"""Reading one YAML file into plain data that remembers where every key and value stands.
+
+The loader is built on PyYAML's event stream (the C parser when it is there) rather than on
+its constructor, so that it can:
+
+- keep the line and column of every key and value (``Document.locate``);
+- report duplicate keys with both lines, where PyYAML keeps the last one silently;
+- reject anchors and aliases (cheap "billion laughs" expansions, and no use in a register);
+- read scalars the YAML 1.2 way: ``2020-09-15`` stays the string it looks like (dates are
+  checked by the schema's ``format: date``), ``no``/``yes``/``on``/``off`` stay strings, and
+  only ``true``/``false`` are booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic
+
+try:  # the C parser is several times faster; fall back to the pure-Python one
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 1024 * 1024
+"""Largest YAML file read, in bytes (1 MiB): a register sheet is a few kilobytes."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences accepted."""
+
+Path_ = tuple[Any, ...]
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
+_NINF = {"-.inf", "-.Inf", "-.INF"}
+_NAN = {".nan", ".NaN", ".NAN"}
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class LoadError(Exception):
+    """A file that cannot be read into data at all."""
+
+    def __init__(self, rule: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, line, column
+
+
+@dataclass
+class Document:
+    """The data of one YAML file, with the position of every value and key (1-based)."""
+
+    path: Path
+    display: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (of its key with ``key=True``).
+
+        Falls back on the nearest enclosing node that exists, so a missing key is reported
+        where its parent stands.
+        """
+        path = tuple(path)
+        while True:
+            table = self.keys if key else self.values
+            if path in table:
+                return table[path]
+            if key and path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+            key = True
+
+    def diagnostic(
+        self, path: Path_, rule: str, message: str, *, severity: str = "error", key: bool = False
+    ) -> Diagnostic:
+        line, column = self.locate(path, key=key)
+        return Diagnostic(self.display, line, column, severity, rule, message)  # type: ignore[arg-type]
+
+
+def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
+    value = event.value
+    tag = event.tag
+    if tag in (None, "!"):
+        if event.style or not event.implicit[0]:
+            return value  # quoted, or a block scalar: always a string
+        if value in _NULL:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        if value in _INF:
+            return float("inf")
+        if value in _NINF:
+            return float("-inf")
+        if value in _NAN:
+            return float("nan")
+        return value
+    if tag == _TAG + "str":
+        return value
+    try:
+        if tag == _TAG + "int":
+            return int(value)
+        if tag == _TAG + "float":
+            return float(value)
+    except ValueError:
+        raise LoadError("yaml-tag", f"{value!r} is not a valid {tag[len(_TAG):]}", line, column) from None
+    if tag == _TAG + "bool" and value in _TRUE | _FALSE:
+        return value in _TRUE
+    if tag == _TAG + "null" and value in _NULL:
+        return None
+    raise LoadError("yaml-tag", f"tag {tag} is not supported in a register file; remove it", line, column)
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, path: Path, display: str) -> Document:
+    """Build a ``Document`` from YAML text. Raises ``LoadError`` for what cannot be read."""
+    doc = Document(path=path, display=display, data=None)
+    # Each frame: [container, path, pending key (mappings), key position, seen keys]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    have_root = False
+
+    def attach(value: Any, start: tuple[int, int]) -> Path_ | None:
+        nonlocal root, have_root
+        if not stack:
+            root, have_root = value, True
+            doc.values[()] = start
+            return ()
+        frame = stack[-1]
+        container, cpath = frame[0], frame[1]
+        if isinstance(container, list):
+            vpath = cpath + (len(container),)
+            container.append(value)
+            doc.values[vpath] = start
+            return vpath
+        if frame[2] is _NO_KEY:
+            # this node is a key
+            if not isinstance(value, (str, int, float, bool)) and value is not None:
+                raise LoadError("yaml-complex-key", "a mapping key must be a plain value", *start)
+            key = value if isinstance(value, str) else ("" if value is None else _raw_key(value))
+            if key in frame[4]:
+                first = frame[4][key]
+                raise LoadError(
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}': first defined at line {first[0]}, column {first[1]}; "
+                    "YAML keeps only one of them",
+                    *start,
+                )
+            frame[4][key] = start
+            frame[2], frame[3] = key, start
+            doc.keys[cpath + (key,)] = start
+            return None
+        key = frame[2]
+        vpath = cpath + (key,)
+        container[key] = value
+        doc.values[vpath] = start
+        frame[2] = _NO_KEY
+        return vpath
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise LoadError(
+                        "yaml-multiple-documents",
+                        "a register file holds one YAML document; remove the second '---'",
+                        *_pos(event.start_mark),
+                    )
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise LoadError(
+                    "yaml-alias",
+                    f"alias '*{event.anchor}' is not allowed in a register file; write the value out",
+                    *_pos(event.start_mark),
+                )
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise LoadError(
+                    "yaml-alias",
+                    f"anchor '&{anchor}' is not allowed in a register file; remove it and write values out",
+                    *_pos(event.start_mark),
+                )
+            if isinstance(event, yaml.ScalarEvent):
+                start = _pos(event.start_mark)
+                attach(_scalar(event, *start), start)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                start = _pos(event.start_mark)
+                if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
+                    raise LoadError("yaml-tag", f"tag {event.tag} is not supported in a register file", *start)
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *start)
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                    raise LoadError("yaml-complex-key", "a mapping key must be a plain value", *start)
+                cpath = attach(container, start)
+                stack.append([container, cpath, _NO_KEY, None, {}])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = _pos(mark) if mark is not None else (0, 0)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise LoadError("yaml-syntax", f"YAML syntax error: {problem}", line, column) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) and the like
+        line, column = _reader_position(exc, text)
+        raise LoadError("yaml-syntax", f"YAML error: {_one_line(exc)}", line, column) from None
+    if not have_root or root is None:
+        raise LoadError("file-empty", "the file is empty: it holds no YAML data", 1, 1)
+    doc.data = root
+    return doc
+
+
+class _NoKey:
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "<no key>"
+
+
+_NO_KEY = _NoKey()
+
+
+def _raw_key(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        before = text[:position]
+        return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    return (0, 0)
+
+
+def load(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse one file. Raises ``LoadError`` with a clear message for what cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                "file-too-large",
+                f"the file is {size} bytes, over the limit of {max_bytes} bytes for a register file",
+                1,
+                1,
+            )
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise LoadError("file-unreadable", "this is a directory, not a YAML file") from None
+    except FileNotFoundError:
+        raise LoadError("file-unreadable", "no such file") from None
+    except OSError as exc:
+        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(
+            "file-encoding",
+            f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8",
+            line,
+            column,
+        ) from None
+    if "\x00" in text:
+        before = text[: text.index("\x00")]
+        raise LoadError("file-encoding", "the file contains a NUL byte: it is not a text file",
+                        before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+    return parse(text, path, display)
