@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -33,6 +31,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def load_data(name: str) -> Any:
-    """A YAML data file of the package (``vocabularies``, ``labels``, ``adequacy``, ...)."""
-    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """A YAML data file of the package (``vocabularies``, ``labels/cnil``, ``adequacy``, ...),
+    read with the register's own loader (YAML 1.2 scalars: ``no`` stays a string)."""
+    from generator.yamlload import load
+
+    path = DATA_DIR / f"{name}.yaml"
+    return load(path, str(path)).data

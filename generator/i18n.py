@@ -1,0 +1,76 @@
+"""Words in the reader's language: labels from the data files, dates, durations, retentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+from generator import vocab
+from generator.resources import DATA_DIR, load_data
+
+DEFAULT_LANG = "fr"
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@functools.cache
+def labels() -> dict[str, Any]:
+    """All label files of ``data/labels/``, each under its file name: ``cnil.sheet.actors``."""
+    return {p.stem: load_data(f"labels/{p.stem}") for p in sorted((DATA_DIR / "labels").glob("*.yaml"))}
+
+
+def t(key: str, lang: str = DEFAULT_LANG) -> str:
+    """The label at dotted ``key`` in ``lang``; raises ``KeyError`` naming the key if missing."""
+    node: Any = labels()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"no label '{key}'")
+        node = node[part]
+    if not isinstance(node, dict) or lang not in node:
+        raise KeyError(f"no label '{key}' in '{lang}'")
+    return str(node[lang])
+
+
+def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
+    """``2020-09-15`` → « 15 septembre 2020 » / "15 September 2020"; other values unchanged."""
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if not isinstance(day, dt.date):
+        return "" if value is None else str(value)
+    month = labels()["common"]["months"][lang][day.month - 1]
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
+    """``P1Y`` → « 1 an » / "1 year"; ``P1Y6M`` → « 1 an et 6 mois »."""
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        return "" if value is None else str(value)
+    units = labels()["common"]["duration_units"]
+    parts = []
+    for number, unit in zip(match.groups(), "YMWD"):
+        if number is None:
+            continue
+        singular, plural = units[unit][lang].split("|")
+        n = int(number)
+        parts.append(f"{n} {singular if n == 1 else plural}")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + f" {t('common.and', lang)} " + parts[-1]
+    return parts[0] if parts else str(value)
+
+
+def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
+    """« 1 an à compter du dernier échange, puis suppression »."""
+    if not isinstance(retention, dict):
+        return ""
+    text = format_duration(retention.get("duration"), lang)
+    if retention.get("starts"):
+        text += f" {t('common.from', lang)} {retention['starts']}"
+    if retention.get("end_action"):
+        text += f", {t('common.then', lang)} {vocab.label('retention_end', retention['end_action'], lang).lower()}"
+    return text

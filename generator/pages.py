@@ -1,0 +1,95 @@
+"""The site's pages as ``{relative path: Markdown}``, independent of any site builder.
+
+Each page kind has a builder module listed in ``BUILDER_MODULES``; a builder is a function
+decorated with ``@builder`` that takes a ``Context`` and returns the pages it makes. Templates
+are Jinja files in ``generator/templates/``, one per page kind.
+
+Every ``{{ value }}`` a template prints is escaped for Markdown (``escape.md``) unless it is
+already ``escape.Markdown`` (what the filters return): text from the YAML files cannot inject
+Markdown or HTML into a page by accident.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import jinja2
+
+from generator import i18n, vocab
+from generator.escape import Markdown, html, md
+from generator.register import Register
+from generator.resources import TEMPLATES_DIR
+
+# Modules that hold page builders, imported by ``generate``; each registers itself.
+BUILDER_MODULES: list[str] = []
+
+Builder = Callable[["Context"], dict[str, str]]
+_BUILDERS: list[Builder] = []
+
+
+def builder(fn: Builder) -> Builder:
+    if fn not in _BUILDERS:
+        _BUILDERS.append(fn)
+    return fn
+
+
+@dataclass
+class Context:
+    """What a page builder needs: the register, the language and the template environment."""
+
+    reg: Register
+    lang: str = i18n.DEFAULT_LANG
+    env: jinja2.Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = environment(self.lang)
+
+    def render(self, template: str, **values: Any) -> str:
+        return self.env.get_template(template).render(reg=self.reg, lang=self.lang, **values)
+
+
+def _finalize(value: Any) -> Any:
+    return md(value)
+
+
+@functools.cache
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md,
+        html=lambda v: Markdown(html(v)),
+        raw=Markdown,
+        t=lambda key: md(i18n.t(key, lang)),
+        label=lambda value, vocabulary: md(vocab.label(vocabulary, value, lang)),
+        date=lambda value: md(i18n.format_date(value, lang)),
+        duration=lambda value: md(i18n.format_duration(value, lang)),
+        retention=lambda value: md(i18n.format_retention(value, lang)),
+        country=lambda code: md(vocab.country_name(code, lang)),
+    )
+    env.globals.update(t=lambda key: i18n.t(key, lang), lang=lang)
+    return env
+
+
+def generate(reg: Register, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
+    """Every generated page of the site for ``reg``, in ``lang``."""
+    for module in BUILDER_MODULES:
+        importlib.import_module(module)
+    ctx = Context(reg, lang)
+    pages: dict[str, str] = {}
+    for fn in _BUILDERS:
+        for path, text in fn(ctx).items():
+            if path in pages:
+                raise ValueError(f"two page builders make {path}")
+            pages[path] = text
+    return pages
