@@ -13,6 +13,7 @@ from generator import __version__
 # Command name -> module under generator.commands, in the order --help lists them.
 COMMANDS = {
     "validate": "validate",
+    "diff": "diff",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

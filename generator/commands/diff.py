@@ -1,0 +1,56 @@
+"""``ropa diff BASE [HEAD]``: what changed in the register between two git revisions, in words."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import gitinfo, i18n, semdiff
+from generator.cli import EXIT_OK, UsageError, root_argument
+from generator.vocab import LANGUAGES
+
+FORMATS = {"text": semdiff.format_text, "markdown": semdiff.format_markdown}
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="summarise what changed in the register between two git revisions",
+        description="Compare the register at git revision BASE with HEAD (default: the files on "
+        "disk, committed or not) and list, in words, the activities added and removed and each "
+        "changed field with its old and new value. The markdown format is meant to be posted "
+        "as a pull-request comment.",
+    )
+    p.add_argument("base", metavar="BASE", help="the revision to compare from (a branch, a tag, a commit)")
+    p.add_argument("head", metavar="HEAD", nargs="?", default=gitinfo.WORKTREE,
+                   help="the revision to compare to (default: the working tree)")
+    root_argument(p)
+    p.add_argument("--format", choices=sorted(FORMATS), default="text",
+                   help="text (default) or markdown (for a pull-request comment)")
+    p.add_argument("--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG,
+                   help="language of the labels (default: fr)")
+
+
+def snapshot(root: Path, rev: str | None) -> semdiff.Snapshot:
+    try:
+        files = gitinfo.read_files(root, rev, semdiff.FOLDERS)
+    except gitinfo.GitError as exc:
+        raise UsageError(f"{rev}: {exc}" if rev else str(exc)) from None
+    return semdiff.parse_files(files)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not gitinfo.is_repository(args.root):
+        raise UsageError(f"--root {args.root}: not inside a git repository")
+    old = snapshot(args.root, args.base)
+    new = snapshot(args.root, args.head)
+    problems = [
+        i18n.t("review.diff.unreadable", args.lang).format(rev=rev or i18n.t("review.diff.worktree", args.lang),
+                                                         problem=text)
+        for rev, snap in ((args.base, old), (args.head, new))
+        for text in snap.problems.values()
+    ]
+    changes = semdiff.diff(old, new, args.lang)
+    sys.stdout.write(FORMATS[args.format](changes, problems, args.base, args.head, args.lang))
+    return EXIT_OK

@@ -1,0 +1,162 @@
+"""What git knows about a register: files at a revision, and the history of each file.
+
+Everything goes through the ``git`` command (``subprocess``), so no library is needed and the
+answers are exactly git's. Functions return plain data; a folder that is not in a git
+repository, or a machine without git, gives ``GitError`` (commands) or an empty answer with
+``available=False`` (the site's history section), never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WORKTREE = None
+"""The revision argument meaning "the files as they are on disk"."""
+
+_SEP = "\x1f"
+_LOG_FORMAT = _SEP.join(("%H", "%h", "%aI", "%an", "%s"))
+
+
+class GitError(Exception):
+    """A git command that could not answer: not a repository, unknown revision, no git."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit touching a file: full and short hash, author date (ISO 8601), author, subject."""
+
+    hash: str
+    short: str
+    date: str
+    author: str
+    subject: str
+
+    @property
+    def day(self) -> str:
+        """The author date as ``YYYY-MM-DD``."""
+        return self.date[:10]
+
+
+@dataclass(frozen=True)
+class History:
+    """The git history of one file, newest first; ``available`` is False outside a repository."""
+
+    available: bool
+    commits: tuple[Commit, ...] = field(default=())
+
+    @property
+    def last(self) -> Commit | None:
+        return self.commits[0] if self.commits else None
+
+    @property
+    def first(self) -> Commit | None:
+        return self.commits[-1] if self.commits else None
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    if shutil.which("git") is None:
+        raise GitError("git is not installed")
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:  # pragma: no cover - git vanished between which() and run()
+        raise GitError(f"cannot run git: {exc}") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return proc.stdout
+
+
+@functools.cache
+def _prefix(root: Path) -> str:
+    """Where ``root`` stands inside its repository (``""`` at the top, ``sub/dir/`` below)."""
+    return _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+
+
+def is_repository(root: Path) -> bool:
+    try:
+        _prefix(Path(root).resolve())
+    except GitError:
+        return False
+    return True
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit hash ``rev`` names; ``GitError`` with git's own message when it names none."""
+    if rev.startswith("-"):
+        raise GitError(f"'{rev}' is not a revision")
+    try:
+        out = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except GitError:
+        raise GitError(f"'{rev}' is not a commit of the repository") from None
+    return out.decode("ascii").strip()
+
+
+def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[str, str]:
+    """``{path relative to root: text}`` of every file under ``folders`` at ``rev``.
+
+    ``rev=None`` (``WORKTREE``) reads the files on disk, committed or not: the state a
+    pre-commit hook or an author about to push sees.
+    """
+    root = Path(root).resolve()
+    if rev is WORKTREE:
+        out: dict[str, str] = {}
+        for folder in folders:
+            base = root / folder
+            if base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.is_file():
+                        out[path.relative_to(root).as_posix()] = path.read_bytes().decode("utf-8", "replace")
+        return out
+    commit = resolve(root, rev)
+    prefix = _prefix(root)
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--",
+                   *(prefix + f for f in folders))
+    names = [n for n in listing.decode("utf-8").split("\0") if n]
+    if not names:
+        return {}
+    batch = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
+    raw = _git(root, "cat-file", "--batch", stdin=batch)
+    return {name[len(prefix):]: text for name, text in zip(names, _split_batch(raw))}
+
+
+def _split_batch(raw: bytes) -> list[str]:
+    """The contents out of ``git cat-file --batch`` output (header line, content, newline)."""
+    texts = []
+    pos = 0
+    while pos < len(raw):
+        end = raw.index(b"\n", pos)
+        header = raw[pos:end].split()
+        size = int(header[2]) if len(header) == 3 else 0
+        start = end + 1
+        texts.append(raw[start:start + size].decode("utf-8", "replace"))
+        pos = start + size + 1
+    return texts
+
+
+def file_history(root: Path, path: Path) -> History:
+    """The commits that changed ``path`` (following renames), newest first.
+
+    Outside a git repository, or when git is missing, ``History(available=False)``; a file git
+    does not track yet has an available but empty history.
+    """
+    root = Path(root).resolve()
+    try:
+        _prefix(root)
+        out = _git(root, "log", "--follow", f"--format={_LOG_FORMAT}", "--", str(Path(path).resolve()))
+    except GitError:
+        return History(available=False)
+    commits = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        parts = line.split(_SEP)
+        if len(parts) == 5:
+            commits.append(Commit(*parts))
+    return History(available=True, commits=tuple(commits))
