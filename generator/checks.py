@@ -298,3 +298,7 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
                 "the organisation is established outside the EU/EEA: name its representative "
                 "in the Union (Art. 27) under 'representative'", severity="warning",
             )
+
+
+# Checks of other concerns, each in its own module, registered with @check when imported.
+from generator import process_checks  # noqa: E402,F401

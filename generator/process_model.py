@@ -1,0 +1,209 @@
+"""A process model (``processes/<id>.yaml``) read as a graph: its elements by id, who emits and
+who is triggered by what, which operations can be reached, in which lane each element stands.
+
+The checks, the Mermaid builder and the process pages all read processes through this module.
+It reads the data defensively: elements without a usable id are left out (the schema reports
+them), and the first of two elements with the same id wins (a check reports the second).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+KINDS = ("actors", "events", "results", "operations")
+"""The lists of a process file whose elements carry an id, in the order they are indexed."""
+
+
+@dataclass(frozen=True)
+class Element:
+    """One actor, event, result or operation, with its place in the file."""
+
+    kind: str
+    index: int
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        return (self.kind, self.index)
+
+    @property
+    def name(self) -> str:
+        name = self.data.get("name")
+        return name if isinstance(name, str) and name else self.id
+
+
+@dataclass(frozen=True)
+class DataUse:
+    """One data item an operation touches, with the Art. 4(2) operations performed on it."""
+
+    operation: Element
+    index: int
+    item: str
+    operations: tuple[str, ...]
+    note: str | None
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        return self.operation.path + ("data", self.index)
+
+
+@dataclass
+class ProcessModel:
+    data: dict[str, Any]
+    actors: dict[str, Element] = field(default_factory=dict)
+    events: dict[str, Element] = field(default_factory=dict)
+    results: dict[str, Element] = field(default_factory=dict)
+    operations: dict[str, Element] = field(default_factory=dict)
+    duplicates: list[tuple[Element, Element]] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: Any) -> ProcessModel:
+        model = cls(data=data if isinstance(data, dict) else {})
+        seen: dict[str, Element] = {}
+        for kind in KINDS:
+            table: dict[str, Element] = getattr(model, kind)
+            for i, item in _dicts(model.data.get(kind)):
+                if not isinstance(item.get("id"), str) or not item["id"]:
+                    continue
+                element = Element(kind, i, item)
+                if element.id in seen:
+                    model.duplicates.append((seen[element.id], element))
+                    continue
+                seen[element.id] = element
+                table[element.id] = element
+        return model
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or self.id)
+
+    def element(self, ident: Any) -> Element | None:
+        if not isinstance(ident, str):
+            return None
+        for kind in KINDS:
+            found: Element | None = getattr(self, kind).get(ident)
+            if found is not None:
+                return found
+        return None
+
+    # -- the graph ---------------------------------------------------------------------------
+
+    def emitted_by(self, target: str) -> list[Element]:
+        """The operations with an emission rule leading to ``target``."""
+        return [op for op in self.operations.values() if target in (to for _, _, to in emissions(op))]
+
+    def triggered_by(self, event: str) -> list[Element]:
+        """The operations ``event`` triggers."""
+        return [op for op in self.operations.values() if event in triggers(op)]
+
+    def start_events(self) -> list[Element]:
+        """Events that come from outside the process: time and external events."""
+        return [e for e in self.events.values() if e.data.get("kind") in ("time", "external")]
+
+    def reachable_operations(self) -> set[str]:
+        """Operations that can run, starting from the time and external events: an ``and``
+        operation needs all its triggering events, any other one at least one."""
+        reached_events = {e.id for e in self.start_events()}
+        reached: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for op in self.operations.values():
+                if op.id in reached:
+                    continue
+                wanted = [t for t in triggers(op) if t in self.events]
+                needed = all if op.data.get("synchronisation") == "and" else any
+                if wanted and needed(t in reached_events for t in wanted):
+                    reached.add(op.id)
+                    reached_events.update(to for _, _, to in emissions(op) if to in self.events)
+                    changed = True
+        return reached
+
+    def lane(self, ident: str) -> str | None:
+        """The actor in whose lane an element is drawn, or None (drawn outside the lanes)."""
+        element = self.element(ident)
+        if element is None:
+            return None
+        own = element.data.get("actor")
+        if isinstance(own, str) and own in self.actors:
+            return own
+        if element.kind == "operations":
+            return None
+        for op in self.emitted_by(ident) + self.triggered_by(ident):
+            actor = op.data.get("actor")
+            if isinstance(actor, str) and actor in self.actors:
+                return actor
+        return None
+
+    # -- personal data -------------------------------------------------------------------------
+
+    def data_uses(self) -> list[DataUse]:
+        """Every (operation, data item) pair, in the order of the file."""
+        return [use for op in self.operations.values() for use in data_uses(op)]
+
+    def items(self) -> list[str]:
+        """The data items the process touches, in the order they first appear."""
+        return list(dict.fromkeys(use.item for use in self.data_uses()))
+
+
+def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def triggers(op: Element) -> list[str]:
+    return _strings(op.data.get("triggers"))
+
+
+def emissions(op: Element) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """``(index, rule, target id)`` for each emission rule of an operation with a target."""
+    for i, rule in _dicts(op.data.get("emissions")):
+        if isinstance(rule.get("to"), str):
+            yield i, rule, rule["to"]
+
+
+def data_uses(op: Element) -> list[DataUse]:
+    out = []
+    for i, use in _dicts(op.data.get("data")):
+        item = use.get("item")
+        if isinstance(item, str) and item:
+            note = use.get("note") if isinstance(use.get("note"), str) else None
+            out.append(DataUse(op, i, item, tuple(_strings(use.get("operations"))), note))
+    return out
+
+
+def declared_items(activity: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """The data items an activity declares, each with the path of its entry in the activity
+    file (``("data_categories", 0, "items", 2)``); the first declaration wins."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for section in ("data_categories", "sensitive_data"):
+        for i, entry in _dicts(activity.get(section)):
+            for j, item in enumerate(entry.get("items") or []):
+                if isinstance(item, str):
+                    out.setdefault(item, (section, i, "items", j))
+    return out
+
+
+def category_of(activity: dict[str, Any], item: str) -> tuple[str, str] | None:
+    """``(section, category)`` under which the activity declares ``item``: ``("data_categories",
+    "identity")`` or ``("sensitive_data", "health")``."""
+    path = declared_items(activity).get(item)
+    if path is None:
+        return None
+    entry = activity[path[0]][path[1]]
+    return path[0], str(entry.get("category"))
