@@ -223,8 +223,7 @@ def parse(text: str, path: Path, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (0, 0)
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise LoadError("yaml-syntax", f"YAML syntax error: {problem}", line, column) from None
+        raise LoadError("yaml-syntax", f"YAML syntax error: {_syntax_problem(exc)}", line, column) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         line, column = _reader_position(exc, text)
         raise LoadError("yaml-syntax", f"YAML error: {_one_line(exc)}", line, column) from None
@@ -248,6 +247,17 @@ def _raw_key(value: Any) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
+    """The parser's problem, saying where its context began when that is elsewhere: an unclosed
+    quote is found at the end of the file, but the user needs the line where it was opened."""
+    context = exc.context or ""
+    mark, problem_mark = exc.context_mark, exc.problem_mark
+    if context and mark is not None and (problem_mark is None or mark.line != problem_mark.line):
+        line, column = _pos(mark)
+        context = f"{context} started at line {line}, column {column}:"
+    return " ".join(p for p in (context, exc.problem) if p)
 
 
 def _one_line(exc: BaseException) -> str:
