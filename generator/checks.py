@@ -69,9 +69,11 @@ def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
 
 @check
 def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
+    # A file whose id is its own name owns that id: a copy that kept the id gets the error.
+    owners_first = sorted(_activities(reg), key=lambda item: item[1].get("id") != item[0].path.stem)
     for key, rule in (("id", "duplicate-id"), ("ref", "duplicate-ref")):
         first: dict[str, tuple[Document, int]] = {}
-        for doc, data in _activities(reg):
+        for doc, data in owners_first if key == "id" else _activities(reg):
             value = data.get(key)
             if not isinstance(value, (str, int)):
                 continue
