@@ -1,0 +1,54 @@
+"""Shared fixtures: the checkout, a throwaway copy of CentreCall's register, the CLI as a process.
+
+Keep this file small and generic; fixtures that serve one test file belong in that file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+"""The checkout: CentreCall's register, the schemas, the package."""
+
+REGISTER_FOLDERS = ("register", "processes")
+
+
+def copy_register(dest: Path, source: Path = REPO) -> Path:
+    """Copy the register repository at ``source`` (its register/ and processes/) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for folder in REGISTER_FOLDERS:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, dest / folder, ignore=shutil.ignore_patterns(".*"))
+    return dest
+
+
+@pytest.fixture
+def centrecall(tmp_path: Path) -> Path:
+    """A fresh copy of CentreCall's register repository, to break at will."""
+    return copy_register(tmp_path / "centrecall")
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def ropa() -> Runner:
+    """Run ``python -m generator ARGS...`` as a real process; returns the completed process."""
+
+    def run(*args: str | os.PathLike[str], cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *map(str, args)],
+            cwd=cwd or REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run

@@ -1,0 +1,207 @@
+"""The corpus of broken registers under tests/invalid/: every rule fires, at the right place.
+
+Two kinds of cases:
+
+- ``tests/invalid/activities/<case>.yaml``: one activity file dropped into a copy of CentreCall's
+  register (the file name is the case name, and the id unless the case is about ids);
+- ``tests/invalid/repos/<case>/``: a small register repository of its own.
+
+A case says what it expects in comment lines at the top of its files::
+
+    # expect: <rule-id> [<file>:]<line>:<column> ["fragment of the message"]
+
+``<file>`` defaults to the file carrying the comment. The diagnostics of the data-model rules
+(the rules of ``DATA_MODEL_MODULES``) must be exactly the expected ones: nothing missing, nothing
+extra. A few cases cannot carry comments (an empty file, a file over the size limit, ...): they
+are written by ``GENERATED`` below.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from conftest import REPO, copy_register
+
+from generator.diagnostics import Diagnostic
+from generator.register import load_register
+from generator.yamlload import MAX_BYTES
+
+INVALID = Path(__file__).resolve().parent / "invalid"
+ACTIVITIES = Path("register") / "activities"
+
+DATA_MODEL_MODULES = ("yamlload.py", "schemas.py", "checks.py", "register.py")
+"""The modules whose rules this corpus covers; other modules' rules have their own tests."""
+
+NOT_RULES = {"utf-8"}
+"""String literals of those modules that look like rule ids but are not."""
+
+UNREACHABLE = {
+    "schema-const": "the schemas use 'const' only inside if/then conditions, whose errors are not reported",
+}
+"""Rules the code can emit that no register can trigger with today's schemas, and why."""
+
+_EXPECT = re.compile(
+    r'^# expect: (?P<rule>[a-z0-9-]+) (?:(?P<file>[^\s:]+):)?(?P<line>\d+):(?P<column>\d+)'
+    r'(?: "(?P<text>[^"]*)")?\s*$'
+)
+_RULE_LITERAL = re.compile(r'"([a-z]+(?:-[a-z0-9]+)+)"')
+_README_ROW = re.compile(r"^\|\s*`(?P<rule>[a-z0-9-]+)`\s*\|\s*(?P<severity>error|warning)\s*\|", re.M)
+
+
+@dataclass(frozen=True)
+class Expected:
+    file: str
+    rule: str
+    line: int
+    column: int
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[Path], None]
+    expected: tuple[Expected, ...]
+
+
+def expectations(path: Path, shown: str) -> list[Expected]:
+    """The ``# expect:`` lines of the comment block that opens ``path``."""
+    out = []
+    for raw in path.read_bytes().decode("utf-8", errors="replace").splitlines():
+        if not raw.startswith("#"):
+            break
+        if raw.startswith("# expect:"):
+            m = _EXPECT.match(raw)
+            assert m, f"{path}: malformed expectation line {raw!r}"
+            out.append(Expected(m["file"] or shown, m["rule"], int(m["line"]), int(m["column"]), m["text"]))
+    return out
+
+
+def _activity_case(path: Path) -> Case:
+    def build(root: Path) -> None:
+        copy_register(root)
+        shutil.copyfile(path, root / ACTIVITIES / path.name)
+
+    shown = (ACTIVITIES / path.name).as_posix()
+    return Case(path.stem, build, tuple(expectations(path, shown)))
+
+
+def _repo_case(folder: Path) -> Case:
+    def build(root: Path) -> None:
+        shutil.copytree(folder, root)
+
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        found += expectations(path, path.relative_to(folder).as_posix())
+    return Case(folder.name, build, tuple(found))
+
+
+def _write(relative: str, content: bytes) -> Callable[[Path], None]:
+    def build(root: Path) -> None:
+        copy_register(root)
+        (root / relative).write_bytes(content)
+
+    return build
+
+
+def _directory(root: Path) -> None:
+    copy_register(root)
+    (root / ACTIVITIES / "dossier.yaml").mkdir()
+
+
+_TOO_LARGE = b"id: trop-gros\nnotes:\n" + b"  - ligne de remplissage\n" * (MAX_BYTES // 24 + 1)
+
+GENERATED = [
+    Case("file-empty-zero-bytes", _write("register/activities/vide.yaml", b""),
+         (Expected("register/activities/vide.yaml", "file-empty", 1, 1),)),
+    Case("file-too-large", _write("register/activities/trop-gros.yaml", _TOO_LARGE),
+         (Expected("register/activities/trop-gros.yaml", "file-too-large", 1, 1, "over the limit of 1048576 bytes"),)),
+    Case("file-encoding-nul", _write("register/activities/binaire.yaml", b"id: binaire\nref: \x00\n"),
+         (Expected("register/activities/binaire.yaml", "file-encoding", 2, 6, "NUL byte"),)),
+    Case("file-encoding-utf16", _write("register/activities/utf16.yaml", "id: utf16\n".encode("utf-16")),
+         (Expected("register/activities/utf16.yaml", "file-encoding", 1, 1, "not UTF-8"),)),
+    Case("file-unreadable-directory", _directory,
+         (Expected("register/activities/dossier.yaml", "file-unreadable", 0, 0, "directory"),)),
+]
+
+
+def all_cases() -> list[Case]:
+    cases = [_activity_case(p) for p in sorted((INVALID / "activities").iterdir())]
+    cases += [_repo_case(p) for p in sorted((INVALID / "repos").iterdir()) if p.is_dir()]
+    return cases + GENERATED
+
+
+CASES = all_cases()
+
+
+def data_model_rules() -> set[str]:
+    """Every rule id written in the data-model modules."""
+    found: set[str] = set()
+    for name in DATA_MODEL_MODULES:
+        found.update(_RULE_LITERAL.findall((REPO / "generator" / name).read_text(encoding="utf-8")))
+    return found - NOT_RULES
+
+
+def readme_rules() -> dict[str, str]:
+    """Rule id -> severity, from the table of the README section "What `ropa validate` checks"."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What `ropa validate` checks", 1)
+    assert len(section) == 2, "README.md has no section '## What `ropa validate` checks'"
+    body = section[1].split("\n## ", 1)[0]
+    return {m["rule"]: m["severity"] for m in _README_ROW.finditer(body)}
+
+
+RULES = data_model_rules()
+
+
+def _located(d: Diagnostic) -> tuple[str, str, int, int]:
+    return (d.file, d.rule, d.line, d.column)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_reports_exactly_what_it_expects(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert case.expected, f"case {case.name} declares no '# expect:' line"
+    root = tmp_path / "repo"
+    case.build(root)
+    monkeypatch.chdir(root)  # paths are shown relative to the working directory
+    reg = load_register(root)
+    found = [d for d in reg.diagnostics if d.rule in RULES]
+    assert sorted(_located(d) for d in found) == sorted(
+        (e.file, e.rule, e.line, e.column) for e in case.expected
+    ), "\n" + "".join(d.text() + "\n" for d in found)
+    for e in case.expected:
+        if e.text is not None:
+            messages = [d.message for d in found if _located(d) == (e.file, e.rule, e.line, e.column)]
+            assert any(e.text in m for m in messages), f"{e.text!r} not in {messages}"
+    documented = readme_rules()
+    for d in reg.diagnostics:
+        if d.rule in documented:
+            assert d.severity == documented[d.rule], f"README says {documented[d.rule]}: {d.text()}"
+
+
+def test_corpus_is_large_enough() -> None:
+    committed = [c for c in CASES if c not in GENERATED]
+    assert len(committed) >= 30, f"only {len(committed)} committed invalid cases"
+
+
+def test_corpus_covers_every_rule() -> None:
+    covered = {e.rule for c in CASES for e in c.expected}
+    missing = RULES - covered - set(UNREACHABLE)
+    assert not missing, f"rules without an invalid case under tests/invalid/: {sorted(missing)}"
+    unknown = covered - RULES
+    assert not unknown, f"cases expect rules the code does not have: {sorted(unknown)}"
+
+
+def test_every_rule_is_documented_with_its_severity() -> None:
+    documented = readme_rules()
+    missing = RULES - set(documented)
+    assert not missing, f"rules missing from the README table: {sorted(missing)}"
+    stale = set(documented) - RULES
+    assert not stale, f"README table lists rules the code does not have: {sorted(stale)}"
