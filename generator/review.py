@@ -1,0 +1,231 @@
+"""Keeping the register fresh: review cadence, completeness of each sheet, DPIA screening.
+
+Pure functions of an activity's data (and the organisation's, for the default interval):
+the checks of ``review_checks`` and the dashboard page both read them.
+
+- Review cadence: an activity is due for review ``review_interval`` after ``last_reviewed``
+  (the activity's interval, else the organisation's, else ``DEFAULT_INTERVAL``).
+- Completeness: the share of the recommended fields (beyond what the schema requires) filled in.
+- DPIA screening (EDPB WP248): the criteria declared in ``dpia.criteria`` plus those the data
+  show (special categories → ``sensitive_data``; employees among the data subjects →
+  ``vulnerable_subjects``). A DPIA is required from two criteria on, or when ``dpia.cnil_list``
+  names an entry of the CNIL's list of processing that always requires one (délibération
+  2018-327), unless ``dpia.exemption`` names an entry of the CNIL's list of processing that
+  requires none (délibération 2019-118) — which cannot lift a ``cnil_list`` entry.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from generator import vocab
+
+DEFAULT_INTERVAL = "P1Y"
+"""Review interval when neither the activity nor the organisation sets one."""
+
+TODAY_ENV = "ROPA_TODAY"
+"""Environment variable fixing "today" (YYYY-MM-DD): reproducible pages and tests."""
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def today() -> dt.date:
+    """Today's date, or the date in ``ROPA_TODAY`` when it is set to a valid date."""
+    value = os.environ.get(TODAY_ENV, "")
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def add_duration(start: dt.date, duration: str) -> dt.date | None:
+    """``start`` plus an ISO 8601 duration; a month-end day is clamped (31 Jan + P1M = 28/29 Feb)."""
+    match = _DURATION.match(duration) if isinstance(duration, str) else None
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    month_index = start.month - 1 + months + 12 * years
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day) + dt.timedelta(weeks=weeks, days=days)
+
+
+# --- review cadence --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    last_reviewed: dt.date | None
+    interval: str
+    interval_source: str  # "activity", "organization" or "default"
+    due: dt.date | None
+    today: dt.date
+
+    @property
+    def never(self) -> bool:
+        return self.last_reviewed is None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < self.today
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.due).days if self.due is not None and self.overdue else 0
+
+
+def interval(activity: dict[str, Any], org: dict[str, Any]) -> tuple[str, str]:
+    """The review interval that applies and where it comes from."""
+    for source, data in (("activity", activity), ("organization", org)):
+        value = data.get("review_interval")
+        if isinstance(value, str) and _DURATION.match(value) and value != "P":
+            return value, source
+    return DEFAULT_INTERVAL, "default"
+
+
+def review_status(activity: dict[str, Any], org: dict[str, Any], on: dt.date) -> ReviewStatus:
+    last = parse_date(activity.get("last_reviewed"))
+    every, source = interval(activity, org)
+    due = add_duration(last, every) if last else None
+    return ReviewStatus(last, every, source, due, on)
+
+
+# --- completeness ----------------------------------------------------------------------------
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _each(field: str, key: str) -> Predicate:
+    """Every item of list ``field`` has ``key`` filled (vacuously true for an empty list)."""
+    def test(a: dict[str, Any]) -> bool:
+        items = a.get(field)
+        return isinstance(items, list) and all(isinstance(i, dict) and _filled(i.get(key)) for i in items)
+    return test
+
+
+def _retention_notes(a: dict[str, Any]) -> bool:
+    items = [i for f in ("data_categories", "sensitive_data") for i in (a.get(f) or []) if isinstance(i, dict)]
+    return bool(items) and all(isinstance(i.get("retention"), dict) and _filled(i["retention"].get("note"))
+                               for i in items)
+
+
+def _has(*path: str) -> Predicate:
+    def test(a: dict[str, Any]) -> bool:
+        node: Any = a
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return _filled(node)
+    return test
+
+
+ALL_ROLES = ("controller", "joint_controller", "processor")
+CONTROLLER_ROLES = ("controller", "joint_controller")
+
+# (schema path naming the field, roles it is recommended for, test)
+RECOMMENDED: tuple[tuple[tuple[str, ...], tuple[str, ...], Predicate], ...] = (
+    (("description",), ALL_ROLES, _has("description")),
+    (("purposes", "sub"), ALL_ROLES, _has("purposes", "sub")),
+    (("legal_basis", "details"), CONTROLLER_ROLES, _has("legal_basis", "details")),
+    (("data_subjects",), ("processor",), _has("data_subjects")),
+    (("data_categories",), ("processor",), _has("data_categories")),
+    (("data_categories", "retention", "note"), ALL_ROLES, _retention_notes),
+    (("recipients", "details"), ALL_ROLES, lambda a: _has("recipients")(a) and _each("recipients", "details")(a)),
+    (("security_measures", "details"), ALL_ROLES, _each("security_measures", "details")),
+    (("dpia",), ALL_ROLES, _has("dpia")),
+    (("last_reviewed",), ALL_ROLES, _has("last_reviewed")),
+    (("process",), ALL_ROLES, _has("process")),
+)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    filled: int
+    total: int
+    missing: tuple[tuple[str, ...], ...]  # schema paths of the fields left empty
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.total) if self.total else 100
+
+
+def completeness(activity: dict[str, Any]) -> Completeness:
+    role = activity.get("role") if activity.get("role") in ALL_ROLES else "controller"
+    applicable = [(path, test) for path, roles, test in RECOMMENDED if role in roles]
+    missing = tuple(path for path, test in applicable if not test(activity))
+    return Completeness(len(applicable) - len(missing), len(applicable), missing)
+
+
+# --- DPIA screening --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Screening:
+    declared: tuple[str, ...]
+    derived: tuple[str, ...]  # met according to the data but not declared
+    cnil_list: str | None
+    exemption: str | None
+    status: str | None
+    reference: str | None
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        """Every criterion met, in the vocabulary's order."""
+        order = list(vocab.vocabularies().get("dpia_criterion", {}))
+        met = set(self.declared) | set(self.derived)
+        return tuple(sorted(met, key=lambda c: order.index(c) if c in order else len(order)))
+
+    @property
+    def required(self) -> bool:
+        """A DPIA is required: on the CNIL's list, or two criteria and no CNIL exemption."""
+        return bool(self.cnil_list) or (len(self.criteria) >= 2 and not self.exemption)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the sheet does not show a DPIA it needs: ``None`` when all is in order."""
+        if self.cnil_list and self.exemption:
+            return "exemption-conflict"
+        if not self.required:
+            return None
+        if self.status in (None, "not_required"):
+            return "not-done"
+        if not self.reference:
+            return "no-reference"
+        return None
+
+
+def derived_criteria(activity: dict[str, Any]) -> tuple[str, ...]:
+    """The EDPB criteria the data show: special categories, employees as data subjects."""
+    found = []
+    if any(isinstance(s, dict) for s in activity.get("sensitive_data") or []):
+        found.append("sensitive_data")
+    subjects = [s.get("category") for s in activity.get("data_subjects") or [] if isinstance(s, dict)]
+    if "employees" in subjects:
+        found.append("vulnerable_subjects")
+    return tuple(found)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def screening(activity: dict[str, Any]) -> Screening:
+    dpia = activity.get("dpia") if isinstance(activity.get("dpia"), dict) else {}
+    declared = tuple(c for c in dpia.get("criteria") or [] if isinstance(c, str))
+    derived = tuple(c for c in derived_criteria(activity) if c not in declared)
+    status = dpia.get("status") if isinstance(dpia.get("status"), str) else None
+    return Screening(declared, derived, _text(dpia.get("cnil_list")), _text(dpia.get("exemption")),
+                     status, _text(dpia.get("reference")))
