@@ -304,7 +304,4 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
 
 # Checks of other concerns, each in its own module, registered with @check when imported.
 from generator import process_checks  # noqa: E402,F401
-
-
-# Checks of other concerns, each in its own module, registered with @check when imported.
 from generator import review_checks  # noqa: E402,F401
