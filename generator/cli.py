@@ -13,6 +13,7 @@ from generator import __version__
 # Command name -> module under generator.commands, in the order --help lists them.
 COMMANDS = {
     "validate": "validate",
+    "new": "new",
     "diff": "diff",
 }
 
