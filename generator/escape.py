@@ -45,3 +45,22 @@ def md(value: Any) -> Markdown:
 
 def html(value: Any) -> str:
     return _html.escape("" if value is None else str(value), quote=True)
+
+
+# Mermaid labels. Every label the diagrams print is a quoted string (``n1["..."]``, ``-->|"..."|``),
+# and inside it each character that Mermaid, its entity decoder or HTML could read as syntax is
+# written as a Mermaid entity code (``#35;`` for ``#``), which Mermaid turns back into the
+# character only once the diagram is drawn: a quote cannot end the string, ``%%`` cannot open
+# a directive or a comment, ``;`` and line breaks cannot end the statement (so no ``click``,
+# ``style``, ``classDef`` or ``linkStyle`` can follow), brackets and pipes cannot change the
+# shape or the edge, ``:`` cannot feed Mermaid's ``style…:…#…;`` rewriting, backticks cannot
+# start a Markdown string and ``< > &`` cannot open HTML. Line breaks, tabs and other control
+# characters become single spaces: ``<br/>`` in a label is only ever written by the builder.
+_MERMAID_CODES = {ord(ch): f"#{ord(ch)};" for ch in "#;%|[](){}<>&`\\:*_~"} | {ord('"'): "#quot;"}
+
+
+def mermaid(value: Any) -> str:
+    """Text for a quoted Mermaid label: ``n1["` + mermaid(text) + `"]``."""
+    text = "" if value is None else str(value)
+    text = "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
+    return " ".join(text.split()).translate(_MERMAID_CODES)
