@@ -138,10 +138,14 @@ def _sub(kind: str, path: tuple[Any, ...]) -> Any:
     return subschema(root, path) if root else None
 
 
-def words(value: Any, schema: Any, lang: str) -> str:
-    """A value as the reader should see it: labels for codes, dates and durations in words."""
+def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
+    """A value as the reader should see it: labels for codes, dates and durations in words.
+
+    ``kind`` and ``path`` say where the value stands, so its schema says what it is.
+    """
     if value is None:
         return ""
+    schema = _sub(kind, path)
     schema = schema if isinstance(schema, dict) else {}
     if isinstance(value, bool):
         return i18n.t("common.yes" if value else "common.no", lang)
@@ -158,14 +162,12 @@ def words(value: Any, schema: Any, lang: str) -> str:
             return f"{vocab.country_name(value, lang)} ({value})"
         return value
     if isinstance(value, list):
-        items = schema.get("items")
-        return ", ".join(words(v, items, lang) for v in value)
+        return ", ".join(words(v, kind, path + (0,), lang) for v in value)
     if isinstance(value, dict):
         if "duration" in value and "starts" in value:
             return i18n.format_retention(value, lang)
-        props = schema.get("properties") or {}
         return "; ".join(
-            f"{_title(props.get(k), str(k), lang)}{colon(lang)}{words(v, props.get(k), lang)}"
+            f"{_title(_sub(kind, path + (k,)), str(k), lang)}{colon(lang)}{words(v, kind, path + (k,), lang)}"
             for k, v in value.items()
         )
     return str(value)
@@ -175,12 +177,12 @@ def _item_keys(field: Any) -> tuple[str, ...]:
     return ITEM_KEYS.get(str(field), _DEFAULT_ITEM_KEYS)
 
 
-def _item_name(item: dict[str, Any], field: Any, schema: Any, lang: str) -> str:
+def _item_name(item: dict[str, Any], kind: str, path: tuple[Any, ...], lang: str) -> str:
     """How an item of a list is named in a breadcrumb: its identifying fields, in words."""
-    props = (schema or {}).get("properties") or {} if isinstance(schema, dict) else {}
-    parts = [words(item[k], props.get(k), lang) for k in _item_keys(field) if item.get(k) not in (None, "")]
-    if not parts:
-        parts = [words(v, props.get(k), lang) for k, v in item.items() if isinstance(v, str)][:2]
+    keys = [k for k in _item_keys(path[-2] if len(path) > 1 else "") if item.get(k) not in (None, "")]
+    if not keys:
+        keys = [k for k, v in item.items() if isinstance(v, str)][:2]
+    parts = [words(item[k], kind, path + (k,), lang) for k in keys]
     return " — ".join(_shorten(p) for p in parts if p)
 
 
@@ -194,10 +196,9 @@ def _shorten(text: str, limit: int = 60) -> str:
 def _pair(old: list[Any], new: list[Any], keys: tuple[str, ...]) -> tuple[
     list[tuple[int, int]], list[int], list[int]
 ]:
-    """Pair list items: equal ones, then same identifying keys, then same first key."""
+    """Pair list items: equal ones, then same identifying keys, then the same value of any one."""
     used_new: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    left: list[int] = []
 
     def match(i: int, same: Any) -> bool:
         for j, item in enumerate(new):
@@ -207,19 +208,18 @@ def _pair(old: list[Any], new: list[Any], keys: tuple[str, ...]) -> tuple[
                 return True
         return False
 
-    def same_keys(n: int) -> Any:
+    def same_keys(names: tuple[str, ...]) -> Any:
         def same(a: Any, b: Any) -> bool:
             return isinstance(a, dict) and isinstance(b, dict) and all(
-                a.get(k) is not None and a.get(k) == b.get(k) for k in keys[:n]
+                a.get(k) is not None and a.get(k) == b.get(k) for k in names
             )
         return same
 
     pending = [i for i in range(len(old)) if not match(i, lambda a, b: a == b)]
-    for n in (len(keys), 1) if keys else ():
-        pending = [i for i in pending if not match(i, same_keys(n))]
-    left = pending
+    for names in [keys] + [(k,) for k in keys] if keys else []:
+        pending = [i for i in pending if not match(i, same_keys(names))]
     added = [j for j in range(len(new)) if j not in used_new]
-    return pairs, left, added
+    return pairs, pending, added
 
 
 def _changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any,
@@ -241,7 +241,7 @@ def _changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any
         if (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
             yield from _list_changes(kind, path, crumbs, old or [], new or [], lang)
             return
-    yield FieldChange(label, _or_none(words(old, schema, lang), old), _or_none(words(new, schema, lang), new))
+    yield FieldChange(label, _or_none(words(old, kind, path, lang), old), _or_none(words(new, kind, path, lang), new))
 
 
 def _or_none(text: str, value: Any) -> str | None:
@@ -251,21 +251,21 @@ def _or_none(text: str, value: Any) -> str | None:
 def _list_changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any],
                   new: list[Any], lang: str) -> Iterator[FieldChange]:
     label = _BREADCRUMB.join(crumbs)
-    item_schema = _sub(kind, path + (0,))
+    item = path + (0,)
     field = path[-1] if path else ""
     pairs, removed, added = _pair(old, new, _item_keys(field))
     for i, j in pairs:
         if old[i] == new[j]:
             continue
         if isinstance(old[i], dict) and isinstance(new[j], dict):
-            name = _item_name(new[j], field, item_schema, lang)
+            name = _item_name(new[j], kind, item, lang)
             yield from _changes(kind, path + (j,), crumbs + (name,), old[i], new[j], lang)
         else:
-            yield FieldChange(label, words(old[i], item_schema, lang), words(new[j], item_schema, lang))
+            yield FieldChange(label, words(old[i], kind, item, lang), words(new[j], kind, item, lang))
     for i in removed:
-        yield FieldChange(label, words(old[i], item_schema, lang), None)
+        yield FieldChange(label, words(old[i], kind, item, lang), None)
     for j in added:
-        yield FieldChange(label, None, words(new[j], item_schema, lang))
+        yield FieldChange(label, None, words(new[j], kind, item, lang))
 
 
 def _identity(kind: str, path: str, data: Any) -> str:

@@ -1,0 +1,243 @@
+"""``ropa diff`` and the semantic diff engine, on temporary git repositories with real commits."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner, copy_register
+from generator import gitinfo, semdiff
+from generator.cli import main
+
+LOYALTY = "register/activities/fidelisation-artemis.yaml"
+PAYROLL = "register/activities/gestion-personnel-paie.yaml"
+TRAINING = "register/activities/formation-operateurs.yaml"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def init_repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.name", "Nadia Azri")
+    git(path, "config", "user.email", "n.azri@centrecall.example")
+    git(path, "config", "commit.gpgsign", "false")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """CentreCall's register in a fresh git repository with one commit."""
+    path = init_repo(copy_register(tmp_path / "repo"))
+    commit(path, "Registre initial")
+    return path
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["diff", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def change_loyalty(repo: Path) -> None:
+    """Retention 1 year → 3 years, a new recipient, a transfer to the US, a purpose removed,
+    the DPIA done."""
+    sheet = repo / LOYALTY
+    edit(sheet, "      duration: P1Y\n      starts: la date du dernier échange avec le client\n",
+         "      duration: P3Y\n      starts: la date du dernier échange avec le client\n")
+    edit(sheet, "    - Mesure de la satisfaction à l'égard des produits Artemis\n", "")
+    edit(sheet, "transfers: []", "transfers:\n  - recipient: VoxCloud Inc.\n    country: US\n    safeguard: scc")
+    edit(sheet, "recipients:\n", "recipients:\n  - type: processor\n    name: VoxCloud Inc.\n    party: voxcloud\n")
+    edit(sheet, "  status: not_required\n  criteria: []", "  status: completed\n  reference: AIPD-2026-02\n  criteria: []")
+
+
+def test_changed_fields_in_words(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    change_loyalty(repo)
+    commit(repo, "Fidélisation : conservation portée à 3 ans, téléphonie VoxCloud")
+    code, out, _ = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(repo))
+    assert code == 0
+    assert "Traitement ST-ART-01 — Fidélisation de la clientèle d'Artemis (modifié) : " + LOYALTY in out
+    assert "› Durée de conservation › Durée : 1 an → 3 ans" in out
+    assert "  - Finalité(s) du traitement effectué › Sous-finalités : Mesure de la satisfaction" in out
+    assert re.search(r"\+ Destinataires : Type de destinataire : Sous-traitants; Nom : VoxCloud Inc\.", out)
+    assert re.search(r"\+ Transferts hors UE : .*Pays : États-Unis \(US\); Type de garanties : Clauses contractuelles types", out)
+    assert "~ Analyse d'impact (AIPD) › Statut : Non requise → Réalisée" in out
+    assert "+ Analyse d'impact (AIPD) › Référence : AIPD-2026-02" in out
+    # nothing else changed: one file
+    assert out.count("(modifié)") == 1
+
+
+def test_english_labels(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    change_loyalty(repo)
+    code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo), "--lang", "en")
+    assert code == 0
+    assert "Retention › Duration: 1 year → 3 years" in out
+    assert "Country: United States (US)" in out
+
+
+def test_head_defaults_to_the_working_tree(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
+    assert "entre HEAD et la copie de travail" in out
+    assert "Aucune modification du registre." in out
+    edit(repo / PAYROLL, "updated: 2024-01-15", "updated: 2026-11-02")
+    _, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
+    assert "~ Dernière mise à jour de la fiche : 15 janvier 2024 → 2 novembre 2026" in out
+
+
+def test_activities_added_removed_and_renamed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "rm", "-q", PAYROLL)
+    shutil.copy(repo / LOYALTY, repo / "register/activities/fidelisation-beta.yaml")
+    edit(repo / "register/activities/fidelisation-beta.yaml", "ref: ST-ART-01", "ref: ST-BETA-01")
+    edit(repo / "register/activities/fidelisation-beta.yaml", "id: fidelisation-artemis", "id: fidelisation-beta")
+    git(repo, "mv", TRAINING, "register/activities/formation.yaml")
+    edit(repo / "register/activities/formation.yaml", "id: formation-operateurs", "id: formation")
+    commit(repo, "Réorganisation")
+    code, out, _ = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(repo))
+    assert code == 0
+    assert f"Traitement RT-03 — Gestion du personnel et de la paie (supprimé) : {PAYROLL}" in out
+    assert "Traitement ST-BETA-01 — Fidélisation de la clientèle d'Artemis (ajouté) : register/activities/fidelisation-beta.yaml" in out
+    assert ("(modifié) : fichier renommé : register/activities/formation-operateurs.yaml → "
+            "register/activities/formation.yaml") in out
+    assert "~ Identifiant : formation-operateurs → formation" in out
+
+
+def test_organisation_and_process_changes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo / "register/organization.yaml", "employees: 180", "employees: 260")
+    edit(repo / "register/organization.yaml", "  - id: dgfip\n", "  - id: dgfip-lyon\n")
+    _, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
+    assert "Organisme CentreCall (modifié) : register/organization.yaml" in out
+    assert "~ Effectif : 180 → 260" in out
+    assert "~ Parties › dgfip-lyon — Direction générale des finances publiques › Identifiant : dgfip → dgfip-lyon" in out
+
+
+def test_markdown_for_a_pull_request_comment(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    change_loyalty(repo)
+    edit(repo / LOYALTY, "name: Fidélisation de la clientèle d'Artemis",
+         'name: "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*"')
+    code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo), "--format", "markdown")
+    assert code == 0
+    assert out.startswith("## Modifications du registre entre HEAD et la copie de travail\n")
+    assert "| Champ | Avant | Après |" in out
+    assert "<script>" not in out and "](http" not in out and "*gras*" not in out
+    assert r"\<script\>" in out
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert rows, out
+    for row in rows:  # an escaped pipe never opens a new cell
+        assert len(re.findall(r"(?<!\\)\|", row)) == 4, row
+    assert "| 1 an | 3 ans |" in out
+    assert "| — | AIPD\\-2026\\-02 |" in out
+
+
+def test_unreadable_file_at_a_revision_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / PAYROLL).write_text("id: [broken\n", encoding="utf-8")
+    code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
+    assert code == 0
+    assert re.search(rf"! illisible à la copie de travail : {PAYROLL}:\d+:\d+: YAML syntax error", out)
+
+
+def test_register_in_a_subfolder_of_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    top = init_repo(tmp_path / "mono")
+    sub = copy_register(top / "conformite" / "registre")
+    (top / "README.md").write_text("monorepo\n", encoding="utf-8")
+    commit(top, "initial")
+    change_loyalty(sub)
+    commit(top, "change")
+    code, out, _ = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(sub))
+    assert code == 0
+    assert "Durée : 1 an → 3 ans" in out and "(modifié) : " + LOYALTY in out
+
+
+def test_bad_revision_and_no_repository(repo: Path, tmp_path: Path, ropa: Runner) -> None:
+    proc = ropa("diff", "no-such-branch", "--root", repo)
+    assert proc.returncode == 2
+    assert "ropa: error: no-such-branch: 'no-such-branch' is not a commit of the repository" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = ropa("diff", "--output=x", "--root", repo)
+    assert proc.returncode == 2
+    plain = copy_register(tmp_path / "plain")
+    proc = ropa("diff", "HEAD", "--root", plain, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "not inside a git repository" in proc.stderr
+
+
+def test_cli_markdown_end_to_end(repo: Path, ropa: Runner) -> None:
+    change_loyalty(repo)
+    commit(repo, "change")
+    proc = ropa("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "### Traitement ST\\-ART\\-01" in proc.stdout
+
+
+# --- the engine, on data -----------------------------------------------------------------------
+
+def snap(**files: object) -> semdiff.Snapshot:
+    return semdiff.Snapshot({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()}, {})
+
+
+def activity(**extra: object) -> dict[str, object]:
+    base: dict[str, object] = {"id": "a", "ref": "R-1", "name": "A", "role": "controller"}
+    base.update(extra)
+    return base
+
+
+def test_list_items_are_paired_not_compared_by_position() -> None:
+    old = activity(recipients=[{"type": "internal_service", "name": "RH"}, {"type": "partner", "name": "URSSAF"}])
+    new = activity(recipients=[{"type": "partner", "name": "URSSAF", "details": "DSN"},
+                               {"type": "internal_service", "name": "RH"}])
+    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))
+    assert [(c.field, c.old, c.new) for c in changes[0].changes] == [
+        ("Destinataires › URSSAF — Partenaires institutionnels ou commerciaux › Précisions", None, "DSN"),
+    ]
+
+
+def test_reordering_a_list_is_no_change() -> None:
+    old = activity(processing_operations=["collection", "storage"])
+    new = activity(processing_operations=["storage", "collection"])
+    assert semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
+
+
+def test_codes_are_shown_as_labels() -> None:
+    old = activity(role="processor", processing_operations=["collection"])
+    new = activity(role="controller", processing_operations=["collection", "erasure"])
+    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))[0].changes
+    assert ("Rôle", "Sous-traitant", "Responsable du traitement") in [(c.field, c.old, c.new) for c in changes]
+    assert ("Catégories de traitements", None, "Effacement ou destruction") in [(c.field, c.old, c.new) for c in changes]
+
+
+def test_an_empty_list_appearing_is_no_change() -> None:
+    old = activity()
+    new = activity(joint_controllers=[])
+    assert semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
+
+
+def test_files_outside_the_register_are_ignored() -> None:
+    files = {"register/activities/a.yaml": "id: a\n", "docs/index.md": "# x\n", "register/notes.txt": "x",
+             "register/activities/.hidden.yaml": "x: 1\n"}
+    assert list(semdiff.parse_files(files).data) == ["register/activities/a.yaml"]
+
+
+def test_read_files_at_a_revision_and_on_disk(repo: Path) -> None:
+    (repo / "register/activities/nouveau.yaml").write_text("id: nouveau\n", encoding="utf-8")
+    at_head = gitinfo.read_files(repo, "HEAD", semdiff.FOLDERS)
+    on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE, semdiff.FOLDERS)
+    assert "register/activities/nouveau.yaml" not in at_head
+    assert on_disk["register/activities/nouveau.yaml"] == "id: nouveau\n"
+    assert at_head[LOYALTY] == (repo / LOYALTY).read_text(encoding="utf-8")
+    assert set(at_head) == set(on_disk) - {"register/activities/nouveau.yaml"}
