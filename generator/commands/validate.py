@@ -29,7 +29,12 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
 
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
-    """The diagnostics about ``paths`` and about the files they reference."""
+    """The diagnostics about ``paths`` and about the files they reference.
+
+    A folder selects the register files under it (so ``ropa validate .`` checks everything); a
+    file that is not a register file is a usage error rather than a silent pass.
+    """
+    known = {Path(name).resolve(): name for name in set(reg.files) | {d.file for d in reg.diagnostics}}
     wanted: set[str] = set()
     for path in paths:
         path = path.resolve()
@@ -40,13 +45,11 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
         except ValueError:
             raise UsageError(f"{display_path(path)} is not inside the register root {display_path(reg.root)}") from None
         if path.is_dir():
-            wanted.update(display_path(p) for p in path.rglob("*") if p.is_file())
+            wanted.update(name for file, name in known.items() if file.is_relative_to(path))
+        elif path in known:
+            wanted.add(known[path])
         else:
-            wanted.add(display_path(path))
-    known = set(reg.files) | {d.file for d in reg.diagnostics}
-    for name in sorted(wanted):
-        if name.endswith((".yaml", ".yml")) and name not in known:
-            raise UsageError(f"{name} is not a register file (register/organization.yaml, "
+            raise UsageError(f"{display_path(path)} is not a register file (register/organization.yaml, "
                              "register/activities/*.yaml or processes/*.yaml)")
     # what the selected activities reference: the organisation and their process
     for doc in reg.activities:
