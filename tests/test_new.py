@@ -1,0 +1,140 @@
+"""``ropa new activity``: the sheet it writes, what validate says of it, and once filled in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+from generator.cli import main
+from generator.register import load_register
+from generator.review_checks import placeholders
+
+MARK = "À COMPLÉTER"
+
+# What an author writes in place of each placeholder: by (enclosing top-level key, key).
+FILL = {
+    ("ref", "ref"): "RT-99",
+    ("name", "name"): "Gestion des candidatures",
+    ("description", "description"): "Réception et examen des candidatures reçues.",
+    ("controller", "controller"): "artemis",
+    ("joint_controllers", "-"): "artemis-partenaire",
+    ("purposes", "main"): "Recrutement",
+    ("processing_operations", "-"): "collection",
+    ("legal_basis", "basis"): "contract",
+    ("legal_basis", "details"): "Mesures précontractuelles prises à la demande du candidat.",
+    ("data_subjects", "category"): "candidates",
+    ("data_subjects", "description"): "Candidats à un emploi",
+    ("data_categories", "category"): "professional_life",
+    ("data_categories", "description"): "CV, lettre de motivation",
+    ("data_categories", "duration"): "P2Y",
+    ("data_categories", "starts"): "le dernier contact avec le candidat",
+    ("data_categories", "end_action"): "deletion",
+    ("recipients", "type"): "internal_service",
+    ("recipients", "name"): "Service des ressources humaines",
+    ("security_measures", "type"): "access_control",
+    ("security_measures", "details"): "Accès réservé au service RH.",
+}
+
+
+def fill(text: str) -> str:
+    """Replace every placeholder as an author would, using the key it stands for."""
+    out = []
+    section = ""
+    for line in text.splitlines(keepends=True):
+        top = re.match(r"^([a-z_]+):", line)
+        if top:
+            section = top.group(1)
+        if MARK in line and not line.lstrip().startswith("#"):
+            key = re.match(r"^\s*(?:- )?([a-z_]+):", line)
+            name = key.group(1) if key else "-"
+            line = line.replace(MARK, FILL[(section, name)])
+        out.append(line)
+    return "".join(out)
+
+
+def new(root: Path, *args: str) -> int:
+    return main(["new", "activity", *args, "--root", str(root)])
+
+
+@pytest.mark.parametrize("role", ["controller", "processor"])
+def test_new_sheet_names_its_placeholders_then_validates(
+    centrecall: Path, role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROPA_TODAY", "2026-11-02")
+    assert new(centrecall, "gestion-candidatures", "--role", role) == 0
+    assert "replace its" in capsys.readouterr().err
+    sheet = centrecall / "register/activities/gestion-candidatures.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/activity.schema.json\n")
+    assert f"role: {role}\n" in text and "created: 2026-11-02\n" in text and "updated: 2026-11-02\n" in text
+    assert "# Base légale (art. 6(1)), l'une de :" in text if role == "controller" else "controller: " + MARK in text
+    if role == "processor":
+        assert "(parties connues : artemis)" in text  # the organisation's controllers are listed
+    lines = [i for i, line in enumerate(text.splitlines(), 1) if MARK in line and not line.startswith("#")]
+
+    reg = load_register(centrecall)
+    placeholder_lines = sorted(d.line for d in reg.diagnostics if d.rule == "placeholder")
+    assert placeholder_lines == lines  # every placeholder is reported, on its own line
+    assert all(d.file.endswith("gestion-candidatures.yaml") for d in reg.diagnostics)
+    assert not reg.ok
+
+    sheet.write_text(fill(text), encoding="utf-8")
+    reg = load_register(centrecall)
+    assert [d.text() for d in reg.diagnostics] == []
+
+
+def test_joint_controller_sheet(centrecall: Path) -> None:
+    org = centrecall / "register/organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + (
+        "  - id: artemis-partenaire\n    name: Partenaire\n    kind: joint_controller\n"
+        "    address: {street: 1 rue A, postal_code: '75001', city: Paris, country: FR}\n"
+    ), encoding="utf-8")
+    assert new(centrecall, "campagne-commune", "--role", "joint_controller") == 0
+    sheet = centrecall / "register/activities/campagne-commune.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    assert "(parties connues : artemis-partenaire)" in text
+    sheet.write_text(fill(text).replace("RT-99", "RT-98"), encoding="utf-8")
+    assert [d.text() for d in load_register(centrecall).diagnostics] == []
+
+
+def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> None:
+    org = centrecall / "register/organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("name: CentreCall", "name: TO BE COMPLETED (nom)"),
+                   encoding="utf-8")
+    found = [d for d in load_register(centrecall).diagnostics if d.rule == "placeholder"]
+    assert [(d.file.endswith("organization.yaml"), d.line, d.severity) for d in found] == [(True, 4, "error")]
+    assert "name: « TO BE COMPLETED » is still here" in found[0].message
+    assert set(placeholders()) == {"À COMPLÉTER", "TO BE COMPLETED"}
+
+
+@pytest.mark.parametrize("ident, message", [
+    ("fidelisation-artemis", "activity 'fidelisation-artemis' already exists: "),
+    ("Gestion_RH", "'Gestion_RH' is not a valid activity id"),
+    ("-rh", "is not a valid activity id"),
+])
+def test_refuses_existing_or_invalid_ids(centrecall: Path, ropa: Runner, ident: str, message: str) -> None:
+    before = sorted(p.name for p in (centrecall / "register/activities").iterdir())
+    proc = ropa("new", "activity", "--role", "controller", "--root", centrecall, "--", ident)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in (centrecall / "register/activities").iterdir()) == before
+
+
+def test_refuses_an_id_another_file_already_uses(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    activities = centrecall / "register/activities"
+    (activities / "fidelisation-artemis.yaml").rename(activities / "ancien-nom.yaml")
+    with pytest.raises(SystemExit) as exc:
+        new(centrecall, "fidelisation-artemis", "--role", "processor")
+    assert exc.value.code == 2
+    assert "already exists: " in capsys.readouterr().err
+    assert not (activities / "fidelisation-artemis.yaml").exists()
+
+
+def test_refuses_a_folder_that_is_not_a_register(tmp_path: Path, ropa: Runner) -> None:
+    proc = ropa("new", "activity", "x", "--role", "controller", "--root", tmp_path)
+    assert proc.returncode == 2
+    assert "is not a register repository (no register/organization.yaml)" in proc.stderr
+    assert not (tmp_path / "register").exists()
