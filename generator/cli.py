@@ -15,6 +15,7 @@ COMMANDS = {
     "validate": "validate",
     "new": "new",
     "diff": "diff",
+    "export": "export",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

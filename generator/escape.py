@@ -47,6 +47,37 @@ def html(value: Any) -> str:
     return _html.escape("" if value is None else str(value), quote=True)
 
 
+# Spreadsheets (CSV and XLSX exports). A cell whose text starts with one of these is read as a
+# formula by Excel, LibreOffice or Google Sheets (OWASP "CSV injection"): = + - @, and tab and
+# carriage return, which some of them skip before looking.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_XML_ILLEGAL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0xFFFE: " ", 0xFFFF: " "}
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell: the text, with a leading ``'`` when it would otherwise run as a formula.
+
+    The csv module quotes separators, quotes and line breaks (RFC 4180); this adds what the
+    format cannot express: "this is text, not a formula".
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if formula_like(text) else text
+
+
+def xlsx_text(value: Any) -> str:
+    """Text an XLSX cell can hold: control characters XML 1.0 forbids become spaces.
+
+    Formula-looking text is not changed here: the workbook writer stores every text as a
+    string cell (never a formula) and marks formula-looking ones with Excel's quote prefix.
+    """
+    return ("" if value is None else str(value)).translate(_XML_ILLEGAL)
+
+
 # Mermaid labels. Every label the diagrams print is a quoted string (``n1["..."]``, ``-->|"..."|``),
 # and inside it each character that Mermaid, its entity decoder or HTML could read as syntax is
 # written as a Mermaid entity code (``#35;`` for ``#``), which Mermaid turns back into the

@@ -1,0 +1,96 @@
+"""``ropa export``: the register as an XLSX workbook (CNIL layout), a CSV file or a JSON file.
+
+The register is checked first, as ``ropa validate`` does: an invalid register is refused with
+every problem printed (exit 1) and nothing is written. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import export, vocab
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.diagnostics import format_summary, format_text
+from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
+from generator.export.output import write_atomic
+from generator.export.xlsx import ExportError
+from generator.register import display_path, load_register
+
+STDOUT = "-"
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="export the register as XLSX (CNIL layout), CSV or JSON",
+        description="Check the register, then write it as an XLSX workbook laid out like the CNIL "
+        "register model, a CSV file (one row per activity, or per data category) or a JSON file "
+        "(the whole normalised register, described by schema/export.schema.json).",
+    )
+    p.add_argument("--format", required=True, choices=export.FORMATS, help="xlsx, csv or json")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="the file to write (default: registre-<organisation>.<format> in the current "
+                   "directory); '-' writes CSV or JSON to standard output")
+    p.add_argument("--lang", choices=vocab.LANGUAGES, default="fr", help="language of labels (default: fr)")
+    root_argument(p)
+    p.add_argument("--per", choices=PER_CHOICES, default=PER_ACTIVITY,
+                   help="CSV: one row per activity (default) or per data category")
+    p.add_argument("--header", choices=HEADER_CHOICES, default="labels",
+                   help="CSV: column headers as labels in --lang (default) or as stable machine keys")
+    p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark, as Excel expects")
+
+
+def options(args: argparse.Namespace) -> export.Options:
+    if args.format != "csv":
+        used = [flag for flag, on in (("--per", args.per != PER_ACTIVITY), ("--header", args.header != "labels"),
+                                      ("--bom", args.bom)) if on]
+        if used:
+            raise UsageError(f"{', '.join(used)}: only for --format csv")
+        if args.output == STDOUT and args.format == "xlsx":
+            raise UsageError("--output -: an XLSX workbook is binary; give a file name")
+    return export.Options(args.format, args.lang, args.per, args.bom, args.header)
+
+
+def target(args: argparse.Namespace, default_name: str) -> Path | None:
+    """Where to write: ``None`` for standard output."""
+    if args.output == STDOUT:
+        return None
+    path = Path(args.output) if args.output else Path(default_name)
+    if path.is_dir():
+        raise UsageError(f"--output {path}: is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output {path}: the directory {path.parent} does not exist")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    opts = options(args)
+    reg = load_register(args.root)
+    if not reg.ok:
+        sys.stderr.write(format_text(reg.diagnostics))
+        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+        sys.stderr.write("ropa export: the register has errors: nothing was exported\n")
+        return EXIT_PROBLEMS
+    warnings = [d for d in reg.diagnostics if d.severity == "warning"]
+    sys.stderr.write(format_text(warnings))
+    path = target(args, export.default_filename(reg, opts))
+    try:
+        data = export.render(reg, opts)
+    except ExportError as exc:
+        sys.stderr.write(f"ropa export: {exc}\n")
+        return EXIT_PROBLEMS
+    if path is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        sys.stderr.write(f"ropa export: cannot write {display_path(path)}: {exc.strerror or exc}\n")
+        return EXIT_PROBLEMS
+    sys.stderr.write(f"ropa export: wrote {display_path(path)} ({len(data):,} bytes, "
+                     f"{len(reg.activities)} activities)\n")
+    return EXIT_OK

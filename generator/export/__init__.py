@@ -1,0 +1,87 @@
+"""Exports of the register for a supervisory authority, an auditor or a client (Art. 30(4)).
+
+One module per format, all fed by ``model.normalise`` (the register normalised once):
+
+- ``xlsx``: a workbook laid out like the CNIL register model;
+- ``csv_export``: one row per activity (or per data category), every Article 30 field;
+- ``json_export``: the whole normalised register, described by ``schema/export.schema.json``.
+
+``render`` makes the bytes of one export; ``site_downloads`` the files the site offers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from generator import i18n
+from generator.export import model
+from generator.register import Register
+
+FORMATS = ("xlsx", "csv", "json")
+MODULES = {"xlsx": "generator.export.xlsx", "csv": "generator.export.csv_export",
+           "json": "generator.export.json_export"}
+DOWNLOADS_DIR = "telechargements"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to export: the format, the language, and the CSV's options."""
+
+    format: str
+    lang: str = i18n.DEFAULT_LANG
+    per: str = "activity"
+    bom: bool = False
+    header: str = "labels"
+
+
+def render(reg: Register, options: Options, *, now: dt.datetime | None = None) -> bytes:
+    """The export of a valid register, as bytes."""
+    doc = model.normalise(reg, options.lang, now=now)
+    return render_document(doc, options)
+
+
+def render_document(doc: model.Json, options: Options) -> bytes:
+    module: Any = importlib.import_module(MODULES[options.format])
+    if options.format == "csv":
+        data: bytes = module.render(doc, per=options.per, header=options.header, bom=options.bom)
+    else:
+        data = module.render(doc)
+    return data
+
+
+def slug(text: str) -> str:
+    """« Société Générale » → ``societe-generale``; ``registre`` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "registre"
+
+
+def default_filename(reg: Register, options: Options) -> str:
+    """``registre-centrecall.xlsx``; ``registre-centrecall-categories.csv`` one row per category;
+    ``-en`` for English."""
+    name = f"registre-{slug(str(reg.org.get('name', '')))}"
+    if options.format == "csv" and options.per != "activity":
+        name += "-categories"
+    if options.lang != i18n.DEFAULT_LANG:
+        name += f"-{options.lang}"
+    return f"{name}.{options.format}"
+
+
+def site_downloads(reg: Register, lang: str = i18n.DEFAULT_LANG, *,
+                   now: dt.datetime | None = None) -> dict[str, bytes]:
+    """The exports the site offers, ``{path under the site: bytes}``:
+    ``telechargements/registre.xlsx``, ``.csv`` (with the BOM, for Excel) and ``.json``.
+
+    For the site's plugin: call it once per build with the checked register and add each file
+    with ``File.generated(config, path, content=data)``; link them from the register page.
+    """
+    doc = model.normalise(reg, lang, now=now)
+    return {
+        f"{DOWNLOADS_DIR}/registre.xlsx": render_document(doc, Options("xlsx", lang)),
+        f"{DOWNLOADS_DIR}/registre.csv": render_document(doc, Options("csv", lang, bom=True)),
+        f"{DOWNLOADS_DIR}/registre.json": render_document(doc, Options("json", lang)),
+    }

@@ -1,0 +1,247 @@
+"""The CSV export: RFC 4180 (comma, double quotes, CRLF), UTF-8, optionally with the BOM Excel
+looks for.
+
+One row per activity (``per="activity"``) with every Article 30 field flattened, or one row per
+category of data (``per="data-category"``: ordinary then sensitive categories, the activity's
+columns repeated on each row; an activity without any category still has its row).
+
+Flattening, so that the columns are the same for every register:
+
+- a list of plain values (sub-purposes, processing operations, criteria, notes) is one cell,
+  one entry per line;
+- a list of records (data subjects, data categories, recipients, transfers, security
+  measures) is one column per field of the record, one entry per line, so that line *n* of
+  each of those columns belongs to the same entry (an empty line where an entry has no value);
+  the data items of one category are joined with ", ";
+- a line break inside a value becomes a space in those list cells, so lines stay entries;
+- closed vocabularies are written as their labels, retention both in words and as ISO 8601,
+  dates as ISO 8601 (YYYY-MM-DD).
+
+Header: labels in the chosen language (``header="labels"``) or the stable machine keys
+(``header="keys"``), e.g. ``data_categories.retention_iso``.
+
+A cell that would start with = + - @, a tab or a carriage return gets a leading ``'`` so that
+no spreadsheet runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from generator import i18n
+from generator.escape import csv_cell
+from generator.export import model
+from generator.export.model import Json, label
+
+PER_ACTIVITY = "activity"
+PER_DATA_CATEGORY = "data-category"
+PER_CHOICES = (PER_ACTIVITY, PER_DATA_CATEGORY)
+HEADER_CHOICES = ("labels", "keys")
+LIST_SEPARATOR = "\n"
+ITEM_SEPARATOR = ", "
+
+
+@dataclass(frozen=True)
+class Row:
+    """What one CSV row is about: an activity and, one row per category, one of its categories."""
+
+    doc: Json
+    activity: Json
+    category: Json | None = None
+    sensitive: bool | None = None
+
+    @functools.cached_property
+    def actors(self) -> dict[str, tuple[model.Contact, ...]]:
+        return {slot.key: slot.contacts for slot in model.actors(self.doc, self.activity)}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Callable[[str], str]
+    value: Callable[[Row], Any]
+
+
+Field = tuple[str, str, Callable[[Json], Any]]
+
+
+def _label_of(key: str) -> Callable[[str], str]:
+    return lambda lang: i18n.t(key, lang)
+
+
+def _field(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
+    return Column(key, _label_of(label_key), lambda row: get(row.activity))
+
+
+def _sub(name: str) -> Callable[[Json], Any]:
+    """A key of a sub-record: ``_sub("legal_basis.details")``."""
+    first, _, second = name.partition(".")
+    return lambda a: label((a.get(first) or {}).get(second))
+
+
+def _records(section: str, section_label: str, fields: list[Field]) -> list[Column]:
+    """One column per field of the records of ``activity[section]``, one line per record."""
+
+    def column(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
+        return Column(
+            f"{section}.{key}",
+            lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
+            lambda row: None if row.activity.get(section) is None else [get(r) for r in row.activity[section]],
+        )
+
+    return [column(*f) for f in fields]
+
+
+def _retention(key: str) -> Callable[[Json], Any]:
+    return lambda c: label((c.get("retention") or {}).get(key))
+
+
+CATEGORY_FIELDS: list[Field] = [
+    ("category", "export.fields.category", lambda c: label(c.get("category"))),
+    ("description", "cnil.sheet.description_col", lambda c: c.get("description")),
+    ("items", "export.fields.items", lambda c: ITEM_SEPARATOR.join(c.get("items") or [])),
+    ("retention", "cnil.sheet.retention_col", _retention("text")),
+    ("retention_iso", "export.fields.retention_iso", _retention("duration")),
+    ("retention_starts", "export.fields.retention_starts", _retention("starts")),
+    ("retention_end", "export.fields.retention_end", _retention("end_action")),
+    ("retention_note", "export.fields.retention_note", _retention("note")),
+]
+
+
+def _actor_columns() -> list[Column]:
+    def column(key: str, label_key: str) -> Column:
+        return Column(key, _label_of(label_key), lambda row: [c.line() for c in row.actors.get(key, ())])
+
+    return [column(key, label_key) for key, label_key in model.ACTOR_KEYS]
+
+
+def _labels(key: str) -> Callable[[Json], Any]:
+    return lambda a: None if a.get(key) is None else [label(v) for v in a[key]]
+
+
+def _activity_columns() -> tuple[list[Column], list[Column]]:
+    """The columns before and after the data categories, in their stable order."""
+    head = [
+        _field("ref", "cnil.list.ref", lambda a: a.get("ref")),
+        _field("name", "cnil.list.name", lambda a: a.get("name")),
+        _field("id", "export.fields.id", lambda a: a.get("id")),
+        _field("role", "export.fields.role", lambda a: label(a.get("role"))),
+        *_actor_columns(),
+        _field("created", "cnil.list.created", lambda a: a.get("created")),
+        _field("updated", "cnil.list.updated", lambda a: a.get("updated")),
+        _field("last_reviewed", "export.fields.last_reviewed", lambda a: a.get("last_reviewed")),
+        _field("review_interval", "export.fields.review_interval", lambda a: (a.get("review_interval") or {}).get("code")),
+        _field("description", "export.fields.description", lambda a: a.get("description")),
+        _field("purposes.main", "cnil.sheet.main_purpose", lambda a: (a.get("purposes") or {}).get("main")),
+        _field("purposes.sub", "export.fields.sub_purposes", lambda a: (a.get("purposes") or {}).get("sub")),
+        _field("processing_operations", "cnil.sheet.processing_operations", _labels("processing_operations")),
+        _field("legal_basis.basis", "cnil.sheet.legal_basis", _sub("legal_basis.basis")),
+        _field("legal_basis.details", "export.fields.legal_basis_details", _sub("legal_basis.details")),
+        _field("legal_basis.balancing_test", "export.fields.balancing_test", _sub("legal_basis.balancing_test")),
+        _field("legal_basis.special_category_condition", "export.fields.special_category_condition",
+               _sub("legal_basis.special_category_condition")),
+        _field("legal_basis.special_category_details", "export.fields.special_category_details",
+               _sub("legal_basis.special_category_details")),
+        _field("legal_basis.criminal_data_authorisation", "export.fields.criminal_data_authorisation",
+               _sub("legal_basis.criminal_data_authorisation")),
+        *_records("data_subjects", "cnil.sheet.data_subjects", [
+            ("category", "export.fields.category", lambda r: label(r.get("category"))),
+            ("description", "cnil.sheet.description_col", lambda r: r.get("description")),
+            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+        ]),
+    ]
+    tail = [
+        *_records("recipients", "cnil.sheet.recipients", [
+            ("type", "cnil.sheet.recipient_type_col", lambda r: label(r.get("type"))),
+            ("name", "export.fields.recipient_name", lambda r: r.get("name")),
+            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+        ]),
+        *_records("transfers", "cnil.sheet.transfers", [
+            ("recipient", "cnil.sheet.transfer_recipient_col", lambda r: label(r.get("recipient"))),
+            ("country", "cnil.sheet.transfer_country_col", lambda r: label(r.get("country"))),
+            ("safeguard", "cnil.sheet.transfer_safeguard_col", lambda r: label(r.get("safeguard"))),
+            ("documentation", "cnil.sheet.transfer_documentation_col", lambda r: r.get("documentation")),
+            ("details", "export.fields.transfer_details", lambda r: r.get("details")),
+        ]),
+        *_records("security_measures", "cnil.sheet.security_measures", [
+            ("type", "cnil.sheet.security_type_col", lambda r: label(r.get("type"))),
+            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+        ]),
+        _field("process", "export.fields.process", lambda a: a.get("process")),
+        _field("dpia.status", "export.fields.dpia_status", _sub("dpia.status")),
+        _field("dpia.criteria", "export.fields.dpia_criteria",
+               lambda a: None if (a.get("dpia") or {}).get("criteria") is None else [label(c) for c in a["dpia"]["criteria"]]),
+        _field("dpia.cnil_list", "export.fields.dpia_cnil_list", _sub("dpia.cnil_list")),
+        _field("dpia.exemption", "export.fields.dpia_exemption", _sub("dpia.exemption")),
+        _field("dpia.reference", "export.fields.dpia_reference", _sub("dpia.reference")),
+        _field("dpia.date", "export.fields.dpia_date", _sub("dpia.date")),
+        _field("dpia.justification", "export.fields.dpia_justification", _sub("dpia.justification")),
+        _field("notes", "export.fields.notes", lambda a: a.get("notes")),
+    ]
+    return head, tail
+
+
+def _sensitive(row: Row, lang: str) -> str:
+    return model.sensitive_text(row.activity, lang)
+
+
+def columns(per: str, lang: str) -> list[Column]:
+    """Every column of the CSV, in order."""
+    head, tail = _activity_columns()
+    sensitive = Column("sensitive", _label_of("cnil.list.sensitive"), lambda row: _sensitive(row, lang))
+    if per == PER_DATA_CATEGORY:
+        def category(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
+            return Column(f"data_category.{key}", _label_of(label_key),
+                          lambda row: None if row.category is None else get(row.category))
+
+        kind = Column("data_category.sensitive", _label_of("export.fields.data_kind"),
+                      lambda row: None if row.sensitive is None
+                      else i18n.t("common.yes" if row.sensitive else "common.no", lang))
+        return [*head, sensitive, kind, *(category(*f) for f in CATEGORY_FIELDS), *tail]
+    return [
+        *head,
+        *_records("data_categories", "cnil.sheet.data_categories", CATEGORY_FIELDS),
+        sensitive,
+        *_records("sensitive_data", "cnil.sheet.sensitive_data", CATEGORY_FIELDS),
+        *tail,
+    ]
+
+
+def one_line(value: Any) -> str:
+    return " ".join(str(value).splitlines()) if value is not None else ""
+
+
+def cell(value: Any) -> str:
+    """The text of one cell: a list is one entry per line."""
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(one_line(v) for v in value)
+    return csv_cell(value)
+
+
+def rows(doc: Json, per: str) -> Iterator[Row]:
+    for activity in doc.get("activities", []):
+        if per != PER_DATA_CATEGORY:
+            yield Row(doc, activity)
+            continue
+        categories = [(c, False) for c in activity.get("data_categories") or []]
+        categories += [(c, True) for c in activity.get("sensitive_data") or []]
+        if not categories:
+            yield Row(doc, activity)
+        for category, sensitive in categories:
+            yield Row(doc, activity, category, sensitive)
+
+
+def render(doc: Json, *, per: str = PER_ACTIVITY, header: str = "labels", bom: bool = False) -> bytes:
+    """The CSV file of a normalised register, as bytes."""
+    lang = str(doc.get("lang", i18n.DEFAULT_LANG))
+    cols = columns(per, lang)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
+    writer.writerow([csv_cell(c.key if header == "keys" else c.header(lang)) for c in cols])
+    for row in rows(doc, per):
+        writer.writerow([cell(c.value(row)) for c in cols])
+    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
