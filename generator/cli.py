@@ -13,6 +13,8 @@ from generator import __version__
 # Command name -> module under generator.commands, in the order --help lists them.
 COMMANDS = {
     "validate": "validate",
+    "build": "build",
+    "serve": "serve",
     "new": "new",
     "diff": "diff",
     "export": "export",

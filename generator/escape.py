@@ -78,6 +78,21 @@ def xlsx_text(value: Any) -> str:
     return ("" if value is None else str(value)).translate(_XML_ILLEGAL)
 
 
+# Link targets in Markdown: ``[text](target)``.
+_WEB_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def url(value: Any) -> Markdown:
+    """A link target for Markdown: percent-encoded, so no space, parenthesis, bracket, quote or
+    angle bracket can end the link or start markup; a scheme other than http(s) or mailto
+    (``javascript:``) has its colon encoded too and becomes a harmless relative path."""
+    from urllib.parse import quote
+
+    text = "" if value is None else str(value).strip()
+    safe = "/#?=&%~@!$*+,;:" if text.lower().startswith(_WEB_SCHEMES) else "/#?=&%~@!$*+,;"
+    return Markdown(quote(text, safe=safe))
+
+
 # Mermaid labels. Every label the diagrams print is a quoted string (``n1["..."]``, ``-->|"..."|``),
 # and inside it each character that Mermaid, its entity decoder or HTML could read as syntax is
 # written as a Mermaid entity code (``#35;`` for ``#``), which Mermaid turns back into the

@@ -6,7 +6,18 @@ are Jinja files in ``generator/templates/``, one per page kind.
 
 Every ``{{ value }}`` a template prints is escaped for Markdown (``escape.md``) unless it is
 already ``escape.Markdown`` (what the filters return): text from the YAML files cannot inject
-Markdown or HTML into a page by accident.
+Markdown or HTML into a page by accident. A macro's output is already escaped: print it with
+``{{ m.macro(...)|raw }}``. Link targets go through ``|href`` (``escape.url``).
+
+Adding pages: write a builder module, list it in ``BUILDER_MODULES``, and give its pages a
+place in the navigation in ``generator/data/nav.yaml`` (a path or a pattern such as
+``processus/*.md``, in a section whose label is in ``data/labels/site.yaml``); the MkDocs
+plugin (``generator/mkdocs_plugin.py``) adds the pages in memory and builds the navigation
+from that table. Shared views of the register (activities in register order, actors,
+recipients, transfers) are in ``generator/site/views.py``. A sheet (``activites/<id>.md``)
+includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity as ``a`` and
+its process model's data as ``process``: the place for the data-flow diagram and the link to
+the process page.
 """
 
 from __future__ import annotations
@@ -19,12 +30,22 @@ from typing import Any, Callable
 import jinja2
 
 from generator import i18n, vocab
-from generator.escape import Markdown, html, md
+from generator.escape import Markdown, html, md, url
 from generator.register import Register
 from generator.resources import TEMPLATES_DIR
 
 # Modules that hold page builders, imported by ``generate``; each registers itself.
-BUILDER_MODULES: list[str] = []
+BUILDER_MODULES: list[str] = [
+    # the register site (issue 3)
+    "generator.site.home",
+    "generator.site.organisation",
+    "generator.site.register_table",
+    "generator.site.inventory",
+    "generator.site.recipients",
+    "generator.site.sheets",
+    # process models and diagrams (issue 4)
+    "generator.site.processes",
+]
 
 Builder = Callable[["Context"], dict[str, str]]
 _BUILDERS: list[Builder] = []
@@ -55,6 +76,14 @@ def _finalize(value: Any) -> Any:
     return md(value)
 
 
+@jinja2.pass_context
+def _dataflow(context: Any, activity: Any) -> Markdown:
+    """``{{ a|dataflow }}``: the activity's data-flow diagram, as a Mermaid block."""
+    from generator import mermaid
+
+    return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["reg"].parties()))
+
+
 @functools.cache
 def environment(lang: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -76,6 +105,8 @@ def environment(lang: str) -> jinja2.Environment:
         duration=lambda value: md(i18n.format_duration(value, lang)),
         retention=lambda value: md(i18n.format_retention(value, lang)),
         country=lambda code: md(vocab.country_name(code, lang)),
+        href=url,
+        dataflow=_dataflow,
     )
     env.globals.update(t=lambda key: i18n.t(key, lang), lang=lang)
     return env

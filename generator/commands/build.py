@@ -1,0 +1,79 @@
+"""``ropa build``: check the register, then build its site with MkDocs.
+
+An invalid register is refused (the problems printed as ``ropa validate`` prints them, exit 1)
+and a site built before is left as it was: the new site is built in a temporary folder next
+to the target and swapped in only once complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from generator import vocab
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
+from generator.diagnostics import format_summary, format_text
+from generator.register import display_path, load_register
+from generator.site import mkdocs_run
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="check the register and build its site",
+        description="Check the register (as `ropa validate` does), then build the site with MkDocs "
+        "and the root's mkdocs.yml, in --strict mode. An invalid register is refused and an "
+        "existing site is left untouched.",
+    )
+    root_argument(p)
+    p.add_argument("--site-dir", type=Path, metavar="DIR",
+                   help="where the site goes (default: site_dir of mkdocs.yml, i.e. DIR/site)")
+    p.add_argument("--lang", choices=vocab.LANGUAGES, help="the site's language (default: theme.language of mkdocs.yml)")
+
+
+def swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built`` (same parent folder): the old site is removed only once
+    the new one is in place."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(old / target.name)
+    built.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    root = args.root.resolve()
+    mkdocs_run.config_file(root)
+    reg = load_register(root)
+    if not reg.ok:
+        sys.stdout.write(format_text(reg.diagnostics))
+        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+        sys.stderr.write("ropa build: the register has errors; the site was not built\n")
+        return EXIT_PROBLEMS
+    config = mkdocs_run.load(root, args.lang, strict=True)
+    target = (args.site_dir.resolve() if args.site_dir else Path(config.site_dir).resolve())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    config.site_dir = str(staging)
+    config.plugins["ropa"].register = reg
+    try:
+        with mkdocs_run.mkdocs_logging():
+            build(config)
+    except MkDocsException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"ropa build: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, target)
+    print(f"site built in {display_path(target)}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,46 @@
+"""``ropa serve``: a live preview of the site that rebuilds when a register file changes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
+from generator.diagnostics import format_summary, format_text
+from generator.register import load_register
+from generator.site import mkdocs_run
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="preview the site, rebuilt on every change",
+        description="Serve the site on a local address and rebuild it whenever a file under "
+        "register/, processes/ or docs/, or mkdocs.yml, changes. Problems in the register are "
+        "printed as `ropa validate` prints them.",
+    )
+    root_argument(p)
+    p.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000",
+                   help="the address to serve on (default: 127.0.0.1:8000)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    root = args.root.resolve()
+    config_file = mkdocs_run.config_file(root)
+    reg = load_register(root)
+    if not reg.ok:
+        sys.stdout.write(format_text(reg.diagnostics))
+        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+        sys.stderr.write("ropa serve: the register has errors; fix them first\n")
+        return EXIT_PROBLEMS
+    try:
+        with mkdocs_run.mkdocs_logging(logging.INFO):
+            serve(config_file=str(config_file), livereload=True, dev_addr=args.dev_addr)
+    except MkDocsException as exc:
+        print(f"ropa serve: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK

@@ -1,0 +1,165 @@
+"""The MkDocs side of the site: a thin adapter around ``pages.generate``.
+
+Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
+
+- reads and checks the register next to ``mkdocs.yml`` (an invalid register stops the build
+  with a ``PluginError`` listing every problem, as ``ropa validate`` prints them);
+- adds every generated page in memory (``File.generated``): nothing is written into
+  ``docs_dir``, so ``mkdocs serve`` does not rebuild forever;
+- adds our CSS and JS (``generator/assets/``) and the pinned Mermaid script from
+  ``node_modules/`` to the site, so the site never asks a CDN for anything;
+- builds the navigation from ``generator/data/nav.yaml`` when ``mkdocs.yml`` has no ``nav``;
+- folds accents into the search index (``search_fold``), so "fidelisation" finds
+  "fidélisation";
+- makes ``mkdocs serve`` watch ``register/`` and ``processes/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from generator import i18n, pages, vocab
+from generator.diagnostics import format_summary, format_text
+from generator.register import ACTIVITIES, PROCESSES, Register, load_register
+from generator.resources import PACKAGE_DIR
+from generator.site import nav as site_nav
+from generator.site import search_fold
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+ASSETS_DIR = PACKAGE_DIR / "assets"
+ASSET_PREFIX = "assets/ropa/"
+MERMAID_URI = "assets/javascripts/mermaid.min.js"
+MERMAID_SOURCE = Path("node_modules") / "mermaid" / "dist" / "mermaid.min.js"
+
+
+class RopaPluginConfig(Config):
+    root = c.Optional(c.Type(str))
+    """The register repository; default: the folder of ``mkdocs.yml``."""
+    lang = c.Optional(c.Choice(vocab.LANGUAGES))
+    """The site's language; default: ``theme.language`` (``fr`` when it is neither fr nor en)."""
+    mermaid = c.Type(bool, default=True)
+    """Serve the pinned Mermaid script from ``node_modules/`` (``npm ci``)."""
+
+
+def register_problems(reg: Register) -> str:
+    """The register's problems, exactly as ``ropa validate`` prints them, and its summary."""
+    return format_text(reg.diagnostics) + format_summary(reg.diagnostics, len(reg.files))
+
+
+def site_language(config: MkDocsConfig, option: str | None) -> str:
+    if option:
+        return option
+    theme_lang = str(config.theme.get("language") or "")
+    return theme_lang if theme_lang in vocab.LANGUAGES else i18n.DEFAULT_LANG
+
+
+class RopaPlugin(BasePlugin[RopaPluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.register: Register | None = None  # set by ``ropa build`` to skip a second read
+        self.root = Path(".")
+        self.lang = i18n.DEFAULT_LANG
+        self.mermaid_source: Path | None = None
+        self.instant = False
+
+    @event_priority(50)  # before the search plugin, which reads the theme's language
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base / self.config.root).resolve() if self.config.root else base
+        self.lang = site_language(config, self.config.lang)
+        self.instant = "navigation.instant" in (config.theme.get("features") or [])
+        localise(config, self.lang)
+        if self.config.mermaid:
+            source = self.root / MERMAID_SOURCE
+            if not source.is_file():
+                raise PluginError(
+                    f"ropa: {source} is missing: run `npm ci` in {self.root} to install the pinned "
+                    "Mermaid script the site serves itself (or set `mermaid: false` for the ropa plugin)"
+                )
+            self.mermaid_source = source
+        for path in sorted(ASSETS_DIR.glob("*.css")):
+            _append_once(config.extra_css, ASSET_PREFIX + path.name)
+        for path in sorted(ASSETS_DIR.glob("*.js")):
+            _append_once(config.extra_javascript, ASSET_PREFIX + path.name)
+        return config
+
+    def _load(self) -> Register:
+        reg, self.register = self.register, None  # reuse once: a rebuild reads the files again
+        if reg is None:
+            reg = load_register(self.root)
+        if not reg.ok:
+            raise PluginError("ropa: the register has problems; the site was not built.\n" + register_problems(reg))
+        for problem in reg.diagnostics:
+            log.info("register warning: %s", problem.text())
+        return reg
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        generated = pages.generate(self._load(), self.lang)
+        for path, text in generated.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"ropa: docs/{path} is also a generated page: rename or remove the hand-written file"
+                )
+            files.append(File.generated(config, path, content=text))
+        for path in sorted(ASSETS_DIR.iterdir()):
+            if path.suffix in (".css", ".js"):
+                files.append(File.generated(config, ASSET_PREFIX + path.name, abs_src_path=str(path)))
+        if self.mermaid_source is not None:
+            files.append(File.generated(config, MERMAID_URI, abs_src_path=str(self.mermaid_source)))
+        if config.nav is None:
+            hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
+            config.nav = site_nav.build(list(generated) + hand_written, self.lang)
+        return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Load Mermaid only where a diagram is (it is large); everywhere with instant loading."""
+        if self.mermaid_source is None or not (self.instant or 'class="mermaid"' in output):
+            return output
+        tag = f'<script src="{get_relative_url(MERMAID_URI, page.url)}"></script>'
+        head, sep, tail = output.rpartition("</body>")
+        return head + tag + sep + tail if sep else output + tag
+
+    @event_priority(-100)  # after the search plugin wrote its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(search_fold.fold_index(index), ensure_ascii=False), encoding="utf-8")
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in (self.root / ACTIVITIES.parent, self.root / PROCESSES):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def localise(config: MkDocsConfig, lang: str) -> None:
+    """The theme's language, the palette toggles' names and, when it is ropa's default title,
+    the site's name, in the site's language."""
+    config.theme["language"] = lang
+    if config.site_name == i18n.t("site.home.title", i18n.DEFAULT_LANG):
+        config.site_name = i18n.t("site.home.title", lang)
+    for palette in config.theme.get("palette") or []:
+        if isinstance(palette, dict) and isinstance(palette.get("toggle"), dict):
+            target = "light" if palette.get("scheme") == "slate" else "dark"
+            palette["toggle"]["name"] = i18n.t(f"site.palette.to_{target}", lang)
+
+
+def _append_once(items: list[Any], uri: str) -> None:
+    if uri not in [str(item) for item in items]:
+        items.append(uri)

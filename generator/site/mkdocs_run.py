@@ -1,0 +1,55 @@
+"""Running MkDocs for ``ropa build`` and ``ropa serve``: configuration, language, logging."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from generator.cli import UsageError
+
+CONFIG_NAME = "mkdocs.yml"
+
+
+def config_file(root: Path) -> Path:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise UsageError(
+            f"{path}: no such file: the site is built with the MkDocs configuration at the root "
+            "of the register repository (copy mkdocs.yml from ropa's repository)"
+        )
+    return path
+
+
+def load(root: Path, lang: str | None = None, **overrides: Any) -> Any:
+    """The MkDocs configuration of the register at ``root``, in ``lang`` when given."""
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file(root)), **overrides)
+    if lang:
+        config.theme["language"] = lang
+    return config
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<8}-  {record.getMessage()}"
+
+
+@contextmanager
+def mkdocs_logging(level: int = logging.WARNING) -> Iterator[None]:
+    """MkDocs' messages on stderr, as the ``mkdocs`` command shows them."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    handler.setLevel(level)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, previous or level))
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)

@@ -1,0 +1,34 @@
+"""The site's navigation from the generated and hand-written pages, ordered by ``data/nav.yaml``."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any
+
+from generator import i18n
+from generator.resources import load_data
+
+NavItem = str | dict[str, list[Any]]
+
+
+def build(paths: list[str], lang: str = i18n.DEFAULT_LANG, table: list[Any] | None = None) -> list[NavItem]:
+    """MkDocs ``nav`` for ``paths`` (in the order given): sections labelled in ``lang``."""
+    placed: set[str] = set()
+    nav = _entries(load_data("nav") if table is None else table, paths, placed, lang)
+    nav.extend(p for p in paths if p not in placed)
+    return nav
+
+
+def _entries(entries: list[Any], paths: list[str], placed: set[str], lang: str) -> list[NavItem]:
+    out: list[NavItem] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            for path in paths:
+                if path not in placed and fnmatchcase(path, entry):
+                    placed.add(path)
+                    out.append(path)
+            continue
+        children = _entries(entry["pages"], paths, placed, lang)
+        if children:
+            out.append({i18n.t(entry["section"], lang): children})
+    return out

@@ -1,0 +1,184 @@
+"""The process pages: ``processus/index.md`` (every process) and ``processus/<id>.md`` (one
+process: its diagram, actors, operations, personal data by CNIL category, the operations matrix
+of data items by step, a summary per linked activity and the DPO's notes).
+
+Everything here is plain data for the templates (``site/process.md.j2``), which escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import mermaid, vocab
+from generator.escape import Markdown
+from generator.pages import Context, builder
+from generator.process_model import Element, ProcessModel, category_of, declared_items, emissions, triggers
+from generator.register import Register
+from generator.site import views
+
+PROCESSES_DIR = "processus"
+INDEX = f"{PROCESSES_DIR}/index.md"
+SECTIONS = ("data_categories", "sensitive_data")
+VOCABULARY = {"data_categories": "data_category", "sensitive_data": "sensitive_category"}
+
+
+def process_path(process_id: str) -> str:
+    return f"{PROCESSES_DIR}/{process_id}.md"
+
+
+def linked_activities(reg: Register, process_id: str) -> list[dict[str, Any]]:
+    """The activities whose ``process`` key names this process, in the site's order."""
+    return [a for a in views.ordered_activities(reg) if a.get("process") == process_id]
+
+
+@dataclass
+class Emission:
+    condition: str
+    target: str
+    gap: bool
+    note: str
+
+
+@dataclass
+class Step:
+    """One operation as the operations table shows it."""
+
+    number: int
+    op: Element
+    actor: str
+    triggers: list[str]
+    synchronisation: str
+    emissions: list[Emission]
+
+
+@dataclass
+class Group:
+    """The process's data items of one CNIL category (``section`` is data_categories or
+    sensitive_data; both empty for items no linked activity declares)."""
+
+    section: str
+    category: str
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    activity: dict[str, Any]
+    declared: list[str]
+    touched: list[str]
+    untouched: list[str]
+    performed: list[str]
+
+
+def steps(model: ProcessModel) -> list[Step]:
+    def name(ident: str) -> str:
+        element = model.element(ident)
+        return element.name if element is not None else ident
+
+    out = []
+    for number, op in enumerate(model.operations.values(), start=1):
+        actor = model.actors.get(str(op.data.get("actor")))
+        out.append(Step(
+            number=number,
+            op=op,
+            actor=actor.name if actor else str(op.data.get("actor") or ""),
+            triggers=[name(t) for t in triggers(op)],
+            synchronisation=str(op.data.get("synchronisation") or "") if len(triggers(op)) > 1 else "",
+            emissions=[Emission(str(rule.get("condition") or ""), name(to), bool(rule.get("gap")),
+                                str(rule.get("note") or "")) for _, rule, to in emissions(op)],
+        ))
+    return out
+
+
+def groups(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Group]:
+    """The process's data items by CNIL category, as the first linked activity declaring each
+    item files it; categories in the vocabulary's order, data categories before sensitive data."""
+    found: dict[tuple[str, str], Group] = {}
+    for item in model.items():
+        where = next((c for c in (category_of(a, item) for a in activities) if c is not None), ("", ""))
+        found.setdefault(where, Group(*where)).items.append(item)
+
+    def order(group: Group) -> tuple[int, int]:
+        if not group.section:
+            return (len(SECTIONS), 0)
+        keys = list(vocab.vocabularies().get(VOCABULARY[group.section], {}))
+        position = keys.index(group.category) if group.category in keys else len(keys)
+        return (SECTIONS.index(group.section), position)
+
+    return sorted(found.values(), key=order)
+
+
+def matrix(model: ProcessModel, ordered_items: list[str]) -> dict[str, dict[str, list[str]]]:
+    """``{item: {operation id: [Art. 4(2) operations]}}`` for every item and step."""
+    out: dict[str, dict[str, list[str]]] = {item: {} for item in ordered_items}
+    for use in model.data_uses():
+        cell = out.setdefault(use.item, {}).setdefault(use.operation.id, [])
+        cell.extend(o for o in use.operations if o not in cell)
+    return out
+
+
+def summaries(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Summary]:
+    touched = model.items()
+    performed = list(dict.fromkeys(o for use in model.data_uses() for o in use.operations))
+    order = list(vocab.vocabularies().get("processing_operation", {}))
+    performed.sort(key=lambda o: order.index(o) if o in order else len(order))
+    out = []
+    for activity in activities:
+        declared = list(declared_items(activity))
+        out.append(Summary(activity, declared, [i for i in touched if i in declared],
+                           [i for i in declared if i not in touched], performed))
+    return out
+
+
+def notes(model: ProcessModel) -> list[tuple[str, str]]:
+    """``(about, note)``: the process's notes (about nothing), then each operation's."""
+    out = [("", str(n)) for n in model.data.get("notes") or [] if isinstance(n, str)]
+    out += [(op.name, str(op.data["note"])) for op in model.operations.values() if isinstance(op.data.get("note"), str)]
+    return out
+
+
+def diagram(reg: Register, model: ProcessModel, lang: str) -> Markdown:
+    return mermaid.fence(mermaid.process_flowchart(model, lang, org_name=str(reg.org.get("name") or ""),
+                                                   parties=reg.parties()))
+
+
+def actors(reg: Register, model: ProcessModel) -> list[tuple[Element, str]]:
+    org_name = str(reg.org.get("name") or "")
+    return [(a, mermaid.actor_organisation(a.data, org_name, reg.parties())) for a in model.actors.values()]
+
+
+def _page(ctx: Context, process_id: str, model: ProcessModel) -> str:
+    activities = linked_activities(ctx.reg, process_id)
+    grouped = groups(model, activities)
+    items = [item for g in grouped for item in g.items]
+    here = process_path(process_id)
+    all_steps = steps(model)
+    return ctx.render(
+        "site/process.md.j2",
+        p=views.lenient(model.data),
+        activities=[(a, views.link(here, views.sheet_path(a))) for a in activities],
+        diagram=diagram(ctx.reg, model, ctx.lang),
+        actors=actors(ctx.reg, model),
+        steps=all_steps,
+        groups=grouped,
+        items=items,
+        matrix=matrix(model, items),
+        summaries=[(s, views.link(here, views.sheet_path(s.activity))) for s in summaries(model, activities)],
+        notes=notes(model),
+        gaps=[(s, e) for s in all_steps for e in s.emissions if e.gap],
+    )
+
+
+@builder
+def process_pages(ctx: Context) -> dict[str, str]:
+    models = {pid: ProcessModel.from_data(data) for pid, data in sorted(ctx.reg.process_data().items())}
+    if not models:
+        return {}
+    out = {INDEX: ctx.render(
+        "site/processes.md.j2",
+        processes=[(pid, m, linked_activities(ctx.reg, pid)) for pid, m in models.items()],
+    )}
+    for pid, model in models.items():
+        out[process_path(pid)] = _page(ctx, pid, model)
+    return out

@@ -1,0 +1,20 @@
+"""The consolidated register (``registre.md``): CNIL tab 2 « Liste des traitements », as the
+controller register (30(1)) and the processor register (30(2)); sorted and filtered in the
+browser by ``assets/ropa.js``."""
+
+from __future__ import annotations
+
+from generator.pages import Context, builder
+from generator.site import views
+from generator.site.home import controllers_by_id
+
+
+@builder
+def register_table(ctx: Context) -> dict[str, str]:
+    return {
+        "registre.md": ctx.render(
+            "site/register.md.j2",
+            registers=[(k, views.lenient(v)) for k, v in views.registers(ctx.reg)],
+            controllers=controllers_by_id(ctx),
+        )
+    }
