@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
@@ -51,6 +52,29 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
         props += f",title={_github_escape(d.rule, property_=True)}"
         out.append(f"::{d.severity} {props}::{_github_escape(d.message)}\n")
     return "".join(out)
+
+
+GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def format_gitlab(diagnostics: Iterable[Diagnostic]) -> str:
+    """A GitLab code-quality report (``artifacts: reports: codequality``): the problems shown
+    in the merge request. The fingerprint leaves out the line, so a problem that only moved is
+    not reported as new; identical problems of one file are numbered apart."""
+    out = []
+    seen: dict[str, int] = {}
+    for d in diagnostics:
+        key = f"{d.file}\0{d.rule}\0{d.message}"
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest()
+        out.append({
+            "description": d.message,
+            "check_name": d.rule,
+            "fingerprint": fingerprint,
+            "severity": GITLAB_SEVERITY[d.severity],
+            "location": {"path": d.file, "lines": {"begin": max(d.line, 1)}},
+        })
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
 def format_summary(diagnostics: list[Diagnostic], files: int) -> str:

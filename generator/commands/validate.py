@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
-from generator.diagnostics import Diagnostic, format_github, format_json, format_summary, format_text
+from generator.diagnostics import (
+    Diagnostic, format_github, format_gitlab, format_json, format_summary, format_text,
+)
 from generator.register import Register, display_path, load_register
 
-FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
@@ -24,7 +26,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check (default: all)")
     root_argument(p)
     p.add_argument("--format", choices=sorted(FORMATS), default="text",
-                   help="text (default), json (a list of objects) or github (workflow annotations)")
+                   help="text (default), json (a list of objects), github (workflow annotations) or "
+                   "gitlab (code-quality report)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
 
 
