@@ -15,6 +15,7 @@ COMMANDS = {
     "validate": "validate",
     "build": "build",
     "serve": "serve",
+    "init": "init",
     "new": "new",
     "diff": "diff",
     "export": "export",
