@@ -8,11 +8,12 @@ schema is still checked as far as its shape allows, so every problem is reported
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from generator import vocab
 from generator.diagnostics import Diagnostic
-from generator.register import Register
+from generator.register import PROCESSES, Register
 from generator.yamlload import Document
 
 Check = Callable[[Register], Iterable[Diagnostic]]
@@ -128,6 +129,9 @@ def _party_ref(
 @check
 def references_resolve(reg: Register) -> Iterator[Diagnostic]:
     process_ids = {d.path.stem for d in reg.processes}
+    # a process file that exists but could not be read has its own error: no unknown-process too
+    process_folder = reg.root / PROCESSES
+    existing = process_ids | {Path(name).stem for name in reg.files if Path(name).resolve().parent == process_folder}
     for doc, data in _activities(reg):
         yield from _party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",), "controller")
         for field, kind, what in (
@@ -145,7 +149,7 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
                     ("controller", "joint_controller", "processor", "recipient"), "recipient party",
                 )
         process = _str(data.get("process"))
-        if process is not None and process not in process_ids:
+        if process is not None and process not in existing:
             known = ", ".join(sorted(process_ids)) or "none"
             yield doc.diagnostic(
                 ("process",), "unknown-process",
