@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
+from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -126,6 +128,9 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._add_mermaid(safe_title(output, page), page)
+
+    def _add_mermaid(self, output: str, page: Page) -> str:
         """Load Mermaid only where a diagram is (it is large); everywhere with instant loading."""
         if self.mermaid_source is None or not (self.instant or 'class="mermaid"' in output):
             return output
@@ -146,6 +151,16 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def safe_title(output: str, page: Page) -> str:
+    """Re-escape the page's ``<title>``. MkDocs keeps a page's title as HTML (``&lt;`` for a
+    ``<`` of the heading) and Material prints it through ``striptags``, which unescapes it: a
+    register value such as ``</title><script>`` would become markup. We write it back escaped."""
+    if not page.title or (page.meta or {}).get("title"):
+        return output
+    printed = Markup(page.title).striptags()
+    return output.replace(f"<title>{printed}", f"<title>{escape(printed)}", 1)
 
 
 def localise(config: MkDocsConfig, lang: str) -> None:

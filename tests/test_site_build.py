@@ -1,0 +1,252 @@
+"""The register site built for real: ``mkdocs build --strict`` of the checkout, ``ropa build``
+on throwaway copies (refusals, swap, language), escaping of hostile values, the search index."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Runner
+from sitebuild import built_site, mkdocs_build, site_repo
+
+from generator.i18n import labels
+
+ACTIVITIES = Path("register") / "activities"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(tmp_path_factory)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return site_repo(tmp_path / "repo")
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html" if path else site / "index.html").read_text(encoding="utf-8")
+
+
+class Elements(HTMLParser):
+    """Every element of a page (tag and attributes) and its text, for assertions."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        (self.scripts if self._in_script else self.text).append(data)
+
+    def plain(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.text))
+
+    def with_class(self, name: str) -> list[str]:
+        return [t for t, a in self.elements if name in (a.get("class") or "").split()]
+
+
+# ---------------------------------------------------------------- the checkout's site
+
+
+def test_every_page_is_built(site: Path) -> None:
+    for path in ("", "organisation", "registre", "inventaire", "destinataires", "contribuer",
+                 "activites/fidelisation-artemis", "activites/gestion-personnel-paie"):
+        assert (site / path / "index.html").is_file(), path
+    sheet = Elements(page(site, "activites/fidelisation-artemis")).plain()
+    assert "Fidélisation de la clientèle d'Artemis" in sheet
+    assert "Registre du sous-traitant (art. 30(2) du RGPD)" in sheet
+    assert "Art. 30(2)(a) : nom et coordonnées du ou des sous-traitants" in sheet
+    assert "1 an à compter de la date du dernier échange avec le client, puis suppression" in sheet
+    assert "15 septembre 2020" in sheet
+
+
+def test_sheet_sections_follow_the_cnil_order(site: Path) -> None:
+    headings = re.findall(r'<h2 id="[^"]+">(.*?)<a class="headerlink"', page(site, "activites/gestion-personnel-paie"))
+    assert [Elements(h).plain() for h in headings] == [
+        "Description du traitement", "Acteurs", "Finalité(s) du traitement effectué",
+        "Catégories de données personnelles concernées", "Données sensibles",
+        "Catégories de personnes concernées", "Destinataires", "Mesures de sécurité",
+        "Transferts hors UE", "Base légale", "Analyse d'impact relative à la protection des données (AIPD)",
+    ]
+
+
+def test_register_tables_are_marked_for_the_script(site: Path) -> None:
+    html = Elements(page(site, "registre"))
+    assert html.with_class("ropa-table") == ["div", "div"]
+    boxes = [a for t, a in html.elements if "ropa-table" in (a.get("class") or "")]
+    assert boxes[0]["data-label-placeholder"] == "Filtrer (nom, référence, finalité…)"
+    assert ("time", {"datetime": "2020-09-15"}) in html.elements
+    assert any(t == "script" and (a.get("src") or "").endswith("assets/ropa/ropa.js") for t, a in html.elements)
+
+
+def test_no_external_resource_is_referenced(site: Path) -> None:
+    for html_file in site.rglob("*.html"):
+        for tag, attrs in Elements(html_file.read_text(encoding="utf-8")).elements:
+            if tag in ("script", "link", "img", "iframe", "source"):
+                target = attrs.get("src") or attrs.get("href") or ""
+                assert not re.match(r"^(https?:)?//", target), f"{html_file}: <{tag}> loads {target}"
+
+
+def test_mermaid_is_served_and_loaded_only_where_a_diagram_is(site: Path) -> None:
+    assert (site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
+    guide = Elements(page(site, "contribuer"))
+    assert ("script", {"src": "../assets/javascripts/mermaid.min.js"}) in guide.elements
+    assert guide.with_class("mermaid") == ["pre"]
+    assert "mermaid.min.js" not in page(site, "")
+
+
+def test_search_index_folds_accents(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["fields"]["title_folded"] == index["config"]["fields"]["title"]
+    sheet = next(d for d in index["docs"] if d["location"] == "activites/fidelisation-artemis/")
+    assert "Fidelisation" in sheet["title_folded"].split()
+    assert sheet["title"].startswith("Fidélisation")
+
+
+def test_site_labels_are_complete_in_both_languages() -> None:
+    def leaves(node: object, key: str = "site") -> list[tuple[str, object]]:
+        if isinstance(node, dict) and not {"fr", "en"} & set(node):
+            return [leaf for k, v in node.items() for leaf in leaves(v, f"{key}.{k}")]
+        return [(key, node)]
+
+    for key, leaf in leaves(labels()["site"]):
+        assert isinstance(leaf, dict) and set(leaf) == {"fr", "en"} and all(leaf.values()), key
+
+
+# ---------------------------------------------------------------- ropa build
+
+
+def test_ropa_build_replaces_the_site_in_one_move(repo: Path, ropa: Runner) -> None:
+    site = repo / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    done = ropa("build", "--root", repo)
+    assert done.returncode == 0, done.stderr
+    assert (site / "index.html").is_file() and not (site / "stale.html").exists()
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
+    assert sorted(p.name for p in (repo / "docs").iterdir()) == ["contribuer.md"], "nothing written into docs/"
+
+
+def test_invalid_register_is_refused_and_the_old_site_kept(repo: Path, ropa: Runner) -> None:
+    site = repo / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+    path = repo / ACTIVITIES / "fidelisation-artemis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ref: ST-ART-01", "ref: [1, 2]"), encoding="utf-8")
+    done = ropa("build", "--root", repo)
+    validated = ropa("validate", "--root", repo)
+    assert done.returncode == 1
+    assert done.stdout == validated.stdout and "fidelisation-artemis.yaml:4:" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_plain_mkdocs_build_refuses_an_invalid_register(repo: Path, tmp_path: Path) -> None:
+    path = repo / ACTIVITIES / "fidelisation-artemis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("role: processor", "role: boss"), encoding="utf-8")
+    done = mkdocs_build(repo, tmp_path / "out")
+    assert done.returncode != 0
+    assert "the register has problems" in done.stderr
+    assert re.search(r"fidelisation-artemis\.yaml:\d+:\d+: error: ", done.stderr)
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_mkdocs_yml_is_a_clear_usage_error(repo: Path, ropa: Runner) -> None:
+    (repo / "mkdocs.yml").unlink()
+    done = ropa("build", "--root", repo)
+    assert done.returncode == 2
+    assert "mkdocs.yml: no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_missing_node_modules_says_run_npm_ci(repo: Path, ropa: Runner) -> None:
+    (repo / "node_modules").unlink()
+    done = ropa("build", "--root", repo)
+    assert done.returncode == 1
+    assert "run `npm ci`" in done.stderr and "Traceback" not in done.stderr
+    assert not (repo / "site").exists()
+
+
+def test_english_site(repo: Path, ropa: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "en"
+    done = ropa("build", "--root", repo, "--site-dir", out, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    home = page(out, "")
+    assert '<html lang="en"' in home
+    text = Elements(page(out, "activites/fidelisation-artemis")).plain()
+    assert "Processor's record (Art. 30(2) GDPR)" in text and "15 September 2020" in text
+    assert "Record of processing activities" in Elements(home).plain()
+
+
+# ---------------------------------------------------------------- hostile values
+
+HOSTILE = {
+    "tag": '<b class="pwned-tag">gras</b>',
+    "script": "<script>window.pwned = 1</script>",
+    "img": '<img src="x" onerror="window.pwned = 2">',
+    "link": "[cliquez](https://evil.example/)",
+    "autolink": "<https://evil.example/auto>",
+    "pipe": "a | b | c",
+    "code": "`code` et ``double``",
+    "attr": "texte {: .pwned-attr }",
+    "comment": "avant <!-- commentaire",
+    "mermaid": "%% graph TD; A-->B",
+    "entity": "&lt;b&gt; &amp; &#60;i&#62;",
+    "emphasis": "*gras* _souligné_ **fort**",
+    "heading": "# titre",
+    "title": "</title><script>window.pwned = 3</script>",
+}
+
+
+def _hostile(repo: Path) -> None:
+    path = repo / ACTIVITIES / "fidelisation-artemis.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["name"] = HOSTILE["tag"] + " " + HOSTILE["pipe"] + " " + HOSTILE["title"]
+    data["description"] = "\n".join(HOSTILE.values())
+    data["purposes"]["main"] = HOSTILE["script"]
+    data["purposes"]["sub"] = list(HOSTILE.values())
+    data["recipients"][0]["name"] = HOSTILE["link"]
+    data["recipients"][0]["details"] = HOSTILE["pipe"]
+    data["security_measures"][0]["details"] = HOSTILE["attr"]
+    data["data_categories"][0]["retention"]["starts"] = HOSTILE["img"]
+    data["notes"] = [HOSTILE["comment"], HOSTILE["code"]]
+    data["transfers"] = [{"recipient": HOSTILE["autolink"], "country": "US", "safeguard": "scc",
+                          "documentation": "javascript:alert(1)", "details": HOSTILE["entity"]}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_hostile_values_reach_the_html_as_text_only(repo: Path, ropa: Runner) -> None:
+    _hostile(repo)
+    done = ropa("build", "--root", repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for path in ("activites/fidelisation-artemis", "registre", "destinataires", "inventaire", ""):
+        html = Elements(page(repo / "site", path))
+        text = html.plain()
+        assert not html.with_class("pwned-tag") and not html.with_class("pwned-attr"), path
+        assert not any("pwned" in s for s in html.scripts), path
+        assert not any(t == "img" and a.get("src") == "x" for t, a in html.elements), path
+        assert not any("evil.example" in (a.get("href") or "") for t, a in html.elements), path
+        assert not any((a.get("href") or "").startswith("javascript:") for t, a in html.elements), path
+        if path == "activites/fidelisation-artemis":
+            for name, value in HOSTILE.items():
+                assert value in text, f"{name}: {value!r} is not shown as text"
+            assert "Mesures de sécurité" in text, "the comment opener swallowed the rest of the sheet"
+    registre = page(repo / "site", "registre")
+    rows = re.findall(r"<tr>(.*?)</tr>", registre, re.S)
+    assert all(row.count("<td") in (0, 8) for row in rows), "a pipe split a table cell"
+
