@@ -171,8 +171,8 @@ class SheetWriter:
                     f"is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it in the register"
                 )
             cell.value = text
-        self._as_text(cell)
         cell.style = style
+        self._as_text(cell)
 
     @staticmethod
     def _as_text(cell: Any) -> None:
@@ -501,6 +501,8 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
     w.field(_t("cnil.list.head_block", lang), model.person_line(org.get("head")))
     if org.get("representative"):
         w.field(_t("cnil.list.representative_block", lang), contacts["representative"][0].line())
+        w.field(f"{_t('cnil.sheet.representative', lang)} — {f('contact')}",
+                model.person_line(org["representative"].get("person")))
     dpo = org.get("dpo") or {}
     if dpo:
         w.field(f("dpo_type"), label(dpo.get("type")))
@@ -578,7 +580,7 @@ def workbook(doc: Json) -> Workbook:
 
     stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
     props = wb.properties
-    props.title = _t("export.workbook.title", lang).format(org=org_name)
+    props.title = xlsx_text(_t("export.workbook.title", lang).format(org=org_name))
     props.subject = _t("export.workbook.subject", lang)
     props.creator = f"ropa {__version__}"
     props.lastModifiedBy = f"ropa {__version__}"

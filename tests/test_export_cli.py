@@ -1,0 +1,106 @@
+"""``ropa export`` as a user runs it: files, standard output, exit codes, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Runner
+from openpyxl import load_workbook
+
+
+def test_default_file_names_in_the_current_directory(ropa: Runner, tmp_path: Path) -> None:
+    for args, name in ((["--format", "xlsx"], "registre-centrecall.xlsx"),
+                       (["--format", "csv"], "registre-centrecall.csv"),
+                       (["--format", "csv", "--per", "data-category"], "registre-centrecall-categories.csv"),
+                       (["--format", "json", "--lang", "en"], "registre-centrecall-en.json")):
+        result = ropa("export", *args, "--root", REPO, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / name).is_file(), result.stderr
+        assert f"wrote {name}" in result.stderr
+    assert load_workbook(tmp_path / "registre-centrecall.xlsx").sheetnames[0] == "Liste des traitements"
+    assert json.loads((tmp_path / "registre-centrecall-en.json").read_text())["lang"] == "en"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
+        "registre-centrecall.xlsx", "registre-centrecall.csv", "registre-centrecall-categories.csv",
+        "registre-centrecall-en.json"]), "no temporary file left behind"
+
+
+def test_output_dash_writes_csv_and_json_to_stdout(ropa: Runner) -> None:
+    result = ropa("export", "--format", "csv", "--output", "-", "--header", "keys", "--bom")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("\ufeffref,name,")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"), newline="")))
+    assert {r["ref"] for r in rows} >= {"RT-01", "ST-ART-01"}
+    result = ropa("export", "--format", "json", "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["organization"]["name"] == "CentreCall"
+
+
+def test_an_invalid_register_is_refused_and_nothing_is_written(ropa: Runner, centrecall: Path, tmp_path: Path) -> None:
+    out = tmp_path / "registre.xlsx"
+    out.write_bytes(b"the previous export")
+    sheet = centrecall / "register" / "activities" / "fidelisation-artemis.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("role: processor", "role: owner"), encoding="utf-8")
+    result = ropa("export", "--format", "xlsx", "--root", centrecall, "--output", out)
+    assert result.returncode == 1
+    assert "fidelisation-artemis.yaml:6:" in result.stderr and "error" in result.stderr
+    assert "nothing was exported" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["centrecall", "registre.xlsx"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "xlsx", "-o", "-"], "binary"),
+    (["--format", "json", "--bom"], "--bom: only for --format csv"),
+    (["--format", "xlsx", "--per", "data-category"], "--per: only for --format csv"),
+    (["--format", "pdf"], "invalid choice"),
+    (["--format", "csv", "-o", "no/such/dir/registre.csv"], "does not exist"),
+    (["--format", "csv", "-o", "."], "is a directory"),
+    (["--format", "csv", "--lang", "de"], "invalid choice"),
+])
+def test_usage_errors(ropa: Runner, args: list[str], message: str) -> None:
+    result = ropa("export", *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_output_is_a_clear_error(ropa: Runner, tmp_path: Path) -> None:
+    # A name the file system takes but its temporary sibling (".NAME.xxxx.tmp") exceeds:
+    # fails for root as for anyone.
+    name = "r" * 245 + ".json"
+    result = ropa("export", "--format", "json", "-o", tmp_path / name)
+    assert result.returncode == 1, result.stderr
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.export import output
+
+    target = tmp_path / "registre.csv"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        output.write_atomic(target, b"new content")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["registre.csv"]
+
+
+def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
+    from generator.export import output
+
+    target = tmp_path / "registre.json"
+    output.write_atomic(target, b"{}\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
