@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import i18n, pages, vocab
+from generator import export, i18n, pages, vocab
 from generator.diagnostics import format_summary, format_text
 from generator.register import ACTIVITIES, PROCESSES, Register, load_register
 from generator.resources import PACKAGE_DIR
@@ -110,7 +110,8 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         return reg
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        generated = pages.generate(self._load(), self.lang)
+        reg = self._load()
+        generated = pages.generate(reg, self.lang)
         for path, text in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
@@ -122,6 +123,8 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
                 files.append(File.generated(config, ASSET_PREFIX + path.name, abs_src_path=str(path)))
         if self.mermaid_source is not None:
             files.append(File.generated(config, MERMAID_URI, abs_src_path=str(self.mermaid_source)))
+        for path, data in export.site_downloads(reg, self.lang).items():  # the register page links them
+            files.append(File.generated(config, path, content=data))
         if config.nav is None:
             hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
             config.nav = site_nav.build(list(generated) + hand_written, self.lang)
