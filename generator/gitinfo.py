@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 WORKTREE = None
 """The revision argument meaning "the files as they are on disk"."""
@@ -148,15 +149,59 @@ def file_history(root: Path, path: Path) -> History:
     Outside a git repository, or when git is missing, ``History(available=False)``; a file git
     does not track yet has an available but empty history.
     """
+    return histories(root, [path])[Path(path).resolve()]
+
+
+def histories(root: Path, paths: list[Path]) -> dict[Path, History]:
+    """The history of each of ``paths`` (resolved), from one ``git log`` over their folders.
+
+    Like ``git log --follow``: a file's history goes on through its renames (git's rename
+    detection, ``-M``), and ends where the file was added or copied.
+    """
     root = Path(root).resolve()
+    wanted = [Path(p).resolve() for p in paths]
     try:
-        _prefix(root)
-        out = _git(root, "log", "--follow", f"--format={_LOG_FORMAT}", "--", str(Path(path).resolve()))
-    except GitError:
-        return History(available=False)
-    commits = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        parts = line.split(_SEP)
-        if len(parts) == 5:
-            commits.append(Commit(*parts))
-    return History(available=True, commits=tuple(commits))
+        top = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
+        relative = {p.parent.relative_to(top).as_posix() for p in wanted}
+        folders = sorted(":(top)" + ("" if rel == "." else rel) for rel in relative)
+        out = _git(root, "-c", "core.quotepath=false", "log", "-M", "--name-status", "-z",
+                   f"--format=%x1e{_LOG_FORMAT}", "--", *folders)
+    except (GitError, ValueError):
+        return {p: History(available=False) for p in wanted}
+    following = {p.relative_to(top).as_posix(): p for p in wanted}
+    found: dict[Path, list[Commit]] = {p: [] for p in wanted}
+    for commit, changes in _log_entries(out.decode("utf-8", "replace")):
+        for status, old, new in changes:
+            target = following.pop(new, None)
+            if target is None:
+                continue
+            found[target].append(commit)
+            if status == "R":
+                following[old] = target
+            elif status not in ("A", "C"):
+                following[new] = target
+    return {p: History(available=True, commits=tuple(c)) for p, c in found.items()}
+
+
+def _log_entries(text: str) -> Iterator[tuple[Commit, list[tuple[str, str, str]]]]:
+    """Commits and their ``(status letter, old path, new path)`` changes, from
+    ``git log --name-status -z --format=%x1e...``."""
+    for chunk in text.split("\x1e")[1:]:
+        header, _, rest = chunk.partition("\0")
+        parts = header.split(_SEP)
+        if len(parts) != 5:
+            continue
+        tokens = [t for t in rest.lstrip("\n").split("\0") if t]
+        changes = []
+        i = 0
+        while i < len(tokens):
+            status = tokens[i][:1]
+            if status in ("R", "C") and i + 2 < len(tokens):
+                changes.append((status, tokens[i + 1], tokens[i + 2]))
+                i += 3
+            elif i + 1 < len(tokens):
+                changes.append((status, tokens[i + 1], tokens[i + 1]))
+                i += 2
+            else:
+                break
+        yield Commit(*parts), changes

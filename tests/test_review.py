@@ -206,6 +206,10 @@ def test_file_history_follows_renames(tmp_path: Path) -> None:
                         "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
 
     git("init", "-q")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub/z.yaml").write_text("z: 1\n", encoding="utf-8")
+    git("add", "sub/z.yaml")
+    git("commit", "-q", "-m", "Fichier dans un sous-dossier")
     body = "".join(f"ligne {i}: une valeur assez longue pour que git suive le renommage\n" for i in range(20))
     (tmp_path / "a.yaml").write_text("id: a\n" + body, encoding="utf-8")
     git("add", "a.yaml")
@@ -220,6 +224,9 @@ def test_file_history_follows_renames(tmp_path: Path) -> None:
     assert history.first is not None and history.first.author == "Nadia Azri"
     assert len(history.last.short) >= 7 and history.last.hash.startswith(history.last.short)
     assert dt.date.fromisoformat(history.last.day)
+    in_sub = gitinfo.histories(tmp_path / "sub", [tmp_path / "sub/z.yaml", tmp_path / "b.yaml"])
+    assert [c.subject for c in in_sub[tmp_path / "sub/z.yaml"].commits] == ["Fichier dans un sous-dossier"]
+    assert len(in_sub[tmp_path / "b.yaml"].commits) == 2
     (tmp_path / "c.yaml").write_text("id: c\n", encoding="utf-8")
     untracked = gitinfo.file_history(tmp_path, tmp_path / "c.yaml")
     assert untracked.available and untracked.commits == () and untracked.last is None
