@@ -108,8 +108,8 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
 def _party_ref(
     reg: Register, doc: Document, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: str
 ) -> Iterator[Diagnostic]:
-    if not isinstance(ref, str):
-        return
+    if not isinstance(ref, str) or reg.organization is None:
+        return  # without a readable organization.yaml, its own error says it all: no cascade
     party = reg.parties().get(ref)
     org_file = reg.organization.display if reg.organization else "register/organization.yaml"
     if party is None:
