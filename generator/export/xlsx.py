@@ -19,6 +19,7 @@ gets Excel's quote prefix, so editing the cell keeps it text. Dates are real dat
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -30,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__, i18n
@@ -133,9 +135,10 @@ def location(sheet: str, cell: str = "A1") -> str:
 class SheetWriter:
     """Writes rows from the top of a sheet, one call per row, with fitted row heights."""
 
-    def __init__(self, ws: Worksheet, widths: Sequence[float]) -> None:
+    def __init__(self, ws: Worksheet, widths: Sequence[float], styles: dict[str, Any]) -> None:
         self.ws = ws
         self.widths = widths
+        self.styles = styles
         self.row = 1
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -171,8 +174,19 @@ class SheetWriter:
                     f"is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it in the register"
                 )
             cell.value = text
-        cell.style = style
+        self._style(cell, style)
         self._as_text(cell)
+
+    def _style(self, cell: Any, name: str) -> None:
+        """Give ``cell`` the named style ``name``. openpyxl registers the style's font, fill and
+        border again on every assignment (most of the time of a large workbook); the first
+        assignment's result (indexes into the workbook's style tables) is reused instead."""
+        cached = self.styles.get(name)
+        if cached is None:
+            cell.style = name
+            self.styles[name] = copy.copy(cell._style)
+        else:
+            cell._style = copy.copy(cached)
 
     @staticmethod
     def _as_text(cell: Any) -> None:
@@ -194,6 +208,16 @@ class SheetWriter:
         if lines > 1:
             self.ws.row_dimensions[self.row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
+    def merge(self, first: int, last: int, style: str) -> None:
+        """Merge columns ``first`` to ``last`` of the current row; the cells under the merge keep
+        the style (so the merged area has its borders). Faster than ``Worksheet.merge_cells``,
+        which rebuilds the borders of every merged cell; the writer only needs the range."""
+        if last <= first:
+            return
+        for col in range(first + 1, last + 1):
+            self.put(col, None, style)
+        self.ws.merged_cells.add(CellRange(min_col=first, min_row=self.row, max_col=last, max_row=self.row))
+
     def next(self, n: int = 1) -> None:
         self.row += n
 
@@ -202,7 +226,7 @@ class SheetWriter:
     def title(self, text: str, style: str = "ropa-title") -> None:
         self.put(1, text, style)
         if style == "ropa-subtitle":
-            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.span)
+            self.merge(1, self.span, style)
             self._fit([(1, text, self.span)])
         else:
             self.ws.row_dimensions[self.row].height = 22
@@ -238,8 +262,7 @@ class SheetWriter:
         self.put(1, name, "ropa-label")
         self.put(2, value)
         end = self.span if extra is None else 3
-        if end > 2:
-            self.ws.merge_cells(start_row=self.row, start_column=2, end_row=self.row, end_column=end)
+        self.merge(2, end, "ropa-text")
         if extra is not None:
             self.put(4, extra)
         self._fit([(1, name, 1), (2, value, end - 1)])
@@ -287,9 +310,9 @@ def controller_names(doc: Json, activity: Json) -> str:
     return "\n".join(n for n in names if n)
 
 
-def _list_sheet(ws: Worksheet, doc: Json, lang: str, title: str, subtitle: str,
+def _list_sheet(w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str,
                 activities: list[tuple[Json, str]]) -> None:
-    w = SheetWriter(ws, LIST_WIDTHS)
+    ws = w.ws
     w.title(title)
     w.title(subtitle, "ropa-subtitle")
     org = doc.get("organization", {})
@@ -447,8 +470,8 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
         w.field(_t("export.fields.process", lang), activity["process"])
 
 
-def _fiche(ws: Worksheet, doc: Json, activity: Json, lang: str, back: Link) -> None:
-    w = SheetWriter(ws, FICHE_WIDTHS)
+def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
+    ws = w.ws
     w.title(f"{_t('cnil.sheet.title', lang)} : {activity.get('ref', '')} — {activity.get('name', '')}"
             if lang == "fr" else f"{_t('cnil.sheet.title', lang)}: {activity.get('ref', '')} — {activity.get('name', '')}")
     w.nav(back)
@@ -521,8 +544,8 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
         w.field(f("review_interval"), label(org["review_interval"]), org["review_interval"].get("code"))
 
 
-def _parties_sheet(ws: Worksheet, doc: Json, lang: str) -> None:
-    w = SheetWriter(ws, PARTIES_WIDTHS)
+def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
+    ws = w.ws
     w.title(_t("export.sheets.parties", lang))
     w.title(_as_of_text(doc, lang), "ropa-subtitle")
     ws.freeze_panes = "A3"
@@ -556,6 +579,7 @@ def workbook(doc: Json) -> Workbook:
     for style in _styles(lang):
         wb.add_named_style(style)
     taken: set[str] = set()
+    styles: dict[str, Any] = {}
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
     activities = doc.get("activities", [])
     processing = [a for a in activities if _is_processor(a)]
@@ -566,17 +590,17 @@ def workbook(doc: Json) -> Workbook:
 
     ws = wb.active
     ws.title = list_name
-    _list_sheet(ws, doc, lang, _t("cnil.list.title", lang), _t("export.registers.controller", lang),
+    _list_sheet(SheetWriter(ws, LIST_WIDTHS, styles), doc, lang, _t("cnil.list.title", lang), _t("export.registers.controller", lang),
                 [(a, names[id(a)]) for a in own])
     if processor_name:
-        _list_sheet(wb.create_sheet(processor_name), doc, lang, _t("export.sheets.processor_list", lang),
+        _list_sheet(SheetWriter(wb.create_sheet(processor_name), LIST_WIDTHS, styles), doc, lang, _t("export.sheets.processor_list", lang),
                     _t("export.registers.processor", lang), [(a, names[id(a)]) for a in processing])
     back_own = Link(_t("export.workbook.back_to_list", lang), location=location(list_name))
     back_processor = Link(_t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name))
     for activity in activities:
-        _fiche(wb.create_sheet(names[id(activity)]), doc, activity, lang,
+        _fiche(SheetWriter(wb.create_sheet(names[id(activity)]), FICHE_WIDTHS, styles), doc, activity, lang,
                back_processor if _is_processor(activity) else back_own)
-    _parties_sheet(wb.create_sheet(parties_name), doc, lang)
+    _parties_sheet(SheetWriter(wb.create_sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
 
     stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
     props = wb.properties
