@@ -261,7 +261,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    """The error's first line: PyYAML's next lines name its internal stream ("<unicode string>",
+    position 8), which means nothing to the user; the position is reported apart."""
+    return " ".join(str(exc).strip().split("\n", 1)[0].split())
 
 
 def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:

@@ -290,6 +290,8 @@ def test_no_mangled_file_crashes_the_loader(centrecall: Path, monkeypatch: pytes
         except Exception as exc:  # noqa: BLE001 - the point of the test
             pytest.fail(f"variant {i} crashed the loader: {exc!r}\n{data!r}")
         rules.update(d.rule for d in reg.diagnostics)
+        leaks = [d.text() for d in reg.diagnostics if "<unicode string>" in d.message or "<byte string>" in d.message]
+        assert not leaks, f"variant {i}: a message names the parser's internal stream: {leaks}"
     # the mangling reaches past the parser: syntax, encoding and schema problems all occur
     assert {"yaml-syntax", "file-encoding"} <= rules and any(r.startswith("schema-") for r in rules), rules
 
