@@ -422,34 +422,42 @@ def _transfer_rows(items: list[Json] | None) -> list[list[Any]] | None:
     return rows
 
 
-def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
-    w.section(_t("cnil.sheet.legal_basis", lang))
-    basis = activity.get("legal_basis")
-    if basis is None:
-        w.field(_t("cnil.sheet.legal_basis", lang), _t("export.workbook.not_stated", lang))
-        return
-    w.field(_t("cnil.sheet.legal_basis", lang), label(basis.get("basis")))
-    for key in ("details", "balancing_test", "special_category_condition", "special_category_details",
-                "criminal_data_authorisation"):
-        if key in basis:
-            name = "legal_basis_details" if key == "details" else key
-            w.field(_t(f"export.fields.{name}", lang), label(basis[key]))
+LEGAL_BASIS_FIELDS = (
+    ("basis", "cnil.sheet.legal_basis"),
+    ("details", "export.fields.legal_basis_details"),
+    ("balancing_test", "export.fields.balancing_test"),
+    ("special_category_condition", "export.fields.special_category_condition"),
+    ("special_category_details", "export.fields.special_category_details"),
+    ("criminal_data_authorisation", "export.fields.criminal_data_authorisation"),
+)
+DPIA_FIELDS = (
+    ("status", "export.fields.dpia_status"),
+    ("criteria", "export.fields.dpia_criteria"),
+    ("cnil_list", "export.fields.dpia_cnil_list"),
+    ("exemption", "export.fields.dpia_exemption"),
+    ("reference", "export.fields.dpia_reference"),
+    ("date", "export.fields.dpia_date"),
+    ("justification", "export.fields.dpia_justification"),
+)
 
 
-def _dpia(w: SheetWriter, activity: Json, lang: str) -> None:
-    w.section(_t("cnil.sheet.dpia", lang))
-    dpia = activity.get("dpia")
-    if dpia is None:
-        w.field(_t("export.fields.dpia_status", lang), _t("export.workbook.not_stated", lang))
+def _value(key: str, value: Any, lang: str) -> Any:
+    if isinstance(value, list):
+        return "\n".join(label(v) for v in value) or _t("export.workbook.none", lang)
+    return iso_date(value) if key == "date" else label(value)
+
+
+def _record(w: SheetWriter, title_key: str, record: Json | None, fields: Sequence[tuple[str, str]],
+            lang: str) -> None:
+    """A section of ``label | value`` rows for a sub-record (legal basis, DPIA); « Non renseigné »
+    when the sheet has none (a processor record leaves the legal basis to its controller)."""
+    w.section(_t(title_key, lang))
+    if record is None:
+        w.field(_t(fields[0][1], lang), _t("export.workbook.not_stated", lang))
         return
-    w.field(_t("export.fields.dpia_status", lang), label(dpia.get("status")))
-    if "criteria" in dpia:
-        w.field(_t("export.fields.dpia_criteria", lang),
-                "\n".join(label(c) for c in dpia["criteria"]) or _t("export.workbook.none", lang))
-    for key in ("cnil_list", "exemption", "reference", "date", "justification"):
-        if key in dpia:
-            value = iso_date(dpia[key]) if key == "date" else dpia[key]
-            w.field(_t(f"export.fields.dpia_{key}", lang), value)
+    for key, label_key in fields:
+        if key in record:
+            w.field(_t(label_key, lang), _value(key, record[key], lang))
 
 
 def _description(w: SheetWriter, activity: Json, lang: str) -> None:
@@ -498,8 +506,8 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
             _t("cnil.sheet.transfer_safeguard_col", lang), _t("cnil.sheet.transfer_documentation_col", lang),
             _t("export.fields.transfer_details", lang)],
            _transfer_rows(activity.get("transfers")), lang)
-    _legal_basis(w, activity, lang)
-    _dpia(w, activity, lang)
+    _record(w, "cnil.sheet.legal_basis", activity.get("legal_basis"), LEGAL_BASIS_FIELDS, lang)
+    _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
     if activity.get("notes"):
         w.section(_t("export.fields.notes", lang))
         for i, note in enumerate(activity["notes"], start=1):
