@@ -45,6 +45,8 @@ BUILDER_MODULES: list[str] = [
     "generator.site.sheets",
     # process models and diagrams (issue 4)
     "generator.site.processes",
+    # the review dashboard (issue 6)
+    "generator.site.dashboard",
 ]
 
 Builder = Callable[["Context"], dict[str, str]]

@@ -136,16 +136,17 @@ def _has(*path: str) -> Predicate:
 ALL_ROLES = ("controller", "joint_controller", "processor")
 CONTROLLER_ROLES = ("controller", "joint_controller")
 
-# (schema path naming the field, roles it is recommended for, test)
-RECOMMENDED: tuple[tuple[tuple[str, ...], tuple[str, ...], Predicate], ...] = (
+# (schema path naming the field, 0 standing for any item of a list; roles it is recommended
+# for; test)
+RECOMMENDED: tuple[tuple[tuple[str | int, ...], tuple[str, ...], Predicate], ...] = (
     (("description",), ALL_ROLES, _has("description")),
     (("purposes", "sub"), ALL_ROLES, _has("purposes", "sub")),
     (("legal_basis", "details"), CONTROLLER_ROLES, _has("legal_basis", "details")),
     (("data_subjects",), ("processor",), _has("data_subjects")),
     (("data_categories",), ("processor",), _has("data_categories")),
-    (("data_categories", "retention", "note"), ALL_ROLES, _retention_notes),
-    (("recipients", "details"), ALL_ROLES, lambda a: _has("recipients")(a) and _each("recipients", "details")(a)),
-    (("security_measures", "details"), ALL_ROLES, _each("security_measures", "details")),
+    (("data_categories", 0, "retention", "note"), ALL_ROLES, _retention_notes),
+    (("recipients", 0, "details"), ALL_ROLES, lambda a: _has("recipients")(a) and _each("recipients", "details")(a)),
+    (("security_measures", 0, "details"), ALL_ROLES, _each("security_measures", "details")),
     (("dpia",), ALL_ROLES, _has("dpia")),
     (("last_reviewed",), ALL_ROLES, _has("last_reviewed")),
     (("process",), ALL_ROLES, _has("process")),
@@ -156,7 +157,7 @@ RECOMMENDED: tuple[tuple[tuple[str, ...], tuple[str, ...], Predicate], ...] = (
 class Completeness:
     filled: int
     total: int
-    missing: tuple[tuple[str, ...], ...]  # schema paths of the fields left empty
+    missing: tuple[tuple[str | int, ...], ...]  # schema paths of the fields left empty
 
     @property
     def percent(self) -> int:

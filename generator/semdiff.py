@@ -138,6 +138,14 @@ def _sub(kind: str, path: tuple[Any, ...]) -> Any:
     return subschema(root, path) if root else None
 
 
+def field_label(kind: str, path: tuple[Any, ...], lang: str) -> str:
+    """« Destinataires › Précisions »: a field named by the schema titles along its path
+    (list indexes skipped)."""
+    return _BREADCRUMB.join(
+        _title(_sub(kind, path[: i + 1]), str(part), lang) for i, part in enumerate(path) if not isinstance(part, int)
+    )
+
+
 def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
     """A value as the reader should see it: labels for codes, dates and durations in words.
 

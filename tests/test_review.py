@@ -73,7 +73,7 @@ def test_completeness_names_the_missing_fields() -> None:
         "last_reviewed": "2026-01-01",
     }
     result = review.completeness(activity)
-    assert result.missing == (("legal_basis", "details"), ("recipients", "details"), ("dpia",), ("process",))
+    assert result.missing == (("legal_basis", "details"), ("recipients", 0, "details"), ("dpia",), ("process",))
     assert (result.filled, result.total, result.percent) == (5, 9, 56)
 
 
@@ -237,3 +237,63 @@ def test_file_history_outside_a_repository(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "a.yaml").write_text("id: a\n", encoding="utf-8")
     history = gitinfo.file_history(tmp_path, tmp_path / "a.yaml")
     assert not history.available and history.commits == ()
+
+
+# --- the dashboard page and the history section of the sheets --------------------------------
+
+def generated(root: Path, lang: str = "fr") -> dict[str, str]:
+    from generator import pages
+
+    return pages.generate(load_register(root), lang)
+
+
+def test_dashboard_lists_overdue_reviews_scores_and_dpia(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROPA_TODAY", "2027-02-01")
+    edit(centrecall / LOYALTY, "last_reviewed: 2026-09-15\n", "")
+    edit(centrecall / LOYALTY, "name: Fidélisation de la clientèle d'Artemis",
+         'name: "Fidélisation <script>x</script> | [lien](http://x.example)"')
+    page = generated(centrecall)["tableau-de-bord.md"]
+    assert "au 1er février 2027" in page
+    overdue = page[page.index('!!! warning "Revues en retard (2)"'):page.index("<div")]
+    assert "gestion-personnel-paie.md) : en retard de 17 jour\\(s\\)" in overdue
+    assert "fidelisation-artemis.md) : jamais revue" in overdue
+    assert "<script>" not in page and "](http://x" not in page and r"\<script\>" in page
+    row = next(line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "RT\\-03 | 67 %" in line)
+    assert row.endswith("| Catégories de données personnelles concernées › Durée de conservation › Précisions<br>"
+                        "Destinataires › Précisions<br>Processus |")
+    dpia = next(line for line in page.splitlines() if "enregistrement-qualite.md" in line and "Surveillance" in line)
+    assert "| **Oui** | Réalisée | AIPD\\-2021\\-01" in dpia
+    payroll = next(line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispensée" in line)
+    assert "| Non<br>dispensée \\: Gestion des ressources humaines" in payroll
+    english = generated(centrecall, "en")["tableau-de-bord.md"]
+    assert "# Dashboard" in english and "17 day\\(s\\) overdue" in english
+
+
+def test_sheet_history_from_git(centrecall: Path) -> None:
+    def git(*args: str, author: str) -> None:
+        subprocess.run(["git", "-C", str(centrecall), "-c", f"user.name={author}", "-c", "user.email=a@b.example",
+                        "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+    git("init", "-q", author="x")
+    git("add", "-A", author="x")
+    git("commit", "-q", "-m", "Registre initial", author="Nadia Azri")
+    edit(centrecall / LOYALTY, "updated: 2020-09-15", "updated: 2026-11-02")
+    git("commit", "-q", "-am", "Mise à jour *urgente* <b>fidélisation</b>", author="Julien [Morel](http://x.example)")
+    sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
+    history = sheet[sheet.index("## Historique de la fiche"):]
+    assert "Dernière mise à jour déclarée le\n:   <time datetime=\"2026-11-02\">2 novembre 2026</time>" in history
+    assert "Julien \\[Morel\\]\\(http\\:\\/\\/x\\.example\\)" in history and "](http" not in history
+    assert "Mise à jour \\*urgente\\* \\<b\\>fidélisation\\<\\/b\\>" in history
+    rows = [line for line in history.splitlines() if line.startswith("| <time")]
+    assert [r.split(" | ")[1] for r in rows] == ["Julien \\[Morel\\]\\(http\\:\\/\\/x\\.example\\)", "Nadia Azri"]
+    other = generated(centrecall)["activites/routage-appels-artemis.md"]
+    assert other.count("| <time") == 1 and "Registre initial" in other
+
+
+def test_sheet_history_outside_git_and_switched_off(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(centrecall.parent))
+    sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
+    assert "n'est pas dans un dépôt git" in sheet.replace("\\'", "'")
+    monkeypatch.setenv("ROPA_HISTORY", "off")
+    sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
+    assert "## Historique de la fiche" in sheet and "dépôt git" not in sheet and "Fiche créée le" in sheet

@@ -82,6 +82,7 @@ def test_sheet_sections_follow_the_cnil_order(site: Path) -> None:
         "Catégories de données personnelles concernées", "Données sensibles",
         "Catégories de personnes concernées", "Destinataires", "Mesures de sécurité",
         "Transferts hors UE", "Base légale", "Analyse d'impact relative à la protection des données (AIPD)",
+        "Historique de la fiche",
     ]
 
 

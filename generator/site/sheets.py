@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from generator.pages import Context, builder
-from generator.site import views
+from generator.site import history, views
 
 
 @builder
 def sheets(ctx: Context) -> dict[str, str]:
     processes = ctx.reg.process_data()
+    histories = history.sheet_histories(ctx.reg)
     out = {}
     for activity in views.ordered_activities(ctx.reg):
         out[views.sheet_path(activity)] = ctx.render(
@@ -19,5 +20,6 @@ def sheets(ctx: Context) -> dict[str, str]:
             controllers=views.controller_names(ctx.reg, activity),
             transfers=views.lenient(views.transfers(ctx.reg, activity)),
             process=views.lenient(processes.get(str(activity.get("process")))),
+            history=histories.get(str(activity.get("id"))),
         )
     return out
