@@ -1,0 +1,116 @@
+"""The data model in words: labels in both languages, durations and dates, countries, and the
+dated data files (EEA, adequacy decisions) the transfer checks rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from conftest import REPO
+
+from generator import i18n, vocab
+from generator.resources import load_data
+
+LABEL_FILES = sorted((REPO / "generator" / "data" / "labels").glob("*.yaml"))
+
+
+def _leaves(node: Any, key: str) -> Iterator[tuple[str, Any]]:
+    """(dotted key, node) for every leaf: a mapping whose keys are the languages."""
+    if isinstance(node, dict) and set(node) & set(vocab.LANGUAGES):
+        yield key, node
+    elif isinstance(node, dict):
+        for name, child in node.items():
+            yield from _leaves(child, f"{key}.{name}")
+    else:
+        yield key, node
+
+
+@pytest.mark.parametrize("path", LABEL_FILES, ids=lambda p: p.name)
+def test_every_label_has_french_and_english(path: Path) -> None:
+    problems = []
+    for key, leaf in _leaves(load_data(f"labels/{path.stem}"), path.stem):
+        if not isinstance(leaf, dict):
+            problems.append(f"{key}: {leaf!r} is not a {{fr: ..., en: ...}} mapping")
+            continue
+        for lang in vocab.LANGUAGES:
+            value = leaf.get(lang)
+            if not (isinstance(value, str) and value.strip() or isinstance(value, list) and value):
+                problems.append(f"{key}: no '{lang}' label")
+        extra = set(leaf) - set(vocab.LANGUAGES)
+        if extra:
+            problems.append(f"{key}: unexpected keys {sorted(extra)} beside the languages")
+    assert not problems, f"generator/data/labels/{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "duration, fr, en",
+    [
+        ("P1Y", "1 an", "1 year"),
+        ("P5Y", "5 ans", "5 years"),
+        ("P6M", "6 mois", "6 months"),
+        ("P1M", "1 mois", "1 month"),
+        ("P30D", "30 jours", "30 days"),
+        ("P2W", "2 semaines", "2 weeks"),
+        ("P1Y6M", "1 an et 6 mois", "1 year and 6 months"),
+        ("P1Y2M3D", "1 an, 2 mois et 3 jours", "1 year, 2 months and 3 days"),
+    ],
+)
+def test_durations_read_in_words(duration: str, fr: str, en: str) -> None:
+    assert i18n.format_duration(duration, "fr") == fr
+    assert i18n.format_duration(duration, "en") == en
+
+
+def test_retention_reads_as_a_sentence() -> None:
+    retention = {"duration": "P1Y", "starts": "la date du dernier échange avec le client", "end_action": "deletion"}
+    assert i18n.format_retention(retention, "fr") == (
+        "1 an à compter de la date du dernier échange avec le client, puis suppression"
+    )
+    assert i18n.format_retention({"duration": "P6M", "end_action": "anonymisation"}, "en") == (
+        "6 months, then anonymisation"
+    )
+
+
+def test_dates_read_in_words() -> None:
+    assert i18n.format_date("2020-09-15", "fr") == "15 septembre 2020"
+    assert i18n.format_date("2020-09-15", "en") == "15 September 2020"
+    assert i18n.format_date("2021-10-01", "fr") == "1er octobre 2021"
+    assert i18n.format_date("2021-02-30", "fr") == "2021-02-30"  # not a date: shown as written
+
+
+def test_vocabulary_labels() -> None:
+    assert vocab.label("role", "processor", "fr") == "Sous-traitant"
+    assert vocab.label("role", "processor", "en") == "Processor"
+    assert vocab.label("recipient_type", "third_country", "fr") == (
+        "Destinataires dans des pays tiers ou organisations internationales"
+    )
+    assert vocab.label("safeguard", "nonexistent", "fr") == "nonexistent"
+
+
+def test_country_names_in_both_languages() -> None:
+    assert vocab.country_name("US", "fr") == "États-Unis"
+    assert vocab.country_name("US", "en") == "United States"
+    assert vocab.country_name("DE", "fr") == "Allemagne"
+    assert vocab.is_country("GB") and not vocab.is_country("UK")
+
+
+def test_eea_list_is_dated_and_complete() -> None:
+    data = load_data("eea")
+    assert dt.date.fromisoformat(str(data["as_of"]))
+    countries = vocab.eea_countries()
+    assert len(countries) == 30  # EU-27, Iceland, Liechtenstein, Norway
+    assert all(vocab.is_country(c) for c in countries)
+    assert {"FR", "DE", "IE", "IS", "LI", "NO"} <= countries and "GB" not in countries and "CH" not in countries
+
+
+def test_adequacy_list_is_dated_and_outside_the_eea() -> None:
+    data = vocab.adequacy()
+    assert dt.date.fromisoformat(str(data["as_of"])) <= dt.date.today()
+    assert str(data["source"]).startswith("https://")
+    adequate = data["countries"]
+    assert all(vocab.is_country(c) for c in adequate), [c for c in adequate if not vocab.is_country(c)]
+    assert not set(adequate) & vocab.eea_countries()
+    assert {"CH", "GB", "JP", "KR", "CA", "US"} <= set(adequate)
+    # partial decisions say whom they cover
+    assert adequate["US"]["scope"] and adequate["CA"]["scope"]
