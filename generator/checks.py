@@ -118,7 +118,8 @@ def _party_ref(
             path, "unknown-party",
             f"{what} '{ref}' is not a party of {org_file} (known parties: {known})",
         )
-    elif party.get("kind") not in kinds:
+    elif party.get("kind") not in kinds and party.get("kind") in vocab.vocabularies()["party_kind"]:
+        # (a kind outside the vocabulary is reported once, on organization.yaml, by its schema)
         yield doc.diagnostic(
             path, "party-kind",
             f"{what} '{ref}' is declared in {org_file} as kind '{party.get('kind')}', "
