@@ -111,6 +111,7 @@ def test_every_activity_is_listed_in_its_register_and_links_to_its_sheet(wb: Wor
         target = _link_target(row[0])
         sheet = activity_sheet(wb, activity["ref"])
         assert target == location(sheet.title)
+        assert _link_target(row[1]) == target, "the ref links too"
         assert _link_target(sheet["A2"]) == location(ws.title), "the sheet links back to its list"
 
 

@@ -47,7 +47,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
 _RESERVED_SHEET_NAMES = {"history"}
 
 # Column widths (in characters) of each kind of sheet.
-LIST_WIDTHS = (46, 14, 16, 16, 50, 14, 24, 30, 16, 30)
+LIST_WIDTHS = (54, 14, 16, 16, 50, 14, 24, 30, 16, 30)
 FICHE_WIDTHS = (34, 44, 34, 30, 26, 26, 20, 30)
 PARTIES_WIDTHS = (34, 26, 22, 40, 20, 40, 18, 28, 34, 34, 34, 40)
 
@@ -329,7 +329,7 @@ def _list_sheet(w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str,
     for activity, sheet in activities:
         w.cells([
             Link(str(activity.get("name", "")), location=location(sheet)),
-            activity.get("ref"),
+            Link(str(activity.get("ref", "")), location=location(sheet)),
             iso_date(activity.get("created")),
             iso_date(activity.get("updated")),
             (activity.get("purposes") or {}).get("main"),
