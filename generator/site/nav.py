@@ -8,7 +8,7 @@ from typing import Any
 from generator import i18n
 from generator.resources import load_data
 
-NavItem = str | dict[str, list[Any]]
+NavItem = str | dict[str, Any]
 
 
 def build(paths: list[str], lang: str = i18n.DEFAULT_LANG, table: list[Any] | None = None) -> list[NavItem]:
@@ -27,6 +27,11 @@ def _entries(entries: list[Any], paths: list[str], placed: set[str], lang: str) 
                 if path not in placed and fnmatchcase(path, entry):
                     placed.add(path)
                     out.append(path)
+            continue
+        if "page" in entry:
+            if entry["page"] in paths and entry["page"] not in placed:
+                placed.add(entry["page"])
+                out.append({i18n.t(entry["title"], lang): entry["page"]})
             continue
         children = _entries(entry["pages"], paths, placed, lang)
         if children:
