@@ -104,14 +104,57 @@ def diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
     root_schema = load_schema(schema_name)
     out: list[Diagnostic] = []
     seen: set[tuple[Any, ...]] = set()
-    for top in validator(schema_name).iter_errors(doc.data):
-        for error in _errors(top):
-            for diag in _convert(doc, error, root_schema):
-                key = (diag.line, diag.column, diag.rule, diag.message)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(diag)
+    errors = [error for top in validator(schema_name).iter_errors(doc.data) for error in _errors(top)]
+    for error in _undecided(errors):
+        for diag in _convert(doc, error, root_schema):
+            key = (diag.line, diag.column, diag.rule, diag.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(diag)
     return out
+
+
+@functools.cache
+def _condition_keys() -> frozenset[str]:
+    """The properties that ``if`` conditions test (``role``, the DPO's ``type``...)."""
+    keys: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            condition = node.get("if")
+            if isinstance(condition, dict) and isinstance(condition.get("properties"), dict):
+                keys.update(condition["properties"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for path in schema_dir().glob("*.schema.json"):
+        walk(load_schema(path.name[: -len(".schema.json")]))
+    return frozenset(keys)
+
+
+def _undecided(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors, less those of if/then/else branches chosen by a value that is itself wrong:
+    with ``role: sous-traitant`` the record is neither a processor's nor a controller's, so the
+    user hears about the role, not about the keys a controller record would need."""
+    keys = _condition_keys()
+    rejected = {
+        tuple(e.absolute_path)[:-1]
+        for e in errors
+        if e.validator in ("enum", "type", "const", "pattern") and e.absolute_path and e.absolute_path[-1] in keys
+    } | {  # or missing: "missing required key 'role'" is the one thing to say
+        tuple(e.absolute_path)
+        for e in errors
+        if e.validator == "required" and isinstance(e.instance, dict)
+        and any(k in keys and k not in e.instance for k in e.validator_value)
+    }
+    return [
+        e for e in errors
+        if not (rejected and tuple(e.absolute_path) in rejected
+                and {"then", "else"} & set(map(str, e.absolute_schema_path)))
+    ]
 
 
 def _lookup(root_schema: dict[str, Any], path: tuple[Any, ...]) -> Any:
