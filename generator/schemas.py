@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import unicodedata
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -213,8 +214,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         for name in instance:
             if name in allowed:
                 continue
-            close = difflib.get_close_matches(str(name), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
+            hint = _key_hint(str(name), root_schema, path, allowed)
             yield doc.diagnostic(
                 path + (name,), "schema-unknown-key", f"{prefix}unknown key '{name}'{hint}", key=True
             )
@@ -281,6 +281,37 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         return
     rule = "schema-" + "".join("-" + c.lower() if c.isupper() else c for c in str(kind))
     yield doc.diagnostic(path, rule, f"{where}: {error.message}")
+
+
+def _words(text: str) -> list[str]:
+    """'Finalité(s) du traitement' → ['finalites', 'du', 'traitement']: no accents, no case."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("_", " ").replace("-", " "))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return ["".join(c for c in word if c.isalnum()) for word in plain.split()]
+
+
+def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> str:
+    """'did you mean' the closest key, or the key whose French title the user wrote
+    (``prenom`` → ``first_name``, titled « Prénom / First name »); else the allowed keys."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    titles: dict[str, str] = {}
+    for key in allowed:
+        title = (_lookup(root_schema, path + (key,)) or {}).get("title")
+        if isinstance(title, str):
+            titles[key] = title.split(" / ")[0]
+    wanted = _words(name)
+    folded = {key: "".join(_words(french)) for key, french in titles.items()}
+    close = difflib.get_close_matches("".join(wanted), list(folded.values()), n=1, cutoff=0.8)
+    # the title itself (« Prénom »), else the only title holding every word (« personnes concernées »)
+    found = [k for k, f in folded.items() if close and f == close[0]] or [
+        k for k, french in titles.items() if wanted and set(wanted) <= set(_words(french))
+    ]
+    if len(found) == 1 and any(len(w) > 2 for w in wanted):
+        key = found[0]
+        return f"; did you mean '{key}' ({titles[key]})? Keys are in English, values in French"
+    return f"; allowed keys: {', '.join(allowed)}"
 
 
 def _role_hint(name: Any) -> str:
