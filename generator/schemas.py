@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from generator import vocab
 from generator.diagnostics import Diagnostic
 from generator.resources import load_schema, schema_dir
 from generator.yamlload import Document
@@ -230,8 +231,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         return
     if kind == "enum":
         choices = [str(v) for v in error.validator_value]
-        close = difflib.get_close_matches(str(instance), choices, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = _enum_hint(instance, choices)
         yield doc.diagnostic(
             path,
             "schema-enum",
@@ -285,9 +285,31 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
 
 def _words(text: str) -> list[str]:
     """'Finalité(s) du traitement' → ['finalites', 'du', 'traitement']: no accents, no case."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("_", " ").replace("-", " "))
+    for separator in "_-'\u2019":
+        text = text.replace(separator, " ")
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return ["".join(c for c in word if c.isalnum()) for word in plain.split()]
+
+
+def _french_match(text: str, french: dict[str, str]) -> str | None:
+    """The key of ``french`` ({key: French label}) that ``text`` names: the label itself, give or
+    take accents, case and separators (``prenom`` → « Prénom »), else the only label holding
+    every word of ``text`` (``personnes_concernees`` → « Catégories de personnes concernées »),
+    exactly or nearly."""
+    wanted = _words(text)
+    significant = [w for w in wanted if len(w) > 2]
+    if not significant:
+        return None
+    folded = {key: "".join(_words(label)) for key, label in french.items()}
+    close = difflib.get_close_matches("".join(wanted), list(folded.values()), n=1, cutoff=0.8)
+    found = (
+        [k for k, f in folded.items() if close and f == close[0]]
+        or [k for k, label in french.items() if set(significant) <= set(_words(label))]
+        or [k for k, label in french.items()  # « interet legitime » → « Intérêts légitimes »
+            if all(difflib.get_close_matches(w, _words(label), n=1, cutoff=0.8) for w in significant)]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> str:
@@ -301,17 +323,25 @@ def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], all
         title = (_lookup(root_schema, path + (key,)) or {}).get("title")
         if isinstance(title, str):
             titles[key] = title.split(" / ")[0]
-    wanted = _words(name)
-    folded = {key: "".join(_words(french)) for key, french in titles.items()}
-    close = difflib.get_close_matches("".join(wanted), list(folded.values()), n=1, cutoff=0.8)
-    # the title itself (« Prénom »), else the only title holding every word (« personnes concernées »)
-    found = [k for k, f in folded.items() if close and f == close[0]] or [
-        k for k, french in titles.items() if wanted and set(wanted) <= set(_words(french))
-    ]
-    if len(found) == 1 and any(len(w) > 2 for w in wanted):
-        key = found[0]
+    key = _french_match(name, titles)
+    if key is not None:
         return f"; did you mean '{key}' ({titles[key]})? Keys are in English, values in French"
     return f"; allowed keys: {', '.join(allowed)}"
+
+
+def _enum_hint(value: Any, choices: list[str]) -> str:
+    """'did you mean' the closest value, or the value whose French label (from the vocabulary of
+    these values) the user wrote: ``sous-traitant`` → ``processor``."""
+    close = difflib.get_close_matches(str(value), choices, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    for entries in vocab.vocabularies().values():
+        if set(entries) == set(choices):
+            labels = {key: str(entry.get("fr", "")) for key, entry in entries.items() if isinstance(entry, dict)}
+            key = _french_match(str(value), labels) if isinstance(value, str) else None
+            if key is not None:
+                return f"; did you mean '{key}' ({labels[key]})? Values of a list are written as their key"
+    return ""
 
 
 def _role_hint(name: Any) -> str:
