@@ -34,13 +34,24 @@ def _edit(root: Path, name: str, old: str, new: str) -> Path:
     return path
 
 
+def _position(path: Path, key: str) -> tuple[int, int]:
+    """Line and column of the value of the first ``key:`` of ``path`` (1-based)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith(f"{key}:"):
+            return number, line.index(f"{key}:") + len(key) + 3
+    raise AssertionError(f"{path.name} has no '{key}:' line: update this test")
+
+
+SHEET = "register/activities/enregistrement-qualite.yaml"
+
+
 def _break(root: Path) -> Path:
-    return _edit(root, "enregistrement-qualite.yaml", *BROKEN)
+    return _edit(root, Path(SHEET).name, *BROKEN)
 
 
 def _warn_only(root: Path) -> Path:
     """Legitimate interests without the balancing test: a warning, no error."""
-    path = root / ACTIVITIES / "enregistrement-qualite.yaml"
+    path = root / SHEET
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [line for line in lines if not line.lstrip().startswith("balancing_test:")]
     assert len(kept) == len(lines) - 1, "enregistrement-qualite.yaml has no balancing_test line"
@@ -81,7 +92,8 @@ def test_errors_exit_1_and_are_printed_one_per_line(ropa: Runner, centrecall: Pa
     _assert_clean_stderr(proc)
     lines = proc.stdout.splitlines()
     assert lines and all(TEXT_LINE.match(line) for line in lines), proc.stdout
-    assert "register/activities/enregistrement-qualite.yaml:4:6: error: ref: expected a string" in proc.stdout
+    line, column = _position(centrecall / SHEET, "ref")
+    assert f"{SHEET}:{line}:{column}: error: ref: expected a string" in proc.stdout
 
 
 def test_warnings_alone_exit_0_and_1_with_strict(ropa: Runner, centrecall: Path) -> None:
@@ -135,8 +147,8 @@ def test_json_output_is_a_list_of_exactly_the_six_fields(ropa: Runner, centrecal
         assert isinstance(item["line"], int) and isinstance(item["column"], int)
         assert item["severity"] in ("error", "warning")
     assert {(d["rule"], d["severity"], d["file"], d["line"], d["column"]) for d in found} == {
-        ("schema-type", "error", "register/activities/enregistrement-qualite.yaml", 4, 6),
-        ("legitimate-interest-no-assessment", "warning", "register/activities/enregistrement-qualite.yaml", 22, 10),
+        ("schema-type", "error", SHEET, *_position(centrecall / SHEET, "ref")),
+        ("legitimate-interest-no-assessment", "warning", SHEET, *_position(centrecall / SHEET, "basis")),
     }
 
 
@@ -153,8 +165,9 @@ def test_github_output_is_one_workflow_command_per_problem(ropa: Runner, centrec
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert len(lines) == 2 and all(GITHUB_LINE.match(line) for line in lines), proc.stdout
-    assert "::error file=register/activities/enregistrement-qualite.yaml,line=4,col=6,title=schema-type::" in proc.stdout
-    assert "::warning file=register/activities/enregistrement-qualite.yaml,line=22," in proc.stdout
+    line, column = _position(centrecall / SHEET, "ref")
+    assert f"::error file={SHEET},line={line},col={column},title=schema-type::" in proc.stdout
+    assert f"::warning file={SHEET},line={_position(centrecall / SHEET, 'basis')[0]}," in proc.stdout
 
 
 # PATH and --root ----------------------------------------------------------------------------
