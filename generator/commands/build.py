@@ -15,8 +15,7 @@ from pathlib import Path
 
 from generator import vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
-from generator.diagnostics import format_summary, format_text
-from generator.register import display_path, load_register
+from generator.register import display_path
 from generator.site import mkdocs_run
 
 
@@ -52,11 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     mkdocs_run.config_file(root)
-    reg = load_register(root)
-    if not reg.ok:
-        sys.stdout.write(format_text(reg.diagnostics))
-        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
-        sys.stderr.write("ropa build: the register has errors; the site was not built\n")
+    reg = mkdocs_run.checked_register(root, "build")
+    if reg is None:
         return EXIT_PROBLEMS
     config = mkdocs_run.load(root, args.lang, strict=True)
     target = (args.site_dir.resolve() if args.site_dir else Path(config.site_dir).resolve())

@@ -7,8 +7,6 @@ import logging
 import sys
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
-from generator.diagnostics import format_summary, format_text
-from generator.register import load_register
 from generator.site import mkdocs_run
 
 
@@ -31,11 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     config_file = mkdocs_run.config_file(root)
-    reg = load_register(root)
-    if not reg.ok:
-        sys.stdout.write(format_text(reg.diagnostics))
-        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
-        sys.stderr.write("ropa serve: the register has errors; fix them first\n")
+    if mkdocs_run.checked_register(root, "serve") is None:
         return EXIT_PROBLEMS
     try:
         with mkdocs_run.mkdocs_logging(logging.INFO):

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from generator.cli import UsageError
+from generator.diagnostics import format_summary, format_text
+from generator.register import Register, load_register
 
 CONFIG_NAME = "mkdocs.yml"
 
@@ -21,6 +23,18 @@ def config_file(root: Path) -> Path:
             "of the register repository (copy mkdocs.yml from ropa's repository)"
         )
     return path
+
+
+def checked_register(root: Path, command: str) -> Register | None:
+    """The register at ``root`` if it has no error; else ``None``, its problems printed as
+    ``ropa validate`` prints them (stdout, summary on stderr)."""
+    reg = load_register(root)
+    if reg.ok:
+        return reg
+    sys.stdout.write(format_text(reg.diagnostics))
+    sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+    sys.stderr.write(f"ropa {command}: the register has errors; the site was not built\n")
+    return None
 
 
 def load(root: Path, lang: str | None = None, **overrides: Any) -> Any:
