@@ -331,10 +331,12 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
                                           old_path, new_path, changes))
         elif ident in before:
             kind, old_path, old_data = before[ident]
-            out.append(DocumentChange(kind, "removed", title(kind, old_path, old_data, lang), old_path, None))
+            if old_path not in new.problems:  # unreadable now: reported as such, not as removed
+                out.append(DocumentChange(kind, "removed", title(kind, old_path, old_data, lang), old_path, None))
         else:
             kind, new_path, new_data = after[ident]
-            out.append(DocumentChange(kind, "added", title(kind, new_path, new_data, lang), None, new_path))
+            if new_path not in old.problems:
+                out.append(DocumentChange(kind, "added", title(kind, new_path, new_data, lang), None, new_path))
     order = {"organization": 0, "activity": 1, "process": 2}
     out.sort(key=lambda c: (order.get(c.kind, 3), c.new_path or c.old_path or ""))
     return out

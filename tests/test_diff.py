@@ -150,6 +150,7 @@ def test_unreadable_file_at_a_revision_is_reported(repo: Path, capsys: pytest.Ca
     code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
     assert code == 0
     assert re.search(rf"! illisible à la copie de travail : {PAYROLL}:\d+:\d+: YAML syntax error", out)
+    assert "supprimé" not in out and "Aucune modification du registre." in out  # unreadable, not removed
 
 
 def test_register_in_a_subfolder_of_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
