@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,20 @@ def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_text_too_long_for_excel_is_named_with_its_place(ropa: Runner, centrecall: Path, tmp_path: Path) -> None:
+    sheet = centrecall / "register" / "activities" / "formation-operateurs.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    long_text = re.sub(r"^description: >-\n(  .*\n)+", "description: " + "x" * 40_000 + "\n", text, count=1, flags=re.M)
+    assert long_text != text
+    sheet.write_text(long_text, encoding="utf-8")
+    line = 1 + long_text[: long_text.index("description: x")].count("\n")
+    assert ropa("validate", "--root", centrecall).returncode == 0
+    out = tmp_path / "r.xlsx"
+    result = ropa("export", "--format", "xlsx", "--root", centrecall, "-o", out)
+    assert result.returncode == 1
+    assert f"formation-operateurs.yaml:{line}:14: error: description: 40,000 characters" in result.stderr
+    assert "[xlsx-cell-too-long]" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+    assert ropa("export", "--format", "json", "--root", centrecall, "-o", tmp_path / "r.json").returncode == 0

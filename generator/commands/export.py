@@ -10,12 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import export, vocab
+from generator import export, i18n, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.diagnostics import format_summary, format_text
 from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
 from generator.export.output import write_atomic
-from generator.export.xlsx import ExportError
+from generator.export.xlsx import ExportError, too_long_texts
 from generator.register import display_path, load_register
 
 STDOUT = "-"
@@ -33,7 +33,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     p.add_argument("--output", "-o", metavar="FILE",
                    help="the file to write (default: registre-<organisation>.<format> in the current "
                    "directory); '-' writes CSV or JSON to standard output")
-    p.add_argument("--lang", choices=vocab.LANGUAGES, default="fr", help="language of labels (default: fr)")
+    p.add_argument("--lang", choices=vocab.LANGUAGES, default=i18n.DEFAULT_LANG,
+                   help=f"language of labels (default: {i18n.DEFAULT_LANG})")
     root_argument(p)
     p.add_argument("--per", choices=PER_CHOICES, default=PER_ACTIVITY,
                    help="CSV: one row per activity (default) or per data category")
@@ -72,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(format_text(reg.diagnostics))
         sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
         sys.stderr.write("ropa export: the register has errors: nothing was exported\n")
+        return EXIT_PROBLEMS
+    too_long = too_long_texts(reg) if opts.format == "xlsx" else []
+    if too_long:
+        sys.stderr.write(format_text(too_long))
+        sys.stderr.write("ropa export: the register does not fit in an XLSX workbook: nothing was exported\n")
         return EXIT_PROBLEMS
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
     sys.stderr.write(format_text(warnings))

@@ -25,7 +25,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -35,9 +35,12 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__, i18n
+from generator.diagnostics import Diagnostic
 from generator.escape import formula_like, xlsx_text
 from generator.export import model
 from generator.export.model import Json, label
+from generator.register import Register, iter_documents
+from generator.schemas import field_name
 
 MAX_CELL_TEXT = 32767
 """Excel's limit on the characters of one cell."""
@@ -269,6 +272,32 @@ class SheetWriter:
         self.next()
 
 
+def too_long_texts(reg: Register) -> list[Diagnostic]:
+    """Register values longer than an Excel cell can hold, each at its file, line and column."""
+    found = []
+    for doc in iter_documents(reg):
+        for path, text in _strings(doc.data, ()):
+            if len(text) > MAX_CELL_TEXT:
+                line, column = doc.locate(path)
+                found.append(Diagnostic(
+                    doc.display, line, column, "error", "xlsx-cell-too-long",
+                    f"{field_name(path)}: {len(text):,} characters, more than an Excel cell holds "
+                    f"({MAX_CELL_TEXT:,}): shorten it, or export as CSV or JSON",
+                ))
+    return found
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
 # --- The list sheets -----------------------------------------------------------------------------
 
 
@@ -480,8 +509,7 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
     ws = w.ws
-    w.title(f"{_t('cnil.sheet.title', lang)} : {activity.get('ref', '')} — {activity.get('name', '')}"
-            if lang == "fr" else f"{_t('cnil.sheet.title', lang)}: {activity.get('ref', '')} — {activity.get('name', '')}")
+    w.title(_t("export.workbook.sheet_title", lang).format(ref=activity.get("ref", ""), name=activity.get("name", "")))
     w.nav(back)
     ws.freeze_panes = "A3"
     _description(w, activity, lang)
