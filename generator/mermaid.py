@@ -16,6 +16,18 @@ from generator import i18n, vocab
 from generator.escape import Markdown, mermaid
 from generator.process_model import Element, ProcessModel, emissions, triggers
 
+# Mermaid 12 draws flowcharts in its "neo" look with its "redux-color" theme, whose colours win
+# over the palette-aware theme CSS of Material for MkDocs: in the dark palette the labels came out
+# light on pastel boxes. The classic look and default theme let Material's CSS colour every
+# diagram for the reader's palette, light or dark.
+FRONTMATTER = """---
+config:
+  look: classic
+  theme: default
+  flowchart:
+    wrappingWidth: 180
+---"""
+
 # Classes the diagrams use; their look is left to the site's Mermaid theme (light and dark)
 # except for what carries meaning: a dashed outline for a branch the process does not describe.
 CLASS_DEFS = (
@@ -65,7 +77,7 @@ class Diagram:
             self.lines.append(f"    class {','.join(ids)} {name}")
 
     def source(self, title: str) -> str:
-        return "\n".join([self.header, f"    accTitle: {mermaid(title)}", *self.lines, *("    " + c for c in CLASS_DEFS)]) + "\n"
+        return "\n".join([FRONTMATTER, self.header, f"    accTitle: {mermaid(title)}", *self.lines, *("    " + c for c in CLASS_DEFS)]) + "\n"
 
 
 def bold(text: Any) -> str:

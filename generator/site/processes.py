@@ -46,6 +46,7 @@ class Step:
 
     number: int
     op: Element
+    data: dict[str, Any]
     actor: str
     triggers: list[str]
     synchronisation: str
@@ -82,6 +83,7 @@ def steps(model: ProcessModel) -> list[Step]:
         out.append(Step(
             number=number,
             op=op,
+            data=views.lenient(op.data),
             actor=actor.name if actor else str(op.data.get("actor") or ""),
             triggers=[name(t) for t in triggers(op)],
             synchronisation=str(op.data.get("synchronisation") or "") if len(triggers(op)) > 1 else "",
@@ -126,7 +128,7 @@ def summaries(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Sum
     out = []
     for activity in activities:
         declared = list(declared_items(activity))
-        out.append(Summary(activity, declared, [i for i in touched if i in declared],
+        out.append(Summary(activity, declared, [i for i in declared if i in touched],
                            [i for i in declared if i not in touched], performed))
     return out
 
@@ -143,9 +145,11 @@ def diagram(reg: Register, model: ProcessModel, lang: str) -> Markdown:
                                                    parties=reg.parties()))
 
 
-def actors(reg: Register, model: ProcessModel) -> list[tuple[Element, str]]:
+def actors(reg: Register, model: ProcessModel) -> list[tuple[dict[str, Any], str]]:
+    """``(actor data, organisation)`` for each actor."""
     org_name = str(reg.org.get("name") or "")
-    return [(a, mermaid.actor_organisation(a.data, org_name, reg.parties())) for a in model.actors.values()]
+    return [(views.lenient(a.data), mermaid.actor_organisation(a.data, org_name, reg.parties()))
+            for a in model.actors.values()]
 
 
 def _page(ctx: Context, process_id: str, model: ProcessModel) -> str:
