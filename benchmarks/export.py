@@ -13,13 +13,14 @@ Figures, not assertions: nothing here fails on a slow machine.
 from __future__ import annotations
 
 import argparse
+import functools
 import resource
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -30,9 +31,12 @@ from validate import make_register  # noqa: E402
 from generator.export import Options, model, render_document  # noqa: E402
 from generator.register import load_register  # noqa: E402
 
+T = TypeVar("T")
 
-def timed(fn: Callable[[], bytes | object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
+
+def timed(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    """The median time of ``repeat`` calls of ``fn``, and its last result."""
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = fn()
@@ -42,7 +46,9 @@ def timed(fn: Callable[[], bytes | object], repeat: int) -> tuple[float, object]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--activities", type=int, default=500, help="activities to generate (default 500)")
+    parser.add_argument(
+        "-n", "--activities", type=int, default=500, help="activities to generate (default 500)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the median is printed (default 3)")
     parser.add_argument("--lang", default="fr", choices=("fr", "en"))
     args = parser.parse_args()
@@ -66,10 +72,11 @@ def main() -> int:
         ("csv per data category", Options("csv", args.lang, per="data-category")),
         ("json", Options("json", args.lang)),
     ):
-        seconds, data = timed(lambda: render_document(doc, options), args.repeat)  # type: ignore[arg-type]
-        assert isinstance(data, bytes)
-        print(f"{label:<24} {seconds:8.3f} s  {len(data) / 1024:9.0f} KiB  "
-              f"({seconds / len(reg.activities) * 1000:.2f} ms per activity)")
+        seconds, data = timed(functools.partial(render_document, doc, options), args.repeat)
+        print(
+            f"{label:<24} {seconds:8.3f} s  {len(data) / 1024:9.0f} KiB  "
+            f"({seconds / len(reg.activities) * 1000:.2f} ms per activity)"
+        )
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"median of {args.repeat} runs each; peak resident memory {rss_mib:.0f} MiB")
     return 0

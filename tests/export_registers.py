@@ -29,13 +29,22 @@ def write_yaml(path: Path, data: Any, schema: str) -> None:
 
 
 def _address(text: Text, country: str = "FR") -> dict[str, str]:
-    return {"street": text("1 rue de la Paix"), "postal_code": "75002", "city": text("Paris"), "country": country}
+    return {
+        "street": text("1 rue de la Paix"),
+        "postal_code": "75002",
+        "city": text("Paris"),
+        "country": country,
+    }
 
 
 def _person(text: Text, name: str) -> dict[str, Any]:
     return {
-        "title": "Mme", "first_name": text(f"Prénom {name}"), "last_name": text(f"Nom {name}"),
-        "position": text(f"Fonction {name}"), "email": f"{name}@example.org", "phone": text(f"+33 1 00 00 00 {len(name):02d}"),
+        "title": "Mme",
+        "first_name": text(f"Prénom {name}"),
+        "last_name": text(f"Nom {name}"),
+        "position": text(f"Fonction {name}"),
+        "email": f"{name}@example.org",
+        "phone": text(f"+33 1 00 00 00 {len(name):02d}"),
         "address": _address(text),
     }
 
@@ -43,107 +52,230 @@ def _person(text: Text, name: str) -> dict[str, Any]:
 def organization(text: Text = plain) -> dict[str, Any]:
     def party(pid: str, kind: str, country: str = "FR") -> dict[str, Any]:
         return {
-            "id": pid, "name": text(f"Partie {pid}"), "kind": kind, "description": text(f"Rôle de {pid}"),
-            "registration_number": text(f"RCS {pid}"), "address": _address(text, country),
-            "phone": text("+33 1 11 11 11 11"), "email": f"contact@{pid}.example",
-            "contact": _person(text, f"contact{pid}"), "representative": _person(text, f"rep{pid}"),
-            "dpo": _person(text, f"dpo{pid}"), "contract": text(f"Contrat {pid}"),
+            "id": pid,
+            "name": text(f"Partie {pid}"),
+            "kind": kind,
+            "description": text(f"Rôle de {pid}"),
+            "registration_number": text(f"RCS {pid}"),
+            "address": _address(text, country),
+            "phone": text("+33 1 11 11 11 11"),
+            "email": f"contact@{pid}.example",
+            "contact": _person(text, f"contact{pid}"),
+            "representative": _person(text, f"rep{pid}"),
+            "dpo": _person(text, f"dpo{pid}"),
+            "contract": text(f"Contrat {pid}"),
         }
 
     return {
-        "name": text("Organisme Complet"), "legal_form": text("SAS"), "registration_number": text("123 456 789"),
-        "activity": text("Tout faire"), "employees": 300, "address": _address(text),
-        "phone": text("+33 1 22 22 22 22"), "email": "contact@complet.example",
+        "name": text("Organisme Complet"),
+        "legal_form": text("SAS"),
+        "registration_number": text("123 456 789"),
+        "activity": text("Tout faire"),
+        "employees": 300,
+        "address": _address(text),
+        "phone": text("+33 1 22 22 22 22"),
+        "email": "contact@complet.example",
         "head": _person(text, "head"),
-        "representative": {"company": text("Représentation SA"), "person": _person(text, "rep"),
-                           "address": _address(text), "phone": text("+33 1 33 33 33 33"), "email": "rep@complet.example"},
-        "dpo": {"type": "external", "person": _person(text, "dpo"),
-                "company": {"name": text("Cabinet DPO"), "registration_number": text("987 654 321"),
-                            "address": _address(text), "phone": text("+33 1 44 44 44 44"), "email": "cabinet@dpo.example"},
-                "designation_date": "2019-03-01", "cnil_designation_number": text("DPO-12345")},
+        "representative": {
+            "company": text("Représentation SA"),
+            "person": _person(text, "rep"),
+            "address": _address(text),
+            "phone": text("+33 1 33 33 33 33"),
+            "email": "rep@complet.example",
+        },
+        "dpo": {
+            "type": "external",
+            "person": _person(text, "dpo"),
+            "company": {
+                "name": text("Cabinet DPO"),
+                "registration_number": text("987 654 321"),
+                "address": _address(text),
+                "phone": text("+33 1 44 44 44 44"),
+                "email": "cabinet@dpo.example",
+            },
+            "designation_date": "2019-03-01",
+            "cnil_designation_number": text("DPO-12345"),
+        },
         "review_interval": "P1Y",
-        "parties": [party("client", "controller"), party("associe", "joint_controller"),
-                    party("hebergeur", "processor", "US"), party("banque", "recipient")],
+        "parties": [
+            party("client", "controller"),
+            party("associe", "joint_controller"),
+            party("hebergeur", "processor", "US"),
+            party("banque", "recipient"),
+        ],
     }
 
 
 def _category(text: Text, category: str, duration: str) -> dict[str, Any]:
     return {
-        "category": category, "description": text(f"Description {category}"),
+        "category": category,
+        "description": text(f"Description {category}"),
         "items": [text(f"donnée {category} 1"), text(f"donnée {category} 2")],
-        "retention": {"duration": duration, "starts": text(f"la fin de {category}"), "end_action": "archiving",
-                      "note": text(f"Note de conservation {category}")},
+        "retention": {
+            "duration": duration,
+            "starts": text(f"la fin de {category}"),
+            "end_action": "archiving",
+            "note": text(f"Note de conservation {category}"),
+        },
     }
 
 
 def controller_activity(text: Text = plain) -> dict[str, Any]:
     return {
-        "id": "traitement-complet", "ref": text("RT-01"), "name": text("Traitement complet"),
-        "role": "joint_controller", "description": text("Un traitement qui remplit chaque champ."),
-        "created": "2020-01-02", "updated": "2024-03-04", "last_reviewed": "2026-06-01", "review_interval": "P6M",
-        "joint_controllers": ["associe"], "processors": ["hebergeur"],
-        "purposes": {"main": text("Finalité principale complète"),
-                     "sub": [text(f"Sous-finalité {i}") for i in range(1, 7)]},
-        "legal_basis": {"basis": "legitimate_interests", "details": text("Intérêt légitime détaillé"),
-                        "balancing_test": text("Analyse IL-1"), "special_category_condition": "h",
-                        "special_category_details": text("Médecine du travail"),
-                        "criminal_data_authorisation": text("Article L. 123")},
-        "data_subjects": [{"category": "employees", "description": text("Salariés concernés"), "details": text("Tous")},
-                          {"category": "customers", "description": text("Clients concernés")}],
-        "data_categories": [_category(text, "identity", "P1Y"), _category(text, "economic_financial", "P5Y6M"),
-                            _category(text, "other", "P30D")],
+        "id": "traitement-complet",
+        "ref": text("RT-01"),
+        "name": text("Traitement complet"),
+        "role": "joint_controller",
+        "description": text("Un traitement qui remplit chaque champ."),
+        "created": "2020-01-02",
+        "updated": "2024-03-04",
+        "last_reviewed": "2026-06-01",
+        "review_interval": "P6M",
+        "joint_controllers": ["associe"],
+        "processors": ["hebergeur"],
+        "purposes": {
+            "main": text("Finalité principale complète"),
+            "sub": [text(f"Sous-finalité {i}") for i in range(1, 7)],
+        },
+        "legal_basis": {
+            "basis": "legitimate_interests",
+            "details": text("Intérêt légitime détaillé"),
+            "balancing_test": text("Analyse IL-1"),
+            "special_category_condition": "h",
+            "special_category_details": text("Médecine du travail"),
+            "criminal_data_authorisation": text("Article L. 123"),
+        },
+        "data_subjects": [
+            {"category": "employees", "description": text("Salariés concernés"), "details": text("Tous")},
+            {"category": "customers", "description": text("Clients concernés")},
+        ],
+        "data_categories": [
+            _category(text, "identity", "P1Y"),
+            _category(text, "economic_financial", "P5Y6M"),
+            _category(text, "other", "P30D"),
+        ],
         "sensitive_data": [_category(text, "health", "P2Y"), _category(text, "criminal_convictions", "P3M")],
-        "recipients": [{"type": "internal_service", "name": text("Service RH"), "details": text("Gestion")},
-                       {"type": "processor", "name": text("Hébergeur"), "party": "hebergeur", "details": text("Hébergement")},
-                       {"type": "third_country", "name": text("Hébergeur US")}],
-        "transfers": [{"recipient": "hebergeur", "country": "US", "safeguard": "scc",
-                       "documentation": "https://example.org/cct.pdf", "details": text("Hébergement aux États-Unis")},
-                      {"recipient": text("Filiale canadienne"), "country": "CA", "safeguard": "adequacy",
-                       "documentation": text("Décision d'adéquation"), "details": text("Support")}],
-        "security_measures": [{"type": "encryption", "details": text("Chiffrement AES")},
-                              {"type": "access_control", "details": text("Authentification forte")},
-                              {"type": "other", "details": text("Sensibilisation")}],
-        "dpia": {"status": "completed", "criteria": ["sensitive_data", "vulnerable_subjects"],
-                 "cnil_list": text("Traitements de données de santé"), "reference": text("AIPD-2020-1"),
-                 "date": "2020-01-02", "justification": text("Deux critères remplis.")},
+        "recipients": [
+            {"type": "internal_service", "name": text("Service RH"), "details": text("Gestion")},
+            {
+                "type": "processor",
+                "name": text("Hébergeur"),
+                "party": "hebergeur",
+                "details": text("Hébergement"),
+            },
+            {"type": "third_country", "name": text("Hébergeur US")},
+        ],
+        "transfers": [
+            {
+                "recipient": "hebergeur",
+                "country": "US",
+                "safeguard": "scc",
+                "documentation": "https://example.org/cct.pdf",
+                "details": text("Hébergement aux États-Unis"),
+            },
+            {
+                "recipient": text("Filiale canadienne"),
+                "country": "CA",
+                "safeguard": "adequacy",
+                "documentation": text("Décision d'adéquation"),
+                "details": text("Support"),
+            },
+        ],
+        "security_measures": [
+            {"type": "encryption", "details": text("Chiffrement AES")},
+            {"type": "access_control", "details": text("Authentification forte")},
+            {"type": "other", "details": text("Sensibilisation")},
+        ],
+        "dpia": {
+            "status": "completed",
+            "criteria": ["sensitive_data", "vulnerable_subjects"],
+            "cnil_list": text("Traitements de données de santé"),
+            "reference": text("AIPD-2020-1"),
+            "date": "2020-01-02",
+            "justification": text("Deux critères remplis."),
+        },
         "notes": [text("Première remarque"), text("Seconde remarque")],
     }
 
 
 def processor_activity(text: Text = plain) -> dict[str, Any]:
     return {
-        "id": "prestation-client", "ref": text("ST-01"), "name": text("Prestation pour le client"),
-        "role": "processor", "description": text("Traitement pour le compte du client."),
-        "created": "2021-05-06", "updated": "2021-05-07", "last_reviewed": "2026-06-01",
-        "controller": "client", "processors": ["hebergeur"],
+        "id": "prestation-client",
+        "ref": text("ST-01"),
+        "name": text("Prestation pour le client"),
+        "role": "processor",
+        "description": text("Traitement pour le compte du client."),
+        "created": "2021-05-06",
+        "updated": "2021-05-07",
+        "last_reviewed": "2026-06-01",
+        "controller": "client",
+        "processors": ["hebergeur"],
         "purposes": {"main": text("Finalité du client"), "sub": [text("Sous-finalité client")]},
         "processing_operations": ["collection", "storage", "erasure"],
         "data_subjects": [{"category": "customers", "description": text("Clients du client")}],
         "data_categories": [_category(text, "connection_data", "P1Y")],
         "sensitive_data": [],
         "recipients": [{"type": "partner", "name": text("Le client"), "party": "client"}],
-        "transfers": [{"recipient": "hebergeur", "country": "US", "safeguard": "scc",
-                       "documentation": "https://example.org/cct-client.pdf"}],
+        "transfers": [
+            {
+                "recipient": "hebergeur",
+                "country": "US",
+                "safeguard": "scc",
+                "documentation": "https://example.org/cct-client.pdf",
+            }
+        ],
         "security_measures": [{"type": "backup", "details": text("Sauvegardes du client")}],
-        "dpia": {"status": "not_required", "criteria": [], "exemption": text("Gestion de la relation client"),
-                 "date": "2021-05-06", "justification": text("Aucun critère.")},
+        "dpia": {
+            "status": "not_required",
+            "criteria": [],
+            "exemption": text("Gestion de la relation client"),
+            "date": "2021-05-06",
+            "justification": text("Aucun critère."),
+        },
     }
 
 
 def full_register(root: Path, text: Text = plain) -> Path:
-    write_yaml(root / "register" / "organization.yaml", organization(text), "../schema/organization.schema.json")
+    write_yaml(
+        root / "register" / "organization.yaml", organization(text), "../schema/organization.schema.json"
+    )
     for activity in (controller_activity(text), processor_activity(text)):
-        write_yaml(root / "register" / "activities" / f"{activity['id']}.yaml", activity,
-                   "../../schema/activity.schema.json")
+        write_yaml(
+            root / "register" / "activities" / f"{activity['id']}.yaml",
+            activity,
+            "../../schema/activity.schema.json",
+        )
     return root
 
 
 # Keys whose values are not free text: ids, codes of closed vocabularies, dates, durations.
 NOT_TEXT = {
-    "id", "role", "kind", "category", "type", "title", "country", "basis", "special_category_condition",
-    "end_action", "status", "criteria", "safeguard", "processing_operations", "duration", "review_interval",
-    "created", "updated", "last_reviewed", "date", "designation_date", "controller", "joint_controllers",
-    "processors", "party", "employees",
+    "id",
+    "role",
+    "kind",
+    "category",
+    "type",
+    "title",
+    "country",
+    "basis",
+    "special_category_condition",
+    "end_action",
+    "status",
+    "criteria",
+    "safeguard",
+    "processing_operations",
+    "duration",
+    "review_interval",
+    "created",
+    "updated",
+    "last_reviewed",
+    "date",
+    "designation_date",
+    "controller",
+    "joint_controllers",
+    "processors",
+    "party",
+    "employees",
 }
 
 

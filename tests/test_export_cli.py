@@ -15,19 +15,26 @@ from openpyxl import load_workbook
 
 
 def test_default_file_names_in_the_current_directory(ropa: Runner, tmp_path: Path) -> None:
-    for args, name in ((["--format", "xlsx"], "registre-centrecall.xlsx"),
-                       (["--format", "csv"], "registre-centrecall.csv"),
-                       (["--format", "csv", "--per", "data-category"], "registre-centrecall-categories.csv"),
-                       (["--format", "json", "--lang", "en"], "registre-centrecall-en.json")):
+    for args, name in (
+        (["--format", "xlsx"], "registre-centrecall.xlsx"),
+        (["--format", "csv"], "registre-centrecall.csv"),
+        (["--format", "csv", "--per", "data-category"], "registre-centrecall-categories.csv"),
+        (["--format", "json", "--lang", "en"], "registre-centrecall-en.json"),
+    ):
         result = ropa("export", *args, "--root", REPO, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert (tmp_path / name).is_file(), result.stderr
         assert f"wrote {name}" in result.stderr
     assert load_workbook(tmp_path / "registre-centrecall.xlsx").sheetnames[0] == "Liste des traitements"
     assert json.loads((tmp_path / "registre-centrecall-en.json").read_text())["lang"] == "en"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
-        "registre-centrecall.xlsx", "registre-centrecall.csv", "registre-centrecall-categories.csv",
-        "registre-centrecall-en.json"]), "no temporary file left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            "registre-centrecall.xlsx",
+            "registre-centrecall.csv",
+            "registre-centrecall-categories.csv",
+            "registre-centrecall-en.json",
+        ]
+    ), "no temporary file left behind"
 
 
 def test_output_dash_writes_csv_and_json_to_stdout(ropa: Runner) -> None:
@@ -41,11 +48,15 @@ def test_output_dash_writes_csv_and_json_to_stdout(ropa: Runner) -> None:
     assert json.loads(result.stdout)["organization"]["name"] == "CentreCall"
 
 
-def test_an_invalid_register_is_refused_and_nothing_is_written(ropa: Runner, centrecall: Path, tmp_path: Path) -> None:
+def test_an_invalid_register_is_refused_and_nothing_is_written(
+    ropa: Runner, centrecall: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "registre.xlsx"
     out.write_bytes(b"the previous export")
     sheet = centrecall / "register" / "activities" / "fidelisation-artemis.yaml"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("role: processor", "role: owner"), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace("role: processor", "role: owner"), encoding="utf-8"
+    )
     result = ropa("export", "--format", "xlsx", "--root", centrecall, "--output", out)
     assert result.returncode == 1
     assert "fidelisation-artemis.yaml:6:" in result.stderr and "error" in result.stderr
@@ -55,15 +66,18 @@ def test_an_invalid_register_is_refused_and_nothing_is_written(ropa: Runner, cen
     assert sorted(p.name for p in tmp_path.iterdir()) == ["centrecall", "registre.xlsx"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "xlsx", "-o", "-"], "binary"),
-    (["--format", "json", "--bom"], "--bom: only for --format csv"),
-    (["--format", "xlsx", "--per", "data-category"], "--per: only for --format csv"),
-    (["--format", "pdf"], "invalid choice"),
-    (["--format", "csv", "-o", "no/such/dir/registre.csv"], "does not exist"),
-    (["--format", "csv", "-o", "."], "is a directory"),
-    (["--format", "csv", "--lang", "de"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xlsx", "-o", "-"], "binary"),
+        (["--format", "json", "--bom"], "--bom: only for --format csv"),
+        (["--format", "xlsx", "--per", "data-category"], "--per: only for --format csv"),
+        (["--format", "pdf"], "invalid choice"),
+        (["--format", "csv", "-o", "no/such/dir/registre.csv"], "does not exist"),
+        (["--format", "csv", "-o", "."], "is a directory"),
+        (["--format", "csv", "--lang", "de"], "invalid choice"),
+    ],
+)
 def test_usage_errors(ropa: Runner, args: list[str], message: str) -> None:
     result = ropa("export", *args)
     assert result.returncode == 2, result.stderr
@@ -81,7 +95,9 @@ def test_an_unwritable_output_is_a_clear_error(ropa: Runner, tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_previous_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.export import output
 
     target = tmp_path / "registre.csv"
@@ -107,10 +123,14 @@ def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_a_text_too_long_for_excel_is_named_with_its_place(ropa: Runner, centrecall: Path, tmp_path: Path) -> None:
+def test_a_text_too_long_for_excel_is_named_with_its_place(
+    ropa: Runner, centrecall: Path, tmp_path: Path
+) -> None:
     sheet = centrecall / "register" / "activities" / "formation-operateurs.yaml"
     text = sheet.read_text(encoding="utf-8")
-    long_text = re.sub(r"^description: >-\n(  .*\n)+", "description: " + "x" * 40_000 + "\n", text, count=1, flags=re.M)
+    long_text = re.sub(
+        r"^description: >-\n(  .*\n)+", "description: " + "x" * 40_000 + "\n", text, count=1, flags=re.M
+    )
     assert long_text != text
     sheet.write_text(long_text, encoding="utf-8")
     line = 1 + long_text[: long_text.index("description: x")].count("\n")

@@ -27,8 +27,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Register:
     """Every free text of a full register starts with a formula trigger (each in turn) and
     carries a control character, Markdown and HTML."""
     triggers = itertools.cycle(FORMULA_TRIGGERS)
-    reg = load_register(full_register(tmp_path_factory.mktemp("hostile"),
-                                      lambda s: f"{next(triggers)}{PAYLOAD}{s} <b>|</b> [x](javascript:x)\x07"))
+    reg = load_register(
+        full_register(
+            tmp_path_factory.mktemp("hostile"),
+            lambda s: f"{next(triggers)}{PAYLOAD}{s} <b>|</b> [x](javascript:x)\x07",
+        )
+    )
     assert reg.ok, [d.text() for d in reg.diagnostics]
     return reg
 
@@ -72,21 +76,32 @@ def test_xlsx_stores_text_never_formulas(hostile: Register, tmp_path: Path) -> N
             assert not re.search(r"<f[ >]", xml), f"{name} holds a formula"
             assert "\x07" not in xml
     book = load_workbook(io.BytesIO(data))
-    looking = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
-               if isinstance(c.value, str) and formula_like(c.value)]
+    looking = [
+        c
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and formula_like(c.value)
+    ]
     assert len(looking) > 50
     for cell in looking:
         assert cell.data_type == "s", cell.coordinate
         assert cell.quotePrefix, f"{cell.parent.title}!{cell.coordinate} has no quote prefix"
-    ordinary = next(c for ws in book.worksheets for row in ws.iter_rows() for c in row
-                    if isinstance(c.value, str) and not formula_like(c.value))
+    ordinary = next(
+        c
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and not formula_like(c.value)
+    )
     assert not ordinary.quotePrefix
 
 
 def test_xlsx_keeps_every_hostile_text_readable(hostile: Register) -> None:
     book = load_workbook(io.BytesIO(render(hostile, Options("xlsx"))))
-    found = "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
-                      if c.value is not None).replace("\r", "\n")
+    found = "\n".join(
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    ).replace("\r", "\n")
     sources = [hostile.org, *hostile.activity_data()]
     texts = [t for source in sources for t in free_texts(source)]
     assert len(texts) > 100

@@ -37,7 +37,9 @@ def errors(validator: Draft202012Validator, doc: Any) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("which", ["centrecall", "full"])
-def test_export_is_valid_against_its_schema(which: str, lang: str, full: Register, validator: Draft202012Validator) -> None:
+def test_export_is_valid_against_its_schema(
+    which: str, lang: str, full: Register, validator: Draft202012Validator
+) -> None:
     reg = load_register(REPO) if which == "centrecall" else full
     doc = json.loads(render(reg, Options("json", lang)))
     assert not errors(validator, doc)
@@ -56,7 +58,9 @@ def test_the_whole_register_is_there(full: Register) -> None:
     assert activity["joint_controllers"] == [{"id": "associe", "name": "Partie associe"}]
     category = activity["data_categories"][1]
     assert category["retention"] == {
-        "duration": "P5Y6M", "duration_text": "5 ans et 6 mois", "starts": "la fin de economic_financial",
+        "duration": "P5Y6M",
+        "duration_text": "5 ans et 6 mois",
+        "starts": "la fin de economic_financial",
         "end_action": {"code": "archiving", "label": "Archivage intermédiaire"},
         "note": "Note de conservation economic_financial",
         "text": "5 ans et 6 mois à compter de la fin de economic_financial, puis archivage intermédiaire",
@@ -85,16 +89,30 @@ def test_generated_at_honours_source_date_epoch(full: Register, monkeypatch: pyt
     assert json.loads(first)["as_of"] == "2024-03-04"
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda d: d.pop("organization"),
-    lambda d: d["activities"][0].update(surprise=1),
-    lambda d: d["activities"][0]["role"].update(code="owner"),
-    lambda d: d["activities"][0]["data_categories"][0]["retention"].update(duration="1 year"),
-    lambda d: d["activities"][0]["transfers"][0]["country"].update(code="usa"),
-    lambda d: d.update(format_version=2),
-    lambda d: d["activities"][0]["data_categories"][0].pop("retention"),
-], ids=["no-organization", "unknown-key", "unknown-code", "bad-duration", "bad-country", "version", "no-retention"])
-def test_schema_rejects_what_is_not_an_export(mutate: Any, full: Register, validator: Draft202012Validator) -> None:
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.pop("organization"),
+        lambda d: d["activities"][0].update(surprise=1),
+        lambda d: d["activities"][0]["role"].update(code="owner"),
+        lambda d: d["activities"][0]["data_categories"][0]["retention"].update(duration="1 year"),
+        lambda d: d["activities"][0]["transfers"][0]["country"].update(code="usa"),
+        lambda d: d.update(format_version=2),
+        lambda d: d["activities"][0]["data_categories"][0].pop("retention"),
+    ],
+    ids=[
+        "no-organization",
+        "unknown-key",
+        "unknown-code",
+        "bad-duration",
+        "bad-country",
+        "version",
+        "no-retention",
+    ],
+)
+def test_schema_rejects_what_is_not_an_export(
+    mutate: Any, full: Register, validator: Draft202012Validator
+) -> None:
     doc = json.loads(render(full, Options("json")))
     broken = copy.deepcopy(doc)
     mutate(broken)
@@ -111,7 +129,9 @@ def _property_paths(schema: Any, root: dict[str, Any], prefix: str = "") -> Iter
         target: Any = json.loads((SCHEMA_DIR / target_file).read_text()) if target_file else root
         for part in [p for p in fragment.split("/") if p]:
             target = target[part]
-        yield from _property_paths(target, root if not target_file else json.loads((SCHEMA_DIR / target_file).read_text()), prefix)
+        yield from _property_paths(
+            target, root if not target_file else json.loads((SCHEMA_DIR / target_file).read_text()), prefix
+        )
     for name, prop in (schema.get("properties") or {}).items():
         yield f"{prefix}{name}"
         yield from _property_paths(prop, root, f"{prefix}{name}.")
@@ -131,8 +151,11 @@ def test_every_field_of_the_register_has_its_place_in_the_export_schema() -> Non
     exported = _export_paths(export_schema["$defs"]["activity"], export_schema)
     missing = sorted(p for p in _property_paths(activity_schema, activity_schema) if p not in exported)
     assert not missing, f"activity keys the export does not carry: {missing}"
-    exported_org = _export_paths(export_schema["$defs"]["organization"], export_schema) | {
-        f"parties.{p}" for p in _export_paths(export_schema["$defs"]["party"], export_schema)} | {"parties"}
+    exported_org = (
+        _export_paths(export_schema["$defs"]["organization"], export_schema)
+        | {f"parties.{p}" for p in _export_paths(export_schema["$defs"]["party"], export_schema)}
+        | {"parties"}
+    )
     missing = sorted(p for p in _property_paths(org_schema, org_schema) if p not in exported_org)
     assert not missing, f"organisation keys the export does not carry: {missing}"
     assert model.ACTIVITY_KEYS == set(activity_schema["properties"])

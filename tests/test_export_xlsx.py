@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO
-from export_registers import full_register, free_texts, organization, controller_activity, processor_activity
+from export_registers import controller_activity, free_texts, full_register, organization, processor_activity
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,9 +21,17 @@ from generator.export.xlsx import location, sheet_name
 from generator.register import Register, load_register
 
 SECTION_KEYS = [
-    "cnil.sheet.description", "cnil.sheet.actors", "cnil.sheet.purposes", "cnil.sheet.data_categories",
-    "cnil.sheet.sensitive_data", "cnil.sheet.data_subjects", "cnil.sheet.recipients",
-    "cnil.sheet.security_measures", "cnil.sheet.transfers", "cnil.sheet.legal_basis", "cnil.sheet.dpia",
+    "cnil.sheet.description",
+    "cnil.sheet.actors",
+    "cnil.sheet.purposes",
+    "cnil.sheet.data_categories",
+    "cnil.sheet.sensitive_data",
+    "cnil.sheet.data_subjects",
+    "cnil.sheet.recipients",
+    "cnil.sheet.security_measures",
+    "cnil.sheet.transfers",
+    "cnil.sheet.legal_basis",
+    "cnil.sheet.dpia",
 ]
 """The sections of a sheet, in order: the CNIL fiche's (tab 3), then the legal basis and the DPIA."""
 
@@ -96,7 +104,9 @@ def test_sheet_names_are_valid_unique_and_short(wb: Workbook) -> None:
     assert names[-1] == "Organisme et parties"
 
 
-def test_every_activity_is_listed_in_its_register_and_links_to_its_sheet(wb: Workbook, centrecall_reg: Register) -> None:
+def test_every_activity_is_listed_in_its_register_and_links_to_its_sheet(
+    wb: Workbook, centrecall_reg: Register
+) -> None:
     lists = {"controller": wb["Liste des traitements"], "processor": wb["Registre sous-traitant"]}
     for activity in centrecall_reg.activity_data():
         kind = "processor" if activity["role"] == "processor" else "controller"
@@ -122,11 +132,25 @@ def test_list_sheet_has_the_cnil_header_blocks(wb: Workbook) -> None:
         assert i18n.t(f"cnil.list.{key}", "fr") in found
     assert "Société (si DPO externe)" in found
     assert "Cabinet Conformité Données" in found
-    assert {"Azri", "Nadia", "Morel", "Julien", "n.azri@centrecall.example", "dpo@centrecall.example"} <= found
+    assert {
+        "Azri",
+        "Nadia",
+        "Morel",
+        "Julien",
+        "n.azri@centrecall.example",
+        "dpo@centrecall.example",
+    } <= found
     header = next(r for r in rows(ws) if r[0] == "Nom du traitement")
-    assert header[:8] == ["Nom du traitement", "N° / RÉF", "Date de création de la fiche",
-                          "Dernière mise à jour de la fiche", "Finalité principale", "Données sensibles ?",
-                          "Rôle de l'organisme", "Responsable du traitement"]
+    assert header[:8] == [
+        "Nom du traitement",
+        "N° / RÉF",
+        "Date de création de la fiche",
+        "Dernière mise à jour de la fiche",
+        "Finalité principale",
+        "Données sensibles ?",
+        "Rôle de l'organisme",
+        "Responsable du traitement",
+    ]
 
 
 def test_processor_register_names_the_client_controller(wb: Workbook) -> None:
@@ -138,7 +162,9 @@ def test_processor_register_names_the_client_controller(wb: Workbook) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_activity_sheets_have_the_fiche_sections_in_order(wb: Workbook, centrecall_reg: Register, lang: str) -> None:
+def test_activity_sheets_have_the_fiche_sections_in_order(
+    wb: Workbook, centrecall_reg: Register, lang: str
+) -> None:
     book = wb if lang == "fr" else _load(centrecall_reg, "en")
     wanted = [i18n.t(k, lang) for k in SECTION_KEYS]
     for activity in centrecall_reg.activity_data():
@@ -147,11 +173,15 @@ def test_activity_sheets_have_the_fiche_sections_in_order(wb: Workbook, centreca
         assert titles == wanted, ws.title
 
 
-def test_every_data_category_is_in_its_section_with_its_retention(wb: Workbook, centrecall_reg: Register) -> None:
+def test_every_data_category_is_in_its_section_with_its_retention(
+    wb: Workbook, centrecall_reg: Register
+) -> None:
     for activity in centrecall_reg.activity_data():
         found = sections(activity_sheet(wb, activity["ref"]))
-        for section, key in (("Catégories de données personnelles concernées", "data_categories"),
-                             ("Données sensibles", "sensitive_data")):
+        for section, key in (
+            ("Catégories de données personnelles concernées", "data_categories"),
+            ("Données sensibles", "sensitive_data"),
+        ):
             table = found[section]
             assert table[0][:4] == ["Catégorie", "Description", "Durée de conservation", "Durée (ISO 8601)"]
             for category in activity.get(key) or []:
@@ -167,7 +197,9 @@ def test_every_data_category_is_in_its_section_with_its_retention(wb: Workbook, 
             assert found["Données sensibles"][1][0] == "Aucune donnée sensible"
 
 
-def test_every_recipient_security_measure_and_transfer_is_in_its_section(wb: Workbook, centrecall_reg: Register) -> None:
+def test_every_recipient_security_measure_and_transfer_is_in_its_section(
+    wb: Workbook, centrecall_reg: Register
+) -> None:
     for activity in centrecall_reg.activity_data():
         found = sections(activity_sheet(wb, activity["ref"]))
         recipients = [(r[1], r[2]) for r in found["Destinataires"][1:]]
@@ -178,7 +210,7 @@ def test_every_recipient_security_measure_and_transfer_is_in_its_section(wb: Wor
             assert measure["details"] in measures
         transfers = found["Transferts hors UE"][1:]
         assert len(transfers) == max(1, len(activity["transfers"]))
-        for transfer, row in zip(activity["transfers"], transfers):
+        for transfer, row in zip(activity["transfers"], transfers, strict=False):
             assert row[1] == "États-Unis" if transfer["country"] == "US" else True
             assert row[3] == transfer.get("documentation")
 
@@ -187,7 +219,12 @@ def test_transfer_documentation_links_only_to_web_pages(full: Register) -> None:
     book = _load(full)
     table = sections(activity_sheet(book, "RT-01"))["Transferts hors UE"]
     ws = activity_sheet(book, "RT-01")
-    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value in ("https://example.org/cct.pdf", "Décision d'adéquation")}
+    cells = {
+        c.value: c
+        for row in ws.iter_rows()
+        for c in row
+        if c.value in ("https://example.org/cct.pdf", "Décision d'adéquation")
+    }
     assert cells["https://example.org/cct.pdf"].hyperlink.target == "https://example.org/cct.pdf"
     assert cells["Décision d'adéquation"].hyperlink is None
     assert len(table) == 3
@@ -231,8 +268,13 @@ def test_every_sheet_of_the_full_register_is_complete(full: Register) -> None:
     assert actors["Représentant"].startswith("Représentation SA")
     processor = sections(activity_sheet(book, "ST-01"))
     actors = {r[0]: r[1] for r in processor["Acteurs"][1:]}
-    assert actors["Représentant du responsable du traitement"] == "Mme Prénom repclient Nom repclient (Fonction repclient)"
-    assert actors["Délégué à la protection des données du responsable du traitement"].startswith("Mme Prénom dpoclient")
+    assert (
+        actors["Représentant du responsable du traitement"]
+        == "Mme Prénom repclient Nom repclient (Fonction repclient)"
+    )
+    assert actors["Délégué à la protection des données du responsable du traitement"].startswith(
+        "Mme Prénom dpoclient"
+    )
     assert {r[0]: r[1] for r in processor["Base légale"]}["Base légale"] == "Non renseigné"
 
 
@@ -286,7 +328,9 @@ def test_english_workbook(centrecall_reg: Register) -> None:
 def test_an_empty_register_still_has_its_list(tmp_path: Path) -> None:
     from export_registers import write_yaml
 
-    write_yaml(tmp_path / "register" / "organization.yaml", organization(), "../schema/organization.schema.json")
+    write_yaml(
+        tmp_path / "register" / "organization.yaml", organization(), "../schema/organization.schema.json"
+    )
     book = _load(load_register(tmp_path))
     assert book.sheetnames == ["Liste des traitements", "Organisme et parties"]
     assert "Aucun traitement dans ce registre" in texts(book["Liste des traitements"])
@@ -295,14 +339,17 @@ def test_an_empty_register_still_has_its_list(tmp_path: Path) -> None:
 # --- Sheet names ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("wanted", "expected"), [
-    ("RT-01 Paie", "RT-01 Paie"),
-    ("RT-02 Paie: salaires/primes [2024]?*", "RT-02 Paie salaires primes 2024"),
-    ("'quoted'", "quoted"),
-    ("RT-03 " + "x" * 40, "RT-03 " + "x" * 24 + "…"),
-    ("", "Sheet"),
-    ("History", "History (2)"),
-])
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        ("RT-01 Paie", "RT-01 Paie"),
+        ("RT-02 Paie: salaires/primes [2024]?*", "RT-02 Paie salaires primes 2024"),
+        ("'quoted'", "quoted"),
+        ("RT-03 " + "x" * 40, "RT-03 " + "x" * 24 + "…"),
+        ("", "Sheet"),
+        ("History", "History (2)"),
+    ],
+)
 def test_sheet_name(wanted: str, expected: str) -> None:
     assert sheet_name(wanted, set()) == expected
 

@@ -30,23 +30,48 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
         "(the whole normalised register, described by schema/export.schema.json).",
     )
     p.add_argument("--format", required=True, choices=export.FORMATS, help="xlsx, csv or json")
-    p.add_argument("--output", "-o", metavar="FILE",
-                   help="the file to write (default: registre-<organisation>.<format> in the current "
-                   "directory); '-' writes CSV or JSON to standard output")
-    p.add_argument("--lang", choices=vocab.LANGUAGES, default=i18n.DEFAULT_LANG,
-                   help=f"language of labels (default: {i18n.DEFAULT_LANG})")
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="the file to write (default: registre-<organisation>.<format> in the current "
+        "directory); '-' writes CSV or JSON to standard output",
+    )
+    p.add_argument(
+        "--lang",
+        choices=vocab.LANGUAGES,
+        default=i18n.DEFAULT_LANG,
+        help=f"language of labels (default: {i18n.DEFAULT_LANG})",
+    )
     root_argument(p)
-    p.add_argument("--per", choices=PER_CHOICES, default=PER_ACTIVITY,
-                   help="CSV: one row per activity (default) or per data category")
-    p.add_argument("--header", choices=HEADER_CHOICES, default="labels",
-                   help="CSV: column headers as labels in --lang (default) or as stable machine keys")
-    p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark, as Excel expects")
+    p.add_argument(
+        "--per",
+        choices=PER_CHOICES,
+        default=PER_ACTIVITY,
+        help="CSV: one row per activity (default) or per data category",
+    )
+    p.add_argument(
+        "--header",
+        choices=HEADER_CHOICES,
+        default="labels",
+        help="CSV: column headers as labels in --lang (default) or as stable machine keys",
+    )
+    p.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark, as Excel expects"
+    )
 
 
 def options(args: argparse.Namespace) -> export.Options:
     if args.format != "csv":
-        used = [flag for flag, on in (("--per", args.per != PER_ACTIVITY), ("--header", args.header != "labels"),
-                                      ("--bom", args.bom)) if on]
+        used = [
+            flag
+            for flag, on in (
+                ("--per", args.per != PER_ACTIVITY),
+                ("--header", args.header != "labels"),
+                ("--bom", args.bom),
+            )
+            if on
+        ]
         if used:
             raise UsageError(f"{', '.join(used)}: only for --format csv")
         if args.output == STDOUT and args.format == "xlsx":
@@ -97,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"ropa export: cannot write {display_path(path)}: {exc.strerror or exc}\n")
         return EXIT_PROBLEMS
-    sys.stderr.write(f"ropa export: wrote {display_path(path)} ({len(data):,} bytes, "
-                     f"{len(reg.activities)} activities)\n")
+    sys.stderr.write(
+        f"ropa export: wrote {display_path(path)} ({len(data):,} bytes, {len(reg.activities)} activities)\n"
+    )
     return EXIT_OK

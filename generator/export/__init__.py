@@ -23,8 +23,11 @@ from generator.export import model
 from generator.register import Register
 
 FORMATS = ("xlsx", "csv", "json")
-MODULES = {"xlsx": "generator.export.xlsx", "csv": "generator.export.csv_export",
-           "json": "generator.export.json_export"}
+MODULES = {
+    "xlsx": "generator.export.xlsx",
+    "csv": "generator.export.csv_export",
+    "json": "generator.export.json_export",
+}
 DOWNLOADS_DIR = "telechargements"
 
 
@@ -71,8 +74,9 @@ def default_filename(reg: Register, options: Options) -> str:
     return f"{name}.{options.format}"
 
 
-def site_downloads(reg: Register, lang: str = i18n.DEFAULT_LANG, *,
-                   now: dt.datetime | None = None) -> dict[str, bytes]:
+def site_downloads(
+    reg: Register, lang: str = i18n.DEFAULT_LANG, *, now: dt.datetime | None = None
+) -> dict[str, bytes]:
     """The exports the site offers, ``{path under the site: bytes}``:
     ``telechargements/registre.xlsx``, ``.csv`` (with the BOM, for Excel) and ``.json``.
 

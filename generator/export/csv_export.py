@@ -90,7 +90,9 @@ def _records(section: str, section_label: str, fields: list[Field]) -> list[Colu
         return Column(
             f"{section}.{key}",
             lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
-            lambda row: None if row.activity.get(section) is None else [get(r) for r in row.activity[section]],
+            lambda row: (
+                None if row.activity.get(section) is None else [get(r) for r in row.activity[section]]
+            ),
         )
 
     return [column(*f) for f in fields]
@@ -134,47 +136,85 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("created", "cnil.list.created", lambda a: a.get("created")),
         _field("updated", "cnil.list.updated", lambda a: a.get("updated")),
         _field("last_reviewed", "export.fields.last_reviewed", lambda a: a.get("last_reviewed")),
-        _field("review_interval", "export.fields.review_interval", lambda a: (a.get("review_interval") or {}).get("code")),
+        _field(
+            "review_interval",
+            "export.fields.review_interval",
+            lambda a: (a.get("review_interval") or {}).get("code"),
+        ),
         _field("description", "export.fields.description", lambda a: a.get("description")),
         _field("purposes.main", "cnil.sheet.main_purpose", lambda a: (a.get("purposes") or {}).get("main")),
         _field("purposes.sub", "export.fields.sub_purposes", lambda a: (a.get("purposes") or {}).get("sub")),
         _field("processing_operations", "cnil.sheet.processing_operations", _labels("processing_operations")),
         _field("legal_basis.basis", "cnil.sheet.legal_basis", _sub("legal_basis.basis")),
         _field("legal_basis.details", "export.fields.legal_basis_details", _sub("legal_basis.details")),
-        _field("legal_basis.balancing_test", "export.fields.balancing_test", _sub("legal_basis.balancing_test")),
-        _field("legal_basis.special_category_condition", "export.fields.special_category_condition",
-               _sub("legal_basis.special_category_condition")),
-        _field("legal_basis.special_category_details", "export.fields.special_category_details",
-               _sub("legal_basis.special_category_details")),
-        _field("legal_basis.criminal_data_authorisation", "export.fields.criminal_data_authorisation",
-               _sub("legal_basis.criminal_data_authorisation")),
-        *_records("data_subjects", "cnil.sheet.data_subjects", [
-            ("category", "export.fields.category", lambda r: label(r.get("category"))),
-            ("description", "cnil.sheet.description_col", lambda r: r.get("description")),
-            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
-        ]),
+        _field(
+            "legal_basis.balancing_test", "export.fields.balancing_test", _sub("legal_basis.balancing_test")
+        ),
+        _field(
+            "legal_basis.special_category_condition",
+            "export.fields.special_category_condition",
+            _sub("legal_basis.special_category_condition"),
+        ),
+        _field(
+            "legal_basis.special_category_details",
+            "export.fields.special_category_details",
+            _sub("legal_basis.special_category_details"),
+        ),
+        _field(
+            "legal_basis.criminal_data_authorisation",
+            "export.fields.criminal_data_authorisation",
+            _sub("legal_basis.criminal_data_authorisation"),
+        ),
+        *_records(
+            "data_subjects",
+            "cnil.sheet.data_subjects",
+            [
+                ("category", "export.fields.category", lambda r: label(r.get("category"))),
+                ("description", "cnil.sheet.description_col", lambda r: r.get("description")),
+                ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+            ],
+        ),
     ]
     tail = [
-        *_records("recipients", "cnil.sheet.recipients", [
-            ("type", "cnil.sheet.recipient_type_col", lambda r: label(r.get("type"))),
-            ("name", "export.fields.recipient_name", lambda r: r.get("name")),
-            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
-        ]),
-        *_records("transfers", "cnil.sheet.transfers", [
-            ("recipient", "cnil.sheet.transfer_recipient_col", lambda r: label(r.get("recipient"))),
-            ("country", "cnil.sheet.transfer_country_col", lambda r: label(r.get("country"))),
-            ("safeguard", "cnil.sheet.transfer_safeguard_col", lambda r: label(r.get("safeguard"))),
-            ("documentation", "cnil.sheet.transfer_documentation_col", lambda r: r.get("documentation")),
-            ("details", "export.fields.transfer_details", lambda r: r.get("details")),
-        ]),
-        *_records("security_measures", "cnil.sheet.security_measures", [
-            ("type", "cnil.sheet.security_type_col", lambda r: label(r.get("type"))),
-            ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
-        ]),
+        *_records(
+            "recipients",
+            "cnil.sheet.recipients",
+            [
+                ("type", "cnil.sheet.recipient_type_col", lambda r: label(r.get("type"))),
+                ("name", "export.fields.recipient_name", lambda r: r.get("name")),
+                ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+            ],
+        ),
+        *_records(
+            "transfers",
+            "cnil.sheet.transfers",
+            [
+                ("recipient", "cnil.sheet.transfer_recipient_col", lambda r: label(r.get("recipient"))),
+                ("country", "cnil.sheet.transfer_country_col", lambda r: label(r.get("country"))),
+                ("safeguard", "cnil.sheet.transfer_safeguard_col", lambda r: label(r.get("safeguard"))),
+                ("documentation", "cnil.sheet.transfer_documentation_col", lambda r: r.get("documentation")),
+                ("details", "export.fields.transfer_details", lambda r: r.get("details")),
+            ],
+        ),
+        *_records(
+            "security_measures",
+            "cnil.sheet.security_measures",
+            [
+                ("type", "cnil.sheet.security_type_col", lambda r: label(r.get("type"))),
+                ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
+            ],
+        ),
         _field("process", "export.fields.process", lambda a: a.get("process")),
         _field("dpia.status", "export.fields.dpia_status", _sub("dpia.status")),
-        _field("dpia.criteria", "export.fields.dpia_criteria",
-               lambda a: None if (a.get("dpia") or {}).get("criteria") is None else [label(c) for c in a["dpia"]["criteria"]]),
+        _field(
+            "dpia.criteria",
+            "export.fields.dpia_criteria",
+            lambda a: (
+                None
+                if (a.get("dpia") or {}).get("criteria") is None
+                else [label(c) for c in a["dpia"]["criteria"]]
+            ),
+        ),
         _field("dpia.cnil_list", "export.fields.dpia_cnil_list", _sub("dpia.cnil_list")),
         _field("dpia.exemption", "export.fields.dpia_exemption", _sub("dpia.exemption")),
         _field("dpia.reference", "export.fields.dpia_reference", _sub("dpia.reference")),
@@ -194,13 +234,23 @@ def columns(per: str, lang: str) -> list[Column]:
     head, tail = _activity_columns()
     sensitive = Column("sensitive", _label_of("cnil.list.sensitive"), lambda row: _sensitive(row, lang))
     if per == PER_DATA_CATEGORY:
-        def category(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
-            return Column(f"data_category.{key}", _label_of(label_key),
-                          lambda row: None if row.category is None else get(row.category))
 
-        kind = Column("data_category.sensitive", _label_of("export.fields.data_kind"),
-                      lambda row: None if row.sensitive is None
-                      else i18n.t("common.yes" if row.sensitive else "common.no", lang))
+        def category(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
+            return Column(
+                f"data_category.{key}",
+                _label_of(label_key),
+                lambda row: None if row.category is None else get(row.category),
+            )
+
+        kind = Column(
+            "data_category.sensitive",
+            _label_of("export.fields.data_kind"),
+            lambda row: (
+                None
+                if row.sensitive is None
+                else i18n.t("common.yes" if row.sensitive else "common.no", lang)
+            ),
+        )
         return [*head, sensitive, kind, *(category(*f) for f in CATEGORY_FIELDS), *tail]
     return [
         *head,

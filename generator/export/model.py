@@ -30,16 +30,51 @@ Json = dict[str, Any]
 
 # Keys of an activity and of the organisation that ``normalise`` carries over; a test compares
 # them with the schemas so that a new field cannot be left out of the exports unnoticed.
-ACTIVITY_KEYS = frozenset({
-    "id", "ref", "name", "role", "description", "created", "updated", "last_reviewed",
-    "review_interval", "controller", "joint_controllers", "processors", "purposes",
-    "processing_operations", "legal_basis", "data_subjects", "data_categories", "sensitive_data",
-    "recipients", "transfers", "security_measures", "process", "dpia", "notes",
-})
-ORGANIZATION_KEYS = frozenset({
-    "name", "legal_form", "registration_number", "activity", "employees", "address", "phone",
-    "email", "head", "representative", "dpo", "review_interval", "parties",
-})
+ACTIVITY_KEYS = frozenset(
+    {
+        "id",
+        "ref",
+        "name",
+        "role",
+        "description",
+        "created",
+        "updated",
+        "last_reviewed",
+        "review_interval",
+        "controller",
+        "joint_controllers",
+        "processors",
+        "purposes",
+        "processing_operations",
+        "legal_basis",
+        "data_subjects",
+        "data_categories",
+        "sensitive_data",
+        "recipients",
+        "transfers",
+        "security_measures",
+        "process",
+        "dpia",
+        "notes",
+    }
+)
+ORGANIZATION_KEYS = frozenset(
+    {
+        "name",
+        "legal_form",
+        "registration_number",
+        "activity",
+        "employees",
+        "address",
+        "phone",
+        "email",
+        "head",
+        "representative",
+        "dpo",
+        "review_interval",
+        "parties",
+    }
+)
 
 
 def compact(mapping: Json) -> Json:
@@ -89,25 +124,29 @@ class Normaliser:
     def address(self, value: Any) -> Json | None:
         if not isinstance(value, dict):
             return None
-        return compact({
-            "street": value.get("street"),
-            "postal_code": value.get("postal_code"),
-            "city": value.get("city"),
-            "country": self.country(value.get("country")),
-        })
+        return compact(
+            {
+                "street": value.get("street"),
+                "postal_code": value.get("postal_code"),
+                "city": value.get("city"),
+                "country": self.country(value.get("country")),
+            }
+        )
 
     def person(self, value: Any) -> Json | None:
         if not isinstance(value, dict):
             return None
-        return compact({
-            "title": self.coded("person_title", value.get("title")),
-            "first_name": value.get("first_name"),
-            "last_name": value.get("last_name"),
-            "position": value.get("position"),
-            "email": value.get("email"),
-            "phone": value.get("phone"),
-            "address": self.address(value.get("address")),
-        })
+        return compact(
+            {
+                "title": self.coded("person_title", value.get("title")),
+                "first_name": value.get("first_name"),
+                "last_name": value.get("last_name"),
+                "position": value.get("position"),
+                "email": value.get("email"),
+                "phone": value.get("phone"),
+                "address": self.address(value.get("address")),
+            }
+        )
 
     def duration(self, value: Any) -> Json | None:
         if value is None:
@@ -117,22 +156,26 @@ class Normaliser:
     def retention(self, value: Any) -> Json | None:
         if not isinstance(value, dict):
             return None
-        return compact({
-            "duration": value.get("duration"),
-            "duration_text": i18n.format_duration(value.get("duration"), self.lang),
-            "starts": value.get("starts"),
-            "end_action": self.coded("retention_end", value.get("end_action")),
-            "note": value.get("note"),
-            "text": i18n.format_retention(value, self.lang),
-        })
+        return compact(
+            {
+                "duration": value.get("duration"),
+                "duration_text": i18n.format_duration(value.get("duration"), self.lang),
+                "starts": value.get("starts"),
+                "end_action": self.coded("retention_end", value.get("end_action")),
+                "note": value.get("note"),
+                "text": i18n.format_retention(value, self.lang),
+            }
+        )
 
     def data_category(self, vocabulary: str, value: dict[str, Any]) -> Json:
-        return compact({
-            "category": self.coded(vocabulary, value.get("category")),
-            "description": value.get("description"),
-            "items": value.get("items"),
-            "retention": self.retention(value.get("retention")),
-        })
+        return compact(
+            {
+                "category": self.coded(vocabulary, value.get("category")),
+                "description": value.get("description"),
+                "items": value.get("items"),
+                "retention": self.retention(value.get("retention")),
+            }
+        )
 
     def each(self, values: Any, fn: Callable[[dict[str, Any]], Json]) -> list[Json] | None:
         if values is None:
@@ -143,61 +186,75 @@ class Normaliser:
 def _organization(n: Normaliser, org: dict[str, Any]) -> Json:
     rep = org.get("representative")
     dpo = org.get("dpo")
-    return compact({
-        "name": org.get("name"),
-        "legal_form": org.get("legal_form"),
-        "registration_number": org.get("registration_number"),
-        "activity": org.get("activity"),
-        "employees": org.get("employees"),
-        "address": n.address(org.get("address")),
-        "phone": org.get("phone"),
-        "email": org.get("email"),
-        "head": n.person(org.get("head")),
-        "representative": compact({
-            "company": rep.get("company"),
-            "person": n.person(rep.get("person")),
-            "address": n.address(rep.get("address")),
-            "phone": rep.get("phone"),
-            "email": rep.get("email"),
-        }) if isinstance(rep, dict) else None,
-        "dpo": compact({
-            "type": n.coded("dpo_type", dpo.get("type")),
-            "person": n.person(dpo.get("person")),
-            "company": _dpo_company(n, dpo.get("company")),
-            "designation_date": dpo.get("designation_date"),
-            "cnil_designation_number": dpo.get("cnil_designation_number"),
-        }) if isinstance(dpo, dict) else None,
-        "review_interval": n.duration(org.get("review_interval")),
-    })
+    return compact(
+        {
+            "name": org.get("name"),
+            "legal_form": org.get("legal_form"),
+            "registration_number": org.get("registration_number"),
+            "activity": org.get("activity"),
+            "employees": org.get("employees"),
+            "address": n.address(org.get("address")),
+            "phone": org.get("phone"),
+            "email": org.get("email"),
+            "head": n.person(org.get("head")),
+            "representative": compact(
+                {
+                    "company": rep.get("company"),
+                    "person": n.person(rep.get("person")),
+                    "address": n.address(rep.get("address")),
+                    "phone": rep.get("phone"),
+                    "email": rep.get("email"),
+                }
+            )
+            if isinstance(rep, dict)
+            else None,
+            "dpo": compact(
+                {
+                    "type": n.coded("dpo_type", dpo.get("type")),
+                    "person": n.person(dpo.get("person")),
+                    "company": _dpo_company(n, dpo.get("company")),
+                    "designation_date": dpo.get("designation_date"),
+                    "cnil_designation_number": dpo.get("cnil_designation_number"),
+                }
+            )
+            if isinstance(dpo, dict)
+            else None,
+            "review_interval": n.duration(org.get("review_interval")),
+        }
+    )
 
 
 def _dpo_company(n: Normaliser, company: Any) -> Json | None:
     if not isinstance(company, dict):
         return None
-    return compact({
-        "name": company.get("name"),
-        "registration_number": company.get("registration_number"),
-        "address": n.address(company.get("address")),
-        "phone": company.get("phone"),
-        "email": company.get("email"),
-    })
+    return compact(
+        {
+            "name": company.get("name"),
+            "registration_number": company.get("registration_number"),
+            "address": n.address(company.get("address")),
+            "phone": company.get("phone"),
+            "email": company.get("email"),
+        }
+    )
 
 
 def _party(n: Normaliser, party: dict[str, Any]) -> Json:
-    return compact({
-        "id": party.get("id"),
-        "name": party.get("name"),
-        "kind": n.coded("party_kind", party.get("kind")),
-        "description": party.get("description"),
-        "registration_number": party.get("registration_number"),
-        "address": n.address(party.get("address")),
-        "phone": party.get("phone"),
-        "email": party.get("email"),
-        "contact": n.person(party.get("contact")),
-        "representative": n.person(party.get("representative")),
-        "dpo": n.person(party.get("dpo")),
-        "contract": party.get("contract"),
-    })
+    return compact(
+        {
+            "id": party.get("id"),
+            "name": party.get("name"),
+            "kind": n.coded("party_kind", party.get("kind")),
+            "description": party.get("description"),
+            "registration_number": party.get("registration_number"),
+            "address": n.address(party.get("address")),
+            "phone": party.get("phone"),
+            "email": party.get("email"),
+            "contact": n.person(party.get("contact")),
+            "representative": n.person(party.get("representative")),
+            "dpo": n.person(party.get("dpo")),
+            "contract": party.get("contract"),
+        }
+    )
 
 
 def _purposes(value: Any) -> Json | None:
@@ -209,83 +266,110 @@ def _purposes(value: Any) -> Json | None:
 def _legal_basis(n: Normaliser, value: Any) -> Json | None:
     if not isinstance(value, dict):
         return None
-    return compact({
-        "basis": n.coded("legal_basis", value.get("basis")),
-        "details": value.get("details"),
-        "balancing_test": value.get("balancing_test"),
-        "special_category_condition": n.coded("special_category_condition", value.get("special_category_condition")),
-        "special_category_details": value.get("special_category_details"),
-        "criminal_data_authorisation": value.get("criminal_data_authorisation"),
-    })
+    return compact(
+        {
+            "basis": n.coded("legal_basis", value.get("basis")),
+            "details": value.get("details"),
+            "balancing_test": value.get("balancing_test"),
+            "special_category_condition": n.coded(
+                "special_category_condition", value.get("special_category_condition")
+            ),
+            "special_category_details": value.get("special_category_details"),
+            "criminal_data_authorisation": value.get("criminal_data_authorisation"),
+        }
+    )
 
 
 def _dpia(n: Normaliser, value: Any) -> Json | None:
     if not isinstance(value, dict):
         return None
-    return compact({
-        "status": n.coded("dpia_status", value.get("status")),
-        "criteria": n.coded_list("dpia_criterion", value.get("criteria")),
-        "cnil_list": value.get("cnil_list"),
-        "exemption": value.get("exemption"),
-        "reference": value.get("reference"),
-        "date": value.get("date"),
-        "justification": value.get("justification"),
-    })
+    return compact(
+        {
+            "status": n.coded("dpia_status", value.get("status")),
+            "criteria": n.coded_list("dpia_criterion", value.get("criteria")),
+            "cnil_list": value.get("cnil_list"),
+            "exemption": value.get("exemption"),
+            "reference": value.get("reference"),
+            "date": value.get("date"),
+            "justification": value.get("justification"),
+        }
+    )
 
 
 def _transfer(n: Normaliser, value: dict[str, Any]) -> Json:
     recipient = value.get("recipient")
     party = n.party_ref(recipient) if recipient in n.parties else None
-    return compact({
-        "recipient": party or {"name": recipient},
-        "country": n.country(value.get("country")),
-        "safeguard": n.coded("safeguard", value.get("safeguard")),
-        "documentation": value.get("documentation"),
-        "details": value.get("details"),
-    })
+    return compact(
+        {
+            "recipient": party or {"name": recipient},
+            "country": n.country(value.get("country")),
+            "safeguard": n.coded("safeguard", value.get("safeguard")),
+            "documentation": value.get("documentation"),
+            "details": value.get("details"),
+        }
+    )
 
 
 def _activity(n: Normaliser, a: dict[str, Any]) -> Json:
     sensitive = a.get("sensitive_data")
-    return compact({
-        "id": a.get("id"),
-        "ref": a.get("ref"),
-        "name": a.get("name"),
-        "role": n.coded("role", a.get("role")),
-        "description": a.get("description"),
-        "created": a.get("created"),
-        "updated": a.get("updated"),
-        "last_reviewed": a.get("last_reviewed"),
-        "review_interval": n.duration(a.get("review_interval")),
-        "controller": n.party_ref(a.get("controller")),
-        "joint_controllers": n.party_refs(a.get("joint_controllers")),
-        "processors": n.party_refs(a.get("processors")),
-        "purposes": _purposes(a.get("purposes")),
-        "processing_operations": n.coded_list("processing_operation", a.get("processing_operations")),
-        "legal_basis": _legal_basis(n, a.get("legal_basis")),
-        "data_subjects": n.each(a.get("data_subjects"), lambda v: compact({
-            "category": n.coded("data_subject", v.get("category")),
-            "description": v.get("description"),
-            "details": v.get("details"),
-        })),
-        "data_categories": n.each(a.get("data_categories"), lambda v: n.data_category("data_category", v)),
-        "sensitive_data": n.each(sensitive, lambda v: n.data_category("sensitive_category", v)),
-        "has_sensitive_data": bool(sensitive) if isinstance(sensitive, list) else None,
-        "recipients": n.each(a.get("recipients"), lambda v: compact({
-            "type": n.coded("recipient_type", v.get("type")),
-            "name": v.get("name"),
-            "party": n.party_ref(v.get("party")),
-            "details": v.get("details"),
-        })),
-        "transfers": n.each(a.get("transfers"), lambda v: _transfer(n, v)),
-        "security_measures": n.each(a.get("security_measures"), lambda v: compact({
-            "type": n.coded("security_measure", v.get("type")),
-            "details": v.get("details"),
-        })),
-        "process": a.get("process"),
-        "dpia": _dpia(n, a.get("dpia")),
-        "notes": a.get("notes"),
-    })
+    return compact(
+        {
+            "id": a.get("id"),
+            "ref": a.get("ref"),
+            "name": a.get("name"),
+            "role": n.coded("role", a.get("role")),
+            "description": a.get("description"),
+            "created": a.get("created"),
+            "updated": a.get("updated"),
+            "last_reviewed": a.get("last_reviewed"),
+            "review_interval": n.duration(a.get("review_interval")),
+            "controller": n.party_ref(a.get("controller")),
+            "joint_controllers": n.party_refs(a.get("joint_controllers")),
+            "processors": n.party_refs(a.get("processors")),
+            "purposes": _purposes(a.get("purposes")),
+            "processing_operations": n.coded_list("processing_operation", a.get("processing_operations")),
+            "legal_basis": _legal_basis(n, a.get("legal_basis")),
+            "data_subjects": n.each(
+                a.get("data_subjects"),
+                lambda v: compact(
+                    {
+                        "category": n.coded("data_subject", v.get("category")),
+                        "description": v.get("description"),
+                        "details": v.get("details"),
+                    }
+                ),
+            ),
+            "data_categories": n.each(
+                a.get("data_categories"), lambda v: n.data_category("data_category", v)
+            ),
+            "sensitive_data": n.each(sensitive, lambda v: n.data_category("sensitive_category", v)),
+            "has_sensitive_data": bool(sensitive) if isinstance(sensitive, list) else None,
+            "recipients": n.each(
+                a.get("recipients"),
+                lambda v: compact(
+                    {
+                        "type": n.coded("recipient_type", v.get("type")),
+                        "name": v.get("name"),
+                        "party": n.party_ref(v.get("party")),
+                        "details": v.get("details"),
+                    }
+                ),
+            ),
+            "transfers": n.each(a.get("transfers"), lambda v: _transfer(n, v)),
+            "security_measures": n.each(
+                a.get("security_measures"),
+                lambda v: compact(
+                    {
+                        "type": n.coded("security_measure", v.get("type")),
+                        "details": v.get("details"),
+                    }
+                ),
+            ),
+            "process": a.get("process"),
+            "dpia": _dpia(n, a.get("dpia")),
+            "notes": a.get("notes"),
+        }
+    )
 
 
 def as_of(reg: Register) -> str | None:
@@ -299,18 +383,20 @@ def normalise(reg: Register, lang: str = i18n.DEFAULT_LANG, *, now: dt.datetime 
     n = Normaliser(lang, reg.parties())
     stamp = (now or generated_at()).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     processes = reg.process_data()
-    return compact({
-        "$schema": SCHEMA_ID,
-        "format_version": FORMAT_VERSION,
-        "generator": f"ropa {__version__}",
-        "generated_at": stamp,
-        "as_of": as_of(reg),
-        "lang": lang,
-        "organization": _organization(n, reg.org),
-        "parties": [_party(n, p) for p in n.parties.values()],
-        "activities": [_activity(n, a) for a in reg.activity_data()],
-        "processes": [{"id": pid, "data": processes[pid]} for pid in sorted(processes)],
-    })
+    return compact(
+        {
+            "$schema": SCHEMA_ID,
+            "format_version": FORMAT_VERSION,
+            "generator": f"ropa {__version__}",
+            "generated_at": stamp,
+            "as_of": as_of(reg),
+            "lang": lang,
+            "organization": _organization(n, reg.org),
+            "parties": [_party(n, p) for p in n.parties.values()],
+            "activities": [_activity(n, a) for a in reg.activity_data()],
+            "processes": [{"id": pid, "data": processes[pid]} for pid in sorted(processes)],
+        }
+    )
 
 
 # --- Display helpers shared by the workbook and the CSV ------------------------------------------
@@ -327,7 +413,9 @@ def person_name(person: Json | None) -> str:
     """« M. Paul Friand (Directeur) »."""
     if not person:
         return ""
-    name = " ".join(str(p) for p in (label(person.get("title")), person.get("first_name"), person.get("last_name")) if p)
+    name = " ".join(
+        str(p) for p in (label(person.get("title")), person.get("first_name"), person.get("last_name")) if p
+    )
     return f"{name} ({person['position']})" if person.get("position") else name
 
 
@@ -357,7 +445,9 @@ class Contact:
     def line(self) -> str:
         """The contact on one line: « Artemis, 140 boulevard Haussmann, 75008 Paris, France, … »."""
         place = " ".join(p for p in (self.postal_code, self.city) if p)
-        return ", ".join(p for p in (self.name, self.street, place, self.country, self.phone, self.email) if p)
+        return ", ".join(
+            p for p in (self.name, self.street, place, self.country, self.phone, self.email) if p
+        )
 
 
 @dataclass(frozen=True)
@@ -385,8 +475,14 @@ def _contact(name: str, address: Json | None, phone: Any = None, email: Any = No
 def _person_contact(person: Json | None, fallback_address: Json | None = None) -> tuple[Contact, ...]:
     if not person:
         return ()
-    return (_contact(person_name(person), person.get("address") or fallback_address, person.get("phone"),
-                     person.get("email")),)
+    return (
+        _contact(
+            person_name(person),
+            person.get("address") or fallback_address,
+            person.get("phone"),
+            person.get("email"),
+        ),
+    )
 
 
 def _party_contact(party: Json | None) -> Contact:
@@ -395,8 +491,12 @@ def _party_contact(party: Json | None) -> Contact:
     name = str(party.get("name", ""))
     if contact:
         name = f"{name} — {person_name(contact)}"
-    return _contact(name, party.get("address"), party.get("phone") or contact.get("phone"),
-                    party.get("email") or contact.get("email"))
+    return _contact(
+        name,
+        party.get("address"),
+        party.get("phone") or contact.get("phone"),
+        party.get("email") or contact.get("email"),
+    )
 
 
 @dataclass(frozen=True)
@@ -425,18 +525,38 @@ def organisation_people(doc: Json) -> dict[str, OrgPerson | None]:
     company = dpo.get("company") or {}
     people: dict[str, OrgPerson | None] = {"head": None, "representative": None, "dpo": None}
     if head:
-        people["head"] = OrgPerson(head, _contact(
-            person_name(head), head.get("address") or org.get("address"),
-            head.get("phone") or org.get("phone"), head.get("email") or org.get("email")))
+        people["head"] = OrgPerson(
+            head,
+            _contact(
+                person_name(head),
+                head.get("address") or org.get("address"),
+                head.get("phone") or org.get("phone"),
+                head.get("email") or org.get("email"),
+            ),
+        )
     if rep:
         name = " — ".join(n for n in (str(rep.get("company", "")), person_name(rep_person)) if n)
-        people["representative"] = OrgPerson(rep_person, _contact(
-            name, rep.get("address") or rep_person.get("address"), rep.get("phone") or rep_person.get("phone"),
-            rep.get("email") or rep_person.get("email")), str(rep.get("company", "")))
+        people["representative"] = OrgPerson(
+            rep_person,
+            _contact(
+                name,
+                rep.get("address") or rep_person.get("address"),
+                rep.get("phone") or rep_person.get("phone"),
+                rep.get("email") or rep_person.get("email"),
+            ),
+            str(rep.get("company", "")),
+        )
     if dpo_person:
-        people["dpo"] = OrgPerson(dpo_person, _contact(
-            person_name(dpo_person), dpo_person.get("address") or company.get("address") or org.get("address"),
-            dpo_person.get("phone"), dpo_person.get("email")), str(company.get("name", "")))
+        people["dpo"] = OrgPerson(
+            dpo_person,
+            _contact(
+                person_name(dpo_person),
+                dpo_person.get("address") or company.get("address") or org.get("address"),
+                dpo_person.get("phone"),
+                dpo_person.get("email"),
+            ),
+            str(company.get("name", "")),
+        )
     return people
 
 
@@ -451,10 +571,17 @@ def organisation_contacts(doc: Json) -> dict[str, tuple[Contact, ...]]:
         return (found.contact,) if found else ()
 
     return {
-        "organisation": (_contact(str(org.get("name", "")), org.get("address"), org.get("phone"), org.get("email")),),
+        "organisation": (
+            _contact(str(org.get("name", "")), org.get("address"), org.get("phone"), org.get("email")),
+        ),
         "dpo": of("dpo"),
-        "dpo_company": (_contact(str(company["name"]), company.get("address"), company.get("phone"),
-                                 company.get("email")),) if company else (),
+        "dpo_company": (
+            _contact(
+                str(company["name"]), company.get("address"), company.get("phone"), company.get("email")
+            ),
+        )
+        if company
+        else (),
         "representative": of("representative"),
     }
 
@@ -477,13 +604,18 @@ def actors(doc: Json, activity: Json) -> list[ActorSlot]:
     def of(refs: list[Json] | None) -> tuple[Contact, ...]:
         return tuple(_party_contact(parties.get(r.get("id"))) for r in refs or [])
 
-    joint = ActorSlot("joint_controllers", "cnil.sheet.joint_controllers", of(activity.get("joint_controllers")))
+    joint = ActorSlot(
+        "joint_controllers", "cnil.sheet.joint_controllers", of(activity.get("joint_controllers"))
+    )
     if activity.get("role", {}).get("code") == "processor":
         client = parties.get((activity.get("controller") or {}).get("id"), {})
         return [
             ActorSlot("controller", "cnil.sheet.controller", of([activity["controller"]]) if client else ()),
-            ActorSlot("controller_representative", "export.actors.controller_representative",
-                      _person_contact(client.get("representative"))),
+            ActorSlot(
+                "controller_representative",
+                "export.actors.controller_representative",
+                _person_contact(client.get("representative")),
+            ),
             ActorSlot("controller_dpo", "export.actors.controller_dpo", _person_contact(client.get("dpo"))),
             joint,
             ActorSlot("processor", "cnil.sheet.processor", own["organisation"]),

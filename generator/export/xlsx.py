@@ -30,8 +30,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__, i18n
@@ -81,16 +81,36 @@ def _styles(lang: str) -> list[NamedStyle]:
     top = Alignment(wrap_text=True, vertical="top")
     return [
         NamedStyle("ropa-title", font=Font(bold=True, size=14, color=_SECTION_FILL)),
-        NamedStyle("ropa-subtitle", font=Font(italic=True, color="595959"), alignment=Alignment(vertical="top")),
-        NamedStyle("ropa-section", font=Font(bold=True, color="FFFFFF"),
-                   fill=PatternFill("solid", fgColor=_SECTION_FILL), alignment=Alignment(vertical="center")),
-        NamedStyle("ropa-header", font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL),
-                   border=border, alignment=top),
-        NamedStyle("ropa-label", font=Font(bold=True), fill=PatternFill("solid", fgColor=_LABEL_FILL),
-                   border=border, alignment=top),
+        NamedStyle(
+            "ropa-subtitle", font=Font(italic=True, color="595959"), alignment=Alignment(vertical="top")
+        ),
+        NamedStyle(
+            "ropa-section",
+            font=Font(bold=True, color="FFFFFF"),
+            fill=PatternFill("solid", fgColor=_SECTION_FILL),
+            alignment=Alignment(vertical="center"),
+        ),
+        NamedStyle(
+            "ropa-header",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=_HEADER_FILL),
+            border=border,
+            alignment=top,
+        ),
+        NamedStyle(
+            "ropa-label",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor=_LABEL_FILL),
+            border=border,
+            alignment=top,
+        ),
         NamedStyle("ropa-text", border=border, alignment=top),
-        NamedStyle("ropa-date", border=border, alignment=Alignment(horizontal="left", vertical="top"),
-                   number_format=i18n.t("export.workbook.date_format", lang)),
+        NamedStyle(
+            "ropa-date",
+            border=border,
+            alignment=Alignment(horizontal="left", vertical="top"),
+            number_format=i18n.t("export.workbook.date_format", lang),
+        ),
         NamedStyle("ropa-link", font=Font(color="0563C1", underline="single"), border=border, alignment=top),
         NamedStyle("ropa-nav", font=Font(color="0563C1", underline="single")),
     ]
@@ -205,7 +225,7 @@ class SheetWriter:
             text = value.text if isinstance(value, Link) else value
             if not isinstance(text, str) or not text:
                 continue
-            width = sum(self.widths[col - 1: col - 1 + span])
+            width = sum(self.widths[col - 1 : col - 1 + span])
             per_line = max(1, int(width * 1.1))
             lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
         if lines > 1:
@@ -279,11 +299,17 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
         for path, text in _strings(doc.data, ()):
             if len(text) > MAX_CELL_TEXT:
                 line, column = doc.locate(path)
-                found.append(Diagnostic(
-                    doc.display, line, column, "error", "xlsx-cell-too-long",
-                    f"{field_name(path)}: {len(text):,} characters, more than an Excel cell holds "
-                    f"({MAX_CELL_TEXT:,}): shorten it, or export as CSV or JSON",
-                ))
+                found.append(
+                    Diagnostic(
+                        doc.display,
+                        line,
+                        column,
+                        "error",
+                        "xlsx-cell-too-long",
+                        f"{field_name(path)}: {len(text):,} characters, more than an Excel cell holds "
+                        f"({MAX_CELL_TEXT:,}): shorten it, or export as CSV or JSON",
+                    )
+                )
     return found
 
 
@@ -307,25 +333,55 @@ def _t(key: str, lang: str) -> str:
 
 def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
     """The CNIL tab 2 header: head, representative and DPO, one row each, the fields in columns."""
-    fields = ["last_name", "first_name", "address", "email", "postal_code", "city", "phone", "country", "dpo_company"]
+    fields = [
+        "last_name",
+        "first_name",
+        "address",
+        "email",
+        "postal_code",
+        "city",
+        "phone",
+        "country",
+        "dpo_company",
+    ]
     w.header([""] + [_t(f"cnil.fields.{f}", lang) for f in fields])
     people = model.organisation_people(doc)
-    for key, block in (("head", "head_block"), ("representative", "representative_block"), ("dpo", "dpo_block")):
+    for key, block in (
+        ("head", "head_block"),
+        ("representative", "representative_block"),
+        ("dpo", "dpo_block"),
+    ):
         found = people[key]
         if found is None:
             w.cells([_t(f"cnil.list.{block}", lang)])
             continue
         c = found.contact
-        w.cells([_t(f"cnil.list.{block}", lang), found.person.get("last_name"), found.person.get("first_name"),
-                 c.street, c.email, c.postal_code, c.city, c.phone, c.country,
-                 found.company if key == "dpo" else ""])
+        w.cells(
+            [
+                _t(f"cnil.list.{block}", lang),
+                found.person.get("last_name"),
+                found.person.get("first_name"),
+                c.street,
+                c.email,
+                c.postal_code,
+                c.city,
+                c.phone,
+                c.country,
+                found.company if key == "dpo" else "",
+            ]
+        )
 
 
 def _list_columns(lang: str) -> list[str]:
     return [
-        _t("cnil.list.name", lang), _t("cnil.list.ref", lang), _t("cnil.list.created", lang),
-        _t("cnil.list.updated", lang), _t("cnil.list.purpose", lang), _t("cnil.list.sensitive", lang),
-        _t("export.fields.role", lang), _t("cnil.sheet.controller", lang),
+        _t("cnil.list.name", lang),
+        _t("cnil.list.ref", lang),
+        _t("cnil.list.created", lang),
+        _t("cnil.list.updated", lang),
+        _t("cnil.list.purpose", lang),
+        _t("cnil.list.sensitive", lang),
+        _t("export.fields.role", lang),
+        _t("cnil.sheet.controller", lang),
     ]
 
 
@@ -339,8 +395,9 @@ def controller_names(doc: Json, activity: Json) -> str:
     return "\n".join(n for n in names if n)
 
 
-def _list_sheet(w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str,
-                activities: list[tuple[Json, str]]) -> None:
+def _list_sheet(
+    w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str, activities: list[tuple[Json, str]]
+) -> None:
     ws = w.ws
     w.title(title)
     w.title(subtitle, "ropa-subtitle")
@@ -356,16 +413,19 @@ def _list_sheet(w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str,
     if not activities:
         w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
     for activity, sheet in activities:
-        w.cells([
-            Link(str(activity.get("name", "")), location=location(sheet)),
-            Link(str(activity.get("ref", "")), location=location(sheet)),
-            iso_date(activity.get("created")),
-            iso_date(activity.get("updated")),
-            (activity.get("purposes") or {}).get("main"),
-            model.sensitive_text(activity, lang),
-            label(activity.get("role")),
-            controller_names(doc, activity),
-        ], first="ropa-link")
+        w.cells(
+            [
+                Link(str(activity.get("name", "")), location=location(sheet)),
+                Link(str(activity.get("ref", "")), location=location(sheet)),
+                iso_date(activity.get("created")),
+                iso_date(activity.get("updated")),
+                (activity.get("purposes") or {}).get("main"),
+                model.sensitive_text(activity, lang),
+                label(activity.get("role")),
+                controller_names(doc, activity),
+            ],
+            first="ropa-link",
+        )
     ws.freeze_panes = ws.cell(row=first + 1, column=1)
     ws.auto_filter.ref = f"A{first}:{get_column_letter(len(_list_columns(lang)))}{max(first, w.row - 1)}"
     ws.print_title_rows = f"{first}:{first}"
@@ -399,27 +459,40 @@ def _purposes(w: SheetWriter, activity: Json, lang: str) -> None:
     for i, sub in enumerate(purposes.get("sub") or [], start=1):
         w.field(f"{_t('cnil.sheet.sub_purpose', lang)} {i}", sub)
     if activity.get("processing_operations") is not None:
-        w.field(_t("cnil.sheet.processing_operations", lang),
-                ", ".join(label(op) for op in activity["processing_operations"]))
+        w.field(
+            _t("cnil.sheet.processing_operations", lang),
+            ", ".join(label(op) for op in activity["processing_operations"]),
+        )
 
 
 def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str, none_key: str) -> None:
     w.section(title)
-    w.header([
-        _t("export.fields.category", lang), _t("cnil.sheet.description_col", lang),
-        _t("cnil.sheet.retention_col", lang), _t("export.fields.retention_iso", lang),
-        _t("export.fields.retention_note", lang), _t("export.fields.items", lang),
-    ])
+    w.header(
+        [
+            _t("export.fields.category", lang),
+            _t("cnil.sheet.description_col", lang),
+            _t("cnil.sheet.retention_col", lang),
+            _t("export.fields.retention_iso", lang),
+            _t("export.fields.retention_note", lang),
+            _t("export.fields.items", lang),
+        ]
+    )
     if items is None:
         w.cells([_t("export.workbook.not_stated", lang)], first="ropa-text")
     elif not items:
         w.cells([_t(none_key, lang)], first="ropa-text")
     for item in items or []:
         retention = item.get("retention") or {}
-        w.cells([
-            label(item.get("category")), item.get("description"), retention.get("text"),
-            retention.get("duration"), retention.get("note"), ", ".join(item.get("items") or []),
-        ])
+        w.cells(
+            [
+                label(item.get("category")),
+                item.get("description"),
+                retention.get("text"),
+                retention.get("duration"),
+                retention.get("note"),
+                ", ".join(item.get("items") or []),
+            ]
+        )
 
 
 def _table(w: SheetWriter, title: str, headers: list[str], rows: list[list[Any]] | None, lang: str) -> None:
@@ -446,8 +519,15 @@ def _transfer_rows(items: list[Json] | None) -> list[list[Any]] | None:
     for item in items:
         doc = item.get("documentation")
         link = Link(doc, url=doc) if isinstance(doc, str) and doc.startswith(("https://", "http://")) else doc
-        rows.append([label(item.get("recipient")), label(item.get("country")), label(item.get("safeguard")),
-                     link, item.get("details")])
+        rows.append(
+            [
+                label(item.get("recipient")),
+                label(item.get("country")),
+                label(item.get("safeguard")),
+                link,
+                item.get("details"),
+            ]
+        )
     return rows
 
 
@@ -476,8 +556,9 @@ def _value(key: str, value: Any, lang: str) -> Any:
     return iso_date(value) if key == "date" else label(value)
 
 
-def _record(w: SheetWriter, title_key: str, record: Json | None, fields: Sequence[tuple[str, str]],
-            lang: str) -> None:
+def _record(
+    w: SheetWriter, title_key: str, record: Json | None, fields: Sequence[tuple[str, str]], lang: str
+) -> None:
     """A section of ``label | value`` rows for a sub-record (legal basis, DPIA); « Non renseigné »
     when the sheet has none (a processor record leaves the legal basis to its controller)."""
     w.section(_t(title_key, lang))
@@ -509,31 +590,72 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
     ws = w.ws
-    w.title(_t("export.workbook.sheet_title", lang).format(ref=activity.get("ref", ""), name=activity.get("name", "")))
+    w.title(
+        _t("export.workbook.sheet_title", lang).format(
+            ref=activity.get("ref", ""), name=activity.get("name", "")
+        )
+    )
     w.nav(back)
     ws.freeze_panes = "A3"
     _description(w, activity, lang)
     _actors(w, doc, activity, lang)
     _purposes(w, activity, lang)
-    _categories(w, _t("cnil.sheet.data_categories", lang), activity.get("data_categories"), lang,
-                "export.workbook.none")
-    _categories(w, _t("cnil.sheet.sensitive_data", lang), activity.get("sensitive_data"), lang,
-                "export.workbook.none_sensitive")
-    _table(w, _t("cnil.sheet.data_subjects", lang),
-           [_t("export.fields.category", lang), _t("cnil.sheet.description_col", lang), _t("cnil.sheet.details_col", lang)],
-           _rows(activity.get("data_subjects"), "category", "description", "details"), lang)
-    _table(w, _t("cnil.sheet.recipients", lang),
-           [_t("cnil.sheet.recipient_type_col", lang), _t("export.fields.recipient_name", lang),
-            _t("cnil.sheet.details_col", lang)],
-           _rows(activity.get("recipients"), "type", "name", "details"), lang)
-    _table(w, _t("cnil.sheet.security_measures", lang),
-           [_t("cnil.sheet.security_type_col", lang), _t("cnil.sheet.details_col", lang)],
-           _rows(activity.get("security_measures"), "type", "details"), lang)
-    _table(w, _t("cnil.sheet.transfers", lang),
-           [_t("cnil.sheet.transfer_recipient_col", lang), _t("cnil.sheet.transfer_country_col", lang),
-            _t("cnil.sheet.transfer_safeguard_col", lang), _t("cnil.sheet.transfer_documentation_col", lang),
-            _t("export.fields.transfer_details", lang)],
-           _transfer_rows(activity.get("transfers")), lang)
+    _categories(
+        w,
+        _t("cnil.sheet.data_categories", lang),
+        activity.get("data_categories"),
+        lang,
+        "export.workbook.none",
+    )
+    _categories(
+        w,
+        _t("cnil.sheet.sensitive_data", lang),
+        activity.get("sensitive_data"),
+        lang,
+        "export.workbook.none_sensitive",
+    )
+    _table(
+        w,
+        _t("cnil.sheet.data_subjects", lang),
+        [
+            _t("export.fields.category", lang),
+            _t("cnil.sheet.description_col", lang),
+            _t("cnil.sheet.details_col", lang),
+        ],
+        _rows(activity.get("data_subjects"), "category", "description", "details"),
+        lang,
+    )
+    _table(
+        w,
+        _t("cnil.sheet.recipients", lang),
+        [
+            _t("cnil.sheet.recipient_type_col", lang),
+            _t("export.fields.recipient_name", lang),
+            _t("cnil.sheet.details_col", lang),
+        ],
+        _rows(activity.get("recipients"), "type", "name", "details"),
+        lang,
+    )
+    _table(
+        w,
+        _t("cnil.sheet.security_measures", lang),
+        [_t("cnil.sheet.security_type_col", lang), _t("cnil.sheet.details_col", lang)],
+        _rows(activity.get("security_measures"), "type", "details"),
+        lang,
+    )
+    _table(
+        w,
+        _t("cnil.sheet.transfers", lang),
+        [
+            _t("cnil.sheet.transfer_recipient_col", lang),
+            _t("cnil.sheet.transfer_country_col", lang),
+            _t("cnil.sheet.transfer_safeguard_col", lang),
+            _t("cnil.sheet.transfer_documentation_col", lang),
+            _t("export.fields.transfer_details", lang),
+        ],
+        _transfer_rows(activity.get("transfers")),
+        lang,
+    )
     _record(w, "cnil.sheet.legal_basis", activity.get("legal_basis"), LEGAL_BASIS_FIELDS, lang)
     _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
     if activity.get("notes"):
@@ -560,8 +682,10 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
     w.field(_t("cnil.list.head_block", lang), model.person_line(org.get("head")))
     if org.get("representative"):
         w.field(_t("cnil.list.representative_block", lang), contacts["representative"][0].line())
-        w.field(f"{_t('cnil.sheet.representative', lang)} — {f('contact')}",
-                model.person_line(org["representative"].get("person")))
+        w.field(
+            f"{_t('cnil.sheet.representative', lang)} — {f('contact')}",
+            model.person_line(org["representative"].get("person")),
+        )
     dpo = org.get("dpo") or {}
     if dpo:
         w.field(f("dpo_type"), label(dpo.get("type")))
@@ -588,16 +712,42 @@ def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
     _organisation(w, doc, lang)
     w.section(_t("export.registers.parties", lang))
     f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
-    w.header([f("name"), f("id"), f("kind"), f("description"), f("registration_number"),
-              _t("cnil.fields.address", lang), _t("cnil.fields.phone", lang), _t("cnil.fields.email", lang),
-              f("contact"), f("representative"), f("dpo"), f("contract")])
+    w.header(
+        [
+            f("name"),
+            f("id"),
+            f("kind"),
+            f("description"),
+            f("registration_number"),
+            _t("cnil.fields.address", lang),
+            _t("cnil.fields.phone", lang),
+            _t("cnil.fields.email", lang),
+            f("contact"),
+            f("representative"),
+            f("dpo"),
+            f("contract"),
+        ]
+    )
     parties = doc.get("parties", [])
     if not parties:
         w.cells([_t("export.workbook.none", lang)], first="ropa-text")
     for p in parties:
-        w.cells([p.get("name"), p.get("id"), label(p.get("kind")), p.get("description"), p.get("registration_number"),
-                 model.address_line(p.get("address")), p.get("phone"), p.get("email"), model.person_line(p.get("contact")),
-                 model.person_line(p.get("representative")), model.person_line(p.get("dpo")), p.get("contract")])
+        w.cells(
+            [
+                p.get("name"),
+                p.get("id"),
+                label(p.get("kind")),
+                p.get("description"),
+                p.get("registration_number"),
+                model.address_line(p.get("address")),
+                p.get("phone"),
+                p.get("email"),
+                model.person_line(p.get("contact")),
+                model.person_line(p.get("representative")),
+                model.person_line(p.get("dpo")),
+                p.get("contract"),
+            ]
+        )
 
 
 # --- The workbook ----------------------------------------------------------------------------------
@@ -626,16 +776,35 @@ def workbook(doc: Json) -> Workbook:
 
     ws = wb.active
     ws.title = list_name
-    _list_sheet(SheetWriter(ws, LIST_WIDTHS, styles), doc, lang, _t("cnil.list.title", lang), _t("export.registers.controller", lang),
-                [(a, names[id(a)]) for a in own])
+    _list_sheet(
+        SheetWriter(ws, LIST_WIDTHS, styles),
+        doc,
+        lang,
+        _t("cnil.list.title", lang),
+        _t("export.registers.controller", lang),
+        [(a, names[id(a)]) for a in own],
+    )
     if processor_name:
-        _list_sheet(SheetWriter(wb.create_sheet(processor_name), LIST_WIDTHS, styles), doc, lang, _t("export.sheets.processor_list", lang),
-                    _t("export.registers.processor", lang), [(a, names[id(a)]) for a in processing])
+        _list_sheet(
+            SheetWriter(wb.create_sheet(processor_name), LIST_WIDTHS, styles),
+            doc,
+            lang,
+            _t("export.sheets.processor_list", lang),
+            _t("export.registers.processor", lang),
+            [(a, names[id(a)]) for a in processing],
+        )
     back_own = Link(_t("export.workbook.back_to_list", lang), location=location(list_name))
-    back_processor = Link(_t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name))
+    back_processor = Link(
+        _t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name)
+    )
     for activity in activities:
-        _fiche(SheetWriter(wb.create_sheet(names[id(activity)]), FICHE_WIDTHS, styles), doc, activity, lang,
-               back_processor if _is_processor(activity) else back_own)
+        _fiche(
+            SheetWriter(wb.create_sheet(names[id(activity)]), FICHE_WIDTHS, styles),
+            doc,
+            activity,
+            lang,
+            back_processor if _is_processor(activity) else back_own,
+        )
     _parties_sheet(SheetWriter(wb.create_sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
 
     stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
