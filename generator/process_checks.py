@@ -223,7 +223,7 @@ def process_data_declared(reg: Register) -> Iterator[Diagnostic]:
                     f"{_what(use.operation)} touches '{use.item}', which activity "
                     f"'{activity.data.get('id', activity.path.stem)}' of {where} does not declare"
                     f"{_hint(use.item, declared)}: add it to the 'items' of one of its data categories "
-                    f"(data_categories: line {_line(activity, ('data_categories',))})",
+                    f"(data_categories: line {activity.locate(('data_categories',), key=True)[0]})",
                 )
         yield from _untouched(activity, doc, model, declared)
         yield from _operations_declared(activity, doc, model)
@@ -267,5 +267,5 @@ def _operations_declared(activity: Document, doc: Document, model: ProcessModel)
                     ("processing_operations",), "operation-not-declared",
                     f"process '{doc.path.stem}' performs '{name}' ({_what(use.operation)}, {doc.display} "
                     f"line {_line(doc, use.path)}), which processing_operations does not list "
-                    "(Art. 30(2)(b))", severity="warning",
+                    "(Art. 30(2)(b))", severity="warning", key=True,
                 )

@@ -1,0 +1,251 @@
+"""The Mermaid builder (generator/mermaid.py) and its escaping (escape.mermaid), without a
+browser: every line it writes must be one of the statements it means to write, whatever the
+labels hold. tests/test_process_browser.py draws the same hostile diagrams in Chromium."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import mermaid
+from generator.escape import mermaid as esc
+from generator.process_model import ProcessModel
+from generator.register import load_register
+
+REPO = Path(__file__).resolve().parent.parent
+
+HOSTILE = [
+    'a "quoted" label',
+    "%%{init: {'theme': 'dark', 'securityLevel': 'loose'}}%%",
+    "%% a comment",
+    "x; click n1 call alert(1)",
+    'x\nclick n1 "javascript:alert(1)"',
+    "x\r\nstyle n1 fill:#f00",
+    "style n1 fill:#f00;",
+    "classDef default fill:#f00;",
+    "linkStyle 0 stroke:#f00;",
+    "style:x#y;z",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "&lt;b&gt; &amp; &#35; #quot; #35; #lt;",
+    "a|b]c[d(e)f{g}h",
+    "n1 --> n2",
+    "`markdown` **bold** _it_ ~~s~~",
+    "back\\slash",
+    "end",
+    "subgraph x",
+    "x:::gap",
+    "tab\there\u2028line\u2029sep\x85nel\x00nul\x1besc",
+    "accTitle: nope",
+    "#9829; ♥ « guillemets » l'apostrophe",
+]
+
+_ENTITY = re.compile(r"#(\d+|quot);")
+
+
+def decode(text: str) -> str:
+    """What Mermaid shows for an escaped label: its entity codes turned back into characters."""
+    return _ENTITY.sub(lambda m: '"' if m.group(1) == "quot" else chr(int(m.group(1))), text)
+
+
+def normalise(text: str) -> str:
+    """What the escaper keeps of a text: control characters and line breaks as single spaces."""
+    text = "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 else ch for ch in text)
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_label_has_no_syntax_and_reads_back(text: str) -> None:
+    out = esc(text)
+    assert not set(out) & set('"\n\r\t%|[](){}<>`&\\:'), out
+    assert ";" not in _ENTITY.sub("", out), "a ';' outside an entity code ends the statement"
+    assert "#" not in _ENTITY.sub("", out), "a '#' outside an entity code starts an entity"
+    assert decode(out) == normalise(text)
+
+
+def test_escaper_keeps_plain_french_text() -> None:
+    assert esc("Clientèle manager — étape 1") == "Clientèle manager — étape 1"
+    assert esc(None) == ""
+    assert esc("  deux   espaces\n") == "deux espaces"
+
+
+# -- the builder's output, statement by statement ------------------------------------------------
+
+LABEL = r'"(?:[^"\n;%|\[\](){}<>`#:&\\]|#\d+;|#quot;|<b>|</b>|<i>|</i>|<br/>)*"'
+NODE_ID = r"n\d+"
+STATEMENTS = [
+    rf"flowchart (TB|LR)",
+    rf"    accTitle: (?:[^\n;%|\[\](){{}}<>`#:&\\]|#\d+;|#quot;)*",
+    rf"    subgraph {NODE_ID}\[{LABEL}\]",
+    r"        direction TB",
+    r"    end",
+    rf" +{NODE_ID}(\[{LABEL}\]|\(\[{LABEL}\]\)|\(\({LABEL}\)\)|\({LABEL}\)|\{{\{{{LABEL}\}}\}})",
+    rf"    {NODE_ID} (-->|-\.->)(\|{LABEL}\|)? {NODE_ID}",
+    rf"    class {NODE_ID}(,{NODE_ID})* (gap|sync)",
+    *(re.escape("    " + c) for c in mermaid.CLASS_DEFS),
+]
+
+
+def assert_only_our_statements(source: str) -> None:
+    assert source.startswith(mermaid.FRONTMATTER + "\n"), "the diagram starts with our own configuration"
+    body = source[len(mermaid.FRONTMATTER) + 1:]
+    assert body.endswith("\n")
+    for line in body[:-1].split("\n"):
+        assert any(re.fullmatch(p, line) for p in STATEMENTS), f"unexpected statement: {line!r}"
+
+
+def hostile_process(label: str) -> dict[str, Any]:
+    """A process whose every text is ``label`` and whose ids are Mermaid keywords."""
+    return {
+        "id": "hostile",
+        "name": label,
+        "actors": [
+            {"id": "click", "name": label, "kind": "internal"},
+            {"id": "style", "name": label, "kind": "external", "organisation": label},
+        ],
+        "events": [
+            {"id": "end", "name": label, "kind": "time"},
+            {"id": "subgraph", "name": label, "kind": "external", "actor": "style"},
+            {"id": "classdef", "name": label, "kind": "internal"},
+        ],
+        "results": [{"id": "linkstyle", "name": label}, {"id": "graph", "name": label}],
+        "operations": [
+            {"id": "flowchart", "name": label, "actor": "click", "nature": "manual", "timing": label,
+             "tool": label, "triggers": ["end", "subgraph"], "synchronisation": "and",
+             "emissions": [{"condition": label, "to": "classdef"}, {"condition": label, "to": "graph", "gap": True}]},
+            {"id": "direction", "name": label, "actor": "style", "nature": "automatic", "timing": label,
+             "triggers": ["classdef"], "emissions": [{"condition": label, "to": "linkstyle"}]},
+        ],
+    }
+
+
+def hostile_activity(label: str) -> dict[str, Any]:
+    return {
+        "id": "hostile", "ref": label, "name": label,
+        "data_subjects": [{"category": "customers", "description": label}],
+        "recipients": [{"type": "internal_service", "name": label},
+                       {"type": "processor", "name": label, "party": "end"}],
+        "processors": ["click"],
+        "transfers": [{"recipient": "end", "country": "US", "safeguard": "scc"},
+                      {"recipient": label, "country": "JP", "safeguard": "adequacy"}],
+    }
+
+
+PARTIES = {"end": {"name": HOSTILE[0]}, "click": {"name": HOSTILE[3]}}
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_process_diagram_is_only_our_statements(label: str) -> None:
+    source = mermaid.process_flowchart(ProcessModel.from_data(hostile_process(label)), "fr",
+                                       org_name=label, parties=PARTIES)
+    assert_only_our_statements(source)
+    assert esc(label) in source
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_dataflow_diagram_is_only_our_statements(label: str) -> None:
+    source = mermaid.dataflow(hostile_activity(label), "en", parties=PARTIES)
+    assert_only_our_statements(source)
+    assert esc(label) in source
+
+
+def test_node_ids_are_generated_never_taken_from_yaml() -> None:
+    """The ids of hostile_process are Mermaid keywords: none of them may name a node."""
+    source = mermaid.process_flowchart(ProcessModel.from_data(hostile_process("x")), "fr", org_name="", parties={})
+    body = source[len(mermaid.FRONTMATTER) + 1:]
+    keywords = {"flowchart", "TB", "subgraph", "direction", "class", "gap", "sync"}
+    for line in body.splitlines():
+        if line.strip() in ("end", *mermaid.CLASS_DEFS) or line.startswith("    accTitle:"):
+            continue
+        words = re.findall(r"\w+", re.sub(r'"[^"]*"', "", line))
+        assert words and all(re.fullmatch(r"n\d+", w) or w in keywords for w in words), line
+
+
+# -- the loyalty process ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def centrecall() -> Any:
+    reg = load_register(REPO)
+    assert reg.ok, [d.text() for d in reg.diagnostics]
+    return reg
+
+
+def loyalty_source(reg: Any, lang: str = "fr") -> str:
+    model = ProcessModel.from_data(reg.process_data()["fidelisation"])
+    return mermaid.process_flowchart(model, lang, org_name=reg.org["name"], parties=reg.parties())
+
+
+def test_loyalty_flowchart_has_a_lane_per_actor_and_every_operation(centrecall: Any) -> None:
+    source = loyalty_source(centrecall)
+    assert_only_our_statements(source)
+    lanes = re.findall(r'subgraph n\d+\["<b>([^<]*)</b>', source)
+    assert lanes == ["Clientèle manager", "Opérateur", "Artemis"]
+    for op in centrecall.process_data()["fidelisation"]["operations"]:
+        assert f"<b>{esc(op['name'])}</b>" in source
+    assert "Conversationnelle<br/>Chaque début de semaine<br/><i>Logiciel spécifique</i>" in source
+    assert '(["◷ Chaque début de semaine"])' in source  # a time event, as a stadium
+    assert '("Aucune action")' in source  # a result, rounded
+
+
+def test_loyalty_flowchart_synchronisations_and_emission_rules(centrecall: Any) -> None:
+    source = loyalty_source(centrecall)
+    node = {label: ident for ident, label in re.findall(r'(n\d+)\S*?"([^"]*)"', source)}
+    et, ou = node["ET"], node["OU"]
+    assert f"{node['◷ Chaque mois']} --> {et}" in source
+    assert f"{node['Échange avec le client terminé']} --> {et}" in source
+    assert re.search(rf"{et} --> n\d+\n", source)
+    assert re.search(rf"n\d+ --> {ou}\n.*n\d+ --> {ou}\n", source, flags=re.S)
+    analysis = node["<b>Analyse des dates des derniers échanges</b><br/>Conversationnelle<br/>"
+                    "Chaque début de semaine<br/><i>Logiciel spécifique</i>"]
+    assert f'{analysis} -->|"Plus de 6 mois sans échange"| {node["Client à relancer"]}' in source
+    assert f'{analysis} -->|"Sinon"| {node["Aucune action"]}' in source
+    # the branches the scenario does not describe: dashed, and their results marked
+    for gap in ("Enregistrement refusé", "Client injoignable", "Opposition à la prospection"):
+        assert re.search(rf'n\d+ -\.->\|"[^"]*"\| {node[gap]}\n', source), gap
+    gap_class = re.search(r"class (\S+) gap", source)
+    assert gap_class is not None
+    assert set(gap_class.group(1).split(",")) == {node[g] for g in
+                                                   ("Enregistrement refusé", "Client injoignable", "Opposition à la prospection")}
+
+
+def test_english_labels(centrecall: Any) -> None:
+    source = loyalty_source(centrecall, "en")
+    assert '(("AND"))' in source and '(("OR"))' in source and "Conversational<br/>" in source
+
+
+def test_the_output_is_stable(centrecall: Any) -> None:
+    assert loyalty_source(centrecall) == loyalty_source(centrecall)
+
+
+def test_dataflow_of_call_routing_reaches_the_third_country(centrecall: Any) -> None:
+    activity = next(a for a in centrecall.activity_data() if a["id"] == "routage-appels-artemis")
+    source = mermaid.dataflow(activity, "fr", parties=centrecall.parties())
+    assert_only_our_statements(source)
+    node = {label: ident for ident, label in re.findall(r'(n\d+)\S*?"([^"]*)"', source)}
+    subjects, internal, external, countries = re.findall(r'subgraph n\d+\["([^"]*)"\]', source)
+    assert (subjects, internal, external, countries) == (
+        "Personnes concernées", "Destinataires internes", "Destinataires externes", "Pays tiers")
+    center = node["<b>Routage des appels des clients d'Artemis vers l'opérateur le plus compétent</b><br/>ST-ART-02"]
+    assert f"{node['<b>Clients</b><br/>Clients d#39;Artemis qui appellent le centre'.replace('#39;', chr(39))]} --> {center}" in source
+    voxcloud = node["<b>VoxCloud Inc.</b><br/><i>Sous-traitants</i>"]
+    assert f"{center} --> {voxcloud}" in source
+    assert f'{voxcloud} -->|"Clauses contractuelles types #40;CCT#41;"| {node["États-Unis"]}' in source
+
+
+def test_dataflow_lists_a_processor_and_a_transfer_recipient_not_among_the_recipients(centrecall: Any) -> None:
+    activity = copy.deepcopy(next(a for a in centrecall.activity_data() if a["id"] == "routage-appels-artemis"))
+    activity["recipients"] = [r for r in activity["recipients"] if r.get("party") != "voxcloud"]
+    activity["transfers"].append({"recipient": "Hébergeur inconnu", "country": "IN", "safeguard": "scc"})
+    source = mermaid.dataflow(activity, "fr", parties=centrecall.parties())
+    assert_only_our_statements(source)
+    assert '["<b>VoxCloud Inc.</b><br/><i>Sous-traitant</i>"]' in source  # from processors
+    assert '["<b>Hébergeur inconnu</b>"]' in source and '{{"Inde"}}' in source
+
+
+def test_fence_is_a_mermaid_block() -> None:
+    assert mermaid.fence("flowchart TB\n") == "```mermaid\nflowchart TB\n```\n"
