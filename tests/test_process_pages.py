@@ -1,0 +1,135 @@
+"""The process pages (processus/*.md) for CentreCall's register: golden files in French and in
+English (tests/golden/process/<lang>/), and what a DPO reads on them. After an intended change,
+regenerate with ``ROPA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_process_pages.py``
+and review the diff."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pages
+from generator.escape import md
+from generator.register import load_register
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden" / "process"
+UPDATE = os.environ.get("ROPA_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def reg() -> Any:
+    loaded = load_register(REPO)
+    assert loaded.ok, [d.text() for d in loaded.diagnostics]
+    return loaded
+
+
+def process_pages(reg: Any, lang: str) -> dict[str, str]:
+    return {p[len("processus/"):]: text for p, text in pages.generate(reg, lang).items() if p.startswith("processus/")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_process_pages_match_golden(reg: Any, lang: str) -> None:
+    generated = process_pages(reg, lang)
+    folder = GOLDEN / lang
+    if UPDATE:
+        for old in folder.glob("*.md"):
+            old.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in generated.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    assert sorted(generated) == sorted(expected), "pages added or removed: regenerate with ROPA_UPDATE_GOLDEN=1"
+    for name, text in generated.items():
+        assert text == expected[name], f"{lang}/{name} differs from its golden file (ROPA_UPDATE_GOLDEN=1 to accept)"
+
+
+def section(page: str, anchor: str) -> str:
+    """The text of the section whose heading carries ``{: #anchor }``, up to the next ``## ``."""
+    start = page.index(f"{{: #{anchor} }}")
+    end = page.find("\n## ", start)
+    return page[start: end if end != -1 else None]
+
+
+def test_one_page_per_process_and_an_index(reg: Any) -> None:
+    assert sorted(process_pages(reg, "fr")) == ["fidelisation.md", "formation-operateurs.md", "index.md", "routage-appels.md"]
+    index = process_pages(reg, "fr")["index.md"]
+    assert "[Fidélisation de la clientèle d\\'Artemis](fidelisation.md)" in index
+    assert "(../activites/routage-appels-artemis.md)" in index
+
+
+def test_loyalty_page_links_to_its_activity_and_back(reg: Any) -> None:
+    page = process_pages(reg, "fr")["fidelisation.md"]
+    assert "Processus · [Fidélisation de la clientèle d\\'Artemis](../activites/fidelisation-artemis.md)" in page
+    sheet = pages.generate(reg, "fr")["activites/fidelisation-artemis.md"]
+    assert "[Fidélisation de la clientèle d\\'Artemis](../processus/fidelisation.md)" in sheet
+    assert "```mermaid\n" in sheet and "flowchart LR" in sheet  # its data-flow diagram
+
+
+def test_loyalty_page_has_the_diagram_and_every_operation(reg: Any) -> None:
+    page = process_pages(reg, "fr")["fidelisation.md"]
+    diagram = section(page, "diagram")
+    assert diagram.count("```mermaid\n") == 1 and "flowchart TB" in diagram
+    operations = section(page, "operations")
+    for number, op in enumerate(reg.process_data()["fidelisation"]["operations"], 1):
+        assert f"| {number} | **{md(op['name'])}**" in operations
+    assert "Informations personnelles vérifiées, Informations personnelles modifiées (OU)" in operations
+    assert "Plus de 6 mois sans échange → Client à relancer<br>Sinon → Aucune action" in operations
+
+
+def test_personal_data_grouped_by_cnil_category(reg: Any) -> None:
+    data = section(process_pages(reg, "fr")["fidelisation.md"], "personal-data")
+    assert ("| État civil\\, identité\\, données d\\'identification\\, images | "
+            "nom, prénom, téléphone, adresse, courriel |") in data
+    assert ("| Autres catégories de données | date du dernier échange, enregistrement de l\\'appel, "
+            "niveau de satisfaction, offres proposées |") in data
+
+
+def test_operations_matrix_item_by_step(reg: Any) -> None:
+    matrix = section(process_pages(reg, "fr")["fidelisation.md"], "matrix")
+    assert "| Donnée | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 |" in matrix
+    rows = {m.group(1): m.group(2).split(" | ") for m in re.finditer(r"^\| \*\*(.+?)\*\* \| (.*) \|$", matrix, re.M)}
+    assert len(rows) == 9 and all(len(cells) == 8 for cells in rows.values())
+    assert rows["courriel"][3:5] == ["Consultation", "Collecte, Adaptation ou modification"]
+    assert rows["enregistrement de l\\'appel"][2] == "Collecte, Enregistrement, Conservation"
+    assert rows["date du dernier échange"] == ["Consultation, Utilisation", "", "", "", "", "Adaptation ou modification",
+                                                "Consultation, Utilisation", ""]
+
+
+def test_summary_per_activity_and_dpo_notes(reg: Any) -> None:
+    page = process_pages(reg, "fr")["fidelisation.md"]
+    summary = section(page, "summary")
+    assert "### [Fidélisation de la clientèle d\\'Artemis](../activites/fidelisation-artemis.md)" in summary
+    assert "Déclarées, touchées par aucune opération" not in summary  # every declared item is used
+    assert "Collecte, Enregistrement, Conservation, Adaptation ou modification, Consultation, Utilisation" in summary
+    notes = section(page, "notes")
+    assert '!!! question "Branches non décrites par le processus"' in notes
+    for gap in ("Enregistrement refusé", "Client injoignable", "Opposition à la prospection commerciale"):
+        assert f" — {gap}\\*\\*" not in notes and f" — {gap}**" in notes
+    assert "agrégée" in notes
+
+
+def test_english_page(reg: Any) -> None:
+    page = process_pages(reg, "en")["fidelisation.md"]
+    assert "## Process diagram {: #diagram }" in page
+    assert "| Step | Operation | Actor | Nature | Timing | Triggering events | Emission rules |" in page
+    assert "(OR)" in page and "(AND)" in page and "| Conversational |" in page
+    assert "Consultation, Use" in page
+
+
+def test_yaml_text_is_escaped_on_the_page(reg: Any, tmp_path: Path) -> None:
+    from conftest import copy_register
+
+    root = copy_register(tmp_path / "r")
+    path = root / "processes" / "fidelisation.yaml"
+    text = path.read_text(encoding="utf-8")
+    hostile = "Analyse <script>alert(1)</script> | [lien](javascript:alert(1)) **gras**"
+    path.write_text(text.replace("name: Analyse des dates des derniers échanges", f"name: '{hostile}'"), encoding="utf-8")
+    page = process_pages(load_register(root), "fr")["fidelisation.md"]
+    assert "<script>" not in page and "](javascript" not in page and "| [lien]" not in page
+    assert md(hostile) in page
+    assert "Analyse #60;script#62;alert#40;1#41;#60;/script#62; #124; #91;lien#93;#40;javascript#58;alert#40;1#41;#41; #42;#42;gras#42;#42;" in page
