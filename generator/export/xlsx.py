@@ -78,7 +78,7 @@ class Link:
 def _styles(lang: str) -> list[NamedStyle]:
     thin = Side(style="thin", color="BFBFBF")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(wrap_text=True, vertical="top", horizontal="left")
     return [
         NamedStyle("ropa-title", font=Font(bold=True, size=14, color=_SECTION_FILL)),
         NamedStyle(
