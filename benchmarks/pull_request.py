@@ -19,22 +19,36 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from validate import make_register  # noqa: E402
+from validate import make_register
 
-from generator import gitinfo, review, semdiff  # noqa: E402
-from generator.register import load_register  # noqa: E402
+from generator import gitinfo, review, semdiff
+from generator.register import load_register
 
 
 def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=b@bench.example",
-                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=b@bench.example",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def timed(fn: Callable[[], object], repeat: int) -> float:
@@ -49,13 +63,20 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
 
 def cli(root: Path, *args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(root)], cwd=root, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "generator", *args, "--root", str(root)],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
     return time.perf_counter() - start
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--activities", type=int, default=500, help="activities to generate (default 500)")
+    parser.add_argument(
+        "-n", "--activities", type=int, default=500, help="activities to generate (default 500)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the median is printed (default 3)")
     args = parser.parse_args()
 
@@ -68,8 +89,12 @@ def main() -> int:
         sheets = sorted((root / "register/activities").glob("*.yaml"))
         for path in sheets[::10]:
             text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("duration: P1Y", "duration: P3Y", 1).replace("duration: P5Y", "duration: P6Y", 1),
-                            encoding="utf-8")
+            path.write_text(
+                text.replace("duration: P1Y", "duration: P3Y", 1).replace(
+                    "duration: P5Y", "duration: P6Y", 1
+                ),
+                encoding="utf-8",
+            )
         git(root, "commit", "-q", "-am", "retention")
 
         def diff() -> list[semdiff.DocumentChange]:
@@ -83,8 +108,11 @@ def main() -> int:
         sample = sheets[:20]
         start = time.perf_counter()
         for path in sample:
-            subprocess.run(["git", "-C", str(root), "log", "--follow", "--format=%H", "--", str(path)],
-                           capture_output=True, check=True)
+            subprocess.run(
+                ["git", "-C", str(root), "log", "--follow", "--format=%H", "--", str(path)],
+                capture_output=True,
+                check=True,
+            )
         t_follow_each = (time.perf_counter() - start) / len(sample)
 
         reg = load_register(root)
@@ -104,13 +132,19 @@ def main() -> int:
 
     n = args.activities
     changed = sum(len(c.changes) for c in changes)
-    print(f"register: {n} activities in git, 2 commits; {len(changes)} sheets changed ({changed} field changes)")
+    print(
+        f"register: {n} activities in git, 2 commits; {len(changes)} sheets changed ({changed} field changes)"
+    )
     print(f"semantic diff (read both revisions with git, parse, compare): median {t_diff:.3f} s")
     print(f"ropa diff HEAD~1 HEAD, whole command: median {t_cli_diff:.3f} s")
     print(f"history of all {len(sheets)} sheets from one git log: median {t_histories:.3f} s")
-    print(f"  vs one `git log --follow` per sheet: {t_follow_each * 1000:.1f} ms each, "
-          f"{t_follow_each * len(sheets):.2f} s for all")
-    print(f"dashboard figures (review, completeness, DPIA screening) for {n} sheets: median {t_figures * 1000:.1f} ms")
+    print(
+        f"  vs one `git log --follow` per sheet: {t_follow_each * 1000:.1f} ms each, "
+        f"{t_follow_each * len(sheets):.2f} s for all"
+    )
+    print(
+        f"dashboard figures (review, completeness, DPIA screening) for {n} sheets: median {t_figures * 1000:.1f} ms"
+    )
     print(f"pre-commit hook, ropa validate on 1 staged file: median {t_hook:.3f} s")
     print(f"ropa validate, whole register: median {t_full:.3f} s")
     return 0

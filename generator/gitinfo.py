@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 WORKTREE = None
 """The revision argument meaning "the files as they are on disk"."""
@@ -119,14 +119,23 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         return out
     commit = resolve(root, rev)
     prefix = _prefix(root)
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--",
-                   *(prefix + f for f in folders))
+    listing = _git(
+        root,
+        "ls-tree",
+        "-r",
+        "-z",
+        "--full-tree",
+        "--name-only",
+        commit,
+        "--",
+        *(prefix + f for f in folders),
+    )
     names = [n for n in listing.decode("utf-8").split("\0") if n]
     if not names:
         return {}
     batch = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
     raw = _git(root, "cat-file", "--batch", stdin=batch)
-    return {name[len(prefix):]: text for name, text in zip(names, _split_batch(raw))}
+    return {name[len(prefix) :]: text for name, text in zip(names, _split_batch(raw))}
 
 
 def _split_batch(raw: bytes) -> list[str]:
@@ -138,7 +147,7 @@ def _split_batch(raw: bytes) -> list[str]:
         header = raw[pos:end].split()
         size = int(header[2]) if len(header) == 3 else 0
         start = end + 1
-        texts.append(raw[start:start + size].decode("utf-8", "replace"))
+        texts.append(raw[start : start + size].decode("utf-8", "replace"))
         pos = start + size + 1
     return texts
 
@@ -164,8 +173,18 @@ def histories(root: Path, paths: list[Path]) -> dict[Path, History]:
         top = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
         relative = {p.parent.relative_to(top).as_posix() for p in wanted}
         folders = sorted(":(top)" + ("" if rel == "." else rel) for rel in relative)
-        out = _git(root, "-c", "core.quotepath=false", "log", "-M", "--name-status", "-z",
-                   f"--format=%x1e{_LOG_FORMAT}", "--", *folders)
+        out = _git(
+            root,
+            "-c",
+            "core.quotepath=false",
+            "log",
+            "-M",
+            "--name-status",
+            "-z",
+            f"--format=%x1e{_LOG_FORMAT}",
+            "--",
+            *folders,
+        )
     except (GitError, ValueError):
         return {p: History(available=False) for p in wanted}
     following = {p.relative_to(top).as_posix(): p for p in wanted}

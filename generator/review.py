@@ -20,8 +20,9 @@ import calendar
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from generator import vocab
 
@@ -63,6 +64,7 @@ def add_duration(start: dt.date, duration: str) -> dt.date | None:
 
 
 # --- review cadence --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReviewStatus:
@@ -112,16 +114,21 @@ def _filled(value: Any) -> bool:
 
 def _each(field: str, key: str) -> Predicate:
     """Every item of list ``field`` has ``key`` filled (vacuously true for an empty list)."""
+
     def test(a: dict[str, Any]) -> bool:
         items = a.get(field)
         return isinstance(items, list) and all(isinstance(i, dict) and _filled(i.get(key)) for i in items)
+
     return test
 
 
 def _retention_notes(a: dict[str, Any]) -> bool:
-    items = [i for f in ("data_categories", "sensitive_data") for i in (a.get(f) or []) if isinstance(i, dict)]
-    return bool(items) and all(isinstance(i.get("retention"), dict) and _filled(i["retention"].get("note"))
-                               for i in items)
+    items = [
+        i for f in ("data_categories", "sensitive_data") for i in (a.get(f) or []) if isinstance(i, dict)
+    ]
+    return bool(items) and all(
+        isinstance(i.get("retention"), dict) and _filled(i["retention"].get("note")) for i in items
+    )
 
 
 def _has(*path: str) -> Predicate:
@@ -130,6 +137,7 @@ def _has(*path: str) -> Predicate:
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         return _filled(node)
+
     return test
 
 
@@ -145,7 +153,11 @@ RECOMMENDED: tuple[tuple[tuple[str | int, ...], tuple[str, ...], Predicate], ...
     (("data_subjects",), ("processor",), _has("data_subjects")),
     (("data_categories",), ("processor",), _has("data_categories")),
     (("data_categories", 0, "retention", "note"), ALL_ROLES, _retention_notes),
-    (("recipients", 0, "details"), ALL_ROLES, lambda a: _has("recipients")(a) and _each("recipients", "details")(a)),
+    (
+        ("recipients", 0, "details"),
+        ALL_ROLES,
+        lambda a: _has("recipients")(a) and _each("recipients", "details")(a),
+    ),
     (("security_measures", 0, "details"), ALL_ROLES, _each("security_measures", "details")),
     (("dpia",), ALL_ROLES, _has("dpia")),
     (("last_reviewed",), ALL_ROLES, _has("last_reviewed")),
@@ -172,6 +184,7 @@ def completeness(activity: dict[str, Any]) -> Completeness:
 
 
 # --- DPIA screening --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Screening:
@@ -224,9 +237,16 @@ def _text(value: Any) -> str | None:
 
 
 def screening(activity: dict[str, Any]) -> Screening:
-    dpia = activity.get("dpia") if isinstance(activity.get("dpia"), dict) else {}
+    raw = activity.get("dpia")
+    dpia: dict[str, Any] = raw if isinstance(raw, dict) else {}
     declared = tuple(c for c in dpia.get("criteria") or [] if isinstance(c, str))
     derived = tuple(c for c in derived_criteria(activity) if c not in declared)
     status = dpia.get("status") if isinstance(dpia.get("status"), str) else None
-    return Screening(declared, derived, _text(dpia.get("cnil_list")), _text(dpia.get("exemption")),
-                     status, _text(dpia.get("reference")))
+    return Screening(
+        declared,
+        derived,
+        _text(dpia.get("cnil_list")),
+        _text(dpia.get("exemption")),
+        status,
+        _text(dpia.get("reference")),
+    )

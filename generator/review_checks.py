@@ -18,7 +18,8 @@ reproducible runs.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator import i18n, review, vocab
 from generator.checks import check
@@ -58,7 +59,8 @@ def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
             mark = next((m for m in marks if m in text), None)
             if mark is not None:
                 yield doc.diagnostic(
-                    path, "placeholder",
+                    path,
+                    "placeholder",
                     f"{field_name(path)}: « {mark} » is still here: write the real value in its place",
                 )
 
@@ -71,18 +73,22 @@ def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
         if status.never:
             if "last_reviewed" not in data:
                 yield doc.diagnostic(
-                    (), "review-missing",
+                    (),
+                    "review-missing",
                     "this sheet has never been reviewed: review it against what is really done and "
                     f"add last_reviewed: {on.isoformat()}",
                     severity="warning",
                 )
             continue
         if status.overdue and status.due is not None:
-            source = {"activity": "this sheet's review_interval",
-                      "organization": "the organisation's review_interval",
-                      "default": "the default interval"}[status.interval_source]
+            source = {
+                "activity": "this sheet's review_interval",
+                "organization": "the organisation's review_interval",
+                "default": "the default interval",
+            }[status.interval_source]
             yield doc.diagnostic(
-                ("last_reviewed",), "review-overdue",
+                ("last_reviewed",),
+                "review-overdue",
                 f"review overdue since {status.due.isoformat()} ({status.days_overdue} days): last "
                 f"reviewed {status.last_reviewed}, every {status.interval} ({source}); review the "
                 "sheet and update last_reviewed",
@@ -101,33 +107,41 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
         has_dpia = isinstance(data.get("dpia"), dict)
         if s.derived and has_dpia:
             yield doc.diagnostic(
-                ("dpia", "criteria"), "dpia-criterion-undeclared",
+                ("dpia", "criteria"),
+                "dpia-criterion-undeclared",
                 f"the data meet EDPB criteria that dpia.criteria does not list: {', '.join(s.derived)} "
                 "(special categories in sensitive_data; employees among the data subjects); add them",
-                severity="warning", key="criteria" not in data["dpia"],
+                severity="warning",
+                key="criteria" not in data["dpia"],
             )
         problem = s.problem
         if problem is None:
             continue
-        why = (f"it is on the CNIL's list of processing requiring a DPIA ({s.cnil_list})" if s.cnil_list
-               else f"it meets {len(s.criteria)} EDPB criteria ({_criteria_words(s.criteria)})")
+        why = (
+            f"it is on the CNIL's list of processing requiring a DPIA ({s.cnil_list})"
+            if s.cnil_list
+            else f"it meets {len(s.criteria)} EDPB criteria ({_criteria_words(s.criteria)})"
+        )
         if problem == "exemption-conflict":
             yield doc.diagnostic(
-                ("dpia", "exemption"), "dpia-exemption-conflict",
+                ("dpia", "exemption"),
+                "dpia-exemption-conflict",
                 "dpia.exemption cannot lift dpia.cnil_list: processing on the CNIL's list of "
                 "processing requiring a DPIA always needs one",
             )
         elif problem == "not-done":
             where = ("dpia", "status") if has_dpia else ()
             yield doc.diagnostic(
-                where, "dpia-missing",
+                where,
+                "dpia-missing",
                 f"a DPIA is required: {why}; carry it out and reference it (dpia.status, "
                 "dpia.reference), or name the CNIL exemption that applies (dpia.exemption)",
                 key=not has_dpia,
             )
         else:
             yield doc.diagnostic(
-                ("dpia",), "dpia-missing",
+                ("dpia",),
+                "dpia-missing",
                 f"a DPIA is required: {why}; dpia.status is {s.status} but dpia.reference does not "
                 "say where the DPIA is",
                 key=True,

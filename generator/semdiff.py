@@ -14,9 +14,10 @@ Everything here is a pure function of its arguments.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 from generator import i18n, vocab
 from generator.escape import md
@@ -80,6 +81,7 @@ class Snapshot:
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 def kind_of(path: str) -> str | None:
     """``activity``, ``organization``, ``process`` or None for a path relative to the root."""
     p = PurePosixPath(path)
@@ -109,6 +111,7 @@ def parse_files(files: dict[str, str]) -> Snapshot:
 
 
 # --- words -----------------------------------------------------------------------------------
+
 
 @functools.cache
 def _schema(kind: str) -> dict[str, Any]:
@@ -142,7 +145,9 @@ def field_label(kind: str, path: tuple[Any, ...], lang: str) -> str:
     """« Destinataires › Précisions »: a field named by the schema titles along its path
     (list indexes skipped)."""
     return _BREADCRUMB.join(
-        _title(_sub(kind, path[: i + 1]), str(part), lang) for i, part in enumerate(path) if not isinstance(part, int)
+        _title(_sub(kind, path[: i + 1]), str(part), lang)
+        for i, part in enumerate(path)
+        if not isinstance(part, int)
     )
 
 
@@ -201,9 +206,10 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 # --- comparing -------------------------------------------------------------------------------
 
-def _pair(old: list[Any], new: list[Any], keys: tuple[str, ...]) -> tuple[
-    list[tuple[int, int]], list[int], list[int]
-]:
+
+def _pair(
+    old: list[Any], new: list[Any], keys: tuple[str, ...]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair list items: equal ones, then same identifying keys, then the same value of any one."""
     used_new: set[int] = set()
     pairs: list[tuple[int, int]] = []
@@ -218,9 +224,12 @@ def _pair(old: list[Any], new: list[Any], keys: tuple[str, ...]) -> tuple[
 
     def same_keys(names: tuple[str, ...]) -> Any:
         def same(a: Any, b: Any) -> bool:
-            return isinstance(a, dict) and isinstance(b, dict) and all(
-                a.get(k) is not None and a.get(k) == b.get(k) for k in names
+            return (
+                isinstance(a, dict)
+                and isinstance(b, dict)
+                and all(a.get(k) is not None and a.get(k) == b.get(k) for k in names)
             )
+
         return same
 
     pending = [i for i in range(len(old)) if not match(i, lambda a, b: a == b)]
@@ -230,8 +239,9 @@ def _pair(old: list[Any], new: list[Any], keys: tuple[str, ...]) -> tuple[
     return pairs, pending, added
 
 
-def _changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any,
-             lang: str) -> Iterator[FieldChange]:
+def _changes(
+    kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any, lang: str
+) -> Iterator[FieldChange]:
     schema = _sub(kind, path)
     label = _BREADCRUMB.join(crumbs)
     if old == new:
@@ -242,22 +252,26 @@ def _changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any
         keys += [k for k in list(old) + list(new) if k not in keys and k not in props]
         for key in dict.fromkeys(keys):
             sub = _sub(kind, path + (key,))
-            yield from _changes(kind, path + (key,), crumbs + (_title(sub, str(key), lang),),
-                                old.get(key), new.get(key), lang)
+            yield from _changes(
+                kind, path + (key,), crumbs + (_title(sub, str(key), lang),), old.get(key), new.get(key), lang
+            )
         return
-    if isinstance(old, list) or isinstance(new, list):
-        if (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
-            yield from _list_changes(kind, path, crumbs, old or [], new or [], lang)
-            return
-    yield FieldChange(label, _or_none(words(old, kind, path, lang), old), _or_none(words(new, kind, path, lang), new))
+    lists = isinstance(old, list) or isinstance(new, list)
+    if lists and (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
+        yield from _list_changes(kind, path, crumbs, old or [], new or [], lang)
+        return
+    yield FieldChange(
+        label, _or_none(words(old, kind, path, lang), old), _or_none(words(new, kind, path, lang), new)
+    )
 
 
 def _or_none(text: str, value: Any) -> str | None:
     return None if value is None else text
 
 
-def _list_changes(kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any],
-                  new: list[Any], lang: str) -> Iterator[FieldChange]:
+def _list_changes(
+    kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any], new: list[Any], lang: str
+) -> Iterator[FieldChange]:
     label = _BREADCRUMB.join(crumbs)
     item = path + (0,)
     field = path[-1] if path else ""
@@ -307,7 +321,9 @@ def _index(snapshot: Snapshot) -> dict[str, tuple[str, str, Any]]:
 
 def _by_ref(entries: dict[str, tuple[str, str, Any]], ident: str) -> Any:
     kind, _, data = entries[ident]
-    return (kind, data.get("ref")) if kind == "activity" and isinstance(data, dict) and data.get("ref") else None
+    return (
+        (kind, data.get("ref")) if kind == "activity" and isinstance(data, dict) and data.get("ref") else None
+    )
 
 
 def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[DocumentChange]:
@@ -315,8 +331,11 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
     before, after = _index(old), _index(new)
     # an activity whose id changed but whose reference did not is the same sheet, renamed
     refs_after = {_by_ref(after, i): i for i in after if i not in before and _by_ref(after, i)}
-    renamed = {i: refs_after[_by_ref(before, i)] for i in before
-               if i not in after and _by_ref(before, i) in refs_after}
+    renamed = {
+        i: refs_after[_by_ref(before, i)]
+        for i in before
+        if i not in after and _by_ref(before, i) in refs_after
+    }
     out: list[DocumentChange] = []
     for ident in sorted(set(before) | set(after)):
         if ident in renamed.values() and ident not in before:
@@ -327,22 +346,30 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
             _, new_path, new_data = after[new_ident]
             changes = tuple(_changes(kind, (), (), old_data, new_data, lang))
             if changes or old_path != new_path:
-                out.append(DocumentChange(kind, "changed", title(kind, new_path, new_data, lang),
-                                          old_path, new_path, changes))
+                out.append(
+                    DocumentChange(
+                        kind, "changed", title(kind, new_path, new_data, lang), old_path, new_path, changes
+                    )
+                )
         elif ident in before:
             kind, old_path, old_data = before[ident]
             if old_path not in new.problems:  # unreadable now: reported as such, not as removed
-                out.append(DocumentChange(kind, "removed", title(kind, old_path, old_data, lang), old_path, None))
+                out.append(
+                    DocumentChange(kind, "removed", title(kind, old_path, old_data, lang), old_path, None)
+                )
         else:
             kind, new_path, new_data = after[ident]
             if new_path not in old.problems:
-                out.append(DocumentChange(kind, "added", title(kind, new_path, new_data, lang), None, new_path))
+                out.append(
+                    DocumentChange(kind, "added", title(kind, new_path, new_data, lang), None, new_path)
+                )
     order = {"organization": 0, "activity": 1, "process": 2}
     out.sort(key=lambda c: (order.get(c.kind, 3), c.new_path or c.old_path or ""))
     return out
 
 
 # --- printing --------------------------------------------------------------------------------
+
 
 def colon(lang: str) -> str:
     """The colon after a label: French typography puts a space before it."""
@@ -376,8 +403,13 @@ def header(base: str, head: str | None, lang: str) -> str:
     return f"{i18n.t('review.diff.title', lang)} {i18n.t('review.diff.between', lang).format(base=base, head=head_words)}"
 
 
-def format_text(changes: list[DocumentChange], problems: list[str], base: str, head: str | None,
-                lang: str = i18n.DEFAULT_LANG) -> str:
+def format_text(
+    changes: list[DocumentChange],
+    problems: list[str],
+    base: str,
+    head: str | None,
+    lang: str = i18n.DEFAULT_LANG,
+) -> str:
     lines = [header(base, head, lang)]
     if not changes:
         lines.append(i18n.t("review.diff.no_changes", lang))
@@ -396,8 +428,13 @@ def format_text(changes: list[DocumentChange], problems: list[str], base: str, h
     return "\n".join(lines) + "\n"
 
 
-def format_markdown(changes: list[DocumentChange], problems: list[str], base: str, head: str | None,
-                    lang: str = i18n.DEFAULT_LANG) -> str:
+def format_markdown(
+    changes: list[DocumentChange],
+    problems: list[str],
+    base: str,
+    head: str | None,
+    lang: str = i18n.DEFAULT_LANG,
+) -> str:
     """A pull-request comment: a heading per file and a table of its fields, all escaped."""
     out = [f"## {md(header(base, head, lang))}", ""]
     if not changes:
@@ -408,8 +445,11 @@ def format_markdown(changes: list[DocumentChange], problems: list[str], base: st
         out += [f"### {md(_heading(change, lang))}", "", md(_paths(change, lang)), ""]
         if not change.changes:
             continue
-        cols = (i18n.t("review.diff.field", lang), i18n.t("review.diff.before", lang),
-                i18n.t("review.diff.after", lang))
+        cols = (
+            i18n.t("review.diff.field", lang),
+            i18n.t("review.diff.before", lang),
+            i18n.t("review.diff.after", lang),
+        )
         out.append("| " + " | ".join(md(c) for c in cols) + " |")
         out.append("| --- | --- | --- |")
         for fc in change.changes:

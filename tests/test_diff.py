@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import Runner, copy_register
+
 from generator import gitinfo, semdiff
 from generator.cli import main
 
@@ -60,12 +60,27 @@ def change_loyalty(repo: Path) -> None:
     """Retention 1 year → 3 years, a new recipient, a transfer to the US, a purpose removed,
     the DPIA done."""
     sheet = repo / LOYALTY
-    edit(sheet, "      duration: P1Y\n      starts: la date du dernier échange avec le client\n",
-         "      duration: P3Y\n      starts: la date du dernier échange avec le client\n")
+    edit(
+        sheet,
+        "      duration: P1Y\n      starts: la date du dernier échange avec le client\n",
+        "      duration: P3Y\n      starts: la date du dernier échange avec le client\n",
+    )
     edit(sheet, "    - Mesure de la satisfaction à l'égard des produits Artemis\n", "")
-    edit(sheet, "transfers: []", "transfers:\n  - recipient: VoxCloud Inc.\n    country: US\n    safeguard: scc")
-    edit(sheet, "recipients:\n", "recipients:\n  - type: processor\n    name: VoxCloud Inc.\n    party: voxcloud\n")
-    edit(sheet, "  status: not_required\n  criteria: []", "  status: completed\n  reference: AIPD-2026-02\n  criteria: []")
+    edit(
+        sheet,
+        "transfers: []",
+        "transfers:\n  - recipient: VoxCloud Inc.\n    country: US\n    safeguard: scc",
+    )
+    edit(
+        sheet,
+        "recipients:\n",
+        "recipients:\n  - type: processor\n    name: VoxCloud Inc.\n    party: voxcloud\n",
+    )
+    edit(
+        sheet,
+        "  status: not_required\n  criteria: []",
+        "  status: completed\n  reference: AIPD-2026-02\n  criteria: []",
+    )
 
 
 def test_changed_fields_in_words(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,7 +92,10 @@ def test_changed_fields_in_words(repo: Path, capsys: pytest.CaptureFixture[str])
     assert "› Durée de conservation › Durée : 1 an → 3 ans" in out
     assert "  - Finalité(s) du traitement effectué › Sous-finalités : Mesure de la satisfaction" in out
     assert re.search(r"\+ Destinataires : Type de destinataire : Sous-traitants; Nom : VoxCloud Inc\.", out)
-    assert re.search(r"\+ Transferts hors UE : .*Pays : États-Unis \(US\); Type de garanties : Clauses contractuelles types", out)
+    assert re.search(
+        r"\+ Transferts hors UE : .*Pays : États-Unis \(US\); Type de garanties : Clauses contractuelles types",
+        out,
+    )
     assert "~ Analyse d'impact (AIPD) › Statut : Non requise → Réalisée" in out
     assert "+ Analyse d'impact (AIPD) › Référence : AIPD-2026-02" in out
     # nothing else changed: one file
@@ -105,16 +123,25 @@ def test_activities_added_removed_and_renamed(repo: Path, capsys: pytest.Capture
     git(repo, "rm", "-q", PAYROLL)
     shutil.copy(repo / LOYALTY, repo / "register/activities/fidelisation-beta.yaml")
     edit(repo / "register/activities/fidelisation-beta.yaml", "ref: ST-ART-01", "ref: ST-BETA-01")
-    edit(repo / "register/activities/fidelisation-beta.yaml", "id: fidelisation-artemis", "id: fidelisation-beta")
+    edit(
+        repo / "register/activities/fidelisation-beta.yaml",
+        "id: fidelisation-artemis",
+        "id: fidelisation-beta",
+    )
     git(repo, "mv", TRAINING, "register/activities/formation.yaml")
     edit(repo / "register/activities/formation.yaml", "id: formation-operateurs", "id: formation")
     commit(repo, "Réorganisation")
     code, out, _ = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(repo))
     assert code == 0
     assert f"Traitement RT-03 — Gestion du personnel et de la paie (supprimé) : {PAYROLL}" in out
-    assert "Traitement ST-BETA-01 — Fidélisation de la clientèle d'Artemis (ajouté) : register/activities/fidelisation-beta.yaml" in out
-    assert ("(modifié) : fichier renommé : register/activities/formation-operateurs.yaml → "
-            "register/activities/formation.yaml") in out
+    assert (
+        "Traitement ST-BETA-01 — Fidélisation de la clientèle d'Artemis (ajouté) : register/activities/fidelisation-beta.yaml"
+        in out
+    )
+    assert (
+        "(modifié) : fichier renommé : register/activities/formation-operateurs.yaml → "
+        "register/activities/formation.yaml"
+    ) in out
     assert "~ Identifiant : formation-operateurs → formation" in out
 
 
@@ -124,13 +151,19 @@ def test_organisation_and_process_changes(repo: Path, capsys: pytest.CaptureFixt
     _, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
     assert "Organisme CentreCall (modifié) : register/organization.yaml" in out
     assert "~ Effectif : 180 → 260" in out
-    assert "~ Parties › dgfip-lyon — Direction générale des finances publiques › Identifiant : dgfip → dgfip-lyon" in out
+    assert (
+        "~ Parties › dgfip-lyon — Direction générale des finances publiques › Identifiant : dgfip → dgfip-lyon"
+        in out
+    )
 
 
 def test_markdown_for_a_pull_request_comment(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     change_loyalty(repo)
-    edit(repo / LOYALTY, "name: Fidélisation de la clientèle d'Artemis",
-         'name: "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*"')
+    edit(
+        repo / LOYALTY,
+        "name: Fidélisation de la clientèle d'Artemis",
+        'name: "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*"',
+    )
     code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo), "--format", "markdown")
     assert code == 0
     assert out.startswith("## Modifications du registre entre HEAD et la copie de travail\n")
@@ -153,7 +186,9 @@ def test_unreadable_file_at_a_revision_is_reported(repo: Path, capsys: pytest.Ca
     assert "supprimé" not in out and "Aucune modification du registre." in out  # unreadable, not removed
 
 
-def test_register_in_a_subfolder_of_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_register_in_a_subfolder_of_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     top = init_repo(tmp_path / "mono")
     sub = copy_register(top / "conformite" / "registre")
     (top / "README.md").write_text("monorepo\n", encoding="utf-8")
@@ -188,6 +223,7 @@ def test_cli_markdown_end_to_end(repo: Path, ropa: Runner) -> None:
 
 # --- the engine, on data -----------------------------------------------------------------------
 
+
 def snap(**files: object) -> semdiff.Snapshot:
     return semdiff.Snapshot({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()}, {})
 
@@ -199,9 +235,15 @@ def activity(**extra: object) -> dict[str, object]:
 
 
 def test_list_items_are_paired_not_compared_by_position() -> None:
-    old = activity(recipients=[{"type": "internal_service", "name": "RH"}, {"type": "partner", "name": "URSSAF"}])
-    new = activity(recipients=[{"type": "partner", "name": "URSSAF", "details": "DSN"},
-                               {"type": "internal_service", "name": "RH"}])
+    old = activity(
+        recipients=[{"type": "internal_service", "name": "RH"}, {"type": "partner", "name": "URSSAF"}]
+    )
+    new = activity(
+        recipients=[
+            {"type": "partner", "name": "URSSAF", "details": "DSN"},
+            {"type": "internal_service", "name": "RH"},
+        ]
+    )
     changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))
     assert [(c.field, c.old, c.new) for c in changes[0].changes] == [
         ("Destinataires › URSSAF — Partenaires institutionnels ou commerciaux › Précisions", None, "DSN"),
@@ -217,9 +259,15 @@ def test_reordering_a_list_is_no_change() -> None:
 def test_codes_are_shown_as_labels() -> None:
     old = activity(role="processor", processing_operations=["collection"])
     new = activity(role="controller", processing_operations=["collection", "erasure"])
-    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))[0].changes
-    assert ("Rôle", "Sous-traitant", "Responsable du traitement") in [(c.field, c.old, c.new) for c in changes]
-    assert ("Catégories de traitements", None, "Effacement ou destruction") in [(c.field, c.old, c.new) for c in changes]
+    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))[
+        0
+    ].changes
+    assert ("Rôle", "Sous-traitant", "Responsable du traitement") in [
+        (c.field, c.old, c.new) for c in changes
+    ]
+    assert ("Catégories de traitements", None, "Effacement ou destruction") in [
+        (c.field, c.old, c.new) for c in changes
+    ]
 
 
 def test_an_empty_list_appearing_is_no_change() -> None:
@@ -229,8 +277,12 @@ def test_an_empty_list_appearing_is_no_change() -> None:
 
 
 def test_files_outside_the_register_are_ignored() -> None:
-    files = {"register/activities/a.yaml": "id: a\n", "docs/index.md": "# x\n", "register/notes.txt": "x",
-             "register/activities/.hidden.yaml": "x: 1\n"}
+    files = {
+        "register/activities/a.yaml": "id: a\n",
+        "docs/index.md": "# x\n",
+        "register/notes.txt": "x",
+        "register/activities/.hidden.yaml": "x: 1\n",
+    }
     assert list(semdiff.parse_files(files).data) == ["register/activities/a.yaml"]
 
 

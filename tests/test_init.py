@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO, Runner, copy_register
+
 from generator.cli import main
 from generator.diagnostics import Diagnostic, format_gitlab
 from generator.register import load_register
@@ -27,9 +27,23 @@ def yaml(path: Path) -> Any:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Nadia Azri", "-c",
-                           "user.email=n.azri@exemple.example", "-c", "commit.gpgsign=false", *args],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=Nadia Azri",
+            "-c",
+            "user.email=n.azri@exemple.example",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def init(target: Path, *args: str) -> int:
@@ -40,15 +54,29 @@ def init(target: Path, *args: str) -> int:
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A register repository made by ``ropa init`` (read-only use)."""
     target = tmp_path_factory.mktemp("init") / "registre"
-    assert init(target, "--name", "Exemple & Fils", "--package", "ropa @ git+https://git.example/ropa.git@v0.1.0") == 0
+    assert (
+        init(
+            target, "--name", "Exemple & Fils", "--package", "ropa @ git+https://git.example/ropa.git@v0.1.0"
+        )
+        == 0
+    )
     return target
 
 
 def test_writes_a_complete_repository(fresh: Path) -> None:
     expected = {
-        "mkdocs.yml", "package.json", "package-lock.json", "docs/contribuer.md", "README.md", ".gitignore",
-        ".pre-commit-config.yaml", ".github/workflows/register.yml", ".gitlab-ci.yml", "processes/.gitkeep",
-        "register/organization.yaml", "register/activities/gestion-clientele.yaml",
+        "mkdocs.yml",
+        "package.json",
+        "package-lock.json",
+        "docs/contribuer.md",
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/register.yml",
+        ".gitlab-ci.yml",
+        "processes/.gitkeep",
+        "register/organization.yaml",
+        "register/activities/gestion-clientele.yaml",
     }
     expected |= {f"schema/{p.name}" for p in (REPO / "schema").glob("*.schema.json")}
     written = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
@@ -78,8 +106,11 @@ def test_names_are_written_safely(tmp_path: Path) -> None:
     name = 'Acme: "SAS" # [lien](http://x.example) <b>'
     assert init(tmp_path / "r", "--name", name) == 0
     assert yaml(tmp_path / "r/register/organization.yaml")["name"] == name
-    site_name = next(line for line in (tmp_path / "r/mkdocs.yml").read_text(encoding="utf-8").splitlines()
-                     if line.startswith("site_name:"))
+    site_name = next(
+        line
+        for line in (tmp_path / "r/mkdocs.yml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("site_name:")
+    )
     assert json.loads(site_name.split(": ", 1)[1]) == f"Registre des activités de traitement — {name}"
     readme = (tmp_path / "r/README.md").read_text(encoding="utf-8")
     assert "](http" not in readme.split("\n", 1)[0] and "<b>" not in readme
@@ -101,7 +132,9 @@ def test_builds_out_of_the_box(tmp_path: Path, ropa: Runner) -> None:
 def test_refuses_a_non_empty_folder(tmp_path: Path, ropa: Runner, content: str) -> None:
     target = tmp_path / "existant"
     target.mkdir()
-    (target / "notes.txt").write_text("à garder\n", encoding="utf-8") if content == "file" else (target / ".git").mkdir()
+    (target / "notes.txt").write_text("à garder\n", encoding="utf-8") if content == "file" else (
+        target / ".git"
+    ).mkdir()
     proc = ropa("init", target)
     assert proc.returncode == 2
     assert "is not empty" in proc.stderr and "Traceback" not in proc.stderr
@@ -123,6 +156,7 @@ def test_refuses_a_file(tmp_path: Path, ropa: Runner) -> None:
 
 
 # --- CI templates -----------------------------------------------------------------------------
+
 
 def test_github_workflow(fresh: Path) -> None:
     workflow = yaml(fresh / ".github/workflows/register.yml")
@@ -154,8 +188,12 @@ def ropa_commands(fresh: Path) -> list[str]:
     """Every ropa command line the two CI templates run."""
     workflow = yaml(fresh / ".github/workflows/register.yml")
     gitlab = yaml(fresh / ".gitlab-ci.yml")
-    lines = [line.strip() for job in workflow["jobs"].values() for step in job.get("steps", [])
-             for line in step.get("run", "").splitlines()]
+    lines = [
+        line.strip()
+        for job in workflow["jobs"].values()
+        for step in job.get("steps", [])
+        for line in step.get("run", "").splitlines()
+    ]
     lines += [line for job in gitlab.values() if isinstance(job, dict) for line in job.get("script", [])]
     return [line for line in lines if line.startswith("ropa ")]
 
@@ -172,24 +210,44 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
     git(repo, "fetch", "-q", "origin")
     git(repo, "checkout", "-q", "-b", "conservation")
     sheet = repo / "register/activities/gestion-clientele.yaml"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("duration: P3Y", "duration: P5Y")
-                     .replace("  - category: customers\n", "  - category: customerz\n"), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8")
+        .replace("duration: P3Y", "duration: P5Y")
+        .replace("  - category: customers\n", "  - category: customerz\n"),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "-am", "Conservation portée à 5 ans")
-    env = {**os.environ, "BASE_REF": "main", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "BASE_REF": "main",
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     outputs: dict[str, subprocess.CompletedProcess[str]] = {}
     commands = ropa_commands(fresh)
     assert len(commands) >= 6, commands
     for command in commands:
-        outputs[command] = subprocess.run(["bash", "-c", command.replace("| tee", "| tee -a")], cwd=repo,
-                                          env=env, capture_output=True, text=True, timeout=300)
+        outputs[command] = subprocess.run(
+            ["bash", "-c", command.replace("| tee", "| tee -a")],
+            cwd=repo,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     github = outputs["ropa validate --format github"]
     assert github.returncode == 1
-    assert re.search(r"^::error file=register/activities/gestion-clientele\.yaml,line=\d+,col=\d+,"
-                     r"title=schema-enum::", github.stdout, re.M)
+    assert re.search(
+        r"^::error file=register/activities/gestion-clientele\.yaml,line=\d+,col=\d+,"
+        r"title=schema-enum::",
+        github.stdout,
+        re.MULTILINE,
+    )
     report = json.loads((repo / "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert [(r["check_name"], r["location"]["path"], r["severity"]) for r in report] == [
-        ("schema-enum", "register/activities/gestion-clientele.yaml", "major")]
+        ("schema-enum", "register/activities/gestion-clientele.yaml", "major")
+    ]
     diff = (repo / "register-diff.md").read_text(encoding="utf-8")
     assert diff.startswith("## Modifications du registre entre origin\\/main et HEAD")
     assert "| 3 ans | 5 ans |" in diff
@@ -197,12 +255,15 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
     assert outputs["ropa build"].returncode == 1
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("customerz", "customers"), encoding="utf-8")
     for command in ("ropa build", "ropa build --site-dir public"):
-        proc = subprocess.run(shlex.split(command), cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            shlex.split(command), cwd=repo, env=env, check=False, capture_output=True, text=True, timeout=300
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (repo / "public/index.html").is_file() and (repo / "site/index.html").is_file()
 
 
 # --- GitLab code quality ----------------------------------------------------------------------
+
 
 def test_gitlab_report_fingerprints_survive_moved_lines() -> None:
     first = Diagnostic("register/a.yaml", 10, 3, "error", "schema-enum", "bad value")
@@ -213,12 +274,17 @@ def test_gitlab_report_fingerprints_survive_moved_lines() -> None:
     b = json.loads(format_gitlab([moved, twice, warning]))
     assert a[0]["fingerprint"] == b[0]["fingerprint"]
     assert len({r["fingerprint"] for r in b}) == 3
-    assert a[1] == {"description": "never reviewed", "check_name": "review-missing",
-                    "fingerprint": a[1]["fingerprint"], "severity": "minor",
-                    "location": {"path": "register/b.yaml", "lines": {"begin": 1}}}
+    assert a[1] == {
+        "description": "never reviewed",
+        "check_name": "review-missing",
+        "fingerprint": a[1]["fingerprint"],
+        "severity": "minor",
+        "location": {"path": "register/b.yaml", "lines": {"begin": 1}},
+    }
 
 
 # --- pre-commit -------------------------------------------------------------------------------
+
 
 def hook() -> dict[str, Any]:
     (manifest,) = yaml(REPO / ".pre-commit-hooks.yaml")
@@ -226,16 +292,24 @@ def hook() -> dict[str, Any]:
 
 
 def test_hook_manifest_and_configs_are_valid_for_pre_commit(fresh: Path) -> None:
-    for args in (["validate-manifest", REPO / ".pre-commit-hooks.yaml"],
-                 ["validate-config", REPO / ".pre-commit-config.yaml"],
-                 ["validate-config", fresh / ".pre-commit-config.yaml"]):
-        proc = subprocess.run([*PRE_COMMIT, *map(str, args)], capture_output=True, text=True, timeout=120)
+    for args in (
+        ["validate-manifest", REPO / ".pre-commit-hooks.yaml"],
+        ["validate-config", REPO / ".pre-commit-config.yaml"],
+        ["validate-config", fresh / ".pre-commit-config.yaml"],
+    ):
+        proc = subprocess.run(
+            [*PRE_COMMIT, *map(str, args)], check=False, capture_output=True, text=True, timeout=120
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_configs_use_the_published_hook(fresh: Path) -> None:
     manifest = hook()
-    assert (manifest["id"], manifest["entry"], manifest["language"]) == ("ropa-validate", "ropa validate", "python")
+    assert (manifest["id"], manifest["entry"], manifest["language"]) == (
+        "ropa-validate",
+        "ropa validate",
+        "python",
+    )
     for config in (REPO / ".pre-commit-config.yaml", fresh / ".pre-commit-config.yaml"):
         (repo,) = yaml(config)["repos"]
         (local,) = repo["hooks"]
@@ -246,10 +320,17 @@ def test_configs_use_the_published_hook(fresh: Path) -> None:
     assert user["additional_dependencies"] == ["ropa @ git+https://git.example/ropa.git@v0.1.0"]
 
 
-@pytest.mark.parametrize("path, matched", [
-    ("register/organization.yaml", True), ("register/activities/x.yaml", True), ("processes/p.yml", True),
-    ("docs/x.yaml", False), ("register/activities/x.md", False), ("mkdocs.yml", False),
-])
+@pytest.mark.parametrize(
+    "path, matched",
+    [
+        ("register/organization.yaml", True),
+        ("register/activities/x.yaml", True),
+        ("processes/p.yml", True),
+        ("docs/x.yaml", False),
+        ("register/activities/x.md", False),
+        ("mkdocs.yml", False),
+    ],
+)
 def test_hook_files_pattern(path: str, matched: bool) -> None:
     assert bool(re.search(hook()["files"], path)) is matched
 
@@ -259,15 +340,27 @@ def test_hook_entry_on_the_staged_files(centrecall: Path) -> None:
     staged = ["register/activities/fidelisation-artemis.yaml", "processes/fidelisation.yaml"]
     entry = shlex.split(hook()["entry"])
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run([*entry, *staged], cwd=centrecall, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*entry, *staged], cwd=centrecall, env=env, check=False, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     broken = centrecall / "register/activities/routage-appels-artemis.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("role: processor", "role: sous-traitant"),
-                      encoding="utf-8")
-    proc = subprocess.run([*entry, *staged], cwd=centrecall, env=env, capture_output=True, text=True, timeout=120)
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("role: processor", "role: sous-traitant"), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [*entry, *staged], cwd=centrecall, env=env, check=False, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stdout  # the broken file is not part of this commit
-    proc = subprocess.run([*entry, *staged, broken.relative_to(centrecall).as_posix()], cwd=centrecall, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*entry, *staged, broken.relative_to(centrecall).as_posix()],
+        cwd=centrecall,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "routage-appels-artemis.yaml:" in proc.stdout and "fidelisation" not in proc.stdout
 
@@ -280,14 +373,25 @@ def test_this_repository_runs_its_own_hook(tmp_path: Path) -> None:
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    ok = subprocess.run([*PRE_COMMIT, "run", "--all-files"], cwd=repo, env=env, capture_output=True, text=True,
-                        timeout=300)
+    ok = subprocess.run(
+        [*PRE_COMMIT, "run", "--all-files"],
+        cwd=repo,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert re.search(r"ropa validate\.+Passed", ok.stdout)
     sheet = repo / "register/activities/formation-operateurs.yaml"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("ref: RT-01", "ref: ST-ART-01"), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace("ref: RT-01", "ref: ST-ART-01"), encoding="utf-8"
+    )
     git(repo, "add", "-A")
-    bad = subprocess.run([*PRE_COMMIT, "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [*PRE_COMMIT, "run"], cwd=repo, env=env, check=False, capture_output=True, text=True, timeout=300
+    )
     assert bad.returncode == 1
     assert re.search(r"ropa validate\.+Failed", bad.stdout)
     assert "[duplicate-ref]" in bad.stdout

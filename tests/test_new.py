@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Runner
+
 from generator.cli import main
 from generator.register import load_register
 from generator.review_checks import placeholders
@@ -70,7 +70,11 @@ def test_new_sheet_names_its_placeholders_then_validates(
     text = sheet.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/activity.schema.json\n")
     assert f"role: {role}\n" in text and "created: 2026-11-02\n" in text and "updated: 2026-11-02\n" in text
-    assert "# Base légale (art. 6(1)), l'une de :" in text if role == "controller" else "controller: " + MARK in text
+    assert (
+        "# Base légale (art. 6(1)), l'une de :" in text
+        if role == "controller"
+        else "controller: " + MARK in text
+    )
     if role == "processor":
         assert "(parties connues : artemis)" in text  # the organisation's controllers are listed
     lines = [i for i, line in enumerate(text.splitlines(), 1) if MARK in line and not line.startswith("#")]
@@ -88,10 +92,14 @@ def test_new_sheet_names_its_placeholders_then_validates(
 
 def test_joint_controller_sheet(centrecall: Path) -> None:
     org = centrecall / "register/organization.yaml"
-    org.write_text(org.read_text(encoding="utf-8") + (
-        "  - id: artemis-partenaire\n    name: Partenaire\n    kind: joint_controller\n"
-        "    address: {street: 1 rue A, postal_code: '75001', city: Paris, country: FR}\n"
-    ), encoding="utf-8")
+    org.write_text(
+        org.read_text(encoding="utf-8")
+        + (
+            "  - id: artemis-partenaire\n    name: Partenaire\n    kind: joint_controller\n"
+            "    address: {street: 1 rue A, postal_code: '75001', city: Paris, country: FR}\n"
+        ),
+        encoding="utf-8",
+    )
     assert new(centrecall, "campagne-commune", "--role", "joint_controller") == 0
     sheet = centrecall / "register/activities/campagne-commune.yaml"
     text = sheet.read_text(encoding="utf-8")
@@ -102,19 +110,24 @@ def test_joint_controller_sheet(centrecall: Path) -> None:
 
 def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> None:
     org = centrecall / "register/organization.yaml"
-    org.write_text(org.read_text(encoding="utf-8").replace("name: CentreCall", "name: TO BE COMPLETED (nom)"),
-                   encoding="utf-8")
+    org.write_text(
+        org.read_text(encoding="utf-8").replace("name: CentreCall", "name: TO BE COMPLETED (nom)"),
+        encoding="utf-8",
+    )
     found = [d for d in load_register(centrecall).diagnostics if d.rule == "placeholder"]
     assert [(d.file.endswith("organization.yaml"), d.line, d.severity) for d in found] == [(True, 4, "error")]
     assert "name: « TO BE COMPLETED » is still here" in found[0].message
     assert set(placeholders()) == {"À COMPLÉTER", "TO BE COMPLETED"}
 
 
-@pytest.mark.parametrize("ident, message", [
-    ("fidelisation-artemis", "activity 'fidelisation-artemis' already exists: "),
-    ("Gestion_RH", "'Gestion_RH' is not a valid activity id"),
-    ("-rh", "is not a valid activity id"),
-])
+@pytest.mark.parametrize(
+    "ident, message",
+    [
+        ("fidelisation-artemis", "activity 'fidelisation-artemis' already exists: "),
+        ("Gestion_RH", "'Gestion_RH' is not a valid activity id"),
+        ("-rh", "is not a valid activity id"),
+    ],
+)
 def test_refuses_existing_or_invalid_ids(centrecall: Path, ropa: Runner, ident: str, message: str) -> None:
     before = sorted(p.name for p in (centrecall / "register/activities").iterdir())
     proc = ropa("new", "activity", "--role", "controller", "--root", centrecall, "--", ident)
@@ -123,7 +136,9 @@ def test_refuses_existing_or_invalid_ids(centrecall: Path, ropa: Runner, ident: 
     assert sorted(p.name for p in (centrecall / "register/activities").iterdir()) == before
 
 
-def test_refuses_an_id_another_file_already_uses(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_an_id_another_file_already_uses(
+    centrecall: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     activities = centrecall / "register/activities"
     (activities / "fidelisation-artemis.yaml").rename(activities / "ancien-nom.yaml")
     with pytest.raises(SystemExit) as exc:

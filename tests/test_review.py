@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Runner
+
 from generator import gitinfo, review
 from generator.register import load_register
 
@@ -19,17 +19,21 @@ LOYALTY = "register/activities/fidelisation-artemis.yaml"
 
 # --- dates and cadence -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, duration, expected", [
-    (D(2025, 1, 15), "P1Y", D(2026, 1, 15)),
-    (D(2024, 2, 29), "P1Y", D(2025, 2, 28)),
-    (D(2025, 1, 31), "P1M", D(2025, 2, 28)),
-    (D(2025, 11, 30), "P3M", D(2026, 2, 28)),
-    (D(2025, 1, 1), "P1Y6M", D(2026, 7, 1)),
-    (D(2025, 1, 1), "P2W", D(2025, 1, 15)),
-    (D(2025, 1, 1), "P30D", D(2025, 1, 31)),
-    (D(2025, 1, 1), "P", None),
-    (D(2025, 1, 1), "1 an", None),
-])
+
+@pytest.mark.parametrize(
+    "start, duration, expected",
+    [
+        (D(2025, 1, 15), "P1Y", D(2026, 1, 15)),
+        (D(2024, 2, 29), "P1Y", D(2025, 2, 28)),
+        (D(2025, 1, 31), "P1M", D(2025, 2, 28)),
+        (D(2025, 11, 30), "P3M", D(2026, 2, 28)),
+        (D(2025, 1, 1), "P1Y6M", D(2026, 7, 1)),
+        (D(2025, 1, 1), "P2W", D(2025, 1, 15)),
+        (D(2025, 1, 1), "P30D", D(2025, 1, 31)),
+        (D(2025, 1, 1), "P", None),
+        (D(2025, 1, 1), "1 an", None),
+    ],
+)
 def test_add_duration(start: dt.date, duration: str, expected: dt.date | None) -> None:
     assert review.add_duration(start, duration) == expected
 
@@ -61,6 +65,7 @@ def test_today_can_be_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # --- completeness ----------------------------------------------------------------------------
 
+
 def test_completeness_names_the_missing_fields() -> None:
     activity = {
         "role": "controller",
@@ -73,14 +78,22 @@ def test_completeness_names_the_missing_fields() -> None:
         "last_reviewed": "2026-01-01",
     }
     result = review.completeness(activity)
-    assert result.missing == (("legal_basis", "details"), ("recipients", 0, "details"), ("dpia",), ("process",))
+    assert result.missing == (
+        ("legal_basis", "details"),
+        ("recipients", 0, "details"),
+        ("dpia",),
+        ("process",),
+    )
     assert (result.filled, result.total, result.percent) == (5, 9, 56)
 
 
 def test_completeness_depends_on_the_role() -> None:
     processor = review.completeness({"role": "processor"})
     controller = review.completeness({"role": "controller"})
-    assert ("legal_basis", "details") in controller.missing and ("legal_basis", "details") not in processor.missing
+    assert ("legal_basis", "details") in controller.missing and (
+        "legal_basis",
+        "details",
+    ) not in processor.missing
     assert ("data_subjects",) in processor.missing and ("data_subjects",) not in controller.missing
     assert processor.percent == 0
 
@@ -88,45 +101,71 @@ def test_completeness_depends_on_the_role() -> None:
 def test_centrecall_scores() -> None:
     reg = load_register(REPO)
     scores = {a["id"]: review.completeness(a).percent for a in reg.activity_data()}
-    assert set(scores) == {"enregistrement-qualite", "fidelisation-artemis", "formation-operateurs",
-                           "gestion-personnel-paie", "routage-appels-artemis"}
+    assert set(scores) == {
+        "enregistrement-qualite",
+        "fidelisation-artemis",
+        "formation-operateurs",
+        "gestion-personnel-paie",
+        "routage-appels-artemis",
+    }
     assert all(0 < s <= 100 for s in scores.values())
 
 
 # --- DPIA screening --------------------------------------------------------------------------
 
+
 def test_criteria_derived_from_the_data() -> None:
-    activity = {"sensitive_data": [{"category": "health"}], "data_subjects": [{"category": "employees"}],
-                "dpia": {"status": "not_required", "criteria": ["sensitive_data"]}}
+    activity = {
+        "sensitive_data": [{"category": "health"}],
+        "data_subjects": [{"category": "employees"}],
+        "dpia": {"status": "not_required", "criteria": ["sensitive_data"]},
+    }
     s = review.screening(activity)
     assert s.declared == ("sensitive_data",) and s.derived == ("vulnerable_subjects",)
     assert s.criteria == ("sensitive_data", "vulnerable_subjects")
     assert s.required and s.problem == "not-done"
 
 
-@pytest.mark.parametrize("dpia, required, problem", [
-    ({"status": "not_required", "criteria": ["large_scale"]}, False, None),
-    ({"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "not-done"),
-    ({"status": "required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
-    ({"status": "in_progress", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
-    ({"status": "completed", "criteria": ["large_scale", "evaluation_scoring"], "reference": "AIPD-1"}, True, None),
-    ({"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"], "exemption": "RH"}, False, None),
-    ({"status": "not_required", "cnil_list": "Profilage RH"}, True, "not-done"),
-    ({"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2"}, True, None),
-    ({"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2", "exemption": "RH"}, True,
-     "exemption-conflict"),
-])
+@pytest.mark.parametrize(
+    "dpia, required, problem",
+    [
+        ({"status": "not_required", "criteria": ["large_scale"]}, False, None),
+        ({"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "not-done"),
+        ({"status": "required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
+        ({"status": "in_progress", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
+        (
+            {"status": "completed", "criteria": ["large_scale", "evaluation_scoring"], "reference": "AIPD-1"},
+            True,
+            None,
+        ),
+        (
+            {"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"], "exemption": "RH"},
+            False,
+            None,
+        ),
+        ({"status": "not_required", "cnil_list": "Profilage RH"}, True, "not-done"),
+        ({"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2"}, True, None),
+        (
+            {"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2", "exemption": "RH"},
+            True,
+            "exemption-conflict",
+        ),
+    ],
+)
 def test_dpia_required_and_referenced(dpia: dict[str, object], required: bool, problem: str | None) -> None:
     s = review.screening({"dpia": dpia})
     assert (s.required, s.problem) == (required, problem)
 
 
 def test_no_dpia_block_and_two_derived_criteria() -> None:
-    s = review.screening({"sensitive_data": [{"category": "health"}], "data_subjects": [{"category": "employees"}]})
+    s = review.screening(
+        {"sensitive_data": [{"category": "health"}], "data_subjects": [{"category": "employees"}]}
+    )
     assert s.required and s.problem == "not-done" and s.status is None
 
 
 # --- the rules, through load_register --------------------------------------------------------
+
 
 def rules(root: Path) -> list[tuple[str, str, int, str]]:
     return [(d.rule, d.file.rsplit("/", 1)[-1], d.line, d.severity) for d in load_register(root).diagnostics]
@@ -149,13 +188,19 @@ def test_review_overdue_with_the_due_date(centrecall: Path, monkeypatch: pytest.
     assert [(d.file.rsplit("/", 1)[-1], d.line, d.severity) for d in found] == [
         ("gestion-personnel-paie.yaml", 9, "warning"),
     ]
-    assert found[0].message.startswith("review overdue since 2027-01-15 (17 days): last reviewed 2026-01-15, every "
-                                       "P1Y (the organisation's review_interval)")
+    assert found[0].message.startswith(
+        "review overdue since 2027-01-15 (17 days): last reviewed 2026-01-15, every "
+        "P1Y (the organisation's review_interval)"
+    )
 
 
 def test_sheet_interval_overrides_the_organisation(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2026-11-28")
-    edit(centrecall / LOYALTY, "last_reviewed: 2026-09-15\n", "last_reviewed: 2026-09-15\nreview_interval: P1M\n")
+    edit(
+        centrecall / LOYALTY,
+        "last_reviewed: 2026-09-15\n",
+        "last_reviewed: 2026-09-15\nreview_interval: P1M\n",
+    )
     found = [d for d in load_register(centrecall).diagnostics if d.rule == "review-overdue"]
     assert len(found) == 1 and "since 2026-10-15 (44 days)" in found[0].message
     assert "this sheet's review_interval" in found[0].message
@@ -178,20 +223,30 @@ def test_dpia_missing_without_the_exemption(centrecall: Path) -> None:
 
 
 def test_dpia_missing_reference_and_exemption_conflict(centrecall: Path) -> None:
-    edit(centrecall / LOYALTY, "  status: not_required\n  criteria: []\n",
-         "  status: in_progress\n  criteria: []\n  cnil_list: Profilage\n")
+    edit(
+        centrecall / LOYALTY,
+        "  status: not_required\n  criteria: []\n",
+        "  status: in_progress\n  criteria: []\n  cnil_list: Profilage\n",
+    )
     assert rules(centrecall) == [("dpia-missing", "fidelisation-artemis.yaml", 86, "error")]
-    edit(centrecall / LOYALTY, "  cnil_list: Profilage\n", "  cnil_list: Profilage\n  reference: AIPD-9\n  exemption: RH\n")
+    edit(
+        centrecall / LOYALTY,
+        "  cnil_list: Profilage\n",
+        "  cnil_list: Profilage\n  reference: AIPD-9\n  exemption: RH\n",
+    )
     assert rules(centrecall) == [("dpia-exemption-conflict", "fidelisation-artemis.yaml", 91, "error")]
 
 
 def test_dpia_criterion_undeclared(centrecall: Path) -> None:
-    edit(centrecall / PAYROLL, "criteria: [sensitive_data, vulnerable_subjects]", "criteria: [sensitive_data]")
+    edit(
+        centrecall / PAYROLL, "criteria: [sensitive_data, vulnerable_subjects]", "criteria: [sensitive_data]"
+    )
     assert rules(centrecall) == [("dpia-criterion-undeclared", "gestion-personnel-paie.yaml", 109, "warning")]
 
 
-def test_validate_cli_reports_overdue_reviews(centrecall: Path, ropa: Runner,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_cli_reports_overdue_reviews(
+    centrecall: Path, ropa: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2030-01-01")  # the child process inherits it
     proc = ropa("validate", "--root", centrecall, "--strict")
     assert proc.returncode == 1
@@ -200,10 +255,25 @@ def test_validate_cli_reports_overdue_reviews(centrecall: Path, ropa: Runner,
 
 # --- git history of a sheet ------------------------------------------------------------------
 
+
 def test_file_history_follows_renames(tmp_path: Path) -> None:
     def git(*args: str, author: str = "Nadia Azri") -> None:
-        subprocess.run(["git", "-C", str(tmp_path), "-c", f"user.name={author}", "-c", "user.email=a@b.example",
-                        "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(tmp_path),
+                "-c",
+                f"user.name={author}",
+                "-c",
+                "user.email=a@b.example",
+                "-c",
+                "commit.gpgsign=false",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     (tmp_path / "sub").mkdir()
@@ -241,29 +311,43 @@ def test_file_history_outside_a_repository(tmp_path: Path, monkeypatch: pytest.M
 
 # --- the dashboard page and the history section of the sheets --------------------------------
 
+
 def generated(root: Path, lang: str = "fr") -> dict[str, str]:
     from generator import pages
 
     return pages.generate(load_register(root), lang)
 
 
-def test_dashboard_lists_overdue_reviews_scores_and_dpia(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dashboard_lists_overdue_reviews_scores_and_dpia(
+    centrecall: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2027-02-01")
     edit(centrecall / LOYALTY, "last_reviewed: 2026-09-15\n", "")
-    edit(centrecall / LOYALTY, "name: Fidélisation de la clientèle d'Artemis",
-         'name: "Fidélisation <script>x</script> | [lien](http://x.example)"')
+    edit(
+        centrecall / LOYALTY,
+        "name: Fidélisation de la clientèle d'Artemis",
+        'name: "Fidélisation <script>x</script> | [lien](http://x.example)"',
+    )
     page = generated(centrecall)["tableau-de-bord.md"]
     assert "au 1er février 2027" in page
-    overdue = page[page.index('!!! warning "Revues en retard (2)"'):page.index("<div")]
+    overdue = page[page.index('!!! warning "Revues en retard (2)"') : page.index("<div")]
     assert "gestion-personnel-paie.md) : en retard de 17 jour\\(s\\)" in overdue
     assert "fidelisation-artemis.md) : jamais revue" in overdue
     assert "<script>" not in page and "](http://x" not in page and r"\<script\>" in page
-    row = next(line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "RT\\-03 | 67 %" in line)
-    assert row.endswith("| Catégories de données personnelles concernées › Durée de conservation › Précisions<br>"
-                        "Destinataires › Précisions<br>Processus |")
-    dpia = next(line for line in page.splitlines() if "enregistrement-qualite.md" in line and "Surveillance" in line)
+    row = next(
+        line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "RT\\-03 | 67 %" in line
+    )
+    assert row.endswith(
+        "| Catégories de données personnelles concernées › Durée de conservation › Précisions<br>"
+        "Destinataires › Précisions<br>Processus |"
+    )
+    dpia = next(
+        line for line in page.splitlines() if "enregistrement-qualite.md" in line and "Surveillance" in line
+    )
     assert "| **Oui** | Réalisée | AIPD\\-2021\\-01" in dpia
-    payroll = next(line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispensée" in line)
+    payroll = next(
+        line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispensée" in line
+    )
     assert "| Non<br>dispensée \\: Gestion des ressources humaines" in payroll
     english = generated(centrecall, "en")["tableau-de-bord.md"]
     assert "# Dashboard" in english and "17 day\\(s\\) overdue" in english
@@ -271,26 +355,53 @@ def test_dashboard_lists_overdue_reviews_scores_and_dpia(centrecall: Path, monke
 
 def test_sheet_history_from_git(centrecall: Path) -> None:
     def git(*args: str, author: str) -> None:
-        subprocess.run(["git", "-C", str(centrecall), "-c", f"user.name={author}", "-c", "user.email=a@b.example",
-                        "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(centrecall),
+                "-c",
+                f"user.name={author}",
+                "-c",
+                "user.email=a@b.example",
+                "-c",
+                "commit.gpgsign=false",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q", author="x")
     git("add", "-A", author="x")
     git("commit", "-q", "-m", "Registre initial", author="Nadia Azri")
     edit(centrecall / LOYALTY, "updated: 2020-09-15", "updated: 2026-11-02")
-    git("commit", "-q", "-am", "Mise à jour *urgente* <b>fidélisation</b>", author="Julien [Morel](http://x.example)")
+    git(
+        "commit",
+        "-q",
+        "-am",
+        "Mise à jour *urgente* <b>fidélisation</b>",
+        author="Julien [Morel](http://x.example)",
+    )
     sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
-    history = sheet[sheet.index("## Historique de la fiche"):]
-    assert "Dernière mise à jour déclarée le\n:   <time datetime=\"2026-11-02\">2 novembre 2026</time>" in history
+    history = sheet[sheet.index("## Historique de la fiche") :]
+    assert (
+        'Dernière mise à jour déclarée le\n:   <time datetime="2026-11-02">2 novembre 2026</time>' in history
+    )
     assert "Julien \\[Morel\\]\\(http\\:\\/\\/x\\.example\\)" in history and "](http" not in history
     assert "Mise à jour \\*urgente\\* \\<b\\>fidélisation\\<\\/b\\>" in history
     rows = [line for line in history.splitlines() if line.startswith("| <time")]
-    assert [r.split(" | ")[1] for r in rows] == ["Julien \\[Morel\\]\\(http\\:\\/\\/x\\.example\\)", "Nadia Azri"]
+    assert [r.split(" | ")[1] for r in rows] == [
+        "Julien \\[Morel\\]\\(http\\:\\/\\/x\\.example\\)",
+        "Nadia Azri",
+    ]
     other = generated(centrecall)["activites/routage-appels-artemis.md"]
     assert other.count("| <time") == 1 and "Registre initial" in other
 
 
-def test_sheet_history_outside_git_and_switched_off(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sheet_history_outside_git_and_switched_off(
+    centrecall: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(centrecall.parent))
     sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
     assert "n'est pas dans un dépôt git" in sheet.replace("\\'", "'")

@@ -23,13 +23,23 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
         "as a pull-request comment.",
     )
     p.add_argument("base", metavar="BASE", help="the revision to compare from (a branch, a tag, a commit)")
-    p.add_argument("head", metavar="HEAD", nargs="?", default=gitinfo.WORKTREE,
-                   help="the revision to compare to (default: the working tree)")
+    p.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        default=gitinfo.WORKTREE,
+        help="the revision to compare to (default: the working tree)",
+    )
     root_argument(p)
-    p.add_argument("--format", choices=sorted(FORMATS), default="text",
-                   help="text (default) or markdown (for a pull-request comment)")
-    p.add_argument("--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG,
-                   help="language of the labels (default: fr)")
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="text (default) or markdown (for a pull-request comment)",
+    )
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG, help="language of the labels (default: fr)"
+    )
 
 
 def snapshot(root: Path, rev: str | None) -> semdiff.Snapshot:
@@ -46,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     old = snapshot(args.root, args.base)
     new = snapshot(args.root, args.head)
     problems = [
-        i18n.t("review.diff.unreadable", args.lang).format(rev=rev or i18n.t("review.diff.worktree", args.lang),
-                                                         problem=text)
+        i18n.t("review.diff.unreadable", args.lang).format(
+            rev=rev or i18n.t("review.diff.worktree", args.lang), problem=text
+        )
         for rev, snap in ((args.base, old), (args.head, new))
         for text in snap.problems.values()
     ]

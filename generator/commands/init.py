@@ -53,9 +53,13 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (empty or absent)")
     p.add_argument("--name", default=DEFAULT_NAME, help=f"the organisation's name (default: {DEFAULT_NAME})")
-    p.add_argument("--package", default=None, metavar="SPEC",
-                   help="the pip requirement CI and pre-commit install ropa with (default: where this "
-                   "ropa was installed from when it came from git, else ropa==VERSION)")
+    p.add_argument(
+        "--package",
+        default=None,
+        metavar="SPEC",
+        help="the pip requirement CI and pre-commit install ropa with (default: where this "
+        "ropa was installed from when it came from git, else ropa==VERSION)",
+    )
 
 
 def project_file(name: str) -> Path:
@@ -106,8 +110,10 @@ def check_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise UsageError(f"{display_path(target)} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
-        raise UsageError(f"{display_path(target)} is not empty: ropa init writes a new repository "
-                         "into an empty or absent folder")
+        raise UsageError(
+            f"{display_path(target)} is not empty: ropa init writes a new repository "
+            "into an empty or absent folder"
+        )
 
 
 def write(target: Path, content: dict[str, bytes]) -> None:

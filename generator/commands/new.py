@@ -26,11 +26,19 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
         f"« {scaffold.placeholder()} » left is reported by ropa validate (rule placeholder).",
     )
     p.add_argument("kind", choices=("activity",), help="what to create (an activity sheet)")
-    p.add_argument("id", metavar="ID", help="the activity's identifier, also its file name: "
-                   "lowercase letters, digits and hyphens, such as gestion-candidatures")
-    p.add_argument("--role", choices=ROLES, required=True,
-                   help="controller (Art. 30(1) record), processor (Art. 30(2) record, on behalf of a "
-                   "client) or joint_controller (Art. 26)")
+    p.add_argument(
+        "id",
+        metavar="ID",
+        help="the activity's identifier, also its file name: "
+        "lowercase letters, digits and hyphens, such as gestion-candidatures",
+    )
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        required=True,
+        help="controller (Art. 30(1) record), processor (Art. 30(2) record, on behalf of a "
+        "client) or joint_controller (Art. 26)",
+    )
     root_argument(p)
 
 
@@ -74,19 +82,27 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     ident: str = args.id
     if not re.match(id_pattern(), ident):
-        raise UsageError(f"'{ident}' is not a valid activity id: use lowercase letters, digits and "
-                         "hyphens, starting with a letter or a digit (e.g. gestion-candidatures)")
+        raise UsageError(
+            f"'{ident}' is not a valid activity id: use lowercase letters, digits and "
+            "hyphens, starting with a letter or a digit (e.g. gestion-candidatures)"
+        )
     if not (root / ORGANIZATION).is_file():
-        raise UsageError(f"{display_path(root)} is not a register repository (no {ORGANIZATION}): "
-                         "run ropa init first, or give --root")
+        raise UsageError(
+            f"{display_path(root)} is not a register repository (no {ORGANIZATION}): "
+            "run ropa init first, or give --root"
+        )
     folder = root / ACTIVITIES
     taken = _existing_ids(folder)
     if ident in taken:
         raise UsageError(f"activity '{ident}' already exists: {display_path(taken[ident])}")
     parties = _parties(root)
     text = scaffold.render(
-        "activity.yaml.j2", id=ident, role=args.role, today=review.today().isoformat(),
-        controllers=parties.get("controller", []), joint_controllers=parties.get("joint_controller", []),
+        "activity.yaml.j2",
+        id=ident,
+        role=args.role,
+        today=review.today().isoformat(),
+        controllers=parties.get("controller", []),
+        joint_controllers=parties.get("joint_controller", []),
     )
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{ident}.yaml"
@@ -96,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
     except FileExistsError:
         raise UsageError(f"{display_path(target)} already exists") from None
     count = text.count(scaffold.placeholder())
-    print(f"created {display_path(target)}: replace its {count} « {scaffold.placeholder()} », "
-          "then run ropa validate", file=sys.stderr)
+    print(
+        f"created {display_path(target)}: replace its {count} « {scaffold.placeholder()} », "
+        "then run ropa validate",
+        file=sys.stderr,
+    )
     return EXIT_OK

@@ -10,6 +10,7 @@ from typing import Any
 
 from generator import review, semdiff
 from generator.pages import Context, builder
+from generator.review import Completeness, ReviewStatus, Screening
 from generator.site import views
 
 PAGE = "tableau-de-bord.md"
@@ -18,23 +19,25 @@ PAGE = "tableau-de-bord.md"
 @dataclass(frozen=True)
 class Row:
     a: Any  # the activity (views.lenient)
-    review: review.ReviewStatus
-    completeness: review.Completeness
+    review: ReviewStatus
+    completeness: Completeness
     missing: tuple[str, ...]  # the missing fields, named
-    screening: review.Screening
+    screening: Screening
 
 
 def rows(ctx: Context, on: dt.date) -> list[Row]:
     out = []
     for activity in views.ordered_activities(ctx.reg):
         done = review.completeness(activity)
-        out.append(Row(
-            a=views.lenient(activity),
-            review=review.review_status(activity, ctx.reg.org, on),
-            completeness=done,
-            missing=tuple(semdiff.field_label("activity", path, ctx.lang) for path in done.missing),
-            screening=review.screening(activity),
-        ))
+        out.append(
+            Row(
+                a=views.lenient(activity),
+                review=review.review_status(activity, ctx.reg.org, on),
+                completeness=done,
+                missing=tuple(semdiff.field_label("activity", path, ctx.lang) for path in done.missing),
+                screening=review.screening(activity),
+            )
+        )
     return out
 
 
