@@ -101,7 +101,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
 
     def _load(self) -> Register:
         reg, self.register = self.register, None  # reuse once: a rebuild reads the files again
-        if reg is None:
+        if reg is None or reg.root != self.root:
             reg = load_register(self.root)
         if not reg.ok:
             raise PluginError("ropa: the register has problems; the site was not built.\n" + register_problems(reg))
