@@ -154,27 +154,22 @@ def _organisation_actors(reg: Register, lang: str, role: str) -> list[Actor]:
 
 def actors(reg: Register, activity: dict[str, Any], lang: str) -> list[Actor]:
     """The « Acteurs » of a sheet, in the CNIL order. A processor record (30(2)(a)) names the
-    client as controller and the organisation as processor."""
-    processors = [_actor("site.actors.processor_party", party(reg, p), lang)
-                  for p in activity.get("processors") or []]
-    if is_processor_record(activity):
+    client as controller, the organisation as processor and its own processors as sub-processors."""
+    processor_record = is_processor_record(activity)
+    processor_role = "site.actors.sub_processor" if processor_record else "site.actors.processor_party"
+    processors = [_actor(processor_role, party(reg, p), lang) for p in activity.get("processors") or []]
+    if processor_record:
         client = party(reg, activity.get("controller"))
         rows = [_actor("cnil.sheet.controller", client, lang)]
         if client.get("dpo"):
             rows.append(_actor("site.actors.controller_dpo", client["dpo"], lang))
         if client.get("representative"):
             rows.append(_actor("site.actors.controller_representative", client["representative"], lang))
-        rows += _organisation_actors(reg, lang, "cnil.sheet.processor")
-        return rows + [_retitle(a, "site.actors.sub_processor") for a in processors]
+        return rows + _organisation_actors(reg, lang, "cnil.sheet.processor") + processors
     rows = _organisation_actors(reg, lang, "cnil.sheet.controller")
     rows += [_actor("cnil.sheet.joint_controllers", party(reg, p), lang)
              for p in activity.get("joint_controllers") or []]
     return rows + processors
-
-
-def _retitle(actor: Actor, role: str) -> Actor:
-    actor.role = role
-    return actor
 
 
 def by_category(reg: Register, key: str, vocabulary: str) -> list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]]:
