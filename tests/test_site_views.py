@@ -1,0 +1,69 @@
+"""Sheets of the less common shapes: a joint controller, a representative in the Union, a
+controller with its own DPO, a processor record that gives only what Art. 30(2) requires."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from generator import pages
+from generator.register import load_register
+
+ORG = Path("register") / "organization.yaml"
+ACTIVITIES = Path("register") / "activities"
+
+
+def _edit(path: Path, change: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _site(root: Path, lang: str = "fr") -> dict[str, str]:
+    reg = load_register(root)
+    assert reg.ok, [d.text() for d in reg.diagnostics if d.severity == "error"]
+    return pages.generate(reg, lang)
+
+
+def test_joint_controller_representative_and_client_dpo(centrecall: Path) -> None:
+    def organisation(data: dict) -> None:  # type: ignore[type-arg]
+        data["representative"] = {"company": "Représentation UE SARL",
+                                  "person": {"first_name": "Anna", "last_name": "Vogel"},
+                                  "email": "rep@example.org"}
+        data["parties"].append({"id": "groupe", "name": "Groupe Centre", "kind": "joint_controller",
+                                "address": {"street": "1 rue Neuve", "postal_code": "69001", "city": "Lyon", "country": "FR"}})
+        artemis = next(p for p in data["parties"] if p["id"] == "artemis")
+        artemis["dpo"] = {"first_name": "Léa", "last_name": "Martin", "email": "dpo@artemis.example"}
+
+    def joint(data: dict) -> None:  # type: ignore[type-arg]
+        data["role"] = "joint_controller"
+        data["joint_controllers"] = ["groupe"]
+
+    _edit(centrecall / ORG, organisation)
+    _edit(centrecall / ACTIVITIES / "gestion-personnel-paie.yaml", joint)
+    site = _site(centrecall)
+    sheet = site["activites/gestion-personnel-paie.md"]
+    assert "| Responsable\\(s\\) conjoint\\(s\\) | **Groupe Centre** |" in sheet
+    assert "| Représentant | **Représentation UE SARL**<br>Anna Vogel |" in sheet
+    assert "| Sous\\-traitant | **Paie Services** |" in sheet
+    loyalty = site["activites/fidelisation-artemis.md"]
+    assert "| Délégué à la protection des données du responsable du traitement | **Léa Martin** |" in loyalty
+    assert "| Représentant | **Représentation UE SARL**" in loyalty
+    register = site["registre.md"]
+    assert "| Responsable conjoint du traitement | CentreCall\\, Groupe Centre |" in register
+    organisation_page = site["organisation.md"]
+    assert "Représentation UE SARL" in organisation_page and "Vogel" in organisation_page
+
+
+def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path) -> None:
+    def minimal(data: dict) -> None:  # type: ignore[type-arg]
+        for key in ("data_subjects", "data_categories", "sensitive_data", "recipients", "dpia", "notes",
+                    "description", "last_reviewed", "process"):
+            data.pop(key, None)
+
+    _edit(centrecall / ACTIVITIES / "fidelisation-artemis.yaml", minimal)
+    sheet = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
+    assert sheet.count("Not given\\.") == 4
+    assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
+    assert "## Data protection impact assessment" not in sheet
