@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import html as _html
+import re
 import string
 from typing import Any
 
@@ -76,6 +77,13 @@ def xlsx_text(value: Any) -> str:
     string cell (never a formula) and marks formula-looking ones with Excel's quote prefix.
     """
     return ("" if value is None else str(value)).translate(_XML_ILLEGAL)
+
+
+def anchor(value: Any) -> Markdown:
+    """An HTML id (``{: #id }``) and fragment (``#id``) made from ``value``: lower-case ASCII
+    letters, digits and hyphens only (``personal_life`` → ``personal-life``)."""
+    text = re.sub(r"[^a-z0-9]+", "-", str(value if value is not None else "").lower()).strip("-")
+    return Markdown(text or "x")
 
 
 # Link targets in Markdown: ``[text](target)``.

@@ -30,7 +30,7 @@ from typing import Any, Callable
 import jinja2
 
 from generator import i18n, vocab
-from generator.escape import Markdown, html, md, url
+from generator.escape import Markdown, anchor, html, md, url
 from generator.register import Register
 from generator.resources import TEMPLATES_DIR
 
@@ -108,6 +108,7 @@ def environment(lang: str) -> jinja2.Environment:
         retention=lambda value: md(i18n.format_retention(value, lang)),
         country=lambda code: md(vocab.country_name(code, lang)),
         href=url,
+        anchor=anchor,
         dataflow=_dataflow,
     )
     env.globals.update(t=lambda key: i18n.t(key, lang), lang=lang)

@@ -3,16 +3,38 @@ and which sensitive data, with their retentions side by side."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from generator.pages import Context, builder
 from generator.site import views
 
 
+_DAYS = {"Y": 365, "M": 30, "W": 7, "D": 1}
+_DURATION = re.compile(r"(\d+)([YMWD])")
+
+
+def approximate_days(duration: Any) -> int:
+    """``P1Y6M`` → 545: only to order retentions (a year of 365 days, a month of 30)."""
+    return sum(int(n) * _DAYS[unit] for n, unit in _DURATION.findall(str(duration or "")))
+
+
+def retention_range(entries: list[tuple[Any, dict[str, Any]]]) -> tuple[str, str]:
+    """The shortest and the longest retention period among ``entries``."""
+    durations = [str((entry.get("retention") or {}).get("duration") or "") for _, entry in entries]
+    durations = sorted((d for d in durations if d), key=approximate_days)
+    return (durations[0], durations[-1]) if durations else ("", "")
+
+
 @builder
 def inventory(ctx: Context) -> dict[str, str]:
+    categories = views.by_category(ctx.reg, "data_categories", "data_category")
+    sensitive = views.by_category(ctx.reg, "sensitive_data", "sensitive_category")
     return {
         "inventaire.md": ctx.render(
             "site/inventory.md.j2",
-            categories=views.lenient(views.by_category(ctx.reg, "data_categories", "data_category")),
-            sensitive=views.lenient(views.by_category(ctx.reg, "sensitive_data", "sensitive_category")),
+            categories=views.lenient(categories),
+            sensitive=views.lenient(sensitive),
+            ranges={category: retention_range(entries) for category, entries in categories + sensitive},
         )
     }
