@@ -16,7 +16,9 @@ from typing import Any
 
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+# letters Unicode does not decompose into a base letter and an accent
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
 FIELDS = ("title", "text")
 
 
