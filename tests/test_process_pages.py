@@ -15,6 +15,7 @@ import pytest
 from generator import pages
 from generator.escape import md
 from generator.register import load_register
+from generator.site import processes
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "process"
@@ -29,7 +30,9 @@ def reg() -> Any:
 
 
 def process_pages(reg: Any, lang: str) -> dict[str, str]:
-    return {p[len("processus/"):]: text for p, text in pages.generate(reg, lang).items() if p.startswith("processus/")}
+    """The pages of the process builder alone (other builders' work does not reach them)."""
+    made = processes.process_pages(pages.Context(reg, lang))
+    return {p[len("processus/"):]: text for p, text in made.items()}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
