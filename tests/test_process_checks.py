@@ -167,22 +167,21 @@ def test_ids_are_unique_across_kinds_and_match_the_file_name(centrecall: Path) -
     assert (mismatch.file, mismatch.line) == (FIDELISATION, line_of(centrecall, FIDELISATION, "id: fidelite"))
 
 
-def test_actors_name_their_organisation(centrecall: Path) -> None:
-    edit(centrecall, FIDELISATION, "    party: artemis\n", "")
-    d = only(centrecall, "external-actor-organisation")
-    assert d.severity == "warning" and d.line == line_of(centrecall, FIDELISATION, "- id: artemis")
+ONE_EDIT = [
+    # (old, new, rule, severity, text of the line reported)
+    ("    party: artemis\n", "", "external-actor-organisation", "warning", "- id: artemis"),
+    ("party: artemis\n", "party: artemiss\n", "unknown-party", "error", "party: artemiss"),
+    ("      - condition: Sinon\n        to: aucune-action\n", "      - to: aucune-action\n",
+     "emission-without-condition", "warning", "- to: aucune-action"),
+]
 
 
-def test_an_actor_party_must_exist(centrecall: Path) -> None:
-    edit(centrecall, FIDELISATION, "party: artemis\n", "party: artemiss\n")
-    d = only(centrecall, "unknown-party")
-    assert (d.file, d.line) == (FIDELISATION, line_of(centrecall, FIDELISATION, "party: artemiss"))
-
-
-def test_several_emission_rules_each_need_a_condition(centrecall: Path) -> None:
-    edit(centrecall, FIDELISATION, "      - condition: Sinon\n        to: aucune-action\n", "      - to: aucune-action\n")
-    d = only(centrecall, "emission-without-condition")
-    assert d.severity == "warning" and d.line == line_of(centrecall, FIDELISATION, "- to: aucune-action")
+@pytest.mark.parametrize(("old", "new", "rule", "severity", "marker"), ONE_EDIT, ids=[e[2] for e in ONE_EDIT])
+def test_one_edit_one_problem(centrecall: Path, old: str, new: str, rule: str, severity: str, marker: str) -> None:
+    edit(centrecall, FIDELISATION, old, new)
+    d = only(centrecall, rule)
+    assert (d.file, d.severity) == (FIDELISATION, severity)
+    assert d.line == line_of(centrecall, FIDELISATION, marker)
 
 
 def test_unused_events_results_and_actors_are_warnings(centrecall: Path) -> None:
