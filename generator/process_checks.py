@@ -10,11 +10,15 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator
 
+from generator import mermaid, vocab
 from generator.checks import _party_ref, check
 from generator.diagnostics import Diagnostic
 from generator.process_model import Element, ProcessModel, declared_items, emissions, triggers
 from generator.register import Register
 from generator.yamlload import Document
+
+MERMAID_MAX_TEXT = 50_000
+"""Mermaid's default ``maxTextSize``: a longer diagram source is drawn as an error message."""
 
 _ARTICLES = {"actors": "actor", "events": "event", "results": "result", "operations": "operation"}
 _PARTY_KINDS = ("controller", "joint_controller", "processor", "recipient")
@@ -184,6 +188,22 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
                 op.path + ("emissions", i), "emission-without-condition",
                 f"{_what(op)} has {len(rules)} emission rules: each needs a condition saying when "
                 "it applies (« Sinon » for the remaining case)", severity="warning", key=True,
+            )
+
+
+@check
+def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
+    org_name = str(reg.org.get("name") or "")
+    for doc, model in _models(reg):
+        size = max(len(mermaid.process_flowchart(model, lang, org_name=org_name, parties=reg.parties()))
+                   for lang in vocab.LANGUAGES)
+        if size > MERMAID_MAX_TEXT:
+            yield doc.diagnostic(
+                ("operations",), "process-diagram-too-large",
+                f"the diagram of this process is {size} characters long, over Mermaid's limit of "
+                f"{MERMAID_MAX_TEXT}: the site would show an error instead of it; split the process "
+                f"into smaller ones ({len(model.operations)} operations here)",
+                severity="warning", key=True,
             )
 
 

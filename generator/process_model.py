@@ -8,6 +8,7 @@ them), and the first of two elements with the same id wins (a check reports the 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -97,13 +98,29 @@ class ProcessModel:
 
     # -- the graph ---------------------------------------------------------------------------
 
+    @functools.cached_property
+    def _emitters(self) -> dict[str, list[Element]]:
+        out: dict[str, list[Element]] = {}
+        for op in self.operations.values():
+            for target in dict.fromkeys(to for _, _, to in emissions(op)):
+                out.setdefault(target, []).append(op)
+        return out
+
+    @functools.cached_property
+    def _triggered(self) -> dict[str, list[Element]]:
+        out: dict[str, list[Element]] = {}
+        for op in self.operations.values():
+            for event in dict.fromkeys(triggers(op)):
+                out.setdefault(event, []).append(op)
+        return out
+
     def emitted_by(self, target: str) -> list[Element]:
         """The operations with an emission rule leading to ``target``."""
-        return [op for op in self.operations.values() if target in (to for _, _, to in emissions(op))]
+        return list(self._emitters.get(target, []))
 
     def triggered_by(self, event: str) -> list[Element]:
         """The operations ``event`` triggers."""
-        return [op for op in self.operations.values() if event in triggers(op)]
+        return list(self._triggered.get(event, []))
 
     def start_events(self) -> list[Element]:
         """Events that come from outside the process: time and external events."""

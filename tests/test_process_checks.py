@@ -21,7 +21,7 @@ PROCESS_RULES = {
     "external-actor-organisation", "unreachable-operation", "event-never-emitted", "start-event-emitted",
     "event-triggers-nothing", "result-never-emitted", "actor-unused", "emission-without-condition",
     "process-not-linked", "undeclared-data-item", "data-item-untouched", "data-category-without-items",
-    "operation-not-declared",
+    "operation-not-declared", "process-diagram-too-large",
 }
 
 
@@ -182,6 +182,14 @@ def test_one_edit_one_problem(centrecall: Path, old: str, new: str, rule: str, s
     d = only(centrecall, rule)
     assert (d.file, d.severity) == (FIDELISATION, severity)
     assert d.line == line_of(centrecall, FIDELISATION, marker)
+
+
+def test_a_diagram_over_mermaids_limit_is_a_warning(centrecall: Path) -> None:
+    edit(centrecall, FIDELISATION, "name: Analyse des dates des derniers échanges",
+         "name: Analyse des dates des derniers échanges" + " et encore" * 5000)
+    d = only(centrecall, "process-diagram-too-large")
+    assert (d.file, d.severity, d.line) == (FIDELISATION, "warning", line_of(centrecall, FIDELISATION, "operations:"))
+    assert "over Mermaid's limit of 50000" in d.message
 
 
 def test_unused_events_results_and_actors_are_warnings(centrecall: Path) -> None:
