@@ -149,7 +149,7 @@ def _events_flow(doc: Document, model: ProcessModel) -> Iterator[Diagnostic]:
         elif kind in ("time", "external") and emitters:
             yield doc.diagnostic(
                 event.path + ("kind",), "start-event-emitted",
-                f"{_what(event)} is a {kind} event, yet operation '{emitters[0].id}' emits it: "
+                f"{_what(event)} is {'an' if kind == 'external' else 'a'} {kind} event, yet operation '{emitters[0].id}' emits it: "
                 "an event an operation emits is internal", severity="warning",
             )
         if not model.triggered_by(event.id):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Runner
@@ -168,20 +169,26 @@ def test_ids_are_unique_across_kinds_and_match_the_file_name(centrecall: Path) -
 
 
 ONE_EDIT = [
-    # (old, new, rule, severity, text of the line reported)
+    # (old, new, rule, severity, text of the line reported, or (text, nth line with it))
     ("    party: artemis\n", "", "external-actor-organisation", "warning", "- id: artemis"),
     ("party: artemis\n", "party: artemiss\n", "unknown-party", "error", "party: artemiss"),
     ("      - condition: Sinon\n        to: aucune-action\n", "      - to: aucune-action\n",
      "emission-without-condition", "warning", "- to: aucune-action"),
+    ("name: Client à relancer\n    kind: internal", "name: Client à relancer\n    kind: external",
+     "start-event-emitted", "warning", ("kind: external", 2)),
+    ("    kind: internal\n    description: Responsable du suivi",
+     "    kind: internal\n    party: artemis\n    description: Responsable du suivi",
+     "internal-actor-party", "warning", "party: artemis"),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "rule", "severity", "marker"), ONE_EDIT, ids=[e[2] for e in ONE_EDIT])
-def test_one_edit_one_problem(centrecall: Path, old: str, new: str, rule: str, severity: str, marker: str) -> None:
+def test_one_edit_one_problem(centrecall: Path, old: str, new: str, rule: str, severity: str, marker: Any) -> None:
     edit(centrecall, FIDELISATION, old, new)
     d = only(centrecall, rule)
     assert (d.file, d.severity) == (FIDELISATION, severity)
-    assert d.line == line_of(centrecall, FIDELISATION, marker)
+    text, nth = marker if isinstance(marker, tuple) else (marker, 1)
+    assert d.line == line_of(centrecall, FIDELISATION, text, nth=nth)
 
 
 def test_a_diagram_over_mermaids_limit_is_a_warning(centrecall: Path) -> None:
