@@ -7,7 +7,8 @@ are Jinja files in ``generator/templates/``, one per page kind.
 Every ``{{ value }}`` a template prints is escaped for Markdown (``escape.md``) unless it is
 already ``escape.Markdown`` (what the filters return): text from the YAML files cannot inject
 Markdown or HTML into a page by accident. A macro's output is already escaped: print it with
-``{{ m.macro(...)|raw }}``. Link targets go through ``|href`` (``escape.url``).
+``{{ m.macro(...)|raw }}``. Link targets go through ``|href`` (``escape.url``), ids and
+fragments made from values through ``|anchor`` (``escape.anchor``).
 
 Adding pages: write a builder module, list it in ``BUILDER_MODULES``, and give its pages a
 place in the navigation in ``generator/data/nav.yaml`` (a path or a pattern such as
