@@ -168,6 +168,15 @@ def test_plain_mkdocs_build_refuses_an_invalid_register(repo: Path, tmp_path: Pa
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("site_dir", [".", "docs", "register", "..", "docs/sub"])
+def test_site_dir_that_holds_the_sources_is_refused(repo: Path, ropa: Runner, site_dir: str) -> None:
+    before = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if "node_modules" not in p.parts)
+    done = ropa("build", "--root", repo, "--site-dir", repo / site_dir)
+    assert done.returncode == 2, done.stderr
+    assert "holds the register's sources" in done.stderr
+    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if "node_modules" not in p.parts) == before
+
+
 def test_missing_mkdocs_yml_is_a_clear_usage_error(repo: Path, ropa: Runner) -> None:
     (repo / "mkdocs.yml").unlink()
     done = ropa("build", "--root", repo)

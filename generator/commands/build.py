@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from generator import vocab
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.register import display_path
 from generator.site import mkdocs_run
 
@@ -31,6 +31,16 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     p.add_argument("--site-dir", type=Path, metavar="DIR",
                    help="where the site goes (default: site_dir of mkdocs.yml, i.e. DIR/site)")
     p.add_argument("--lang", choices=vocab.LANGUAGES, help="the site's language (default: theme.language of mkdocs.yml)")
+
+
+def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
+    """Refuse a site folder whose replacement would destroy sources: the repository or a folder
+    holding it, or a source folder (register/, processes/, docs/), in it or holding it."""
+    sources = [root / "register", root / "processes", docs_dir]
+    related = any(target == s or target in s.parents or s in target.parents for s in sources)
+    if target == root or target in root.parents or related:
+        raise UsageError(f"--site-dir {display_path(target)}: this folder holds the register's sources; "
+                         "the site would replace it. Choose an empty or site-only folder (default: site/)")
 
 
 def swap_in(built: Path, target: Path) -> None:
@@ -56,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     config = mkdocs_run.load(root, args.lang, strict=True)
     target = (args.site_dir.resolve() if args.site_dir else Path(config.site_dir).resolve())
+    check_site_dir(target, root, Path(config.docs_dir).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     config.site_dir = str(staging)
