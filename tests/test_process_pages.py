@@ -119,8 +119,8 @@ def test_summary_per_activity_and_dpo_notes(reg: Any) -> None:
 def test_english_page(reg: Any) -> None:
     page = process_pages(reg, "en")["fidelisation.md"]
     assert "## Process diagram {: #diagram }" in page
-    assert "| Step | Operation | Actor | Nature | Timing | Triggering events | Emission rules |" in page
-    assert "(OR)" in page and "(AND)" in page and "| Conversational |" in page
+    assert "| Step | Operation \\(nature · timing\\, tool\\) | Actor | Triggering events | Emission rules |" in page
+    assert "(OR)" in page and "(AND)" in page and "**<br>Conversational · Chaque début de semaine<br>*Logiciel spécifique* |" in page
     assert "Consultation, Use" in page
 
 
