@@ -136,3 +136,15 @@ def test_yaml_text_is_escaped_on_the_page(reg: Any, tmp_path: Path) -> None:
     assert "<script>" not in page and "](javascript" not in page and "| [lien]" not in page
     assert md(hostile) in page
     assert "Analyse #60;script#62;alert#40;1#41;#60;/script#62; #124; #91;lien#93;#40;javascript#58;alert#40;1#41;#41; #42;#42;gras#42;#42;" in page
+
+
+def test_a_process_no_activity_links_to_still_has_its_page(tmp_path: Path) -> None:
+    from conftest import copy_register
+
+    root = copy_register(tmp_path / "r")
+    sheet = root / "register" / "activities" / "formation-operateurs.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("process: formation-operateurs\n", ""), encoding="utf-8")
+    page = process_pages(load_register(root), "fr")["formation-operateurs.md"]
+    assert "Aucun traitement du registre ne renvoie à ce processus\\." in page
+    assert "| Non déclarée dans la fiche | nom, prénom, matricule, courriel professionnel, formations suivies" in page
+    assert "\n### [" not in section(page, "summary")
