@@ -65,7 +65,7 @@ def only(root: Path, rule: str) -> Diagnostic:
 def test_centrecall_processes_are_clean(centrecall: Path) -> None:
     reg = load_register(centrecall)
     assert [d.text() for d in reg.diagnostics if d.file.startswith("processes/") or d.rule in PROCESS_RULES] == []
-    assert sorted(reg.process_data()) == ["fidelisation", "formation-operateurs", "routage-appels"]
+    assert sorted(reg.process_data()) == ["controle-qualite", "fidelisation", "formation-operateurs", "routage-appels"]
 
 
 def test_an_item_the_activity_does_not_declare_is_an_error_naming_both_files(centrecall: Path) -> None:
@@ -99,7 +99,7 @@ def test_a_category_without_items_cannot_be_traced(centrecall: Path) -> None:
 
 
 def test_a_process_linked_from_two_activities_is_checked_against_each(centrecall: Path) -> None:
-    edit(centrecall, "register/activities/enregistrement-qualite.yaml", "\ndpia:", "\nprocess: fidelisation\ndpia:")
+    edit(centrecall, "register/activities/enregistrement-qualite.yaml", "process: controle-qualite\n", "process: fidelisation\n")
     undeclared = found(centrecall, "undeclared-data-item")
     assert undeclared and all("enregistrement-qualite" in d.message for d in undeclared)
     assert {re.search(r"touches '([^']+)'", d.message).group(1) for d in undeclared} == {  # type: ignore[union-attr]

@@ -59,7 +59,7 @@ def section(page: str, anchor: str) -> str:
 
 
 def test_one_page_per_process_and_an_index(reg: Any) -> None:
-    assert sorted(process_pages(reg, "fr")) == ["fidelisation.md", "formation-operateurs.md", "index.md", "routage-appels.md"]
+    assert sorted(process_pages(reg, "fr")) == ["controle-qualite.md", "fidelisation.md", "formation-operateurs.md", "index.md", "routage-appels.md"]
     index = process_pages(reg, "fr")["index.md"]
     assert "[Fidélisation de la clientèle d\\'Artemis](fidelisation.md)" in index
     assert "(../activites/routage-appels-artemis.md)" in index
