@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -33,6 +31,8 @@ from generator import mermaid, pages  # noqa: E402
 from generator.process_model import ProcessModel  # noqa: E402
 from generator.register import load_register  # noqa: E402
 from generator.site import processes  # noqa: E402
+
+from export import timed  # noqa: E402 - benchmarks/export.py: the median of repeated runs
 
 MERMAID_MAX_TEXT = 50_000
 ITEMS = [f"donnée {i}" for i in range(20)]
@@ -72,15 +72,6 @@ def make_register(root: Path, n: int) -> None:
     sheet["data_categories"] = sheet["data_categories"][:1]
     (root / "register" / "activities" / "synthetique.yaml").write_text(
         yaml.safe_dump(sheet, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
