@@ -38,6 +38,10 @@ def _line(doc: Document, path: tuple[Any, ...]) -> int:
     return doc.locate(path)[0]
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _hint(name: str, known: Any) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -90,7 +94,7 @@ def process_references(reg: Register) -> Iterator[Diagnostic]:
             yield from _reference(doc, model, element.path + ("actor",), element.data.get("actor"),
                                   ("actors",), f"{_what(element)}: actor")
         for op in model.operations.values():
-            for i, ref in enumerate(op.data.get("triggers") or []):
+            for i, ref in enumerate(_list(op.data.get("triggers"))):
                 yield from _reference(doc, model, op.path + ("triggers", i), ref, ("events",),
                                       f"{_what(op)}: triggering event")
             for i, _rule, to in emissions(op):
@@ -168,7 +172,7 @@ def _results_and_actors_used(doc: Document, model: ProcessModel) -> Iterator[Dia
                 f"{_what(result)} is the target of no emission rule: no operation produces it",
                 severity="warning", key=True,
             )
-    used = {e.data.get("actor") for kind in ("events", "results", "operations") for e in getattr(model, kind).values()}
+    used = {str(e.data.get("actor")) for kind in ("events", "results", "operations") for e in getattr(model, kind).values()}
     for actor in model.actors.values():
         if actor.id not in used:
             yield doc.diagnostic(
@@ -213,7 +217,7 @@ def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
 def _pairs(reg: Register) -> Iterator[tuple[Document, Document, ProcessModel]]:
     models = {doc.path.stem: (doc, model) for doc, model in _models(reg)}
     for activity in reg.activities:
-        if isinstance(activity.data, dict) and activity.data.get("process") in models:
+        if isinstance(activity.data, dict) and str(activity.data.get("process")) in models:
             doc, model = models[activity.data["process"]]
             yield activity, doc, model
 
@@ -262,7 +266,7 @@ def _untouched(
                 severity="warning",
             )
     for section in ("data_categories", "sensitive_data"):
-        for i, entry in enumerate(activity.data.get(section) or []):
+        for i, entry in enumerate(_list(activity.data.get(section))):
             if isinstance(entry, dict) and not entry.get("items"):
                 yield activity.diagnostic(
                     (section, i), "data-category-without-items",

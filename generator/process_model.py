@@ -210,7 +210,8 @@ def declared_items(activity: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     out: dict[str, tuple[Any, ...]] = {}
     for section in ("data_categories", "sensitive_data"):
         for i, entry in _dicts(activity.get(section)):
-            for j, item in enumerate(entry.get("items") or []):
+            items = entry.get("items")
+            for j, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, str):
                     out.setdefault(item, (section, i, "items", j))
     return out

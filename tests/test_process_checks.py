@@ -229,3 +229,23 @@ def test_ropa_validate_reports_the_pair_and_fails(centrecall: Path, ropa: Runner
     line = line_of(centrecall, FIDELISATION, "item: courriels")
     assert re.search(rf"^processes/fidelisation\.yaml:{line}:15: error: .*\[undeclared-data-item\]$", done.stdout, re.M)
     assert "Traceback" not in done.stderr
+
+
+def test_wrong_shapes_are_schema_errors_never_a_crash(centrecall: Path) -> None:
+    """Values of the wrong type everywhere the checks and pages look: only diagnostics."""
+    from generator import pages
+    from generator.site import processes
+
+    edit(centrecall, FIDELISATION, "triggers: [debut-semaine]", "triggers: 5")
+    edit(centrecall, FIDELISATION, "actor: operateur\n", "actor: [operateur]\n")
+    edit(centrecall, FIDELISATION, "    operations: [consultation]\n", "    operations: consultation\n")
+    edit(centrecall, FIDELISATION, "notes:\n", "notes: 7\nunused:\n")
+    edit(centrecall, LOYALTY_SHEET, "    items: [enregistrement de l'appel]\n", "    items: 3\n")
+    edit(centrecall, "register/activities/formation-operateurs.yaml", "process: formation-operateurs\n",
+         "process: {id: formation-operateurs}\n")
+    reg = load_register(centrecall)
+    assert not reg.ok
+    rules = {d.rule for d in reg.diagnostics}
+    assert {"schema-type", "undeclared-data-item", "process-not-linked"} <= rules
+    pages_made = processes.process_pages(pages.Context(reg, "fr"))
+    assert "processus/fidelisation.md" in pages_made

@@ -135,7 +135,8 @@ def summaries(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Sum
 
 def notes(model: ProcessModel) -> list[tuple[str, str]]:
     """``(about, note)``: the process's notes (about nothing), then each operation's."""
-    out = [("", str(n)) for n in model.data.get("notes") or [] if isinstance(n, str)]
+    given = model.data.get("notes")
+    out = [("", n) for n in (given if isinstance(given, list) else []) if isinstance(n, str)]
     out += [(op.name, str(op.data["note"])) for op in model.operations.values() if isinstance(op.data.get("note"), str)]
     return out
 
