@@ -5,6 +5,7 @@
   splits a table cell), line breaks become ``<br>``: no YAML value can open a link, an HTML
   tag, an emphasis, a heading, a list or a new table cell.
 - ``html``: text and attribute values in raw HTML.
+- ``mermaid``: text inside a quoted Mermaid label (``n1["..."]``), as Mermaid entity codes.
 """
 
 from __future__ import annotations
