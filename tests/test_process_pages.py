@@ -148,3 +148,23 @@ def test_a_process_no_activity_links_to_still_has_its_page(tmp_path: Path) -> No
     assert "Aucun traitement du registre ne renvoie à ce processus\\." in page
     assert "| Non déclarée dans la fiche | nom, prénom, matricule, courriel professionnel, formations suivies" in page
     assert "\n### [" not in section(page, "summary")
+
+
+def test_sensitive_items_are_grouped_under_their_sensitive_category(tmp_path: Path) -> None:
+    from conftest import copy_register
+
+    root = copy_register(tmp_path / "r")
+    sheet = root / "register" / "activities" / "fidelisation-artemis.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("sensitive_data: []\n", (
+        "sensitive_data:\n  - category: health\n    description: Handicap signalé par le client\n"
+        "    items: [handicap]\n    retention: {duration: P1Y, end_action: deletion}\n")), encoding="utf-8")
+    process = root / "processes" / "fidelisation.yaml"
+    process.write_text(process.read_text(encoding="utf-8").replace(
+        "      - item: offres proposées\n        operations: [recording]\n",
+        "      - item: offres proposées\n        operations: [recording]\n      - item: handicap\n        operations: [collection]\n"),
+        encoding="utf-8")
+    reg = load_register(root)
+    assert [d.text() for d in reg.diagnostics if d.rule in ("undeclared-data-item", "data-item-untouched")] == []
+    data = section(process_pages(reg, "fr")["fidelisation.md"], "personal-data")
+    rows = [line for line in data.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows[-1] == "| Données concernant la santé (Données sensibles) | handicap |"
