@@ -109,13 +109,18 @@ def url(value: Any) -> Markdown:
 # a directive or a comment, ``;`` and line breaks cannot end the statement (so no ``click``,
 # ``style``, ``classDef`` or ``linkStyle`` can follow), brackets and pipes cannot change the
 # shape or the edge, ``:`` cannot feed Mermaid's ``style…:…#…;`` rewriting, backticks cannot
-# start a Markdown string and ``< > &`` cannot open HTML. Line breaks, tabs and other control
-# characters become single spaces: ``<br/>`` in a label is only ever written by the builder.
+# start a Markdown string and ``< > &`` cannot open HTML. A line break of the text becomes a
+# ``<br/>`` written here (a ``<br/>`` typed in the text is escaped like any other tag); tabs and
+# other control characters become single spaces.
 _MERMAID_CODES = {ord(ch): f"#{ord(ch)};" for ch in "#;%|[](){}<>&`\\:*_~"} | {ord('"'): "#quot;"}
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def mermaid(value: Any) -> str:
     """Text for a quoted Mermaid label: ``n1["` + mermaid(text) + `"]``."""
-    text = "" if value is None else str(value)
-    text = "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
-    return " ".join(text.split()).translate(_MERMAID_CODES)
+    lines = []
+    for line in _LINE_BREAK.split("" if value is None else str(value)):
+        line = "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in line)
+        if line.strip():
+            lines.append(" ".join(line.split()).translate(_MERMAID_CODES))
+    return "<br/>".join(lines)

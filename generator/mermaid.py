@@ -77,7 +77,7 @@ class Diagram:
             self.lines.append(f"    class {','.join(ids)} {name}")
 
     def source(self, title: str) -> str:
-        return "\n".join([FRONTMATTER, self.header, f"    accTitle: {mermaid(title)}", *self.lines, *("    " + c for c in CLASS_DEFS)]) + "\n"
+        return "\n".join([FRONTMATTER, self.header, f"    accTitle: {mermaid(title).replace('<br/>', ' ')}", *self.lines, *("    " + c for c in CLASS_DEFS)]) + "\n"
 
 
 def bold(text: Any) -> str:
