@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from generator import schemas
 from generator.diagnostics import Diagnostic, sort_key
@@ -79,20 +79,17 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def _read(path: Path, schema_name: str | None, reg: Register) -> Document | None:
+def _read(path: Path, reg: Register) -> Document | None:
     shown = display_path(path)
     reg.files.append(shown)
     if path.suffix == ".yml":
         reg.diagnostics.append(Diagnostic(shown, 1, 1, "warning", "file-extension",
                                           "register files end in .yaml: rename this .yml file"))
     try:
-        doc = load(path, shown)
+        return load(path, shown)
     except LoadError as exc:
         reg.diagnostics.append(Diagnostic(shown, exc.line, exc.column, "error", exc.rule, exc.message))
         return None
-    if schema_name is not None:
-        reg.diagnostics.extend(schemas.diagnostics(doc, schema_name))
-    return doc
 
 
 def schema_for(kind: str) -> str | None:
@@ -102,32 +99,61 @@ def schema_for(kind: str) -> str | None:
     return kind if (schema_dir() / f"{kind}.schema.json").is_file() else None
 
 
-def load_register(root: Path) -> Register:
-    """Read every file of the register under ``root`` and run every check."""
+def load_register(root: Path, focus: Callable[[Path], bool] | None = None) -> Register:
+    """Read every file of the register under ``root`` and run every check.
+
+    With ``focus``, only the files it accepts, and what they reference (the organisation, their
+    process), are checked against their schema: every file is still read, so that checks across
+    files (unique ids and refs, references) see the whole register, but the schema work, most of
+    the time of a run, is spent where it is asked for (a pre-commit hook on the staged files).
+    """
     from generator import checks
 
     root = root.resolve()
     reg = Register(root=root)
     org_path = root / ORGANIZATION
     if org_path.exists():
-        reg.organization = _read(org_path, "organization", reg)
+        reg.organization = _read(org_path, reg)
     else:
         reg.diagnostics.append(
             Diagnostic(display_path(org_path), 0, 0, "error", "missing-organization",
                        "register/organization.yaml is missing: every register starts with the organisation that keeps it")
         )
     for path in _yaml_files(root / ACTIVITIES):
-        doc = _read(path, "activity", reg)
+        doc = _read(path, reg)
         if doc is not None:
             reg.activities.append(doc)
-    process_schema = schema_for("process")
     for path in _yaml_files(root / PROCESSES):
-        doc = _read(path, process_schema, reg)
+        doc = _read(path, reg)
         if doc is not None:
             reg.processes.append(doc)
+    for doc, schema_name in _schema_work(reg, focus):
+        reg.diagnostics.extend(schemas.diagnostics(doc, schema_name))
     reg.diagnostics.extend(checks.run(reg))
     reg.diagnostics.sort(key=sort_key)
     return reg
+
+
+def _schema_work(reg: Register, focus: Callable[[Path], bool] | None) -> list[tuple[Document, str]]:
+    """The documents to check against a schema, with the schema's name."""
+    work: list[tuple[Document, str]] = []
+    if reg.organization is not None:
+        work.append((reg.organization, "organization"))
+    work.extend((doc, "activity") for doc in reg.activities)
+    process_schema = schema_for("process")
+    if process_schema is not None:
+        work.extend((doc, process_schema) for doc in reg.processes)
+    if focus is None:
+        return work
+    chosen = {doc.path for doc, _ in work if focus(doc.path)}
+    for doc in reg.activities:
+        if doc.path in chosen and isinstance(doc.data, dict):
+            if reg.organization is not None:
+                chosen.add(reg.organization.path)
+            process = reg.process_document(str(doc.data.get("process")))
+            if process is not None:
+                chosen.add(process.path)
+    return [(doc, name) for doc, name in work if doc.path in chosen]
 
 
 def iter_documents(reg: Register) -> Iterator[Document]:

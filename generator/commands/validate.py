@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.diagnostics import (
@@ -65,8 +66,14 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     return [d for d in reg.diagnostics if d.file in wanted]
 
 
+def _focus(paths: list[Path]) -> Callable[[Path], bool]:
+    """Accepts the files ``paths`` name, and those under the folders they name."""
+    resolved = [p.resolve() for p in paths]
+    return lambda file: any(file == p or file.is_relative_to(p) for p in resolved)
+
+
 def run(args: argparse.Namespace) -> int:
-    reg = load_register(args.root)
+    reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None)
     found = select(reg, args.paths) if args.paths else reg.diagnostics
     sys.stdout.write(FORMATS[args.format](found))
     checked = len(reg.files)
