@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 REGISTER_FOLDERS = ("register", "processes")
 
+# CentreCall's review dates are real data, and they age: on the day a sheet's review falls due,
+# `ropa validate` rightly warns, and a strict site build fails. The suite runs at a fixed date so
+# that it does not start failing on a calendar day; processes it starts inherit it, and the tests
+# about "today" set their own. Set ROPA_TODAY yourself to run the suite at another date.
+os.environ.setdefault("ROPA_TODAY", "2026-11-28")
+
 
 def copy_register(dest: Path, source: Path = REPO) -> Path:
     """Copy the register repository at ``source`` (its register/ and processes/) into ``dest``."""
