@@ -58,6 +58,18 @@ class Register:
             d.path.stem: d.data for d in self.processes if isinstance(d.data, dict)
         }
 
+    def with_references(self, paths: set[Path]) -> set[Path]:
+        """``paths`` and what the activities among them reference: the organisation, their process."""
+        out = set(paths)
+        for doc in self.activities:
+            if doc.path in paths and isinstance(doc.data, dict):
+                if self.organization is not None:
+                    out.add(self.organization.path)
+                process = self.process_document(str(doc.data.get("process")))
+                if process is not None:
+                    out.add(process.path)
+        return out
+
     def process_document(self, process_id: str) -> Document | None:
         for d in self.processes:
             if d.path.stem == process_id:
@@ -145,14 +157,7 @@ def _schema_work(reg: Register, focus: Callable[[Path], bool] | None) -> list[tu
         work.extend((doc, process_schema) for doc in reg.processes)
     if focus is None:
         return work
-    chosen = {doc.path for doc, _ in work if focus(doc.path)}
-    for doc in reg.activities:
-        if doc.path in chosen and isinstance(doc.data, dict):
-            if reg.organization is not None:
-                chosen.add(reg.organization.path)
-            process = reg.process_document(str(doc.data.get("process")))
-            if process is not None:
-                chosen.add(process.path)
+    chosen = reg.with_references({doc.path for doc, _ in work if focus(doc.path)})
     return [(doc, name) for doc, name in work if doc.path in chosen]
 
 

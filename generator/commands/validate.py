@@ -38,8 +38,8 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     A folder selects the register files under it (so ``ropa validate .`` checks everything); a
     file that is not a register file is a usage error rather than a silent pass.
     """
-    known = {Path(name).resolve(): name for name in set(reg.files) | {d.file for d in reg.diagnostics}}
-    wanted: set[str] = set()
+    known = {Path(name).resolve() for name in set(reg.files) | {d.file for d in reg.diagnostics}}
+    wanted: set[Path] = set()
     for path in paths:
         path = path.resolve()
         if not path.exists():
@@ -49,21 +49,14 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
         except ValueError:
             raise UsageError(f"{display_path(path)} is not inside the register root {display_path(reg.root)}") from None
         if path.is_dir():
-            wanted.update(name for file, name in known.items() if file.is_relative_to(path))
+            wanted.update(file for file in known if file.is_relative_to(path))
         elif path in known:
-            wanted.add(known[path])
+            wanted.add(path)
         else:
             raise UsageError(f"{display_path(path)} is not a register file (register/organization.yaml, "
                              "register/activities/*.yaml or processes/*.yaml)")
-    # what the selected activities reference: the organisation and their process
-    for doc in reg.activities:
-        if doc.display in wanted and isinstance(doc.data, dict):
-            if reg.organization is not None:
-                wanted.add(reg.organization.display)
-            process = reg.process_document(str(doc.data.get("process")))
-            if process is not None:
-                wanted.add(process.display)
-    return [d for d in reg.diagnostics if d.file in wanted]
+    names = {display_path(file) for file in reg.with_references(wanted)}
+    return [d for d in reg.diagnostics if d.file in names]
 
 
 def _focus(paths: list[Path]) -> Callable[[Path], bool]:
