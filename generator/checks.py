@@ -7,13 +7,13 @@ schema is still checked as far as its shape allows, so every problem is reported
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from generator import vocab
+from generator import shapes, vocab
 from generator.diagnostics import Diagnostic
 from generator.register import PROCESSES, Register
+from generator.shapes import dicts, parse_date, text
 from generator.yamlload import Document
 
 Check = Callable[[Register], Iterable[Diagnostic]]
@@ -32,24 +32,6 @@ def run(reg: Register) -> list[Diagnostic]:
     return out
 
 
-def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                yield i, item
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
-
-
 def _activities(reg: Register) -> Iterator[tuple[Document, dict[str, Any]]]:
     for doc in reg.activities:
         if isinstance(doc.data, dict):
@@ -59,7 +41,7 @@ def _activities(reg: Register) -> Iterator[tuple[Document, dict[str, Any]]]:
 @check
 def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
-        ident = _str(data.get("id"))
+        ident = text(data.get("id"))
         if ident is not None and ident != doc.path.stem:
             yield doc.diagnostic(
                 ("id",), "id-mismatch",
@@ -92,8 +74,8 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
     org = reg.organization
     if org is not None:
         seen: dict[str, int] = {}
-        for i, party in _dicts(reg.org.get("parties")):
-            pid = _str(party.get("id"))
+        for i, party in dicts(reg.org.get("parties")):
+            pid = text(party.get("id"))
             if pid is None:
                 continue
             if pid in seen:
@@ -143,13 +125,13 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
             if isinstance(items, list):
                 for i, ref in enumerate(items):
                     yield from _party_ref(reg, doc, (field, i), ref, (kind,), what)
-        for i, rec in _dicts(data.get("recipients")):
+        for i, rec in dicts(data.get("recipients")):
             if "party" in rec:
                 yield from _party_ref(
                     reg, doc, ("recipients", i, "party"), rec.get("party"),
                     ("controller", "joint_controller", "processor", "recipient"), "recipient party",
                 )
-        process = _str(data.get("process"))
+        process = text(data.get("process"))
         if process is not None and process not in existing:
             known = ", ".join(sorted(process_ids)) or "none"
             yield doc.diagnostic(
@@ -160,16 +142,16 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
 
 @check
 def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
-    today = dt.date.today()
+    today = shapes.today()
     for doc, data in _activities(reg):
-        created, updated = _date(data.get("created")), _date(data.get("updated"))
+        created, updated = parse_date(data.get("created")), parse_date(data.get("updated"))
         if created and updated and updated < created:
             yield doc.diagnostic(
                 ("updated",), "updated-before-created",
                 f"updated {updated.isoformat()} is before created {created.isoformat()}",
             )
         for key in ("created", "updated", "last_reviewed"):
-            value = _date(data.get(key))
+            value = parse_date(data.get(key))
             if value and value > today:
                 yield doc.diagnostic(
                     (key,), "date-in-future",
@@ -184,7 +166,7 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
     adequate = adequacy["countries"]
     as_of = adequacy["as_of"]
     for doc, data in _activities(reg):
-        for i, transfer in _dicts(data.get("transfers")):
+        for i, transfer in dicts(data.get("transfers")):
             country = transfer.get("country")
             safeguard = transfer.get("safeguard")
             path = ("transfers", i)
@@ -225,14 +207,14 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
                     "(scc, bcr, code_of_conduct, certification, adequacy, derogation) and its documentation",
                     key=True,
                 )
-            if safeguard == "derogation" and not _str(transfer.get("documentation")):
+            if safeguard == "derogation" and not text(transfer.get("documentation")):
                 yield doc.diagnostic(
                     path, "transfer-undocumented",
                     f"transfers[{i}]: a transfer under an Art. 49 derogation needs the link to its "
                     "documentation (Art. 30(1)(e))", severity="warning", key=True,
                 )
         third_country_recipients = [
-            i for i, r in _dicts(data.get("recipients")) if r.get("type") == "third_country"
+            i for i, r in dicts(data.get("recipients")) if r.get("type") == "third_country"
         ]
         if third_country_recipients and data.get("transfers") == []:
             i = third_country_recipients[0]
@@ -249,7 +231,7 @@ _ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "cr
 @check
 def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
-        sensitive = list(_dicts(data.get("sensitive_data")))
+        sensitive = list(dicts(data.get("sensitive_data")))
         basis = data.get("legal_basis") if isinstance(data.get("legal_basis"), dict) else {}
         is_processor = data.get("role") == "processor"
         art9 = [(i, s) for i, s in sensitive if s.get("category") in _ART9]
@@ -280,7 +262,7 @@ def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
 def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         basis = data.get("legal_basis")
-        if isinstance(basis, dict) and basis.get("basis") == "legitimate_interests" and not _str(
+        if isinstance(basis, dict) and basis.get("basis") == "legitimate_interests" and not text(
             basis.get("balancing_test")
         ):
             yield doc.diagnostic(
@@ -308,5 +290,7 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
 
 
 # Checks of other concerns, each in its own module, registered with @check when imported.
-from generator import process_checks  # noqa: E402,F401
-from generator import review_checks  # noqa: E402,F401
+from generator import (
+    process_checks,  # noqa: E402,F401
+    review_checks,  # noqa: E402,F401
+)

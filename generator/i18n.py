@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from typing import Any
 
 from generator import vocab
 from generator.resources import DATA_DIR, load_data
+from generator.shapes import parse_duration
 
 DEFAULT_LANG = "fr"
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
 @functools.cache
@@ -48,17 +47,15 @@ def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
 
 def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     """``P1Y`` → « 1 an » / "1 year"; ``P1Y6M`` → « 1 an et 6 mois »."""
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if not match:
+    numbers = parse_duration(value)
+    if numbers is None:
         return "" if value is None else str(value)
     units = labels()["common"]["duration_units"]
     parts = []
-    for number, unit in zip(match.groups(), "YMWD"):
-        if number is None:
-            continue
-        singular, plural = units[unit][lang].split("|")
-        n = int(number)
-        parts.append(f"{n} {singular if n == 1 else plural}")
+    for n, unit in zip(numbers, "YMWD"):
+        if n:
+            singular, plural = units[unit][lang].split("|")
+            parts.append(f"{n} {singular if n == 1 else plural}")
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + f" {t('common.and', lang)} " + parts[-1]
     return parts[0] if parts else str(value)

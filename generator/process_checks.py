@@ -15,6 +15,7 @@ from generator.checks import _party_ref, check
 from generator.diagnostics import Diagnostic
 from generator.process_model import Element, ProcessModel, declared_items, emissions, triggers
 from generator.register import Register
+from generator.shapes import items
 from generator.yamlload import Document
 
 MERMAID_MAX_TEXT = 50_000
@@ -36,10 +37,6 @@ def _what(element: Element) -> str:
 
 def _line(doc: Document, path: tuple[Any, ...]) -> int:
     return doc.locate(path)[0]
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _hint(name: str, known: Any) -> str:
@@ -94,7 +91,7 @@ def process_references(reg: Register) -> Iterator[Diagnostic]:
             yield from _reference(doc, model, element.path + ("actor",), element.data.get("actor"),
                                   ("actors",), f"{_what(element)}: actor")
         for op in model.operations.values():
-            for i, ref in enumerate(_list(op.data.get("triggers"))):
+            for i, ref in enumerate(items(op.data.get("triggers"))):
                 yield from _reference(doc, model, op.path + ("triggers", i), ref, ("events",),
                                       f"{_what(op)}: triggering event")
             for i, _rule, to in emissions(op):
@@ -266,7 +263,7 @@ def _untouched(
                 severity="warning",
             )
     for section in ("data_categories", "sensitive_data"):
-        for i, entry in enumerate(_list(activity.data.get(section))):
+        for i, entry in enumerate(items(activity.data.get(section))):
             if isinstance(entry, dict) and not entry.get("items"):
                 yield activity.diagnostic(
                     (section, i), "data-category-without-items",

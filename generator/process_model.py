@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from generator.shapes import dicts, strings
+
 KINDS = ("actors", "events", "results", "operations")
 """The lists of a process file whose elements carry an id, in the order they are indexed."""
 
@@ -68,7 +70,7 @@ class ProcessModel:
         seen: dict[str, Element] = {}
         for kind in KINDS:
             table: dict[str, Element] = getattr(model, kind)
-            for i, item in _dicts(model.data.get(kind)):
+            for i, item in dicts(model.data.get(kind)):
                 if not isinstance(item.get("id"), str) or not item["id"]:
                     continue
                 element = Element(kind, i, item)
@@ -172,35 +174,24 @@ class ProcessModel:
         return list(dict.fromkeys(use.item for use in self.data_uses()))
 
 
-def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                yield i, item
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
 def triggers(op: Element) -> list[str]:
-    return _strings(op.data.get("triggers"))
+    return strings(op.data.get("triggers"))
 
 
 def emissions(op: Element) -> Iterator[tuple[int, dict[str, Any], str]]:
     """``(index, rule, target id)`` for each emission rule of an operation with a target."""
-    for i, rule in _dicts(op.data.get("emissions")):
+    for i, rule in dicts(op.data.get("emissions")):
         if isinstance(rule.get("to"), str):
             yield i, rule, rule["to"]
 
 
 def data_uses(op: Element) -> list[DataUse]:
     out = []
-    for i, use in _dicts(op.data.get("data")):
+    for i, use in dicts(op.data.get("data")):
         item = use.get("item")
         if isinstance(item, str) and item:
             note = use.get("note") if isinstance(use.get("note"), str) else None
-            out.append(DataUse(op, i, item, tuple(_strings(use.get("operations"))), note))
+            out.append(DataUse(op, i, item, tuple(strings(use.get("operations"))), note))
     return out
 
 
@@ -209,7 +200,7 @@ def declared_items(activity: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     file (``("data_categories", 0, "items", 2)``); the first declaration wins."""
     out: dict[str, tuple[Any, ...]] = {}
     for section in ("data_categories", "sensitive_data"):
-        for i, entry in _dicts(activity.get(section)):
+        for i, entry in dicts(activity.get(section)):
             items = entry.get("items")
             for j, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, str):

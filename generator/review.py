@@ -18,45 +18,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from generator import vocab
+from generator.shapes import dicts, parse_date, parse_duration, strings, text
 
 DEFAULT_INTERVAL = "P1Y"
 """Review interval when neither the activity nor the organisation sets one."""
 
-TODAY_ENV = "ROPA_TODAY"
-"""Environment variable fixing "today" (YYYY-MM-DD): reproducible pages and tests."""
-
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
-
-def today() -> dt.date:
-    """Today's date, or the date in ``ROPA_TODAY`` when it is set to a valid date."""
-    value = os.environ.get(TODAY_ENV, "")
-    try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
-    except ValueError:
-        return dt.date.today()
-
-
-def parse_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def add_duration(start: dt.date, duration: str) -> dt.date | None:
     """``start`` plus an ISO 8601 duration; a month-end day is clamped (31 Jan + P1M = 28/29 Feb)."""
-    match = _DURATION.match(duration) if isinstance(duration, str) else None
-    if not match or not any(match.groups()):
+    numbers = parse_duration(duration)
+    if numbers is None:
         return None
-    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    years, months, weeks, days = numbers
     month_index = start.month - 1 + months + 12 * years
     year, month = start.year + month_index // 12, month_index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
@@ -91,7 +70,7 @@ def interval(activity: dict[str, Any], org: dict[str, Any]) -> tuple[str, str]:
     """The review interval that applies and where it comes from."""
     for source, data in (("activity", activity), ("organization", org)):
         value = data.get("review_interval")
-        if isinstance(value, str) and _DURATION.match(value) and value != "P":
+        if parse_duration(value) is not None:
             return value, source
     return DEFAULT_INTERVAL, "default"
 
@@ -224,29 +203,25 @@ class Screening:
 def derived_criteria(activity: dict[str, Any]) -> tuple[str, ...]:
     """The EDPB criteria the data show: special categories, employees as data subjects."""
     found = []
-    if any(isinstance(s, dict) for s in activity.get("sensitive_data") or []):
+    if any(True for _ in dicts(activity.get("sensitive_data"))):
         found.append("sensitive_data")
-    subjects = [s.get("category") for s in activity.get("data_subjects") or [] if isinstance(s, dict)]
+    subjects = [s.get("category") for _, s in dicts(activity.get("data_subjects"))]
     if "employees" in subjects:
         found.append("vulnerable_subjects")
     return tuple(found)
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
 def screening(activity: dict[str, Any]) -> Screening:
     raw = activity.get("dpia")
     dpia: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    declared = tuple(c for c in dpia.get("criteria") or [] if isinstance(c, str))
+    declared = tuple(strings(dpia.get("criteria")))
     derived = tuple(c for c in derived_criteria(activity) if c not in declared)
     status = dpia.get("status") if isinstance(dpia.get("status"), str) else None
     return Screening(
         declared,
         derived,
-        _text(dpia.get("cnil_list")),
-        _text(dpia.get("exemption")),
+        text(dpia.get("cnil_list")),
+        text(dpia.get("exemption")),
         status,
-        _text(dpia.get("reference")),
+        text(dpia.get("reference")),
     )

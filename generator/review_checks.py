@@ -12,7 +12,7 @@
 - ``placeholder`` (error): a value still holding what ``ropa new`` wrote for the author to fill
   in (« À COMPLÉTER »).
 
-"Today" is ``review.today()``: the ``ROPA_TODAY`` environment variable fixes it for
+"Today" is ``shapes.today()``: the ``ROPA_TODAY`` environment variable fixes it for
 reproducible runs.
 """
 
@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator import i18n, review, vocab
+from generator import i18n, review, shapes, vocab
 from generator.checks import check
 from generator.diagnostics import Diagnostic
 from generator.register import Register, iter_documents
 from generator.schemas import field_name
+from generator.shapes import walk_strings
 from generator.yamlload import Document
 
 
@@ -40,22 +41,11 @@ def placeholders() -> tuple[str, ...]:
     return tuple(dict.fromkeys(i18n.t("review.placeholder", lang) for lang in vocab.LANGUAGES))
 
 
-def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
-
-
 @check
 def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
     marks = placeholders()
     for doc in iter_documents(reg):
-        for path, text in _strings(doc.data):
+        for path, text in walk_strings(doc.data):
             mark = next((m for m in marks if m in text), None)
             if mark is not None:
                 yield doc.diagnostic(
@@ -67,7 +57,7 @@ def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
 
 @check
 def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
-    on = review.today()
+    on = shapes.today()
     for doc, data in _activities(reg):
         status = review.review_status(data, reg.org, on)
         if status.never:

@@ -87,8 +87,8 @@ def test_line_breaks_become_our_br_and_a_typed_br_is_text() -> None:
 LABEL = r'"(?:[^"\n;%|\[\](){}<>`#:&\\]|#\d+;|#quot;|<b>|</b>|<i>|</i>|<br/>)*"'
 NODE_ID = r"n\d+"
 STATEMENTS = [
-    rf"flowchart (TB|LR)",
-    rf"    accTitle: (?:[^\n;%|\[\](){{}}<>`#:&\\]|#\d+;|#quot;)*",
+    r"flowchart (TB|LR)",
+    r"    accTitle: (?:[^\n;%|\[\](){}<>`#:&\\]|#\d+;|#quot;)*",
     rf"    subgraph {NODE_ID}\[{LABEL}\]",
     r"        direction TB",
     r"    end",

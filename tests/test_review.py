@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Runner
 
-from generator import gitinfo, review
+from generator import gitinfo, review, shapes
 from generator.register import load_register
 
 D = dt.date
@@ -58,9 +58,9 @@ def test_review_status() -> None:
 
 def test_today_can_be_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2030-05-17")
-    assert review.today() == D(2030, 5, 17)
+    assert shapes.today() == D(2030, 5, 17)
     monkeypatch.setenv("ROPA_TODAY", "not a date")
-    assert review.today() == dt.date.today()
+    assert shapes.today() == dt.date.today()
 
 
 # --- completeness ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator import __version__, review, scaffold
+from generator import __version__, scaffold, shapes
 from generator.cli import EXIT_OK, UsageError
 from generator.register import display_path
 from generator.resources import PACKAGE_DIR, schema_dir
@@ -98,7 +98,7 @@ def files(name: str, package: str) -> dict[str, bytes]:
     out["mkdocs.yml"] = site_config(out["mkdocs.yml"].decode("utf-8"), name).encode("utf-8")
     for path in sorted(schema_dir().glob("*.schema.json")):
         out[f"schema/{path.name}"] = path.read_bytes()
-    values = {"name": name, "package": package, "today": review.today().isoformat()}
+    values = {"name": name, "package": package, "today": shapes.today().isoformat()}
     for target, template in TEMPLATES.items():
         out[target] = scaffold.render(template, **values).encode("utf-8")
     for folder in EMPTY_FOLDERS:

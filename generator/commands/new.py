@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator import review, scaffold
+from generator import scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, root_argument
 from generator.register import ACTIVITIES, ORGANIZATION, display_path
 from generator.resources import load_schema
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         "activity.yaml.j2",
         id=ident,
         role=args.role,
-        today=review.today().isoformat(),
+        today=shapes.today().isoformat(),
         controllers=parties.get("controller", []),
         joint_controllers=parties.get("joint_controller", []),
     )

@@ -9,7 +9,12 @@ from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.diagnostics import (
-    Diagnostic, format_github, format_gitlab, format_json, format_summary, format_text,
+    Diagnostic,
+    format_github,
+    format_gitlab,
+    format_json,
+    format_summary,
+    format_text,
 )
 from generator.register import Register, display_path, load_register
 

@@ -25,7 +25,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -41,6 +41,7 @@ from generator.export import model
 from generator.export.model import Json, label
 from generator.register import Register, iter_documents
 from generator.schemas import field_name
+from generator.shapes import walk_strings
 
 MAX_CELL_TEXT = 32767
 """Excel's limit on the characters of one cell."""
@@ -296,7 +297,7 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
     """Register values longer than an Excel cell can hold, each at its file, line and column."""
     found = []
     for doc in iter_documents(reg):
-        for path, text in _strings(doc.data, ()):
+        for path, text in walk_strings(doc.data, ()):
             if len(text) > MAX_CELL_TEXT:
                 line, column = doc.locate(path)
                 found.append(
@@ -311,17 +312,6 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
                     )
                 )
     return found
-
-
-def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*path, i))
 
 
 # --- The list sheets -----------------------------------------------------------------------------

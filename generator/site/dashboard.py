@@ -1,5 +1,5 @@
 """The review dashboard (``tableau-de-bord.md``): overdue reviews, completeness of each sheet,
-DPIA screening. The figures come from ``generator.review``; "today" is ``review.today()``
+DPIA screening. The figures come from ``generator.review``; "today" is ``shapes.today()``
 (``ROPA_TODAY`` fixes it)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator import review, semdiff
+from generator import review, semdiff, shapes
 from generator.pages import Context, builder
 from generator.review import Completeness, ReviewStatus, Screening
 from generator.site import views
@@ -48,7 +48,7 @@ def by_due_date(items: list[Row]) -> list[Row]:
 
 @builder
 def dashboard(ctx: Context) -> dict[str, str]:
-    on = review.today()
+    on = shapes.today()
     items = rows(ctx, on)
     return {
         PAGE: ctx.render(

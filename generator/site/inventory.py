@@ -3,20 +3,19 @@ and which sensitive data, with their retentions side by side."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from generator.pages import Context, builder
+from generator.shapes import parse_duration
 from generator.site import views
 
-
-_DAYS = {"Y": 365, "M": 30, "W": 7, "D": 1}
-_DURATION = re.compile(r"(\d+)([YMWD])")
+_DAYS = (365, 30, 7, 1)
 
 
 def approximate_days(duration: Any) -> int:
     """``P1Y6M`` → 545: only to order retentions (a year of 365 days, a month of 30)."""
-    return sum(int(n) * _DAYS[unit] for n, unit in _DURATION.findall(str(duration or "")))
+    numbers = parse_duration(duration) or (0, 0, 0, 0)
+    return sum(n * days for n, days in zip(numbers, _DAYS))
 
 
 def retention_range(entries: list[tuple[Any, dict[str, Any]]]) -> tuple[str, str]:

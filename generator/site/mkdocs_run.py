@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 from generator.cli import UsageError

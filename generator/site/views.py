@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from generator import i18n, vocab
+from generator import vocab
 from generator.register import Register
+from generator.shapes import mappings
 
 SHEETS_DIR = "activites"
 CONTROLLER_ROLES = ("controller", "joint_controller")
@@ -177,7 +178,7 @@ def by_category(reg: Register, key: str, vocabulary: str) -> list[tuple[str, lis
     (``data_categories`` or ``sensitive_data``) in that category."""
     found: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for activity in ordered_activities(reg):
-        for entry in _dicts(activity.get(key)):
+        for entry in mappings(activity.get(key)):
             found.setdefault(str(entry.get("category")), []).append((activity, entry))
     order = list(vocab.vocabularies().get(vocabulary, {}))
     return sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
@@ -196,7 +197,7 @@ class Recipient:
 def recipients_by_type(reg: Register) -> list[tuple[str, list[Recipient]]]:
     grouped: dict[tuple[str, str], Recipient] = {}
     for activity in ordered_activities(reg):
-        for entry in _dicts(activity.get("recipients")):
+        for entry in mappings(activity.get("recipients")):
             kind = str(entry.get("type"))
             the_party = reg.parties().get(str(entry.get("party"))) if entry.get("party") else None
             name = str(the_party.get("name") if the_party else entry.get("name"))
@@ -215,7 +216,7 @@ def transfers(reg: Register, activity: dict[str, Any]) -> list[dict[str, Any]]:
     """The activity's transfers, each with ``recipient_name`` (the party's name when the
     recipient is a party id) and ``link`` (whether the documentation is a web link)."""
     out = []
-    for transfer in _dicts(activity.get("transfers")):
+    for transfer in mappings(activity.get("transfers")):
         recipient = transfer.get("recipient")
         name = reg.parties().get(str(recipient), {}).get("name") or recipient
         out.append({**transfer, "recipient_name": name, "link": is_web_link(transfer.get("documentation"))})
@@ -244,10 +245,6 @@ def is_web_link(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(("https://", "http://")) and " " not in value
 
 
-def _dicts(value: Any) -> Iterable[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 class Lenient(dict):  # type: ignore[type-arg]
     """A mapping whose missing keys read as ``None``, so templates can test optional fields
     (``{% if a.dpia %}``) under the environment's ``StrictUndefined``."""
@@ -268,6 +265,6 @@ def lenient(value: Any) -> Any:
 def party_ids(activity: dict[str, Any]) -> set[str]:
     """Every party id an activity names."""
     ids = {activity.get("controller"), *(activity.get("processors") or []), *(activity.get("joint_controllers") or [])}
-    ids |= {r.get("party") for r in _dicts(activity.get("recipients"))}
-    ids |= {t.get("recipient") for t in _dicts(activity.get("transfers"))}
+    ids |= {r.get("party") for r in mappings(activity.get("recipients"))}
+    ids |= {t.get("recipient") for t in mappings(activity.get("transfers"))}
     return {str(i) for i in ids if i}

@@ -1,0 +1,81 @@
+"""Reading register values defensively, in one place.
+
+Checks, pages and exports also run on files that failed their schema (so that one run reports
+every problem): they read lists, texts, dates and durations through these functions, which
+return nothing rather than fail when a value has the wrong shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Any, Iterator
+
+TODAY_ENV = "ROPA_TODAY"
+"""Environment variable fixing "today" (YYYY-MM-DD): reproducible pages and tests."""
+
+DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+"""An ISO 8601 duration of years, months, weeks and days (the schema's pattern)."""
+
+
+def dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The mappings of a list, with their index; nothing when ``value`` is not a list."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def mappings(value: Any) -> list[dict[str, Any]]:
+    """The mappings of a list; nothing when ``value`` is not a list."""
+    return [item for _, item in dicts(value)]
+
+
+def items(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty list."""
+    return value if isinstance(value, list) else []
+
+
+def strings(value: Any) -> list[str]:
+    """The strings of a list."""
+    return [v for v in items(value) if isinstance(v, str)]
+
+
+def text(value: Any) -> str | None:
+    """``value`` when it is a string with something in it."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def walk_strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string in a nested value, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk_strings(item, (*path, i))
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A ``YYYY-MM-DD`` string as a date; ``None`` for anything else."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def today() -> dt.date:
+    """Today's date, or the date in ``ROPA_TODAY`` when it is set to a valid date."""
+    return parse_date(os.environ.get(TODAY_ENV, "")) or dt.date.today()
+
+
+def parse_duration(value: Any) -> tuple[int, int, int, int] | None:
+    """``P1Y6M`` → ``(1, 6, 0, 0)`` (years, months, weeks, days); ``None`` if not a duration."""
+    match = DURATION.match(value) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    return years, months, weeks, days
