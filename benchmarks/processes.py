@@ -27,12 +27,12 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from export import timed  # noqa: E402 - benchmarks/export.py: the median of repeated runs
+
 from generator import mermaid, pages  # noqa: E402
 from generator.process_model import ProcessModel  # noqa: E402
 from generator.register import load_register  # noqa: E402
 from generator.site import processes  # noqa: E402
-
-from export import timed  # noqa: E402 - benchmarks/export.py: the median of repeated runs
 
 MERMAID_MAX_TEXT = 50_000
 ITEMS = [f"donnée {i}" for i in range(20)]

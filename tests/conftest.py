@@ -14,6 +14,9 @@ from typing import Callable
 
 import pytest
 
+# The browser fixtures (browser, base_url, visit) live in tests/browsing.py.
+pytest_plugins = ["browsing"]
+
 REPO = Path(__file__).resolve().parent.parent
 """The checkout: CentreCall's register, the schemas, the package."""
 

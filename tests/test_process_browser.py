@@ -8,16 +8,16 @@ changes nothing else: the page, Material and Mermaid run as they ship."""
 
 from __future__ import annotations
 
-from pathlib import Path
 import functools
 import http.server
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import Visit, _QuietHandler
 from sitebuild import REPO, mkdocs_build, site_repo
 from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise
-from test_site_browser import Visit, _QuietHandler, base_url, browser, visit  # noqa: F401 - fixtures reused
 
 from generator import mermaid
 from generator.escape import mermaid as esc

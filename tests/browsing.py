@@ -1,0 +1,102 @@
+"""Browser fixtures shared by the browser tests (a pytest plugin loaded by conftest.py).
+
+Playwright drives Debian's chromium against the site served by a local http.server on
+127.0.0.1; every visit records each request and console message, and checks at the end that all
+requests went to the local server and that the console shows no error. Without chromium the
+tests are skipped with the reason shown, except under CI=true, where a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sitebuild import REPO, built_site
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def _chromium() -> str:
+    found = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"chromium is required in CI (CI=true) and {CHROMIUM} is missing")
+    pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = built_site(tmp_path_factory)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """A browser page that records every request and console message."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+
+    def open(self, path: str = "") -> Any:
+        self.page.goto(self.base_url + path, wait_until="networkidle")
+        return self.page
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def check(self) -> None:
+        self.page.wait_for_load_state("networkidle")
+        foreign = [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith(("data:", "blob:"))]
+        assert foreign == [], f"requests left the local server: {foreign}"
+        assert self.errors == [], "\n".join(self.errors)
+
+
+@pytest.fixture
+def visit(browser: Any, base_url: str) -> Iterator[Visit]:
+    v = Visit(browser, base_url)
+    yield v
+    try:
+        v.check()
+    finally:
+        v.context.close()
