@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from validate import make_register  # noqa: E402
 
 from generator.export import Options, model, render_document  # noqa: E402
-from generator.register import load_register  # noqa: E402
+from generator.lint.runner import load_register  # noqa: E402
 
 T = TypeVar("T")
 

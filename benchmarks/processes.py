@@ -29,10 +29,13 @@ sys.path.insert(0, str(REPO))
 
 from export import timed  # noqa: E402 - benchmarks/export.py: the median of repeated runs
 
-from generator import mermaid, pages  # noqa: E402
-from generator.process_model import ProcessModel  # noqa: E402
-from generator.register import load_register  # noqa: E402
-from generator.site import processes  # noqa: E402
+from generator.lint.runner import load_register  # noqa: E402
+from generator.model.process import ProcessModel  # noqa: E402
+from generator.render import mermaid  # noqa: E402
+from generator.site import (
+    pages,  # noqa: E402
+    processes,  # noqa: E402
+)
 
 MERMAID_MAX_TEXT = 50_000
 ITEMS = [f"donnée {i}" for i in range(20)]

@@ -28,8 +28,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from validate import make_register
 
-from generator import gitinfo, review, semdiff
-from generator.register import load_register
+from generator.diff import semdiff
+from generator.lint.runner import load_register
+from generator.load import git as gitinfo
+from generator.model import review
 
 
 def git(root: Path, *args: str) -> None:

@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from validate import make_register  # noqa: E402 - benchmarks/validate.py, beside this file
 
-from generator import pages  # noqa: E402
-from generator.register import load_register  # noqa: E402
+from generator.lint.runner import load_register  # noqa: E402
+from generator.site import pages  # noqa: E402
 
 
 def timed(fn: object, repeat: int) -> list[float]:

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.register import load_register  # noqa: E402
+from generator.lint.runner import load_register  # noqa: E402
 
 _KEYS = re.compile(r"^(id|ref|name): (.*)$", re.M)
 

@@ -33,7 +33,7 @@ def load_schema(name: str) -> dict[str, Any]:
 def load_data(name: str) -> Any:
     """A YAML data file of the package (``vocabularies``, ``labels/cnil``, ``adequacy``, ...),
     read with the register's own loader (YAML 1.2 scalars: ``no`` stays a string)."""
-    from generator.yamlload import load
+    from generator.load.yamlload import load
 
     path = DATA_DIR / f"{name}.yaml"
     return load(path, str(path)).data

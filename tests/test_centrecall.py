@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from generator.register import Register, load_register
+from generator.lint.runner import load_register
+from generator.load.register import Register
 
 
 @pytest.fixture(scope="module")

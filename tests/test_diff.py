@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import Runner, copy_register
 
-from generator import gitinfo, semdiff
 from generator.cli import main
+from generator.diff import semdiff
+from generator.load import git as gitinfo
 
 LOYALTY = "register/activities/fidelisation-artemis.yaml"
 PAYROLL = "register/activities/gestion-personnel-paie.yaml"

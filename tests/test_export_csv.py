@@ -11,10 +11,11 @@ import pytest
 from conftest import REPO
 from export_registers import full_register, organization, write_yaml
 
-from generator import i18n
 from generator.export import Options, model, render
 from generator.export.csv_export import LIST_SEPARATOR, columns
-from generator.register import Register, load_register
+from generator.lint.runner import load_register
+from generator.load.register import Register
+from generator.render import i18n
 
 
 @pytest.fixture(scope="module")

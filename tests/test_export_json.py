@@ -12,9 +12,10 @@ from conftest import REPO
 from export_registers import full_register
 from jsonschema import Draft202012Validator
 
-from generator import schemas
 from generator.export import Options, model, render
-from generator.register import Register, load_register
+from generator.lint import schema as schemas
+from generator.lint.runner import load_register
+from generator.load.register import Register
 
 SCHEMA_DIR = REPO / "schema"
 

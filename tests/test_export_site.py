@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sitebuild import built_site
 
-from generator import schemas
 from generator.export import DOWNLOADS_DIR
+from generator.lint import schema as schemas
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator import i18n
 from generator.export import Options, model, render
 from generator.export.xlsx import location, sheet_name
-from generator.register import Register, load_register
+from generator.lint.runner import load_register
+from generator.load.register import Register
+from generator.render import i18n
 
 SECTION_KEYS = [
     "cnil.sheet.description",

@@ -15,9 +15,9 @@ import pytest
 from conftest import REPO, Runner, copy_register
 
 from generator.cli import main
-from generator.diagnostics import Diagnostic, format_gitlab
-from generator.register import load_register
-from generator.yamlload import load
+from generator.lint.diagnostics import Diagnostic, format_gitlab
+from generator.lint.runner import load_register
+from generator.load.yamlload import load
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 

@@ -1,4 +1,4 @@
-"""The Mermaid builder (generator/mermaid.py) and its escaping (escape.mermaid), without a
+"""The Mermaid builder (generator/render/mermaid.py) and its escaping (escape.mermaid), without a
 browser: every line it writes must be one of the statements it means to write, whatever the
 labels hold. tests/test_process_browser.py draws the same hostile diagrams in Chromium."""
 
@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from generator import mermaid
-from generator.escape import mermaid as esc
-from generator.process_model import ProcessModel
-from generator.register import load_register
+from generator.lint.runner import load_register
+from generator.model.process import ProcessModel
+from generator.render import mermaid
+from generator.render.escape import mermaid as esc
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import Runner
 
 from generator.cli import main
-from generator.register import load_register
-from generator.review_checks import placeholders
+from generator.lint.review_rules import placeholders
+from generator.lint.runner import load_register
 
 MARK = "À COMPLÉTER"
 

@@ -19,10 +19,10 @@ from browsing import Visit, _QuietHandler
 from sitebuild import REPO, mkdocs_build, site_repo
 from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise
 
-from generator import mermaid
-from generator.escape import mermaid as esc
-from generator.process_model import ProcessModel
-from generator.register import load_register
+from generator.lint.runner import load_register
+from generator.model.process import ProcessModel
+from generator.render import mermaid
+from generator.render.escape import mermaid as esc
 
 OPEN_SHADOW_ROOTS = (
     "const attach = Element.prototype.attachShadow;"

@@ -1,4 +1,4 @@
-"""The checks of process models (generator/process_checks.py) on real files: each test edits a
+"""The checks of process models (generator/lint/process_rules.py) on real files: each test edits a
 fresh copy of CentreCall's register, reads it with the real loader and checks, and looks for the
 rule at the file, line and column of the edit. Positions are read from the edited files, never
 written down here."""
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from conftest import Runner
 
-from generator.diagnostics import Diagnostic
-from generator.register import load_register
+from generator.lint.diagnostics import Diagnostic
+from generator.lint.runner import load_register
 
 FIDELISATION = "processes/fidelisation.yaml"
 LOYALTY_SHEET = "register/activities/fidelisation-artemis.yaml"
@@ -233,8 +233,7 @@ def test_ropa_validate_reports_the_pair_and_fails(centrecall: Path, ropa: Runner
 
 def test_wrong_shapes_are_schema_errors_never_a_crash(centrecall: Path) -> None:
     """Values of the wrong type everywhere the checks and pages look: only diagnostics."""
-    from generator import pages
-    from generator.site import processes
+    from generator.site import pages, processes
 
     edit(centrecall, FIDELISATION, "triggers: [debut-semaine]", "triggers: 5")
     edit(centrecall, FIDELISATION, "actor: operateur\n", "actor: [operateur]\n")

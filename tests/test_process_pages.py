@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator import pages
-from generator.escape import md
-from generator.register import load_register
-from generator.site import processes
+from generator.lint.runner import load_register
+from generator.render.escape import md
+from generator.site import pages, processes
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "process"

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Runner
 
-from generator import gitinfo, review, shapes
-from generator.register import load_register
+from generator import shapes
+from generator.lint.runner import load_register
+from generator.load import git as gitinfo
+from generator.model import review
 
 D = dt.date
 PAYROLL = "register/activities/gestion-personnel-paie.yaml"
@@ -313,7 +315,7 @@ def test_file_history_outside_a_repository(tmp_path: Path, monkeypatch: pytest.M
 
 
 def generated(root: Path, lang: str = "fr") -> dict[str, str]:
-    from generator import pages
+    from generator.site import pages
 
     return pages.generate(load_register(root), lang)
 

@@ -12,7 +12,7 @@ from conftest import REPO
 from jsonschema import Draft202012Validator
 
 from generator import vocab
-from generator.register import load_register
+from generator.lint.runner import load_register
 
 SCHEMA_DIR = REPO / "schema"
 SCHEMAS = sorted(SCHEMA_DIR.glob("*.schema.json"))

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator import review, shapes
+from generator import shapes
+from generator.model import review
 
 
 def test_lists_of_the_wrong_shape_read_as_empty() -> None:

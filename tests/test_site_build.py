@@ -13,7 +13,7 @@ import yaml
 from conftest import Runner
 from sitebuild import built_site, mkdocs_build, site_repo
 
-from generator.i18n import labels
+from generator.render.i18n import labels
 
 ACTIVITIES = Path("register") / "activities"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages
-from generator.register import load_register
+from generator.lint.runner import load_register
+from generator.site import pages
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"

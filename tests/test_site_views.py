@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from generator import pages
-from generator.register import load_register
+from generator.lint.runner import load_register
+from generator.site import pages
 
 ORG = Path("register") / "organization.yaml"
 ACTIVITIES = Path("register") / "activities"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Runner, copy_register
 
-from generator.register import load_register
+from generator.lint.runner import load_register
 
 ACTIVITIES = Path("register") / "activities"
 SUMMARY = re.compile(r"^\d+ file\(s\) checked: \d+ error\(s\), \d+ warning\(s\)\n$")

@@ -27,14 +27,14 @@ from typing import Callable
 import pytest
 from conftest import REPO, copy_register
 
-from generator.diagnostics import Diagnostic
-from generator.register import load_register
-from generator.yamlload import MAX_BYTES
+from generator.lint.diagnostics import Diagnostic
+from generator.lint.runner import load_register
+from generator.load.yamlload import MAX_BYTES
 
 INVALID = Path(__file__).resolve().parent / "invalid"
 ACTIVITIES = Path("register") / "activities"
 
-DATA_MODEL_MODULES = ("yamlload.py", "schemas.py", "checks.py", "register.py")
+DATA_MODEL_MODULES = ("load/yamlload.py", "lint/schema.py", "lint/register_rules.py", "load/register.py")
 """The modules whose rules this corpus covers; other modules' rules have their own tests."""
 
 NOT_RULES = {"utf-8"}

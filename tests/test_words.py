@@ -10,7 +10,8 @@ from typing import Any, Iterator
 import pytest
 from conftest import REPO
 
-from generator import i18n, vocab
+from generator import vocab
+from generator.render import i18n
 from generator.resources import load_data
 
 LABEL_FILES = sorted((REPO / "generator" / "data" / "labels").glob("*.yaml"))

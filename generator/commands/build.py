@@ -15,7 +15,8 @@ from pathlib import Path
 
 from generator import vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
-from generator.register import display_path
+from generator.load import layout
+from generator.load.layout import display_path
 from generator.site import mkdocs_run
 
 
@@ -36,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
 def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
     """Refuse a site folder whose replacement would destroy sources: the repository or a folder
     holding it, or a source folder (register/, processes/, docs/), in it or holding it."""
-    sources = [root / "register", root / "processes", docs_dir]
+    sources = [*layout.sources(root), docs_dir]
     related = any(target == s or target in s.parents or s in target.parents for s in sources)
     if target == root or target in root.parents or related:
         raise UsageError(f"--site-dir {display_path(target)}: this folder holds the register's sources; "

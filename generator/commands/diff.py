@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import gitinfo, i18n, semdiff
 from generator.cli import EXIT_OK, UsageError, root_argument
+from generator.diff import semdiff
+from generator.load import git as gitinfo
+from generator.render import i18n
 from generator.vocab import LANGUAGES
 
 FORMATS = {"text": semdiff.format_text, "markdown": semdiff.format_markdown}

@@ -10,13 +10,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import export, i18n, vocab
+from generator import export, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
-from generator.diagnostics import format_summary, format_text
 from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
 from generator.export.output import write_atomic
 from generator.export.xlsx import ExportError, too_long_texts
-from generator.register import display_path, load_register
+from generator.lint.diagnostics import format_summary, format_text
+from generator.lint.runner import load_register
+from generator.load.layout import display_path
+from generator.render import i18n
 
 STDOUT = "-"
 

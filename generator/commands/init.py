@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generator import __version__, scaffold, shapes
 from generator.cli import EXIT_OK, UsageError
-from generator.register import display_path
+from generator.load.layout import display_path
 from generator.resources import PACKAGE_DIR, schema_dir
 
 DEFAULT_NAME = "Organisme exemple"

@@ -10,9 +10,9 @@ from typing import Any
 
 from generator import scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, root_argument
-from generator.register import ACTIVITIES, ORGANIZATION, display_path
+from generator.load.layout import ACTIVITIES, ORGANIZATION, display_path
+from generator.load.yamlload import LoadError, load
 from generator.resources import load_schema
-from generator.yamlload import LoadError, load
 
 ROLES = ("controller", "processor", "joint_controller")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
-from generator.diagnostics import (
+from generator.lint.diagnostics import (
     Diagnostic,
     format_github,
     format_gitlab,
@@ -16,7 +16,9 @@ from generator.diagnostics import (
     format_summary,
     format_text,
 )
-from generator.register import Register, display_path, load_register
+from generator.lint.runner import load_register
+from generator.load.layout import display_path
+from generator.load.register import Register
 
 FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 

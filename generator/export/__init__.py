@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from generator import i18n
 from generator.export import model
-from generator.register import Register
+from generator.load.register import Register
+from generator.render import i18n
 
 FORMATS = ("xlsx", "csv", "json")
 MODULES = {

@@ -32,10 +32,10 @@ import io
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from generator import i18n
-from generator.escape import csv_cell
 from generator.export import model
 from generator.export.model import Json, label
+from generator.render import i18n
+from generator.render.escape import csv_cell
 
 PER_ACTIVITY = "activity"
 PER_DATA_CATEGORY = "data-category"

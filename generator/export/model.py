@@ -20,8 +20,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from generator import __version__, i18n, vocab
-from generator.register import Register
+from generator import __version__, vocab
+from generator.load.register import Register
+from generator.render import i18n
 
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://ropa.example/schema/export.schema.json"

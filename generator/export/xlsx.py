@@ -34,13 +34,14 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator import __version__, i18n
-from generator.diagnostics import Diagnostic
-from generator.escape import formula_like, xlsx_text
+from generator import __version__
 from generator.export import model
 from generator.export.model import Json, label
-from generator.register import Register, iter_documents
-from generator.schemas import field_name
+from generator.lint.diagnostics import Diagnostic
+from generator.lint.schema import field_name
+from generator.load.register import Register
+from generator.render import i18n
+from generator.render.escape import formula_like, xlsx_text
 from generator.shapes import walk_strings
 
 MAX_CELL_TEXT = 32767
@@ -296,7 +297,7 @@ class SheetWriter:
 def too_long_texts(reg: Register) -> list[Diagnostic]:
     """Register values longer than an Excel cell can hold, each at its file, line and column."""
     found = []
-    for doc in iter_documents(reg):
+    for doc in reg.documents():
         for path, text in walk_strings(doc.data, ()):
             if len(text) > MAX_CELL_TEXT:
                 line, column = doc.locate(path)

@@ -15,8 +15,9 @@ from typing import Any
 
 import jinja2
 
-from generator import i18n, vocab
-from generator.escape import md
+from generator import vocab
+from generator.render import i18n
+from generator.render.escape import md
 
 SCAFFOLD_DIR = Path(__file__).resolve().parent
 

@@ -1,5 +1,5 @@
 """The review dashboard (``tableau-de-bord.md``): overdue reviews, completeness of each sheet,
-DPIA screening. The figures come from ``generator.review``; "today" is ``shapes.today()``
+DPIA screening. The figures come from ``generator.model.review``; "today" is ``shapes.today()``
 (``ROPA_TODAY`` fixes it)."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator import review, semdiff, shapes
-from generator.pages import Context, builder
-from generator.review import Completeness, ReviewStatus, Screening
-from generator.site import views
+from generator import shapes
+from generator.diff import semdiff
+from generator.model import review, views
+from generator.model.review import Completeness, ReviewStatus, Screening
+from generator.site.pages import Context, builder
 
 PAGE = "tableau-de-bord.md"
 

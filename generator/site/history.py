@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from generator import gitinfo
-from generator.register import Register
+from generator.load import git as gitinfo
+from generator.load.register import Register
 
 SWITCH = "ROPA_HISTORY"
 """Environment variable: ``off`` leaves the git history out of the sheets."""

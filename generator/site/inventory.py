@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.pages import Context, builder
+from generator.model import views
 from generator.shapes import parse_duration
-from generator.site import views
+from generator.site.pages import Context, builder
 
 _DAYS = (365, 30, 7, 1)
 

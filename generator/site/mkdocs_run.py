@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.cli import UsageError
-from generator.diagnostics import format_summary, format_text
-from generator.register import Register, load_register
+from generator.lint.diagnostics import format_summary, format_text
+from generator.lint.runner import load_register
+from generator.load.register import Register
 
 CONFIG_NAME = "mkdocs.yml"
 

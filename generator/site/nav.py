@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any
 
-from generator import i18n
+from generator.render import i18n
 from generator.resources import load_data
 
 NavItem = str | dict[str, Any]

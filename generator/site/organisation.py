@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.pages import Context, builder
-from generator.site import views
+from generator.model import views
+from generator.site.pages import Context, builder
 
 
 def parties_with_activities(ctx: Context) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import mermaid, vocab
-from generator.escape import Markdown
-from generator.pages import Context, builder
-from generator.process_model import Element, ProcessModel, category_of, declared_items, emissions, triggers
-from generator.register import Register
-from generator.site import views
+from generator import vocab
+from generator.load.register import Register
+from generator.model import views
+from generator.model.process import Element, ProcessModel, category_of, declared_items, emissions, triggers
+from generator.render import mermaid
+from generator.render.escape import Markdown
+from generator.site.pages import Context, builder
 
 PROCESSES_DIR = "processus"
 INDEX = f"{PROCESSES_DIR}/index.md"

@@ -3,8 +3,8 @@ with the activities concerned."""
 
 from __future__ import annotations
 
-from generator.pages import Context, builder
-from generator.site import views
+from generator.model import views
+from generator.site.pages import Context, builder
 
 
 @builder

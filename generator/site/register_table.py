@@ -4,9 +4,9 @@ browser by ``assets/ropa.js``."""
 
 from __future__ import annotations
 
-from generator.pages import Context, builder
-from generator.site import views
+from generator.model import views
 from generator.site.home import controllers_by_id
+from generator.site.pages import Context, builder
 
 
 @builder

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from generator.pages import Context, builder
-from generator.site import history, views
+from generator.model import views
+from generator.site import history
+from generator.site.pages import Context, builder
 
 
 @builder

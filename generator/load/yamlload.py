@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic
+from generator.lint.diagnostics import Diagnostic
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
     _Loader: type = yaml.CSafeLoader

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from generator import i18n, vocab
-from generator.escape import Markdown, mermaid
-from generator.process_model import Element, ProcessModel, emissions, triggers
+from generator import vocab
+from generator.model.process import Element, ProcessModel, emissions, triggers
+from generator.render import i18n
+from generator.render.escape import Markdown, mermaid
 
 # Mermaid 12 draws flowcharts in its "neo" look with its "redux-color" theme, whose colours win
 # over the palette-aware theme CSS of Material for MkDocs: in the dark palette the labels came out

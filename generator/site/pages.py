@@ -13,9 +13,9 @@ fragments made from values through ``|anchor`` (``escape.anchor``).
 Adding pages: write a builder module, list it in ``BUILDER_MODULES``, and give its pages a
 place in the navigation in ``generator/data/nav.yaml`` (a path or a pattern such as
 ``processus/*.md``, in a section whose label is in ``data/labels/site.yaml``); the MkDocs
-plugin (``generator/mkdocs_plugin.py``) adds the pages in memory and builds the navigation
+plugin (``generator/site/mkdocs_plugin.py``) adds the pages in memory and builds the navigation
 from that table. Shared views of the register (activities in register order, actors,
-recipients, transfers) are in ``generator/site/views.py``. A sheet (``activites/<id>.md``)
+recipients, transfers) are in ``generator/model/views.py``. A sheet (``activites/<id>.md``)
 includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity as ``a`` and
 its process model's data as ``process``: the place for the data-flow diagram and the link to
 the process page.
@@ -30,9 +30,10 @@ from typing import Any, Callable
 
 import jinja2
 
-from generator import i18n, vocab
-from generator.escape import Markdown, anchor, html, md, url
-from generator.register import Register
+from generator import vocab
+from generator.load.register import Register
+from generator.render import i18n
+from generator.render.escape import Markdown, anchor, html, md, url
 from generator.resources import TEMPLATES_DIR
 
 # Modules that hold page builders, imported by ``generate``; each registers itself.
@@ -82,7 +83,7 @@ def _finalize(value: Any) -> Any:
 @jinja2.pass_context
 def _dataflow(context: Any, activity: Any) -> Markdown:
     """``{{ a|dataflow }}``: the activity's data-flow diagram, as a Mermaid block."""
-    from generator import mermaid
+    from generator.render import mermaid
 
     return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["reg"].parties()))
 

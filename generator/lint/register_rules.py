@@ -8,28 +8,14 @@ schema is still checked as far as its shape allows, so every problem is reported
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 
 from generator import shapes, vocab
-from generator.diagnostics import Diagnostic
-from generator.register import PROCESSES, Register
+from generator.lint.diagnostics import Diagnostic
+from generator.load.layout import PROCESSES
+from generator.load.register import Register
+from generator.load.yamlload import Document
 from generator.shapes import dicts, parse_date, text
-from generator.yamlload import Document
-
-Check = Callable[[Register], Iterable[Diagnostic]]
-CHECKS: list[Check] = []
-
-
-def check(fn: Check) -> Check:
-    CHECKS.append(fn)
-    return fn
-
-
-def run(reg: Register) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for fn in CHECKS:
-        out.extend(fn(reg))
-    return out
 
 
 def _activities(reg: Register) -> Iterator[tuple[Document, dict[str, Any]]]:
@@ -38,7 +24,6 @@ def _activities(reg: Register) -> Iterator[tuple[Document, dict[str, Any]]]:
             yield doc, doc.data
 
 
-@check
 def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         ident = text(data.get("id"))
@@ -50,7 +35,6 @@ def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
     # A file whose id is its own name owns that id: a copy that kept the id gets the error.
     owners_first = sorted(_activities(reg), key=lambda item: item[1].get("id") != item[0].path.stem)
@@ -87,7 +71,7 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
                 seen[pid] = org.locate(("parties", i, "id"))[0]
 
 
-def _party_ref(
+def party_ref(
     reg: Register, doc: Document, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: str
 ) -> Iterator[Diagnostic]:
     if not isinstance(ref, str) or reg.organization is None:
@@ -109,14 +93,13 @@ def _party_ref(
         )
 
 
-@check
 def references_resolve(reg: Register) -> Iterator[Diagnostic]:
     process_ids = {d.path.stem for d in reg.processes}
     # a process file that exists but could not be read has its own error: no unknown-process too
     process_folder = reg.root / PROCESSES
     existing = process_ids | {Path(name).stem for name in reg.files if Path(name).resolve().parent == process_folder}
     for doc, data in _activities(reg):
-        yield from _party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",), "controller")
+        yield from party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",), "controller")
         for field, kind, what in (
             ("joint_controllers", "joint_controller", "joint controller"),
             ("processors", "processor", "processor"),
@@ -124,10 +107,10 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
             items = data.get(field)
             if isinstance(items, list):
                 for i, ref in enumerate(items):
-                    yield from _party_ref(reg, doc, (field, i), ref, (kind,), what)
+                    yield from party_ref(reg, doc, (field, i), ref, (kind,), what)
         for i, rec in dicts(data.get("recipients")):
             if "party" in rec:
-                yield from _party_ref(
+                yield from party_ref(
                     reg, doc, ("recipients", i, "party"), rec.get("party"),
                     ("controller", "joint_controller", "processor", "recipient"), "recipient party",
                 )
@@ -140,7 +123,6 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
     today = shapes.today()
     for doc, data in _activities(reg):
@@ -159,7 +141,6 @@ def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
                 )
 
 
-@check
 def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
     eea = vocab.eea_countries()
     adequacy = vocab.adequacy()
@@ -228,7 +209,6 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
 _ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "criminal_convictions"}
 
 
-@check
 def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         sensitive = list(dicts(data.get("sensitive_data")))
@@ -258,7 +238,6 @@ def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         basis = data.get("legal_basis")
@@ -273,7 +252,6 @@ def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
     org = reg.organization
     address = reg.org.get("address")
@@ -289,8 +267,14 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-# Checks of other concerns, each in its own module, registered with @check when imported.
-from generator import (
-    process_checks,  # noqa: E402,F401
-    review_checks,  # noqa: E402,F401
+# The checks of this module, in the order they run.
+CHECKS = (
+    file_name_is_id,
+    unique_ids_and_refs,
+    references_resolve,
+    dates_are_consistent,
+    transfers_are_lawful,
+    special_categories_have_a_condition,
+    legitimate_interests_are_assessed,
+    representative_outside_eu,
 )

@@ -32,12 +32,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import export, i18n, pages, vocab
-from generator.diagnostics import format_summary, format_text
-from generator.register import ACTIVITIES, PROCESSES, Register, load_register
+from generator import export, vocab
+from generator.lint.diagnostics import format_summary, format_text
+from generator.lint.runner import load_register
+from generator.load.layout import ACTIVITIES, PROCESSES
+from generator.load.register import Register
+from generator.render import i18n
 from generator.resources import PACKAGE_DIR
 from generator.site import nav as site_nav
-from generator.site import search_fold
+from generator.site import pages, search_fold
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

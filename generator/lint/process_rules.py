@@ -2,7 +2,7 @@
 that can run), then each (activity, process) pair an activity's ``process`` key makes (the
 personal data the operations touch against the data the activity declares).
 
-Imported at the bottom of ``generator.checks``, so its checks run after the activity checks.
+Imported at the bottom of ``generator.lint.register_rules``, so its checks run after the activity checks.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator
 
-from generator import mermaid, vocab
-from generator.checks import _party_ref, check
-from generator.diagnostics import Diagnostic
-from generator.process_model import Element, ProcessModel, declared_items, emissions, triggers
-from generator.register import Register
+from generator import vocab
+from generator.lint.diagnostics import Diagnostic
+from generator.lint.register_rules import party_ref
+from generator.load.register import Register
+from generator.load.yamlload import Document
+from generator.model.process import Element, ProcessModel, declared_items, emissions, triggers
+from generator.render import mermaid
 from generator.shapes import items
-from generator.yamlload import Document
 
 MERMAID_MAX_TEXT = 50_000
 """Mermaid's default ``maxTextSize``: a longer diagram source is drawn as an error message."""
@@ -44,7 +45,6 @@ def _hint(name: str, known: Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-@check
 def process_ids(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         ident = model.data.get("id")
@@ -84,7 +84,6 @@ def _reference(
     yield doc.diagnostic(path, "unknown-process-reference", message)
 
 
-@check
 def process_references(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         for element in [*model.events.values(), *model.results.values(), *model.operations.values()]:
@@ -104,7 +103,7 @@ def process_references(reg: Register) -> Iterator[Diagnostic]:
 def _actor_organisation(reg: Register, doc: Document, actor: Element) -> Iterator[Diagnostic]:
     party, kind = actor.data.get("party"), actor.data.get("kind")
     if party is not None:
-        yield from _party_ref(reg, doc, actor.path + ("party",), party, _PARTY_KINDS, f"{_what(actor)}: party")
+        yield from party_ref(reg, doc, actor.path + ("party",), party, _PARTY_KINDS, f"{_what(actor)}: party")
         if kind == "internal":
             yield doc.diagnostic(
                 actor.path + ("party",), "internal-actor-party",
@@ -120,7 +119,6 @@ def _actor_organisation(reg: Register, doc: Document, actor: Element) -> Iterato
         )
 
 
-@check
 def process_flow(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         yield from _events_flow(doc, model)
@@ -192,7 +190,6 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
     org_name = str(reg.org.get("name") or "")
     for doc, model in _models(reg):
@@ -219,7 +216,6 @@ def _pairs(reg: Register) -> Iterator[tuple[Document, Document, ProcessModel]]:
             yield activity, doc, model
 
 
-@check
 def process_is_linked(reg: Register) -> Iterator[Diagnostic]:
     linked = {doc.path.stem for _, doc, _ in _pairs(reg)}
     for doc, _model in _models(reg):
@@ -232,7 +228,6 @@ def process_is_linked(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-@check
 def process_data_declared(reg: Register) -> Iterator[Diagnostic]:
     for activity, doc, model in _pairs(reg):
         declared = declared_items(activity.data)
@@ -290,3 +285,14 @@ def _operations_declared(activity: Document, doc: Document, model: ProcessModel)
                     f"line {_line(doc, use.path)}), which processing_operations does not list "
                     "(Art. 30(2)(b))", severity="warning", key=True,
                 )
+
+
+# The checks of this module, in the order they run.
+CHECKS = (
+    process_ids,
+    process_references,
+    process_flow,
+    process_diagram_fits,
+    process_is_linked,
+    process_data_declared,
+)

@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator import i18n, review, shapes, vocab
-from generator.checks import check
-from generator.diagnostics import Diagnostic
-from generator.register import Register, iter_documents
-from generator.schemas import field_name
+from generator import shapes, vocab
+from generator.lint.diagnostics import Diagnostic
+from generator.lint.schema import field_name
+from generator.load.register import Register
+from generator.load.yamlload import Document
+from generator.model import review
+from generator.render import i18n
 from generator.shapes import walk_strings
-from generator.yamlload import Document
 
 
 def _activities(reg: Register) -> Iterator[tuple[Document, dict[str, Any]]]:
@@ -41,10 +42,9 @@ def placeholders() -> tuple[str, ...]:
     return tuple(dict.fromkeys(i18n.t("review.placeholder", lang) for lang in vocab.LANGUAGES))
 
 
-@check
 def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
     marks = placeholders()
-    for doc in iter_documents(reg):
+    for doc in reg.documents():
         for path, text in walk_strings(doc.data):
             mark = next((m for m in marks if m in text), None)
             if mark is not None:
@@ -55,7 +55,6 @@ def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
                 )
 
 
-@check
 def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
     on = shapes.today()
     for doc, data in _activities(reg):
@@ -90,7 +89,6 @@ def _criteria_words(codes: tuple[str, ...]) -> str:
     return ", ".join(codes) if codes else "none"
 
 
-@check
 def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         s = review.screening(data)
@@ -136,3 +134,11 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
                 "say where the DPIA is",
                 key=True,
             )
+
+
+# The checks of this module, in the order they run.
+CHECKS = (
+    no_placeholder_left,
+    reviews_are_current,
+    dpia_when_required,
+)

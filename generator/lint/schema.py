@@ -12,9 +12,9 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from generator import vocab
-from generator.diagnostics import Diagnostic
+from generator.lint.diagnostics import Diagnostic
+from generator.load.yamlload import Document
 from generator.resources import load_schema, schema_dir
-from generator.yamlload import Document
 
 _PATTERN_HINTS = {
     "^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$": "an ISO 8601 duration such as P1Y (1 year), P6M (6 months) or P30D (30 days)",

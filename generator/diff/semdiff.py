@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from generator import i18n, vocab
-from generator.escape import md
+from generator import vocab
+from generator.lint.schema import _lookup as subschema
+from generator.load.layout import SOURCE_FOLDERS, kind_of
+from generator.load.yamlload import LoadError, parse
+from generator.render import i18n
+from generator.render.escape import md
 from generator.resources import load_schema, schema_dir
-from generator.schemas import _lookup as subschema
-from generator.yamlload import LoadError, parse
 
 Status = Literal["added", "removed", "changed"]
 
-FOLDERS = ("register", "processes")
+FOLDERS = SOURCE_FOLDERS
 """The folders of a register repository that hold its files."""
 
 # List fields whose items are mappings: the keys that identify an item, most specific first.
@@ -80,20 +82,6 @@ class Snapshot:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def kind_of(path: str) -> str | None:
-    """``activity``, ``organization``, ``process`` or None for a path relative to the root."""
-    p = PurePosixPath(path)
-    if p.suffix not in (".yaml", ".yml") or p.name.startswith("."):
-        return None
-    if p.parent == PurePosixPath("register/activities"):
-        return "activity"
-    if p == PurePosixPath("register/organization.yaml"):
-        return "organization"
-    if p.parent == PurePosixPath("processes"):
-        return "process"
-    return None
 
 
 def parse_files(files: dict[str, str]) -> Snapshot:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import vocab
-from generator.register import Register
+from generator.load.register import Register
 from generator.shapes import mappings
 
 SHEETS_DIR = "activites"

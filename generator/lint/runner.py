@@ -1,0 +1,66 @@
+"""The check step: schema validation of each document, then every rule module, in a fixed order.
+
+``load_register`` is the whole front of the pipeline, load then check: what ``ropa validate``,
+``ropa build``, ``ropa export`` and the MkDocs plugin call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from generator.lint import process_rules, register_rules, review_rules, schema
+from generator.lint.diagnostics import Diagnostic, sort_key
+from generator.load.register import Register, read_register
+from generator.load.yamlload import Document
+from generator.resources import schema_dir
+
+Check = Callable[[Register], Iterable[Diagnostic]]
+
+# The rule modules, in the order their checks run.
+RULE_MODULES = (register_rules, process_rules, review_rules)
+
+
+def checks() -> tuple[Check, ...]:
+    return tuple(fn for module in RULE_MODULES for fn in module.CHECKS)
+
+
+def schema_for(kind: str) -> str | None:
+    """The schema a kind of file is checked against, if the installation has it."""
+    return kind if (schema_dir() / f"{kind}.schema.json").is_file() else None
+
+
+def _schema_work(reg: Register, focus: Callable[[Path], bool] | None) -> list[tuple[Document, str]]:
+    """The documents to check against a schema, with the schema's name."""
+    work: list[tuple[Document, str]] = []
+    if reg.organization is not None:
+        work.append((reg.organization, "organization"))
+    work.extend((doc, "activity") for doc in reg.activities)
+    process_schema = schema_for("process")
+    if process_schema is not None:
+        work.extend((doc, process_schema) for doc in reg.processes)
+    if focus is None:
+        return work
+    chosen = reg.with_references({doc.path for doc, _ in work if focus(doc.path)})
+    return [(doc, name) for doc, name in work if doc.path in chosen]
+
+
+def check(reg: Register, focus: Callable[[Path], bool] | None = None) -> Register:
+    """Add every problem the schemas and the rules find to ``reg.diagnostics``, sorted.
+
+    With ``focus``, only the files it accepts, and what they reference (the organisation, their
+    process), are checked against their schema: every file was still read, so that checks across
+    files (unique ids and refs, references) see the whole register, but the schema work, most of
+    the time of a run, is spent where it is asked for (a pre-commit hook on the staged files).
+    """
+    for doc, schema_name in _schema_work(reg, focus):
+        reg.diagnostics.extend(schema.diagnostics(doc, schema_name))
+    for fn in checks():
+        reg.diagnostics.extend(fn(reg))
+    reg.diagnostics.sort(key=sort_key)
+    return reg
+
+
+def load_register(root: Path, focus: Callable[[Path], bool] | None = None) -> Register:
+    """Read every file of the register under ``root`` and run every check."""
+    return check(read_register(root), focus)

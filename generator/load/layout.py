@@ -1,0 +1,56 @@
+"""The folder layout of a register repository, said once.
+
+``register/organization.yaml`` is the organisation, ``register/activities/<id>.yaml`` one file
+per processing activity, ``processes/<id>.yaml`` one file per business process. Everything that
+finds, names or watches a register file (the loader, ``ropa diff``, ``ropa new``, ``ropa
+build``'s source guard, ``ropa serve``'s watch list) asks this module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+Kind = Literal["organization", "activity", "process"]
+
+ORGANIZATION = Path("register") / "organization.yaml"
+ACTIVITIES = Path("register") / "activities"
+PROCESSES = Path("processes")
+# The folders that hold register files, relative to the root: what git reads and serve watches.
+SOURCE_FOLDERS: tuple[str, ...] = ("register", "processes")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def kind_of(path: str) -> Kind | None:
+    """``activity``, ``organization``, ``process`` or None for a path relative to the root."""
+    p = PurePosixPath(path)
+    if p.suffix not in YAML_SUFFIXES or p.name.startswith("."):
+        return None
+    if p.parent == PurePosixPath(ACTIVITIES.as_posix()):
+        return "activity"
+    if p == PurePosixPath(ORGANIZATION.as_posix()):
+        return "organization"
+    if p.parent == PurePosixPath(PROCESSES.as_posix()):
+        return "process"
+    return None
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The register files of one folder, sorted by name (hidden files left out)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and not p.name.startswith("."))
+
+
+def sources(root: Path) -> list[Path]:
+    """The folders of ``root`` that hold register files."""
+    return [root / name for name in SOURCE_FOLDERS]
+
+
+def display_path(path: Path) -> str:
+    """The path as messages show it: relative to the current directory when under it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)

@@ -1,0 +1,115 @@
+"""The ``Register``: every document of a register repository that could be read (data only),
+and ``read_register``, which finds and reads them. Checking is the next step
+(``generator.lint.runner``); the model of a valid register is built from it
+(``generator.model``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from generator.lint.diagnostics import Diagnostic
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path, yaml_files
+from generator.load.yamlload import Document, LoadError, load
+
+
+@dataclass
+class Register:
+    """Every file of a register repository that could be read, and every problem found."""
+
+    root: Path
+    organization: Document | None = None
+    activities: list[Document] = field(default_factory=list)
+    processes: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    _parties: dict[str, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def org(self) -> dict[str, Any]:
+        data = self.organization.data if self.organization else None
+        return data if isinstance(data, dict) else {}
+
+    def parties(self) -> dict[str, dict[str, Any]]:
+        """The organisation's parties by id (the first of a duplicated id), computed once."""
+        if self._parties is None:
+            out: dict[str, dict[str, Any]] = {}
+            for party in self.org.get("parties") or []:
+                if isinstance(party, dict) and isinstance(party.get("id"), str):
+                    out.setdefault(party["id"], party)
+            self._parties = out
+        return self._parties
+
+    def activity_data(self) -> list[dict[str, Any]]:
+        """The activities' data, sorted by reference then id."""
+        items = [d.data for d in self.activities if isinstance(d.data, dict)]
+        return sorted(items, key=lambda a: (str(a.get("ref", "")), str(a.get("id", ""))))
+
+    def process_data(self) -> dict[str, dict[str, Any]]:
+        return {d.path.stem: d.data for d in self.processes if isinstance(d.data, dict)}
+
+    def with_references(self, paths: set[Path]) -> set[Path]:
+        """``paths`` and what the activities among them reference: the organisation, their process."""
+        out = set(paths)
+        for doc in self.activities:
+            if doc.path in paths and isinstance(doc.data, dict):
+                if self.organization is not None:
+                    out.add(self.organization.path)
+                process = self.process_document(str(doc.data.get("process")))
+                if process is not None:
+                    out.add(process.path)
+        return out
+
+    def process_document(self, process_id: str) -> Document | None:
+        for d in self.processes:
+            if d.path.stem == process_id:
+                return d
+        return None
+
+    def documents(self) -> Iterator[Document]:
+        if self.organization is not None:
+            yield self.organization
+        yield from self.activities
+        yield from self.processes
+
+
+def _read(path: Path, reg: Register) -> Document | None:
+    shown = display_path(path)
+    reg.files.append(shown)
+    if path.suffix == ".yml":
+        reg.diagnostics.append(Diagnostic(shown, 1, 1, "warning", "file-extension",
+                                          "register files end in .yaml: rename this .yml file"))
+    try:
+        return load(path, shown)
+    except LoadError as exc:
+        reg.diagnostics.append(Diagnostic(shown, exc.line, exc.column, "error", exc.rule, exc.message))
+        return None
+
+
+def read_register(root: Path) -> Register:
+    """Find and read every file of the register under ``root``; what cannot be read becomes a
+    diagnostic. No check is run here."""
+    root = root.resolve()
+    reg = Register(root=root)
+    org_path = root / ORGANIZATION
+    if org_path.exists():
+        reg.organization = _read(org_path, reg)
+    else:
+        reg.diagnostics.append(
+            Diagnostic(display_path(org_path), 0, 0, "error", "missing-organization",
+                       "register/organization.yaml is missing: every register starts with the organisation that keeps it")
+        )
+    for path in yaml_files(root / ACTIVITIES):
+        doc = _read(path, reg)
+        if doc is not None:
+            reg.activities.append(doc)
+    for path in yaml_files(root / PROCESSES):
+        doc = _read(path, reg)
+        if doc is not None:
+            reg.processes.append(doc)
+    return reg
