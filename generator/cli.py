@@ -1,4 +1,10 @@
-"""The ``ropa`` command line (also ``python -m generator``): argument parsing only."""
+"""The ``ropa`` command line (also ``python -m generator``): argument parsing only.
+
+Each command is a module of ``generator.commands`` with ``add_parser`` and ``run``. Building the
+parser imports every command module, so a command module imports at its top only what its
+parser needs; what ``run`` needs (the schema validator, the site stack, openpyxl) is imported
+inside ``run``, and ``ropa --version`` or ``ropa validate`` stays light (tests/test_cli_imports.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from pathlib import Path
 from typing import Sequence
 
 from generator import __version__
+from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
+
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "main", "root_argument"]
 
 # Command name -> module under generator.commands, in the order --help lists them.
 COMMANDS = {
@@ -20,13 +29,6 @@ COMMANDS = {
     "diff": "diff",
     "export": "export",
 }
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A command used wrongly: printed as ``ropa: error: ...`` with exit code 2."""
-
 
 def root_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -61,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except UsageError as exc:
         parser.error(str(exc))
+    except RopaError as exc:
+        print(f"ropa {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("ropa: interrupted", file=sys.stderr)
         return 130

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import pycountry
-
 from generator.resources import load_data
 
 LANGUAGES = ("fr", "en")
@@ -36,12 +34,16 @@ def adequacy() -> dict[str, Any]:
 
 
 def is_country(code: str) -> bool:
+    import pycountry  # imported when a country is first looked up, not by every command
+
     return isinstance(code, str) and pycountry.countries.get(alpha_2=code) is not None
 
 
 @functools.cache
 def _french_names() -> Any:
     import gettext
+
+    import pycountry
 
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
@@ -51,6 +53,8 @@ def _french_names() -> Any:
 
 def country_name(code: str, lang: str = "fr") -> str:
     """The country's common name in ``lang`` (``FR`` → « France »); the code if unknown."""
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=code) if isinstance(code, str) else None
     if country is None:
         return str(code)

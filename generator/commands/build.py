@@ -17,7 +17,6 @@ from generator import vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.load import layout
 from generator.load.layout import display_path
-from generator.site import mkdocs_run
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
@@ -59,6 +58,8 @@ def swap_in(built: Path, target: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    from generator.site import mkdocs_run
 
     root = args.root.resolve()
     mkdocs_run.config_file(root)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cli import EXIT_OK, UsageError, root_argument
-from generator.diff import semdiff
+from generator.errors import GitError
 from generator.load import git as gitinfo
 from generator.render import i18n
 from generator.vocab import LANGUAGES
 
-FORMATS = {"text": semdiff.format_text, "markdown": semdiff.format_markdown}
+if TYPE_CHECKING:
+    from generator.diff.semdiff import Snapshot
+
+FORMATS = ("markdown", "text")
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
@@ -44,15 +48,19 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     )
 
 
-def snapshot(root: Path, rev: str | None) -> semdiff.Snapshot:
+def snapshot(root: Path, rev: str | None) -> Snapshot:
+    from generator.diff import semdiff
+
     try:
         files = gitinfo.read_files(root, rev, semdiff.FOLDERS)
-    except gitinfo.GitError as exc:
+    except GitError as exc:
         raise UsageError(f"{rev}: {exc}" if rev else str(exc)) from None
     return semdiff.parse_files(files)
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.diff import semdiff
+
     if not gitinfo.is_repository(args.root):
         raise UsageError(f"--root {args.root}: not inside a git repository")
     old = snapshot(args.root, args.base)
@@ -65,5 +73,6 @@ def run(args: argparse.Namespace) -> int:
         for text in snap.problems.values()
     ]
     changes = semdiff.diff(old, new, args.lang)
-    sys.stdout.write(FORMATS[args.format](changes, problems, args.base, args.head, args.lang))
+    formatter = semdiff.format_markdown if args.format == "markdown" else semdiff.format_text
+    sys.stdout.write(formatter(changes, problems, args.base, args.head, args.lang))
     return EXIT_OK

@@ -13,10 +13,6 @@ from pathlib import Path
 from generator import export, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
-from generator.export.output import write_atomic
-from generator.export.xlsx import ExportError, too_long_texts
-from generator.lint.diagnostics import format_summary, format_text
-from generator.lint.runner import load_register
 from generator.load.layout import display_path
 from generator.render import i18n
 
@@ -94,6 +90,11 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.export.output import write_atomic
+    from generator.export.xlsx import too_long_texts
+    from generator.lint.diagnostics import format_summary, format_text
+    from generator.lint.runner import load_register
+
     opts = options(args)
     reg = load_register(args.root)
     if not reg.ok:
@@ -109,11 +110,7 @@ def run(args: argparse.Namespace) -> int:
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
     sys.stderr.write(format_text(warnings))
     path = target(args, export.default_filename(reg, opts))
-    try:
-        data = export.render(reg, opts)
-    except ExportError as exc:
-        sys.stderr.write(f"ropa export: {exc}\n")
-        return EXIT_PROBLEMS
+    data = export.render(reg, opts)  # an ExportError is printed by cli.main
     if path is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -7,7 +7,6 @@ import logging
 import sys
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
-from generator.site import mkdocs_run
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
@@ -26,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
 def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
+
+    from generator.site import mkdocs_run
 
     root = args.root.resolve()
     config_file = mkdocs_run.config_file(root)

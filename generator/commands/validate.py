@@ -16,7 +16,6 @@ from generator.lint.diagnostics import (
     format_summary,
     format_text,
 )
-from generator.lint.runner import load_register
 from generator.load.layout import display_path
 from generator.load.register import Register
 
@@ -73,6 +72,8 @@ def _focus(paths: list[Path]) -> Callable[[Path], bool]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.lint.runner import load_register
+
     reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None)
     found = select(reg, args.paths) if args.paths else reg.diagnostics
     sys.stdout.write(FORMATS[args.format](found))

@@ -35,6 +35,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__
+from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
 from generator.lint.diagnostics import Diagnostic
@@ -62,10 +63,6 @@ MAX_ROW_HEIGHT = 409.0
 _SECTION_FILL = "1F4E79"
 _HEADER_FILL = "DDEBF7"
 _LABEL_FILL = "F2F2F2"
-
-
-class ExportError(Exception):
-    """A register that cannot be written in this format, with the reason."""
 
 
 @dataclass(frozen=True)

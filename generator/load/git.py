@@ -15,15 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import GitError
+
 WORKTREE = None
 """The revision argument meaning "the files as they are on disk"."""
 
 _SEP = "\x1f"
 _LOG_FORMAT = _SEP.join(("%H", "%h", "%aI", "%an", "%s"))
-
-
-class GitError(Exception):
-    """A git command that could not answer: not a repository, unknown revision, no git."""
 
 
 @dataclass(frozen=True)

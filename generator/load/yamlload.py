@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from generator.errors import LoadError
 from generator.lint.diagnostics import Diagnostic
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
@@ -45,14 +46,6 @@ _NINF = {"-.inf", "-.Inf", "-.INF"}
 _NAN = {".nan", ".NaN", ".NAN"}
 
 _TAG = "tag:yaml.org,2002:"
-
-
-class LoadError(Exception):
-    """A file that cannot be read into data at all."""
-
-    def __init__(self, rule: str, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.rule, self.message, self.line, self.column = rule, message, line, column
 
 
 @dataclass

@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from generator import vocab
 from generator.render import i18n
 from generator.render.escape import md
+
+if TYPE_CHECKING:
+    import jinja2
 
 SCAFFOLD_DIR = Path(__file__).resolve().parent
 
@@ -41,6 +42,8 @@ def choices(vocabulary: str, lang: str = i18n.DEFAULT_LANG) -> list[str]:
 
 @functools.cache
 def environment() -> jinja2.Environment:
+    import jinja2  # the template engine, imported when a file is first written
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SCAFFOLD_DIR)),
         variable_start_string="[[",

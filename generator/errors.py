@@ -1,0 +1,38 @@
+"""The one root of the failures a user is told about: each is printed as a message with its exit
+code by ``generator.cli.main``, never as a traceback.
+
+A command raises the subclass that says what went wrong; ``cli.main`` prints
+``ropa COMMAND: message`` (a usage error also shows the usage line) and returns ``exit_code``.
+"""
+
+from __future__ import annotations
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class RopaError(Exception):
+    """A failure the user can act on (exit code 1 unless a subclass says otherwise)."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+class UsageError(RopaError):
+    """A command used wrongly: printed as ``ropa: error: ...`` with the usage line, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class LoadError(RopaError):
+    """A file that cannot be read into data at all: its rule and position say where and why."""
+
+    def __init__(self, rule: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, line, column
+
+
+class GitError(RopaError):
+    """git is missing, or answered with an error (not a repository, not a revision)."""
+
+
+class ExportError(RopaError):
+    """The register cannot be written in the asked format (a value over the format's limits)."""
