@@ -18,6 +18,7 @@ are written by ``GENERATED`` below.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -29,12 +30,12 @@ from conftest import REPO, copy_register
 
 from generator.lint.diagnostics import Diagnostic
 from generator.lint.runner import load_register
-from generator.load.yamlload import MAX_BYTES
+from generator.load.yamlload import MAX_BYTES, MAX_ENTRIES, MAX_TEXT
 
 INVALID = Path(__file__).resolve().parent / "invalid"
 ACTIVITIES = Path("register") / "activities"
 
-DATA_MODEL_MODULES = ("load/yamlload.py", "lint/schema.py", "lint/register_rules.py", "load/register.py")
+DATA_MODEL_MODULES = ("load/files.py", "load/yamlload.py", "lint/schema.py", "lint/register_rules.py", "load/register.py")
 """The modules whose rules this corpus covers; other modules' rules have their own tests."""
 
 NOT_RULES = {"utf-8"}
@@ -42,6 +43,8 @@ NOT_RULES = {"utf-8"}
 
 UNREACHABLE = {
     "schema-const": "the schemas use 'const' only inside if/then conditions, whose errors are not reported",
+    "too-many-files": "50,000 files per case is too slow for the corpus: tests/test_load_files.py lowers the limit",
+    "folder-unreadable": "the tests run as root, who can list any folder: tests/test_load_files.py",
 }
 """Rules the code can emit that no register can trigger with today's schemas, and why."""
 
@@ -114,6 +117,22 @@ def _directory(root: Path) -> None:
     (root / ACTIVITIES / "dossier.yaml").mkdir()
 
 
+def _link(name: str, target: str) -> Callable[[Path], None]:
+    def build(root: Path) -> None:
+        copy_register(root)
+        (root / ACTIVITIES / name).symlink_to(target)
+
+    return build
+
+
+def _fifo(root: Path) -> None:
+    copy_register(root)
+    os.mkfifo(root / ACTIVITIES / "tube.yaml")
+
+
+_TOO_MANY_ITEMS = b"id: longue\nnotes:\n" + b"  - x\n" * (MAX_ENTRIES + 1)
+_TOO_MANY_KEYS = b"id: cles\n" + b"".join(b"k%d: v\n" % i for i in range(MAX_ENTRIES + 1))
+_TOO_LONG = b"id: texte\nname: " + b"a" * (MAX_TEXT + 1) + b"\n"
 _TOO_LARGE = b"id: trop-gros\nnotes:\n" + b"  - ligne de remplissage\n" * (MAX_BYTES // 24 + 1)
 
 GENERATED = [
@@ -127,6 +146,20 @@ GENERATED = [
          (Expected("register/activities/utf16.yaml", "file-encoding", 1, 1, "not UTF-8"),)),
     Case("file-unreadable-directory", _directory,
          (Expected("register/activities/dossier.yaml", "file-unreadable", 0, 0, "directory"),)),
+    Case("file-unreadable-link-loop", _link("boucle.yaml", "boucle.yaml"),
+         (Expected("register/activities/boucle.yaml", "file-unreadable", 0, 0, "loops"),)),
+    Case("file-outside-repository", _link("lien.yaml", "/etc/passwd"),
+         (Expected("register/activities/lien.yaml", "file-outside-repository", 0, 0, "outside the register"),)),
+    Case("file-outside-repository-device", _link("zero.yaml", "/dev/zero"),
+         (Expected("register/activities/zero.yaml", "file-outside-repository", 0, 0),)),
+    Case("file-not-regular-fifo", _fifo,
+         (Expected("register/activities/tube.yaml", "file-not-regular", 0, 0, "FIFO"),)),
+    Case("too-many-entries-list", _write("register/activities/longue.yaml", _TOO_MANY_ITEMS),
+         (Expected("register/activities/longue.yaml", "too-many-entries", MAX_ENTRIES + 3, 5, "items in one list"),)),
+    Case("too-many-entries-keys", _write("register/activities/cles.yaml", _TOO_MANY_KEYS),
+         (Expected("register/activities/cles.yaml", "too-many-entries", MAX_ENTRIES + 1, 1, "keys in one mapping"),)),
+    Case("text-too-long", _write("register/activities/texte.yaml", _TOO_LONG),
+         (Expected("register/activities/texte.yaml", "text-too-long", 2, 7, "characters long"),)),
 ]
 
 

@@ -16,7 +16,7 @@ from generator.lint.diagnostics import (
     format_summary,
     format_text,
 )
-from generator.load.layout import display_path
+from generator.load.layout import absolute, display_path
 from generator.load.register import Register
 
 FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
@@ -44,11 +44,11 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     A folder selects the register files under it (so ``ropa validate .`` checks everything); a
     file that is not a register file is a usage error rather than a silent pass.
     """
-    known = {Path(name).resolve() for name in set(reg.files) | {d.file for d in reg.diagnostics}}
+    known = set(reg.paths) | {absolute(Path(d.file)) for d in reg.diagnostics}
     wanted: set[Path] = set()
     for path in paths:
-        path = path.resolve()
-        if not path.exists():
+        path = absolute(path)
+        if not path.exists() and not path.is_symlink():
             raise UsageError(f"{path}: no such file or directory")
         try:
             path.relative_to(reg.root)
@@ -67,7 +67,7 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
 
 def _focus(paths: list[Path]) -> Callable[[Path], bool]:
     """Accepts the files ``paths`` name, and those under the folders they name."""
-    resolved = [p.resolve() for p in paths]
+    resolved = [absolute(p) for p in paths]
     return lambda file: any(file == p or file.is_relative_to(p) for p in resolved)
 
 

@@ -7,7 +7,6 @@ schema is still checked as far as its shape allows, so every problem is reported
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 from generator import shapes, vocab
@@ -74,7 +73,7 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
 def party_ref(
     reg: Register, doc: Document, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: str
 ) -> Iterator[Diagnostic]:
-    if not isinstance(ref, str) or reg.organization is None:
+    if not isinstance(ref, str) or reg.organization is None or not isinstance(reg.organization.data, dict):
         return  # without a readable organization.yaml, its own error says it all: no cascade
     party = reg.parties().get(ref)
     org_file = reg.organization.display if reg.organization else "register/organization.yaml"
@@ -97,7 +96,7 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
     process_ids = {d.path.stem for d in reg.processes}
     # a process file that exists but could not be read has its own error: no unknown-process too
     process_folder = reg.root / PROCESSES
-    existing = process_ids | {Path(name).stem for name in reg.files if Path(name).resolve().parent == process_folder}
+    existing = process_ids | {path.stem for path in reg.paths if path.parent == process_folder}
     for doc, data in _activities(reg):
         yield from party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",), "controller")
         for field, kind, what in (

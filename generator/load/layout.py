@@ -36,16 +36,16 @@ def kind_of(path: str) -> Kind | None:
     return None
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    """The register files of one folder, sorted by name (hidden files left out)."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and not p.name.startswith("."))
-
-
 def sources(root: Path) -> list[Path]:
     """The folders of ``root`` that hold register files."""
     return [root / name for name in SOURCE_FOLDERS]
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute with its folders resolved but not the file itself: a link named on
+    the command line stays the register file it is (and is never followed to find it)."""
+    path = Path(os.path.abspath(path))
+    return Path(os.path.realpath(path.parent)) / path.name if path.name else Path(os.path.realpath(path))
 
 
 def display_path(path: Path) -> str:

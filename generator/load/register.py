@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.lint.diagnostics import Diagnostic
-from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path, yaml_files
+from generator.load.files import yaml_files
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import Document, LoadError, load
 
 
@@ -24,6 +25,7 @@ class Register:
     processes: list[Document] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)  # the files read, under root (links not resolved)
     _parties: dict[str, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -81,11 +83,12 @@ class Register:
 def _read(path: Path, reg: Register) -> Document | None:
     shown = display_path(path)
     reg.files.append(shown)
+    reg.paths.append(path)
     if path.suffix == ".yml":
         reg.diagnostics.append(Diagnostic(shown, 1, 1, "warning", "file-extension",
                                           "register files end in .yaml: rename this .yml file"))
     try:
-        return load(path, shown)
+        return load(path, shown, root=reg.root)
     except LoadError as exc:
         reg.diagnostics.append(Diagnostic(shown, exc.line, exc.column, "error", exc.rule, exc.message))
         return None
@@ -104,12 +107,18 @@ def read_register(root: Path) -> Register:
             Diagnostic(display_path(org_path), 0, 0, "error", "missing-organization",
                        "register/organization.yaml is missing: every register starts with the organisation that keeps it")
         )
-    for path in yaml_files(root / ACTIVITIES):
-        doc = _read(path, reg)
-        if doc is not None:
-            reg.activities.append(doc)
-    for path in yaml_files(root / PROCESSES):
-        doc = _read(path, reg)
-        if doc is not None:
-            reg.processes.append(doc)
+    for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
+        for path in _listed(root / folder, reg):
+            doc = _read(path, reg)
+            if doc is not None:
+                documents.append(doc)
     return reg
+
+
+def _listed(folder: Path, reg: Register) -> list[Path]:
+    """The register files of ``folder``; a folder that cannot be listed is a diagnostic."""
+    try:
+        return yaml_files(folder)
+    except LoadError as exc:
+        reg.diagnostics.append(Diagnostic(display_path(folder), 0, 0, "error", exc.rule, exc.message))
+        return []

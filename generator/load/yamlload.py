@@ -22,6 +22,7 @@ import yaml
 
 from generator.errors import LoadError
 from generator.lint.diagnostics import Diagnostic
+from generator.load.files import read_bytes
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
     _Loader: type = yaml.CSafeLoader
@@ -33,6 +34,17 @@ MAX_BYTES = 1024 * 1024
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
+
+MAX_ENTRIES = 1000
+"""Most keys of one mapping, or items of one list: a sheet lists tens of data categories, an
+organisation a few hundred parties; 100,000 keys is an attack on the validator, not a register."""
+
+MAX_NODES = 50_000
+"""Most keys, items and values in one file."""
+
+MAX_TEXT = 10_000
+"""Longest text of one value, in characters: a purpose or a description is a few lines; every
+output must hold it (an XLSX cell holds 32,767 characters, a list of values shares one cell)."""
 
 Path_ = tuple[Any, ...]
 
@@ -134,6 +146,7 @@ def parse(text: str, path: Path, display: str) -> Document:
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
+    nodes = 0
     have_root = False
 
     def attach(value: Any, start: tuple[int, int]) -> Path_ | None:
@@ -197,8 +210,15 @@ def parse(text: str, path: Path, display: str) -> Document:
                     f"anchor '&{anchor}' is not allowed in a register file; remove it and write values out",
                     *_pos(event.start_mark),
                 )
+            if isinstance(event, _NODE_EVENTS):
+                nodes += 1
+                _check_size(stack, nodes, event)
             if isinstance(event, yaml.ScalarEvent):
                 start = _pos(event.start_mark)
+                if len(event.value) > MAX_TEXT:
+                    raise LoadError("text-too-long", f"this value is {len(event.value):,} characters long, over "
+                                    f"the limit of {MAX_TEXT:,} for one value: shorten it, or link to a document",
+                                    *start)
                 attach(_scalar(event, *start), start)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 start = _pos(event.start_mark)
@@ -224,6 +244,25 @@ def parse(text: str, path: Path, display: str) -> Document:
         raise LoadError("file-empty", "the file is empty: it holds no YAML data", 1, 1)
     doc.data = root
     return doc
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _check_size(stack: list[list[Any]], nodes: int, event: yaml.Event) -> None:
+    """The limits of one file, enforced while it is read, before any work is spent on it."""
+    if nodes > MAX_NODES:
+        raise LoadError("too-many-entries", f"the file holds more than {MAX_NODES:,} keys and values, "
+                        "the limit for one register file: split it", *_pos(event.start_mark))
+    if not stack:
+        return
+    container, pending_key = stack[-1][0], stack[-1][2]
+    if isinstance(container, list) and len(container) >= MAX_ENTRIES:
+        raise LoadError("too-many-entries", f"more than {MAX_ENTRIES:,} items in one list, the limit for "
+                        "a register file", *_pos(event.start_mark))
+    if isinstance(container, dict) and pending_key is _NO_KEY and len(container) >= MAX_ENTRIES:
+        raise LoadError("too-many-entries", f"more than {MAX_ENTRIES:,} keys in one mapping, the limit for "
+                        "a register file", *_pos(event.start_mark))
 
 
 class _NoKey:
@@ -267,24 +306,10 @@ def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
     return (0, 0)
 
 
-def load(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read and parse one file. Raises ``LoadError`` with a clear message for what cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                "file-too-large",
-                f"the file is {size} bytes, over the limit of {max_bytes} bytes for a register file",
-                1,
-                1,
-            )
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError("file-unreadable", "this is a directory, not a YAML file") from None
-    except FileNotFoundError:
-        raise LoadError("file-unreadable", "no such file") from None
-    except OSError as exc:
-        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+def load(path: Path, display: str, *, root: Path | None = None, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse one file of the repository ``root`` (default: the file's folder). Raises
+    ``LoadError`` with a clear message for what cannot be read (``generator.load.files``)."""
+    raw = read_bytes(path, root if root is not None else path.parent, max_bytes)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -1,0 +1,105 @@
+"""Reading a register file safely: a regular file inside the register repository, read with a
+bound, never a device, a FIFO, a folder, or a link out of the repository.
+
+``yaml_files`` lists a folder of the register without following what it must not follow, and
+``read_bytes`` reads one file: each failure is a ``LoadError`` whose rule and message say what
+the file is and what to do, and nothing outside the repository is read or quoted.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from generator.errors import LoadError
+from generator.load.layout import YAML_SUFFIXES
+
+MAX_FILES = 50_000
+"""Most register files in one folder (a register of 10,000 activities is the largest we know of)."""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The register files of one folder, sorted by name (hidden files left out); the folder's
+    own problems (unreadable, too many files) are ``LoadError``s."""
+    try:
+        if not folder.is_dir():
+            return []
+        names = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(YAML_SUFFIXES):
+                    continue
+                names.append(entry.name)
+                if len(names) > MAX_FILES:
+                    raise LoadError("too-many-files", f"more than {MAX_FILES:,} register files in this folder, "
+                                    "the limit ropa reads")
+    except PermissionError:
+        raise LoadError("folder-unreadable", "this folder cannot be listed (permission denied): give the "
+                        "user running ropa the right to read it") from None
+    except OSError as exc:
+        raise LoadError("folder-unreadable", f"this folder cannot be listed: {exc.strerror or exc}") from None
+    return sorted(folder / name for name in names)
+
+
+def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
+    """The bytes of the register file ``path`` of the repository ``root``.
+
+    The file must resolve inside ``root`` (a link may point to another file of the repository,
+    never out of it: its target is neither opened nor named), be a regular file (a FIFO, a
+    device or a socket is refused before it is read, so nothing blocks or streams forever) and
+    hold at most ``max_bytes`` (checked on the open file, and again while reading).
+    """
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise LoadError("file-unreadable", "no such file (or a link to a file that does not exist)") from None
+    except RuntimeError:  # a symlink loop (Python < 3.13)
+        raise LoadError("file-unreadable", "this is a link that loops back on itself") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError("file-unreadable", "this is a link that loops back on itself") from None
+        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    if not _inside(target, root.resolve()):
+        raise LoadError("file-outside-repository", "this is a link to a file outside the register "
+                        "repository: a register file must be a file of the repository; copy it in, "
+                        "or remove the link")
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except IsADirectoryError:
+        raise LoadError("file-unreadable", "this is a directory, not a YAML file") from None
+    except PermissionError:
+        raise LoadError("file-unreadable", "the file cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise LoadError("file-unreadable", "this is a directory, not a YAML file")
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError("file-not-regular", "this is not a regular file (a FIFO, a device or a socket): "
+                            "a register file is a text file")
+        if info.st_size > max_bytes:
+            raise LoadError("file-too-large", f"the file is {info.st_size} bytes, over the limit of {max_bytes} "
+                            "bytes for a register file", 1, 1)
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise LoadError("file-too-large", f"the file is over the limit of {max_bytes} bytes for a "
+                                "register file", 1, 1)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
