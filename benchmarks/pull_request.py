@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from validate import make_register
 
-from generator.diff import semdiff
+from generator.diff import compare, snapshot
 from generator.lint.runner import load_register
 from generator.load import git as gitinfo
 from generator.model import review
@@ -99,10 +99,10 @@ def main() -> int:
             )
         git(root, "commit", "-q", "-am", "retention")
 
-        def diff() -> list[semdiff.DocumentChange]:
-            old = semdiff.parse_files(gitinfo.read_files(root, "HEAD~1", semdiff.FOLDERS))
-            new = semdiff.parse_files(gitinfo.read_files(root, "HEAD", semdiff.FOLDERS))
-            return semdiff.diff(old, new)
+        def diff() -> list[compare.DocumentChange]:
+            old = snapshot.parse_files(gitinfo.read_files(root, "HEAD~1", snapshot.FOLDERS))
+            new = snapshot.parse_files(gitinfo.read_files(root, "HEAD", snapshot.FOLDERS))
+            return compare.diff(old, new)
 
         changes = diff()
         t_diff = timed(diff, args.repeat)

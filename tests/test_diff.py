@@ -11,7 +11,7 @@ import pytest
 from conftest import Runner, copy_register
 
 from generator.cli import main
-from generator.diff import semdiff
+from generator.diff import compare, snapshot
 from generator.load import git as gitinfo
 
 LOYALTY = "register/activities/fidelisation-artemis.yaml"
@@ -225,8 +225,8 @@ def test_cli_markdown_end_to_end(repo: Path, ropa: Runner) -> None:
 # --- the engine, on data -----------------------------------------------------------------------
 
 
-def snap(**files: object) -> semdiff.Snapshot:
-    return semdiff.Snapshot({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()}, {})
+def snap(**files: object) -> snapshot.Snapshot:
+    return snapshot.Snapshot({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()}, {})
 
 
 def activity(**extra: object) -> dict[str, object]:
@@ -245,7 +245,7 @@ def test_list_items_are_paired_not_compared_by_position() -> None:
             {"type": "internal_service", "name": "RH"},
         ]
     )
-    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))
+    changes = compare.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))
     assert [(c.field, c.old, c.new) for c in changes[0].changes] == [
         ("Destinataires › URSSAF — Partenaires institutionnels ou commerciaux › Précisions", None, "DSN"),
     ]
@@ -254,13 +254,13 @@ def test_list_items_are_paired_not_compared_by_position() -> None:
 def test_reordering_a_list_is_no_change() -> None:
     old = activity(processing_operations=["collection", "storage"])
     new = activity(processing_operations=["storage", "collection"])
-    assert semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
+    assert compare.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
 
 
 def test_codes_are_shown_as_labels() -> None:
     old = activity(role="processor", processing_operations=["collection"])
     new = activity(role="controller", processing_operations=["collection", "erasure"])
-    changes = semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))[
+    changes = compare.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new))[
         0
     ].changes
     assert ("Rôle", "Sous-traitant", "Responsable du traitement") in [
@@ -274,7 +274,7 @@ def test_codes_are_shown_as_labels() -> None:
 def test_an_empty_list_appearing_is_no_change() -> None:
     old = activity()
     new = activity(joint_controllers=[])
-    assert semdiff.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
+    assert compare.diff(snap(register__activities__a_yaml=old), snap(register__activities__a_yaml=new)) == []
 
 
 def test_files_outside_the_register_are_ignored() -> None:
@@ -284,14 +284,26 @@ def test_files_outside_the_register_are_ignored() -> None:
         "register/notes.txt": "x",
         "register/activities/.hidden.yaml": "x: 1\n",
     }
-    assert list(semdiff.parse_files(files).data) == ["register/activities/a.yaml"]
+    assert list(snapshot.parse_files(files).data) == ["register/activities/a.yaml"]
 
 
 def test_read_files_at_a_revision_and_on_disk(repo: Path) -> None:
     (repo / "register/activities/nouveau.yaml").write_text("id: nouveau\n", encoding="utf-8")
-    at_head = gitinfo.read_files(repo, "HEAD", semdiff.FOLDERS)
-    on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE, semdiff.FOLDERS)
+    at_head = gitinfo.read_files(repo, "HEAD", snapshot.FOLDERS)
+    on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE, snapshot.FOLDERS)
     assert "register/activities/nouveau.yaml" not in at_head
     assert on_disk["register/activities/nouveau.yaml"] == "id: nouveau\n"
     assert at_head[LOYALTY] == (repo / LOYALTY).read_text(encoding="utf-8")
     assert set(at_head) == set(on_disk) - {"register/activities/nouveau.yaml"}
+
+
+def test_control_characters_are_shown_escaped_in_the_terminal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ESC sequences in a value cannot clear or recolour the user's terminal (issue 13)."""
+    edit(repo / LOYALTY, "name: Fidélisation de la clientèle d'Artemis",
+         'name: "Fidélisation \\e[2J\\e[31mrouge\\u202e\\a"')
+    code, out, _ = run_diff(capsys, "--root", str(repo), "HEAD")
+    assert code == 0
+    assert not any(ch in out for ch in "\x1b\x07\u202e")
+    assert "\\x1b[2J\\x1b[31mrouge\\u202e\\x07" in out

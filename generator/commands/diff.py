@@ -14,7 +14,7 @@ from generator.render import i18n
 from generator.vocab import LANGUAGES
 
 if TYPE_CHECKING:
-    from generator.diff.semdiff import Snapshot
+    from generator.diff.snapshot import Snapshot
 
 FORMATS = ("markdown", "text")
 
@@ -48,23 +48,23 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
     )
 
 
-def snapshot(root: Path, rev: str | None) -> Snapshot:
-    from generator.diff import semdiff
+def read_snapshot(root: Path, rev: str | None) -> Snapshot:
+    from generator.diff.snapshot import FOLDERS, parse_files
 
     try:
-        files = gitinfo.read_files(root, rev, semdiff.FOLDERS)
+        files = gitinfo.read_files(root, rev, FOLDERS)
     except GitError as exc:
         raise UsageError(f"{rev}: {exc}" if rev else str(exc)) from None
-    return semdiff.parse_files(files)
+    return parse_files(files)
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.diff import semdiff
+    from generator.diff import compare, report
 
     if not gitinfo.is_repository(args.root):
         raise UsageError(f"--root {args.root}: not inside a git repository")
-    old = snapshot(args.root, args.base)
-    new = snapshot(args.root, args.head)
+    old = read_snapshot(args.root, args.base)
+    new = read_snapshot(args.root, args.head)
     problems = [
         i18n.t("review.diff.unreadable", args.lang).format(
             rev=rev or i18n.t("review.diff.worktree", args.lang), problem=text
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         for rev, snap in ((args.base, old), (args.head, new))
         for text in snap.problems.values()
     ]
-    changes = semdiff.diff(old, new, args.lang)
-    formatter = semdiff.format_markdown if args.format == "markdown" else semdiff.format_text
+    changes = compare.diff(old, new, args.lang)
+    formatter = report.format_markdown if args.format == "markdown" else report.format_text
     sys.stdout.write(formatter(changes, problems, args.base, args.head, args.lang))
     return EXIT_OK

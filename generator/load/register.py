@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from generator.errors import LoadError
 from generator.lint.diagnostics import Diagnostic
 from generator.load.files import yaml_files
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
-from generator.load.yamlload import Document, LoadError, load
+from generator.load.yamlload import Document, load
 
 
 @dataclass

@@ -124,3 +124,16 @@ def mermaid(value: Any) -> str:
         if line.strip():
             lines.append(" ".join(line.split()).translate(_MERMAID_CODES))
     return "<br/>".join(lines)
+
+
+_TERMINAL_CODES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), 0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                              0x2066, 0x2067, 0x2068, 0x2069)
+}
+
+
+def terminal(value: Any) -> str:
+    """Text for a terminal: every control character (ESC, BEL, backspace, carriage return, line
+    breaks inside a value, C1 controls, bidirectional overrides) shown as its escape ``\\x1b``,
+    so a value cannot clear, recolour or rewrite the user's screen. A backslash stays itself."""
+    return str(value).translate(_TERMINAL_CODES)

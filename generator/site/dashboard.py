@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import shapes
-from generator.diff import semdiff
 from generator.model import review, views
 from generator.model.review import Completeness, ReviewStatus, Screening
+from generator.render import fields
 from generator.site.pages import Context, builder
 
 PAGE = "tableau-de-bord.md"
@@ -35,7 +35,7 @@ def rows(ctx: Context, on: dt.date) -> list[Row]:
                 a=views.lenient(activity),
                 review=review.review_status(activity, ctx.reg.org, on),
                 completeness=done,
-                missing=tuple(semdiff.field_label("activity", path, ctx.lang) for path in done.missing),
+                missing=tuple(fields.field_label("activity", path, ctx.lang) for path in done.missing),
                 screening=review.screening(activity),
             )
         )

@@ -1,36 +1,24 @@
-"""The semantic diff of a register: what changed between two states, in words.
+"""The semantic diff of a register: what changed between two snapshots, field by field.
 
-``diff(old, new, lang)`` compares two snapshots (``{path: parsed data}`` of the register files,
-as ``gitinfo.read_files`` and ``parse_files`` give them) and returns one ``DocumentChange`` per
-file that changed, each with its ``FieldChange``s: the field named by its schema title, the old
-and new values in words (vocabulary labels, « 1 an », « 15 septembre 2020 », country names).
-Lists are compared as sets of items: a recipient added, a purpose removed, the retention of one
-data category changed. ``format_text`` and ``format_markdown`` print the result; the Markdown is
-meant for a pull-request comment, every value escaped with ``escape.md``.
-
-Everything here is a pure function of its arguments.
+``diff(old, new, lang)`` returns one ``DocumentChange`` per file that changed, each with its
+``FieldChange``s: the field named by its schema title, the old and new values in words
+(``generator.render.fields``). Lists are compared as sets of items: a recipient added, a
+purpose removed, the retention of one data category changed. Pure functions of their arguments.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from generator import vocab
-from generator.lint.schema import _lookup as subschema
-from generator.load.layout import SOURCE_FOLDERS, kind_of
-from generator.load.yamlload import LoadError, parse
+from generator.diff.snapshot import Snapshot
+from generator.load.layout import kind_of
 from generator.render import i18n
-from generator.render.escape import md
-from generator.resources import load_schema, schema_dir
+from generator.render.fields import BREADCRUMB, field_schema, schema_title, words
 
 Status = Literal["added", "removed", "changed"]
-
-FOLDERS = SOURCE_FOLDERS
-"""The folders of a register repository that hold its files."""
 
 # List fields whose items are mappings: the keys that identify an item, most specific first.
 # Items are paired on all the keys, then on the first one alone; what stays unpaired was added
@@ -45,7 +33,6 @@ ITEM_KEYS: dict[str, tuple[str, ...]] = {
     "parties": ("id", "name"),
 }
 _DEFAULT_ITEM_KEYS = ("id", "name")
-_BREADCRUMB = " › "
 
 
 @dataclass(frozen=True)
@@ -73,107 +60,6 @@ class DocumentChange:
         return bool(self.old_path and self.new_path and self.old_path != self.new_path)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The register files at one revision: data by path, and the files that could not be read."""
-
-    data: dict[str, Any]
-    problems: dict[str, str]
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def parse_files(files: dict[str, str]) -> Snapshot:
-    """Parse the register files among ``files`` (``{path: text}``) with the register's loader."""
-    data: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for path, text in sorted(files.items()):
-        if kind_of(path) is None:
-            continue
-        try:
-            data[path] = parse(text, PurePosixPath(path), path).data  # type: ignore[arg-type]
-        except LoadError as exc:
-            problems[path] = f"{path}:{exc.line}:{exc.column}: {exc.message}"
-    return Snapshot(data, problems)
-
-
-# --- words -----------------------------------------------------------------------------------
-
-
-@functools.cache
-def _schema(kind: str) -> dict[str, Any]:
-    return load_schema(kind) if (schema_dir() / f"{kind}.schema.json").is_file() else {}
-
-
-@functools.cache
-def _vocabulary_for(values: frozenset[str]) -> str | None:
-    """The vocabulary whose keys are exactly an enum's values."""
-    for name, entries in vocab.vocabularies().items():
-        if frozenset(entries) == values:
-            return name
-    return None
-
-
-def _title(schema: Any, fallback: str, lang: str) -> str:
-    """The field's name from its schema title « Français / English »."""
-    title = schema.get("title") if isinstance(schema, dict) else None
-    if not isinstance(title, str):
-        return fallback
-    fr, sep, en = title.partition(" / ")
-    return (en if lang == "en" and sep else fr).strip()
-
-
-def _sub(kind: str, path: tuple[Any, ...]) -> Any:
-    root = _schema(kind)
-    return subschema(root, path) if root else None
-
-
-def field_label(kind: str, path: tuple[Any, ...], lang: str) -> str:
-    """« Destinataires › Précisions »: a field named by the schema titles along its path
-    (list indexes skipped)."""
-    return _BREADCRUMB.join(
-        _title(_sub(kind, path[: i + 1]), str(part), lang)
-        for i, part in enumerate(path)
-        if not isinstance(part, int)
-    )
-
-
-def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
-    """A value as the reader should see it: labels for codes, dates and durations in words.
-
-    ``kind`` and ``path`` say where the value stands, so its schema says what it is.
-    """
-    if value is None:
-        return ""
-    schema = _sub(kind, path)
-    schema = schema if isinstance(schema, dict) else {}
-    if isinstance(value, bool):
-        return i18n.t("common.yes" if value else "common.no", lang)
-    if isinstance(value, str):
-        if isinstance(schema.get("enum"), list):
-            name = _vocabulary_for(frozenset(str(v) for v in schema["enum"]))
-            return vocab.label(name, value, lang) if name else value
-        if schema.get("format") == "date":
-            return i18n.format_date(value, lang)
-        pattern = str(schema.get("pattern", ""))
-        if pattern.startswith("^P("):
-            return i18n.format_duration(value, lang)
-        if pattern == "^[A-Z]{2}$" and vocab.is_country(value):
-            return f"{vocab.country_name(value, lang)} ({value})"
-        return value
-    if isinstance(value, list):
-        return ", ".join(words(v, kind, path + (0,), lang) for v in value)
-    if isinstance(value, dict):
-        if "duration" in value and "starts" in value:
-            return i18n.format_retention(value, lang)
-        return "; ".join(
-            f"{_title(_sub(kind, path + (k,)), str(k), lang)}{colon(lang)}{words(v, kind, path + (k,), lang)}"
-            for k, v in value.items()
-        )
-    return str(value)
-
-
 def _item_keys(field: Any) -> tuple[str, ...]:
     return ITEM_KEYS.get(str(field), _DEFAULT_ITEM_KEYS)
 
@@ -190,9 +76,6 @@ def _item_name(item: dict[str, Any], kind: str, path: tuple[Any, ...], lang: str
 def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# --- comparing -------------------------------------------------------------------------------
 
 
 def _pair(
@@ -230,8 +113,8 @@ def _pair(
 def _changes(
     kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any, lang: str
 ) -> Iterator[FieldChange]:
-    schema = _sub(kind, path)
-    label = _BREADCRUMB.join(crumbs)
+    schema = field_schema(kind, path)
+    label = BREADCRUMB.join(crumbs)
     if old == new:
         return
     if isinstance(old, dict) and isinstance(new, dict):
@@ -239,9 +122,9 @@ def _changes(
         keys = [k for k in props if k in old or k in new]
         keys += [k for k in list(old) + list(new) if k not in keys and k not in props]
         for key in dict.fromkeys(keys):
-            sub = _sub(kind, path + (key,))
+            sub = field_schema(kind, path + (key,))
             yield from _changes(
-                kind, path + (key,), crumbs + (_title(sub, str(key), lang),), old.get(key), new.get(key), lang
+                kind, path + (key,), crumbs + (schema_title(sub, str(key), lang),), old.get(key), new.get(key), lang
             )
         return
     lists = isinstance(old, list) or isinstance(new, list)
@@ -260,7 +143,7 @@ def _or_none(text: str, value: Any) -> str | None:
 def _list_changes(
     kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any], new: list[Any], lang: str
 ) -> Iterator[FieldChange]:
-    label = _BREADCRUMB.join(crumbs)
+    label = BREADCRUMB.join(crumbs)
     item = path + (0,)
     field = path[-1] if path else ""
     pairs, removed, added = _pair(old, new, _item_keys(field))
@@ -354,95 +237,3 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
     order = {"organization": 0, "activity": 1, "process": 2}
     out.sort(key=lambda c: (order.get(c.kind, 3), c.new_path or c.old_path or ""))
     return out
-
-
-# --- printing --------------------------------------------------------------------------------
-
-
-def colon(lang: str) -> str:
-    """The colon after a label: French typography puts a space before it."""
-    return " : " if lang == "fr" else ": "
-
-
-def _heading(change: DocumentChange, lang: str) -> str:
-    status = i18n.t(f"review.diff.status.{change.status}", lang)
-    return f"{change.title} ({status})"
-
-
-def _paths(change: DocumentChange, lang: str) -> str:
-    if change.renamed:
-        return i18n.t("review.diff.renamed", lang).format(old=change.old_path, new=change.new_path)
-    return str(change.new_path or change.old_path)
-
-
-def _value(text: str | None, lang: str) -> str:
-    return i18n.t("review.diff.empty", lang) if text is None or text == "" else text
-
-
-def _cell(text: str | None, lang: str) -> str:
-    """A table cell: the value escaped, « — » when absent, « (vide) » when empty."""
-    if text is None:
-        return "—"
-    return md(text) if text else f"*{md(i18n.t('review.diff.empty', lang))}*"
-
-
-def header(base: str, head: str | None, lang: str) -> str:
-    head_words = head if head is not None else i18n.t("review.diff.worktree", lang)
-    return f"{i18n.t('review.diff.title', lang)} {i18n.t('review.diff.between', lang).format(base=base, head=head_words)}"
-
-
-def format_text(
-    changes: list[DocumentChange],
-    problems: list[str],
-    base: str,
-    head: str | None,
-    lang: str = i18n.DEFAULT_LANG,
-) -> str:
-    lines = [header(base, head, lang)]
-    if not changes:
-        lines.append(i18n.t("review.diff.no_changes", lang))
-    for change in changes:
-        lines.append("")
-        sep = colon(lang)
-        lines.append(f"{_heading(change, lang)}{sep}{_paths(change, lang)}")
-        for fc in change.changes:
-            if fc.old is None:
-                lines.append(f"  + {fc.field}{sep}{_value(fc.new, lang)}")
-            elif fc.new is None:
-                lines.append(f"  - {fc.field}{sep}{_value(fc.old, lang)}")
-            else:
-                lines.append(f"  ~ {fc.field}{sep}{_value(fc.old, lang)} → {_value(fc.new, lang)}")
-    lines.extend(f"! {p}" for p in problems)
-    return "\n".join(lines) + "\n"
-
-
-def format_markdown(
-    changes: list[DocumentChange],
-    problems: list[str],
-    base: str,
-    head: str | None,
-    lang: str = i18n.DEFAULT_LANG,
-) -> str:
-    """A pull-request comment: a heading per file and a table of its fields, all escaped."""
-    out = [f"## {md(header(base, head, lang))}", ""]
-    if not changes:
-        out += [md(i18n.t("review.diff.no_changes", lang)), ""]
-    else:
-        out += [md(i18n.t("review.diff.count", lang).format(n=len(changes))), ""]
-    for change in changes:
-        out += [f"### {md(_heading(change, lang))}", "", md(_paths(change, lang)), ""]
-        if not change.changes:
-            continue
-        cols = (
-            i18n.t("review.diff.field", lang),
-            i18n.t("review.diff.before", lang),
-            i18n.t("review.diff.after", lang),
-        )
-        out.append("| " + " | ".join(md(c) for c in cols) + " |")
-        out.append("| --- | --- | --- |")
-        for fc in change.changes:
-            out.append(f"| {md(fc.field)} | {_cell(fc.old, lang)} | {_cell(fc.new, lang)} |")
-        out.append("")
-    for p in problems:
-        out += [f"> {md(p)}", ""]
-    return "\n".join(out).rstrip("\n") + "\n"
