@@ -98,7 +98,7 @@ def test_an_unwritable_output_is_a_clear_error(ropa: Runner, tmp_path: Path) -> 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.export import output
+    from generator import atomic
 
     target = tmp_path / "registre.csv"
     target.write_bytes(b"old")
@@ -106,18 +106,18 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(
     def broken_fsync(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(output.os, "fsync", broken_fsync)
+    monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        output.write_atomic(target, b"new content")
+        atomic.write_file(target, b"new content")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["registre.csv"]
 
 
 def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
-    from generator.export import output
+    from generator import atomic
 
     target = tmp_path / "registre.json"
-    output.write_atomic(target, b"{}\n")
+    atomic.write_file(target, b"{}\n")
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask

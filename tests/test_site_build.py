@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Runner
+from conftest import REPO, Runner
 from sitebuild import built_site, mkdocs_build, site_repo
 
 from generator.render.i18n import labels
@@ -141,6 +145,28 @@ def test_ropa_build_replaces_the_site_in_one_move(repo: Path, ropa: Runner) -> N
     assert (site / "index.html").is_file() and not (site / "stale.html").exists()
     assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
     assert sorted(p.name for p in (repo / "docs").iterdir()) == ["contribuer.md"], "nothing written into docs/"
+
+
+def test_a_killed_build_leaves_the_site_intact_and_no_staging_after_the_next(repo: Path, ropa: Runner) -> None:
+    """SIGKILL in the middle of ``ropa build`` (issue 13): the previous site is untouched, and the
+    next build removes the staging folder the killed one left."""
+    site = repo / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(repo)],
+                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.new-") and any(p.iterdir()) for p in repo.iterdir()):
+        assert build.poll() is None and time.monotonic() < deadline, "the build never staged anything"
+        time.sleep(0.02)
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=30)
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site.new-")], "the kill left its staging"
+    done = ropa("build", "--root", repo)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+    assert (site / "index.html").read_text(encoding="utf-8") != "the previous site"
 
 
 def test_invalid_register_is_refused_and_the_old_site_kept(repo: Path, ropa: Runner) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from generator import vocab
+from generator import atomic, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
 from generator.load import layout
 from generator.load.layout import display_path
@@ -43,18 +42,6 @@ def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
                          "the site would replace it. Choose an empty or site-only folder (default: site/)")
 
 
-def swap_in(built: Path, target: Path) -> None:
-    """Replace ``target`` by ``built`` (same parent folder): the old site is removed only once
-    the new one is in place."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        target.rename(old / target.name)
-    built.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -69,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
     config = mkdocs_run.load(root, args.lang, strict=True)
     target = (args.site_dir.resolve() if args.site_dir else Path(config.site_dir).resolve())
     check_site_dir(target, root, Path(config.docs_dir).resolve())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging = atomic.staging_dir(target)
     config.site_dir = str(staging)
     config.plugins["ropa"].register = reg
     try:
@@ -83,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    swap_in(staging, target)
+    atomic.swap_in(staging, target)
     print(f"site built in {display_path(target)}", file=sys.stderr)
     return EXIT_OK

@@ -90,7 +90,7 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.export.output import write_atomic
+    from generator.atomic import write_file
     from generator.export.xlsx import too_long_texts
     from generator.lint.diagnostics import format_summary, format_text
     from generator.lint.runner import load_register
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return EXIT_OK
     try:
-        write_atomic(path, data)
+        write_file(path, data)
     except OSError as exc:
         sys.stderr.write(f"ropa export: cannot write {display_path(path)}: {exc.strerror or exc}\n")
         return EXIT_PROBLEMS
