@@ -149,7 +149,7 @@ def parse(text: str, path: Path, display: str) -> Document:
     nodes = 0
     have_root = False
 
-    def attach(value: Any, start: tuple[int, int]) -> Path_ | None:
+    def attach(value: Any, start: tuple[int, int], source: str | None = None) -> Path_ | None:
         nonlocal root, have_root
         if not stack:
             root, have_root = value, True
@@ -166,7 +166,9 @@ def parse(text: str, path: Path, display: str) -> Document:
             # this node is a key
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 raise LoadError("yaml-complex-key", "a mapping key must be a plain value", *start)
-            key = value if isinstance(value, str) else ("" if value is None else _raw_key(value))
+            # a key is text: a plain scalar key keeps the spelling it has in the file (``08`` stays
+            # "08", ``true`` stays "true"), as the user will look for it
+            key = value if isinstance(value, str) else (source if source is not None else _raw_key(value))
             if key in frame[4]:
                 first = frame[4][key]
                 raise LoadError(
@@ -219,7 +221,7 @@ def parse(text: str, path: Path, display: str) -> Document:
                     raise LoadError("text-too-long", f"this value is {len(event.value):,} characters long, over "
                                     f"the limit of {MAX_TEXT:,} for one value: shorten it, or link to a document",
                                     *start)
-                attach(_scalar(event, *start), start)
+                attach(_scalar(event, *start), start, event.value)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 start = _pos(event.start_mark)
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):

@@ -1,0 +1,160 @@
+"""Property-based tests (hypothesis) of what every output relies on: the escaping functions, one
+per output context, and the line/column mapping of the loader that every diagnostic uses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.load.yamlload import parse
+from generator.render import escape
+
+settings.register_profile("ropa", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ropa")
+
+# Text as a register holds it: any printable character, and the line breaks and tabs YAML allows.
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85")
+               | st.sampled_from("\n\t<>&\"'`*_[](){}#|\\!:;%~-+=.@$^"), max_size=80)
+HOSTILE = st.sampled_from([
+    "<script>alert(1)</script>", "[x](javascript:alert(1))", "{: onclick=alert(1) }", "!!! danger",
+    "--8<-- \"/etc/passwd\"", "{{ 7*7 }}", "{% raw %}", "| a | b |", "# titre", "1. liste", "> citation",
+    "```", "~~~", "<!-- x -->", "&amp;", "\\*", "*emph*", "__gras__", "`code`", "<https://x.example>",
+])
+ANY_TEXT = st.one_of(TEXT, HOSTILE, st.lists(st.one_of(TEXT, HOSTILE), max_size=4).map(" ".join))
+
+SITE_EXTENSIONS = ["pymdownx.escapeall", "attr_list", "md_in_html", "def_list", "tables", "admonition",
+                   "pymdownx.details", "pymdownx.superfences"]
+SITE_CONFIG = {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}}
+
+
+class Visible(HTMLParser):
+    """The text a reader sees, and the elements the HTML holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "br":
+            self.text.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def render(source: str) -> Visible:
+    out = Visible()
+    out.feed(markdown.markdown(source, extensions=SITE_EXTENSIONS, extension_configs=SITE_CONFIG))
+    return out
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+@given(ANY_TEXT)
+def test_markdown_text_renders_as_itself(value: str) -> None:
+    seen = render("Avant : " + escape.md(value))
+    assert folded("".join(seen.text)) == folded("Avant : " + value)
+    assert set(seen.tags) <= {"p", "br"}
+
+
+@given(ANY_TEXT, ANY_TEXT)
+def test_markdown_table_cells_stay_in_their_cell(left: str, right: str) -> None:
+    seen = render(f"| A | B |\n| --- | --- |\n| {escape.md(left) or '-'} | {escape.md(right) or '-'} |\n")
+    assert seen.tags.count("td") == 2
+    assert set(seen.tags) <= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+
+
+@given(ANY_TEXT)
+def test_html_text_and_attributes_hold_the_value(value: str) -> None:
+    seen = Visible()
+    seen.feed(f'<span title="{escape.html(value)}">{escape.html(value)}</span>')
+    # the HTML parser itself reads a carriage return as a line break, as browsers do
+    assert "".join(seen.text) == value.replace("\r\n", "\n").replace("\r", "\n")
+    assert seen.tags == ["span"]
+
+
+_ENTITY = re.compile(r"#(\d+|quot);")
+
+
+@given(ANY_TEXT)
+def test_mermaid_labels_carry_no_syntax(value: str) -> None:
+    plain = escape.mermaid(value).replace("<br/>", "\n")
+    assert not set(plain) & set("\"%|[](){}<>&`\\:*_~\r")
+    assert not set(_ENTITY.sub("", plain)) & {"#", ";"}  # every # and ; is part of an entity code
+    decoded = _ENTITY.sub(lambda m: '"' if m[1] == "quot" else chr(int(m[1])), plain)
+    lines = re.split(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]", value)
+    assert (decoded.split("\n") if decoded else []) == [folded(line) for line in lines if line.strip()]
+
+
+@given(st.text(max_size=80))
+def test_terminal_text_has_no_control_character(value: str) -> None:
+    shown = escape.terminal(value)
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\u202a\u202b\u202c\u202d\u202e"
+                   for ch in shown)
+    if all(ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for ch in value):
+        assert shown == value  # printable text is shown as it is
+
+
+@given(st.text(max_size=60))
+def test_csv_cells_never_start_a_formula_and_read_back(value: str) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([escape.csv_cell(value)])
+    read = next(csv.reader(io.StringIO(buffer.getvalue())), [""])
+    cell = read[0] if read else ""
+    assert not escape.formula_like(cell)
+    assert cell in (value, "'" + value)
+
+
+@given(ANY_TEXT)
+def test_link_targets_cannot_end_the_link_or_run_a_script(value: str) -> None:
+    target = escape.url(value)
+    assert not set(target) & set(" ()[]<>\"'`\n\t\\")
+    assert not re.match(r"(?i)\s*(javascript|data|vbscript):", target)
+
+
+# --- positions -----------------------------------------------------------------------------------
+
+KEY = st.text(st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=1, max_size=12)
+SCALAR = st.one_of(st.integers(-1000, 1000), st.booleans(), TEXT.filter(lambda s: s.strip() == s and s != ""))
+DATA = st.recursive(
+    SCALAR,
+    lambda children: st.one_of(st.lists(children, min_size=1, max_size=4),
+                               st.dictionaries(KEY, children, min_size=1, max_size=4)),
+    max_leaves=25,
+)
+
+
+def marks(node: yaml.Node, path: tuple[Any, ...], values: dict[Any, Any], keys: dict[Any, Any]) -> None:
+    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            sub = path + (key_node.value,)
+            keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            marks(value_node, sub, values, keys)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            marks(item, path + (i,), values, keys)
+
+
+@given(st.dictionaries(KEY, DATA, min_size=1, max_size=5), st.booleans())
+def test_every_value_and_key_is_located_where_yaml_puts_it(data: dict[str, Any], flow: bool) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=60)
+    doc = parse(text, Path("x.yaml"), "x.yaml")
+    values: dict[Any, Any] = {}
+    keys: dict[Any, Any] = {}
+    marks(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
+    assert doc.values == values
+    assert doc.keys == keys
