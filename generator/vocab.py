@@ -62,3 +62,10 @@ def country_name(code: str, lang: str = "fr") -> str:
     if lang == "fr":
         return str(_french_names().gettext(name))
     return str(name)
+
+
+def order(vocabulary: str, value: Any) -> int:
+    """The position of ``value`` in ``vocabulary`` (the data file's order), for sorting; a value
+    not in the vocabulary sorts last."""
+    keys = list(vocabularies().get(vocabulary, {}))
+    return keys.index(value) if value in keys else len(keys)

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.export import model
 from generator.load.register import Register
+from generator.model.register import RegisterModel
 from generator.render import i18n
 
 FORMATS = ("xlsx", "csv", "json")
@@ -42,9 +43,11 @@ class Options:
     header: str = "labels"
 
 
-def render(reg: Register, options: Options, *, now: dt.datetime | None = None) -> bytes:
-    """The export of a valid register, as bytes."""
-    doc = model.normalise(reg, options.lang, now=now)
+def render(
+    reg: Register, options: Options, *, now: dt.datetime | None = None, register_model: RegisterModel | None = None
+) -> bytes:
+    """The export of a valid register, as bytes, from its model (built here when not given)."""
+    doc = model.normalise(reg, options.lang, now=now, model=register_model)
     return render_document(doc, options)
 
 
@@ -75,15 +78,20 @@ def default_filename(reg: Register, options: Options) -> str:
 
 
 def site_downloads(
-    reg: Register, lang: str = i18n.DEFAULT_LANG, *, now: dt.datetime | None = None
+    reg: Register,
+    lang: str = i18n.DEFAULT_LANG,
+    *,
+    now: dt.datetime | None = None,
+    register_model: RegisterModel | None = None,
 ) -> dict[str, bytes]:
     """The exports the site offers, ``{path under the site: bytes}``:
     ``telechargements/registre.xlsx``, ``.csv`` (with the BOM, for Excel) and ``.json``.
 
     For the site's plugin: call it once per build with the checked register and add each file
     with ``File.generated(config, path, content=data)``; link them from the register page.
+    ``register_model`` is the model the site's pages were built from.
     """
-    doc = model.normalise(reg, lang, now=now)
+    doc = model.normalise(reg, lang, now=now, model=register_model)
     return {
         f"{DOWNLOADS_DIR}/registre.xlsx": render_document(doc, Options("xlsx", lang)),
         f"{DOWNLOADS_DIR}/registre.csv": render_document(doc, Options("csv", lang, bom=True)),

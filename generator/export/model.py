@@ -1,6 +1,7 @@
 """The register normalised once for every export: plain, JSON-ready data with labels resolved.
 
-``normalise(reg, lang)`` turns the validated register into the document the JSON export
+``normalise(reg, lang)`` turns the register model (``generator.model.register.build``, built
+once by the caller and passed as ``model=``, else built here) into the document the JSON export
 writes as it is and the XLSX and CSV exports lay out:
 
 - every closed-vocabulary value becomes ``{"code": ..., "label": ...}`` (label in ``lang``);
@@ -9,20 +10,32 @@ writes as it is and the XLSX and CSV exports lay out:
 - retentions gain their text in words (``"1 an à compter de …, puis suppression"``);
 - absent optional values are left out, empty lists are kept (``sensitive_data: []`` says "none").
 
-``actors(doc, activity)`` gives the "Acteurs" section of a sheet (CNIL tab 3) for both record
-kinds, so the workbook and the CSV name the same people in the same order.
+The document is an ``Export``: a plain ``dict`` that also holds the model it was made from, so
+that ``actors(doc, activity)`` gives the "Acteurs" section of a sheet (CNIL tab 3) from the
+model's one list (``generator.model.actors``), the one the site shows: the workbook, the CSV
+and the site name the same people in the same order with the same words.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, TypeVar
 
 from generator import __version__, vocab
 from generator.load.register import Register
+from generator.model.activity import Activity, DataCategory, Dpia, LegalBasis, Purposes, Retention, Transfer
+from generator.model.actors import SLOTS, Actor, organisation_slots
+from generator.model.actors import ActorSlot as ModelSlot
+from generator.model.actors import actors as model_actors
+from generator.model.organisation import Address, Company, Organisation, Party, Person, person_words
+from generator.model.register import RegisterModel, build
 from generator.render import i18n
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://ropa.example/schema/export.schema.json"
@@ -91,12 +104,22 @@ def generated_at() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+class Export(dict[str, Any]):
+    """The normalised register (a ``dict``, JSON-ready, as ``normalise`` returns it) with the
+    register model it was derived from and its language, for the display helpers below."""
+
+    def __init__(self, data: Json, model: RegisterModel, lang: str) -> None:
+        super().__init__(data)
+        self.model = model
+        self.lang = lang
+
+
 @dataclass
 class Normaliser:
-    """Turns raw register values into export values in one language."""
+    """Turns the model's values into export values in one language."""
 
     lang: str
-    parties: dict[str, Json] = field(default_factory=dict)
+    parties: Mapping[str, Party] = field(default_factory=dict)
 
     def coded(self, vocabulary: str, value: Any) -> Json | None:
         if value is None:
@@ -113,291 +136,287 @@ class Normaliser:
             return None
         return {"code": code, "label": vocab.country_name(code, self.lang)}
 
-    def party_ref(self, party_id: Any) -> Json | None:
+    def party_ref(self, party_id: str | None) -> Json | None:
         if party_id is None:
             return None
-        party = self.parties.get(party_id, {})
-        return {"id": party_id, "name": party.get("name", party_id)}
+        party = self.parties.get(party_id)
+        return {"id": party_id, "name": party.name if party else party_id}
 
-    def party_refs(self, ids: Any) -> list[Json] | None:
+    def party_refs(self, ids: tuple[str, ...] | None) -> list[Json] | None:
         return None if ids is None else [self.party_ref(i) or {} for i in ids]
 
-    def address(self, value: Any) -> Json | None:
-        if not isinstance(value, dict):
+    def address(self, value: Address | None) -> Json | None:
+        if value is None:
             return None
         return compact(
             {
-                "street": value.get("street"),
-                "postal_code": value.get("postal_code"),
-                "city": value.get("city"),
-                "country": self.country(value.get("country")),
+                "street": value.street,
+                "postal_code": value.postal_code,
+                "city": value.city,
+                "country": self.country(value.country),
             }
         )
 
-    def person(self, value: Any) -> Json | None:
-        if not isinstance(value, dict):
+    def person(self, value: Person | None) -> Json | None:
+        if value is None:
             return None
         return compact(
             {
-                "title": self.coded("person_title", value.get("title")),
-                "first_name": value.get("first_name"),
-                "last_name": value.get("last_name"),
-                "position": value.get("position"),
-                "email": value.get("email"),
-                "phone": value.get("phone"),
-                "address": self.address(value.get("address")),
+                "title": self.coded("person_title", value.title),
+                "first_name": value.first_name,
+                "last_name": value.last_name,
+                "position": value.position,
+                "email": value.email,
+                "phone": value.phone,
+                "address": self.address(value.address),
             }
         )
 
-    def duration(self, value: Any) -> Json | None:
+    def duration(self, value: str | None) -> Json | None:
         if value is None:
             return None
         return {"code": value, "label": i18n.format_duration(value, self.lang)}
 
-    def retention(self, value: Any) -> Json | None:
-        if not isinstance(value, dict):
+    def retention(self, value: Retention | None) -> Json | None:
+        if value is None:
             return None
         return compact(
             {
-                "duration": value.get("duration"),
-                "duration_text": i18n.format_duration(value.get("duration"), self.lang),
-                "starts": value.get("starts"),
-                "end_action": self.coded("retention_end", value.get("end_action")),
-                "note": value.get("note"),
-                "text": i18n.format_retention(value, self.lang),
+                "duration": value.duration,
+                "duration_text": i18n.format_duration(value.duration, self.lang),
+                "starts": value.starts,
+                "end_action": self.coded("retention_end", value.end_action),
+                "note": value.note,
+                "text": i18n.format_retention(dataclasses.asdict(value), self.lang),
             }
         )
 
-    def data_category(self, vocabulary: str, value: dict[str, Any]) -> Json:
+    def data_category(self, vocabulary: str, value: DataCategory) -> Json:
         return compact(
             {
-                "category": self.coded(vocabulary, value.get("category")),
-                "description": value.get("description"),
-                "items": value.get("items"),
-                "retention": self.retention(value.get("retention")),
+                "category": self.coded(vocabulary, value.category),
+                "description": value.description,
+                "items": _list(value.items),
+                "retention": self.retention(value.retention),
             }
         )
 
-    def each(self, values: Any, fn: Callable[[dict[str, Any]], Json]) -> list[Json] | None:
-        if values is None:
-            return None
-        return [fn(v) for v in values if isinstance(v, dict)]
+
+def _list(values: tuple[Any, ...] | None) -> list[Any] | None:
+    return None if values is None else list(values)
 
 
-def _organization(n: Normaliser, org: dict[str, Any]) -> Json:
-    rep = org.get("representative")
-    dpo = org.get("dpo")
+def _each(values: tuple[T, ...] | None, fn: Callable[[T], Json]) -> list[Json] | None:
+    return None if values is None else [fn(v) for v in values]
+
+
+def _organization(n: Normaliser, org: Organisation) -> Json:
+    rep = org.representative
+    dpo = org.dpo
     return compact(
         {
-            "name": org.get("name"),
-            "legal_form": org.get("legal_form"),
-            "registration_number": org.get("registration_number"),
-            "activity": org.get("activity"),
-            "employees": org.get("employees"),
-            "address": n.address(org.get("address")),
-            "phone": org.get("phone"),
-            "email": org.get("email"),
-            "head": n.person(org.get("head")),
+            "name": org.name,
+            "legal_form": org.legal_form,
+            "registration_number": org.registration_number,
+            "activity": org.activity,
+            "employees": org.employees,
+            "address": n.address(org.address),
+            "phone": org.phone,
+            "email": org.email,
+            "head": n.person(org.head),
             "representative": compact(
                 {
-                    "company": rep.get("company"),
-                    "person": n.person(rep.get("person")),
-                    "address": n.address(rep.get("address")),
-                    "phone": rep.get("phone"),
-                    "email": rep.get("email"),
+                    "company": rep.company,
+                    "person": n.person(rep.person),
+                    "address": n.address(rep.address),
+                    "phone": rep.phone,
+                    "email": rep.email,
                 }
             )
-            if isinstance(rep, dict)
+            if rep is not None
             else None,
             "dpo": compact(
                 {
-                    "type": n.coded("dpo_type", dpo.get("type")),
-                    "person": n.person(dpo.get("person")),
-                    "company": _dpo_company(n, dpo.get("company")),
-                    "designation_date": dpo.get("designation_date"),
-                    "cnil_designation_number": dpo.get("cnil_designation_number"),
+                    "type": n.coded("dpo_type", dpo.type),
+                    "person": n.person(dpo.person),
+                    "company": _dpo_company(n, dpo.company),
+                    "designation_date": dpo.designation_date,
+                    "cnil_designation_number": dpo.cnil_designation_number,
                 }
             )
-            if isinstance(dpo, dict)
+            if dpo is not None
             else None,
-            "review_interval": n.duration(org.get("review_interval")),
+            "review_interval": n.duration(org.review_interval),
         }
     )
 
 
-def _dpo_company(n: Normaliser, company: Any) -> Json | None:
-    if not isinstance(company, dict):
+def _dpo_company(n: Normaliser, company: Company | None) -> Json | None:
+    if company is None:
         return None
     return compact(
         {
-            "name": company.get("name"),
-            "registration_number": company.get("registration_number"),
-            "address": n.address(company.get("address")),
-            "phone": company.get("phone"),
-            "email": company.get("email"),
+            "name": company.name,
+            "registration_number": company.registration_number,
+            "address": n.address(company.address),
+            "phone": company.phone,
+            "email": company.email,
         }
     )
 
 
-def _party(n: Normaliser, party: dict[str, Any]) -> Json:
+def _party(n: Normaliser, party: Party) -> Json:
     return compact(
         {
-            "id": party.get("id"),
-            "name": party.get("name"),
-            "kind": n.coded("party_kind", party.get("kind")),
-            "description": party.get("description"),
-            "registration_number": party.get("registration_number"),
-            "address": n.address(party.get("address")),
-            "phone": party.get("phone"),
-            "email": party.get("email"),
-            "contact": n.person(party.get("contact")),
-            "representative": n.person(party.get("representative")),
-            "dpo": n.person(party.get("dpo")),
-            "contract": party.get("contract"),
+            "id": party.id,
+            "name": party.name,
+            "kind": n.coded("party_kind", party.kind),
+            "description": party.description,
+            "registration_number": party.registration_number,
+            "address": n.address(party.address),
+            "phone": party.phone,
+            "email": party.email,
+            "contact": n.person(party.contact),
+            "representative": n.person(party.representative),
+            "dpo": n.person(party.dpo),
+            "contract": party.contract,
         }
     )
 
 
-def _purposes(value: Any) -> Json | None:
-    if not isinstance(value, dict):
+def _purposes(value: Purposes | None) -> Json | None:
+    if value is None:
         return None
-    return compact({"main": value.get("main"), "sub": value.get("sub")})
+    return compact({"main": value.main, "sub": _list(value.sub)})
 
 
-def _legal_basis(n: Normaliser, value: Any) -> Json | None:
-    if not isinstance(value, dict):
-        return None
-    return compact(
-        {
-            "basis": n.coded("legal_basis", value.get("basis")),
-            "details": value.get("details"),
-            "balancing_test": value.get("balancing_test"),
-            "special_category_condition": n.coded(
-                "special_category_condition", value.get("special_category_condition")
-            ),
-            "special_category_details": value.get("special_category_details"),
-            "criminal_data_authorisation": value.get("criminal_data_authorisation"),
-        }
-    )
-
-
-def _dpia(n: Normaliser, value: Any) -> Json | None:
-    if not isinstance(value, dict):
+def _legal_basis(n: Normaliser, value: LegalBasis | None) -> Json | None:
+    if value is None:
         return None
     return compact(
         {
-            "status": n.coded("dpia_status", value.get("status")),
-            "criteria": n.coded_list("dpia_criterion", value.get("criteria")),
-            "cnil_list": value.get("cnil_list"),
-            "exemption": value.get("exemption"),
-            "reference": value.get("reference"),
-            "date": value.get("date"),
-            "justification": value.get("justification"),
+            "basis": n.coded("legal_basis", value.basis),
+            "details": value.details,
+            "balancing_test": value.balancing_test,
+            "special_category_condition": n.coded("special_category_condition", value.special_category_condition),
+            "special_category_details": value.special_category_details,
+            "criminal_data_authorisation": value.criminal_data_authorisation,
         }
     )
 
 
-def _transfer(n: Normaliser, value: dict[str, Any]) -> Json:
-    recipient = value.get("recipient")
-    party = n.party_ref(recipient) if recipient in n.parties else None
+def _dpia(n: Normaliser, value: Dpia | None) -> Json | None:
+    if value is None:
+        return None
     return compact(
         {
-            "recipient": party or {"name": recipient},
-            "country": n.country(value.get("country")),
-            "safeguard": n.coded("safeguard", value.get("safeguard")),
-            "documentation": value.get("documentation"),
-            "details": value.get("details"),
+            "status": n.coded("dpia_status", value.status),
+            "criteria": n.coded_list("dpia_criterion", value.criteria),
+            "cnil_list": value.cnil_list,
+            "exemption": value.exemption,
+            "reference": value.reference,
+            "date": value.date,
+            "justification": value.justification,
         }
     )
 
 
-def _activity(n: Normaliser, a: dict[str, Any]) -> Json:
-    sensitive = a.get("sensitive_data")
+def _transfer(n: Normaliser, value: Transfer) -> Json:
+    party = n.party_ref(value.recipient) if value.recipient_is_party else None
     return compact(
         {
-            "id": a.get("id"),
-            "ref": a.get("ref"),
-            "name": a.get("name"),
-            "role": n.coded("role", a.get("role")),
-            "description": a.get("description"),
-            "created": a.get("created"),
-            "updated": a.get("updated"),
-            "last_reviewed": a.get("last_reviewed"),
-            "review_interval": n.duration(a.get("review_interval")),
-            "controller": n.party_ref(a.get("controller")),
-            "joint_controllers": n.party_refs(a.get("joint_controllers")),
-            "processors": n.party_refs(a.get("processors")),
-            "purposes": _purposes(a.get("purposes")),
-            "processing_operations": n.coded_list("processing_operation", a.get("processing_operations")),
-            "legal_basis": _legal_basis(n, a.get("legal_basis")),
-            "data_subjects": n.each(
-                a.get("data_subjects"),
+            "recipient": party or {"name": value.recipient},
+            "country": n.country(value.country),
+            "safeguard": n.coded("safeguard", value.safeguard),
+            "documentation": value.documentation,
+            "details": value.details,
+        }
+    )
+
+
+def _activity(n: Normaliser, a: Activity) -> Json:
+    sensitive = a.sensitive_data
+    return compact(
+        {
+            "id": a.id,
+            "ref": a.ref,
+            "name": a.name,
+            "role": n.coded("role", a.role),
+            "description": a.description,
+            "created": a.created,
+            "updated": a.updated,
+            "last_reviewed": a.last_reviewed,
+            "review_interval": n.duration(a.review_interval),
+            "controller": n.party_ref(a.controller),
+            "joint_controllers": n.party_refs(a.joint_controllers),
+            "processors": n.party_refs(a.processors),
+            "purposes": _purposes(a.purposes),
+            "processing_operations": n.coded_list("processing_operation", a.processing_operations),
+            "legal_basis": _legal_basis(n, a.legal_basis),
+            "data_subjects": _each(
+                a.data_subjects,
                 lambda v: compact(
                     {
-                        "category": n.coded("data_subject", v.get("category")),
-                        "description": v.get("description"),
-                        "details": v.get("details"),
+                        "category": n.coded("data_subject", v.category),
+                        "description": v.description,
+                        "details": v.details,
                     }
                 ),
             ),
-            "data_categories": n.each(
-                a.get("data_categories"), lambda v: n.data_category("data_category", v)
-            ),
-            "sensitive_data": n.each(sensitive, lambda v: n.data_category("sensitive_category", v)),
-            "has_sensitive_data": bool(sensitive) if isinstance(sensitive, list) else None,
-            "recipients": n.each(
-                a.get("recipients"),
+            "data_categories": _each(a.data_categories, lambda v: n.data_category("data_category", v)),
+            "sensitive_data": _each(sensitive, lambda v: n.data_category("sensitive_category", v)),
+            "has_sensitive_data": bool(sensitive) if sensitive is not None else None,
+            "recipients": _each(
+                a.recipients,
                 lambda v: compact(
                     {
-                        "type": n.coded("recipient_type", v.get("type")),
-                        "name": v.get("name"),
-                        "party": n.party_ref(v.get("party")),
-                        "details": v.get("details"),
+                        "type": n.coded("recipient_type", v.type),
+                        "name": v.name,
+                        "party": n.party_ref(v.party),
+                        "details": v.details,
                     }
                 ),
             ),
-            "transfers": n.each(a.get("transfers"), lambda v: _transfer(n, v)),
-            "security_measures": n.each(
-                a.get("security_measures"),
-                lambda v: compact(
-                    {
-                        "type": n.coded("security_measure", v.get("type")),
-                        "details": v.get("details"),
-                    }
-                ),
+            "transfers": _each(a.transfers, lambda v: _transfer(n, v)),
+            "security_measures": _each(
+                a.security_measures,
+                lambda v: compact({"type": n.coded("security_measure", v.type), "details": v.details}),
             ),
-            "process": a.get("process"),
-            "dpia": _dpia(n, a.get("dpia")),
-            "notes": a.get("notes"),
+            "process": a.process,
+            "dpia": _dpia(n, a.dpia),
+            "notes": _list(a.notes),
         }
     )
 
 
-def as_of(reg: Register) -> str | None:
-    """The date the register is current to: the latest update of any of its sheets."""
-    dates = [str(a["updated"]) for a in reg.activity_data() if a.get("updated")]
-    return max(dates) if dates else None
-
-
-def normalise(reg: Register, lang: str = i18n.DEFAULT_LANG, *, now: dt.datetime | None = None) -> Json:
-    """The whole register as the JSON export writes it (schema/export.schema.json)."""
-    n = Normaliser(lang, reg.parties())
+def normalise(
+    reg: Register,
+    lang: str = i18n.DEFAULT_LANG,
+    *,
+    now: dt.datetime | None = None,
+    model: RegisterModel | None = None,
+) -> Export:
+    """The whole register as the JSON export writes it (schema/export.schema.json), from its
+    model (``model``, else built from ``reg``)."""
+    rm = model if model is not None else build(reg)
+    n = Normaliser(lang, rm.parties)
     stamp = (now or generated_at()).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    processes = reg.process_data()
-    return compact(
+    processes = rm.process_data
+    doc = compact(
         {
             "$schema": SCHEMA_ID,
             "format_version": FORMAT_VERSION,
             "generator": f"ropa {__version__}",
             "generated_at": stamp,
-            "as_of": as_of(reg),
+            "as_of": rm.as_of(),
             "lang": lang,
-            "organization": _organization(n, reg.org),
-            "parties": [_party(n, p) for p in n.parties.values()],
-            "activities": [_activity(n, a) for a in reg.activity_data()],
+            "organization": _organization(n, rm.organisation),
+            "parties": [_party(n, p) for p in rm.parties.values()],
+            "activities": [_activity(n, a) for a in rm.by_ref()],
             "processes": [{"id": pid, "data": processes[pid]} for pid in sorted(processes)],
         }
     )
+    return Export(doc, rm, lang)
 
 
 # --- Display helpers shared by the workbook and the CSV ------------------------------------------
@@ -411,13 +430,11 @@ def label(value: Any) -> str:
 
 
 def person_name(person: Json | None) -> str:
-    """« M. Paul Friand (Directeur) »."""
+    """« M. Paul Friand, Directeur »: a normalised person in the model's one wording."""
     if not person:
         return ""
-    name = " ".join(
-        str(p) for p in (label(person.get("title")), person.get("first_name"), person.get("last_name")) if p
-    )
-    return f"{name} ({person['position']})" if person.get("position") else name
+    return person_words(label(person.get("title")), person.get("first_name"), person.get("last_name"),
+                        person.get("position"))
 
 
 def sensitive_text(activity: Json, lang: str) -> str:
@@ -473,31 +490,19 @@ def _contact(name: str, address: Json | None, phone: Any = None, email: Any = No
     )
 
 
-def _person_contact(person: Json | None, fallback_address: Json | None = None) -> tuple[Contact, ...]:
-    if not person:
-        return ()
-    return (
-        _contact(
-            person_name(person),
-            person.get("address") or fallback_address,
-            person.get("phone"),
-            person.get("email"),
-        ),
-    )
+def _model_of(doc: Json) -> tuple[RegisterModel, str]:
+    if not isinstance(doc, Export):
+        raise TypeError("the actors are read from the register model: pass the document `normalise` returned")
+    return doc.model, doc.lang
 
 
-def _party_contact(party: Json | None) -> Contact:
-    party = party or {}
-    contact = party.get("contact") or {}
-    name = str(party.get("name", ""))
-    if contact:
-        name = f"{name} — {person_name(contact)}"
-    return _contact(
-        name,
-        party.get("address"),
-        party.get("phone") or contact.get("phone"),
-        party.get("email") or contact.get("email"),
-    )
+def actor_contact(actor: Actor, lang: str) -> Contact:
+    """An actor of the model as a row of the "Acteurs" section (its name on one line)."""
+    return _contact(actor.text, Normaliser(lang).address(actor.address), actor.phone, actor.email)
+
+
+def _slots(slots: list[ModelSlot], lang: str) -> list[ActorSlot]:
+    return [ActorSlot(s.key, s.label_key, tuple(actor_contact(a, lang) for a in s.actors)) for s in slots]
 
 
 @dataclass(frozen=True)
@@ -510,6 +515,15 @@ class OrgPerson:
     company: str = ""
 
 
+def organisation_contacts(doc: Json) -> dict[str, tuple[Contact, ...]]:
+    """The organisation, its DPO, the DPO's company and its representative, as contacts (the
+    model's « Acteurs » of a controller record)."""
+    rm, lang = _model_of(doc)
+    slots = {s.key: s.contacts for s in _slots(organisation_slots(rm, lang, "controller"), lang)}
+    return {"organisation": slots["controller"], "dpo": slots["dpo"], "dpo_company": slots["dpo_company"],
+            "representative": slots["representative"]}
+
+
 def organisation_people(doc: Json) -> dict[str, OrgPerson | None]:
     """The head of the organisation, its representative and its DPO (CNIL tab 2 header).
 
@@ -517,79 +531,33 @@ def organisation_people(doc: Json) -> dict[str, OrgPerson | None]:
     address, phone and email for the head; the representative's own details before its
     person's; the DPO's company address (or the organisation's) for the DPO.
     """
-    org = doc.get("organization", {})
-    head = org.get("head") or {}
-    rep = org.get("representative") or {}
-    rep_person = rep.get("person") or {}
-    dpo = org.get("dpo") or {}
-    dpo_person = dpo.get("person") or {}
-    company = dpo.get("company") or {}
+    rm, lang = _model_of(doc)
+    n = Normaliser(lang)
+    org = rm.organisation
+    contacts = organisation_contacts(doc)
     people: dict[str, OrgPerson | None] = {"head": None, "representative": None, "dpo": None}
-    if head:
+    if org.head is not None:
+        head = org.head
         people["head"] = OrgPerson(
-            head,
-            _contact(
-                person_name(head),
-                head.get("address") or org.get("address"),
-                head.get("phone") or org.get("phone"),
-                head.get("email") or org.get("email"),
-            ),
+            n.person(head) or {},
+            _contact(head.line(lang), n.address(head.address or org.address), head.phone or org.phone,
+                     head.email or org.email),
         )
-    if rep:
-        name = " — ".join(n for n in (str(rep.get("company", "")), person_name(rep_person)) if n)
-        people["representative"] = OrgPerson(
-            rep_person,
-            _contact(
-                name,
-                rep.get("address") or rep_person.get("address"),
-                rep.get("phone") or rep_person.get("phone"),
-                rep.get("email") or rep_person.get("email"),
-            ),
-            str(rep.get("company", "")),
-        )
-    if dpo_person:
-        people["dpo"] = OrgPerson(
-            dpo_person,
-            _contact(
-                person_name(dpo_person),
-                dpo_person.get("address") or company.get("address") or org.get("address"),
-                dpo_person.get("phone"),
-                dpo_person.get("email"),
-            ),
-            str(company.get("name", "")),
-        )
+    if org.representative is not None and contacts["representative"]:
+        rep = org.representative
+        people["representative"] = OrgPerson(n.person(rep.person) or {}, contacts["representative"][0],
+                                             rep.company or "")
+    if org.dpo is not None and org.dpo.person is not None and contacts["dpo"]:
+        people["dpo"] = OrgPerson(n.person(org.dpo.person) or {}, contacts["dpo"][0],
+                                  org.dpo.company.name if org.dpo.company else "")
     return people
-
-
-def organisation_contacts(doc: Json) -> dict[str, tuple[Contact, ...]]:
-    """The organisation, its DPO, the DPO's company and its representative, as contacts."""
-    org = doc.get("organization", {})
-    company = (org.get("dpo") or {}).get("company") or {}
-    people = organisation_people(doc)
-
-    def of(key: str) -> tuple[Contact, ...]:
-        found = people[key]
-        return (found.contact,) if found else ()
-
-    return {
-        "organisation": (
-            _contact(str(org.get("name", "")), org.get("address"), org.get("phone"), org.get("email")),
-        ),
-        "dpo": of("dpo"),
-        "dpo_company": (
-            _contact(
-                str(company["name"]), company.get("address"), company.get("phone"), company.get("email")
-            ),
-        )
-        if company
-        else (),
-        "representative": of("representative"),
-    }
 
 
 def person_line(person: Json | None) -> str:
     """A person and their contact details on one line."""
-    return _person_contact(person)[0].line() if person else ""
+    if not person:
+        return ""
+    return _contact(person_name(person), person.get("address"), person.get("phone"), person.get("email")).line()
 
 
 def address_line(address: Json | None) -> str:
@@ -598,53 +566,12 @@ def address_line(address: Json | None) -> str:
 
 
 def actors(doc: Json, activity: Json) -> list[ActorSlot]:
-    """The "Acteurs" rows of a sheet, in the CNIL order, for a controller or processor record."""
-    parties = {p["id"]: p for p in doc.get("parties", [])}
-    own = organisation_contacts(doc)
-
-    def of(refs: list[Json] | None) -> tuple[Contact, ...]:
-        return tuple(_party_contact(parties.get(r.get("id"))) for r in refs or [])
-
-    joint = ActorSlot(
-        "joint_controllers", "cnil.sheet.joint_controllers", of(activity.get("joint_controllers"))
-    )
-    if activity.get("role", {}).get("code") == "processor":
-        client = parties.get((activity.get("controller") or {}).get("id"), {})
-        return [
-            ActorSlot("controller", "cnil.sheet.controller", of([activity["controller"]]) if client else ()),
-            ActorSlot(
-                "controller_representative",
-                "export.actors.controller_representative",
-                _person_contact(client.get("representative")),
-            ),
-            ActorSlot("controller_dpo", "export.actors.controller_dpo", _person_contact(client.get("dpo"))),
-            joint,
-            ActorSlot("processor", "cnil.sheet.processor", own["organisation"]),
-            ActorSlot("dpo", "cnil.sheet.dpo", own["dpo"]),
-            ActorSlot("dpo_company", "cnil.sheet.dpo_company", own["dpo_company"]),
-            ActorSlot("representative", "cnil.sheet.representative", own["representative"]),
-            ActorSlot("sub_processors", "export.actors.sub_processors", of(activity.get("processors"))),
-        ]
-    return [
-        ActorSlot("controller", "cnil.sheet.controller", own["organisation"]),
-        ActorSlot("dpo", "cnil.sheet.dpo", own["dpo"]),
-        ActorSlot("dpo_company", "cnil.sheet.dpo_company", own["dpo_company"]),
-        ActorSlot("representative", "cnil.sheet.representative", own["representative"]),
-        joint,
-        ActorSlot("processors", "cnil.sheet.processors", of(activity.get("processors"))),
-    ]
+    """The "Acteurs" rows of a sheet, in the CNIL order, for a controller or processor record:
+    the model's ``actors`` (the list the site shows), as contacts."""
+    rm, lang = _model_of(doc)
+    found = next(a for a in rm.activities if a.id == activity.get("id"))
+    return _slots(model_actors(rm, found, lang), lang)
 
 
-ACTOR_KEYS = (
-    ("controller", "cnil.sheet.controller"),
-    ("controller_representative", "export.actors.controller_representative"),
-    ("controller_dpo", "export.actors.controller_dpo"),
-    ("joint_controllers", "cnil.sheet.joint_controllers"),
-    ("processor", "cnil.sheet.processor"),
-    ("dpo", "cnil.sheet.dpo"),
-    ("dpo_company", "cnil.sheet.dpo_company"),
-    ("representative", "cnil.sheet.representative"),
-    ("processors", "cnil.sheet.processors"),
-    ("sub_processors", "export.actors.sub_processors"),
-)
-"""Every actor slot of either record kind, in a stable order (the CSV's actor columns)."""
+ACTOR_KEYS = SLOTS
+"""Every actor slot of either record kind, in the CNIL order (the CSV's actor columns)."""

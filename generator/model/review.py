@@ -177,9 +177,8 @@ class Screening:
     @property
     def criteria(self) -> tuple[str, ...]:
         """Every criterion met, in the vocabulary's order."""
-        order = list(vocab.vocabularies().get("dpia_criterion", {}))
         met = set(self.declared) | set(self.derived)
-        return tuple(sorted(met, key=lambda c: order.index(c) if c in order else len(order)))
+        return tuple(sorted(met, key=lambda c: vocab.order("dpia_criterion", c)))
 
     @property
     def required(self) -> bool:

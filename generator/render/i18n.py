@@ -8,7 +8,7 @@ from typing import Any
 
 from generator import vocab
 from generator.resources import DATA_DIR, load_data
-from generator.shapes import parse_duration
+from generator.shapes import parse_date, parse_duration
 
 DEFAULT_LANG = "fr"
 
@@ -33,10 +33,9 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
 
 def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
     """``2020-09-15`` → « 15 septembre 2020 » / "15 September 2020"; other values unchanged."""
-    try:
-        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    except ValueError:
-        return str(value)
+    day = parse_date(value) if isinstance(value, str) else value
+    if isinstance(value, str) and day is None:
+        return value
     if not isinstance(day, dt.date):
         return "" if value is None else str(value)
     month = labels()["common"]["months"][lang][day.month - 1]

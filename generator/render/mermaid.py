@@ -9,10 +9,13 @@ whose text went through ``escape.mermaid``; the only markup in a label (``<b>``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from generator import vocab
+from generator.model.activity import Activity, Recipient
+from generator.model.organisation import Party
 from generator.model.process import Element, ProcessModel, emissions, triggers
 from generator.render import i18n
 from generator.render.escape import Markdown, mermaid
@@ -101,14 +104,25 @@ def fence(source: str) -> Markdown:
 # -- process flowchart --------------------------------------------------------------------------
 
 
-def actor_organisation(actor: dict[str, Any], org_name: str, parties: dict[str, dict[str, Any]]) -> str:
+Parties = Mapping[str, Party] | Mapping[str, dict[str, Any]]
+"""The model's parties by id (``RegisterModel.parties``), or the register's data (the checks)."""
+
+
+def party_name(parties: Parties, party_id: str) -> str | None:
+    party = parties.get(party_id)
+    if isinstance(party, Party):
+        return party.name
+    return str(party["name"]) if isinstance(party, dict) and party.get("name") else None
+
+
+def actor_organisation(actor: dict[str, Any], org_name: str, parties: Parties) -> str:
     """The organisation an actor belongs to: the register's for an internal actor, its party's
     or its own 'organisation' for an external one."""
     if actor.get("kind") == "internal":
         return org_name
-    party = parties.get(str(actor.get("party")))
-    if party is not None and party.get("name"):
-        return str(party["name"])
+    name = party_name(parties, str(actor.get("party")))
+    if name:
+        return name
     return str(actor.get("organisation") or actor.get("party") or "")
 
 
@@ -153,7 +167,7 @@ def _sync_key(ident: str) -> str:
 
 
 def process_flowchart(
-    model: ProcessModel, lang: str, *, org_name: str, parties: dict[str, dict[str, Any]]
+    model: ProcessModel, lang: str, *, org_name: str, parties: Parties
 ) -> str:
     """One lane (subgraph) per actor; events and results as stadiums; the synchronisation of
     several triggering events as a circle (ET / OU); operations as boxes with their nature,
@@ -203,24 +217,23 @@ def _process_edges(d: Diagram, model: ProcessModel) -> None:
 # -- activity data flow ---------------------------------------------------------------------------
 
 
-def _recipient_key(recipient: dict[str, Any]) -> str:
-    return f"party:{recipient['party']}" if recipient.get("party") else f"name:{recipient.get('name')}"
+def _recipient_key(recipient: Recipient) -> str:
+    return f"party:{recipient.party}" if recipient.party else f"name:{recipient.name}"
 
 
-def dataflow(activity: dict[str, Any], lang: str, *, parties: dict[str, dict[str, Any]]) -> str:
+def dataflow(activity: Activity, lang: str, *, parties: Mapping[str, Party]) -> str:
     """Data subjects → the activity → its internal and external recipients (and processors)
     → the third countries its data are transferred to, each edge labelled with the safeguard."""
     d = Diagram("flowchart LR")
     t = lambda key: mermaid(i18n.t(key, lang))  # noqa: E731 - a short local alias
     d.open_lane(t("process.dataflow.subjects"))
     subjects = [
-        d.node(f"subject:{i}", "([])", lines(bold(vocab.label("data_subject", s.get("category"), lang)),
-                                              mermaid(s.get("description") or "")), 2)
-        for i, s in enumerate(_dict_list(activity.get("data_subjects")))
+        d.node(f"subject:{i}", "([])", lines(bold(vocab.label("data_subject", s.category, lang)),
+                                              mermaid(s.description or "")), 2)
+        for i, s in enumerate(activity.data_subjects or ())
     ]
     d.close_lane()
-    center = d.node("activity", "[]", lines(bold(activity.get("name") or activity.get("id")),
-                                            mermaid(activity.get("ref") or "")))
+    center = d.node("activity", "[]", lines(bold(activity.name), mermaid(activity.ref)))
     for subject in subjects:
         d.edge(subject, center)
     recipients = _recipients(activity, parties, lang)
@@ -235,43 +248,34 @@ def dataflow(activity: dict[str, Any], lang: str, *, parties: dict[str, dict[str
         for key, _, _ in group:
             d.edge(center, d.nodes[key])
     _transfers(d, activity, parties, lang)
-    return d.source(str(activity.get("name") or activity.get("id") or ""))
+    return d.source(activity.name)
 
 
-def _dict_list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _recipients(
-    activity: dict[str, Any], parties: dict[str, dict[str, Any]], lang: str
-) -> list[tuple[str, bool, str]]:
+def _recipients(activity: Activity, parties: Mapping[str, Party], lang: str) -> list[tuple[str, bool, str]]:
     """``(node key, internal?, label)`` for each recipient, then each processor not listed."""
     out: dict[str, tuple[str, bool, str]] = {}
-    for r in _dict_list(activity.get("recipients")):
+    for r in activity.recipients or ():
         key = _recipient_key(r)
-        label = lines(bold(r.get("name") or r.get("party")), italic(vocab.label("recipient_type", r.get("type"), lang)))
-        out.setdefault(key, (key, r.get("type") == "internal_service", label))
-    for p in activity.get("processors") or []:
+        label = lines(bold(r.name or r.party), italic(vocab.label("recipient_type", r.type, lang)))
+        out.setdefault(key, (key, r.type == "internal_service", label))
+    for p in activity.processors or ():
         key = f"party:{p}"
-        name = (parties.get(str(p)) or {}).get("name") or p
+        name = parties[p].name if p in parties else p
         out.setdefault(key, (key, False, lines(bold(name), italic(i18n.t("cnil.sheet.processor", lang)))))
     return list(out.values())
 
 
-def _transfers(d: Diagram, activity: dict[str, Any], parties: dict[str, dict[str, Any]], lang: str) -> None:
-    transfers = _dict_list(activity.get("transfers"))
+def _transfers(d: Diagram, activity: Activity, parties: Mapping[str, Party], lang: str) -> None:
+    transfers = activity.transfers or ()
     if not transfers:
         return
     d.open_lane(mermaid(i18n.t("process.dataflow.third_countries", lang)))
     for tr in transfers:
-        country = str(tr.get("country") or "")
-        d.node(f"country:{country}", "{{}}", mermaid(vocab.country_name(country, lang)), 2)
+        d.node(f"country:{tr.country}", "{{}}", mermaid(vocab.country_name(tr.country, lang)), 2)
     d.close_lane()
     for tr in transfers:
-        recipient = str(tr.get("recipient") or "")
-        key = f"party:{recipient}" if recipient in parties else f"name:{recipient}"
+        key = f"party:{tr.recipient}" if tr.recipient in parties else f"name:{tr.recipient}"
         if key not in d.nodes:
-            name = (parties.get(recipient) or {}).get("name") or recipient
-            d.node(key, "[]", bold(name))
-        safeguard = vocab.label("safeguard", tr["safeguard"], lang) if tr.get("safeguard") else ""
-        d.edge(d.nodes[key], d.nodes[f"country:{tr.get('country') or ''}"], mermaid(safeguard))
+            d.node(key, "[]", bold(tr.recipient_name))
+        safeguard = vocab.label("safeguard", tr.safeguard, lang) if tr.safeguard else ""
+        d.edge(d.nodes[key], d.nodes[f"country:{tr.country}"], mermaid(safeguard))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import vocab
-from generator.render import i18n
+from generator.render import i18n, templates
 from generator.render.escape import md
 
 if TYPE_CHECKING:
@@ -42,25 +42,20 @@ def choices(vocabulary: str, lang: str = i18n.DEFAULT_LANG) -> list[str]:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    import jinja2  # the template engine, imported when a file is first written
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(SCAFFOLD_DIR)),
-        variable_start_string="[[",
-        variable_end_string="]]",
-        block_start_string="[%",
-        block_end_string="%]",
-        comment_start_string="[#",
-        comment_end_string="#]",
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    """The scaffold's environment (Jinja is imported when a file is first written)."""
+    return templates.environment(
+        SCAFFOLD_DIR,
+        delimiters={
+            "variable_start_string": "[[",
+            "variable_end_string": "]]",
+            "block_start_string": "[%",
+            "block_end_string": "%]",
+            "comment_start_string": "[#",
+            "comment_end_string": "#]",
+        },
+        filters={"yaml": yaml_string, "md": md},
+        globals={"choices": choices, "placeholder": placeholder()},
     )
-    env.filters.update(yaml=yaml_string, md=md)
-    env.globals.update(choices=choices, placeholder=placeholder())
-    return env
 
 
 def render(template: str, **values: Any) -> str:

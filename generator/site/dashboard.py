@@ -1,15 +1,13 @@
 """The review dashboard (``tableau-de-bord.md``): overdue reviews, completeness of each sheet,
 DPIA screening. The figures come from ``generator.model.review``; "today" is ``shapes.today()``
-(``ROPA_TODAY`` fixes it)."""
+(``ROPA_TODAY`` fixes it), the model's day."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from generator import shapes
-from generator.model import review, views
+from generator.model.activity import Activity
 from generator.model.review import Completeness, ReviewStatus, Screening
 from generator.render import fields
 from generator.site.pages import Context, builder
@@ -19,27 +17,24 @@ PAGE = "tableau-de-bord.md"
 
 @dataclass(frozen=True)
 class Row:
-    a: Any  # the activity (views.lenient)
+    a: Activity
     review: ReviewStatus
     completeness: Completeness
     missing: tuple[str, ...]  # the missing fields, named
     screening: Screening
 
 
-def rows(ctx: Context, on: dt.date) -> list[Row]:
-    out = []
-    for activity in views.ordered_activities(ctx.reg):
-        done = review.completeness(activity)
-        out.append(
-            Row(
-                a=views.lenient(activity),
-                review=review.review_status(activity, ctx.reg.org, on),
-                completeness=done,
-                missing=tuple(fields.field_label("activity", path, ctx.lang) for path in done.missing),
-                screening=review.screening(activity),
-            )
+def rows(ctx: Context) -> list[Row]:
+    return [
+        Row(
+            a=a,
+            review=a.review.status,
+            completeness=a.review.completeness,
+            missing=tuple(fields.field_label("activity", path, ctx.lang) for path in a.review.completeness.missing),
+            screening=a.review.screening,
         )
-    return out
+        for a in ctx.model.activities
+    ]
 
 
 def by_due_date(items: list[Row]) -> list[Row]:
@@ -49,8 +44,8 @@ def by_due_date(items: list[Row]) -> list[Row]:
 
 @builder
 def dashboard(ctx: Context) -> dict[str, str]:
-    on = shapes.today()
-    items = rows(ctx, on)
+    on = ctx.model.today
+    items = rows(ctx)
     return {
         PAGE: ctx.render(
             "site/dashboard.md.j2",

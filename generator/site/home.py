@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from generator.model import views
 from generator.site.pages import Context, builder
 
 
 @builder
 def home(ctx: Context) -> dict[str, str]:
-    org = ctx.reg.org
-    dates = [str(a.get("updated")) for a in ctx.reg.activity_data() if a.get("updated")]
-    dpo = org.get("dpo") or {}
-    company = (dpo.get("company") or {}).get("name") if isinstance(dpo.get("company"), dict) else None
-    dpo_name = views.person_name(dpo.get("person"), ctx.lang)
+    org = ctx.model.organisation
+    dpo = org.dpo
+    company = dpo.company.name if dpo and dpo.company else None
+    dpo_name = dpo.person.name(ctx.lang) if dpo and dpo.person else ""
     return {
         "index.md": ctx.render(
             "site/home.md.j2",
-            org=views.lenient(org),
-            counts=views.counts(ctx.reg),
-            registers=[(k, views.lenient(v)) for k, v in views.registers(ctx.reg)],
+            org=org,
+            counts=ctx.model.counts(),
+            registers=ctx.model.registers(),
             controllers=controllers_by_id(ctx),
-            head_name=views.person_line(org.get("head"), ctx.lang),
+            head_name=org.head.line(ctx.lang) if org.head else "",
             dpo_name=f"{dpo_name} ({company})" if company else dpo_name,
-            last_update=max(dates) if dates else None,
+            last_update=ctx.model.as_of(),
         )
     }
 
 
 def controllers_by_id(ctx: Context) -> dict[str, list[str]]:
-    return {str(a.get("id")): views.controller_names(ctx.reg, a) for a in ctx.reg.activity_data()}
+    return {a.id: ctx.model.controller_names(a) for a in ctx.model.activities}

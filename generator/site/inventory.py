@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import views
+from generator import vocab
+from generator.model.activity import Activity, DataCategory
+from generator.model.register import RegisterModel
 from generator.shapes import parse_duration
 from generator.site.pages import Context, builder
 
@@ -18,22 +20,36 @@ def approximate_days(duration: Any) -> int:
     return sum(n * days for n, days in zip(numbers, _DAYS))
 
 
-def retention_range(entries: list[tuple[Any, dict[str, Any]]]) -> tuple[str, str]:
+Entries = list[tuple[Activity, DataCategory]]
+
+
+def by_category(model: RegisterModel, key: str, vocabulary: str) -> list[tuple[str, Entries]]:
+    """For each category of ``vocabulary`` (in its order) the activities and entries of ``key``
+    (``data_categories`` or ``sensitive_data``) in that category."""
+    found: dict[str, Entries] = {}
+    for activity in model.activities:
+        entries: tuple[DataCategory, ...] = getattr(activity, key) or ()
+        for entry in entries:
+            found.setdefault(entry.category, []).append((activity, entry))
+    return sorted(found.items(), key=lambda kv: vocab.order(vocabulary, kv[0]))
+
+
+def retention_range(entries: Entries) -> tuple[str, str]:
     """The shortest and the longest retention period among ``entries``."""
-    durations = [str((entry.get("retention") or {}).get("duration") or "") for _, entry in entries]
+    durations = [(entry.retention.duration if entry.retention else None) or "" for _, entry in entries]
     durations = sorted((d for d in durations if d), key=approximate_days)
     return (durations[0], durations[-1]) if durations else ("", "")
 
 
 @builder
 def inventory(ctx: Context) -> dict[str, str]:
-    categories = views.by_category(ctx.reg, "data_categories", "data_category")
-    sensitive = views.by_category(ctx.reg, "sensitive_data", "sensitive_category")
+    categories = by_category(ctx.model, "data_categories", "data_category")
+    sensitive = by_category(ctx.model, "sensitive_data", "sensitive_category")
     return {
         "inventaire.md": ctx.render(
             "site/inventory.md.j2",
-            categories=views.lenient(categories),
-            sensitive=views.lenient(sensitive),
+            categories=categories,
+            sensitive=sensitive,
             ranges={category: retention_range(entries) for category, entries in categories + sensitive},
         )
     }

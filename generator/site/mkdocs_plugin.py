@@ -37,6 +37,7 @@ from generator.lint.diagnostics import format_summary, format_text
 from generator.lint.runner import load_register
 from generator.load.layout import ACTIVITIES, PROCESSES
 from generator.load.register import Register
+from generator.model.register import build
 from generator.render import i18n
 from generator.resources import PACKAGE_DIR
 from generator.site import nav as site_nav
@@ -114,7 +115,8 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         reg = self._load()
-        generated = pages.generate(reg, self.lang)
+        model = build(reg)  # once per build: the pages and the downloads read the same model
+        generated = pages.generate(reg, self.lang, model=model)
         for path, text in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
@@ -126,7 +128,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
                 files.append(File.generated(config, ASSET_PREFIX + path.name, abs_src_path=str(path)))
         if self.mermaid_source is not None:
             files.append(File.generated(config, MERMAID_URI, abs_src_path=str(self.mermaid_source)))
-        for path, data in export.site_downloads(reg, self.lang).items():  # the register page links them
+        for path, data in export.site_downloads(reg, self.lang, register_model=model).items():  # the register page links them
             files.append(File.generated(config, path, content=data))
         if config.nav is None:
             hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)

@@ -14,25 +14,29 @@ Adding pages: write a builder module, list it in ``BUILDER_MODULES``, and give i
 place in the navigation in ``generator/data/nav.yaml`` (a path or a pattern such as
 ``processus/*.md``, in a section whose label is in ``data/labels/site.yaml``); the MkDocs
 plugin (``generator/site/mkdocs_plugin.py``) adds the pages in memory and builds the navigation
-from that table. Shared views of the register (activities in register order, actors,
-recipients, transfers) are in ``generator/model/views.py``. A sheet (``activites/<id>.md``)
-includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity as ``a`` and
-its process model's data as ``process``: the place for the data-flow diagram and the link to
+from that table. Builders read the register model (``generator.model``: activities in register order, actors,
+process models, review), built once by ``generate``'s caller and handed down in the ``Context``. A sheet (``activites/<id>.md``)
+includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity (``generator.model.activity.Activity``) as ``a`` and
+its process model as ``process``: the place for the data-flow diagram and the link to
 the process page.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
-from dataclasses import dataclass, field
+import posixpath
+from dataclasses import InitVar, dataclass, field
 from typing import Any, Callable
 
 import jinja2
 
 from generator import vocab
 from generator.load.register import Register
-from generator.render import i18n
+from generator.model.activity import Activity
+from generator.model.register import RegisterModel, build
+from generator.render import i18n, mermaid, templates
 from generator.render.escape import Markdown, anchor, html, md, url
 from generator.resources import TEMPLATES_DIR
 
@@ -51,6 +55,8 @@ BUILDER_MODULES: list[str] = [
     "generator.site.dashboard",
 ]
 
+SHEETS_DIR = "activites"
+
 Builder = Callable[["Context"], dict[str, str]]
 _BUILDERS: list[Builder] = []
 
@@ -61,19 +67,32 @@ def builder(fn: Builder) -> Builder:
     return fn
 
 
+def sheet_path(activity: Activity) -> str:
+    return f"{SHEETS_DIR}/{activity.id}.md"
+
+
+def link(from_page: str, to_page: str) -> str:
+    """The relative link from one generated page to another (both relative to docs/)."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
 @dataclass
 class Context:
-    """What a page builder needs: the register, the language and the template environment."""
+    """What a page builder needs: the register (its files, for the git history), its model,
+    the language and the template environment."""
 
     reg: Register
     lang: str = i18n.DEFAULT_LANG
+    register_model: InitVar[RegisterModel | None] = None  # built from ``reg`` when not given
+    model: RegisterModel = field(init=False)
     env: jinja2.Environment = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, register_model: RegisterModel | None) -> None:
+        self.model = register_model if register_model is not None else build(self.reg)
         self.env = environment(self.lang)
 
     def render(self, template: str, **values: Any) -> str:
-        return self.env.get_template(template).render(reg=self.reg, lang=self.lang, **values)
+        return self.env.get_template(template).render(model=self.model, lang=self.lang, **values)
 
 
 def _finalize(value: Any) -> Any:
@@ -81,47 +100,45 @@ def _finalize(value: Any) -> Any:
 
 
 @jinja2.pass_context
-def _dataflow(context: Any, activity: Any) -> Markdown:
+def _dataflow(context: Any, activity: Activity) -> Markdown:
     """``{{ a|dataflow }}``: the activity's data-flow diagram, as a Mermaid block."""
-    from generator.render import mermaid
+    return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["model"].parties))
 
-    return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["reg"].parties()))
+
+def _retention(value: Any, lang: str) -> Markdown:
+    data = dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
+    return md(i18n.format_retention(data, lang))
 
 
 @functools.cache
 def environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=False,
+    return templates.environment(
+        TEMPLATES_DIR,
         finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        filters={
+            "md": md,
+            "html": lambda v: Markdown(html(v)),
+            "raw": Markdown,
+            "t": lambda key: md(i18n.t(key, lang)),
+            "label": lambda value, vocabulary: md(vocab.label(vocabulary, value, lang)),
+            "date": lambda value: md(i18n.format_date(value, lang)),
+            "duration": lambda value: md(i18n.format_duration(value, lang)),
+            "retention": lambda value: _retention(value, lang),
+            "country": lambda code: md(vocab.country_name(code, lang)),
+            "href": url,
+            "anchor": anchor,
+            "dataflow": _dataflow,
+        },
+        globals={"t": lambda key: i18n.t(key, lang), "lang": lang},
     )
-    env.filters.update(
-        md=md,
-        html=lambda v: Markdown(html(v)),
-        raw=Markdown,
-        t=lambda key: md(i18n.t(key, lang)),
-        label=lambda value, vocabulary: md(vocab.label(vocabulary, value, lang)),
-        date=lambda value: md(i18n.format_date(value, lang)),
-        duration=lambda value: md(i18n.format_duration(value, lang)),
-        retention=lambda value: md(i18n.format_retention(value, lang)),
-        country=lambda code: md(vocab.country_name(code, lang)),
-        href=url,
-        anchor=anchor,
-        dataflow=_dataflow,
-    )
-    env.globals.update(t=lambda key: i18n.t(key, lang), lang=lang)
-    return env
 
 
-def generate(reg: Register, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
-    """Every generated page of the site for ``reg``, in ``lang``."""
+def generate(reg: Register, lang: str = i18n.DEFAULT_LANG, *, model: RegisterModel | None = None) -> dict[str, str]:
+    """Every generated page of the site for ``reg`` (a valid register) in ``lang``, from its
+    model (``generator.model.register.build``; built here when not given)."""
     for module in BUILDER_MODULES:
         importlib.import_module(module)
-    ctx = Context(reg, lang)
+    ctx = Context(reg, lang, model)
     pages: dict[str, str] = {}
     for fn in _BUILDERS:
         for path, text in fn(ctx).items():

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import vocab
-from generator.load.register import Register
-from generator.model import views
+from generator.model.activity import Activity
 from generator.model.process import Element, ProcessModel, category_of, declared_items, emissions, triggers
+from generator.model.register import RegisterModel
 from generator.render import mermaid
 from generator.render.escape import Markdown
-from generator.site.pages import Context, builder
+from generator.site.pages import Context, builder, link, sheet_path
 
 PROCESSES_DIR = "processus"
 INDEX = f"{PROCESSES_DIR}/index.md"
@@ -28,9 +28,26 @@ def process_path(process_id: str) -> str:
     return f"{PROCESSES_DIR}/{process_id}.md"
 
 
-def linked_activities(reg: Register, process_id: str) -> list[dict[str, Any]]:
-    """The activities whose ``process`` key names this process, in the site's order."""
-    return [a for a in views.ordered_activities(reg) if a.get("process") == process_id]
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the page says of the process itself."""
+
+    id: str
+    name: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    name: str
+    kind: str
+    organisation: str
+    description: str
 
 
 @dataclass
@@ -47,7 +64,9 @@ class Step:
 
     number: int
     op: Element
-    data: dict[str, Any]
+    nature: str
+    timing: str
+    tool: str
     actor: str
     triggers: list[str]
     synchronisation: str
@@ -66,7 +85,7 @@ class Group:
 
 @dataclass
 class Summary:
-    activity: dict[str, Any]
+    activity: Activity
     declared: list[str]
     touched: list[str]
     untouched: list[str]
@@ -84,7 +103,9 @@ def steps(model: ProcessModel) -> list[Step]:
         out.append(Step(
             number=number,
             op=op,
-            data=views.lenient(op.data),
+            nature=_text(op.data.get("nature")),
+            timing=_text(op.data.get("timing")),
+            tool=_text(op.data.get("tool")),
             actor=actor.name if actor else str(op.data.get("actor") or ""),
             triggers=[name(t) for t in triggers(op)],
             synchronisation=str(op.data.get("synchronisation") or "") if len(triggers(op)) > 1 else "",
@@ -94,20 +115,18 @@ def steps(model: ProcessModel) -> list[Step]:
     return out
 
 
-def groups(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Group]:
+def groups(model: ProcessModel, activities: list[Activity]) -> list[Group]:
     """The process's data items by CNIL category, as the first linked activity declaring each
     item files it; categories in the vocabulary's order, data categories before sensitive data."""
     found: dict[tuple[str, str], Group] = {}
     for item in model.items():
-        where = next((c for c in (category_of(a, item) for a in activities) if c is not None), ("", ""))
+        where = next((c for c in (category_of(dict(a.data), item) for a in activities) if c is not None), ("", ""))
         found.setdefault(where, Group(*where)).items.append(item)
 
     def order(group: Group) -> tuple[int, int]:
         if not group.section:
             return (len(SECTIONS), 0)
-        keys = list(vocab.vocabularies().get(VOCABULARY[group.section], {}))
-        position = keys.index(group.category) if group.category in keys else len(keys)
-        return (SECTIONS.index(group.section), position)
+        return (SECTIONS.index(group.section), vocab.order(VOCABULARY[group.section], group.category))
 
     return sorted(found.values(), key=order)
 
@@ -121,14 +140,13 @@ def matrix(model: ProcessModel, ordered_items: list[str]) -> dict[str, dict[str,
     return out
 
 
-def summaries(model: ProcessModel, activities: list[dict[str, Any]]) -> list[Summary]:
+def summaries(model: ProcessModel, activities: list[Activity]) -> list[Summary]:
     touched = model.items()
     performed = list(dict.fromkeys(o for use in model.data_uses() for o in use.operations))
-    order = list(vocab.vocabularies().get("processing_operation", {}))
-    performed.sort(key=lambda o: order.index(o) if o in order else len(order))
+    performed.sort(key=lambda o: vocab.order("processing_operation", o))
     out = []
     for activity in activities:
-        declared = list(declared_items(activity))
+        declared = list(declared_items(dict(activity.data)))
         out.append(Summary(activity, declared, [i for i in declared if i in touched],
                            [i for i in declared if i not in touched], performed))
     return out
@@ -142,35 +160,35 @@ def notes(model: ProcessModel) -> list[tuple[str, str]]:
     return out
 
 
-def diagram(reg: Register, model: ProcessModel, lang: str) -> Markdown:
-    return mermaid.fence(mermaid.process_flowchart(model, lang, org_name=str(reg.org.get("name") or ""),
-                                                   parties=reg.parties()))
+def diagram(rm: RegisterModel, model: ProcessModel, lang: str) -> Markdown:
+    return mermaid.fence(mermaid.process_flowchart(model, lang, org_name=rm.organisation.name, parties=rm.parties))
 
 
-def actors(reg: Register, model: ProcessModel) -> list[tuple[dict[str, Any], str]]:
-    """``(actor data, organisation)`` for each actor."""
-    org_name = str(reg.org.get("name") or "")
-    return [(views.lenient(a.data), mermaid.actor_organisation(a.data, org_name, reg.parties()))
+def actors(rm: RegisterModel, model: ProcessModel) -> list[ActorRow]:
+    """The process's actors, each with the organisation it belongs to."""
+    return [ActorRow(a.name, _text(a.data.get("kind")),
+                     mermaid.actor_organisation(a.data, rm.organisation.name, rm.parties),
+                     _text(a.data.get("description")))
             for a in model.actors.values()]
 
 
 def _page(ctx: Context, process_id: str, model: ProcessModel) -> str:
-    activities = linked_activities(ctx.reg, process_id)
+    activities = ctx.model.linked_activities(process_id)
     grouped = groups(model, activities)
     items = [item for g in grouped for item in g.items]
     here = process_path(process_id)
     all_steps = steps(model)
     return ctx.render(
         "site/process.md.j2",
-        p=views.lenient(model.data),
-        activities=[(a, views.link(here, views.sheet_path(a))) for a in activities],
-        diagram=diagram(ctx.reg, model, ctx.lang),
-        actors=actors(ctx.reg, model),
+        p=Header(model.id, model.name, _text(model.data.get("description")), _text(model.data.get("source"))),
+        activities=[(a, link(here, sheet_path(a))) for a in activities],
+        diagram=diagram(ctx.model, model, ctx.lang),
+        actors=actors(ctx.model, model),
         steps=all_steps,
         groups=grouped,
         items=items,
         matrix=matrix(model, items),
-        summaries=[(s, views.link(here, views.sheet_path(s.activity))) for s in summaries(model, activities)],
+        summaries=[(s, link(here, sheet_path(s.activity))) for s in summaries(model, activities)],
         notes=notes(model),
         gaps=[(s, e) for s in all_steps for e in s.emissions if e.gap],
     )
@@ -178,12 +196,12 @@ def _page(ctx: Context, process_id: str, model: ProcessModel) -> str:
 
 @builder
 def process_pages(ctx: Context) -> dict[str, str]:
-    models = {pid: ProcessModel.from_data(data) for pid, data in sorted(ctx.reg.process_data().items())}
+    models = ctx.model.processes
     if not models:
         return {}
     out = {INDEX: ctx.render(
         "site/processes.md.j2",
-        processes=[(pid, m, linked_activities(ctx.reg, pid)) for pid, m in models.items()],
+        processes=[(pid, m, ctx.model.linked_activities(pid)) for pid, m in models.items()],
     )}
     for pid, model in models.items():
         out[process_path(pid)] = _page(ctx, pid, model)

@@ -4,7 +4,6 @@ browser by ``assets/ropa.js``."""
 
 from __future__ import annotations
 
-from generator.model import views
 from generator.site.home import controllers_by_id
 from generator.site.pages import Context, builder
 
@@ -14,7 +13,7 @@ def register_table(ctx: Context) -> dict[str, str]:
     return {
         "registre.md": ctx.render(
             "site/register.md.j2",
-            registers=[(k, views.lenient(v)) for k, v in views.registers(ctx.reg)],
+            registers=ctx.model.registers(),
             controllers=controllers_by_id(ctx),
         )
     }

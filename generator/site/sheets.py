@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from generator.model import views
+from generator.model.actors import Actor, ActorSlot, actors
 from generator.site import history
-from generator.site.pages import Context, builder
+from generator.site.pages import Context, builder, sheet_path
+
+
+def shown_actors(slots: list[ActorSlot]) -> list[tuple[str, Actor]]:
+    """``(label key, Actor)`` for each actor of the sheet: the empty slots left out."""
+    return [(slot.label_key, actor) for slot in slots for actor in slot.actors]
 
 
 @builder
 def sheets(ctx: Context) -> dict[str, str]:
-    processes = ctx.reg.process_data()
     histories = history.sheet_histories(ctx.reg)
     out = {}
-    for activity in views.ordered_activities(ctx.reg):
-        out[views.sheet_path(activity)] = ctx.render(
+    for activity in ctx.model.activities:
+        out[sheet_path(activity)] = ctx.render(
             "site/sheet.md.j2",
-            a=views.lenient(activity),
-            processor=views.is_processor_record(activity),
-            actors=views.actors(ctx.reg, activity, ctx.lang),
-            controllers=views.controller_names(ctx.reg, activity),
-            transfers=views.lenient(views.transfers(ctx.reg, activity)),
-            process=views.lenient(processes.get(str(activity.get("process")))),
-            history=histories.get(str(activity.get("id"))),
+            a=activity,
+            processor=activity.processor_record,
+            actors=shown_actors(actors(ctx.model, activity, ctx.lang)),
+            controllers=ctx.model.controller_names(activity),
+            transfers=activity.transfers or (),
+            process=ctx.model.processes.get(activity.process or ""),
+            history=histories.get(activity.id),
         )
     return out

@@ -1,0 +1,229 @@
+"""One activity of the register (a controller record, Art. 30(1), or a processor record,
+Art. 30(2)), as typed values: what its sheet, the exports, the dashboard and the diagrams read.
+
+Lists the file leaves out are ``None`` (« not stated »), an empty list is ``()`` (« none »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from generator.model.review import Completeness, ReviewStatus, Screening
+from generator.shapes import mappings
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _texts(value: Any) -> tuple[str, ...] | None:
+    return tuple(str(v) for v in value) if isinstance(value, list) else None
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def is_web_link(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("https://", "http://")) and " " not in value
+
+
+@dataclass(frozen=True)
+class Retention:
+    duration: str | None = None  # ISO 8601 duration
+    starts: str | None = None
+    end_action: str | None = None  # retention_end code
+    note: str | None = None
+
+    @classmethod
+    def of(cls, data: Any) -> Retention | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(_text(data.get("duration")), _text(data.get("starts")), _text(data.get("end_action")),
+                   _text(data.get("note")))
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    """An entry of ``data_categories`` or ``sensitive_data``."""
+
+    category: str
+    description: str | None = None
+    items: tuple[str, ...] | None = None
+    retention: Retention | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> DataCategory:
+        return cls(str(data.get("category")), _text(data.get("description")), _texts(data.get("items")),
+                   Retention.of(data.get("retention")))
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    category: str
+    description: str | None = None
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    type: str  # recipient_type code
+    name: str | None = None
+    party: str | None = None  # party id
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    recipient: str  # a party id or a name
+    recipient_name: str  # the party's name when ``recipient`` is a party id
+    country: str
+    safeguard: str | None = None
+    documentation: str | None = None
+    details: str | None = None
+    recipient_is_party: bool = False
+
+    @property
+    def link(self) -> bool:
+        """Whether the documentation is a web link."""
+        return is_web_link(self.documentation)
+
+
+@dataclass(frozen=True)
+class SecurityMeasure:
+    type: str
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class Purposes:
+    main: str | None = None
+    sub: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    basis: str | None = None
+    details: str | None = None
+    balancing_test: str | None = None
+    special_category_condition: str | None = None
+    special_category_details: str | None = None
+    criminal_data_authorisation: str | None = None
+
+
+@dataclass(frozen=True)
+class Dpia:
+    status: str | None = None
+    criteria: tuple[str, ...] | None = None
+    cnil_list: str | None = None
+    exemption: str | None = None
+    reference: str | None = None
+    date: str | None = None
+    justification: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """The activity's review status (on the model's day), completeness and DPIA screening."""
+
+    status: ReviewStatus
+    completeness: Completeness
+    screening: Screening
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    ref: str
+    name: str
+    role: str  # controller, joint_controller or processor
+    review: Review
+    data: Mapping[str, Any]  # the validated sheet, for the checks that walk field paths
+    description: str | None = None
+    created: str | None = None
+    updated: str | None = None
+    last_reviewed: str | None = None
+    review_interval: str | None = None
+    controller: str | None = None  # the client's party id (a processor record)
+    joint_controllers: tuple[str, ...] | None = None
+    processors: tuple[str, ...] | None = None
+    purposes: Purposes | None = None
+    processing_operations: tuple[str, ...] | None = None
+    legal_basis: LegalBasis | None = None
+    data_subjects: tuple[DataSubject, ...] | None = None
+    data_categories: tuple[DataCategory, ...] | None = None
+    sensitive_data: tuple[DataCategory, ...] | None = None
+    recipients: tuple[Recipient, ...] | None = None
+    transfers: tuple[Transfer, ...] | None = None
+    security_measures: tuple[SecurityMeasure, ...] | None = None
+    process: str | None = None
+    dpia: Dpia | None = None
+    notes: tuple[str, ...] | None = None
+
+    @property
+    def processor_record(self) -> bool:
+        """A record of the categories of processing carried out for a client (Art. 30(2))."""
+        return self.role == "processor"
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.ref, self.id)
+
+    def party_ids(self) -> set[str]:
+        """Every party id the activity names."""
+        ids = {self.controller, *(self.processors or ()), *(self.joint_controllers or ())}
+        ids |= {r.party for r in self.recipients or ()}
+        ids |= {t.recipient for t in self.transfers or ()}
+        return {i for i in ids if i}
+
+
+def _list(value: Any, make: Any) -> Any:
+    return tuple(make(v) for v in mappings(value)) if isinstance(value, list) else None
+
+
+def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, str]) -> Activity:
+    """The typed activity of a validated sheet; ``party_names`` resolves transfer recipients."""
+    purposes, basis, dpia = data.get("purposes"), data.get("legal_basis"), data.get("dpia")
+
+    def transfer(t: dict[str, Any]) -> Transfer:
+        recipient = str(t.get("recipient"))
+        return Transfer(recipient, party_names.get(recipient, recipient), str(t.get("country")),
+                        _text(t.get("safeguard")), _text(t.get("documentation")), _text(t.get("details")),
+                        recipient in party_names)
+
+    return Activity(
+        id=str(data.get("id")),
+        ref=str(data.get("ref", "")),
+        name=str(data.get("name") or data.get("id")),
+        role=str(data.get("role")),
+        review=review,
+        data=data,
+        description=_text(data.get("description")),
+        created=_text(data.get("created")),
+        updated=_text(data.get("updated")),
+        last_reviewed=_text(data.get("last_reviewed")),
+        review_interval=_text(data.get("review_interval")),
+        controller=_text(data.get("controller")),
+        joint_controllers=_texts(data.get("joint_controllers")),
+        processors=_texts(data.get("processors")),
+        purposes=Purposes(_text(purposes.get("main")), _texts(purposes.get("sub")))
+        if isinstance(purposes, dict) else None,
+        processing_operations=_texts(data.get("processing_operations")),
+        legal_basis=LegalBasis(*(_text(basis.get(k)) for k in (
+            "basis", "details", "balancing_test", "special_category_condition", "special_category_details",
+            "criminal_data_authorisation"))) if isinstance(basis, dict) else None,
+        data_subjects=_list(data.get("data_subjects"), lambda s: DataSubject(
+            str(s.get("category")), _text(s.get("description")), _text(s.get("details")))),
+        data_categories=_list(data.get("data_categories"), DataCategory.of),
+        sensitive_data=_list(data.get("sensitive_data"), DataCategory.of),
+        recipients=_list(data.get("recipients"), lambda r: Recipient(
+            str(r.get("type")), _text(r.get("name")), _text(r.get("party")), _text(r.get("details")))),
+        transfers=_list(data.get("transfers"), transfer),
+        security_measures=_list(data.get("security_measures"), lambda s: SecurityMeasure(
+            str(s.get("type")), _text(s.get("details")))),
+        process=_text(data.get("process")),
+        dpia=Dpia(_text(dpia.get("status")), _texts(dpia.get("criteria")), *(_text(dpia.get(k)) for k in (
+            "cnil_list", "exemption", "reference", "date", "justification"))) if isinstance(dpia, dict) else None,
+        notes=_texts(data.get("notes")),
+    )
