@@ -271,7 +271,7 @@ def test_every_sheet_of_the_full_register_is_complete(full: Register) -> None:
     actors = {r[0]: r[1] for r in processor["Acteurs"][1:]}
     assert (
         actors["Représentant du responsable du traitement"]
-        == "Mme Prénom repclient Nom repclient (Fonction repclient)"
+        == "Mme Prénom repclient Nom repclient, Fonction repclient"
     )
     assert actors["Délégué à la protection des données du responsable du traitement"].startswith(
         "Mme Prénom dpoclient"

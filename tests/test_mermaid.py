@@ -4,7 +4,8 @@ labels hold. tests/test_process_browser.py draws the same hostile diagrams in Ch
 
 from __future__ import annotations
 
-import copy
+import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,11 @@ from typing import Any
 import pytest
 
 from generator.lint.runner import load_register
+from generator.model import review
+from generator.model.activity import Activity, Review, Transfer, activity_of
+from generator.model.organisation import Party
 from generator.model.process import ProcessModel
+from generator.model.register import build
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
 
@@ -145,6 +150,14 @@ def hostile_activity(label: str) -> dict[str, Any]:
 
 
 PARTIES = {"end": {"name": HOSTILE[0]}, "click": {"name": HOSTILE[3]}}
+MODEL_PARTIES = {pid: Party(pid, p["name"]) for pid, p in PARTIES.items()}
+
+
+def typed(data: dict[str, Any]) -> Activity:
+    """The model's activity of a sheet's data (as ``generator.model.register.build`` makes it)."""
+    status = Review(review.review_status(data, {}, dt.date(2026, 11, 28)), review.completeness(data),
+                    review.screening(data))
+    return activity_of(data, status, {pid: p.name for pid, p in MODEL_PARTIES.items()})
 
 
 @pytest.mark.parametrize("label", HOSTILE)
@@ -157,7 +170,7 @@ def test_hostile_process_diagram_is_only_our_statements(label: str) -> None:
 
 @pytest.mark.parametrize("label", HOSTILE)
 def test_hostile_dataflow_diagram_is_only_our_statements(label: str) -> None:
-    source = mermaid.dataflow(hostile_activity(label), "en", parties=PARTIES)
+    source = mermaid.dataflow(typed(hostile_activity(label)), "en", parties=MODEL_PARTIES)
     assert_only_our_statements(source)
     assert esc(label) in source
 
@@ -232,8 +245,9 @@ def test_the_output_is_stable(centrecall: Any) -> None:
 
 
 def test_dataflow_of_call_routing_reaches_the_third_country(centrecall: Any) -> None:
-    activity = next(a for a in centrecall.activity_data() if a["id"] == "routage-appels-artemis")
-    source = mermaid.dataflow(activity, "fr", parties=centrecall.parties())
+    model = build(centrecall)
+    activity = next(a for a in model.activities if a.id == "routage-appels-artemis")
+    source = mermaid.dataflow(activity, "fr", parties=model.parties)
     assert_only_our_statements(source)
     node = {label: ident for ident, label in re.findall(r'(n\d+)\S*?"([^"]*)"', source)}
     subjects, internal, external, countries = re.findall(r'subgraph n\d+\["([^"]*)"\]', source)
@@ -247,10 +261,14 @@ def test_dataflow_of_call_routing_reaches_the_third_country(centrecall: Any) -> 
 
 
 def test_dataflow_lists_a_processor_and_a_transfer_recipient_not_among_the_recipients(centrecall: Any) -> None:
-    activity = copy.deepcopy(next(a for a in centrecall.activity_data() if a["id"] == "routage-appels-artemis"))
-    activity["recipients"] = [r for r in activity["recipients"] if r.get("party") != "voxcloud"]
-    activity["transfers"].append({"recipient": "Hébergeur inconnu", "country": "IN", "safeguard": "scc"})
-    source = mermaid.dataflow(activity, "fr", parties=centrecall.parties())
+    model = build(centrecall)
+    activity = next(a for a in model.activities if a.id == "routage-appels-artemis")
+    activity = dataclasses.replace(
+        activity,
+        recipients=tuple(r for r in activity.recipients or () if r.party != "voxcloud"),
+        transfers=(*(activity.transfers or ()), Transfer("Hébergeur inconnu", "Hébergeur inconnu", "IN", "scc")),
+    )
+    source = mermaid.dataflow(activity, "fr", parties=model.parties)
     assert_only_our_statements(source)
     assert '["<b>VoxCloud Inc.</b><br/><i>Sous-traitant</i>"]' in source  # from processors
     assert '["<b>Hébergeur inconnu</b>"]' in source and '{{"Inde"}}' in source
