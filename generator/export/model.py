@@ -565,11 +565,21 @@ def address_line(address: Json | None) -> str:
     return _contact("", address).line() if address else ""
 
 
+def _activity_of(doc: Json, activity: Json) -> tuple[RegisterModel, Activity, str]:
+    rm, lang = _model_of(doc)
+    return rm, next(a for a in rm.activities if a.id == activity.get("id")), lang
+
+
+def controller_names(doc: Json, activity: Json) -> list[str]:
+    """Who decides (``RegisterModel.controller_names``)."""
+    rm, found, _ = _activity_of(doc, activity)
+    return rm.controller_names(found)
+
+
 def actors(doc: Json, activity: Json) -> list[ActorSlot]:
     """The "Acteurs" rows of a sheet, in the CNIL order, for a controller or processor record:
     the model's ``actors`` (the list the site shows), as contacts."""
-    rm, lang = _model_of(doc)
-    found = next(a for a in rm.activities if a.id == activity.get("id"))
+    rm, found, lang = _activity_of(doc, activity)
     return _slots(model_actors(rm, found, lang), lang)
 
 

@@ -43,7 +43,7 @@ from generator.lint.schema import field_name
 from generator.load.register import Register
 from generator.render import i18n
 from generator.render.escape import formula_like, xlsx_text
-from generator.shapes import walk_strings
+from generator.shapes import parse_date, walk_strings
 
 MAX_CELL_TEXT = 32767
 """Excel's limit on the characters of one cell."""
@@ -116,10 +116,7 @@ def _styles(lang: str) -> list[NamedStyle]:
 
 
 def iso_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    return parse_date(value)
 
 
 def _utf16_len(text: str) -> int:
@@ -375,12 +372,8 @@ def _list_columns(lang: str) -> list[str]:
 
 def controller_names(doc: Json, activity: Json) -> str:
     """Who decides: the client for a processor record, else the organisation and its joint
-    controllers."""
-    if activity.get("controller"):
-        return label(activity["controller"])
-    names = [str(doc.get("organization", {}).get("name", ""))]
-    names += [label(p) for p in activity.get("joint_controllers") or []]
-    return "\n".join(n for n in names if n)
+    controllers (the model's ``controller_names``, one per line)."""
+    return "\n".join(n for n in model.controller_names(doc, activity) if n)
 
 
 def _list_sheet(

@@ -126,7 +126,7 @@ def actors(rm: RegisterModel, activity: Activity, lang: str) -> list[ActorSlot]:
     if activity.processor_record:
         client = rm.parties.get(activity.controller or "")
         return [
-            slot("controller", parties((activity.controller,)) if client else ()),
+            slot("controller", (party_actor(client, lang),) if client else ()),
             slot("controller_dpo", person_actor(client.dpo if client else None, lang)),
             slot("controller_representative", person_actor(client.representative if client else None, lang)),
             joint,

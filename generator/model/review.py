@@ -71,7 +71,7 @@ def interval(activity: dict[str, Any], org: dict[str, Any]) -> tuple[str, str]:
     for source, data in (("activity", activity), ("organization", org)):
         value = data.get("review_interval")
         if parse_duration(value) is not None:
-            return value, source
+            return str(value), source
     return DEFAULT_INTERVAL, "default"
 
 

@@ -225,7 +225,10 @@ def dataflow(activity: Activity, lang: str, *, parties: Mapping[str, Party]) -> 
     """Data subjects → the activity → its internal and external recipients (and processors)
     → the third countries its data are transferred to, each edge labelled with the safeguard."""
     d = Diagram("flowchart LR")
-    t = lambda key: mermaid(i18n.t(key, lang))  # noqa: E731 - a short local alias
+
+    def t(key: str) -> str:
+        return mermaid(i18n.t(key, lang))
+
     d.open_lane(t("process.dataflow.subjects"))
     subjects = [
         d.node(f"subject:{i}", "([])", lines(bold(vocab.label("data_subject", s.category, lang)),
