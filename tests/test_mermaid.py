@@ -153,11 +153,11 @@ PARTIES = {"end": {"name": HOSTILE[0]}, "click": {"name": HOSTILE[3]}}
 MODEL_PARTIES = {pid: Party(pid, p["name"]) for pid, p in PARTIES.items()}
 
 
-def typed(data: dict[str, Any]) -> Activity:
+def typed(data: dict[str, Any], parties: dict[str, Party] = MODEL_PARTIES) -> Activity:
     """The model's activity of a sheet's data (as ``generator.model.register.build`` makes it)."""
     status = Review(review.review_status(data, {}, dt.date(2026, 11, 28)), review.completeness(data),
                     review.screening(data))
-    return activity_of(data, status, {pid: p.name for pid, p in MODEL_PARTIES.items()})
+    return activity_of(data, status, {pid: p.name for pid, p in parties.items()})
 
 
 @pytest.mark.parametrize("label", HOSTILE)

@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from browsing import Visit, _QuietHandler
 from sitebuild import REPO, mkdocs_build, site_repo
-from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise
+from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise, typed
 
 from generator.lint.runner import load_register
+from generator.model.organisation import Party
 from generator.model.process import ProcessModel
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
@@ -172,7 +173,8 @@ def test_hostile_labels_render_as_text_in_the_browser(browser: Any) -> None:
     for label in HOSTILE:
         sources.append(mermaid.process_flowchart(ProcessModel.from_data(hostile_process(label)), "fr",
                                                  org_name=label, parties={"end": {"name": label}}))
-        sources.append(mermaid.dataflow(hostile_activity(label), "fr", parties={"end": {"name": label}}))
+        parties = {"end": Party("end", label)}
+        sources.append(mermaid.dataflow(typed(hostile_activity(label), parties), "fr", parties=parties))
     for label, drawn in zip([x for x in HOSTILE for _ in (0, 1)], _render_in_blank_page(browser, sources)):
         assert drawn is not None and not drawn["errorBox"], label
         assert drawn["injected"] == 0 and not drawn["red"], label
