@@ -139,7 +139,7 @@ class Activity:
     name: str
     role: str  # controller, joint_controller or processor
     review: Review
-    data: Mapping[str, Any]  # the validated sheet, for the checks that walk field paths
+    data: dict[str, Any]  # the validated sheet, for the functions that walk its field paths
     description: str | None = None
     created: str | None = None
     updated: str | None = None

@@ -33,8 +33,7 @@ class RegisterModel:
     activities: tuple[Activity, ...]  # register order
     processes: Mapping[str, ProcessModel]  # by process id (the file's stem), sorted
     today: dt.date
-    org_data: Mapping[str, Any]  # the validated organisation file (``process_data`` alike)
-    process_data: Mapping[str, Mapping[str, Any]]
+    process_data: Mapping[str, dict[str, Any]]  # the process files' data (the JSON export keeps it)
 
     def party(self, party_id: str) -> Party:
         """The party of that id; one named by its id when the register does not define it."""
@@ -94,4 +93,4 @@ def build(reg: Register, *, today: dt.date | None = None) -> RegisterModel:
     ordered = [a for kind in KINDS for a in activities if a.processor_record == (kind == "processor")]
     process_data = reg.process_data()
     processes = {pid: ProcessModel.from_data(process_data[pid]) for pid in sorted(process_data)}
-    return RegisterModel(Organisation.of(org), parties, tuple(ordered), processes, on, org, process_data)
+    return RegisterModel(Organisation.of(org), parties, tuple(ordered), processes, on, process_data)

@@ -120,7 +120,7 @@ def groups(model: ProcessModel, activities: list[Activity]) -> list[Group]:
     item files it; categories in the vocabulary's order, data categories before sensitive data."""
     found: dict[tuple[str, str], Group] = {}
     for item in model.items():
-        where = next((c for c in (category_of(dict(a.data), item) for a in activities) if c is not None), ("", ""))
+        where = next((c for c in (category_of(a.data, item) for a in activities) if c is not None), ("", ""))
         found.setdefault(where, Group(*where)).items.append(item)
 
     def order(group: Group) -> tuple[int, int]:
@@ -146,7 +146,7 @@ def summaries(model: ProcessModel, activities: list[Activity]) -> list[Summary]:
     performed.sort(key=lambda o: vocab.order("processing_operation", o))
     out = []
     for activity in activities:
-        declared = list(declared_items(dict(activity.data)))
+        declared = list(declared_items(activity.data))
         out.append(Summary(activity, declared, [i for i in declared if i in touched],
                            [i for i in declared if i not in touched], performed))
     return out
