@@ -119,9 +119,34 @@ def test_one_page_generation_builds_each_process_model_and_diagram_once(
     monkeypatch.setattr(ProcessModel, "from_data", classmethod(from_data))
     monkeypatch.setattr(mermaid, "process_flowchart", _counting(mermaid, "process_flowchart", flowcharts))
     monkeypatch.setattr(mermaid, "dataflow", _counting(mermaid, "dataflow", dataflows))
-    generated = pages.generate(reg, "fr")
+    from generator.load.register import read_register
+
+    generated = pages.generate(read_register(REPO), "fr")  # a fresh register: nothing built yet
     process_files = sorted((REPO / "processes").glob("*.yaml"))
     assert len(process_files) == 4
     assert len(built) == len(process_files)
     assert len(flowcharts) == len(process_files)
     assert len(dataflows) == len([p for p in generated if p.startswith("activites/")]) == 5
+
+
+def test_checks_and_pages_together_build_each_process_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What one ``ropa build`` does in one process: the checks, then the pages and the downloads
+    from the one register model; each process model is built once in all."""
+    from generator import export
+    from generator.lint.runner import load_register
+    from generator.model import register as register_model
+
+    built: list[int] = []
+    original = ProcessModel.from_data.__func__  # type: ignore[attr-defined]
+
+    def from_data(cls: type[ProcessModel], data: Any) -> ProcessModel:
+        built.append(1)
+        model: ProcessModel = original(cls, data)
+        return model
+
+    monkeypatch.setattr(ProcessModel, "from_data", classmethod(from_data))
+    checked = load_register(REPO)
+    rm = register_model.build(checked)
+    pages.generate(checked, "fr", model=rm)
+    export.site_downloads(checked, "fr", register_model=rm)
+    assert len(built) == len(sorted((REPO / "processes").glob("*.yaml"))) == 4

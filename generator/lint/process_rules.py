@@ -15,7 +15,7 @@ from generator.lint.diagnostics import Diagnostic
 from generator.lint.register_rules import party_ref
 from generator.load.register import Register
 from generator.load.yamlload import Document
-from generator.model.process import Element, ProcessModel, declared_items, emissions, triggers
+from generator.model.process import Element, ProcessModel, declared_items, emissions, process_models, triggers
 from generator.render import mermaid
 from generator.shapes import items
 
@@ -27,9 +27,7 @@ _PARTY_KINDS = ("controller", "joint_controller", "processor", "recipient")
 
 
 def _models(reg: Register) -> Iterator[tuple[Document, ProcessModel]]:
-    for doc in reg.processes:
-        if isinstance(doc.data, dict):
-            yield doc, ProcessModel.from_data(doc.data)
+    yield from process_models(reg).values()
 
 
 def _what(element: Element) -> str:

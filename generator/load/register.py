@@ -28,6 +28,8 @@ class Register:
     files: list[str] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)  # the files read, under root (links not resolved)
     _parties: dict[str, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Views computed once from the documents by the modules that own them (the process models)."""
 
     @property
     def ok(self) -> bool:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from generator.shapes import dicts, strings
 
 KINDS = ("actors", "events", "results", "operations")
 """The lists of a process file whose elements carry an id, in the order they are indexed."""
+
+if TYPE_CHECKING:
+    from generator.load.register import Register
+    from generator.load.yamlload import Document
 
 
 @dataclass(frozen=True)
@@ -216,3 +220,15 @@ def category_of(activity: dict[str, Any], item: str) -> tuple[str, str] | None:
         return None
     entry = activity[path[0]][path[1]]
     return path[0], str(entry.get("category"))
+
+
+def process_models(reg: Register) -> dict[str, tuple[Document, ProcessModel]]:
+    """The model of every readable process file of ``reg``, by file name, built once per register
+    and shared by the checks and the site."""
+    cached: dict[str, tuple[Document, ProcessModel]] | None = reg.derived.get("process_models")
+    if cached is None:
+        cached = {
+            doc.path.stem: (doc, ProcessModel.from_data(doc.data)) for doc in reg.processes if isinstance(doc.data, dict)
+        }
+        reg.derived["process_models"] = cached
+    return cached

@@ -19,7 +19,7 @@ from generator.load.register import Register
 from generator.model import review
 from generator.model.activity import Activity, Review, activity_of
 from generator.model.organisation import Organisation, Party, parties_of
-from generator.model.process import ProcessModel
+from generator.model.process import ProcessModel, process_models
 
 DPIA_DONE = ("in_progress", "completed")
 KINDS = ("controller", "processor")
@@ -92,5 +92,6 @@ def build(reg: Register, *, today: dt.date | None = None) -> RegisterModel:
         activities.append(activity_of(data, status, names))
     ordered = [a for kind in KINDS for a in activities if a.processor_record == (kind == "processor")]
     process_data = reg.process_data()
-    processes = {pid: ProcessModel.from_data(process_data[pid]) for pid in sorted(process_data)}
+    models = process_models(reg)
+    processes = {pid: models[pid][1] for pid in sorted(process_data)}
     return RegisterModel(Organisation.of(org), parties, tuple(ordered), processes, on, process_data)
