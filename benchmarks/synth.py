@@ -360,13 +360,14 @@ class _Builder:
         self.ids: set[str] = set()
         self.today = dt.date.fromisoformat(TODAY)
 
-    def _unique(self, base: str) -> str:
+    def _unique(self, base: str) -> tuple[str, int]:
+        """``base``, or ``base-2``, ``base-3``... if taken; and the number (1 for ``base``)."""
         ident, k = base, 1
         while ident in self.ids:
             k += 1
             ident = f"{base}-{k}"
         self.ids.add(ident)
-        return ident
+        return ident, k
 
     def sheet(self, n: int, with_process: bool) -> tuple[dict[str, Any], dict[str, Any] | None]:
         rng = self.rng
@@ -383,8 +384,8 @@ class _Builder:
             scope = f"avec {partner['name']}"
         else:
             scope = rng.choice(SITES)
-        name = f"{theme['name']} — {scope}"
-        ident = self._unique(slug(f"{theme['name']} {scope}")[:60].strip("-"))
+        ident, k = self._unique(slug(f"{theme['name']} {scope}")[:60].strip("-"))
+        name = f"{theme['name']} — {scope}" + (f" (lot {k})" if k > 1 else "")
         ref = {"controller": "RT", "processor": "ST", "joint_controller": "RC"}[role] + f"-{n + 1:05d}"
         created = _date(rng, dt.date(2018, 5, 25), dt.date(2025, 6, 1))
         updated = _date(rng, created, dt.date(2025, 12, 1))
@@ -410,7 +411,7 @@ class _Builder:
         subs = rng.sample(theme["sub"], rng.randrange(2, len(theme["sub"]) + 1))
         values["purposes"] = {"main": theme["purpose"], "sub": subs}
 
-        categories = []
+        categories: list[dict[str, Any]] = []
         for category, description, items in theme["categories"]:
             if categories and rng.random() < 0.2:
                 continue
@@ -592,6 +593,48 @@ class _Builder:
                 "description": f"Déroulement du traitement « {sheet['name']} », opération par opération.",
                 "source": f"Entretien avec le responsable de l'activité ; fiche {sheet['ref']}.",
                 "actors": actors, "events": events, "results": results, "operations": operations}
+
+
+# -- one large process ----------------------------------------------------------------------------
+
+LARGE_ITEMS = [f"donnée {i}" for i in range(20)]
+
+
+def large_process(n: int) -> dict[str, Any]:
+    """A process of ``n`` operations: a chain in which every third operation has a second,
+    OR-synchronised trigger and every operation two emission rules and four data items."""
+    actors = [{"id": f"acteur-{a}", "name": f"Acteur {a}", "kind": "internal"} for a in range(4)]
+    events = [{"id": "depart", "name": "Chaque lundi", "kind": "time"}]
+    events += [{"id": f"e{i}", "name": f"Événement {i}", "kind": "internal"} for i in range(n - 1)]
+    results = [{"id": f"r{i}", "name": f"Résultat {i}"} for i in range(n)] + [{"id": "fin", "name": "Fin"}]
+    operations = []
+    for i in range(n):
+        triggers = ["depart"] if i == 0 else [f"e{i - 1}"] + ([f"e{i - 3}"] if i % 3 == 0 and i >= 3 else [])
+        op: dict[str, Any] = {
+            "id": f"op{i}", "name": f"Opération numéro {i} du processus", "actor": f"acteur-{i % 4}",
+            "nature": ("manual", "conversational", "automatic")[i % 3], "timing": "Immédiatement",
+            "tool": "Logiciel", "triggers": triggers,
+            "emissions": [{"condition": "Cas nominal", "to": f"e{i}" if i < n - 1 else "fin"},
+                          {"condition": "Sinon", "to": f"r{i}"}],
+            "data": [{"item": LARGE_ITEMS[(i + k) % len(LARGE_ITEMS)], "operations": ["consultation", "use"]}
+                     for k in range(4)],
+        }
+        if len(triggers) > 1:
+            op["synchronisation"] = "or"
+        operations.append(op)
+    return {"id": "synthetique", "name": "Processus synthétique", "actors": actors, "events": events,
+            "results": results, "operations": operations}
+
+
+def add_large_process(root: Path, n: int) -> None:
+    """Add ``processes/synthetique.yaml`` (``large_process(n)``) and the controller sheet
+    ``synthetique`` that links to it, made from CentreCall's training sheet."""
+    (root / "processes" / "synthetique.yaml").write_text(PROCESS_HEADER + dump(large_process(n)), encoding="utf-8")
+    sheet = yaml.safe_load((REPO / "register" / "activities" / "formation-operateurs.yaml").read_text(encoding="utf-8"))
+    sheet.update(id="synthetique", ref="BENCH-1", name="Activité synthétique", process="synthetique")
+    sheet["data_categories"] = sheet["data_categories"][:1]
+    sheet["data_categories"][0]["items"] = list(LARGE_ITEMS)
+    (root / "register" / "activities" / "synthetique.yaml").write_text(ACTIVITY_HEADER + dump(sheet), encoding="utf-8")
 
 
 def make_register(root: Path, activities: int, seed: int = SEED) -> list[Path]:
