@@ -292,7 +292,8 @@ def cell(entry: dict[str, Any] | None) -> str:
 def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
     if not a or not b or not a["ok"] or not b["ok"] or not b["seconds"]:
         return "—"
-    return f"{a['seconds'] / b['seconds']:.1f}×"
+    value = a["seconds"] / b["seconds"]
+    return f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
 
 
 def _generate(result: dict[str, Any]) -> dict[str, Any] | None:
@@ -375,6 +376,8 @@ def main() -> int:
                         help="no ropa build nor plain mkdocs build above N activities (default 1000)")
     parser.add_argument("--diff", action="store_true", help="also time `ropa diff` in a git repository")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE")
+    parser.add_argument("--table", type=Path, nargs="+", metavar="FILE",
+                        help="measure nothing: print the table of figures written by --json (one or more runs)")
     sub = parser.add_subparsers(dest="command")
     proc = sub.add_parser("processes", help="one process of N operations: checks, diagram size, page")
     proc.add_argument("--operations", default="25,50,100,200", help="operations (default 25,50,100,200)")
@@ -382,6 +385,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.command == "processes":
         return processes_command(args)
+    if args.table:
+        saved = [r for path in args.table for r in json.loads(path.read_text(encoding="utf-8"))]
+        print(table(sorted(saved, key=lambda r: int(r["activities"]))))
+        return 0
 
     wanted: set[str] = set()
     for name in (args.only or ",".join(MEASURES)).split(","):

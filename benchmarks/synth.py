@@ -399,7 +399,8 @@ class _Builder:
         values["description"] = (
             f"{theme['purpose']} ({scope}). "
             + ("Traitement mené pour le compte du client, qui en fixe la finalité. " if role == "processor" else "")
-            + (f"Les prestataires {', '.join(p['name'] for p in processors)} interviennent sur les données."
+            + (f"Le prestataire {processors[0]['name']} intervient sur les données." if len(processors) == 1
+               else f"Les prestataires {' et '.join(p['name'] for p in processors)} interviennent sur les données."
                if processors else "Aucun prestataire n'intervient sur les données.")
         )
         if role == "processor":
