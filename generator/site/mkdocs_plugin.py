@@ -177,7 +177,9 @@ def site_name(configured: str, reg: Register, lang: str) -> str:
     org = " ".join(str(reg.org.get("name") or "").split())
     if configured not in defaults or not org:
         return configured
-    return i18n.t("export.workbook.title", lang).format(org=org)
+    # register text: the theme prints site_name into HTML as it is (and sometimes through `| e`,
+    # which leaves Markup alone), so it is escaped here, once
+    return Markup(escape(i18n.t("export.workbook.title", lang).format(org=org)))
 
 
 def localise(config: MkDocsConfig, lang: str) -> None:
