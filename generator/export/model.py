@@ -25,7 +25,7 @@ from generator.load.register import Register
 from generator.render import i18n
 
 FORMAT_VERSION = 1
-SCHEMA_ID = "https://ropa.example/schema/export.schema.json"
+SCHEMA_ID = "schema/export.schema.json"  # relative to the register repository, where ropa init copies schema/
 
 Json = dict[str, Any]
 
