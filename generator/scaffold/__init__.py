@@ -17,7 +17,7 @@ import jinja2
 
 from generator import vocab
 from generator.render import i18n
-from generator.render.escape import md
+from generator.render.escape import gfm
 
 SCAFFOLD_DIR = Path(__file__).resolve().parent
 
@@ -55,7 +55,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(yaml=yaml_string, md=md)
+    env.filters.update(yaml=yaml_string, md=gfm)  # the README is read on GitHub/GitLab, not on the site
     env.globals.update(choices=choices, placeholder=placeholder())
     return env
 
