@@ -112,8 +112,9 @@ def project_repository() -> str:
     """ropa's own repository (``[project.urls] Repository`` of pyproject.toml), where
     pre-commit finds the hook (``.pre-commit-hooks.yaml``)."""
     dist = _metadata()
-    for entry in (dist.metadata.get_all("Project-URL") or []) if dist is not None else []:
-        label, _, url = entry.partition(",")
+    entries: list[str] = list(dist.metadata.get_all("Project-URL") or []) if dist is not None else []
+    for entry in entries:
+        label, _, url = str(entry).partition(",")
         if label.strip().lower() == "repository":
             return url.strip()
     raise UsageError("this ropa installation does not say where its repository is: reinstall ropa")
