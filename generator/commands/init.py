@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__, scaffold, shapes
-from generator.cli import EXIT_OK, UsageError
+from generator.cli import EXIT_OK, UsageError, command_parser, text
 from generator.load.layout import display_path
 from generator.resources import PACKAGE_DIR, schema_dir
 
@@ -46,29 +46,20 @@ TEMPLATES = {
 EMPTY_FOLDERS = ("processes",)
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="create a new register repository",
-        description="Write a new register repository into DIR (which must be empty or absent): "
-        "the organisation and an example activity, the schemas for the editor, mkdocs.yml and "
-        "package.json for the site, a README, a pre-commit hook and CI for GitHub and GitLab. "
-        "It validates and builds as it is; then replace the example values with yours.",
-    )
-    p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (empty or absent)")
-    p.add_argument("--name", default=None, help="the organisation's name (default: « À COMPLÉTER », to replace)")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("dir", type=Path, metavar="DIR", help=text("init.dir", lang))
+    p.add_argument("--name", default=None, help=text("init.name", lang, placeholder=scaffold.placeholder()))
     p.add_argument(
         "--package",
         default=None,
         metavar="SPEC",
-        help=f"the pip requirement CI installs ropa with (default: where this ropa was installed "
-        f"from when it came from git, else {DISTRIBUTION}==VERSION)",
+        help=text("init.package", lang, default=f"{DISTRIBUTION}=={__version__}"),
     )
     p.add_argument(
         "--local-hook",
         action="store_true",
-        help="write a pre-commit hook that runs the ropa installed on this machine (repo: local, "
-        "language: system): pre-commit then downloads nothing",
+        help=text("init.local_hook", lang),
     )
 
 

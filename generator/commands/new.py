@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import scaffold, shapes
-from generator.cli import EXIT_OK, UsageError, root_argument
+from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import LoadError, load
 from generator.resources import load_schema
@@ -20,30 +20,20 @@ ROLES = ("controller", "processor", "joint_controller")
 KINDS = ("activity", "process")
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="create a new activity sheet to fill in",
-        description="Write register/activities/ID.yaml with every key a complete sheet has "
-        "(the optional ones commented out), or processes/ID.yaml, a process model whose "
-        "actor, event, result and operation already fit together; with the editor's schema "
-        "line, today's date and comments saying what to write. Each "
-        f"« {scaffold.placeholder()} » left is reported by ropa validate (rule placeholder).",
-    )
-    p.add_argument("kind", choices=KINDS, help="what to create: an activity sheet or a process model")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("kind", choices=KINDS, help=text("new.kind", lang))
     p.add_argument(
         "id",
         metavar="ID",
-        help="the activity's identifier, also its file name: "
-        "lowercase letters, digits and hyphens, such as gestion-candidatures",
+        help=text("new.id", lang),
     )
     p.add_argument(
         "--role",
         choices=ROLES,
-        help="controller (Art. 30(1) record), processor (Art. 30(2) record, on behalf of a "
-        "client) or joint_controller (Art. 26); required for an activity",
+        help=text("new.role", lang),
     )
-    root_argument(p)
+    root_argument(p, lang)
 
 
 def id_pattern() -> str:
