@@ -8,11 +8,13 @@ import re
 import shlex
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO, Runner, copy_register
+from markdown_it import MarkdownIt
 
 from generator.cli import main
 from generator.lint.diagnostics import Diagnostic, format_gitlab
@@ -166,7 +168,9 @@ def test_names_are_written_safely(tmp_path: Path) -> None:
     assert init(tmp_path / "r", "--name", name) == 0
     assert yaml(tmp_path / "r/register/organization.yaml")["name"] == name
     readme = (tmp_path / "r/README.md").read_text(encoding="utf-8")
-    assert "](http" not in readme.split("\n", 1)[0] and "<b>" not in readme
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(readme)
+    assert "<a " not in html and "<b>" not in html  # GitHub shows the name, no link, no tag
+    assert f"<h1>Registre des activités de traitement — {escape(name)}</h1>" in html
 
 
 def _title(site: Path) -> str:
@@ -579,3 +583,14 @@ def test_this_repository_runs_its_own_hook(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert re.search(r"ropa validate\.+Failed", bad.stdout)
     assert "[duplicate-ref]" in bad.stdout
+
+
+def test_default_package_and_hook_are_this_distribution(tmp_path: Path) -> None:
+    """Without --package, CI installs this ropa by its distribution name and version (this
+    checkout is installed in editable mode, not from git), and pre-commit uses the tag."""
+    assert init(tmp_path / "r") == 0
+    workflow = yaml(tmp_path / "r/.github/workflows/register.yml")
+    assert workflow["env"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
+    assert yaml(tmp_path / "r/.gitlab-ci.yml")["variables"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
+    (repo,) = yaml(tmp_path / "r/.pre-commit-config.yaml")["repos"]
+    assert (repo["repo"], repo["rev"]) == ("https://github.com/ropa-register/ropa", "v0.1.0")
