@@ -170,3 +170,31 @@ def test_init_and_build_with_python_only(installed: Path, tmp_path: Path) -> Non
     page = (target / "site" / "activites" / "gestion-clientele" / "index.html").read_text(encoding="utf-8")
     assert 'class="mermaid"' in page and "mermaid.min.js" in page
     assert not (target / "node_modules").exists()
+
+
+def test_wheel_build_refuses_a_tarball_that_does_not_match_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without node_modules, the build downloads the locked tarball; one whose hash is not the
+    lock's ``integrity`` is refused (a tampered or wrong registry)."""
+    import importlib.util
+    import tarfile
+
+    spec = importlib.util.spec_from_file_location("hatch_build", REPO / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    package = tmp_path / "package"
+    (package / "dist").mkdir(parents=True)
+    (package / "dist" / "mermaid.min.js").write_text("alert('not mermaid')", encoding="utf-8")
+    (package / "LICENSE").write_text("MIT", encoding="utf-8")
+    registry = tmp_path / "registry"
+    (registry / "mermaid" / "-").mkdir(parents=True)
+    with tarfile.open(registry / "mermaid" / "-" / "mermaid-12.3.0.tgz", "w:gz") as tar:
+        tar.add(package, arcname="package")
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy2(REPO / "package-lock.json", source / "package-lock.json")
+    monkeypatch.setenv("npm_config_registry", registry.as_uri())
+    with pytest.raises(hook.VendorError, match="does not match the integrity"):
+        hook.vendored_files(source)
