@@ -4,6 +4,10 @@ Each command is a module of ``generator.commands`` with ``add_parser`` and ``run
 parser imports every command module, so a command module imports at its top only what its
 parser needs; what ``run`` needs (the schema validator, the site stack, openpyxl) is imported
 inside ``run``, and ``ropa --version`` or ``ropa validate`` stays light (tests/test_cli_imports.py).
+
+The help is in French or English (``generator/data/labels/cli.yaml``): ``--lang`` when the
+command line gives it, else the site's language (``theme.language`` of the ``mkdocs.yml`` of
+``--root`` or of the current folder), else French.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
-from generator import __version__
+import yaml
+
+from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
+from generator.render import i18n
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "main", "root_argument"]
 
@@ -30,30 +37,109 @@ COMMANDS = {
     "export": "export",
 }
 
-def root_argument(parser: argparse.ArgumentParser) -> None:
+def text(key: str, lang: str, **values: Any) -> str:
+    """A help text of ``labels/cli.yaml`` in ``lang``."""
+    label = i18n.t(f"cli.{key}", lang)
+    label = label.format(**values) if values else label
+    if lang == "fr":
+        for before, after in ((" :", "\u00a0:"), (" ;", "\u00a0;"), ("« ", "«\u00a0"), (" »", "\u00a0»")):
+            label = label.replace(before, after)
+    return label
+
+
+def _option(argv: Sequence[str], name: str) -> str | None:
+    """The value of ``--name X`` or ``--name=X`` in ``argv`` (the last one), before parsing."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == name and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith(name + "="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml's tags (``!ENV``, ``!!python/name:``) read as nothing: only the language matters."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_language(root: Path) -> str | None:
+    """``theme.language`` of ``root/mkdocs.yml`` when it is a language ropa speaks."""
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    theme = config.get("theme") if isinstance(config, dict) else None
+    lang = theme.get("language") if isinstance(theme, dict) else None
+    return lang if lang in vocab.LANGUAGES else None
+
+
+def help_language(argv: Sequence[str]) -> str:
+    lang = _option(argv, "--lang")
+    if lang in vocab.LANGUAGES:
+        return str(lang)
+    return site_language(Path(_option(argv, "--root") or ".")) or i18n.DEFAULT_LANG
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, text("usage", lang) if prefix is None else prefix)
+
+    return Formatter
+
+
+def _localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    parser._positionals.title = text("positionals", lang)
+    parser._optionals.title = text("options", lang)
+    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=text("help", lang))
+    return parser
+
+
+def command_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """The parser of ``ropa NAME``, its help and description from ``labels/cli.yaml``."""
+    values = {"placeholder": i18n.t("review.placeholder", i18n.DEFAULT_LANG)}  # what ropa writes
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=text(f"{name}.help", lang),
+        description=text(f"{name}.description", lang, **values),
+        add_help=False,
+        formatter_class=_formatter(lang),
+    )
+    return _localise(parser, lang)
+
+
+def root_argument(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
-        "--root", type=Path, default=Path("."), metavar="DIR",
-        help="the register repository (default: the current directory)",
+        "--root", type=Path, default=Path("."), metavar="DIR", help=text("root", lang),
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ropa",
-        description="The GDPR Article 30 record of processing activities, kept as YAML: "
-        "validate it, build its site, export it.",
+def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
+    parser = _localise(
+        argparse.ArgumentParser(
+            prog="ropa", description=text("ropa.description", lang), add_help=False,
+            formatter_class=_formatter(lang),
+        ),
+        lang,
     )
-    parser.add_argument("--version", action="version", version=f"ropa {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"ropa {__version__}", help=text("version", lang))
+    sub = parser.add_subparsers(dest="command", metavar=text("command", lang))
     sub.required = True
     for name, module in COMMANDS.items():
-        importlib.import_module(f"generator.commands.{module}").add_parser(sub, name)
+        importlib.import_module(f"generator.commands.{module}").add_parser(sub, name, lang)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(help_language(arguments))
+    args = parser.parse_args(arguments)
     root = getattr(args, "root", None)
     if root is not None and not root.is_dir():
         parser.error(f"--root {root}: no such directory")

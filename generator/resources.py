@@ -11,6 +11,24 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
+# The scripts the site serves that come from npm packages (pinned by package-lock.json): the
+# wheel carries them in ``generator/vendor/`` (hatch_build.py); a checkout has them in
+# ``node_modules/`` once ``make setup`` ran ``npm ci``. A register repository needs neither npm
+# nor node_modules.
+VENDOR_DIR = PACKAGE_DIR / "vendor"
+VENDORED_SCRIPTS = {"mermaid.min.js": Path("node_modules") / "mermaid" / "dist" / "mermaid.min.js"}
+
+
+def vendored_script(name: str) -> Path:
+    """A script of ``VENDORED_SCRIPTS``: from the installed package, else from the checkout."""
+    for candidate in (VENDOR_DIR / name, PACKAGE_DIR.parent / VENDORED_SCRIPTS[name]):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"this ropa installation lacks the {name} script the site serves: reinstall ropa "
+        "(in a checkout of ropa itself, run `make setup`, which runs `npm ci`)"
+    )
+
 
 def schema_dir() -> Path:
     """The JSON Schemas: inside the package when installed (the wheel carries ``schema/`` as

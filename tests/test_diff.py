@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import Runner, copy_register
+from markdown_it import MarkdownIt
 
 from generator.cli import main
 from generator.diff import compare, snapshot
 from generator.load import git as gitinfo
+from generator.render.escape import GFM_CONTEXTS, gfm
 
 LOYALTY = "register/activities/fidelisation-artemis.yaml"
 PAYROLL = "register/activities/gestion-personnel-paie.yaml"
@@ -158,25 +161,92 @@ def test_organisation_and_process_changes(repo: Path, capsys: pytest.CaptureFixt
     )
 
 
+class _Visible(HTMLParser):
+    """The text a reader sees in rendered HTML (``<br>`` as a line break), and the tags used."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def render_gfm(markdown: str) -> str:
+    """HTML as GitHub or GitLab renders a comment: CommonMark, tables, strikethrough, raw HTML."""
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
+
+
+def visible(markdown: str) -> tuple[str, set[str]]:
+    parser = _Visible()
+    parser.feed(render_gfm(markdown))
+    return "".join(parser.parts), parser.tags
+
+
+HOSTILE = [
+    "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*",
+    "# Titre\n- liste\n> citation",
+    "1. premier\n2) deuxième",
+    "+ plus --- === ___ *** ",
+    "`code` ~~barré~~ $x^2$ _souligné_ __gras__ data_categories[0]",
+    "&amp; &#60; &lt;b&gt; a & b < c > d",
+    "<b>gras</b> <!-- commentaire --> <http://x.example> <x@y.example>",
+    "fin de titre #",
+    "antislash \\ final \\",
+    "| a | b |\n| --- | --- |",
+    "![image](http://x.example/i.png) [ref]: http://x.example",
+    "3 fiche(s) modifiée(s) register/activities/x.yaml",
+]
+
+
+@pytest.mark.parametrize("context", GFM_CONTEXTS)
+@pytest.mark.parametrize("value", HOSTILE)
+def test_gfm_text_renders_as_written(value: str, context: str) -> None:
+    escaped = gfm(value, context)
+    markdown = {"line": escaped, "heading": f"## {escaped}", "cell": f"| x |\n| --- |\n| {escaped} |"}[context]
+    text, tags = visible(markdown)
+    wanted = "\n".join(" ".join(line.split()) for line in value.strip().splitlines() if line.strip())
+    shown = text.strip().removeprefix("x").strip() if context == "cell" else text.strip()
+    assert shown == wanted, markdown
+    assert tags <= {"p", "h2", "table", "thead", "tbody", "tr", "th", "td", "br"}, markdown
+
+
+def test_gfm_escapes_only_what_markdown_needs() -> None:
+    assert gfm("3 fiche(s) modifiée(s)") == "3 fiche(s) modifiée(s)"
+    assert gfm("register/activities/x-y.yaml : AIPD-2026-02, l'équipe !") == (
+        "register/activities/x-y.yaml : AIPD-2026-02, l'équipe !"
+    )
+    assert gfm("data_categories.retention") == "data_categories.retention"
+    assert gfm("a | b", "cell") == "a \\| b" and gfm("a | b") == "a | b"
+
+
 def test_markdown_for_a_pull_request_comment(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     change_loyalty(repo)
-    edit(
-        repo / LOYALTY,
-        "name: Fidélisation de la clientèle d'Artemis",
-        'name: "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*"',
-    )
+    hostile = "Fidélisation | <script>alert(1)</script> [lien](http://x.example) *gras*"
+    edit(repo / LOYALTY, "name: Fidélisation de la clientèle d'Artemis", f'name: "{hostile}"')
     code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo), "--format", "markdown")
     assert code == 0
     assert out.startswith("## Modifications du registre entre HEAD et la copie de travail\n")
     assert "| Champ | Avant | Après |" in out
-    assert "<script>" not in out and "](http" not in out and "*gras*" not in out
-    assert r"\<script\>" in out
-    rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert rows, out
-    for row in rows:  # an escaped pipe never opens a new cell
-        assert len(re.findall(r"(?<!\\)\|", row)) == 4, row
+    assert "\\(" not in out and "\\/" not in out and "\\-" not in out  # readable as plain text
+    assert "fiche(s) modifiée(s)" in out and f"\n{LOYALTY}\n" in out
     assert "| 1 an | 3 ans |" in out
-    assert "| — | AIPD\\-2026\\-02 |" in out
+    assert "| — | AIPD-2026-02 |" in out
+    html = render_gfm(out)
+    assert "<script" not in html and "<a " not in html and "<em>gras" not in html
+    text, tags = visible(out)
+    assert tags <= {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "em", "br", "blockquote"}
+    assert f"{hostile} (modifié)" in text  # the heading shows the name exactly as written
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert rows and html.count("<tr>") == len(rows) - 1  # minus the delimiter row; none split
+    for row in html.split("<tr>")[1:]:
+        assert row.count("<td>") + row.count("<th>") == 3, row
 
 
 def test_unreadable_file_at_a_revision_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -219,7 +289,7 @@ def test_cli_markdown_end_to_end(repo: Path, ropa: Runner) -> None:
     commit(repo, "change")
     proc = ropa("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=repo)
     assert proc.returncode == 0, proc.stderr
-    assert "### Traitement ST\\-ART\\-01" in proc.stdout
+    assert "### Traitement ST-ART-01" in proc.stdout
 
 
 # --- the engine, on data -----------------------------------------------------------------------

@@ -8,11 +8,13 @@ import re
 import shlex
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO, Runner, copy_register
+from markdown_it import MarkdownIt
 
 from generator.cli import main
 from generator.lint.diagnostics import Diagnostic, format_gitlab
@@ -20,6 +22,33 @@ from generator.lint.runner import load_register
 from generator.load.yamlload import load
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+MARK = "À COMPLÉTER"
+
+# What a new user writes in place of each placeholder ropa init leaves in organization.yaml.
+ORG_VALUES = {
+    "street": "12 rue des Lilas",
+    "postal_code": '"69003"',
+    "city": "Lyon",
+    "phone": '"+33 4 00 00 00 01"',
+    "email": "contact@lilas.example",
+    "first_name": "Claire",
+    "last_name": "Martin",
+    "position": "Gérante",
+}
+
+
+def fill_organization(repo: Path, name: str | None = None) -> None:
+    """Replace every placeholder of register/organization.yaml as a user would."""
+    path = repo / "register/organization.yaml"
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        key = re.match(r"^\s*([a-z_]+): ", line)
+        if MARK in line and not line.lstrip().startswith("#") and key:
+            value = name if key.group(1) == "name" and name else ORG_VALUES.get(key.group(1), "")
+            assert value, line
+            line = f"{line[: line.index(':') + 2]}{value}\n"
+        lines.append(line)
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def yaml(path: Path) -> Any:
@@ -66,8 +95,6 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_writes_a_complete_repository(fresh: Path) -> None:
     expected = {
         "mkdocs.yml",
-        "package.json",
-        "package-lock.json",
         "docs/contribuer.md",
         "README.md",
         ".gitignore",
@@ -79,15 +106,15 @@ def test_writes_a_complete_repository(fresh: Path) -> None:
         "register/activities/gestion-clientele.yaml",
     }
     expected |= {f"schema/{p.name}" for p in (REPO / "schema").glob("*.schema.json")}
-    written = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
+    written = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert written == expected
     for path in fresh.rglob("*"):
-        if path.is_file():
+        if path.is_file() and ".git" not in path.parts:
             text = path.read_text(encoding="utf-8")
             assert "[[" not in text and "[%" not in text, f"template syntax left in {path}"
-    # the site uses the project's own pinned Mermaid, lock file included
-    assert json.loads((fresh / "package.json").read_text()) == json.loads((REPO / "package.json").read_text())
-    assert (fresh / "package-lock.json").read_bytes() == (REPO / "package-lock.json").read_bytes()
+            for node in ("npm ", "node_modules", "setup-node", "package.json"):
+                assert node not in text, f"{path} still needs Node.js ({node})"
+    assert (fresh / "mkdocs.yml").read_bytes() == (REPO / "mkdocs.yml").read_bytes()
     # the editor lines of the register files resolve to the copied schemas
     for sheet in ("register/organization.yaml", "register/activities/gestion-clientele.yaml"):
         first = (fresh / sheet).read_text(encoding="utf-8").splitlines()[0]
@@ -95,37 +122,91 @@ def test_writes_a_complete_repository(fresh: Path) -> None:
         assert (fresh / sheet).parent.joinpath(schema).resolve().is_file()
 
 
-def test_validates_out_of_the_box(fresh: Path) -> None:
+def test_example_values_are_placeholders_until_replaced(fresh: Path, tmp_path: Path) -> None:
     reg = load_register(fresh)
-    assert [d.text() for d in reg.diagnostics] == []
+    flagged = [(d.file, d.rule) for d in reg.diagnostics if d.rule == "placeholder"]
+    assert len(flagged) >= 10 and {Path(path).name for path, _ in flagged} == {"organization.yaml"}
+    text = (fresh / "register/organization.yaml").read_text(encoding="utf-8")
+    for example in ("Prénom", "organisme.example", "rue de l'Exemple", "00 00"):
+        assert example not in text
     assert yaml(fresh / "register/organization.yaml")["name"] == "Exemple & Fils"
     assert yaml(fresh / "register/activities/gestion-clientele.yaml")["id"] == "gestion-clientele"
+    # once the user wrote the real values, the repository validates
+    repo = tmp_path / "r"
+    assert init(repo, "--name", "Les Lilas") == 0
+    fill_organization(repo)
+    assert [d.text() for d in load_register(repo).diagnostics] == []
+
+
+def test_without_a_name_the_name_is_a_placeholder_too(tmp_path: Path) -> None:
+    assert init(tmp_path / "r") == 0
+    assert yaml(tmp_path / "r/register/organization.yaml")["name"] == MARK
+
+
+def test_creates_a_git_repository_on_main_with_normal_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert init(tmp_path / "r", "--name", "Les Lilas") == 0
+    finally:
+        os.umask(old)
+    repo = tmp_path / "r"
+    assert git(repo, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    for path in [repo, *repo.rglob("*")]:
+        if ".git" in path.relative_to(tmp_path).parts:
+            continue
+        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
+    workflow = yaml(repo / ".github/workflows/register.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert "ropa diff main" in (repo / "README.md").read_text(encoding="utf-8")
+    # inside an existing repository, no nested one
+    assert init(repo / "autre") == 0
+    assert not (repo / "autre/.git").exists()
 
 
 def test_names_are_written_safely(tmp_path: Path) -> None:
     name = 'Acme: "SAS" # [lien](http://x.example) <b>'
     assert init(tmp_path / "r", "--name", name) == 0
     assert yaml(tmp_path / "r/register/organization.yaml")["name"] == name
-    site_name = next(
-        line
-        for line in (tmp_path / "r/mkdocs.yml").read_text(encoding="utf-8").splitlines()
-        if line.startswith("site_name:")
-    )
-    assert json.loads(site_name.split(": ", 1)[1]) == f"Registre des activités de traitement — {name}"
     readme = (tmp_path / "r/README.md").read_text(encoding="utf-8")
-    assert "](http" not in readme.split("\n", 1)[0] and "<b>" not in readme
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(readme)
+    assert "<a " not in html and "<b>" not in html  # GitHub shows the name, no link, no tag
+    assert f"<h1>Registre des activités de traitement — {escape(name)}</h1>" in html
 
 
-def test_builds_out_of_the_box(tmp_path: Path, ropa: Runner) -> None:
-    if not (REPO / "node_modules" / "mermaid").is_dir():
-        pytest.fail("node_modules is missing: run `npm ci` (make setup does)")
+def _title(site: Path) -> str:
+    match = re.search(r"<title>(.*?)</title>", (site / "index.html").read_text(encoding="utf-8"))
+    assert match, "no <title>"
+    return match.group(1)
+
+
+def test_builds_once_filled_and_the_site_is_named_after_the_organisation(tmp_path: Path, ropa: Runner) -> None:
     target = tmp_path / "registre"
-    assert init(target) == 0
-    (target / "node_modules").symlink_to(REPO / "node_modules")  # what `npm ci` installs there
+    assert init(target, "--name", "Les Lilas & Cie <i>") == 0
+    proc = ropa("build", "--root", target, cwd=tmp_path)
+    assert proc.returncode == 1 and "[placeholder]" in proc.stdout + proc.stderr  # the placeholders stop it
+    fill_organization(target)
     proc = ropa("build", "--root", target, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (target / "site/index.html").is_file()
     assert (target / "site/activites/gestion-clientele/index.html").is_file()
+    assert not (target / "node_modules").exists()
+    assert _title(target / "site").endswith("Registre des activités de traitement — Les Lilas &amp; Cie &lt;i&gt;")
+    home = (target / "site/index.html").read_text(encoding="utf-8")
+    assert "<i>" not in home and "&amp;amp;" not in home
+    # renaming the organisation renames the site (and the exports) on the next build
+    org = target / "register/organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("Les Lilas & Cie <i>", "Les Tilleuls"), encoding="utf-8")
+    proc = ropa("build", "--root", target, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _title(target / "site").endswith("Registre des activités de traitement — Les Tilleuls")
+    # a site_name chosen on purpose is kept
+    config = target / "mkdocs.yml"
+    config.write_text(
+        re.sub(r"(?m)^site_name: .*$", "site_name: Registre RGPD interne", config.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    proc = ropa("build", "--root", target, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _title(target / "site").endswith("Registre RGPD interne")
 
 
 @pytest.mark.parametrize("content", ["file", "dir"])
@@ -167,8 +248,15 @@ def test_github_workflow(fresh: Path) -> None:
     assert any("ropa validate --format github" in r for r in runs)
     assert any('ropa diff "origin/$BASE_REF" HEAD --format markdown' in r for r in runs)
     site = workflow["jobs"]["site"]
-    assert any("npm ci" in s.get("run", "") for s in site["steps"])
+    assert not any("npm" in s.get("run", "") or "node" in s.get("uses", "") for s in site["steps"])
     assert any(s.get("run") == "ropa build" for s in site["steps"])
+    text = (fresh / ".github/workflows/register.yml").read_text(encoding="utf-8")
+    for job in workflow["jobs"].values():
+        assert isinstance(job.get("timeout-minutes"), int), job
+        for step in job.get("steps", []):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+                assert re.search(re.escape(step["uses"]) + r"  # v\d+\.\d+\.\d+\n", text), step["uses"]
     # no untrusted value is expanded inside a shell script
     for job in workflow["jobs"].values():
         for step in job.get("steps", []):
@@ -182,6 +270,31 @@ def test_gitlab_ci(fresh: Path) -> None:
     assert "ropa validate --format gitlab > gl-code-quality-report.json || true" in ci["validate"]["script"]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     assert "ropa build --site-dir public" in ci["pages"]["script"]
+    jobs = {name: job for name, job in ci.items() if isinstance(job, dict) and "script" in job}
+    assert set(jobs) == {"validate", "diff", "pages"}
+    for job in jobs.values():
+        assert re.fullmatch(r"\d+ minutes", job.get("timeout", "")), job
+        assert not any("npm" in line or "nodejs" in line for line in job["script"])
+
+
+@pytest.mark.parametrize(
+    "path, schema", [(".github/workflows/register.yml", "vendor.github-workflows"), (".gitlab-ci.yml", "vendor.gitlab-ci")]
+)
+def test_ci_templates_pass_check_jsonschema(fresh: Path, path: str, schema: str) -> None:
+    proc = subprocess.run(
+        [Path(sys.executable).parent / "check-jsonschema", "--builtin-schema", schema, fresh / path],
+        check=False, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_github_workflow_passes_zizmor(fresh: Path) -> None:
+    proc = subprocess.run(
+        [Path(sys.executable).parent / "zizmor", "--offline", "--no-progress", fresh / ".github/workflows/register.yml"],
+        check=False, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings" in proc.stdout + proc.stderr
 
 
 def ropa_commands(fresh: Path) -> list[str]:
@@ -202,8 +315,7 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
     """The templates' ropa commands, run as CI would on a branch of a new register."""
     repo = tmp_path / "repo"
     assert init(repo) == 0
-    (repo / "node_modules").symlink_to(REPO / "node_modules")
-    git(repo, "init", "-q", "-b", "main")
+    fill_organization(repo, name="Les Lilas")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "ropa init")
     git(repo, "remote", "add", "origin", str(repo))
@@ -249,7 +361,7 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
         ("schema-enum", "register/activities/gestion-clientele.yaml", "major")
     ]
     diff = (repo / "register-diff.md").read_text(encoding="utf-8")
-    assert diff.startswith("## Modifications du registre entre origin\\/main et HEAD")
+    assert diff.startswith("## Modifications du registre entre origin/main et HEAD\n\n1 fiche(s) modifiée(s)\n")
     assert "| 3 ans | 5 ans |" in diff
     # the site commands refuse the broken register, and build it once fixed
     assert outputs["ropa build"].returncode == 1
@@ -303,21 +415,97 @@ def test_hook_manifest_and_configs_are_valid_for_pre_commit(fresh: Path) -> None
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_configs_use_the_published_hook(fresh: Path) -> None:
+def test_configs_use_the_published_hook(fresh: Path, tmp_path: Path) -> None:
     manifest = hook()
     assert (manifest["id"], manifest["entry"], manifest["language"]) == (
         "ropa-validate",
         "ropa validate",
         "python",
     )
-    for config in (REPO / ".pre-commit-config.yaml", fresh / ".pre-commit-config.yaml"):
-        (repo,) = yaml(config)["repos"]
-        (local,) = repo["hooks"]
-        assert local["id"] == manifest["id"] and local["files"] == manifest["files"]
-        assert local["entry"].endswith(manifest["entry"])
-    user = yaml(fresh / ".pre-commit-config.yaml")["repos"][0]["hooks"][0]
-    assert user["language"] == "python"
-    assert user["additional_dependencies"] == ["ropa @ git+https://git.example/ropa.git@v0.1.0"]
+    (own,) = yaml(REPO / ".pre-commit-config.yaml")["repos"]
+    (local,) = own["hooks"]
+    assert local["id"] == manifest["id"] and local["files"] == manifest["files"]
+    assert local["entry"].endswith(manifest["entry"])
+    # a new register uses the hook ropa's repository publishes, at this version's tag
+    (repo,) = yaml(fresh / ".pre-commit-config.yaml")["repos"]
+    assert repo["repo"] == "https://github.com/ropa-register/ropa" and repo["rev"] == "v0.1.0"
+    assert repo["hooks"] == [{"id": "ropa-validate"}]
+    # --local-hook: the ropa installed on the machine, nothing for pre-commit to download
+    assert init(tmp_path / "r", "--local-hook") == 0
+    (repo,) = yaml(tmp_path / "r/.pre-commit-config.yaml")["repos"]
+    (hook_,) = repo["hooks"]
+    assert repo["repo"] == "local" and hook_["language"] == "system"
+    assert (hook_["id"], hook_["entry"], hook_["files"]) == (manifest["id"], manifest["entry"], manifest["files"])
+
+
+def _hook_repository(dest: Path) -> tuple[Path, str]:
+    """A git repository holding this checkout as it is now (what pre-commit clones from
+    ropa's repository), with the locked Mermaid files a clone gets from `npm ci`; its commit."""
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-co", "--exclude-standard", "-z"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split("\0")
+    mermaid = REPO / "node_modules" / "mermaid"
+    extra = [f"node_modules/mermaid/{p}" for p in ("package.json", "LICENSE", "dist/mermaid.min.js")]
+    for rel in [*filter(None, listed), *extra]:
+        if (REPO / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).write_bytes((REPO / rel).read_bytes())
+    assert mermaid.is_dir()
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "add", "-f", *extra)
+    git(dest, "commit", "-q", "-m", "ropa as it is now")
+    return dest, git(dest, "rev-parse", "HEAD").strip()
+
+
+def _pre_commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PRE_COMMIT, "run", *args], cwd=repo, env=env, check=False, capture_output=True, text=True, timeout=900
+    )
+
+
+def _typo_is_refused(repo: Path, env: dict[str, str]) -> None:
+    ok = _pre_commit(repo, env, "--all-files")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert re.search(r"ropa validate\.+Passed", ok.stdout)
+    git(repo, "commit", "-q", "-m", "Registre initial")
+    sheet = repo / "register/activities/gestion-clientele.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("basis: contract", "basis: contrat"), encoding="utf-8")
+    git(repo, "add", "-A")
+    bad = _pre_commit(repo, env)
+    assert bad.returncode == 1
+    assert re.search(r"ropa validate\.+Failed", bad.stdout)
+    assert re.search(r"register/activities/gestion-clientele\.yaml:\d+:\d+: error: .*\[schema-enum\]", bad.stdout)
+
+
+def test_pre_commit_runs_the_published_hook_in_a_new_register(tmp_path: Path) -> None:
+    """Real pre-commit in a fresh `ropa init`, with the hook of ropa's repository (here a local
+    clone of this checkout at its commit): pre-commit builds and installs the wheel itself."""
+    source, commit = _hook_repository(tmp_path / "ropa-src")
+    repo = tmp_path / "registre"
+    assert init(repo, "--name", "Les Lilas") == 0
+    fill_organization(repo)
+    config = repo / ".pre-commit-config.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('"https://github.com/ropa-register/ropa"', json.dumps(str(source)))
+    config.write_text(text.replace('rev: "v0.1.0"', f"rev: {commit}"), encoding="utf-8")
+    git(repo, "add", "-A")
+    _typo_is_refused(repo, {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")})
+
+
+def test_pre_commit_runs_the_local_hook(tmp_path: Path) -> None:
+    """--local-hook: pre-commit runs the ropa on PATH (here this checkout's), downloading nothing."""
+    repo = tmp_path / "registre"
+    assert init(repo, "--name", "Les Lilas", "--local-hook") == 0
+    fill_organization(repo)
+    git(repo, "add", "-A")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    _typo_is_refused(repo, env)
 
 
 @pytest.mark.parametrize(
@@ -395,3 +583,14 @@ def test_this_repository_runs_its_own_hook(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert re.search(r"ropa validate\.+Failed", bad.stdout)
     assert "[duplicate-ref]" in bad.stdout
+
+
+def test_default_package_and_hook_are_this_distribution(tmp_path: Path) -> None:
+    """Without --package, CI installs this ropa by its distribution name and version (this
+    checkout is installed in editable mode, not from git), and pre-commit uses the tag."""
+    assert init(tmp_path / "r") == 0
+    workflow = yaml(tmp_path / "r/.github/workflows/register.yml")
+    assert workflow["env"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
+    assert yaml(tmp_path / "r/.gitlab-ci.yml")["variables"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
+    (repo,) = yaml(tmp_path / "r/.pre-commit-config.yaml")["repos"]
+    assert (repo["repo"], repo["rev"]) == ("https://github.com/ropa-register/ropa", "v0.1.0")

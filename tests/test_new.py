@@ -34,6 +34,7 @@ FILL = {
     ("data_categories", "end_action"): "deletion",
     ("recipients", "type"): "internal_service",
     ("recipients", "name"): "Service des ressources humaines",
+    ("recipients", "details"): "Examen des candidatures.",
     ("security_measures", "type"): "access_control",
     ("security_measures", "details"): "Accès réservé au service RH.",
 }
@@ -153,3 +154,113 @@ def test_refuses_a_folder_that_is_not_a_register(tmp_path: Path, ropa: Runner) -
     assert proc.returncode == 2
     assert "is not a register repository (no register/organization.yaml)" in proc.stderr
     assert not (tmp_path / "register").exists()
+
+
+def _keys(text: str) -> set[str]:
+    """Every key the sheet writes, active or commented out (``# key:``)."""
+    return set(re.findall(r"(?m)^[ #]*(?:- )?([a-z_]+):(?: |$)", text))
+
+
+def _schema_keys(node: object) -> set[str]:
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                out |= set(value)
+            out |= _schema_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            out |= _schema_keys(value)
+    return out
+
+
+@pytest.mark.parametrize("role", ["controller", "processor", "joint_controller"])
+def test_new_sheet_has_every_key_of_a_complete_sheet(centrecall: Path, role: str) -> None:
+    from generator.resources import load_schema
+
+    assert new(centrecall, "complete", "--role", role) == 0
+    text = (centrecall / "register/activities/complete.yaml").read_text(encoding="utf-8")
+    wanted = _schema_keys(load_schema("activity")["properties"]) | set(load_schema("activity")["properties"])
+    by_role = {"controller": {"controller", "joint_controllers", "processing_operations"},
+               "processor": {"joint_controllers", "legal_basis", "basis", "balancing_test",
+                             "special_category_condition", "special_category_details",
+                             "criminal_data_authorisation"},
+               "joint_controller": {"controller", "processing_operations"}}
+    wanted -= by_role[role]
+    missing = wanted - _keys(text)
+    assert not missing, f"ropa new leaves out {sorted(missing)}"
+    for optional in ("dpia", "processors", "process", "items", "note", "notes", "review_interval"):
+        assert re.search(rf"(?m)^\s*# (?:- )?{optional}:", text), optional
+
+
+def test_uncommented_optional_keys_make_a_complete_sheet(centrecall: Path) -> None:
+    """An author who uncomments and fills the optional keys gets a sheet the dashboard counts
+    complete (100 %), and it validates."""
+    from generator.model.review import completeness
+
+    assert new(centrecall, "complete", "--role", "controller") == 0
+    sheet = centrecall / "register/activities/complete.yaml"
+    text = fill(sheet.read_text(encoding="utf-8"))
+    values = {
+        "process": "fidelisation", "note": "Durée fixée par la CNIL.", "processors": None,
+        "items": None, "dpia": None, "status": "not_required", "criteria": "[]", "date": "2026-11-02",
+        "justification": "Aucun critère rempli.", "reference": None, "cnil_list": None,
+        "exemption": None, "notes": None, "review_interval": "P1Y", "party": None,
+    }
+    out = []
+    for line in text.splitlines(keepends=True):
+        match = re.match(r"^(\s*)# ([a-z_]+):", line)
+        if match and match.group(2) in values and (values[match.group(2)] is not None or match.group(2) in ("dpia",)):
+            value = values[match.group(2)]
+            line = f"{match.group(1)}{match.group(2)}:{' ' + value if value else ''}\n"
+        elif re.match(r"^(\s*)#   (status|criteria|date|justification):", line):
+            indent, key = re.match(r"^(\s*)#   ([a-z_]+):", line).groups()  # type: ignore[union-attr]
+            line = f"{indent}  {key}: {values[key]}\n"
+        out.append(line)
+    filled = "".join(out).replace("sub: []", "sub:\n    - Présélection des candidats")
+    filled = filled.replace("    # items:\n    #   - nom de la donnée\n", "    items:\n      - nom\n")
+    sheet.write_text(filled, encoding="utf-8")
+    reg = load_register(centrecall)
+    assert [d.text() for d in reg.diagnostics if "complete.yaml" in d.file] == []
+    data = next(d.data for d in reg.activities if d.data.get("id") == "complete")
+    assert completeness(data).missing == ()
+
+
+PROCESS_FILL = {
+    "name": "Recrutement",
+    "description": "Réception et examen des candidatures.",
+    "source": "Entretien avec le service RH.",
+    "nature": "conversational",
+    "timing": "À réception",
+}
+
+
+def test_new_process_validates_once_filled(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "process", "recrutement", "--root", str(centrecall)]) == 0
+    assert "replace its 10 « À COMPLÉTER »" in capsys.readouterr().err
+    path = centrecall / "processes/recrutement.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/process.schema.json\n")
+    reg = load_register(centrecall)
+    flagged = [d for d in reg.diagnostics if d.rule == "placeholder"]
+    assert len(flagged) == 10 and all(d.file.endswith("recrutement.yaml") for d in flagged)
+    lines = []
+    for line in text.splitlines(keepends=True):
+        key = re.match(r"^\s*(?:- )?([a-z_]+): À COMPLÉTER$", line.rstrip("\n"))
+        if key:
+            value = PROCESS_FILL.get(key.group(1)) or ("Service RH" if key.group(1) == "name" else "Précisions.")
+            line = line.replace(MARK, value)
+        lines.append(line)
+    path.write_text("".join(lines), encoding="utf-8")
+    reg = load_register(centrecall)
+    # valid; what is left is to link it from the sheet it describes (`process: recrutement`)
+    assert [d.rule for d in reg.diagnostics] == ["process-not-linked"]
+
+
+def test_new_process_refuses_an_existing_id_and_a_role(centrecall: Path, ropa: Runner) -> None:
+    proc = ropa("new", "process", "fidelisation", "--root", centrecall)
+    assert proc.returncode == 2 and "process 'fidelisation' already exists" in proc.stderr
+    proc = ropa("new", "process", "autre", "--role", "controller", "--root", centrecall)
+    assert proc.returncode == 2 and "--role is for an activity sheet" in proc.stderr
+    proc = ropa("new", "activity", "autre", "--root", centrecall)
+    assert proc.returncode == 2 and "needs --role" in proc.stderr

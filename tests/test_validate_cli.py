@@ -127,7 +127,7 @@ def test_usage_errors_exit_2(ropa: Runner, args: list[str], says: str) -> None:
     proc = ropa(*args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert says in proc.stderr
-    assert proc.stderr.startswith("usage: ropa")
+    assert proc.stderr.startswith("utilisation\u00a0: ropa")  # the help's language: the site's, French
     assert "Traceback" not in proc.stderr
 
 

@@ -13,23 +13,17 @@ import sys
 from pathlib import Path
 
 from generator import atomic, vocab
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.load import layout
 from generator.load.layout import display_path
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="check the register and build its site",
-        description="Check the register (as `ropa validate` does), then build the site with MkDocs "
-        "and the root's mkdocs.yml, in --strict mode. An invalid register is refused and an "
-        "existing site is left untouched.",
-    )
-    root_argument(p)
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    root_argument(p, lang)
     p.add_argument("--site-dir", type=Path, metavar="DIR",
-                   help="where the site goes (default: site_dir of mkdocs.yml, i.e. DIR/site)")
-    p.add_argument("--lang", choices=vocab.LANGUAGES, help="the site's language (default: theme.language of mkdocs.yml)")
+                   help=text("build.site_dir", lang))
+    p.add_argument("--lang", choices=vocab.LANGUAGES, help=text("lang.site", lang))
 
 
 def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cli import EXIT_OK, UsageError, root_argument
+from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
 from generator.errors import GitError
 from generator.load import git as gitinfo
 from generator.render import i18n
@@ -19,32 +19,25 @@ if TYPE_CHECKING:
 FORMATS = ("markdown", "text")
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="summarise what changed in the register between two git revisions",
-        description="Compare the register at git revision BASE with HEAD (default: the files on "
-        "disk, committed or not) and list, in words, the activities added and removed and each "
-        "changed field with its old and new value. The markdown format is meant to be posted "
-        "as a pull-request comment.",
-    )
-    p.add_argument("base", metavar="BASE", help="the revision to compare from (a branch, a tag, a commit)")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("base", metavar="BASE", help=text("diff.base", lang))
     p.add_argument(
         "head",
         metavar="HEAD",
         nargs="?",
         default=gitinfo.WORKTREE,
-        help="the revision to compare to (default: the working tree)",
+        help=text("diff.head", lang),
     )
-    root_argument(p)
+    root_argument(p, lang)
     p.add_argument(
         "--format",
         choices=sorted(FORMATS),
         default="text",
-        help="text (default) or markdown (for a pull-request comment)",
+        help=text("diff.format", lang),
     )
     p.add_argument(
-        "--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG, help="language of the labels (default: fr)"
+        "--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG, help=text("lang.labels", lang, default=i18n.DEFAULT_LANG)
     )
 
 

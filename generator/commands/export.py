@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from generator import export, vocab
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
 from generator.load.layout import display_path
 from generator.render import i18n
@@ -19,43 +19,36 @@ from generator.render import i18n
 STDOUT = "-"
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="export the register as XLSX (CNIL layout), CSV or JSON",
-        description="Check the register, then write it as an XLSX workbook laid out like the CNIL "
-        "register model, a CSV file (one row per activity, or per data category) or a JSON file "
-        "(the whole normalised register, described by schema/export.schema.json).",
-    )
-    p.add_argument("--format", required=True, choices=export.FORMATS, help="xlsx, csv or json")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("--format", required=True, choices=export.FORMATS, help=text("export.format", lang))
     p.add_argument(
         "--output",
         "-o",
         metavar="FILE",
-        help="the file to write (default: registre-<organisation>.<format> in the current "
-        "directory); '-' writes CSV or JSON to standard output",
+        help=text("export.output", lang),
     )
     p.add_argument(
         "--lang",
         choices=vocab.LANGUAGES,
         default=i18n.DEFAULT_LANG,
-        help=f"language of labels (default: {i18n.DEFAULT_LANG})",
+        help=text("lang.labels", lang, default=i18n.DEFAULT_LANG),
     )
-    root_argument(p)
+    root_argument(p, lang)
     p.add_argument(
         "--per",
         choices=PER_CHOICES,
         default=PER_ACTIVITY,
-        help="CSV: one row per activity (default) or per data category",
+        help=text("export.per", lang),
     )
     p.add_argument(
         "--header",
         choices=HEADER_CHOICES,
         default="labels",
-        help="CSV: column headers as labels in --lang (default) or as stable machine keys",
+        help=text("export.header", lang),
     )
     p.add_argument(
-        "--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark, as Excel expects"
+        "--bom", action="store_true", help=text("export.bom", lang)
     )
 
 

@@ -1,11 +1,13 @@
 """``ropa init DIR``: a new register repository that validates and builds out of the box.
 
-The site's configuration (``mkdocs.yml``, ``package.json`` and its lock file, the contribution
-guide) is this project's own, copied as it is (only the site's name changes), so a new register
-is built exactly like CentreCall's; the schemas are copied so the editor lines resolve; the
-register, the README, the pre-commit and CI files come from ``generator/scaffold/init/``.
-Everything is prepared in memory and written into a fresh folder that is moved into place last:
-a failure never leaves half a repository.
+The site's configuration (``mkdocs.yml``, the contribution guide) is this project's own, copied
+as it is, so a new register is built exactly like CentreCall's (the site takes its name from
+the organisation, see the site plugin; the Mermaid script comes with the package: no Node.js);
+the schemas are copied so the editor lines resolve; the register, the README, the pre-commit and
+CI files come from ``generator/scaffold/init/``. Everything is prepared in memory and written
+into a fresh folder (normal permissions: the umask decides) that is moved into place last: a
+failure never leaves half a repository. When the folder is not already inside a git
+repository, one is created with the branch ``main``, which the README and CI name.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import re
+import secrets
 import shutil
+import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from generator import __version__, scaffold, shapes
-from generator.cli import EXIT_OK, UsageError
+from generator.cli import EXIT_OK, UsageError, command_parser, text
 from generator.load.layout import display_path
 from generator.resources import PACKAGE_DIR, schema_dir
 
-DEFAULT_NAME = "Organisme exemple"
+DISTRIBUTION = "ropa-register"
+"""ropa's name on the package index (``ropa`` there is an unrelated project); the command is ``ropa``."""
+BRANCH = "main"
 
 # Files of this project a new register shares, found in the package (wheel) or the checkout.
-PROJECT_FILES = ("mkdocs.yml", "package.json", "package-lock.json", "docs/contribuer.md")
+PROJECT_FILES = ("mkdocs.yml", "docs/contribuer.md")
 
 # Target path -> template under generator/scaffold/init/.
 TEMPLATES = {
@@ -42,23 +46,20 @@ TEMPLATES = {
 EMPTY_FOLDERS = ("processes",)
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="create a new register repository",
-        description="Write a new register repository into DIR (which must be empty or absent): "
-        "the organisation and an example activity, the schemas for the editor, mkdocs.yml and "
-        "package.json for the site, a README, a pre-commit hook and CI for GitHub and GitLab. "
-        "It validates and builds as it is; then replace the example values with yours.",
-    )
-    p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (empty or absent)")
-    p.add_argument("--name", default=DEFAULT_NAME, help=f"the organisation's name (default: {DEFAULT_NAME})")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("dir", type=Path, metavar="DIR", help=text("init.dir", lang))
+    p.add_argument("--name", default=None, help=text("init.name", lang, placeholder=scaffold.placeholder()))
     p.add_argument(
         "--package",
         default=None,
         metavar="SPEC",
-        help="the pip requirement CI and pre-commit install ropa with (default: where this "
-        "ropa was installed from when it came from git, else ropa==VERSION)",
+        help=text("init.package", lang, default=f"{DISTRIBUTION}=={__version__}"),
+    )
+    p.add_argument(
+        "--local-hook",
+        action="store_true",
+        help=text("init.local_hook", lang),
     )
 
 
@@ -70,35 +71,72 @@ def project_file(name: str) -> Path:
     raise UsageError(f"this ropa installation lacks {name}: reinstall ropa")
 
 
-def default_package() -> str:
-    """How CI should install this very ropa: its git URL and commit when it came from git
-    (PEP 610 ``direct_url.json``), else its version."""
+def _metadata() -> importlib.metadata.Distribution | None:
     try:
-        raw = importlib.metadata.distribution("ropa").read_text("direct_url.json")
+        return importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
-        raw = None
+        return None
+
+
+def _vcs_origin() -> tuple[str, str, str] | None:
+    """(vcs, url, commit) when this ropa was installed from a git URL (PEP 610 ``direct_url.json``)."""
+    dist = _metadata()
+    raw = dist.read_text("direct_url.json") if dist is not None else None
     info = json.loads(raw) if raw else {}
     vcs = info.get("vcs_info") if isinstance(info, dict) else None
     if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id") and info.get("url"):
-        return f"ropa @ {vcs['vcs']}+{info['url']}@{vcs['commit_id']}"
-    return f"ropa=={__version__}"
+        return str(vcs["vcs"]), str(info["url"]), str(vcs["commit_id"])
+    return None
 
 
-def site_config(text: str, name: str) -> str:
-    """The project's mkdocs.yml with the new register's site name."""
-    title = f"Registre des activités de traitement — {name}"
-    return re.sub(r"(?m)^site_name:.*$", lambda _: f"site_name: {scaffold.yaml_string(title)}", text, count=1)
+def default_package() -> str:
+    """How CI should install this very ropa: its git URL and commit when it came from git,
+    else its pinned version from the package index."""
+    origin = _vcs_origin()
+    if origin is not None:
+        vcs, url, commit = origin
+        return f"{DISTRIBUTION} @ {vcs}+{url}@{commit}"
+    return f"{DISTRIBUTION}=={__version__}"
 
 
-def files(name: str, package: str) -> dict[str, bytes]:
+def project_repository() -> str:
+    """ropa's own repository (``[project.urls] Repository`` of pyproject.toml), where
+    pre-commit finds the hook (``.pre-commit-hooks.yaml``)."""
+    dist = _metadata()
+    entries: list[str] = list(dist.metadata.get_all("Project-URL") or []) if dist is not None else []
+    for entry in entries:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip()
+    raise UsageError("this ropa installation does not say where its repository is: reinstall ropa")
+
+
+def hook_source() -> tuple[str, str]:
+    """The pre-commit ``repo`` and ``rev`` of this very ropa: the git URL and commit it was
+    installed from, else the project's repository at the tag of this version."""
+    origin = _vcs_origin()
+    if origin is not None and origin[0] == "git":
+        return origin[1], origin[2]
+    return project_repository(), f"v{__version__}"
+
+
+def files(name: str, package: str, local_hook: bool = False) -> dict[str, bytes]:
     """Every file of the new repository, by path."""
     out: dict[str, bytes] = {}
     for rel in PROJECT_FILES:
         out[rel] = project_file(rel).read_bytes()
-    out["mkdocs.yml"] = site_config(out["mkdocs.yml"].decode("utf-8"), name).encode("utf-8")
     for path in sorted(schema_dir().glob("*.schema.json")):
         out[f"schema/{path.name}"] = path.read_bytes()
-    values = {"name": name, "package": package, "today": shapes.today().isoformat()}
+    repo, rev = ("local", "") if local_hook else hook_source()
+    values = {
+        "name": name,
+        "package": package,
+        "today": shapes.today().isoformat(),
+        "hook_repo": repo,
+        "hook_rev": rev,
+        "local_hook": local_hook,
+        "branch": BRANCH,
+    }
     for target, template in TEMPLATES.items():
         out[target] = scaffold.render(template, **values).encode("utf-8")
     for folder in EMPTY_FOLDERS:
@@ -119,7 +157,9 @@ def check_target(target: Path) -> None:
 def write(target: Path, content: dict[str, bytes]) -> None:
     """Write everything into a staging folder beside ``target``, then move it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
+    # mkdir, not tempfile.mkdtemp: the folder gets the umask's permissions, not 0700
+    staging = target.parent / f".{target.name}.init-{secrets.token_hex(6)}"
+    staging.mkdir()
     try:
         for rel, data in content.items():
             path = staging / rel
@@ -136,20 +176,50 @@ def write(target: Path, content: dict[str, bytes]) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _inside_git(folder: Path) -> bool:
+    probe = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True, text=True, check=False,
+    )
+    return probe.returncode == 0 and probe.stdout.strip() == "true"
+
+
+def git_init(target: Path) -> str:
+    """Make ``target`` a git repository on branch ``main``, unless it is inside one already;
+    what happened, for the user."""
+    if shutil.which("git") is None:
+        return f"git is not installed: run `git init -b {BRANCH}` in it once it is"
+    if _inside_git(target.parent):
+        return "it is inside an existing git repository, which it joins (no git init)"
+    subprocess.run(["git", "init", "-q", str(target)], capture_output=True, text=True, check=True)
+    # `git init -b` needs git 2.28; this works with every git, before the first commit
+    subprocess.run(
+        ["git", "-C", str(target), "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"],
+        capture_output=True, text=True, check=True,
+    )
+    return f"a new git repository on branch {BRANCH}"
+
+
 def run(args: argparse.Namespace) -> int:
     target: Path = args.dir.resolve()
-    name = " ".join(str(args.name).split())
+    name = scaffold.placeholder() if args.name is None else " ".join(str(args.name).split())
     if not name:
         raise UsageError("--name must not be empty")
     check_target(target)
-    content = files(name, args.package or default_package())
+    content = files(name, args.package or default_package(), local_hook=args.local_hook)
     write(target, content)
+    how = git_init(target)
     shown = display_path(target)
+    count = sum(
+        line.count(scaffold.placeholder())
+        for rel, data in content.items() if rel.startswith("register/")
+        for line in data.decode("utf-8").splitlines() if not line.lstrip().startswith("#")
+    )
     print(
-        f"created the register repository {shown} ({len(content)} files).\n"
-        "Next: replace the example values of register/organization.yaml and of the example activity, then\n"
-        f"  cd {shown} && git init && ropa validate\n"
-        "  npm ci && ropa build      # the site, into site/",
+        f"created the register repository {shown} ({len(content)} files; {how}).\n"
+        f"Next: replace the {count} « {scaffold.placeholder()} » of register/organization.yaml "
+        "(ropa validate lists them) and adapt or delete the example activity, then\n"
+        f"  cd {shown} && ropa validate && ropa build      # the site, into site/",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -1,4 +1,6 @@
-"""``ropa new activity ID --role ROLE``: a new activity sheet with every key to fill in."""
+"""``ropa new activity ID --role ROLE``: a new activity sheet with every key a complete sheet
+has (optional ones commented out); ``ropa new process ID``: a process model skeleton whose
+identifiers already fit together, valid once its placeholders are replaced."""
 
 from __future__ import annotations
 
@@ -9,37 +11,29 @@ from pathlib import Path
 from typing import Any
 
 from generator import scaffold, shapes
-from generator.cli import EXIT_OK, UsageError, root_argument
-from generator.load.layout import ACTIVITIES, ORGANIZATION, display_path
+from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import LoadError, load
 from generator.resources import load_schema
 
 ROLES = ("controller", "processor", "joint_controller")
+KINDS = ("activity", "process")
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="create a new activity sheet to fill in",
-        description="Write register/activities/ID.yaml with every key the role requires, the "
-        "editor's schema line, today's date and comments saying what to write. Each "
-        f"« {scaffold.placeholder()} » left is reported by ropa validate (rule placeholder).",
-    )
-    p.add_argument("kind", choices=("activity",), help="what to create (an activity sheet)")
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("kind", choices=KINDS, help=text("new.kind", lang))
     p.add_argument(
         "id",
         metavar="ID",
-        help="the activity's identifier, also its file name: "
-        "lowercase letters, digits and hyphens, such as gestion-candidatures",
+        help=text("new.id", lang),
     )
     p.add_argument(
         "--role",
         choices=ROLES,
-        required=True,
-        help="controller (Art. 30(1) record), processor (Art. 30(2) record, on behalf of a "
-        "client) or joint_controller (Art. 26)",
+        help=text("new.role", lang),
     )
-    root_argument(p)
+    root_argument(p, lang)
 
 
 def id_pattern() -> str:
@@ -81,9 +75,10 @@ def _parties(root: Path) -> dict[str, list[str]]:
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     ident: str = args.id
+    kind: str = args.kind
     if not re.match(id_pattern(), ident):
         raise UsageError(
-            f"'{ident}' is not a valid activity id: use lowercase letters, digits and "
+            f"'{ident}' is not a valid {kind} id: use lowercase letters, digits and "
             "hyphens, starting with a letter or a digit (e.g. gestion-candidatures)"
         )
     if not (root / ORGANIZATION).is_file():
@@ -91,19 +86,40 @@ def run(args: argparse.Namespace) -> int:
             f"{display_path(root)} is not a register repository (no {ORGANIZATION}): "
             "run ropa init first, or give --root"
         )
-    folder = root / ACTIVITIES
+    if kind == "process":
+        if args.role is not None:
+            raise UsageError("--role is for an activity sheet, not for a process model")
+        folder = root / PROCESSES
+        text = scaffold.render("process.yaml.j2", id=ident, today=shapes.today().isoformat())
+    else:
+        if args.role is None:
+            raise UsageError("ropa new activity needs --role: controller, processor or joint_controller")
+        folder = root / ACTIVITIES
+        text = _activity(root, folder, ident, args.role)
+    return _write(folder, ident, kind, text)
+
+
+def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
     taken = _existing_ids(folder)
     if ident in taken:
         raise UsageError(f"activity '{ident}' already exists: {display_path(taken[ident])}")
     parties = _parties(root)
-    text = scaffold.render(
+    return scaffold.render(
         "activity.yaml.j2",
         id=ident,
-        role=args.role,
+        role=role,
         today=shapes.today().isoformat(),
         controllers=parties.get("controller", []),
         joint_controllers=parties.get("joint_controller", []),
+        processors=parties.get("processor", []),
     )
+
+
+def _write(folder: Path, ident: str, kind: str, text: str) -> int:
+    if kind == "process":
+        taken = _existing_ids(folder)
+        if ident in taken:
+            raise UsageError(f"process '{ident}' already exists: {display_path(taken[ident])}")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{ident}.yaml"
     try:
@@ -111,10 +127,11 @@ def run(args: argparse.Namespace) -> int:
             fh.write(text)
     except FileExistsError:
         raise UsageError(f"{display_path(target)} already exists") from None
-    count = text.count(scaffold.placeholder())
+    link = f" and add « process: {ident} » to the activity sheet it describes" if kind == "process" else ""
+    count = sum(line.count(scaffold.placeholder()) for line in text.splitlines() if not line.lstrip().startswith("#"))
     print(
         f"created {display_path(target)}: replace its {count} « {scaffold.placeholder()} », "
-        "then run ropa validate",
+        f"{link}, then run ropa validate",
         file=sys.stderr,
     )
     return EXIT_OK

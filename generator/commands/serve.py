@@ -6,20 +6,14 @@ import argparse
 import logging
 import sys
 
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, root_argument
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, command_parser, root_argument, text
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="preview the site, rebuilt on every change",
-        description="Serve the site on a local address and rebuild it whenever a file under "
-        "register/, processes/ or docs/, or mkdocs.yml, changes. Problems in the register are "
-        "printed as `ropa validate` prints them.",
-    )
-    root_argument(p)
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    root_argument(p, lang)
     p.add_argument("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000",
-                   help="the address to serve on (default: 127.0.0.1:8000)")
+                   help=text("serve.dev_addr", lang))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.lint.diagnostics import (
     Diagnostic,
     format_github,
@@ -22,20 +22,13 @@ from generator.load.register import Register
 FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        name,
-        help="check the register and report every problem",
-        description="Check every file of the register (or only PATH..., with what they reference) "
-        "against the schemas and the rules, and report each problem as "
-        "path:line:column: severity: message [rule].",
-    )
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check (default: all)")
-    root_argument(p)
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=text("validate.paths", lang))
+    root_argument(p, lang)
     p.add_argument("--format", choices=sorted(FORMATS), default="text",
-                   help="text (default), json (a list of objects), github (workflow annotations) or "
-                   "gitlab (code-quality report)")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+                   help=text("validate.format", lang))
+    p.add_argument("--strict", action="store_true", help=text("validate.strict", lang))
 
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:

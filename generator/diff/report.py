@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.diff.compare import DocumentChange
 from generator.render import i18n
-from generator.render.escape import md, terminal
+from generator.render.escape import gfm, terminal
 from generator.render.fields import colon
 
 
@@ -28,7 +28,7 @@ def _cell(text: str | None, lang: str) -> str:
     """A table cell: the value escaped, « — » when absent, « (vide) » when empty."""
     if text is None:
         return "—"
-    return md(text) if text else f"*{md(i18n.t('review.diff.empty', lang))}*"
+    return gfm(text, "cell") if text else f"*{gfm(i18n.t('review.diff.empty', lang), 'cell')}*"
 
 
 def header(base: str, head: str | None, lang: str) -> str:
@@ -69,14 +69,16 @@ def format_markdown(
     head: str | None,
     lang: str = i18n.DEFAULT_LANG,
 ) -> str:
-    """A pull-request comment: a heading per file and a table of its fields, all escaped."""
-    out = [f"## {md(header(base, head, lang))}", ""]
+    """A pull-request comment: a heading per file and a table of its fields. Each text is escaped
+    for where it stands (``escape.gfm``) and no more, so the comment reads well as plain text
+    too (CI logs, artifacts)."""
+    out = [f"## {gfm(header(base, head, lang), 'heading')}", ""]
     if not changes:
-        out += [md(i18n.t("review.diff.no_changes", lang)), ""]
+        out += [gfm(i18n.t("review.diff.no_changes", lang)), ""]
     else:
-        out += [md(i18n.t("review.diff.count", lang).format(n=len(changes))), ""]
+        out += [gfm(i18n.t("review.diff.count", lang).format(n=len(changes))), ""]
     for change in changes:
-        out += [f"### {md(_heading(change, lang))}", "", md(_paths(change, lang)), ""]
+        out += [f"### {gfm(_heading(change, lang), 'heading')}", "", gfm(_paths(change, lang)), ""]
         if not change.changes:
             continue
         cols = (
@@ -84,11 +86,11 @@ def format_markdown(
             i18n.t("review.diff.before", lang),
             i18n.t("review.diff.after", lang),
         )
-        out.append("| " + " | ".join(md(c) for c in cols) + " |")
+        out.append("| " + " | ".join(gfm(c, "cell") for c in cols) + " |")
         out.append("| --- | --- | --- |")
         for fc in change.changes:
-            out.append(f"| {md(fc.field)} | {_cell(fc.old, lang)} | {_cell(fc.new, lang)} |")
+            out.append(f"| {gfm(fc.field, 'cell')} | {_cell(fc.old, lang)} | {_cell(fc.new, lang)} |")
         out.append("")
     for p in problems:
-        out += [f"> {md(p)}", ""]
+        out += [f"> {gfm(p)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

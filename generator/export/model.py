@@ -38,7 +38,7 @@ from generator.render import i18n
 T = TypeVar("T")
 
 FORMAT_VERSION = 1
-SCHEMA_ID = "https://ropa.example/schema/export.schema.json"
+SCHEMA_ID = "schema/export.schema.json"  # relative to the register repository, where ropa init copies schema/
 
 Json = dict[str, Any]
 

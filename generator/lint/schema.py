@@ -47,7 +47,9 @@ def _registry() -> Registry:
     resources = []
     for path in sorted(schema_dir().glob("*.schema.json")):
         schema = load_schema(path.name[: -len(".schema.json")])
-        resources.append((schema["$id"], Resource.from_contents(schema)))
+        # the schemas have no $id: a $ref such as "common.schema.json#/$defs/person" resolves
+        # against the file's own location, for us (by file name) as for any other tool
+        resources.append((path.name, Resource.from_contents(schema)))
     return Registry().with_resources(resources)
 
 

@@ -4,6 +4,9 @@
   (the site enables ``pymdownx.escapeall``, so ``\\<`` renders as ``&lt;`` and ``\\|`` never
   splits a table cell), line breaks become ``<br>``: no YAML value can open a link, an HTML
   tag, an emphasis, a heading, a list or a new table cell.
+- ``gfm``: Markdown that GitHub, GitLab or any CommonMark renderer shows as it is (pull-request
+  comments, the README ``ropa init`` writes): only what would be read as markup *in that
+  context* is escaped, so the raw text stays readable in CI logs.
 - ``html``: text and attribute values in raw HTML.
 - ``mermaid``: text inside a quoted Mermaid label (``n1["..."]``), as Mermaid entity codes.
 """
@@ -43,6 +46,52 @@ def md(value: Any) -> Markdown:
         else:
             out.append(ch)
     return Markdown("".join(out))
+
+
+# gfm: characters that open markup wherever they stand (emphasis, code, links, strikethrough,
+# GitHub's math); ``_`` only at a word's edge (intraword ``data_categories`` is no emphasis);
+# ``<`` only before what starts a tag or an autolink; ``&`` only where it would spell an entity.
+_GFM_ALWAYS = re.compile(r"[\\*`\[\]~$]")
+_GFM_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_GFM_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_GFM_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# What starts a block at the beginning of a line: heading, quote, list, rule, setext, table, fence.
+_GFM_BLOCK_START = re.compile(r"^(\s*)(?:([#>+=|-])|(\d{1,9})([.)]))")
+GFM_CONTEXTS = ("line", "cell", "heading")
+
+
+def gfm(value: Any, context: str = "line") -> Markdown:
+    """``value`` as literal text for a GitHub/GitLab Markdown ``context``: ``line`` (a paragraph,
+    a quote: the text may start a line), ``cell`` (a table cell: ``|`` ends it) or ``heading``
+    (after ``## ``: a closing ``#`` would vanish). Line breaks become ``<br>`` (one paragraph,
+    one cell); control characters become spaces."""
+    if context not in GFM_CONTEXTS:
+        raise ValueError(f"unknown Markdown context {context!r}")
+    if isinstance(value, Markdown):
+        return value
+    text = "" if value is None else str(value)
+    text = "".join(" " if (ord(ch) < 32 and ch != "\n") or ch in "\u2028\u2029\x7f" else ch
+                   for ch in text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for line in text.strip().split("\n"):
+        line = " ".join(line.split())  # no trailing double space (a hard break), no indented code
+        line = _GFM_ALWAYS.sub(lambda m: "\\" + m.group(0), line)
+        line = _GFM_UNDERSCORE.sub(r"\\_", line)
+        line = _GFM_TAG.sub(r"\\<", line)
+        line = _GFM_ENTITY.sub(r"\\&", line)
+        if context == "cell":
+            line = line.replace("|", "\\|")
+        elif context == "heading" and line.endswith("#"):
+            line = line[:-1] + "\\#"
+        lines.append(line)
+    if context == "line" and lines:
+        # the text starts a line: no heading, quote, list, rule or table marker there (the
+        # other lines follow a ``<br>``, inside the same block, where none of them applies)
+        lines[0] = _GFM_BLOCK_START.sub(
+            lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)),
+            lines[0],
+        )
+    return Markdown("<br>".join(line for line in lines if line))
 
 
 def html(value: Any) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import vocab
 from generator.render import i18n, templates
-from generator.render.escape import md
+from generator.render.escape import gfm
 
 if TYPE_CHECKING:
     import jinja2
@@ -53,7 +53,7 @@ def environment() -> jinja2.Environment:
             "comment_start_string": "[#",
             "comment_end_string": "#]",
         },
-        filters={"yaml": yaml_string, "md": md},
+        filters={"yaml": yaml_string, "md": gfm},  # the README is read on GitHub/GitLab, not on the site
         globals={"choices": choices, "placeholder": placeholder()},
     )
 

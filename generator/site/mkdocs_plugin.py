@@ -6,8 +6,11 @@ Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
   with a ``PluginError`` listing every problem, as ``ropa validate`` prints them);
 - adds every generated page in memory (``File.generated``): nothing is written into
   ``docs_dir``, so ``mkdocs serve`` does not rebuild forever;
-- adds our CSS and JS (``generator/assets/``) and the pinned Mermaid script from
-  ``node_modules/`` to the site, so the site never asks a CDN for anything;
+- adds our CSS and JS (``generator/assets/``) and the pinned Mermaid script the package
+  carries (``resources.vendored_script``) to the site, so the site never asks a CDN for
+  anything and a register repository needs no Node.js;
+- names the site after the organisation (``register/organization.yaml``) unless ``mkdocs.yml``
+  chose a name of its own (anything but ropa's default title);
 - builds the navigation from ``generator/data/nav.yaml`` when ``mkdocs.yml`` has no ``nav``;
 - folds accents into the search index (``search_fold``), so "fidelisation" finds
   "fidélisation";
@@ -39,7 +42,7 @@ from generator.load.layout import ACTIVITIES, PROCESSES
 from generator.load.register import Register
 from generator.model.register import build
 from generator.render import i18n
-from generator.resources import PACKAGE_DIR
+from generator.resources import PACKAGE_DIR, vendored_script
 from generator.site import nav as site_nav
 from generator.site import pages, search_fold
 
@@ -48,7 +51,6 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_PREFIX = "assets/ropa/"
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
-MERMAID_SOURCE = Path("node_modules") / "mermaid" / "dist" / "mermaid.min.js"
 
 
 class RopaPluginConfig(Config):
@@ -57,7 +59,7 @@ class RopaPluginConfig(Config):
     lang = c.Optional(c.Choice(vocab.LANGUAGES))
     """The site's language; default: ``theme.language`` (``fr`` when it is neither fr nor en)."""
     mermaid = c.Type(bool, default=True)
-    """Serve the pinned Mermaid script from ``node_modules/`` (``npm ci``)."""
+    """Serve the pinned Mermaid script the package carries."""
 
 
 def register_problems(reg: Register) -> str:
@@ -90,13 +92,10 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         self.instant = "navigation.instant" in (config.theme.get("features") or [])
         localise(config, self.lang)
         if self.config.mermaid:
-            source = self.root / MERMAID_SOURCE
-            if not source.is_file():
-                raise PluginError(
-                    f"ropa: {source} is missing: run `npm ci` in {self.root} to install the pinned "
-                    "Mermaid script the site serves itself (or set `mermaid: false` for the ropa plugin)"
-                )
-            self.mermaid_source = source
+            try:
+                self.mermaid_source = vendored_script("mermaid.min.js")
+            except FileNotFoundError as exc:
+                raise PluginError(f"ropa: {exc} (or set `mermaid: false` for the ropa plugin)") from None
         for path in sorted(ASSETS_DIR.glob("*.css")):
             _append_once(config.extra_css, ASSET_PREFIX + path.name)
         for path in sorted(ASSETS_DIR.glob("*.js")):
@@ -115,6 +114,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         reg = self._load()
+        config.site_name = site_name(config.site_name, reg, self.lang)
         model = build(reg)  # once per build: the pages and the downloads read the same model
         generated = pages.generate(reg, self.lang, model=model)
         for path, text in generated.items():
@@ -169,6 +169,19 @@ def safe_title(output: str, page: Page) -> str:
         return output
     printed = Markup(page.title).striptags()
     return output.replace(f"<title>{printed}", f"<title>{escape(printed)}", 1)
+
+
+def site_name(configured: str, reg: Register, lang: str) -> str:
+    """The site's name: ``mkdocs.yml``'s own when it set one on purpose; when it kept ropa's
+    default title (in either language: what ``ropa init`` writes), that title followed by the
+    organisation's name, as the XLSX export titles its workbook."""
+    defaults = {i18n.t("site.home.title", code) for code in vocab.LANGUAGES}
+    org = " ".join(str(reg.org.get("name") or "").split())
+    if configured not in defaults or not org:
+        return configured
+    # register text: the theme prints site_name into HTML as it is (and sometimes through `| e`,
+    # which leaves Markup alone), so it is escaped here, once
+    return Markup(escape(i18n.t("export.workbook.title", lang).format(org=org)))
 
 
 def localise(config: MkDocsConfig, lang: str) -> None:
