@@ -8,14 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
-from generator.lint.diagnostics import (
-    Diagnostic,
-    format_github,
-    format_gitlab,
-    format_json,
-    format_summary,
-    format_text,
-)
+from generator.lint.report import format_github, format_gitlab, format_json, format_summary, format_text
+from generator.lint.rules import LANGUAGES, Diagnostic
+from generator.load.language import message_language
 from generator.load.layout import absolute, display_path
 from generator.load.register import Register
 
@@ -36,6 +31,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
                    help="text (default), json (a list of objects), github (workflow annotations) or "
                    "gitlab (code-quality report)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--lang", choices=LANGUAGES,
+                   help="language of the messages (default: theme.language of mkdocs.yml, else fr)")
 
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
@@ -76,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
 
     reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None)
     found = select(reg, args.paths) if args.paths else reg.diagnostics
-    sys.stdout.write(FORMATS[args.format](found))
+    lang = message_language(args.root, args.lang)
+    sys.stdout.write(FORMATS[args.format](found, lang))
     checked = len(reg.files)
     if args.format == "text":
-        sys.stderr.write(format_summary(found, checked))
+        sys.stderr.write(format_summary(found, checked, lang))
     failing = [d for d in found if d.severity == "error" or args.strict]
     return EXIT_PROBLEMS if failing else EXIT_OK
