@@ -28,6 +28,7 @@ COMMANDS = {
     "new": "new",
     "diff": "diff",
     "export": "export",
+    "rules": "rules",
 }
 
 def root_argument(parser: argparse.ArgumentParser) -> None:

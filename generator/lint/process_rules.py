@@ -11,8 +11,8 @@ import difflib
 from typing import Any, Iterator
 
 from generator import vocab
-from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.lint.register_rules import party_ref
+from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.model.process import Element, ProcessModel, declared_items, emissions, process_models, triggers
