@@ -84,7 +84,7 @@ def test_french_messages_and_summary(ropa: Runner, centrecall: Path) -> None:
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("ref: RT-02\n", "ref: 2\n", 1), encoding="utf-8")
     proc = ropa("validate", cwd=centrecall)  # mkdocs.yml says theme.language: fr
     assert proc.returncode == 1
-    assert "error: ref : un texte attendu, trouvé un nombre 2 ; mettez-la entre guillemets [schema-type]" in proc.stdout
+    assert "error: ref : on attend un texte, et non un nombre 2 ; mettez la valeur entre guillemets [schema-type]" in proc.stdout
     assert proc.stderr == "10 fichier(s) vérifié(s) : 1 erreur, 0 avertissement\n"
     english = ropa("validate", "--lang", "en", "--format", "json", cwd=centrecall)
     (row,) = json.loads(english.stdout)

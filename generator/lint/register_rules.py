@@ -163,7 +163,7 @@ _ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "cr
 def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         sensitive = list(dicts(data.get("sensitive_data")))
-        basis = data.get("legal_basis") if isinstance(data.get("legal_basis"), dict) else {}
+        basis: dict[str, Any] = data["legal_basis"] if isinstance(data.get("legal_basis"), dict) else {}
         is_processor = data.get("role") == "processor"
         art9 = [(i, s) for i, s in sensitive if s.get("category") in _ART9]
         criminal = [(i, s) for i, s in sensitive if s.get("category") == "criminal_convictions"]

@@ -162,7 +162,7 @@ def _undecided(errors: list[ValidationError]) -> list[ValidationError]:
         tuple(e.absolute_path)
         for e in errors
         if e.validator == "required" and isinstance(e.instance, dict)
-        and any(k in keys and k not in e.instance for k in e.validator_value)
+        and any(k in keys and k not in e.instance for k in _value(e))
     }
     return [
         e for e in errors
@@ -201,14 +201,21 @@ def _deref(root_schema: dict[str, Any], schema: Any) -> Any:
     return schema
 
 
+def _value(error: ValidationError) -> Any:
+    """The failing keyword's value in the schema (``required``'s list, ``minItems``' number...)."""
+    value: Any = error.validator_value
+    return value
+
+
 def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any]) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
     field = field_arg(path)
     where: Arg = phrase("field-prefix", field=field_name(path)) if path else ""
     instance = error.instance
     kind = error.validator
+    value = _value(error)
     if kind == "required":
-        missing = [name for name in error.validator_value if isinstance(instance, dict) and name not in instance]
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         for name in missing:
             prop = _lookup(root_schema, path + (name,))
             extra: Arg = ""
@@ -225,21 +232,21 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             yield doc.diagnostic(path + (name,), "schema-unknown-key", key=True,
                                  where=where, name=str(name), hint=_key_hint(str(name), root_schema, path, allowed))
         return
-    if kind == "not" and isinstance(error.validator_value, dict) and isinstance(instance, dict):
-        for name in error.validator_value.get("required", []):
+    if kind == "not" and isinstance(value, dict) and isinstance(instance, dict):
+        for name in value.get("required", []):
             yield doc.diagnostic(path + (name,), "schema-not-allowed", key=True,
                                  where=where, name=name, hint=_role_hint(name))
         return
     if kind == "enum":
-        choices = [str(v) for v in error.validator_value]
+        choices = [str(v) for v in value]
         yield doc.diagnostic(path, "schema-enum", field=field, value=repr(instance),
                              choices=", ".join(choices), hint=_enum_hint(instance, choices))
         return
     if kind == "const":
-        yield doc.diagnostic(path, "schema-const", field=field, expected=repr(error.validator_value), value=repr(instance))
+        yield doc.diagnostic(path, "schema-const", field=field, expected=repr(value), value=repr(instance))
         return
     if kind == "type":
-        expected = error.validator_value
+        expected = value
         names = [expected] if isinstance(expected, str) else list(expected)
         shown = "" if isinstance(instance, (dict, list)) or instance is None else f" {instance!r}"
         hint: Arg = ""
@@ -249,21 +256,21 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
                              got=_type_name(instance), shown=shown, hint=hint)
         return
     if kind == "format":
-        if error.validator_value == "date":
+        if value == "date":
             yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance))
         else:
-            yield doc.diagnostic(path, "schema-format", field=field, value=repr(instance), format=str(error.validator_value))
+            yield doc.diagnostic(path, "schema-format", field=field, value=repr(instance), format=str(value))
         return
     if kind == "pattern":
-        piece = _PATTERN_HINTS.get(error.validator_value)
-        wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(error.validator_value))
+        piece = _PATTERN_HINTS.get(value)
+        wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(value))
         yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted)
         return
     if kind == "minLength":
         yield doc.diagnostic(path, "schema-empty", field=field)
         return
     if kind == "minItems":
-        n = error.validator_value
+        n = value
         yield doc.diagnostic(path, "schema-min-items", field=field, count=n,
                              items=phrase("item-one" if n == 1 else "item-many"))
         return
@@ -271,7 +278,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         yield doc.diagnostic(path, "schema-unique-items", field=field)
         return
     if kind == "minimum":
-        yield doc.diagnostic(path, "schema-minimum", field=field, minimum=error.validator_value)
+        yield doc.diagnostic(path, "schema-minimum", field=field, minimum=value)
         return
     # a keyword the schemas do not use today: the validator's own (English) words
     yield doc.diagnostic(path, "schema-invalid", field=field, detail=f"{error.message} ({kind})")
@@ -317,9 +324,9 @@ def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], all
         title = (_lookup(root_schema, path + (key,)) or {}).get("title")
         if isinstance(title, str):
             titles[key] = title.split(" / ")[0]
-    key = _french_match(name, titles)
-    if key is not None:
-        return phrase("hint-french-key", name=key, title=titles[key])
+    found = _french_match(name, titles)
+    if found is not None:
+        return phrase("hint-french-key", name=found, title=titles[found])
     return phrase("hint-allowed-keys", keys=", ".join(allowed))
 
 
