@@ -55,6 +55,18 @@ def test_severity_comes_from_the_table() -> None:
     assert Diagnostic.of("file-empty", "a.yaml", 1, 1).severity == "error"
 
 
+def test_no_call_site_writes_a_severity() -> None:
+    """Severities live in the table: no ``severity=`` nor ``Diagnostic(...)`` built by hand."""
+    offenders = []
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        if path.name == "rules.py" and path.parent.name == "lint":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "severity=" in line or "Diagnostic(" in line:
+                offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
 def test_readme_tables_are_generated_from_the_table() -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = [m["groups"] for m in table.BLOCK.finditer(text)]
