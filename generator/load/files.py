@@ -46,7 +46,7 @@ def yaml_files(folder: Path) -> list[Path]:
     except PermissionError:
         raise LoadError("folder-unreadable", reason=phrase("folder-permission")) from None
     except OSError as exc:
-        raise LoadError("folder-unreadable", reason=str(exc.strerror or exc)) from None
+        raise LoadError("folder-unreadable", reason=phrase("folder-os-error", error=str(exc.strerror or exc))) from None
     return sorted(folder / name for name in names)
 
 
