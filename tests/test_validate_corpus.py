@@ -44,7 +44,7 @@ tests (tests/test_process_checks.py, tests/test_review.py)."""
 UNREACHABLE = {
     "schema-const": "the schemas use 'const' only inside if/then conditions, whose errors are not reported",
     "schema-invalid": "the schemas use no keyword beyond those given their own rule (tests/test_rules.py builds one)",
-    "xlsx-cell-too-long": "reported by `ropa export --format xlsx`, not by the checks (tests/test_export_cli.py)",
+    "xlsx-cell-too-long": "the export's own guard (ropa export --format xlsx); text-too-long (10,000 characters) fires first",
     "too-many-files": "50,000 files per case is too slow for the corpus: tests/test_load_files.py lowers the limit",
     "folder-unreadable": "the tests run as root, who can list any folder: tests/test_load_files.py",
 }
