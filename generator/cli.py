@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
-
 from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
+from generator.load.language import message_language
 from generator.render import i18n
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "main", "root_argument"]
@@ -35,6 +34,7 @@ COMMANDS = {
     "new": "new",
     "diff": "diff",
     "export": "export",
+    "rules": "rules",
 }
 
 def text(key: str, lang: str, **values: Any) -> str:
@@ -60,30 +60,11 @@ def _option(argv: Sequence[str], name: str) -> str | None:
     return found
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml's tags (``!ENV``, ``!!python/name:``) read as nothing: only the language matters."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def site_language(root: Path) -> str | None:
-    """``theme.language`` of ``root/mkdocs.yml`` when it is a language ropa speaks."""
-    try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    theme = config.get("theme") if isinstance(config, dict) else None
-    lang = theme.get("language") if isinstance(theme, dict) else None
-    return lang if lang in vocab.LANGUAGES else None
-
-
 def help_language(argv: Sequence[str]) -> str:
     lang = _option(argv, "--lang")
     if lang in vocab.LANGUAGES:
         return str(lang)
-    return site_language(Path(_option(argv, "--root") or ".")) or i18n.DEFAULT_LANG
+    return message_language(Path(_option(argv, "--root") or "."), lang)
 
 
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:

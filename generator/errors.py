@@ -7,6 +7,8 @@ A command raises the subclass that says what went wrong; ``cli.main`` prints
 
 from __future__ import annotations
 
+from generator.lint.rules import Arg, Diagnostic
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
@@ -23,11 +25,18 @@ class UsageError(RopaError):
 
 
 class LoadError(RopaError):
-    """A file that cannot be read into data at all: its rule and position say where and why."""
+    """A file that cannot be read into data at all: its rule (``generator/data/rules.yaml``),
+    position and the values of the rule's message say where and why."""
 
-    def __init__(self, rule: str, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.rule, self.message, self.line, self.column = rule, message, line, column
+    def __init__(self, rule: str, line: int = 0, column: int = 0, /, **values: Arg) -> None:
+        super().__init__(rule)
+        self.rule, self.line, self.column, self.values = rule, line, column, values
+
+    def diagnostic(self, file: str) -> Diagnostic:
+        return Diagnostic.of(self.rule, file, self.line, self.column, **self.values)
+
+    def __str__(self) -> str:  # where a data file of the package itself is broken
+        return self.diagnostic("").text("en").lstrip(":")
 
 
 class GitError(RopaError):

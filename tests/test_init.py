@@ -17,7 +17,8 @@ from conftest import REPO, Runner, copy_register
 from markdown_it import MarkdownIt
 
 from generator.cli import main
-from generator.lint.diagnostics import Diagnostic, format_gitlab
+from generator.lint.report import format_gitlab
+from generator.lint.rules import Diagnostic
 from generator.lint.runner import load_register
 from generator.load.yamlload import load
 
@@ -378,16 +379,20 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
 
 
 def test_gitlab_report_fingerprints_survive_moved_lines() -> None:
-    first = Diagnostic("register/a.yaml", 10, 3, "error", "schema-enum", "bad value")
-    moved = Diagnostic("register/a.yaml", 14, 3, "error", "schema-enum", "bad value")
-    twice = Diagnostic("register/a.yaml", 20, 3, "error", "schema-enum", "bad value")
-    warning = Diagnostic("register/b.yaml", 0, 0, "warning", "review-missing", "never reviewed")
-    a = json.loads(format_gitlab([first, warning]))
-    b = json.loads(format_gitlab([moved, twice, warning]))
+    bad = {"field": "role", "value": "'x'", "choices": "controller, processor", "hint": ""}
+    first = Diagnostic.of("schema-enum", "register/a.yaml", 10, 3, **bad)
+    moved = Diagnostic.of("schema-enum", "register/a.yaml", 14, 3, **bad)
+    twice = Diagnostic.of("schema-enum", "register/a.yaml", 20, 3, **bad)
+    warning = Diagnostic.of("review-missing", "register/b.yaml", 0, 0, today="2026-11-28")
+    a = json.loads(format_gitlab([first, warning], "en"))
+    b = json.loads(format_gitlab([moved, twice, warning], "en"))
     assert a[0]["fingerprint"] == b[0]["fingerprint"]
     assert len({r["fingerprint"] for r in b}) == 3
+    french = json.loads(format_gitlab([first, warning], "fr"))  # the language changes no fingerprint
+    assert [r["fingerprint"] for r in french] == [r["fingerprint"] for r in a]
+    assert french[0]["description"].startswith("role : 'x' ne fait pas partie des valeurs possibles")
     assert a[1] == {
-        "description": "never reviewed",
+        "description": warning.message("en"),
         "check_name": "review-missing",
         "fingerprint": a[1]["fingerprint"],
         "severity": "minor",

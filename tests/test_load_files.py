@@ -24,7 +24,7 @@ def test_too_many_files_in_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(files, "MAX_FILES", 4)  # 5 activities, 4 processes
     found = [d for d in load_register(tmp_path).diagnostics if d.rule == "too-many-files"]
     assert [(d.file.endswith("register/activities"), d.severity) for d in found] == [(True, "error")]
-    assert "more than 4 register files" in found[0].message
+    assert "more than 4 register files" in found[0].message("en")
 
 
 NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
@@ -35,7 +35,7 @@ def test_a_folder_that_cannot_be_listed(tmp_path: Path) -> None:
     copy_register(tmp_path)
     os.chmod(tmp_path / ACTIVITIES, 0)
     try:
-        done = subprocess.run([*NO_DAC, sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
+        done = subprocess.run([*NO_DAC, sys.executable, "-m", "generator", "validate", "--lang", "en", "--root", str(tmp_path)],
                               capture_output=True, text=True, timeout=60, cwd=REPO)
     finally:
         os.chmod(tmp_path / ACTIVITIES, 0o755)
@@ -59,7 +59,7 @@ def test_a_link_inside_the_repository_is_read(tmp_path: Path) -> None:
 def test_the_target_of_a_link_out_of_the_repository_is_never_quoted(tmp_path: Path) -> None:
     copy_register(tmp_path)
     (tmp_path / ACTIVITIES / "lien.yaml").symlink_to("/etc/passwd")
-    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--lang", "en", "--root", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "root:" not in done.stdout + done.stderr
@@ -81,7 +81,7 @@ def test_hostile_files_answer_quickly_in_bounded_memory(tmp_path: Path, name: st
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--lang", "en", "--root", str(tmp_path)],
                           capture_output=True, text=True, timeout=60, preexec_fn=limit, cwd=REPO)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr

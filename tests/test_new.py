@@ -117,7 +117,7 @@ def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> No
     )
     found = [d for d in load_register(centrecall).diagnostics if d.rule == "placeholder"]
     assert [(d.file.endswith("organization.yaml"), d.line, d.severity) for d in found] == [(True, 4, "error")]
-    assert "name: « TO BE COMPLETED » is still here" in found[0].message
+    assert "name: « TO BE COMPLETED » is still here" in found[0].message("en")
     assert set(placeholders()) == {"À COMPLÉTER", "TO BE COMPLETED"}
 
 

@@ -12,18 +12,13 @@ from typing import Any
 import pytest
 from conftest import Runner
 
-from generator.lint.diagnostics import Diagnostic
+from generator.lint.rules import RULES, Diagnostic
 from generator.lint.runner import load_register
 
 FIDELISATION = "processes/fidelisation.yaml"
 LOYALTY_SHEET = "register/activities/fidelisation-artemis.yaml"
-PROCESS_RULES = {
-    "id-mismatch", "duplicate-process-id", "unknown-process-reference", "internal-actor-party",
-    "external-actor-organisation", "unreachable-operation", "event-never-emitted", "start-event-emitted",
-    "event-triggers-nothing", "result-never-emitted", "actor-unused", "emission-without-condition",
-    "process-not-linked", "undeclared-data-item", "data-item-untouched", "data-category-without-items",
-    "operation-not-declared", "process-diagram-too-large",
-}
+PROCESS_RULES = {rule.id for rule in RULES.values() if rule.group == "process"} | {"id-mismatch"}
+"""The rules of the table's process group, and the activity rule the process checks share."""
 
 
 @pytest.fixture(autouse=True)
@@ -75,10 +70,10 @@ def test_an_item_the_activity_does_not_declare_is_an_error_naming_both_files(cen
     assert d.column == 15
     process_line = line_of(centrecall, LOYALTY_SHEET, "process: fidelisation")
     categories_line = line_of(centrecall, LOYALTY_SHEET, "data_categories:")
-    assert f"{LOYALTY_SHEET} (process: line {process_line})" in d.message
-    assert f"data_categories: line {categories_line}" in d.message
-    assert "'courriels'" in d.message and "did you mean 'courriel'" in d.message
-    assert "operation 'controle-informations'" in d.message
+    assert f"{LOYALTY_SHEET} (process: line {process_line})" in d.message("en")
+    assert f"data_categories: line {categories_line}" in d.message("en")
+    assert "'courriels'" in d.message("en") and "did you mean 'courriel'" in d.message("en")
+    assert "operation 'controle-informations'" in d.message("en")
 
 
 def test_a_declared_item_no_operation_touches_is_a_warning_in_the_activity(centrecall: Path) -> None:
@@ -86,7 +81,7 @@ def test_a_declared_item_no_operation_touches_is_a_warning_in_the_activity(centr
          "items: [nom, prénom, adresse, téléphone, courriel, date de naissance]")
     d = only(centrecall, "data-item-untouched")
     assert (d.file, d.line, d.severity) == (LOYALTY_SHEET, line_of(centrecall, LOYALTY_SHEET, "date de naissance"), "warning")
-    assert "'date de naissance'" in d.message and FIDELISATION in d.message
+    assert "'date de naissance'" in d.message("en") and FIDELISATION in d.message("en")
 
 
 def test_a_category_without_items_cannot_be_traced(centrecall: Path) -> None:
@@ -101,10 +96,10 @@ def test_a_category_without_items_cannot_be_traced(centrecall: Path) -> None:
 def test_a_process_linked_from_two_activities_is_checked_against_each(centrecall: Path) -> None:
     edit(centrecall, "register/activities/enregistrement-qualite.yaml", "process: controle-qualite\n", "process: fidelisation\n")
     undeclared = found(centrecall, "undeclared-data-item")
-    assert undeclared and all("enregistrement-qualite" in d.message for d in undeclared)
-    assert {re.search(r"touches '([^']+)'", d.message).group(1) for d in undeclared} == {  # type: ignore[union-attr]
+    assert undeclared and all("enregistrement-qualite" in d.message("en") for d in undeclared)
+    assert {re.search(r"touches '([^']+)'", d.message("en")).group(1) for d in undeclared} == {  # type: ignore[union-attr]
         "date du dernier échange", "adresse", "courriel", "niveau de satisfaction", "offres proposées"}
-    untouched = {re.match(r"data item '(.+)' is declared", d.message).group(1)  # type: ignore[union-attr]
+    untouched = {re.match(r"data item '(.+)' is declared", d.message("en")).group(1)  # type: ignore[union-attr]
                  for d in found(centrecall, "data-item-untouched")}
     assert untouched == {"identifiant opérateur", "grille d'évaluation", "commentaires", "plan d'accompagnement"}
 
@@ -116,8 +111,8 @@ def test_unknown_actor_event_and_target_references(centrecall: Path) -> None:
     hits = {d.line: d for d in found(centrecall, "unknown-process-reference")}
     assert set(hits) == {line_of(centrecall, FIDELISATION, "operatrice"), line_of(centrecall, FIDELISATION, "to: aucune\n"[:-1]),
                          line_of(centrecall, FIDELISATION, "triggers: [synthese]")}
-    assert "did you mean 'operateur'" in hits[line_of(centrecall, FIDELISATION, "operatrice")].message
-    assert "no event or result" in hits[line_of(centrecall, FIDELISATION, "to: aucune")].message
+    assert "did you mean 'operateur'" in hits[line_of(centrecall, FIDELISATION, "operatrice")].message("en")
+    assert "no event or result" in hits[line_of(centrecall, FIDELISATION, "to: aucune")].message("en")
     assert all(d.severity == "error" for d in hits.values())
 
 
@@ -125,8 +120,8 @@ def test_a_result_cannot_trigger_an_operation(centrecall: Path) -> None:
     edit(centrecall, FIDELISATION, "triggers: [client-a-relancer]", "triggers: [aucune-action]")
     d = only(centrecall, "unknown-process-reference")
     assert d.line == line_of(centrecall, FIDELISATION, "triggers: [aucune-action]")
-    assert f"is the result at line {line_of(centrecall, FIDELISATION, '- id: aucune-action')}" in d.message
-    assert "make it an event" in d.message
+    assert f"is the result at line {line_of(centrecall, FIDELISATION, '- id: aucune-action')}" in d.message("en")
+    assert "make it an event" in d.message("en")
 
 
 def test_an_operation_no_event_chain_reaches_is_an_error(centrecall: Path) -> None:
@@ -140,7 +135,7 @@ def test_an_operation_no_event_chain_reaches_is_an_error(centrecall: Path) -> No
         line_of(centrecall, FIDELISATION, "triggers: [chaque-mois, echange-termine]"),
         line_of(centrecall, FIDELISATION, "triggers: [synthese-recue]"),
     ]
-    assert "all of them are needed" in unreachable[0].message
+    assert "all of them are needed" in unreachable[0].message("en")
 
 
 def test_with_or_one_reachable_event_is_enough(centrecall: Path) -> None:
@@ -154,7 +149,7 @@ def test_several_triggering_events_need_a_synchronisation(centrecall: Path) -> N
     reg = load_register(centrecall)
     errors = [d for d in reg.diagnostics if d.file == FIDELISATION]
     assert len(errors) == 1 and errors[0].severity == "error"
-    assert "synchronisation" in errors[0].message
+    assert "synchronisation" in errors[0].message("en")
     assert errors[0].line == line_of(centrecall, FIDELISATION, "- id: satisfaction-actualite-reduction")
 
 
@@ -163,7 +158,7 @@ def test_ids_are_unique_across_kinds_and_match_the_file_name(centrecall: Path) -
     edit(centrecall, FIDELISATION, "id: fidelisation\n", "id: fidelite\n")
     duplicate = only(centrecall, "duplicate-process-id")
     assert duplicate.line == line_of(centrecall, FIDELISATION, "- id: ajustements-artemis", nth=2)
-    assert f"already used by the result at line {line_of(centrecall, FIDELISATION, '- id: ajustements-artemis')}" in duplicate.message
+    assert f"already used by the result at line {line_of(centrecall, FIDELISATION, '- id: ajustements-artemis')}" in duplicate.message("en")
     mismatch = only(centrecall, "id-mismatch")
     assert (mismatch.file, mismatch.line) == (FIDELISATION, line_of(centrecall, FIDELISATION, "id: fidelite"))
 
@@ -200,7 +195,7 @@ def test_a_diagram_over_mermaids_limit_is_a_warning(centrecall: Path) -> None:
                     encoding="utf-8")
     d = only(centrecall, "process-diagram-too-large")
     assert (d.file, d.severity, d.line) == (FIDELISATION, "warning", line_of(centrecall, FIDELISATION, "operations:"))
-    assert "over Mermaid's limit of 50000" in d.message
+    assert "over Mermaid's limit of 50000" in d.message("en")
 
 
 def test_unused_events_results_and_actors_are_warnings(centrecall: Path) -> None:
@@ -223,7 +218,7 @@ def test_operations_a_processor_record_does_not_list(centrecall: Path) -> None:
     d = only(centrecall, "operation-not-declared")
     assert (d.file, d.line, d.severity) == (LOYALTY_SHEET, line_of(centrecall, LOYALTY_SHEET, "processing_operations:"), "warning")
     first = line_of(centrecall, FIDELISATION, "operations: [consultation, use, alignment]")
-    assert f"{FIDELISATION} line {first - 1}" in d.message and "'alignment'" in d.message
+    assert f"{FIDELISATION} line {first - 1}" in d.message("en") and "'alignment'" in d.message("en")
 
 
 def test_ropa_validate_reports_the_pair_and_fails(centrecall: Path, ropa: Runner) -> None:

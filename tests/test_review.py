@@ -190,7 +190,7 @@ def test_review_overdue_with_the_due_date(centrecall: Path, monkeypatch: pytest.
     assert [(d.file.rsplit("/", 1)[-1], d.line, d.severity) for d in found] == [
         ("gestion-personnel-paie.yaml", 9, "warning"),
     ]
-    assert found[0].message.startswith(
+    assert found[0].message("en").startswith(
         "review overdue since 2027-01-15 (17 days): last reviewed 2026-01-15, every "
         "P1Y (the organisation's review_interval)"
     )
@@ -204,8 +204,8 @@ def test_sheet_interval_overrides_the_organisation(centrecall: Path, monkeypatch
         "last_reviewed: 2026-09-15\nreview_interval: P1M\n",
     )
     found = [d for d in load_register(centrecall).diagnostics if d.rule == "review-overdue"]
-    assert len(found) == 1 and "since 2026-10-15 (44 days)" in found[0].message
-    assert "this sheet's review_interval" in found[0].message
+    assert len(found) == 1 and "since 2026-10-15 (44 days)" in found[0].message("en")
+    assert "this sheet's review_interval" in found[0].message("en")
 
 
 def test_review_missing(centrecall: Path) -> None:
@@ -221,7 +221,7 @@ def test_dpia_missing_without_the_exemption(centrecall: Path) -> None:
     sheet.write_text(text[:start] + text[end:], encoding="utf-8")
     found = [d for d in load_register(centrecall).diagnostics]
     assert [(d.rule, d.line, d.severity) for d in found] == [("dpia-missing", 108, "error")]
-    assert "2 EDPB criteria (sensitive_data, vulnerable_subjects)" in found[0].message
+    assert "2 EDPB criteria (sensitive_data, vulnerable_subjects)" in found[0].message("en")
 
 
 def test_dpia_missing_reference_and_exemption_conflict(centrecall: Path) -> None:

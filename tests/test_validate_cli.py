@@ -68,7 +68,7 @@ def _assert_clean_stderr(proc: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_centrecall_register_exits_0(ropa: Runner) -> None:
-    proc = ropa("validate")
+    proc = ropa("validate", "--lang", "en")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
     _assert_clean_stderr(proc)
@@ -78,16 +78,16 @@ def test_centrecall_register_exits_0(ropa: Runner) -> None:
 def test_console_script_runs_the_same_command(centrecall: Path) -> None:
     script = Path(sys.executable).with_name("ropa")
     assert script.is_file(), f"no console script at {script}: is the package installed (pip install -e .)?"
-    assert subprocess.run([script, "validate", "--root", centrecall], capture_output=True).returncode == 0
+    assert subprocess.run([script, "validate", "--lang", "en", "--root", centrecall], capture_output=True).returncode == 0
     _break(centrecall)
-    proc = subprocess.run([script, "validate", "--root", centrecall], capture_output=True, text=True)
+    proc = subprocess.run([script, "validate", "--lang", "en", "--root", centrecall], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "[schema-type]" in proc.stdout
 
 
 def test_errors_exit_1_and_are_printed_one_per_line(ropa: Runner, centrecall: Path) -> None:
     _break(centrecall)
-    proc = ropa("validate", cwd=centrecall)
+    proc = ropa("validate", "--lang", "en", cwd=centrecall)
     assert proc.returncode == 1
     _assert_clean_stderr(proc)
     lines = proc.stdout.splitlines()
@@ -98,11 +98,11 @@ def test_errors_exit_1_and_are_printed_one_per_line(ropa: Runner, centrecall: Pa
 
 def test_warnings_alone_exit_0_and_1_with_strict(ropa: Runner, centrecall: Path) -> None:
     _warn_only(centrecall)
-    relaxed = ropa("validate", cwd=centrecall)
+    relaxed = ropa("validate", "--lang", "en", cwd=centrecall)
     assert relaxed.returncode == 0, relaxed.stdout
     assert "warning:" in relaxed.stdout and "[legitimate-interest-no-assessment]" in relaxed.stdout
     assert "error:" not in relaxed.stdout
-    strict = ropa("validate", "--strict", cwd=centrecall)
+    strict = ropa("validate", "--lang", "en", "--strict", cwd=centrecall)
     assert strict.returncode == 1
     assert strict.stdout == relaxed.stdout
 
@@ -137,7 +137,7 @@ def test_usage_errors_exit_2(ropa: Runner, args: list[str], says: str) -> None:
 def test_json_output_is_a_list_of_exactly_the_six_fields(ropa: Runner, centrecall: Path) -> None:
     _break(centrecall)
     _warn_only(centrecall)
-    proc = ropa("validate", "--format", "json", cwd=centrecall)
+    proc = ropa("validate", "--lang", "en", "--format", "json", cwd=centrecall)
     assert proc.returncode == 1
     assert proc.stderr == ""
     found = json.loads(proc.stdout)
@@ -153,7 +153,7 @@ def test_json_output_is_a_list_of_exactly_the_six_fields(ropa: Runner, centrecal
 
 
 def test_json_output_of_a_valid_register_is_an_empty_list(ropa: Runner) -> None:
-    proc = ropa("validate", "--format", "json")
+    proc = ropa("validate", "--lang", "en", "--format", "json")
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == []
 
@@ -161,7 +161,7 @@ def test_json_output_of_a_valid_register_is_an_empty_list(ropa: Runner) -> None:
 def test_github_output_is_one_workflow_command_per_problem(ropa: Runner, centrecall: Path) -> None:
     _break(centrecall)
     _warn_only(centrecall)
-    proc = ropa("validate", "--format", "github", cwd=centrecall)
+    proc = ropa("validate", "--lang", "en", "--format", "github", cwd=centrecall)
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert len(lines) == 2 and all(GITHUB_LINE.match(line) for line in lines), proc.stdout
@@ -180,7 +180,7 @@ def test_paths_limit_the_report_to_those_files_and_what_they_reference(ropa: Run
     org.write_text(org.read_text(encoding="utf-8") + "fax: 04 72 00 10 02\n", encoding="utf-8")
 
     def files(*paths: str) -> set[str]:
-        proc = ropa("validate", "--format", "json", *paths, cwd=centrecall)
+        proc = ropa("validate", "--lang", "en", "--format", "json", *paths, cwd=centrecall)
         assert proc.returncode == 1, proc.stderr
         return {d["file"] for d in json.loads(proc.stdout)}
 
@@ -203,7 +203,7 @@ def test_paths_limit_the_report_to_those_files_and_what_they_reference(ropa: Run
 
 def test_a_path_to_a_clean_file_passes_though_others_are_broken(ropa: Runner, centrecall: Path) -> None:
     _break(centrecall)
-    proc = ropa("validate", "register/activities/fidelisation-artemis.yaml", cwd=centrecall)
+    proc = ropa("validate", "--lang", "en", "register/activities/fidelisation-artemis.yaml", cwd=centrecall)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout == ""
 
@@ -211,14 +211,14 @@ def test_a_path_to_a_clean_file_passes_though_others_are_broken(ropa: Runner, ce
 def test_root_works_from_another_working_directory(ropa: Runner, centrecall: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    assert ropa("validate", "--root", centrecall, cwd=elsewhere).returncode == 0
+    assert ropa("validate", "--lang", "en", "--root", centrecall, cwd=elsewhere).returncode == 0
     broken = _break(centrecall)
-    proc = ropa("validate", "--root", centrecall, "--format", "json", cwd=elsewhere)
+    proc = ropa("validate", "--lang", "en", "--root", centrecall, "--format", "json", cwd=elsewhere)
     assert proc.returncode == 1
     (found,) = json.loads(proc.stdout)
     assert (elsewhere / found["file"]).resolve() == broken.resolve()
     # PATH arguments are read from the working directory, as a shell user expects
-    one = ropa("validate", "--root", centrecall, broken, cwd=elsewhere)
+    one = ropa("validate", "--lang", "en", "--root", centrecall, broken, cwd=elsewhere)
     assert one.returncode == 1 and "[schema-type]" in one.stdout
 
 
@@ -303,7 +303,7 @@ def test_no_mangled_file_crashes_the_loader(centrecall: Path, monkeypatch: pytes
         except Exception as exc:  # noqa: BLE001 - the point of the test
             pytest.fail(f"variant {i} crashed the loader: {exc!r}\n{data!r}")
         rules.update(d.rule for d in reg.diagnostics)
-        leaks = [d.text() for d in reg.diagnostics if "<unicode string>" in d.message or "<byte string>" in d.message]
+        leaks = [d.text() for d in reg.diagnostics if "<unicode string>" in d.message("en") or "<byte string>" in d.message("en")]
         assert not leaks, f"variant {i}: a message names the parser's internal stream: {leaks}"
     # the mangling reaches past the parser: syntax, encoding and schema problems all occur
     assert {"yaml-syntax", "file-encoding"} <= rules and any(r.startswith("schema-") for r in rules), rules
@@ -318,7 +318,7 @@ def test_no_mangled_file_makes_the_cli_print_a_traceback(ropa: Runner, tmp_path:
         root = copy_register(tmp_path / f"batch-{start}")
         for i, data in enumerate(variants[start : start + batch], start):
             (root / ACTIVITIES / f"fuzz-{i:03d}.yaml").write_bytes(data)
-        proc = ropa("validate", "--format", output, cwd=root)
+        proc = ropa("validate", "--lang", "en", "--format", output, cwd=root)
         assert proc.returncode in (0, 1), f"batch {start}: exit {proc.returncode}\n{proc.stderr}"
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
         if output == "json":

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     mkdocs_run.config_file(root)
-    reg = mkdocs_run.checked_register(root, "build")
+    reg = mkdocs_run.checked_register(root, "build", args.lang)
     if reg is None:
         return EXIT_PROBLEMS
     config = mkdocs_run.load(root, args.lang, strict=True)

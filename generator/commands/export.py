@@ -31,8 +31,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
     p.add_argument(
         "--lang",
         choices=vocab.LANGUAGES,
-        default=i18n.DEFAULT_LANG,
-        help=text("lang.labels", lang, default=i18n.DEFAULT_LANG),
+        help=text("lang.labels_messages", lang, default=i18n.DEFAULT_LANG),
     )
     root_argument(p, lang)
     p.add_argument(
@@ -67,7 +66,7 @@ def options(args: argparse.Namespace) -> export.Options:
             raise UsageError(f"{', '.join(used)}: only for --format csv")
         if args.output == STDOUT and args.format == "xlsx":
             raise UsageError("--output -: an XLSX workbook is binary; give a file name")
-    return export.Options(args.format, args.lang, args.per, args.bom, args.header)
+    return export.Options(args.format, args.lang or i18n.DEFAULT_LANG, args.per, args.bom, args.header)
 
 
 def target(args: argparse.Namespace, default_name: str) -> Path | None:
@@ -85,23 +84,25 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 def run(args: argparse.Namespace) -> int:
     from generator.atomic import write_file
     from generator.export.xlsx import too_long_texts
-    from generator.lint.diagnostics import format_summary, format_text
+    from generator.lint.report import format_summary, format_text
     from generator.lint.runner import load_register
+    from generator.load.language import message_language
 
     opts = options(args)
     reg = load_register(args.root)
+    lang = message_language(args.root, args.lang)
     if not reg.ok:
-        sys.stderr.write(format_text(reg.diagnostics))
-        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+        sys.stderr.write(format_text(reg.diagnostics, lang))
+        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files), lang))
         sys.stderr.write("ropa export: the register has errors: nothing was exported\n")
         return EXIT_PROBLEMS
     too_long = too_long_texts(reg) if opts.format == "xlsx" else []
     if too_long:
-        sys.stderr.write(format_text(too_long))
+        sys.stderr.write(format_text(too_long, lang))
         sys.stderr.write("ropa export: the register does not fit in an XLSX workbook: nothing was exported\n")
         return EXIT_PROBLEMS
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
-    sys.stderr.write(format_text(warnings))
+    sys.stderr.write(format_text(warnings, lang))
     path = target(args, export.default_filename(reg, opts))
     data = export.render(reg, opts)  # an ExportError is printed by cli.main
     if path is None:

@@ -8,14 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
-from generator.lint.diagnostics import (
-    Diagnostic,
-    format_github,
-    format_gitlab,
-    format_json,
-    format_summary,
-    format_text,
-)
+from generator.lint.report import format_github, format_gitlab, format_json, format_summary, format_text
+from generator.lint.rules import LANGUAGES, Diagnostic
+from generator.load.language import message_language
 from generator.load.layout import absolute, display_path
 from generator.load.register import Register
 
@@ -29,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
     p.add_argument("--format", choices=sorted(FORMATS), default="text",
                    help=text("validate.format", lang))
     p.add_argument("--strict", action="store_true", help=text("validate.strict", lang))
+    p.add_argument("--lang", choices=LANGUAGES, help=text("lang.messages", lang))
 
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
@@ -69,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
     reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None)
     found = select(reg, args.paths) if args.paths else reg.diagnostics
-    sys.stdout.write(FORMATS[args.format](found))
+    lang = message_language(args.root, args.lang)
+    sys.stdout.write(FORMATS[args.format](found, lang))
     checked = len(reg.files)
     if args.format == "text":
-        sys.stderr.write(format_summary(found, checked))
+        sys.stderr.write(format_summary(found, checked, lang))
     failing = [d for d in found if d.severity == "error" or args.strict]
     return EXIT_PROBLEMS if failing else EXIT_OK

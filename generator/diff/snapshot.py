@@ -32,5 +32,5 @@ def parse_files(files: dict[str, str]) -> Snapshot:
         try:
             data[path] = parse(text, PurePosixPath(path), path).data  # type: ignore[arg-type]
         except LoadError as exc:
-            problems[path] = f"{path}:{exc.line}:{exc.column}: {exc.message}"
+            problems[path] = f"{path}:{exc.line}:{exc.column}: {exc.diagnostic(path).message('en')}"
     return Snapshot(data, problems)

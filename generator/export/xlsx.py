@@ -38,8 +38,8 @@ from generator import __version__
 from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
-from generator.lint.diagnostics import Diagnostic
-from generator.lint.schema import field_name
+from generator.lint.rules import Diagnostic
+from generator.lint.schema import field_arg
 from generator.load.register import Register
 from generator.render import i18n
 from generator.render.escape import formula_like, xlsx_text
@@ -294,18 +294,8 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
     for doc in reg.documents():
         for path, text in walk_strings(doc.data, ()):
             if len(text) > MAX_CELL_TEXT:
-                line, column = doc.locate(path)
-                found.append(
-                    Diagnostic(
-                        doc.display,
-                        line,
-                        column,
-                        "error",
-                        "xlsx-cell-too-long",
-                        f"{field_name(path)}: {len(text):,} characters, more than an Excel cell holds "
-                        f"({MAX_CELL_TEXT:,}): shorten it, or export as CSV or JSON",
-                    )
-                )
+                found.append(doc.diagnostic(path, "xlsx-cell-too-long", field=field_arg(path),
+                                            length=len(text), limit=MAX_CELL_TEXT))
     return found
 
 

@@ -2,7 +2,7 @@
 that can run), then each (activity, process) pair an activity's ``process`` key makes (the
 personal data the operations touch against the data the activity declares).
 
-Imported at the bottom of ``generator.lint.register_rules``, so its checks run after the activity checks.
+The runner runs its checks after those of ``generator.lint.register_rules``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import difflib
 from typing import Any, Iterator
 
 from generator import vocab
-from generator.lint.diagnostics import Diagnostic
 from generator.lint.register_rules import party_ref
+from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.model.process import Element, ProcessModel, declared_items, emissions, process_models, triggers
@@ -22,7 +22,8 @@ from generator.shapes import items
 MERMAID_MAX_TEXT = 50_000
 """Mermaid's default ``maxTextSize``: a longer diagram source is drawn as an error message."""
 
-_ARTICLES = {"actors": "actor", "events": "event", "results": "result", "operations": "operation"}
+_KINDS = {"actors": "actor", "events": "event", "results": "result", "operations": "operation"}
+"""Element kinds of a process model → the singular naming them in the pieces of ``labels/lint.yaml``."""
 _PARTY_KINDS = ("controller", "joint_controller", "processor", "recipient")
 
 
@@ -30,39 +31,38 @@ def _models(reg: Register) -> Iterator[tuple[Document, ProcessModel]]:
     yield from process_models(reg).values()
 
 
-def _what(element: Element) -> str:
-    return f"{_ARTICLES[element.kind]} '{element.id}'"
+def _what(element: Element) -> Arg:
+    """« l'opération 'x' » / "operation 'x'"."""
+    return phrase(f"what-{_KINDS[element.kind]}", id=element.id)
+
+
+def _kind(kind: str, form: str) -> Arg:
+    """An element kind as a bare noun (``kind``), with "a" (``a``) or with "the" (``the``)."""
+    return phrase(f"{form}-{_KINDS[kind]}")
 
 
 def _line(doc: Document, path: tuple[Any, ...]) -> int:
     return doc.locate(path)[0]
 
 
-def _hint(name: str, known: Any) -> str:
+def _hint(name: str, known: Any) -> Arg:
     close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return phrase("hint-did-you-mean-aside", name=close[0]) if close else ""
 
 
 def process_ids(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         ident = model.data.get("id")
         if isinstance(ident, str) and ident and ident != doc.path.stem:
-            yield doc.diagnostic(
-                ("id",), "id-mismatch",
-                f"id '{ident}' differs from the file name '{doc.path.name}': activities reference a "
-                f"process by its file name; rename the file to '{ident}.yaml' or set id: {doc.path.stem}",
-            )
+            yield doc.diagnostic(("id",), "id-mismatch", id=ident, file=doc.path.name,
+                                 why=phrase("why-process-file-name"), stem=doc.path.stem)
         for first, again in model.duplicates:
-            yield doc.diagnostic(
-                again.path + ("id",), "duplicate-process-id",
-                f"id '{again.id}' is already used by the {_ARTICLES[first.kind]} at line "
-                f"{_line(doc, first.path + ('id',))}; actors, events, results and operations "
-                "share one set of ids",
-            )
+            yield doc.diagnostic(again.path + ("id",), "duplicate-process-id", id=again.id,
+                                 first=_kind(first.kind, "the"), first_line=_line(doc, first.path + ("id",)))
 
 
 def _reference(
-    doc: Document, model: ProcessModel, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: str
+    doc: Document, model: ProcessModel, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: Arg
 ) -> Iterator[Diagnostic]:
     """An error unless ``ref`` names an element of one of ``kinds``."""
     if not isinstance(ref, str):
@@ -70,30 +70,32 @@ def _reference(
     target = model.element(ref)
     if target is not None and target.kind in kinds:
         return
-    wanted = " or ".join(_ARTICLES[k] for k in kinds)
     known = [i for k in kinds for i in getattr(model, k)]
+    problem: Arg
     if target is not None:
-        message = f"{what} '{ref}' is the {_ARTICLES[target.kind]} at line {_line(doc, target.path)}, not a {wanted}"
+        advice: Arg = ""
         if target.kind == "results" and "events" in kinds:
-            message += ": a result ends the process; make it an event to trigger an operation"
+            advice = phrase("advice-result-ends")
+        problem = phrase("ref-wrong-kind", kind=_kind(target.kind, "the"), line=_line(doc, target.path),
+                         wanted=either([_kind(k, "a") for k in kinds]), advice=advice)
     else:
-        message = (f"{what} '{ref}' is no {wanted} of this process{_hint(ref, known)} "
-                   f"(known: {', '.join(known) or 'none'})")
-    yield doc.diagnostic(path, "unknown-process-reference", message)
+        problem = phrase("ref-unknown", wanted=either([_kind(k, "kind") for k in kinds]), hint=_hint(ref, known),
+                         known=", ".join(known) or phrase("none"))
+    yield doc.diagnostic(path, "unknown-process-reference", what=what, ref=ref, problem=problem)
 
 
 def process_references(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         for element in [*model.events.values(), *model.results.values(), *model.operations.values()]:
             yield from _reference(doc, model, element.path + ("actor",), element.data.get("actor"),
-                                  ("actors",), f"{_what(element)}: actor")
+                                  ("actors",), phrase("ref-actor", element=_what(element)))
         for op in model.operations.values():
             for i, ref in enumerate(items(op.data.get("triggers"))):
                 yield from _reference(doc, model, op.path + ("triggers", i), ref, ("events",),
-                                      f"{_what(op)}: triggering event")
+                                      phrase("ref-trigger", element=_what(op)))
             for i, _rule, to in emissions(op):
                 yield from _reference(doc, model, op.path + ("emissions", i, "to"), to,
-                                      ("events", "results"), f"{_what(op)}: emission rule target")
+                                      ("events", "results"), phrase("ref-target", element=_what(op)))
         for actor in model.actors.values():
             yield from _actor_organisation(reg, doc, actor)
 
@@ -101,20 +103,12 @@ def process_references(reg: Register) -> Iterator[Diagnostic]:
 def _actor_organisation(reg: Register, doc: Document, actor: Element) -> Iterator[Diagnostic]:
     party, kind = actor.data.get("party"), actor.data.get("kind")
     if party is not None:
-        yield from party_ref(reg, doc, actor.path + ("party",), party, _PARTY_KINDS, f"{_what(actor)}: party")
+        yield from party_ref(reg, doc, actor.path + ("party",), party, _PARTY_KINDS,
+                             phrase("party-actor", element=_what(actor)))
         if kind == "internal":
-            yield doc.diagnostic(
-                actor.path + ("party",), "internal-actor-party",
-                f"{_what(actor)} is internal, so it belongs to the organisation that keeps the register; "
-                "'party' names another organisation: make the actor external or remove 'party'",
-                severity="warning",
-            )
+            yield doc.diagnostic(actor.path + ("party",), "internal-actor-party", what=_what(actor))
     elif kind == "external" and not actor.data.get("organisation"):
-        yield doc.diagnostic(
-            actor.path, "external-actor-organisation",
-            f"{_what(actor)} is external but names no organisation: add 'party' (a party of "
-            "register/organization.yaml) or 'organisation'", severity="warning", key=True,
-        )
+        yield doc.diagnostic(actor.path, "external-actor-organisation", key=True, what=_what(actor))
 
 
 def process_flow(reg: Register) -> Iterator[Diagnostic]:
@@ -124,12 +118,8 @@ def process_flow(reg: Register) -> Iterator[Diagnostic]:
         reachable = model.reachable_operations()
         for op in model.operations.values():
             if op.id not in reachable and triggers(op):
-                yield doc.diagnostic(
-                    op.path + ("triggers",), "unreachable-operation",
-                    f"{_what(op)} can never run: no chain of emission rules leads from a time or "
-                    "external event to its triggering events"
-                    + (" (with 'and', all of them are needed)" if op.data.get("synchronisation") == "and" else ""),
-                )
+                needed: Arg = phrase("all-needed") if op.data.get("synchronisation") == "and" else ""
+                yield doc.diagnostic(op.path + ("triggers",), "unreachable-operation", what=_what(op), all=needed)
             yield from _emission_conditions(doc, op)
 
 
@@ -138,41 +128,22 @@ def _events_flow(doc: Document, model: ProcessModel) -> Iterator[Diagnostic]:
         kind = event.data.get("kind")
         emitters = model.emitted_by(event.id)
         if kind == "internal" and not emitters:
-            yield doc.diagnostic(
-                event.path + ("kind",), "event-never-emitted",
-                f"{_what(event)} is internal but no emission rule leads to it, so it never happens: "
-                "add an emission rule with to: " + event.id + ", or make it a time or external event",
-            )
+            yield doc.diagnostic(event.path + ("kind",), "event-never-emitted", what=_what(event), id=event.id)
         elif kind in ("time", "external") and emitters:
-            yield doc.diagnostic(
-                event.path + ("kind",), "start-event-emitted",
-                f"{_what(event)} is {'an' if kind == 'external' else 'a'} {kind} event, yet operation '{emitters[0].id}' emits it: "
-                "an event an operation emits is internal", severity="warning",
-            )
+            yield doc.diagnostic(event.path + ("kind",), "start-event-emitted", what=_what(event),
+                                 kind=phrase(f"event-{kind}"), operation=emitters[0].id)
         if not model.triggered_by(event.id):
-            yield doc.diagnostic(
-                event.path, "event-triggers-nothing",
-                f"{_what(event)} triggers no operation: list it under an operation's triggers, "
-                "or make it a result", severity="warning", key=True,
-            )
+            yield doc.diagnostic(event.path, "event-triggers-nothing", key=True, what=_what(event))
 
 
 def _results_and_actors_used(doc: Document, model: ProcessModel) -> Iterator[Diagnostic]:
     for result in model.results.values():
         if not model.emitted_by(result.id):
-            yield doc.diagnostic(
-                result.path, "result-never-emitted",
-                f"{_what(result)} is the target of no emission rule: no operation produces it",
-                severity="warning", key=True,
-            )
+            yield doc.diagnostic(result.path, "result-never-emitted", key=True, what=_what(result))
     used = {str(e.data.get("actor")) for kind in ("events", "results", "operations") for e in getattr(model, kind).values()}
     for actor in model.actors.values():
         if actor.id not in used:
-            yield doc.diagnostic(
-                actor.path, "actor-unused",
-                f"{_what(actor)} carries out no operation and no event or result stands in its lane",
-                severity="warning", key=True,
-            )
+            yield doc.diagnostic(actor.path, "actor-unused", key=True, what=_what(actor))
 
 
 def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
@@ -181,11 +152,8 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
         return
     for i, rule, _to in rules:
         if not rule.get("condition"):
-            yield doc.diagnostic(
-                op.path + ("emissions", i), "emission-without-condition",
-                f"{_what(op)} has {len(rules)} emission rules: each needs a condition saying when "
-                "it applies (« Sinon » for the remaining case)", severity="warning", key=True,
-            )
+            yield doc.diagnostic(op.path + ("emissions", i), "emission-without-condition", key=True,
+                                 what=_what(op), count=len(rules))
 
 
 def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
@@ -194,13 +162,8 @@ def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
         size = max(len(mermaid.process_flowchart(model, lang, org_name=org_name, parties=reg.parties()))
                    for lang in vocab.LANGUAGES)
         if size > MERMAID_MAX_TEXT:
-            yield doc.diagnostic(
-                ("operations",), "process-diagram-too-large",
-                f"the diagram of this process is {size} characters long, over Mermaid's limit of "
-                f"{MERMAID_MAX_TEXT}: the site would show an error instead of it; split the process "
-                f"into smaller ones ({len(model.operations)} operations here)",
-                severity="warning", key=True,
-            )
+            yield doc.diagnostic(("operations",), "process-diagram-too-large", key=True,
+                                 size=size, limit=MERMAID_MAX_TEXT, operations=len(model.operations))
 
 
 # -- (activity, process) pairs --------------------------------------------------------------------
@@ -218,26 +181,20 @@ def process_is_linked(reg: Register) -> Iterator[Diagnostic]:
     linked = {doc.path.stem for _, doc, _ in _pairs(reg)}
     for doc, _model in _models(reg):
         if doc.path.stem not in linked:
-            yield doc.diagnostic(
-                ("id",), "process-not-linked",
-                f"no activity links to this process: add 'process: {doc.path.stem}' to the activity "
-                "(register/activities/*.yaml) it describes, so its data can be checked",
-                severity="warning", key=True,
-            )
+            yield doc.diagnostic(("id",), "process-not-linked", key=True, id=doc.path.stem)
 
 
 def process_data_declared(reg: Register) -> Iterator[Diagnostic]:
     for activity, doc, model in _pairs(reg):
         declared = declared_items(activity.data)
-        where = f"{activity.display} (process: line {_line(activity, ('process',))})"
         for use in model.data_uses():
             if use.item not in declared:
                 yield doc.diagnostic(
                     use.path + ("item",), "undeclared-data-item",
-                    f"{_what(use.operation)} touches '{use.item}', which activity "
-                    f"'{activity.data.get('id', activity.path.stem)}' of {where} does not declare"
-                    f"{_hint(use.item, declared)}: add it to the 'items' of one of its data categories "
-                    f"(data_categories: line {activity.locate(('data_categories',), key=True)[0]})",
+                    what=_what(use.operation), item=use.item,
+                    activity=str(activity.data.get("id", activity.path.stem)), activity_file=activity.display,
+                    process_line=_line(activity, ("process",)), hint=_hint(use.item, declared),
+                    categories_line=activity.locate(("data_categories",), key=True)[0],
                 )
         yield from _untouched(activity, doc, model, declared)
         yield from _operations_declared(activity, doc, model)
@@ -249,21 +206,14 @@ def _untouched(
     touched = set(model.items())
     for item, path in declared.items():
         if item not in touched:
-            yield activity.diagnostic(
-                path, "data-item-untouched",
-                f"data item '{item}' is declared, but no operation of process '{model.id or doc.path.stem}' "
-                f"({doc.display}) touches it: remove it, or add it to the operation that uses it",
-                severity="warning",
-            )
+            yield activity.diagnostic(path, "data-item-untouched", item=item,
+                                      process=str(model.id or doc.path.stem), process_file=doc.display)
     for section in ("data_categories", "sensitive_data"):
         for i, entry in enumerate(items(activity.data.get(section))):
             if isinstance(entry, dict) and not entry.get("items"):
-                yield activity.diagnostic(
-                    (section, i), "data-category-without-items",
-                    f"{section}[{i}] ({entry.get('category')}) lists no 'items', so process "
-                    f"'{doc.path.stem}' ({doc.display}) cannot show which operation touches it: "
-                    "list its data items", severity="warning", key=True,
-                )
+                yield activity.diagnostic((section, i), "data-category-without-items", key=True,
+                                          section=section, index=i, category=str(entry.get("category")),
+                                          process=doc.path.stem, process_file=doc.display)
 
 
 def _operations_declared(activity: Document, doc: Document, model: ProcessModel) -> Iterator[Diagnostic]:
@@ -277,12 +227,9 @@ def _operations_declared(activity: Document, doc: Document, model: ProcessModel)
         for name in use.operations:
             if name not in declared and name not in reported:
                 reported.add(name)
-                yield activity.diagnostic(
-                    ("processing_operations",), "operation-not-declared",
-                    f"process '{doc.path.stem}' performs '{name}' ({_what(use.operation)}, {doc.display} "
-                    f"line {_line(doc, use.path)}), which processing_operations does not list "
-                    "(Art. 30(2)(b))", severity="warning", key=True,
-                )
+                yield activity.diagnostic(("processing_operations",), "operation-not-declared", key=True,
+                                          process=doc.path.stem, operation=str(name), what=_what(use.operation),
+                                          process_file=doc.display, line=_line(doc, use.path))
 
 
 # The checks of this module, in the order they run.

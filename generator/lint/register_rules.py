@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from generator import shapes, vocab
-from generator.lint.diagnostics import Diagnostic
+from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.layout import PROCESSES
 from generator.load.register import Register
 from generator.load.yamlload import Document
@@ -27,11 +27,7 @@ def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         ident = text(data.get("id"))
         if ident is not None and ident != doc.path.stem:
-            yield doc.diagnostic(
-                ("id",), "id-mismatch",
-                f"id '{ident}' differs from the file name '{doc.path.name}': rename the file "
-                f"to '{ident}.yaml' or set id: {doc.path.stem}",
-            )
+            yield doc.diagnostic(("id",), "id-mismatch", id=ident, file=doc.path.name, why="", stem=doc.path.stem)
 
 
 def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
@@ -47,11 +43,7 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
             line = doc.locate((key,))[0]
             if value in first:
                 other, other_line = first[value]
-                yield doc.diagnostic(
-                    (key,), rule,
-                    f"{key} '{value}' is already used by {other.display} (line {other_line}); "
-                    f"each activity needs its own {key}",
-                )
+                yield doc.diagnostic((key,), rule, value=value, other=other.display, other_line=other_line)
             else:
                 first[value] = (doc, line)
     org = reg.organization
@@ -62,34 +54,25 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
             if pid is None:
                 continue
             if pid in seen:
-                yield org.diagnostic(
-                    ("parties", i, "id"), "duplicate-party",
-                    f"party id '{pid}' is already used at line {seen[pid]}; each party needs its own id",
-                )
+                yield org.diagnostic(("parties", i, "id"), "duplicate-party", id=pid, first_line=seen[pid])
             else:
                 seen[pid] = org.locate(("parties", i, "id"))[0]
 
 
 def party_ref(
-    reg: Register, doc: Document, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: str
+    reg: Register, doc: Document, path: tuple[Any, ...], ref: Any, kinds: tuple[str, ...], what: Arg
 ) -> Iterator[Diagnostic]:
     if not isinstance(ref, str) or reg.organization is None or not isinstance(reg.organization.data, dict):
         return  # without a readable organization.yaml, its own error says it all: no cascade
     party = reg.parties().get(ref)
     org_file = reg.organization.display if reg.organization else "register/organization.yaml"
     if party is None:
-        known = ", ".join(sorted(reg.parties())) or "none"
-        yield doc.diagnostic(
-            path, "unknown-party",
-            f"{what} '{ref}' is not a party of {org_file} (known parties: {known})",
-        )
+        known: Arg = ", ".join(sorted(reg.parties())) or phrase("none-f")
+        yield doc.diagnostic(path, "unknown-party", what=what, ref=ref, org_file=org_file, known=known)
     elif party.get("kind") not in kinds and party.get("kind") in vocab.vocabularies()["party_kind"]:
         # (a kind outside the vocabulary is reported once, on organization.yaml, by its schema)
-        yield doc.diagnostic(
-            path, "party-kind",
-            f"{what} '{ref}' is declared in {org_file} as kind '{party.get('kind')}', "
-            f"expected {' or '.join(kinds)}",
-        )
+        yield doc.diagnostic(path, "party-kind", what=what, ref=ref, org_file=org_file,
+                             kind=str(party.get("kind")), expected=either(list(kinds)))
 
 
 def references_resolve(reg: Register) -> Iterator[Diagnostic]:
@@ -98,10 +81,11 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
     process_folder = reg.root / PROCESSES
     existing = process_ids | {path.stem for path in reg.paths if path.parent == process_folder}
     for doc, data in _activities(reg):
-        yield from party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",), "controller")
+        yield from party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",),
+                             phrase("party-controller"))
         for field, kind, what in (
-            ("joint_controllers", "joint_controller", "joint controller"),
-            ("processors", "processor", "processor"),
+            ("joint_controllers", "joint_controller", phrase("party-joint-controller")),
+            ("processors", "processor", phrase("party-processor")),
         ):
             items = data.get(field)
             if isinstance(items, list):
@@ -111,15 +95,12 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
             if "party" in rec:
                 yield from party_ref(
                     reg, doc, ("recipients", i, "party"), rec.get("party"),
-                    ("controller", "joint_controller", "processor", "recipient"), "recipient party",
+                    ("controller", "joint_controller", "processor", "recipient"), phrase("party-recipient"),
                 )
         process = text(data.get("process"))
         if process is not None and process not in existing:
-            known = ", ".join(sorted(process_ids)) or "none"
-            yield doc.diagnostic(
-                ("process",), "unknown-process",
-                f"process '{process}' has no file processes/{process}.yaml (known processes: {known})",
-            )
+            known_processes: Arg = ", ".join(sorted(process_ids)) or phrase("none")
+            yield doc.diagnostic(("process",), "unknown-process", process=process, known=known_processes)
 
 
 def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
@@ -127,17 +108,12 @@ def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         created, updated = parse_date(data.get("created")), parse_date(data.get("updated"))
         if created and updated and updated < created:
-            yield doc.diagnostic(
-                ("updated",), "updated-before-created",
-                f"updated {updated.isoformat()} is before created {created.isoformat()}",
-            )
+            yield doc.diagnostic(("updated",), "updated-before-created",
+                                 updated=updated.isoformat(), created=created.isoformat())
         for key in ("created", "updated", "last_reviewed"):
             value = parse_date(data.get(key))
             if value and value > today:
-                yield doc.diagnostic(
-                    (key,), "date-in-future",
-                    f"{key} {value.isoformat()} is in the future", severity="warning",
-                )
+                yield doc.diagnostic((key,), "date-in-future", field=key, value=value.isoformat())
 
 
 def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
@@ -153,56 +129,32 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
             if not isinstance(country, str) or len(country) != 2 or not country.isupper():
                 continue  # the schema reports the shape
             if not vocab.is_country(country):
-                yield doc.diagnostic(
-                    path + ("country",), "unknown-country",
-                    f"transfers[{i}].country: '{country}' is not an ISO 3166-1 alpha-2 country code",
-                )
+                yield doc.diagnostic(path + ("country",), "unknown-country", index=i, country=country)
                 continue
-            name = vocab.country_name(country, "en")
+            name = Text(fr=vocab.country_name(country, "fr"), en=vocab.country_name(country, "en"))
             if country in eea:
-                yield doc.diagnostic(
-                    path + ("country",), "transfer-within-eea",
-                    f"transfers[{i}].country: {name} ({country}) is in the EU/EEA: sending data there "
-                    "is not a transfer under Chapter V; list the recipient under 'recipients' instead",
-                    severity="warning",
-                )
+                yield doc.diagnostic(path + ("country",), "transfer-within-eea", index=i, name=name, country=country)
                 continue
             entry = adequate.get(country)
             if safeguard == "adequacy" and entry is None:
-                yield doc.diagnostic(
-                    path + ("safeguard",), "transfer-not-adequate",
-                    f"transfers[{i}].safeguard: {name} ({country}) has no adequacy decision "
-                    f"(list as of {as_of}); choose scc, bcr, code_of_conduct, certification or derogation",
-                )
+                yield doc.diagnostic(path + ("safeguard",), "transfer-not-adequate",
+                                     index=i, name=name, country=country, as_of=str(as_of))
             elif safeguard is None and (entry is None or (entry or {}).get("scope")):
                 scope = (entry or {}).get("scope")
                 reason = (
-                    f"the adequacy decision for {name} covers {scope}"
+                    phrase("adequacy-scope", name=name, scope=str(scope))
                     if scope
-                    else f"{name} ({country}) has no adequacy decision (list as of {as_of})"
+                    else phrase("no-adequacy", name=name, country=country, as_of=str(as_of))
                 )
-                yield doc.diagnostic(
-                    path, "transfer-no-safeguard",
-                    f"transfers[{i}]: {reason}, and no safeguard is given: add 'safeguard' "
-                    "(scc, bcr, code_of_conduct, certification, adequacy, derogation) and its documentation",
-                    key=True,
-                )
+                yield doc.diagnostic(path, "transfer-no-safeguard", key=True, index=i, reason=reason)
             if safeguard == "derogation" and not text(transfer.get("documentation")):
-                yield doc.diagnostic(
-                    path, "transfer-undocumented",
-                    f"transfers[{i}]: a transfer under an Art. 49 derogation needs the link to its "
-                    "documentation (Art. 30(1)(e))", severity="warning", key=True,
-                )
+                yield doc.diagnostic(path, "transfer-undocumented", key=True, index=i)
         third_country_recipients = [
             i for i, r in dicts(data.get("recipients")) if r.get("type") == "third_country"
         ]
         if third_country_recipients and data.get("transfers") == []:
             i = third_country_recipients[0]
-            yield doc.diagnostic(
-                ("recipients", i, "type"), "recipient-without-transfer",
-                f"recipients[{i}] is a recipient in a third country, but 'transfers' is empty",
-                severity="warning",
-            )
+            yield doc.diagnostic(("recipients", i, "type"), "recipient-without-transfer", index=i)
 
 
 _ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "criminal_convictions"}
@@ -211,30 +163,19 @@ _ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "cr
 def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         sensitive = list(dicts(data.get("sensitive_data")))
-        basis = data.get("legal_basis") if isinstance(data.get("legal_basis"), dict) else {}
+        basis: dict[str, Any] = data["legal_basis"] if isinstance(data.get("legal_basis"), dict) else {}
         is_processor = data.get("role") == "processor"
         art9 = [(i, s) for i, s in sensitive if s.get("category") in _ART9]
         criminal = [(i, s) for i, s in sensitive if s.get("category") == "criminal_convictions"]
         if art9 and not is_processor and not basis.get("special_category_condition"):
             i, item = art9[0]
-            yield doc.diagnostic(
-                ("sensitive_data", i, "category"), "special-category-no-condition",
-                f"sensitive_data[{i}] is a special category ({item.get('category')}), but "
-                "legal_basis.special_category_condition gives no Art. 9(2) condition",
-            )
+            yield doc.diagnostic(("sensitive_data", i, "category"), "special-category-no-condition",
+                                 index=i, category=str(item.get("category")))
         if criminal and not is_processor and not basis.get("criminal_data_authorisation"):
             i, _ = criminal[0]
-            yield doc.diagnostic(
-                ("sensitive_data", i, "category"), "criminal-data-no-authorisation",
-                f"sensitive_data[{i}] is criminal convictions and offences data, but "
-                "legal_basis.criminal_data_authorisation names no legal authorisation (Art. 10)",
-            )
+            yield doc.diagnostic(("sensitive_data", i, "category"), "criminal-data-no-authorisation", index=i)
         if basis.get("special_category_condition") and not art9:
-            yield doc.diagnostic(
-                ("legal_basis", "special_category_condition"), "condition-without-special-category",
-                "an Art. 9(2) condition is given but sensitive_data lists no special category",
-                severity="warning",
-            )
+            yield doc.diagnostic(("legal_basis", "special_category_condition"), "condition-without-special-category")
 
 
 def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
@@ -243,12 +184,7 @@ def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
         if isinstance(basis, dict) and basis.get("basis") == "legitimate_interests" and not text(
             basis.get("balancing_test")
         ):
-            yield doc.diagnostic(
-                ("legal_basis", "basis"), "legitimate-interest-no-assessment",
-                "legitimate interests are relied on without a reference to the balancing test: "
-                "add legal_basis.balancing_test",
-                severity="warning",
-            )
+            yield doc.diagnostic(("legal_basis", "basis"), "legitimate-interest-no-assessment")
 
 
 def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
@@ -259,11 +195,7 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
     country = address.get("country")
     if isinstance(country, str) and vocab.is_country(country) and country not in vocab.eea_countries():
         if not reg.org.get("representative"):
-            yield org.diagnostic(
-                ("address", "country"), "representative-missing",
-                "the organisation is established outside the EU/EEA: name its representative "
-                "in the Union (Art. 27) under 'representative'", severity="warning",
-            )
+            yield org.diagnostic(("address", "country"), "representative-missing")
 
 
 # The checks of this module, in the order they run.

@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import shapes, vocab
-from generator.lint.diagnostics import Diagnostic
-from generator.lint.schema import field_name
+from generator.lint.rules import Arg, Diagnostic, phrase
+from generator.lint.schema import field_arg
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.model import review
@@ -48,11 +48,7 @@ def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
         for path, text in walk_strings(doc.data):
             mark = next((m for m in marks if m in text), None)
             if mark is not None:
-                yield doc.diagnostic(
-                    path,
-                    "placeholder",
-                    f"{field_name(path)}: « {mark} » is still here: write the real value in its place",
-                )
+                yield doc.diagnostic(path, "placeholder", field=field_arg(path), mark=mark)
 
 
 def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
@@ -61,32 +57,18 @@ def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
         status = review.review_status(data, reg.org, on)
         if status.never:
             if "last_reviewed" not in data:
-                yield doc.diagnostic(
-                    (),
-                    "review-missing",
-                    "this sheet has never been reviewed: review it against what is really done and "
-                    f"add last_reviewed: {on.isoformat()}",
-                    severity="warning",
-                )
+                yield doc.diagnostic((), "review-missing", today=on.isoformat())
             continue
         if status.overdue and status.due is not None:
-            source = {
-                "activity": "this sheet's review_interval",
-                "organization": "the organisation's review_interval",
-                "default": "the default interval",
-            }[status.interval_source]
             yield doc.diagnostic(
-                ("last_reviewed",),
-                "review-overdue",
-                f"review overdue since {status.due.isoformat()} ({status.days_overdue} days): last "
-                f"reviewed {status.last_reviewed}, every {status.interval} ({source}); review the "
-                "sheet and update last_reviewed",
-                severity="warning",
+                ("last_reviewed",), "review-overdue",
+                due=status.due.isoformat(), days=status.days_overdue, last=str(status.last_reviewed),
+                interval=status.interval, source=phrase(f"interval-{status.interval_source}"),
             )
 
 
-def _criteria_words(codes: tuple[str, ...]) -> str:
-    return ", ".join(codes) if codes else "none"
+def _criteria_words(codes: tuple[str, ...]) -> Arg:
+    return ", ".join(codes) if codes else phrase("none")
 
 
 def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
@@ -94,46 +76,24 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
         s = review.screening(data)
         has_dpia = isinstance(data.get("dpia"), dict)
         if s.derived and has_dpia:
-            yield doc.diagnostic(
-                ("dpia", "criteria"),
-                "dpia-criterion-undeclared",
-                f"the data meet EDPB criteria that dpia.criteria does not list: {', '.join(s.derived)} "
-                "(special categories in sensitive_data; employees among the data subjects); add them",
-                severity="warning",
-                key="criteria" not in data["dpia"],
-            )
+            yield doc.diagnostic(("dpia", "criteria"), "dpia-criterion-undeclared",
+                                 key="criteria" not in data["dpia"], criteria=", ".join(s.derived))
         problem = s.problem
         if problem is None:
             continue
         why = (
-            f"it is on the CNIL's list of processing requiring a DPIA ({s.cnil_list})"
+            phrase("dpia-on-cnil-list", list=str(s.cnil_list))
             if s.cnil_list
-            else f"it meets {len(s.criteria)} EDPB criteria ({_criteria_words(s.criteria)})"
+            else phrase("dpia-criteria", count=len(s.criteria), criteria=_criteria_words(s.criteria))
         )
         if problem == "exemption-conflict":
-            yield doc.diagnostic(
-                ("dpia", "exemption"),
-                "dpia-exemption-conflict",
-                "dpia.exemption cannot lift dpia.cnil_list: processing on the CNIL's list of "
-                "processing requiring a DPIA always needs one",
-            )
+            yield doc.diagnostic(("dpia", "exemption"), "dpia-exemption-conflict")
         elif problem == "not-done":
             where = ("dpia", "status") if has_dpia else ()
-            yield doc.diagnostic(
-                where,
-                "dpia-missing",
-                f"a DPIA is required: {why}; carry it out and reference it (dpia.status, "
-                "dpia.reference), or name the CNIL exemption that applies (dpia.exemption)",
-                key=not has_dpia,
-            )
+            yield doc.diagnostic(where, "dpia-missing", key=not has_dpia, why=why, todo=phrase("dpia-carry-out"))
         else:
-            yield doc.diagnostic(
-                ("dpia",),
-                "dpia-missing",
-                f"a DPIA is required: {why}; dpia.status is {s.status} but dpia.reference does not "
-                "say where the DPIA is",
-                key=True,
-            )
+            yield doc.diagnostic(("dpia",), "dpia-missing", key=True, why=why,
+                                 todo=phrase("dpia-no-reference", status=str(s.status)))
 
 
 # The checks of this module, in the order they run.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.lint import process_rules, register_rules, review_rules, schema
-from generator.lint.diagnostics import Diagnostic, sort_key
+from generator.lint.rules import Diagnostic, sort_key
 from generator.load.register import Register, read_register
 from generator.load.yamlload import Document
 from generator.resources import schema_dir

@@ -12,34 +12,26 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from generator import vocab
-from generator.lint.diagnostics import Diagnostic
+from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.yamlload import Document
 from generator.resources import load_schema, schema_dir
 
 _PATTERN_HINTS = {
-    "^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$": "an ISO 8601 duration such as P1Y (1 year), P6M (6 months) or P30D (30 days)",
-    "^[a-z0-9][a-z0-9-]*$": "an identifier of lowercase letters, digits and hyphens, such as 'payroll-2024'",
-    "^[A-Z]{2}$": "an ISO 3166-1 alpha-2 country code in capitals, such as FR or US",
+    "^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$": "pattern-duration",
+    "^[a-z0-9][a-z0-9-]*$": "pattern-id",
+    "^[A-Z]{2}$": "pattern-country",
 }
+"""The schemas' patterns → the piece of ``labels/lint.yaml`` that says what they want."""
 
-_TYPE_NAMES = {
-    dict: "a mapping",
-    list: "a list",
-    str: "a string",
-    bool: "a boolean",
-    int: "a number",
-    float: "a number",
-    type(None): "an empty value",
-}
-_SCHEMA_TYPE_NAMES = {
-    "object": "a mapping (key: value pairs)",
-    "array": "a list (lines starting with '- ')",
-    "string": "a string",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "an empty value",
-}
+_TYPE_NAMES = {dict: "got-mapping", list: "got-list", str: "got-string", bool: "got-boolean",
+               int: "got-number", float: "got-number", type(None): "got-null"}
+"""Python type of a wrong value → the piece naming it."""
+
+_SCHEMA_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
+"""JSON Schema types, each named by the piece ``type-<name>``."""
+
+_MONOLINGUAL_TITLES = {"N° / RÉF"}
+"""Schema titles whose « / » is part of the CNIL's label, not a « Français / English » pair."""
 
 
 @functools.cache
@@ -58,6 +50,21 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=FormatChecker())
 
 
+def field_arg(path: Any) -> Arg:
+    """The field at ``path`` for a message: ``data_categories[0].retention``, or « (top level) »
+    in the reader's language."""
+    return field_name(path) if path else phrase("top-level")
+
+
+def title_text(title: str) -> Text:
+    """A schema title « Titre FR / Title EN » as its two languages (the same text when it is
+    not such a pair)."""
+    parts = title.split(" / ")
+    if len(parts) == 2 and title not in _MONOLINGUAL_TITLES:
+        return Text(fr=parts[0], en=parts[1])
+    return Text(fr=title, en=title)
+
+
 def field_name(path: Any) -> str:
     """``("data_categories", 0, "retention")`` → ``data_categories[0].retention``."""
     out = ""
@@ -69,16 +76,21 @@ def field_name(path: Any) -> str:
     return out or "(top level)"
 
 
-def _type_name(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
+def _type_name(value: Any) -> Arg:
+    key = _TYPE_NAMES.get(type(value))
+    return phrase(key) if key else type(value).__name__
 
 
-def _describe(schema: Any) -> str:
-    """'(Transferts hors UE / Transfers outside the EU, Art. 30(1)(e))' from a property schema."""
-    if not isinstance(schema, dict):
+def _schema_type(name: str) -> Arg:
+    return phrase(f"type-{name}") if name in _SCHEMA_TYPES else name
+
+
+def _describe(schema: Any) -> Arg:
+    """' (Transferts hors UE)' or ' (Transfers outside the EU, Art. 30(1)(e))' from a property
+    schema titled « Transferts hors UE / Transfers outside the EU, Art. 30(1)(e) »."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("title"), str) or not schema["title"]:
         return ""
-    title = schema.get("title")
-    return f" ({title})" if title else ""
+    return phrase("in-parentheses", text=title_text(schema["title"]))
 
 
 def _property_schema(error: ValidationError, name: str) -> Any:
@@ -111,7 +123,7 @@ def diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
     errors = [error for top in validator(schema_name).iter_errors(doc.data) for error in _errors(top)]
     for error in _undecided(errors):
         for diag in _convert(doc, error, root_schema):
-            key = (diag.line, diag.column, diag.rule, diag.message)
+            key = (diag.line, diag.column, diag.rule, diag.args)
             if key not in seen:
                 seen.add(key)
                 out.append(diag)
@@ -152,7 +164,7 @@ def _undecided(errors: list[ValidationError]) -> list[ValidationError]:
         tuple(e.absolute_path)
         for e in errors
         if e.validator == "required" and isinstance(e.instance, dict)
-        and any(k in keys and k not in e.instance for k in e.validator_value)
+        and any(k in keys and k not in e.instance for k in _value(e))
     }
     return [
         e for e in errors
@@ -191,98 +203,87 @@ def _deref(root_schema: dict[str, Any], schema: Any) -> Any:
     return schema
 
 
+def _value(error: ValidationError) -> Any:
+    """The failing keyword's value in the schema (``required``'s list, ``minItems``' number...)."""
+    value: Any = error.validator_value
+    return value
+
+
 def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any]) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
-    where = field_name(path)
-    prefix = f"{where}: " if path else ""
+    field = field_arg(path)
+    where: Arg = phrase("field-prefix", field=field_name(path)) if path else ""
     instance = error.instance
     kind = error.validator
+    value = _value(error)
     if kind == "required":
-        missing = [name for name in error.validator_value if isinstance(instance, dict) and name not in instance]
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         for name in missing:
             prop = _lookup(root_schema, path + (name,))
-            hint = _describe(prop)
-            extra = ""
+            extra: Arg = ""
             if isinstance(prop, dict) and prop.get("type") == "array" and not prop.get("minItems"):
-                extra = f"; write '{name}: []' if there is none"
-            yield doc.diagnostic(
-                path,
-                "schema-required",
-                f"{prefix}missing required key '{name}'{hint}{extra}",
-                key=bool(path),
-            )
+                extra = phrase("hint-empty-list", name=name)
+            yield doc.diagnostic(path, "schema-required", key=bool(path),
+                                 where=where, name=name, title=_describe(prop), extra=extra)
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted((_lookup(root_schema, path) or {}).get("properties", {}))
         for name in instance:
             if name in allowed:
                 continue
-            hint = _key_hint(str(name), root_schema, path, allowed)
-            yield doc.diagnostic(
-                path + (name,), "schema-unknown-key", f"{prefix}unknown key '{name}'{hint}", key=True
-            )
+            yield doc.diagnostic(path + (name,), "schema-unknown-key", key=True,
+                                 where=where, name=str(name), hint=_key_hint(str(name), root_schema, path, allowed))
         return
-    if kind == "not" and isinstance(error.validator_value, dict) and isinstance(instance, dict):
-        for name in error.validator_value.get("required", []):
-            yield doc.diagnostic(
-                path + (name,),
-                "schema-not-allowed",
-                f"{prefix}'{name}' is not allowed here{_role_hint(name)}",
-                key=True,
-            )
+    if kind == "not" and isinstance(value, dict) and isinstance(instance, dict):
+        for name in value.get("required", []):
+            yield doc.diagnostic(path + (name,), "schema-not-allowed", key=True,
+                                 where=where, name=name, hint=_role_hint(name))
         return
     if kind == "enum":
-        choices = [str(v) for v in error.validator_value]
-        hint = _enum_hint(instance, choices)
-        yield doc.diagnostic(
-            path,
-            "schema-enum",
-            f"{where}: {instance!r} is not one of: {', '.join(choices)}{hint}",
-        )
+        choices = [str(v) for v in value]
+        yield doc.diagnostic(path, "schema-enum", field=field, value=repr(instance),
+                             choices=", ".join(choices), hint=_enum_hint(instance, choices))
         return
     if kind == "const":
-        yield doc.diagnostic(path, "schema-const", f"{where}: must be {error.validator_value!r}, not {instance!r}")
+        yield doc.diagnostic(path, "schema-const", field=field, expected=repr(value), value=repr(instance))
         return
     if kind == "type":
-        expected = error.validator_value
+        expected = value
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_SCHEMA_TYPE_NAMES.get(n, n) for n in names)
-        got = _type_name(instance)
         shown = "" if isinstance(instance, (dict, list)) or instance is None else f" {instance!r}"
-        hint = ""
+        hint: Arg = ""
         if "string" in names and isinstance(instance, (int, float, bool)):
-            hint = "; put it in quotes"
-        yield doc.diagnostic(path, "schema-type", f"{where}: expected {wanted}, got {got}{shown}{hint}")
+            hint = phrase("hint-quote")
+        yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
+                             got=_type_name(instance), shown=shown, hint=hint)
         return
     if kind == "format":
-        if error.validator_value == "date":
-            yield doc.diagnostic(
-                path, "invalid-date", f"{where}: {instance!r} is not a real date written YYYY-MM-DD"
-            )
+        if value == "date":
+            yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance))
         else:
-            yield doc.diagnostic(
-                path, "schema-format", f"{where}: {instance!r} is not a valid {error.validator_value}"
-            )
+            yield doc.diagnostic(path, "schema-format", field=field, value=repr(instance), format=str(value))
         return
     if kind == "pattern":
-        wanted = _PATTERN_HINTS.get(error.validator_value, f"text matching {error.validator_value}")
-        yield doc.diagnostic(path, "schema-pattern", f"{where}: {instance!r} is not {wanted}")
+        piece = _PATTERN_HINTS.get(value)
+        wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(value))
+        yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted)
         return
     if kind == "minLength":
-        yield doc.diagnostic(path, "schema-empty", f"{where}: must not be empty")
+        yield doc.diagnostic(path, "schema-empty", field=field)
         return
     if kind == "minItems":
-        n = error.validator_value
-        yield doc.diagnostic(path, "schema-min-items", f"{where}: needs at least {n} item{'s' if n > 1 else ''}")
+        n = value
+        yield doc.diagnostic(path, "schema-min-items", field=field, count=n,
+                             items=phrase("item-one" if n == 1 else "item-many"))
         return
     if kind == "uniqueItems":
-        yield doc.diagnostic(path, "schema-unique-items", f"{where}: the same value is listed twice")
+        yield doc.diagnostic(path, "schema-unique-items", field=field)
         return
     if kind == "minimum":
-        yield doc.diagnostic(path, "schema-minimum", f"{where}: must be at least {error.validator_value}")
+        yield doc.diagnostic(path, "schema-minimum", field=field, minimum=value)
         return
-    rule = "schema-" + "".join("-" + c.lower() if c.isupper() else c for c in str(kind))
-    yield doc.diagnostic(path, rule, f"{where}: {error.message}")
+    # a keyword the schemas do not use today: the validator's own (English) words
+    yield doc.diagnostic(path, "schema-invalid", field=field, detail=f"{error.message} ({kind})")
 
 
 def _words(text: str) -> list[str]:
@@ -314,42 +315,37 @@ def _french_match(text: str, french: dict[str, str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> str:
+def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:
     """'did you mean' the closest key, or the key whose French title the user wrote
     (``prenom`` → ``first_name``, titled « Prénom / First name »); else the allowed keys."""
     close = difflib.get_close_matches(name, allowed, n=1)
     if close:
-        return f"; did you mean '{close[0]}'?"
+        return phrase("hint-did-you-mean", name=close[0])
     titles: dict[str, str] = {}
     for key in allowed:
         title = (_lookup(root_schema, path + (key,)) or {}).get("title")
         if isinstance(title, str):
             titles[key] = title.split(" / ")[0]
-    key = _french_match(name, titles)
-    if key is not None:
-        return f"; did you mean '{key}' ({titles[key]})? Keys are in English, values in French"
-    return f"; allowed keys: {', '.join(allowed)}"
+    found = _french_match(name, titles)
+    if found is not None:
+        return phrase("hint-french-key", name=found, title=titles[found])
+    return phrase("hint-allowed-keys", keys=", ".join(allowed))
 
 
-def _enum_hint(value: Any, choices: list[str]) -> str:
+def _enum_hint(value: Any, choices: list[str]) -> Arg:
     """'did you mean' the closest value, or the value whose French label (from the vocabulary of
     these values) the user wrote: ``sous-traitant`` → ``processor``."""
     close = difflib.get_close_matches(str(value), choices, n=1)
     if close:
-        return f"; did you mean '{close[0]}'?"
+        return phrase("hint-did-you-mean", name=close[0])
     for entries in vocab.vocabularies().values():
         if set(entries) == set(choices):
             labels = {key: str(entry.get("fr", "")) for key, entry in entries.items() if isinstance(entry, dict)}
             key = _french_match(str(value), labels) if isinstance(value, str) else None
             if key is not None:
-                return f"; did you mean '{key}' ({labels[key]})? Values of a list are written as their key"
+                return phrase("hint-french-value", name=key, label=labels[key])
     return ""
 
 
-def _role_hint(name: Any) -> str:
-    if name == "controller":
-        return (
-            " in a controller record: the organisation itself is the controller; "
-            "'controller' names the client a processor record acts for"
-        )
-    return ""
+def _role_hint(name: Any) -> Arg:
+    return phrase("hint-controller-record") if name == "controller" else ""

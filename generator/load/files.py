@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from generator.errors import LoadError
+from generator.lint.rules import phrase
 from generator.load.layout import YAML_SUFFIXES
 
 MAX_FILES = 50_000
@@ -41,13 +42,11 @@ def yaml_files(folder: Path) -> list[Path]:
                     continue
                 names.append(entry.name)
                 if len(names) > MAX_FILES:
-                    raise LoadError("too-many-files", f"more than {MAX_FILES:,} register files in this folder, "
-                                    "the limit ropa reads")
+                    raise LoadError("too-many-files", limit=MAX_FILES)
     except PermissionError:
-        raise LoadError("folder-unreadable", "this folder cannot be listed (permission denied): give the "
-                        "user running ropa the right to read it") from None
+        raise LoadError("folder-unreadable", reason=phrase("folder-permission")) from None
     except OSError as exc:
-        raise LoadError("folder-unreadable", f"this folder cannot be listed: {exc.strerror or exc}") from None
+        raise LoadError("folder-unreadable", reason=phrase("folder-os-error", error=str(exc.strerror or exc))) from None
     return sorted(folder / name for name in names)
 
 
@@ -62,44 +61,39 @@ def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
     try:
         target = path.resolve(strict=True)
     except FileNotFoundError:
-        raise LoadError("file-unreadable", "no such file (or a link to a file that does not exist)") from None
+        raise LoadError("file-unreadable", reason=phrase("file-missing")) from None
     except RuntimeError:  # a symlink loop (Python < 3.13)
-        raise LoadError("file-unreadable", "this is a link that loops back on itself") from None
+        raise LoadError("file-unreadable", reason=phrase("file-link-loop")) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise LoadError("file-unreadable", "this is a link that loops back on itself") from None
-        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+            raise LoadError("file-unreadable", reason=phrase("file-link-loop")) from None
+        raise LoadError("file-unreadable", reason=phrase("file-os-error", error=str(exc.strerror or exc))) from None
     if not _inside(target, root.resolve()):
-        raise LoadError("file-outside-repository", "this is a link to a file outside the register "
-                        "repository: a register file must be a file of the repository; copy it in, "
-                        "or remove the link")
+        raise LoadError("file-outside-repository")
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except IsADirectoryError:
-        raise LoadError("file-unreadable", "this is a directory, not a YAML file") from None
+        raise LoadError("file-unreadable", reason=phrase("file-directory")) from None
     except PermissionError:
-        raise LoadError("file-unreadable", "the file cannot be read (permission denied)") from None
+        raise LoadError("file-unreadable", reason=phrase("file-permission")) from None
     except OSError as exc:
-        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+        raise LoadError("file-unreadable", reason=phrase("file-os-error", error=str(exc.strerror or exc))) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise LoadError("file-unreadable", "this is a directory, not a YAML file")
+            raise LoadError("file-unreadable", reason=phrase("file-directory"))
         if not stat.S_ISREG(info.st_mode):
-            raise LoadError("file-not-regular", "this is not a regular file (a FIFO, a device or a socket): "
-                            "a register file is a text file")
+            raise LoadError("file-not-regular")
         if info.st_size > max_bytes:
-            raise LoadError("file-too-large", f"the file is {info.st_size} bytes, over the limit of {max_bytes} "
-                            "bytes for a register file", 1, 1)
+            raise LoadError("file-too-large", 1, 1, size=info.st_size, limit=max_bytes)
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
             size += len(chunk)
             if size > max_bytes:
-                raise LoadError("file-too-large", f"the file is over the limit of {max_bytes} bytes for a "
-                                "register file", 1, 1)
+                raise LoadError("file-too-large", 1, 1, size=f"{size}+", limit=max_bytes)
         return b"".join(chunks)
     except OSError as exc:
-        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+        raise LoadError("file-unreadable", reason=phrase("file-os-error", error=str(exc.strerror or exc))) from None
     finally:
         os.close(fd)

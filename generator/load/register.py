@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.errors import LoadError
-from generator.lint.diagnostics import Diagnostic
+from generator.lint.rules import Diagnostic
 from generator.load.files import yaml_files
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import Document, load
@@ -88,12 +88,11 @@ def _read(path: Path, reg: Register) -> Document | None:
     reg.files.append(shown)
     reg.paths.append(path)
     if path.suffix == ".yml":
-        reg.diagnostics.append(Diagnostic(shown, 1, 1, "warning", "file-extension",
-                                          "register files end in .yaml: rename this .yml file"))
+        reg.diagnostics.append(Diagnostic.of("file-extension", shown, 1, 1))
     try:
         return load(path, shown, root=reg.root)
     except LoadError as exc:
-        reg.diagnostics.append(Diagnostic(shown, exc.line, exc.column, "error", exc.rule, exc.message))
+        reg.diagnostics.append(exc.diagnostic(shown))
         return None
 
 
@@ -106,10 +105,7 @@ def read_register(root: Path) -> Register:
     if org_path.exists():
         reg.organization = _read(org_path, reg)
     else:
-        reg.diagnostics.append(
-            Diagnostic(display_path(org_path), 0, 0, "error", "missing-organization",
-                       "register/organization.yaml is missing: every register starts with the organisation that keeps it")
-        )
+        reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
     for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
         for path in _listed(root / folder, reg):
             doc = _read(path, reg)
@@ -123,5 +119,5 @@ def _listed(folder: Path, reg: Register) -> list[Path]:
     try:
         return yaml_files(folder)
     except LoadError as exc:
-        reg.diagnostics.append(Diagnostic(display_path(folder), 0, 0, "error", exc.rule, exc.message))
+        reg.diagnostics.append(exc.diagnostic(display_path(folder)))
         return []

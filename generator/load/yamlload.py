@@ -13,6 +13,7 @@ its constructor, so that it can:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 import yaml
 
 from generator.errors import LoadError
-from generator.lint.diagnostics import Diagnostic
+from generator.lint.rules import Arg, Diagnostic, Text, phrase, pieces
 from generator.load.files import read_bytes
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
@@ -89,11 +90,11 @@ class Document:
             path = path[:-1]
             key = True
 
-    def diagnostic(
-        self, path: Path_, rule: str, message: str, *, severity: str = "error", key: bool = False
-    ) -> Diagnostic:
+    def diagnostic(self, path: Path_, rule: str, /, *, key: bool = False, **args: Arg) -> Diagnostic:
+        """The problem ``rule`` at the value at ``path`` (at its key with ``key=True``), its
+        message filled with ``args``; severity and message come from the rule table."""
         line, column = self.locate(path, key=key)
-        return Diagnostic(self.display, line, column, severity, rule, message)  # type: ignore[arg-type]
+        return Diagnostic.of(rule, self.display, line, column, **args)
 
 
 def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
@@ -127,12 +128,13 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
         if tag == _TAG + "float":
             return float(value)
     except ValueError:
-        raise LoadError("yaml-tag", f"{value!r} is not a valid {tag[len(_TAG):]}", line, column) from None
+        raise LoadError("yaml-tag", line, column,
+                        problem=phrase("tag-bad-value", value=repr(value), type=tag[len(_TAG):])) from None
     if tag == _TAG + "bool" and value in _TRUE | _FALSE:
         return value in _TRUE
     if tag == _TAG + "null" and value in _NULL:
         return None
-    raise LoadError("yaml-tag", f"tag {tag} is not supported in a register file; remove it", line, column)
+    raise LoadError("yaml-tag", line, column, problem=phrase("tag-unsupported", tag=str(tag)))
 
 
 def _pos(mark: Any) -> tuple[int, int]:
@@ -157,6 +159,7 @@ def parse(text: str, path: Path, display: str) -> Document:
             return ()
         frame = stack[-1]
         container, cpath = frame[0], frame[1]
+        vpath: Path_
         if isinstance(container, list):
             vpath = cpath + (len(container),)
             container.append(value)
@@ -165,18 +168,13 @@ def parse(text: str, path: Path, display: str) -> Document:
         if frame[2] is _NO_KEY:
             # this node is a key
             if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise LoadError("yaml-complex-key", "a mapping key must be a plain value", *start)
+                raise LoadError("yaml-complex-key", *start)
             # a key is text: a plain scalar key keeps the spelling it has in the file (``08`` stays
             # "08", ``true`` stays "true"), as the user will look for it
             key = value if isinstance(value, str) else (source if source is not None else _raw_key(value))
             if key in frame[4]:
                 first = frame[4][key]
-                raise LoadError(
-                    "yaml-duplicate-key",
-                    f"duplicate key '{key}': first defined at line {first[0]}, column {first[1]}; "
-                    "YAML keeps only one of them",
-                    *start,
-                )
+                raise LoadError("yaml-duplicate-key", *start, name=key, first_line=first[0], first_column=first[1])
             frame[4][key] = start
             frame[2], frame[3] = key, start
             doc.keys[cpath + (key,)] = start
@@ -193,44 +191,31 @@ def parse(text: str, path: Path, display: str) -> Document:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise LoadError(
-                        "yaml-multiple-documents",
-                        "a register file holds one YAML document; remove the second '---'",
-                        *_pos(event.start_mark),
-                    )
+                    raise LoadError("yaml-multiple-documents", *_pos(event.start_mark))
                 continue
             if isinstance(event, yaml.AliasEvent):
-                raise LoadError(
-                    "yaml-alias",
-                    f"alias '*{event.anchor}' is not allowed in a register file; write the value out",
-                    *_pos(event.start_mark),
-                )
+                raise LoadError("yaml-alias", *_pos(event.start_mark),
+                                problem=phrase("alias", name=str(event.anchor)))
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise LoadError(
-                    "yaml-alias",
-                    f"anchor '&{anchor}' is not allowed in a register file; remove it and write values out",
-                    *_pos(event.start_mark),
-                )
+                raise LoadError("yaml-alias", *_pos(event.start_mark), problem=phrase("anchor", name=str(anchor)))
             if isinstance(event, _NODE_EVENTS):
                 nodes += 1
                 _check_size(stack, nodes, event)
             if isinstance(event, yaml.ScalarEvent):
                 start = _pos(event.start_mark)
                 if len(event.value) > MAX_TEXT:
-                    raise LoadError("text-too-long", f"this value is {len(event.value):,} characters long, over "
-                                    f"the limit of {MAX_TEXT:,} for one value: shorten it, or link to a document",
-                                    *start)
+                    raise LoadError("text-too-long", *start, length=len(event.value), limit=MAX_TEXT)
                 attach(_scalar(event, *start), start, event.value)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 start = _pos(event.start_mark)
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
-                    raise LoadError("yaml-tag", f"tag {event.tag} is not supported in a register file", *start)
+                    raise LoadError("yaml-tag", *start, problem=phrase("tag-unsupported", tag=str(event.tag)))
                 if len(stack) >= MAX_DEPTH:
-                    raise LoadError("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *start)
+                    raise LoadError("yaml-too-deep", *start, limit=MAX_DEPTH)
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
-                    raise LoadError("yaml-complex-key", "a mapping key must be a plain value", *start)
+                    raise LoadError("yaml-complex-key", *start)
                 cpath = attach(container, start)
                 stack.append([container, cpath, _NO_KEY, None, {}])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -238,12 +223,13 @@ def parse(text: str, path: Path, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (0, 0)
-        raise LoadError("yaml-syntax", f"YAML syntax error: {_syntax_problem(exc)}", line, column) from None
+        raise LoadError("yaml-syntax", line, column, problem=_syntax_problem(exc),
+                        hint=_colon_hint(exc, text)) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         line, column = _reader_position(exc, text)
-        raise LoadError("yaml-syntax", f"YAML error: {_one_line(exc)}", line, column) from None
+        raise LoadError("yaml-syntax", line, column, problem=_one_line(exc), hint="") from None
     if not have_root or root is None:
-        raise LoadError("file-empty", "the file is empty: it holds no YAML data", 1, 1)
+        raise LoadError("file-empty", 1, 1)
     doc.data = root
     return doc
 
@@ -254,17 +240,14 @@ _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEven
 def _check_size(stack: list[list[Any]], nodes: int, event: yaml.Event) -> None:
     """The limits of one file, enforced while it is read, before any work is spent on it."""
     if nodes > MAX_NODES:
-        raise LoadError("too-many-entries", f"the file holds more than {MAX_NODES:,} keys and values, "
-                        "the limit for one register file: split it", *_pos(event.start_mark))
+        raise LoadError("too-many-entries", *_pos(event.start_mark), what=phrase("entries-file", limit=MAX_NODES))
     if not stack:
         return
     container, pending_key = stack[-1][0], stack[-1][2]
     if isinstance(container, list) and len(container) >= MAX_ENTRIES:
-        raise LoadError("too-many-entries", f"more than {MAX_ENTRIES:,} items in one list, the limit for "
-                        "a register file", *_pos(event.start_mark))
+        raise LoadError("too-many-entries", *_pos(event.start_mark), what=phrase("entries-list", limit=MAX_ENTRIES))
     if isinstance(container, dict) and pending_key is _NO_KEY and len(container) >= MAX_ENTRIES:
-        raise LoadError("too-many-entries", f"more than {MAX_ENTRIES:,} keys in one mapping, the limit for "
-                        "a register file", *_pos(event.start_mark))
+        raise LoadError("too-many-entries", *_pos(event.start_mark), what=phrase("entries-mapping", limit=MAX_ENTRIES))
 
 
 class _NoKey:
@@ -283,15 +266,50 @@ def _raw_key(value: Any) -> str:
     return str(value)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
+def _parser_words(text: str) -> Arg:
+    """PyYAML's words (``while scanning a quoted scalar``, ``found unexpected end of stream``)
+    in the reader's language when ``labels/lint.yaml`` translates them, else as they are."""
+    return _parser_table().get(text, text)
+
+
+@functools.cache
+def _parser_table() -> dict[str, Text]:
+    """PyYAML's English phrases → both languages (``yaml-parser`` in ``labels/lint.yaml``)."""
+    table = pieces().get("yaml-parser") or {}
+    return {entry["en"]: Text(fr=entry["fr"], en=entry["en"]) for entry in table.values()}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> Arg:
     """The parser's problem, saying where its context began when that is elsewhere: an unclosed
     quote is found at the end of the file, but the user needs the line where it was opened."""
+    problem = _parser_words(exc.problem or "")
     context = exc.context or ""
     mark, problem_mark = exc.context_mark, exc.problem_mark
     if context and mark is not None and (problem_mark is None or mark.line != problem_mark.line):
         line, column = _pos(mark)
-        context = f"{context} started at line {line}, column {column}:"
-    return " ".join(p for p in (context, exc.problem) if p)
+        return phrase("yaml-context", context=_parser_words(context), line=line, column=column, problem=problem)
+    if context:
+        return phrase("yaml-context-here", context=_parser_words(context), problem=problem)
+    return problem
+
+
+_KEY_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?[^\s#'\"-][^:#]*?):(?P<space>[ \t]+)(?P<value>\S.*?)\s*$")
+
+
+def _colon_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
+    """A « : » inside an unquoted text (``description: deux critères : données``) makes YAML
+    read a second key: say to put the value in quotes, and show the line fixed."""
+    mark = exc.problem_mark
+    if mark is None or "mapping values are not allowed" not in (exc.problem or ""):
+        return ""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return ""
+    m = _KEY_VALUE.match(lines[mark.line])
+    if m is None or mark.column <= m.end("key") or m["value"][0] in "\"'[{|>&*!%@`":
+        return ""  # the line's own key, or a value that is not plain text
+    value = m["value"].replace("\\", "\\\\").replace('"', '\\"')
+    return phrase("hint-quote-colon", fixed=f'{m["key"].strip()}:{m["space"]}"{value}"')
 
 
 def _one_line(exc: BaseException) -> str:
@@ -320,14 +338,10 @@ def load(path: Path, display: str, *, root: Path | None = None, max_bytes: int =
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise LoadError(
-            "file-encoding",
-            f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8",
-            line,
-            column,
-        ) from None
+        raise LoadError("file-encoding", line, column,
+                        problem=phrase("encoding-byte", byte=f"0x{raw[exc.start]:02x}")) from None
     if "\x00" in text:
-        before = text[: text.index("\x00")]
-        raise LoadError("file-encoding", "the file contains a NUL byte: it is not a text file",
-                        before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        head = text[: text.index("\x00")]
+        raise LoadError("file-encoding", head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1,
+                        problem=phrase("encoding-nul"))
     return parse(text, path, display)

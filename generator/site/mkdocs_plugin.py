@@ -36,7 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from generator import export, vocab
-from generator.lint.diagnostics import format_summary, format_text
+from generator.lint.report import format_summary, format_text
 from generator.lint.runner import load_register
 from generator.load.layout import ACTIVITIES, PROCESSES
 from generator.load.register import Register
@@ -62,9 +62,9 @@ class RopaPluginConfig(Config):
     """Serve the pinned Mermaid script the package carries."""
 
 
-def register_problems(reg: Register) -> str:
+def register_problems(reg: Register, lang: str) -> str:
     """The register's problems, exactly as ``ropa validate`` prints them, and its summary."""
-    return format_text(reg.diagnostics) + format_summary(reg.diagnostics, len(reg.files))
+    return format_text(reg.diagnostics, lang) + format_summary(reg.diagnostics, len(reg.files), lang)
 
 
 def site_language(config: MkDocsConfig, option: str | None) -> str:
@@ -107,9 +107,9 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         if reg is None or reg.root != self.root:
             reg = load_register(self.root)
         if not reg.ok:
-            raise PluginError("ropa: the register has problems; the site was not built.\n" + register_problems(reg))
+            raise PluginError("ropa: the register has problems; the site was not built.\n" + register_problems(reg, self.lang))
         for problem in reg.diagnostics:
-            log.info("register warning: %s", problem.text())
+            log.info("register warning: %s", problem.text(self.lang))
         return reg
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.cli import UsageError
-from generator.lint.diagnostics import format_summary, format_text
+from generator.lint.report import format_summary, format_text
 from generator.lint.runner import load_register
+from generator.load.language import message_language
 from generator.load.register import Register
 
 CONFIG_NAME = "mkdocs.yml"
@@ -26,14 +27,16 @@ def config_file(root: Path) -> Path:
     return path
 
 
-def checked_register(root: Path, command: str) -> Register | None:
+def checked_register(root: Path, command: str, lang: str | None = None) -> Register | None:
     """The register at ``root`` if it has no error; else ``None``, its problems printed as
-    ``ropa validate`` prints them (stdout, summary on stderr)."""
+    ``ropa validate`` prints them (stdout, summary on stderr), in ``lang`` (default: the
+    site's language)."""
     reg = load_register(root)
     if reg.ok:
         return reg
-    sys.stdout.write(format_text(reg.diagnostics))
-    sys.stderr.write(format_summary(reg.diagnostics, len(reg.files)))
+    lang = message_language(root, lang)
+    sys.stdout.write(format_text(reg.diagnostics, lang))
+    sys.stderr.write(format_summary(reg.diagnostics, len(reg.files), lang))
     sys.stderr.write(f"ropa {command}: the register has errors; the site was not built\n")
     return None
 

@@ -1,0 +1,43 @@
+"""``ropa rules``: the rule table — every problem ``ropa validate`` reports, its severity and
+the law behind it — and ``--write-readme``, which regenerates README.md's rule tables."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, text
+from generator.lint import table
+from generator.lint.rules import GROUPS, LANGUAGES
+from generator.load.language import message_language
+
+FORMATS = {"text": table.text, "markdown": table.markdown, "json": table.as_json}
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
+    p = command_parser(sub, name, lang)
+    p.add_argument("--format", choices=sorted(FORMATS), default="text", help=text("rules.format", lang))
+    p.add_argument("--lang", choices=LANGUAGES, help=text("rules.lang", lang))
+    p.add_argument("--group", choices=GROUPS, action="append", help=text("rules.group", lang))
+    p.add_argument("--write-readme", type=Path, metavar="FILE", help=text("rules.write_readme", lang))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.write_readme is not None:
+        path: Path = args.write_readme
+        try:
+            before = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--write-readme {path}: {exc.strerror or exc}") from None
+        if not table.BLOCK.search(before):
+            print(f"ropa rules: {path} has no <!-- rules:begin group=... --> block", file=sys.stderr)
+            return EXIT_PROBLEMS
+        after = table.rewrite_readme(before)  # README.md is in English
+        if after != before:
+            path.write_text(after, encoding="utf-8")
+            print(f"ropa rules: rewrote the rule tables of {path}", file=sys.stderr)
+        return EXIT_OK
+    lang = message_language(Path("."), args.lang)
+    sys.stdout.write(FORMATS[args.format](table.selected(args.group), lang))
+    return EXIT_OK

@@ -1,0 +1,76 @@
+"""Printing problems: as text, JSON, GitHub annotations, a GitLab code-quality report, and the
+summary line, each in the reader's language (``fr`` or ``en``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Iterable
+
+from generator.lint.rules import DEFAULT_LANG, Diagnostic, phrase
+
+
+def format_text(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
+    return "".join(d.text(lang) + "\n" for d in diagnostics)
+
+
+def format_json(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
+    rows = [
+        {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity, "rule": d.rule,
+         "message": d.message(lang)}
+        for d in diagnostics
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def _github_escape(value: str, *, property_: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
+    """GitHub Actions workflow commands: inline annotations on a pull request."""
+    out = []
+    for d in diagnostics:
+        props = f"file={_github_escape(d.file, property_=True)},line={max(d.line, 1)},col={max(d.column, 1)}"
+        props += f",title={_github_escape(d.rule, property_=True)}"
+        out.append(f"::{d.severity} {props}::{_github_escape(d.message(lang))}\n")
+    return "".join(out)
+
+
+GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def format_gitlab(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
+    """A GitLab code-quality report (``artifacts: reports: codequality``): the problems shown
+    in the merge request. The fingerprint leaves out the line, so a problem that only moved is
+    not reported as new, and the language (it is made from the English message), so switching
+    ``--lang`` does not renew every problem; identical problems of one file are numbered apart."""
+    out = []
+    seen: dict[str, int] = {}
+    for d in diagnostics:
+        key = f"{d.file}\0{d.rule}\0{d.message('en')}"
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest()
+        out.append({
+            "description": d.message(lang),
+            "check_name": d.rule,
+            "fingerprint": fingerprint,
+            "severity": GITLAB_SEVERITY[d.severity],
+            "location": {"path": d.file, "lines": {"begin": max(d.line, 1)}},
+        })
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_summary(diagnostics: list[Diagnostic], files: int, lang: str = DEFAULT_LANG) -> str:
+    """``5 fichier(s) vérifié(s) : 0 erreur, 2 avertissements`` / ``5 file(s) checked: ...``."""
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    return phrase(
+        "summary",
+        files=files,
+        errors=phrase("errors-one" if errors <= 1 else "errors-many", count=errors),
+        warnings=phrase("warnings-one" if warnings <= 1 else "warnings-many", count=warnings),
+    ).render(lang) + "\n"
