@@ -119,10 +119,10 @@ def test_every_activity_is_listed_in_its_register_and_links_to_its_sheet(
         assert row[4].value == activity["purposes"]["main"]
         assert row[5].value == ("Oui" if activity.get("sensitive_data") else "Non")
         assert activity["ref"] not in texts(other)
-        target = _link_target(row[0])
+        target = _link_target(row[1])
         sheet = activity_sheet(wb, activity["ref"])
-        assert target == location(sheet.title)
-        assert _link_target(row[1]) == target, "the ref links too"
+        assert target == location(sheet.title), "the ref links to the sheet"
+        assert row[0].hyperlink is None, "the name is a plain cell, so that it wraps in LibreOffice"
         assert _link_target(sheet["A2"]) == location(ws.title), "the sheet links back to its list"
 
 
@@ -220,14 +220,15 @@ def test_transfer_documentation_links_only_to_web_pages(full: Register) -> None:
     book = _load(full)
     table = sections(activity_sheet(book, "RT-01"))["Transferts hors UE"]
     ws = activity_sheet(book, "RT-01")
-    cells = {
-        c.value: c
+    by_text = {
+        row[3].value: row
         for row in ws.iter_rows()
-        for c in row
-        if c.value in ("https://example.org/cct.pdf", "Décision d'adéquation")
+        if row[3].value in ("https://example.org/cct.pdf", "Décision d'adéquation")
     }
-    assert cells["https://example.org/cct.pdf"].hyperlink.target == "https://example.org/cct.pdf"
-    assert cells["Décision d'adéquation"].hyperlink is None
+    url_row = by_text["https://example.org/cct.pdf"]
+    assert url_row[3].hyperlink is None, "the address is plain text, so that it wraps in LibreOffice"
+    assert url_row[5].value == "Ouvrir" and url_row[5].hyperlink.target == "https://example.org/cct.pdf"
+    assert all(c.hyperlink is None for c in by_text["Décision d'adéquation"])
     assert len(table) == 3
 
 

@@ -24,15 +24,20 @@ import datetime as dt
 import io
 import math
 import re
+import shutil
+import zipfile
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from generator import __version__
 from generator.export import model
@@ -51,17 +56,38 @@ MAX_SHEET_NAME = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
 _RESERVED_SHEET_NAMES = {"history"}
 
-# Column widths (in characters) of each kind of sheet.
-LIST_WIDTHS = (54, 14, 16, 16, 50, 14, 24, 30, 16, 30)
-FICHE_WIDTHS = (34, 44, 34, 30, 26, 26, 20, 30)
-PARTIES_WIDTHS = (34, 26, 22, 40, 20, 40, 18, 28, 34, 34, 34, 40)
+# Column widths (in characters of the default font, Calibri 11 pt) of each kind of sheet, chosen
+# so that a sheet prints on A4 landscape with its body text at 9 pt or more: the list and the
+# activity sheets fit the page's width at 88–93 % (see ``print_scale``); the parties table is
+# wider than any page at a readable size, so its columns go onto three pages side by side,
+# its first column (the party's name) repeated on each (the first 6 columns make the first page).
+LIST_WIDTHS = (30, 11, 12, 12, 34, 10, 13, 16, 10, 14)
+FICHE_WIDTHS = (30, 28, 26, 12, 16, 12, 12, 18)
+PARTIES_WIDTHS = (30, 14, 14, 40, 16, 30, 16, 28, 36, 34, 36, 40)
+PARTIES_FIRST_PAGE = 6
 
 LINE_HEIGHT = 15.0
 MAX_ROW_HEIGHT = 409.0
 
+# A4 landscape less the margins below, in pixels at 96 dpi as spreadsheets measure columns
+# (a column of width w characters is 7w + 5 px wide in Calibri 11 pt).
+A4_LANDSCAPE_MM = 297.0
+MARGIN_SIDE_IN = 0.4
+PAGE_WIDTH_PX = (A4_LANDSCAPE_MM / 25.4 - 2 * MARGIN_SIDE_IN) * 96
+BODY_PT = 11.0
+TITLE_PT = 14.0
+MIN_PRINT_PT = 9.0
+MIN_SCALE = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+"""The smallest print scale (%) at which 11 pt body text still prints at 9 pt or more."""
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every entry of the file gets this date: the bytes do not depend on when or where they are
+written (the date the file is *about* is in its document properties)."""
+
 _SECTION_FILL = "1F4E79"
 _HEADER_FILL = "DDEBF7"
 _LABEL_FILL = "F2F2F2"
+_FULL_WIDTH = str.maketrans({"＝": "=", "＋": "+", "－": "-", "＠": "@"})
 
 
 class ExportError(Exception):
@@ -70,7 +96,10 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class Link:
-    """A cell that links to a place in the workbook (``location``) or to a web page (``url``)."""
+    """A cell that links to a place in the workbook (``location``) or to a web page (``url``).
+
+    LibreOffice does not wrap the text of a cell that holds a link, so a link goes on a short
+    text (a reference, « Ouvrir le lien ») and a long text stays in a plain, wrapped cell."""
 
     text: str
     location: str | None = None
@@ -82,9 +111,15 @@ def _styles(lang: str) -> list[NamedStyle]:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     top = Alignment(wrap_text=True, vertical="top", horizontal="left")
     return [
-        NamedStyle("ropa-title", font=Font(bold=True, size=14, color=_SECTION_FILL)),
         NamedStyle(
-            "ropa-subtitle", font=Font(italic=True, color="595959"), alignment=Alignment(vertical="top")
+            "ropa-title",
+            font=Font(bold=True, size=TITLE_PT, color=_SECTION_FILL),
+            alignment=Alignment(vertical="top", wrap_text=True),
+        ),
+        NamedStyle(
+            "ropa-subtitle",
+            font=Font(italic=True, color="595959"),
+            alignment=Alignment(vertical="top", wrap_text=True),
         ),
         NamedStyle(
             "ropa-section",
@@ -157,34 +192,84 @@ def location(sheet: str, cell: str = "A1") -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
-class SheetWriter:
-    """Writes rows from the top of a sheet, one call per row, with fitted row heights."""
+def _column_px(width: float) -> float:
+    return 7 * width + 5
 
-    def __init__(self, ws: Worksheet, widths: Sequence[float], styles: dict[str, Any]) -> None:
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The print scale (%) of a sheet of these column widths: 100, or less where that makes
+    the columns fit A4 landscape's width without printing the body under 9 pt; a sheet that
+    would need less prints at 100 % and its columns go on to further pages."""
+    needed = sum(_column_px(w) for w in widths)
+    fit = math.floor(100 * PAGE_WIDTH_PX / needed)
+    return 100 if fit >= 100 or fit < MIN_SCALE else fit
+
+
+def _lines(text: str, chars: int) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``chars`` characters wide: words are
+    wrapped whole (a word longer than a line is cut), each line break starts a line."""
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in part.split(" "):
+            size = len(word)
+            if used and used + 1 + size > chars:
+                lines, used = lines + 1, 0
+            if size > chars:
+                lines += (size - 1) // chars
+                size = (size - 1) % chars + 1
+            used += size + (1 if used else 0)
+        total += lines
+    return total
+
+
+def _needs_quote(text: str) -> bool:
+    """Text a spreadsheet would take for a formula once edited: a trigger, also after leading
+    spaces and in its full-width form (＝＋－＠)."""
+    return formula_like(text) or formula_like(text.lstrip(" \u00a0\u3000").translate(_FULL_WIDTH))
+
+
+class SheetWriter:
+    """Writes a sheet top to bottom in openpyxl's write-only mode: the current row is built
+    with ``put`` and sent by ``next``; nothing of a sent row stays in memory. Rows are held
+    back only until ``freeze`` (the panes are written before the first row), and ``close``
+    writes the sheet's print settings and frees it."""
+
+    def __init__(
+        self,
+        ws: WriteOnlyWorksheet,
+        widths: Sequence[float],
+        styles: dict[Any, Any],
+        field_span: int | None = None,
+    ) -> None:
         self.ws = ws
         self.widths = widths
         self.styles = styles
+        self.field_span = field_span or len(widths)
         self.row = 1
+        self.cells_: dict[int, Any] = {}
+        self.height: float | None = None
+        self.held: list[tuple[list[Any], float | None]] | None = []
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     @property
     def span(self) -> int:
         return len(self.widths)
 
+    def coordinate(self, col: int) -> str:
+        return f"{get_column_letter(col)}{self.row}"
+
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        cell = self.ws.cell(row=self.row, column=col)
+        cell = WriteOnlyCell(self.ws)
+        quote = False
         if isinstance(value, Link):
             text = xlsx_text(value.text)
             cell.value = text
             if value.location:
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=value.location, display=text)
+                cell.hyperlink = Hyperlink(ref=self.coordinate(col), location=value.location, display=text)
             elif value.url:
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=value.url, display=text)
+                cell.hyperlink = Hyperlink(ref=self.coordinate(col), target=value.url, display=text)
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
         elif isinstance(value, dt.date):
             cell.value = value
@@ -195,48 +280,48 @@ class SheetWriter:
             text = xlsx_text(value)
             if len(text) > MAX_CELL_TEXT:
                 raise ExportError(
-                    f"sheet '{self.ws.title}', cell {cell.coordinate}: a text of {len(text)} characters "
-                    f"is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it in the register"
+                    f"sheet '{self.ws.title}', cell {self.coordinate(col)}: a text of {len(text)} "
+                    f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
+                    "in the register"
                 )
             cell.value = text
-        self._style(cell, style)
-        self._as_text(cell)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # a string cell, never a formula, whatever it starts with
+            quote = _needs_quote(cell.value)
+        self._style(cell, style, quote)
+        self.cells_[col] = cell
 
-    def _style(self, cell: Any, name: str) -> None:
-        """Give ``cell`` the named style ``name``. openpyxl registers the style's font, fill and
-        border again on every assignment (most of the time of a large workbook); the first
+    def _style(self, cell: Any, name: str, quote: bool) -> None:
+        """Give ``cell`` the named style ``name`` (and Excel's quote prefix when ``quote``).
+        Assigning a named style registers its font, fill and border again each time; the first
         assignment's result (indexes into the workbook's style tables) is reused instead."""
-        cached = self.styles.get(name)
+        cached = self.styles.get((name, quote))
         if cached is None:
             cell.style = name
-            self.styles[name] = copy.copy(cell._style)
+            if quote:
+                cell.quotePrefix = True
+            self.styles[(name, quote)] = copy.copy(cell._style)
         else:
             cell._style = copy.copy(cached)
 
-    @staticmethod
-    def _as_text(cell: Any) -> None:
-        """A string cell stays a string cell: never a formula, quote prefix when it looks like one."""
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if formula_like(cell.value):
-                cell.quotePrefix = True
-
     def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
+        """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
+        a row's height as written; a row too short would hide, and not print, the end of a
+        text). Estimated generously: a line holds about as many characters as the width."""
         lines = 1
         for col, value, span in cells:
             text = value.text if isinstance(value, Link) else value
             if not isinstance(text, str) or not text:
                 continue
-            width = sum(self.widths[col - 1 : col - 1 + span])
-            per_line = max(1, int(width * 1.1))
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+            widths = self.widths[col - 1 : col - 1 + span]
+            chars = max(1, int(sum(widths) + (len(widths) - 1) * 5 / 7) - 1)
+            lines = max(lines, _lines(text, chars))
         if lines > 1:
-            self.ws.row_dimensions[self.row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+            self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
     def merge(self, first: int, last: int, style: str) -> None:
         """Merge columns ``first`` to ``last`` of the current row; the cells under the merge keep
-        the style (so the merged area has its borders). Faster than ``Worksheet.merge_cells``,
-        which rebuilds the borders of every merged cell; the writer only needs the range."""
+        the style (so the merged area has its borders)."""
         if last <= first:
             return
         for col in range(first + 1, last + 1):
@@ -244,17 +329,71 @@ class SheetWriter:
         self.ws.merged_cells.add(CellRange(min_col=first, min_row=self.row, max_col=last, max_row=self.row))
 
     def next(self, n: int = 1) -> None:
-        self.row += n
+        """Send the current row (and ``n - 1`` empty ones)."""
+        for _ in range(n):
+            cells = self.cells_
+            row = [cells.get(col) for col in range(1, max(cells, default=0) + 1)]
+            if self.held is not None:
+                self.held.append((row, self.height))
+            else:
+                self._send(self.row, row, self.height)
+            self.cells_, self.height = {}, None
+            self.row += 1
+
+    def _send(self, index: int, row: list[Any], height: float | None) -> None:
+        if height is not None:
+            self.ws.row_dimensions[index].height = height
+        self.ws.append(row)
+
+    def freeze(self, cell: str) -> None:
+        """Freeze the rows above ``cell`` (before any row is sent) and send the rows held."""
+        self.ws.freeze_panes = cell
+        self._release()
+
+    def _release(self) -> None:
+        held, self.held = self.held or [], None
+        for index, (row, height) in enumerate(held, start=1):
+            self._send(index, row, height)
+
+    def close(self, title_rows: str | None = None, title_cols: str | None = None) -> None:
+        """Write the sheet's print settings and its end, then free what it held: A4 landscape,
+        the scale of ``print_scale``, rows ``title_rows`` (« 5:5 ») and columns ``title_cols``
+        repeated on every page, the print area, and a footer « sheet — page n / N »."""
+        if self.cells_:
+            self.next()
+        self._release()
+        ws = self.ws
+        setup = ws.page_setup
+        setup.paperSize = Worksheet.PAPERSIZE_A4
+        setup.orientation = "landscape"
+        setup.scale = print_scale(self.widths)
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        ws.print_options.gridLines = False
+        ws.oddFooter.center.text = "&A — &P / &N"
+        ws.oddFooter.center.size = 9
+        if title_rows:
+            ws.print_title_rows = title_rows
+        if title_cols:
+            ws.print_title_cols = title_cols
+        ws.print_area = f"A1:{get_column_letter(self.span)}{max(1, self.row - 1)}"
+        ws.close()
+        ws.row_dimensions.clear()
+        ws.merged_cells.ranges = set()
 
     # Kinds of rows ------------------------------------------------------------------------------
 
     def title(self, text: str, style: str = "ropa-title") -> None:
         self.put(1, text, style)
         if style == "ropa-subtitle":
-            self.merge(1, self.span, style)
-            self._fit([(1, text, self.span)])
+            self.merge(1, self.field_span, style)
+            self._fit([(1, text, self.field_span)])
         else:
-            self.ws.row_dimensions[self.row].height = 22
+            self.merge(1, self.field_span, style)
+            chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
+            self.height = _lines(text, chars) * 20.0 + 2
         self.next()
 
     def nav(self, link: Link) -> None:
@@ -265,7 +404,7 @@ class SheetWriter:
         self.next()
         for col in range(1, self.span + 1):
             self.put(col, text if col == 1 else None, "ropa-section")
-        self.ws.row_dimensions[self.row].height = 20
+        self.height = 20
         self.next()
 
     def header(self, labels: Sequence[str]) -> None:
@@ -282,11 +421,11 @@ class SheetWriter:
         self.next()
 
     def field(self, name: str, value: Any, extra: Any = None) -> None:
-        """A ``label | value`` row, the value spread over the rest of the sheet (or over all but
-        the last column when there is an ``extra`` value, such as an ISO duration)."""
+        """A ``label | value`` row, the value spread over the rest of the page's width (or over
+        two columns when there is an ``extra`` value, such as an ISO duration)."""
         self.put(1, name, "ropa-label")
         self.put(2, value)
-        end = self.span if extra is None else 3
+        end = self.field_span if extra is None else 3
         self.merge(2, end, "ropa-text")
         if extra is not None:
             self.put(4, extra)
@@ -401,12 +540,13 @@ def _list_sheet(
     w.next()
     first = w.row
     w.header(_list_columns(lang))
+    w.freeze(f"A{first + 1}")
     if not activities:
         w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
     for activity, sheet in activities:
         w.cells(
             [
-                Link(str(activity.get("name", "")), location=location(sheet)),
+                activity.get("name", ""),  # a plain cell, so that a long name wraps
                 Link(str(activity.get("ref", "")), location=location(sheet)),
                 iso_date(activity.get("created")),
                 iso_date(activity.get("updated")),
@@ -415,19 +555,18 @@ def _list_sheet(
                 label(activity.get("role")),
                 controller_names(doc, activity),
             ],
-            first="ropa-link",
         )
-    ws.freeze_panes = ws.cell(row=first + 1, column=1)
     ws.auto_filter.ref = f"A{first}:{get_column_letter(len(_list_columns(lang)))}{max(first, w.row - 1)}"
-    ws.print_title_rows = f"{first}:{first}"
+    w.close(title_rows=f"{first}:{first}")
 
 
 def _as_of_text(doc: Json, lang: str) -> str:
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
+    """« Registre à jour au 15 janvier 2026 (…) » : the date by which every sheet had been
+    updated or reviewed (``model.current_as_of``), not the latest update, which may be years
+    old for sheets reviewed since without a change, nor the export's clock."""
+    date = model.current_as_of(doc.get("activities", []))
     return _t("export.workbook.as_of", lang).format(
-        date=i18n.format_date(doc.get("as_of") or "", lang) or "—",
-        generated=i18n.format_date(stamp.date(), lang),
-        version=__version__,
+        date=i18n.format_date(date or "", lang) or "—", version=__version__
     )
 
 
@@ -503,20 +642,23 @@ def _rows(items: list[Json] | None, *keys: str) -> list[list[Any]] | None:
     return [[label(item.get(k)) for k in keys] for item in items]
 
 
-def _transfer_rows(items: list[Json] | None) -> list[list[Any]] | None:
+def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | None:
+    """The transfers; documentation that is a web address is written in full in its (wrapped)
+    cell and linked from a short « Ouvrir » cell beside the details."""
     if items is None:
         return None
     rows: list[list[Any]] = []
     for item in items:
         doc = item.get("documentation")
-        link = Link(doc, url=doc) if isinstance(doc, str) and doc.startswith(("https://", "http://")) else doc
+        is_url = isinstance(doc, str) and doc.startswith(("https://", "http://"))
         rows.append(
             [
                 label(item.get("recipient")),
                 label(item.get("country")),
                 label(item.get("safeguard")),
-                link,
+                doc,
                 item.get("details"),
+                Link(_t("export.workbook.open_link", lang), url=doc) if is_url else None,
             ]
         )
     return rows
@@ -580,14 +722,13 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
 
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
-    ws = w.ws
     w.title(
         _t("export.workbook.sheet_title", lang).format(
             ref=activity.get("ref", ""), name=activity.get("name", "")
         )
     )
     w.nav(back)
-    ws.freeze_panes = "A3"
+    w.freeze("A3")
     _description(w, activity, lang)
     _actors(w, doc, activity, lang)
     _purposes(w, activity, lang)
@@ -643,8 +784,9 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
             _t("cnil.sheet.transfer_safeguard_col", lang),
             _t("cnil.sheet.transfer_documentation_col", lang),
             _t("export.fields.transfer_details", lang),
+            _t("export.workbook.link_col", lang),
         ],
-        _transfer_rows(activity.get("transfers")),
+        _transfer_rows(activity.get("transfers"), lang),
         lang,
     )
     _record(w, "cnil.sheet.legal_basis", activity.get("legal_basis"), LEGAL_BASIS_FIELDS, lang)
@@ -653,6 +795,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         w.section(_t("export.fields.notes", lang))
         for i, note in enumerate(activity["notes"], start=1):
             w.field(str(i), note)
+    w.close(title_rows="1:1")
 
 
 # --- Organisation and parties ----------------------------------------------------------------------
@@ -696,13 +839,13 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
 
 
 def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
-    ws = w.ws
     w.title(_t("export.sheets.parties", lang))
     w.title(_as_of_text(doc, lang), "ropa-subtitle")
-    ws.freeze_panes = "A3"
+    w.freeze("A3")
     _organisation(w, doc, lang)
     w.section(_t("export.registers.parties", lang))
     f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
+    header = w.row
     w.header(
         [
             f("name"),
@@ -739,6 +882,7 @@ def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
                 p.get("contract"),
             ]
         )
+    w.close(title_rows=f"{header}:{header}", title_cols="A:A")
 
 
 # --- The workbook ----------------------------------------------------------------------------------
@@ -749,14 +893,16 @@ def _is_processor(activity: Json) -> bool:
 
 
 def workbook(doc: Json) -> Workbook:
-    """The workbook of a normalised register (``model.normalise``)."""
+    """The workbook of a normalised register (``model.normalise``), written as it is built
+    (openpyxl's write-only mode): each sheet goes to a temporary file once written, so memory
+    does not grow with the number of activities. Save it with ``save``, once."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     for style in _styles(lang):
         wb.add_named_style(style)
     taken: set[str] = set()
-    styles: dict[str, Any] = {}
+    styles: dict[Any, Any] = {}
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
     activities = doc.get("activities", [])
     processing = [a for a in activities if _is_processor(a)]
@@ -765,10 +911,12 @@ def workbook(doc: Json) -> Workbook:
     parties_name = sheet_name(_t("export.sheets.parties", lang), taken)
     names = {id(a): sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in activities}
 
-    ws = wb.active
-    ws.title = list_name
+    def sheet(name: str) -> WriteOnlyWorksheet:
+        ws: WriteOnlyWorksheet = wb.create_sheet(name)
+        return ws
+
     _list_sheet(
-        SheetWriter(ws, LIST_WIDTHS, styles),
+        SheetWriter(sheet(list_name), LIST_WIDTHS, styles, len(_list_columns(lang))),
         doc,
         lang,
         _t("cnil.list.title", lang),
@@ -777,7 +925,7 @@ def workbook(doc: Json) -> Workbook:
     )
     if processor_name:
         _list_sheet(
-            SheetWriter(wb.create_sheet(processor_name), LIST_WIDTHS, styles),
+            SheetWriter(sheet(processor_name), LIST_WIDTHS, styles, len(_list_columns(lang))),
             doc,
             lang,
             _t("export.sheets.processor_list", lang),
@@ -790,14 +938,18 @@ def workbook(doc: Json) -> Workbook:
     )
     for activity in activities:
         _fiche(
-            SheetWriter(wb.create_sheet(names[id(activity)]), FICHE_WIDTHS, styles),
+            SheetWriter(sheet(names[id(activity)]), FICHE_WIDTHS, styles),
             doc,
             activity,
             lang,
             back_processor if _is_processor(activity) else back_own,
         )
-    _parties_sheet(SheetWriter(wb.create_sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
+    _parties_sheet(
+        SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles, PARTIES_FIRST_PAGE), doc, lang
+    )
 
+    # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
+    # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
     stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
     props = wb.properties
     props.title = xlsx_text(_t("export.workbook.title", lang).format(org=org_name))
@@ -811,8 +963,35 @@ def workbook(doc: Json) -> Workbook:
     return wb
 
 
+class _FixedDateZip(zipfile.ZipFile):
+    """A zip archive whose entries all bear ``ZIP_DATE``, in the order they are written."""
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def writestr(  # type: ignore[override]
+        self, zinfo_or_arcname: str | zipfile.ZipInfo, data: bytes | str, *args: Any, **kwargs: Any
+    ) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        super().writestr(self._info(name), data)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as source, self.open(self._info(str(arcname or filename)), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def save(wb: Workbook, out: IO[bytes]) -> None:
+    """Write ``wb`` to ``out`` with fixed entry dates (openpyxl's own ``save`` dates every entry
+    with the clock)."""
+    with _FixedDateZip(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
+
+
 def render(doc: Json) -> bytes:
     """The XLSX file of a normalised register, as bytes."""
     buffer = io.BytesIO()
-    workbook(doc).save(buffer)
+    save(workbook(doc), buffer)
     return buffer.getvalue()
