@@ -15,29 +15,30 @@ Sheets, in order:
 
 Every text is stored as a string cell, never a formula; text that looks like a formula also
 gets Excel's quote prefix, so editing the cell keeps it text. Dates are real dates.
+
+It prints: A4 landscape on every sheet (the CNIL tables are wide), the header rows repeated on
+each page, body text at 9 pt or more (a sheet is shrunk to its page's width only when that keeps
+9 pt; the parties table goes on to further pages instead), every text wrapped in a row tall
+enough for it, and links only on short texts (LibreOffice does not wrap a cell holding a link).
+
+Written with XlsxWriter in constant-memory mode (rows go to disk as they are written): the
+memory does not grow with the register; the bytes depend on the register only (fixed zip
+dates; the document's date is ``model.generated_at``, never the clock).
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import math
 import re
-import shutil
-import zipfile
 from dataclasses import dataclass
 from typing import IO, Any, Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from generator import __version__
 from generator.export import model
@@ -80,9 +81,10 @@ MIN_PRINT_PT = 9.0
 MIN_SCALE = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
 """The smallest print scale (%) at which 11 pt body text still prints at 9 pt or more."""
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-"""Every entry of the file gets this date: the bytes do not depend on when or where they are
-written (the date the file is *about* is in its document properties)."""
+A4_PAPER = 9
+"""The paper size code of A4 in the XLSX format."""
+MAX_URL = 2079
+"""The longest link an XLSX cell holds (XlsxWriter's limit); a longer address stays as text."""
 
 _SECTION_FILL = "1F4E79"
 _HEADER_FILL = "DDEBF7"
@@ -104,53 +106,6 @@ class Link:
     text: str
     location: str | None = None
     url: str | None = None
-
-
-def _styles(lang: str) -> list[NamedStyle]:
-    thin = Side(style="thin", color="BFBFBF")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    return [
-        NamedStyle(
-            "ropa-title",
-            font=Font(bold=True, size=TITLE_PT, color=_SECTION_FILL),
-            alignment=Alignment(vertical="top", wrap_text=True),
-        ),
-        NamedStyle(
-            "ropa-subtitle",
-            font=Font(italic=True, color="595959"),
-            alignment=Alignment(vertical="top", wrap_text=True),
-        ),
-        NamedStyle(
-            "ropa-section",
-            font=Font(bold=True, color="FFFFFF"),
-            fill=PatternFill("solid", fgColor=_SECTION_FILL),
-            alignment=Alignment(vertical="center"),
-        ),
-        NamedStyle(
-            "ropa-header",
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=_HEADER_FILL),
-            border=border,
-            alignment=top,
-        ),
-        NamedStyle(
-            "ropa-label",
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=_LABEL_FILL),
-            border=border,
-            alignment=top,
-        ),
-        NamedStyle("ropa-text", border=border, alignment=top),
-        NamedStyle(
-            "ropa-date",
-            border=border,
-            alignment=Alignment(horizontal="left", vertical="top"),
-            number_format=i18n.t("export.workbook.date_format", lang),
-        ),
-        NamedStyle("ropa-link", font=Font(color="0563C1", underline="single"), border=border, alignment=top),
-        NamedStyle("ropa-nav", font=Font(color="0563C1", underline="single")),
-    ]
 
 
 def iso_date(value: Any) -> dt.date | None:
@@ -223,23 +178,73 @@ def _lines(text: str, chars: int) -> int:
     return total
 
 
+def _line_breaks(text: str) -> str:
+    """A line break in a cell is "\n" (a carriage return would be kept as ``_x000D_``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _needs_quote(text: str) -> bool:
     """Text a spreadsheet would take for a formula once edited: a trigger, also after leading
     spaces and in its full-width form (＝＋－＠)."""
     return formula_like(text) or formula_like(text.lstrip(" \u00a0\u3000").translate(_FULL_WIDTH))
 
 
+class Styles:
+    """The workbook's cell formats by name (and with Excel's quote prefix), made once each.
+
+    The look of each kind of cell: titles, section bands, column headers, row labels, text,
+    dates and links. (XlsxWriter has no named cell styles: a reader tells the kinds apart by
+    their look, bold white on dark blue for a section, and so on.)"""
+
+    def __init__(self, wb: xlsxwriter.Workbook, lang: str) -> None:
+        self.wb = wb
+        border = {"border": 1, "border_color": "#BFBFBF"}
+        top = {"text_wrap": True, "valign": "top", "align": "left"}
+        link = {"font_color": "#0563C1", "underline": 1}
+        self.specs: dict[str, dict[str, Any]] = {
+            "ropa-title": {"bold": True, "font_size": TITLE_PT, "font_color": f"#{_SECTION_FILL}", **top},
+            "ropa-subtitle": {"italic": True, "font_color": "#595959", **top},
+            "ropa-section": {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": f"#{_SECTION_FILL}",
+                "pattern": 1,
+                "valign": "vcenter",
+            },
+            "ropa-header": {"bold": True, "bg_color": f"#{_HEADER_FILL}", "pattern": 1, **border, **top},
+            "ropa-label": {"bold": True, "bg_color": f"#{_LABEL_FILL}", "pattern": 1, **border, **top},
+            "ropa-text": {**border, **top},
+            "ropa-date": {
+                **border,
+                "align": "left",
+                "valign": "top",
+                "num_format": i18n.t("export.workbook.date_format", lang),
+            },
+            # Links are short texts (a reference, « Ouvrir »), never wrapped: LibreOffice does not
+            # wrap a cell holding a link.
+            "ropa-link": {**link, **border, "valign": "top"},
+            "ropa-nav": {**link},
+        }
+        self.made: dict[tuple[str, bool], Format] = {}
+
+    def __call__(self, name: str, quote: bool = False) -> Format:
+        found = self.made.get((name, quote))
+        if found is None:
+            spec = dict(self.specs[name], quote_prefix=True) if quote else self.specs[name]
+            found = self.made[(name, quote)] = self.wb.add_format(spec)
+        return found
+
+
 class SheetWriter:
-    """Writes a sheet top to bottom in openpyxl's write-only mode: the current row is built
-    with ``put`` and sent by ``next``; nothing of a sent row stays in memory. Rows are held
-    back only until ``freeze`` (the panes are written before the first row), and ``close``
-    writes the sheet's print settings and frees it."""
+    """Writes a sheet top to bottom, in XlsxWriter's constant-memory mode: the current row is
+    built with ``put`` and written by ``next``; a written row leaves memory (to the sheet's
+    temporary file). ``close`` sets the sheet's print layout."""
 
     def __init__(
         self,
-        ws: WriteOnlyWorksheet,
+        ws: Worksheet,
         widths: Sequence[float],
-        styles: dict[Any, Any],
+        styles: Styles,
         field_span: int | None = None,
     ) -> None:
         self.ws = ws
@@ -247,62 +252,53 @@ class SheetWriter:
         self.styles = styles
         self.field_span = field_span or len(widths)
         self.row = 1
-        self.cells_: dict[int, Any] = {}
+        self.cells_: dict[int, tuple[Any, str]] = {}
+        self.merges: list[tuple[int, int]] = []
         self.height: float | None = None
-        self.held: list[tuple[list[Any], float | None]] | None = []
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
 
     @property
     def span(self) -> int:
         return len(self.widths)
 
     def coordinate(self, col: int) -> str:
-        return f"{get_column_letter(col)}{self.row}"
+        return f"{xl_col_to_name(col - 1)}{self.row}"
 
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        cell = WriteOnlyCell(self.ws)
-        quote = False
         if isinstance(value, Link):
-            text = xlsx_text(value.text)
-            cell.value = text
-            if value.location:
-                cell.hyperlink = Hyperlink(ref=self.coordinate(col), location=value.location, display=text)
-            elif value.url:
-                cell.hyperlink = Hyperlink(ref=self.coordinate(col), target=value.url, display=text)
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
         elif isinstance(value, dt.date):
-            cell.value = value
             style = "ropa-date"
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            cell.value = value
-        elif value is not None:
-            text = xlsx_text(value)
-            if len(text) > MAX_CELL_TEXT:
+        elif value is not None and not isinstance(value, (int, float)):
+            value = _line_breaks(xlsx_text(value))
+            if len(value) > MAX_CELL_TEXT:
                 raise ExportError(
-                    f"sheet '{self.ws.title}', cell {self.coordinate(col)}: a text of {len(text)} "
+                    f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(value)} "
                     f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
                     "in the register"
                 )
-            cell.value = text
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # a string cell, never a formula, whatever it starts with
-            quote = _needs_quote(cell.value)
-        self._style(cell, style, quote)
-        self.cells_[col] = cell
+        self.cells_[col] = (value, style)
 
-    def _style(self, cell: Any, name: str, quote: bool) -> None:
-        """Give ``cell`` the named style ``name`` (and Excel's quote prefix when ``quote``).
-        Assigning a named style registers its font, fill and border again each time; the first
-        assignment's result (indexes into the workbook's style tables) is reused instead."""
-        cached = self.styles.get((name, quote))
-        if cached is None:
-            cell.style = name
-            if quote:
-                cell.quotePrefix = True
-            self.styles[(name, quote)] = copy.copy(cell._style)
+    def _write(self, col: int, value: Any, style: str) -> None:
+        """Write one cell: every text as a string cell, never a formula (with Excel's quote
+        prefix when it would look like one once edited); dates as dates; links on their text."""
+        ws, row, c = self.ws, self.row - 1, col - 1
+        if isinstance(value, Link):
+            text = xlsx_text(value.text)
+            target = f"internal:{value.location}" if value.location else value.url
+            if target and len(target) <= MAX_URL:
+                ws.write_url(row, c, target, self.styles(style, _needs_quote(text)), text)
+            else:
+                ws.write_string(row, c, text, self.styles(style, _needs_quote(text)))
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, c, dt.datetime(value.year, value.month, value.day), self.styles(style))
+        elif isinstance(value, bool) or value is None or value == "":
+            ws.write_blank(row, c, None, self.styles(style))
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, c, value, self.styles(style))
         else:
-            cell._style = copy.copy(cached)
+            ws.write_string(row, c, value, self.styles(style, _needs_quote(value)))
 
     def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
         """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
@@ -320,78 +316,57 @@ class SheetWriter:
             self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
     def merge(self, first: int, last: int, style: str) -> None:
-        """Merge columns ``first`` to ``last`` of the current row; the cells under the merge keep
-        the style (so the merged area has its borders)."""
-        if last <= first:
-            return
-        for col in range(first + 1, last + 1):
-            self.put(col, None, style)
-        self.ws.merged_cells.add(CellRange(min_col=first, min_row=self.row, max_col=last, max_row=self.row))
+        """Merge columns ``first`` to ``last`` of the current row (written with the row)."""
+        if last > first:
+            self.merges.append((first, last))
 
     def next(self, n: int = 1) -> None:
-        """Send the current row (and ``n - 1`` empty ones)."""
+        """Write the current row (and ``n - 1`` empty ones)."""
         for _ in range(n):
-            cells = self.cells_
-            row = [cells.get(col) for col in range(1, max(cells, default=0) + 1)]
-            if self.held is not None:
-                self.held.append((row, self.height))
-            else:
-                self._send(self.row, row, self.height)
-            self.cells_, self.height = {}, None
+            if self.height is not None:
+                self.ws.set_row(self.row - 1, self.height)
+            merged = {first: last for first, last in self.merges}
+            for col in sorted(self.cells_):
+                value, style = self.cells_[col]
+                last = merged.get(col)
+                if last is not None:
+                    # The cells under a merge get its format (Excel draws a merged area's
+                    # borders from them); its first cell is then written over with the value.
+                    self.ws.merge_range(self.row - 1, col - 1, self.row - 1, last - 1, "", self.styles(style))
+                self._write(col, value, style)
+            self.cells_, self.merges, self.height = {}, [], None
             self.row += 1
 
-    def _send(self, index: int, row: list[Any], height: float | None) -> None:
-        if height is not None:
-            self.ws.row_dimensions[index].height = height
-        self.ws.append(row)
-
     def freeze(self, cell: str) -> None:
-        """Freeze the rows above ``cell`` (before any row is sent) and send the rows held."""
-        self.ws.freeze_panes = cell
-        self._release()
+        """Freeze the rows above ``cell`` (« A3 »)."""
+        self.ws.freeze_panes(cell)
 
-    def _release(self) -> None:
-        held, self.held = self.held or [], None
-        for index, (row, height) in enumerate(held, start=1):
-            self._send(index, row, height)
-
-    def close(self, title_rows: str | None = None, title_cols: str | None = None) -> None:
-        """Write the sheet's print settings and its end, then free what it held: A4 landscape,
-        the scale of ``print_scale``, rows ``title_rows`` (« 5:5 ») and columns ``title_cols``
-        repeated on every page, the print area, and a footer « sheet — page n / N »."""
+    def close(self, title_rows: tuple[int, int] | None = None, title_cols: str | None = None) -> None:
+        """Set the sheet's print layout: A4 landscape at the scale of ``print_scale``, rows
+        ``title_rows`` (1-based, inclusive) and columns ``title_cols`` (« A:A ») repeated on
+        every page, the print area, and a footer « sheet — page n / N »."""
         if self.cells_:
             self.next()
-        self._release()
         ws = self.ws
-        setup = ws.page_setup
-        setup.paperSize = Worksheet.PAPERSIZE_A4
-        setup.orientation = "landscape"
-        setup.scale = print_scale(self.widths)
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        ws.print_options.gridLines = False
-        ws.oddFooter.center.text = "&A — &P / &N"
-        ws.oddFooter.center.size = 9
+        ws.set_paper(A4_PAPER)
+        ws.set_landscape()
+        ws.set_print_scale(print_scale(self.widths))
+        ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=0.6, bottom=0.6)
+        ws.set_footer("&C&9&A — &P / &N", {"margin": 0.3})
         if title_rows:
-            ws.print_title_rows = title_rows
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
         if title_cols:
-            ws.print_title_cols = title_cols
-        ws.print_area = f"A1:{get_column_letter(self.span)}{max(1, self.row - 1)}"
-        ws.close()
-        ws.row_dimensions.clear()
-        ws.merged_cells.ranges = set()
+            ws.repeat_columns(title_cols)
+        ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
 
     # Kinds of rows ------------------------------------------------------------------------------
 
     def title(self, text: str, style: str = "ropa-title") -> None:
         self.put(1, text, style)
+        self.merge(1, self.field_span, style)
         if style == "ropa-subtitle":
-            self.merge(1, self.field_span, style)
             self._fit([(1, text, self.field_span)])
         else:
-            self.merge(1, self.field_span, style)
             chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
             self.height = _lines(text, chars) * 20.0 + 2
         self.next()
@@ -401,9 +376,10 @@ class SheetWriter:
         self.next()
 
     def section(self, text: str) -> None:
+        """A section's title on a dark band across the sheet (one merged cell)."""
         self.next()
-        for col in range(1, self.span + 1):
-            self.put(col, text if col == 1 else None, "ropa-section")
+        self.put(1, text, "ropa-section")
+        self.merge(1, self.span, "ropa-section")
         self.height = 20
         self.next()
 
@@ -556,8 +532,8 @@ def _list_sheet(
                 controller_names(doc, activity),
             ],
         )
-    ws.auto_filter.ref = f"A{first}:{get_column_letter(len(_list_columns(lang)))}{max(first, w.row - 1)}"
-    w.close(title_rows=f"{first}:{first}")
+    ws.autofilter(first - 1, 0, max(first, w.row - 1) - 1, len(_list_columns(lang)) - 1)
+    w.close(title_rows=(first, first))
 
 
 def _as_of_text(doc: Json, lang: str) -> str:
@@ -795,7 +771,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         w.section(_t("export.fields.notes", lang))
         for i, note in enumerate(activity["notes"], start=1):
             w.field(str(i), note)
-    w.close(title_rows="1:1")
+    w.close(title_rows=(1, 1))
 
 
 # --- Organisation and parties ----------------------------------------------------------------------
@@ -805,7 +781,10 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
     org = doc.get("organization", {})
     contacts = model.organisation_contacts(doc)
     w.section(_t("export.workbook.organisation_block", lang))
-    f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
+
+    def f(key: str) -> str:
+        return _t(f"export.fields.{key}", lang)
+
     w.field(f("name"), org.get("name"))
     for key in ("legal_form", "registration_number", "activity", "employees"):
         if key in org:
@@ -844,7 +823,10 @@ def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
     w.freeze("A3")
     _organisation(w, doc, lang)
     w.section(_t("export.registers.parties", lang))
-    f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
+
+    def f(key: str) -> str:
+        return _t(f"export.fields.{key}", lang)
+
     header = w.row
     w.header(
         [
@@ -882,7 +864,7 @@ def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
                 p.get("contract"),
             ]
         )
-    w.close(title_rows=f"{header}:{header}", title_cols="A:A")
+    w.close(title_rows=(header, header), title_cols="A:A")
 
 
 # --- The workbook ----------------------------------------------------------------------------------
@@ -892,17 +874,17 @@ def _is_processor(activity: Json) -> bool:
     return (activity.get("role") or {}).get("code") == "processor"
 
 
-def workbook(doc: Json) -> Workbook:
-    """The workbook of a normalised register (``model.normalise``), written as it is built
-    (openpyxl's write-only mode): each sheet goes to a temporary file once written, so memory
-    does not grow with the number of activities. Save it with ``save``, once."""
+def workbook(doc: Json, out: IO[bytes]) -> None:
+    """Write the workbook of a normalised register (``model.normalise``) to ``out``.
+
+    XlsxWriter's constant-memory mode writes each row to its sheet's temporary file as soon as
+    it is complete, so memory does not grow with the number of activities; it also dates every
+    entry of the zip file 1 January 1980, so that the bytes depend on the register only."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
-    wb = Workbook(write_only=True)
-    for style in _styles(lang):
-        wb.add_named_style(style)
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    styles = Styles(wb, lang)
     taken: set[str] = set()
-    styles: dict[Any, Any] = {}
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
     activities = doc.get("activities", [])
     processing = [a for a in activities if _is_processor(a)]
@@ -911,8 +893,8 @@ def workbook(doc: Json) -> Workbook:
     parties_name = sheet_name(_t("export.sheets.parties", lang), taken)
     names = {id(a): sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in activities}
 
-    def sheet(name: str) -> WriteOnlyWorksheet:
-        ws: WriteOnlyWorksheet = wb.create_sheet(name)
+    def sheet(name: str) -> Worksheet:
+        ws: Worksheet = wb.add_worksheet(name)
         return ws
 
     _list_sheet(
@@ -950,48 +932,22 @@ def workbook(doc: Json) -> Workbook:
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
     # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
-    props = wb.properties
-    props.title = xlsx_text(_t("export.workbook.title", lang).format(org=org_name))
-    props.subject = _t("export.workbook.subject", lang)
-    props.creator = f"ropa {__version__}"
-    props.lastModifiedBy = f"ropa {__version__}"
-    props.language = lang
-    props.keywords = "RGPD; GDPR; article 30"
-    props.created = stamp
-    props.modified = stamp
-    return wb
-
-
-class _FixedDateZip(zipfile.ZipFile):
-    """A zip archive whose entries all bear ``ZIP_DATE``, in the order they are written."""
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        return info
-
-    def writestr(  # type: ignore[override]
-        self, zinfo_or_arcname: str | zipfile.ZipInfo, data: bytes | str, *args: Any, **kwargs: Any
-    ) -> None:
-        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
-        super().writestr(self._info(name), data)
-
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        with open(filename, "rb") as source, self.open(self._info(str(arcname or filename)), "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
-
-
-def save(wb: Workbook, out: IO[bytes]) -> None:
-    """Write ``wb`` to ``out`` with fixed entry dates (openpyxl's own ``save`` dates every entry
-    with the clock)."""
-    with _FixedDateZip(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
+    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    wb.set_properties(
+        {
+            "title": xlsx_text(_t("export.workbook.title", lang).format(org=org_name)),
+            "subject": _t("export.workbook.subject", lang),
+            "author": f"ropa {__version__}",
+            "keywords": "RGPD; GDPR; article 30",
+            "created": stamp,
+        }
+    )
+    wb.set_custom_property("Language", lang)
+    wb.close()
 
 
 def render(doc: Json) -> bytes:
     """The XLSX file of a normalised register, as bytes."""
     buffer = io.BytesIO()
-    save(workbook(doc), buffer)
+    workbook(doc, buffer)
     return buffer.getvalue()
