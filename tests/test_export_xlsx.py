@@ -380,3 +380,46 @@ def test_sheet_links_survive_apostrophes_in_names() -> None:
 def test_normalised_document_is_what_the_workbook_shows(centrecall_reg: Register) -> None:
     doc = model.normalise(centrecall_reg, "fr")
     assert [a["ref"] for a in doc["activities"]] == sorted(a["ref"] for a in doc["activities"])
+
+
+# --- Reproducible bytes --------------------------------------------------------------------------
+
+
+def test_the_same_register_gives_the_same_bytes_whenever_and_wherever(
+    centrecall_reg: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = render(centrecall_reg, Options("xlsx"))
+    time.sleep(1.1)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        again = render(centrecall_reg, Options("xlsx"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert again == first, "a second later, in another time zone, the file is the same"
+    book = load_workbook(io.BytesIO(first))
+    # not the clock: the register's own date, by which every sheet was updated or reviewed
+    assert book.properties.created == dt.datetime(2026, 1, 15)
+    assert book.properties.modified == dt.datetime(2026, 1, 15)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamped = render(centrecall_reg, Options("xlsx"))
+    assert load_workbook(io.BytesIO(stamped)).properties.created == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+def test_the_as_of_date_is_the_oldest_latest_update_or_review(wb: Workbook) -> None:
+    # CentreCall: the payroll sheet, updated 2024-01-15, was last reviewed 2026-01-15; every
+    # other sheet has been reviewed since (the latest update of any sheet is 2024-01-15).
+    subtitle = str(wb["Liste des traitements"]["A3"].value)
+    assert subtitle.startswith("Registre à jour au 15 janvier 2026 :"), subtitle
+    assert model.current_as_of(
+        [
+            {"updated": "2021-01-01", "last_reviewed": "2026-03-01"},
+            {"updated": "2025-06-01"},
+            {"updated": "2020-01-01", "last_reviewed": "not a date"},
+        ]
+    ) == "2020-01-01"
+    assert model.current_as_of([]) is None

@@ -33,7 +33,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from typing import IO, Any, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -59,22 +59,28 @@ _RESERVED_SHEET_NAMES = {"history"}
 
 # Column widths (in characters of the default font, Calibri 11 pt) of each kind of sheet, chosen
 # so that a sheet prints on A4 landscape with its body text at 9 pt or more: the list and the
-# activity sheets fit the page's width at 88–93 % (see ``print_scale``); the parties table is
-# wider than any page at a readable size, so its columns go onto three pages side by side,
-# its first column (the party's name) repeated on each (the first 6 columns make the first page).
-LIST_WIDTHS = (30, 11, 12, 12, 34, 10, 13, 16, 10, 14)
-FICHE_WIDTHS = (30, 28, 26, 12, 16, 12, 12, 18)
-PARTIES_WIDTHS = (30, 14, 14, 40, 16, 30, 16, 28, 36, 34, 36, 40)
-PARTIES_FIRST_PAGE = 6
+# activity sheets fit the page's width at about 85 % (see ``print_scale``); the parties are in
+# two tables of 6 and 7 columns, each beginning with the party's name, as one table of 12 would
+# be wider than a page at a readable size.
+LIST_WIDTHS = (30, 11, 12, 12, 30, 10, 12, 15, 9, 11)
+FICHE_WIDTHS = (30, 25, 25, 14, 16, 12, 12, 16)
+PARTIES_WIDTHS = (30, 24, 12, 26, 16, 24, 24)
 
 LINE_HEIGHT = 15.0
+CHARS_PER_UNIT = 1.1
+"""Characters of French text a wrapped line holds per unit of column width (LibreOffice, 11 pt
+Carlito: about 1.2; Excel's Calibri is narrower): a row gets a line for each such run."""
 MAX_ROW_HEIGHT = 409.0
 
-# A4 landscape less the margins below, in pixels at 96 dpi as spreadsheets measure columns
-# (a column of width w characters is 7w + 5 px wide in Calibri 11 pt).
+# A4 landscape's width less the side margins, in points, and how wide a column prints: a
+# column of width w is written as w + 0.71 (XlsxWriter adds Excel's padding) and LibreOffice 7.4
+# prints each unit 5.77 pt wide at 100 % (Carlito, Calibri's metric twin; measured on its PDF;
+# Excel's is narrower, 5.25 pt), so a sheet that fits in LibreOffice fits in Excel.
 A4_LANDSCAPE_MM = 297.0
 MARGIN_SIDE_IN = 0.4
-PAGE_WIDTH_PX = (A4_LANDSCAPE_MM / 25.4 - 2 * MARGIN_SIDE_IN) * 96
+PAGE_WIDTH_PT = (A4_LANDSCAPE_MM / 25.4 - 2 * MARGIN_SIDE_IN) * 72
+COLUMN_PAD = 0.71
+COLUMN_UNIT_PT = 5.77
 BODY_PT = 11.0
 TITLE_PT = 14.0
 MIN_PRINT_PT = 9.0
@@ -147,16 +153,16 @@ def location(sheet: str, cell: str = "A1") -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
-def _column_px(width: float) -> float:
-    return 7 * width + 5
+def _column_pt(width: float) -> float:
+    return (width + COLUMN_PAD) * COLUMN_UNIT_PT
 
 
 def print_scale(widths: Sequence[float]) -> int:
     """The print scale (%) of a sheet of these column widths: 100, or less where that makes
     the columns fit A4 landscape's width without printing the body under 9 pt; a sheet that
     would need less prints at 100 % and its columns go on to further pages."""
-    needed = sum(_column_px(w) for w in widths)
-    fit = math.floor(100 * PAGE_WIDTH_PX / needed)
+    needed = sum(_column_pt(w) for w in widths)
+    fit = math.floor(100 * PAGE_WIDTH_PT / needed)
     return 100 if fit >= 100 or fit < MIN_SCALE else fit
 
 
@@ -310,7 +316,7 @@ class SheetWriter:
             if not isinstance(text, str) or not text:
                 continue
             widths = self.widths[col - 1 : col - 1 + span]
-            chars = max(1, int(sum(widths) + (len(widths) - 1) * 5 / 7) - 1)
+            chars = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
             lines = max(lines, _lines(text, chars))
         if lines > 1:
             self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
@@ -352,7 +358,7 @@ class SheetWriter:
         ws.set_landscape()
         ws.set_print_scale(print_scale(self.widths))
         ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=0.6, bottom=0.6)
-        ws.set_footer("&C&9&A — &P / &N", {"margin": 0.3})
+        ws.set_footer("&C&A — &P / &N", {"margin": 0.3})
         if title_rows:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
         if title_cols:
@@ -827,44 +833,58 @@ def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
     def f(key: str) -> str:
         return _t(f"export.fields.{key}", lang)
 
-    header = w.row
-    w.header(
-        [
-            f("name"),
-            f("id"),
-            f("kind"),
-            f("description"),
-            f("registration_number"),
-            _t("cnil.fields.address", lang),
-            _t("cnil.fields.phone", lang),
-            _t("cnil.fields.email", lang),
-            f("contact"),
-            f("representative"),
-            f("dpo"),
-            f("contract"),
-        ]
-    )
+    # Two tables, each starting with the party's name, rather than one too wide for a page:
+    # who they are, then how to reach them.
     parties = doc.get("parties", [])
-    if not parties:
-        w.cells([_t("export.workbook.none", lang)], first="ropa-text")
-    for p in parties:
-        w.cells(
+    tables: tuple[tuple[list[str], Callable[[Json], list[Any]]], ...] = (
+        (
             [
+                f("name"),
+                f("kind"),
+                f("id"),
+                f("description"),
+                f("registration_number"),
+                _t("cnil.fields.address", lang),
+                f("contract"),
+            ],
+            lambda p: [
                 p.get("name"),
-                p.get("id"),
                 label(p.get("kind")),
+                p.get("id"),
                 p.get("description"),
                 p.get("registration_number"),
                 model.address_line(p.get("address")),
-                p.get("phone"),
+                p.get("contract"),
+            ],
+        ),
+        (
+            [
+                f("name"),
+                _t("cnil.fields.email", lang),
+                _t("cnil.fields.phone", lang),
+                f("contact"),
+                f("representative"),
+                f("dpo"),
+            ],
+            lambda p: [
+                p.get("name"),
                 p.get("email"),
+                p.get("phone"),
                 model.person_line(p.get("contact")),
                 model.person_line(p.get("representative")),
                 model.person_line(p.get("dpo")),
-                p.get("contract"),
-            ]
-        )
-    w.close(title_rows=(header, header), title_cols="A:A")
+            ],
+        ),
+    )
+    for n, (headers, cells) in enumerate(tables):
+        if n:
+            w.next()
+        w.header(headers)
+        if not parties:
+            w.cells([_t("export.workbook.none", lang)], first="ropa-text")
+        for p in parties:
+            w.cells(cells(p))
+    w.close()
 
 
 # --- The workbook ----------------------------------------------------------------------------------
@@ -926,9 +946,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
             lang,
             back_processor if _is_processor(activity) else back_own,
         )
-    _parties_sheet(
-        SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles, PARTIES_FIRST_PAGE), doc, lang
-    )
+    _parties_sheet(SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
     # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
