@@ -364,6 +364,9 @@ class SheetWriter:
         if title_cols:
             ws.repeat_columns(title_cols)
         ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
+        # XlsxWriter keeps every merged cell's address, only to refuse overlapping merges; a
+        # finished sheet gets no more, and 10,000 sheets of them would fill the memory.
+        ws.merged_cells.clear()
 
     # Kinds of rows ------------------------------------------------------------------------------
 
