@@ -241,6 +241,23 @@ class Styles:
         return found
 
 
+def _release(ws: Worksheet) -> None:
+    """Free what XlsxWriter keeps of a finished sheet until the workbook is closed, so that
+    memory stays flat with 10,000 sheets: the addresses of merged cells (kept only to refuse
+    overlapping merges), the heights of the rows already written (all but the last, which is
+    written when the workbook closes), and the open temporary file of its rows (XlsxWriter's own
+    ``_opt_close``, which it reopens when it assembles the file; one open file per sheet would
+    also exceed the usual limit of 1,024)."""
+    ws.merged_cells.clear()
+    last = ws.previous_row
+    for kept in (ws.row_info, ws.row_sizes):
+        pending = kept.get(last)
+        kept.clear()
+        if pending is not None:
+            kept[last] = pending
+    ws._opt_close()
+
+
 class SheetWriter:
     """Writes a sheet top to bottom, in XlsxWriter's constant-memory mode: the current row is
     built with ``put`` and written by ``next``; a written row leaves memory (to the sheet's
@@ -364,9 +381,7 @@ class SheetWriter:
         if title_cols:
             ws.repeat_columns(title_cols)
         ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
-        # XlsxWriter keeps every merged cell's address, only to refuse overlapping merges; a
-        # finished sheet gets no more, and 10,000 sheets of them would fill the memory.
-        ws.merged_cells.clear()
+        _release(ws)
 
     # Kinds of rows ------------------------------------------------------------------------------
 
