@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import REPO
 
-SITE_AND_EXPORT = {"openpyxl", "jinja2", "mkdocs", "markdown", "pymdownx", "material"}
+SITE_AND_EXPORT = {"openpyxl", "xlsxwriter", "jinja2", "mkdocs", "markdown", "pymdownx", "material"}
 
 PROBE = """
 import contextlib, io, json, sys

@@ -62,13 +62,18 @@ def rows(ws: Worksheet) -> list[list[Any]]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
+def is_section(cell: Any) -> bool:
+    """A section title: bold white on the dark blue band."""
+    return bool(cell.font.bold and cell.fill.fgColor.rgb.endswith("1F4E79") and cell.font.color.rgb.endswith("FFFFFF"))
+
+
 def sections(ws: Worksheet) -> dict[str, list[list[Any]]]:
-    """The rows under each section title (a column-A cell in the section style), by title."""
+    """The rows under each section title (a column-A cell that looks like one), by title."""
     out: dict[str, list[list[Any]]] = {}
     current: list[list[Any]] | None = None
     for row in ws.iter_rows():
         first = row[0]
-        if first.style == "ropa-section" and first.value:
+        if is_section(first) and first.value:
             current = out.setdefault(str(first.value), [])
         elif current is not None and any(c.value is not None for c in row):
             current.append([c.value for c in row])
@@ -119,10 +124,10 @@ def test_every_activity_is_listed_in_its_register_and_links_to_its_sheet(
         assert row[4].value == activity["purposes"]["main"]
         assert row[5].value == ("Oui" if activity.get("sensitive_data") else "Non")
         assert activity["ref"] not in texts(other)
-        target = _link_target(row[0])
+        target = _link_target(row[1])
         sheet = activity_sheet(wb, activity["ref"])
-        assert target == location(sheet.title)
-        assert _link_target(row[1]) == target, "the ref links too"
+        assert target == location(sheet.title), "the ref links to the sheet"
+        assert row[0].hyperlink is None, "the name is a plain cell, so that it wraps in LibreOffice"
         assert _link_target(sheet["A2"]) == location(ws.title), "the sheet links back to its list"
 
 
@@ -220,14 +225,15 @@ def test_transfer_documentation_links_only_to_web_pages(full: Register) -> None:
     book = _load(full)
     table = sections(activity_sheet(book, "RT-01"))["Transferts hors UE"]
     ws = activity_sheet(book, "RT-01")
-    cells = {
-        c.value: c
+    by_text = {
+        row[3].value: row
         for row in ws.iter_rows()
-        for c in row
-        if c.value in ("https://example.org/cct.pdf", "Décision d'adéquation")
+        if row[3].value in ("https://example.org/cct.pdf", "Décision d'adéquation")
     }
-    assert cells["https://example.org/cct.pdf"].hyperlink.target == "https://example.org/cct.pdf"
-    assert cells["Décision d'adéquation"].hyperlink is None
+    url_row = by_text["https://example.org/cct.pdf"]
+    assert url_row[3].hyperlink is None, "the address is plain text, so that it wraps in LibreOffice"
+    assert url_row[5].value == "Ouvrir" and url_row[5].hyperlink.target == "https://example.org/cct.pdf"
+    assert all(c.hyperlink is None for c in by_text["Décision d'adéquation"])
     assert len(table) == 3
 
 
@@ -313,7 +319,7 @@ def test_sheets_are_readable_as_opened(wb: Workbook) -> None:
 def test_document_properties(wb: Workbook) -> None:
     assert wb.properties.title == "Registre des activités de traitement — CentreCall"
     assert wb.properties.creator.startswith("ropa ")
-    assert wb.properties.language == "fr"
+    assert wb.custom_doc_props["Language"].value == "fr"
 
 
 def test_english_workbook(centrecall_reg: Register) -> None:
@@ -374,3 +380,46 @@ def test_sheet_links_survive_apostrophes_in_names() -> None:
 def test_normalised_document_is_what_the_workbook_shows(centrecall_reg: Register) -> None:
     doc = model.normalise(centrecall_reg, "fr")
     assert [a["ref"] for a in doc["activities"]] == sorted(a["ref"] for a in doc["activities"])
+
+
+# --- Reproducible bytes --------------------------------------------------------------------------
+
+
+def test_the_same_register_gives_the_same_bytes_whenever_and_wherever(
+    centrecall_reg: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = render(centrecall_reg, Options("xlsx"))
+    time.sleep(1.1)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        again = render(centrecall_reg, Options("xlsx"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert again == first, "a second later, in another time zone, the file is the same"
+    book = load_workbook(io.BytesIO(first))
+    # not the clock: the register's own date, by which every sheet was updated or reviewed
+    assert book.properties.created == dt.datetime(2026, 1, 15)
+    assert book.properties.modified == dt.datetime(2026, 1, 15)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamped = render(centrecall_reg, Options("xlsx"))
+    assert load_workbook(io.BytesIO(stamped)).properties.created == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+def test_the_as_of_date_is_the_oldest_latest_update_or_review(wb: Workbook) -> None:
+    # CentreCall: the payroll sheet, updated 2024-01-15, was last reviewed 2026-01-15; every
+    # other sheet has been reviewed since (the latest update of any sheet is 2024-01-15).
+    subtitle = str(wb["Liste des traitements"]["A3"].value)
+    assert subtitle.startswith("Registre à jour au 15 janvier 2026 :"), subtitle
+    assert model.current_as_of(
+        [
+            {"updated": "2021-01-01", "last_reviewed": "2026-03-01"},
+            {"updated": "2025-06-01"},
+            {"updated": "2020-01-01", "last_reviewed": "not a date"},
+        ]
+    ) == "2020-01-01"
+    assert model.current_as_of([]) is None

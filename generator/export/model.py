@@ -96,12 +96,50 @@ def compact(mapping: Json) -> Json:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
-def generated_at() -> dt.datetime:
-    """Now (UTC, to the second), or ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+REGISTERLESS_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+"""The date of an export of a register without a dated sheet (the earliest a zip file holds)."""
+
+
+def generated_at(activities: list[dict[str, Any]] | None = None) -> dt.datetime:
+    """The date an export is stamped with: ``SOURCE_DATE_EPOCH`` when set, else the register's
+    own date (``current_as_of``, at 00:00 UTC), never the clock: the same register gives the
+    same bytes, whenever and in whatever time zone it is exported."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    date = current_as_of(activities or [])
+    if date is None:
+        return REGISTERLESS_DATE
+    day = dt.date.fromisoformat(date)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def current_as_of(activities: list[dict[str, Any]]) -> str | None:
+    """The date the register is current to, « à jour au »: the oldest of its sheets' latest
+    ``updated`` or ``last_reviewed`` date, i.e. the date by which every sheet had been either
+    changed or reviewed and found right. Not the latest change of any sheet (a sheet reviewed
+    each year but unchanged since 2021 would make a 2024 register look years out of date), nor
+    the latest review (one sheet reviewed yesterday says nothing of the others). ``None`` when
+    no sheet is dated. Works on raw and normalised activities (the same keys)."""
+    latest = []
+    for activity in activities:
+        dates = [
+            str(activity[key])
+            for key in ("updated", "last_reviewed")
+            if isinstance(activity.get(key), (str, dt.date))
+        ]
+        dates = [d for d in dates if _is_date(d)]
+        if dates:
+            latest.append(max(dates))
+    return min(latest) if latest else None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Export(dict[str, Any]):
@@ -400,7 +438,7 @@ def normalise(
     model (``model``, else built from ``reg``)."""
     rm = model if model is not None else build(reg)
     n = Normaliser(lang, rm.parties)
-    stamp = (now or generated_at()).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = (now or generated_at(reg.activity_data())).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     processes = rm.process_data
     doc = compact(
         {

@@ -15,24 +15,30 @@ Sheets, in order:
 
 Every text is stored as a string cell, never a formula; text that looks like a formula also
 gets Excel's quote prefix, so editing the cell keeps it text. Dates are real dates.
+
+It prints: A4 landscape on every sheet (the CNIL tables are wide), the header rows repeated on
+each page, body text at 9 pt or more (a sheet is shrunk to its page's width only when that keeps
+9 pt; the parties table goes on to further pages instead), every text wrapped in a row tall
+enough for it, and links only on short texts (LibreOffice does not wrap a cell holding a link).
+
+Written with XlsxWriter in constant-memory mode (rows go to disk as they are written): the
+memory does not grow with the register; the bytes depend on the register only (fixed zip
+dates; the document's date is ``model.generated_at``, never the clock).
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from generator import __version__
 from generator.errors import ExportError
@@ -52,67 +58,57 @@ MAX_SHEET_NAME = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
 _RESERVED_SHEET_NAMES = {"history"}
 
-# Column widths (in characters) of each kind of sheet.
-LIST_WIDTHS = (54, 14, 16, 16, 50, 14, 24, 30, 16, 30)
-FICHE_WIDTHS = (34, 44, 34, 30, 26, 26, 20, 30)
-PARTIES_WIDTHS = (34, 26, 22, 40, 20, 40, 18, 28, 34, 34, 34, 40)
+# Column widths (in characters of the default font, Calibri 11 pt) of each kind of sheet, chosen
+# so that a sheet prints on A4 landscape with its body text at 9 pt or more: the list and the
+# activity sheets fit the page's width at about 85 % (see ``print_scale``); the parties are in
+# two tables of 6 and 7 columns, each beginning with the party's name, as one table of 12 would
+# be wider than a page at a readable size.
+LIST_WIDTHS = (30, 11, 12, 12, 30, 10, 12, 15, 9, 11)
+FICHE_WIDTHS = (30, 25, 25, 14, 16, 12, 12, 16)
+PARTIES_WIDTHS = (30, 24, 12, 26, 16, 24, 24)
 
 LINE_HEIGHT = 15.0
+CHARS_PER_UNIT = 1.1
+"""Characters of French text a wrapped line holds per unit of column width (LibreOffice, 11 pt
+Carlito: about 1.2; Excel's Calibri is narrower): a row gets a line for each such run."""
 MAX_ROW_HEIGHT = 409.0
+
+# A4 landscape's width less the side margins, in points, and how wide a column prints: a
+# column of width w is written as w + 0.71 (XlsxWriter adds Excel's padding) and LibreOffice 7.4
+# prints each unit 5.77 pt wide at 100 % (Carlito, Calibri's metric twin; measured on its PDF;
+# Excel's is narrower, 5.25 pt), so a sheet that fits in LibreOffice fits in Excel.
+A4_LANDSCAPE_MM = 297.0
+MARGIN_SIDE_IN = 0.4
+PAGE_WIDTH_PT = (A4_LANDSCAPE_MM / 25.4 - 2 * MARGIN_SIDE_IN) * 72
+COLUMN_PAD = 0.71
+COLUMN_UNIT_PT = 5.77
+BODY_PT = 11.0
+TITLE_PT = 14.0
+MIN_PRINT_PT = 9.0
+MIN_SCALE = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+"""The smallest print scale (%) at which 11 pt body text still prints at 9 pt or more."""
+
+A4_PAPER = 9
+"""The paper size code of A4 in the XLSX format."""
+MAX_URL = 2079
+"""The longest link an XLSX cell holds (XlsxWriter's limit); a longer address stays as text."""
 
 _SECTION_FILL = "1F4E79"
 _HEADER_FILL = "DDEBF7"
 _LABEL_FILL = "F2F2F2"
+_FULL_WIDTH = str.maketrans({"＝": "=", "＋": "+", "－": "-", "＠": "@"})
 
 
 @dataclass(frozen=True)
 class Link:
-    """A cell that links to a place in the workbook (``location``) or to a web page (``url``)."""
+    """A cell that links to a place in the workbook (``location``) or to a web page (``url``).
+
+    LibreOffice does not wrap the text of a cell that holds a link, so a link goes on a short
+    text (a reference, « Ouvrir le lien ») and a long text stays in a plain, wrapped cell."""
 
     text: str
     location: str | None = None
     url: str | None = None
-
-
-def _styles(lang: str) -> list[NamedStyle]:
-    thin = Side(style="thin", color="BFBFBF")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    return [
-        NamedStyle("ropa-title", font=Font(bold=True, size=14, color=_SECTION_FILL)),
-        NamedStyle(
-            "ropa-subtitle", font=Font(italic=True, color="595959"), alignment=Alignment(vertical="top")
-        ),
-        NamedStyle(
-            "ropa-section",
-            font=Font(bold=True, color="FFFFFF"),
-            fill=PatternFill("solid", fgColor=_SECTION_FILL),
-            alignment=Alignment(vertical="center"),
-        ),
-        NamedStyle(
-            "ropa-header",
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=_HEADER_FILL),
-            border=border,
-            alignment=top,
-        ),
-        NamedStyle(
-            "ropa-label",
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=_LABEL_FILL),
-            border=border,
-            alignment=top,
-        ),
-        NamedStyle("ropa-text", border=border, alignment=top),
-        NamedStyle(
-            "ropa-date",
-            border=border,
-            alignment=Alignment(horizontal="left", vertical="top"),
-            number_format=i18n.t("export.workbook.date_format", lang),
-        ),
-        NamedStyle("ropa-link", font=Font(color="0563C1", underline="single"), border=border, alignment=top),
-        NamedStyle("ropa-nav", font=Font(color="0563C1", underline="single")),
-    ]
 
 
 def iso_date(value: Any) -> dt.date | None:
@@ -151,104 +147,257 @@ def location(sheet: str, cell: str = "A1") -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
-class SheetWriter:
-    """Writes rows from the top of a sheet, one call per row, with fitted row heights."""
+def _column_pt(width: float) -> float:
+    return (width + COLUMN_PAD) * COLUMN_UNIT_PT
 
-    def __init__(self, ws: Worksheet, widths: Sequence[float], styles: dict[str, Any]) -> None:
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The print scale (%) of a sheet of these column widths: 100, or less where that makes
+    the columns fit A4 landscape's width without printing the body under 9 pt; a sheet that
+    would need less prints at 100 % and its columns go on to further pages."""
+    needed = sum(_column_pt(w) for w in widths)
+    fit = math.floor(100 * PAGE_WIDTH_PT / needed)
+    return 100 if fit >= 100 or fit < MIN_SCALE else fit
+
+
+def _lines(text: str, chars: int) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``chars`` characters wide: words are
+    wrapped whole (a word longer than a line is cut), each line break starts a line."""
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in part.split(" "):
+            size = len(word)
+            if used and used + 1 + size > chars:
+                lines, used = lines + 1, 0
+            if size > chars:
+                lines += (size - 1) // chars
+                size = (size - 1) % chars + 1
+            used += size + (1 if used else 0)
+        total += lines
+    return total
+
+
+def _line_breaks(text: str) -> str:
+    """A line break in a cell is "\n" (a carriage return would be kept as ``_x000D_``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _needs_quote(text: str) -> bool:
+    """Text a spreadsheet would take for a formula once edited: a trigger, also after leading
+    spaces and in its full-width form (＝＋－＠)."""
+    return formula_like(text) or formula_like(text.lstrip(" \u00a0\u3000").translate(_FULL_WIDTH))
+
+
+class Styles:
+    """The workbook's cell formats by name (and with Excel's quote prefix), made once each.
+
+    The look of each kind of cell: titles, section bands, column headers, row labels, text,
+    dates and links. (XlsxWriter has no named cell styles: a reader tells the kinds apart by
+    their look, bold white on dark blue for a section, and so on.)"""
+
+    def __init__(self, wb: xlsxwriter.Workbook, lang: str) -> None:
+        self.wb = wb
+        border = {"border": 1, "border_color": "#BFBFBF"}
+        top = {"text_wrap": True, "valign": "top", "align": "left"}
+        link = {"font_color": "#0563C1", "underline": 1}
+        self.specs: dict[str, dict[str, Any]] = {
+            "ropa-title": {"bold": True, "font_size": TITLE_PT, "font_color": f"#{_SECTION_FILL}", **top},
+            "ropa-subtitle": {"italic": True, "font_color": "#595959", **top},
+            "ropa-section": {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": f"#{_SECTION_FILL}",
+                "pattern": 1,
+                "valign": "vcenter",
+            },
+            "ropa-header": {"bold": True, "bg_color": f"#{_HEADER_FILL}", "pattern": 1, **border, **top},
+            "ropa-label": {"bold": True, "bg_color": f"#{_LABEL_FILL}", "pattern": 1, **border, **top},
+            "ropa-text": {**border, **top},
+            "ropa-date": {
+                **border,
+                "align": "left",
+                "valign": "top",
+                "num_format": i18n.t("export.workbook.date_format", lang),
+            },
+            # Links are short texts (a reference, « Ouvrir »), never wrapped: LibreOffice does not
+            # wrap a cell holding a link.
+            "ropa-link": {**link, **border, "valign": "top"},
+            "ropa-nav": {**link},
+        }
+        self.made: dict[tuple[str, bool], Format] = {}
+
+    def __call__(self, name: str, quote: bool = False) -> Format:
+        found = self.made.get((name, quote))
+        if found is None:
+            spec = dict(self.specs[name], quote_prefix=True) if quote else self.specs[name]
+            found = self.made[(name, quote)] = self.wb.add_format(spec)
+        return found
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """XlsxWriter's workbook without its own check of each new sheet's name against every
+    sheet's (quadratic: minutes at 10,000 sheets); ``sheet_name`` has already made every name
+    valid and unique, whatever the case."""
+
+    def _check_sheetname(self, sheetname: str | None, is_chartsheet: bool = False) -> str:
+        if not sheetname:
+            raise ExportError("a sheet without a name")
+        return sheetname
+
+
+def _release(ws: Worksheet) -> None:
+    """Free what XlsxWriter keeps of a finished sheet until the workbook is closed, so that
+    memory stays flat with 10,000 sheets: the addresses of merged cells (kept only to refuse
+    overlapping merges), the heights of the rows already written (all but the last, which is
+    written when the workbook closes), and the open temporary file of its rows (XlsxWriter's own
+    ``_opt_close``, which it reopens when it assembles the file; one open file per sheet would
+    also exceed the usual limit of 1,024)."""
+    ws.merged_cells.clear()
+    last = ws.previous_row
+    for kept in (ws.row_info, ws.row_sizes):
+        pending = kept.get(last)
+        kept.clear()
+        if pending is not None:
+            kept[last] = pending
+    ws._opt_close()
+
+
+class SheetWriter:
+    """Writes a sheet top to bottom, in XlsxWriter's constant-memory mode: the current row is
+    built with ``put`` and written by ``next``; a written row leaves memory (to the sheet's
+    temporary file). ``close`` sets the sheet's print layout."""
+
+    def __init__(
+        self,
+        ws: Worksheet,
+        widths: Sequence[float],
+        styles: Styles,
+        field_span: int | None = None,
+    ) -> None:
         self.ws = ws
         self.widths = widths
         self.styles = styles
+        self.field_span = field_span or len(widths)
         self.row = 1
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.cells_: dict[int, tuple[Any, str]] = {}
+        self.merges: list[tuple[int, int]] = []
+        self.height: float | None = None
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
 
     @property
     def span(self) -> int:
         return len(self.widths)
 
+    def coordinate(self, col: int) -> str:
+        return f"{xl_col_to_name(col - 1)}{self.row}"
+
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        cell = self.ws.cell(row=self.row, column=col)
         if isinstance(value, Link):
-            text = xlsx_text(value.text)
-            cell.value = text
-            if value.location:
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=value.location, display=text)
-            elif value.url:
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=value.url, display=text)
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
         elif isinstance(value, dt.date):
-            cell.value = value
             style = "ropa-date"
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            cell.value = value
-        elif value is not None:
-            text = xlsx_text(value)
-            if len(text) > MAX_CELL_TEXT:
+        elif value is not None and not isinstance(value, (int, float)):
+            value = _line_breaks(xlsx_text(value))
+            if len(value) > MAX_CELL_TEXT:
                 raise ExportError(
-                    f"sheet '{self.ws.title}', cell {cell.coordinate}: a text of {len(text)} characters "
-                    f"is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it in the register"
+                    f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(value)} "
+                    f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
+                    "in the register"
                 )
-            cell.value = text
-        self._style(cell, style)
-        self._as_text(cell)
+        self.cells_[col] = (value, style)
 
-    def _style(self, cell: Any, name: str) -> None:
-        """Give ``cell`` the named style ``name``. openpyxl registers the style's font, fill and
-        border again on every assignment (most of the time of a large workbook); the first
-        assignment's result (indexes into the workbook's style tables) is reused instead."""
-        cached = self.styles.get(name)
-        if cached is None:
-            cell.style = name
-            self.styles[name] = copy.copy(cell._style)
+    def _write(self, col: int, value: Any, style: str) -> None:
+        """Write one cell: every text as a string cell, never a formula (with Excel's quote
+        prefix when it would look like one once edited); dates as dates; links on their text."""
+        ws, row, c = self.ws, self.row - 1, col - 1
+        if isinstance(value, Link):
+            text = xlsx_text(value.text)
+            target = f"internal:{value.location}" if value.location else value.url
+            if target and len(target) <= MAX_URL:
+                ws.write_url(row, c, target, self.styles(style, _needs_quote(text)), text)
+            else:
+                ws.write_string(row, c, text, self.styles(style, _needs_quote(text)))
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, c, dt.datetime(value.year, value.month, value.day), self.styles(style))
+        elif isinstance(value, bool) or value is None or value == "":
+            ws.write_blank(row, c, None, self.styles(style))
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, c, value, self.styles(style))
         else:
-            cell._style = copy.copy(cached)
-
-    @staticmethod
-    def _as_text(cell: Any) -> None:
-        """A string cell stays a string cell: never a formula, quote prefix when it looks like one."""
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if formula_like(cell.value):
-                cell.quotePrefix = True
+            ws.write_string(row, c, value, self.styles(style, _needs_quote(value)))
 
     def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
+        """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
+        a row's height as written; a row too short would hide, and not print, the end of a
+        text). Estimated generously: a line holds about as many characters as the width."""
         lines = 1
         for col, value, span in cells:
             text = value.text if isinstance(value, Link) else value
             if not isinstance(text, str) or not text:
                 continue
-            width = sum(self.widths[col - 1 : col - 1 + span])
-            per_line = max(1, int(width * 1.1))
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+            widths = self.widths[col - 1 : col - 1 + span]
+            chars = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
+            lines = max(lines, _lines(text, chars))
         if lines > 1:
-            self.ws.row_dimensions[self.row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+            self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
     def merge(self, first: int, last: int, style: str) -> None:
-        """Merge columns ``first`` to ``last`` of the current row; the cells under the merge keep
-        the style (so the merged area has its borders). Faster than ``Worksheet.merge_cells``,
-        which rebuilds the borders of every merged cell; the writer only needs the range."""
-        if last <= first:
-            return
-        for col in range(first + 1, last + 1):
-            self.put(col, None, style)
-        self.ws.merged_cells.add(CellRange(min_col=first, min_row=self.row, max_col=last, max_row=self.row))
+        """Merge columns ``first`` to ``last`` of the current row (written with the row)."""
+        if last > first:
+            self.merges.append((first, last))
 
     def next(self, n: int = 1) -> None:
-        self.row += n
+        """Write the current row (and ``n - 1`` empty ones)."""
+        for _ in range(n):
+            if self.height is not None:
+                self.ws.set_row(self.row - 1, self.height)
+            merged = {first: last for first, last in self.merges}
+            for col in sorted(self.cells_):
+                value, style = self.cells_[col]
+                last = merged.get(col)
+                if last is not None:
+                    # The cells under a merge get its format (Excel draws a merged area's
+                    # borders from them); its first cell is then written over with the value.
+                    self.ws.merge_range(self.row - 1, col - 1, self.row - 1, last - 1, "", self.styles(style))
+                self._write(col, value, style)
+            self.cells_, self.merges, self.height = {}, [], None
+            self.row += 1
+
+    def freeze(self, cell: str) -> None:
+        """Freeze the rows above ``cell`` (« A3 »)."""
+        self.ws.freeze_panes(cell)
+
+    def close(self, title_rows: tuple[int, int] | None = None, title_cols: str | None = None) -> None:
+        """Set the sheet's print layout: A4 landscape at the scale of ``print_scale``, rows
+        ``title_rows`` (1-based, inclusive) and columns ``title_cols`` (« A:A ») repeated on
+        every page, the print area, and a footer « sheet — page n / N »."""
+        if self.cells_:
+            self.next()
+        ws = self.ws
+        ws.set_paper(A4_PAPER)
+        ws.set_landscape()
+        ws.set_print_scale(print_scale(self.widths))
+        ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=0.6, bottom=0.6)
+        ws.set_footer("&C&A — &P / &N", {"margin": 0.3})
+        if title_rows:
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
+        if title_cols:
+            ws.repeat_columns(title_cols)
+        ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
+        _release(ws)
 
     # Kinds of rows ------------------------------------------------------------------------------
 
     def title(self, text: str, style: str = "ropa-title") -> None:
         self.put(1, text, style)
+        self.merge(1, self.field_span, style)
         if style == "ropa-subtitle":
-            self.merge(1, self.span, style)
-            self._fit([(1, text, self.span)])
+            self._fit([(1, text, self.field_span)])
         else:
-            self.ws.row_dimensions[self.row].height = 22
+            chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
+            self.height = _lines(text, chars) * 20.0 + 2
         self.next()
 
     def nav(self, link: Link) -> None:
@@ -256,10 +405,11 @@ class SheetWriter:
         self.next()
 
     def section(self, text: str) -> None:
+        """A section's title on a dark band across the sheet (one merged cell)."""
         self.next()
-        for col in range(1, self.span + 1):
-            self.put(col, text if col == 1 else None, "ropa-section")
-        self.ws.row_dimensions[self.row].height = 20
+        self.put(1, text, "ropa-section")
+        self.merge(1, self.span, "ropa-section")
+        self.height = 20
         self.next()
 
     def header(self, labels: Sequence[str]) -> None:
@@ -276,11 +426,11 @@ class SheetWriter:
         self.next()
 
     def field(self, name: str, value: Any, extra: Any = None) -> None:
-        """A ``label | value`` row, the value spread over the rest of the sheet (or over all but
-        the last column when there is an ``extra`` value, such as an ISO duration)."""
+        """A ``label | value`` row, the value spread over the rest of the page's width (or over
+        two columns when there is an ``extra`` value, such as an ISO duration)."""
         self.put(1, name, "ropa-label")
         self.put(2, value)
-        end = self.span if extra is None else 3
+        end = self.field_span if extra is None else 3
         self.merge(2, end, "ropa-text")
         if extra is not None:
             self.put(4, extra)
@@ -381,12 +531,13 @@ def _list_sheet(
     w.next()
     first = w.row
     w.header(_list_columns(lang))
+    w.freeze(f"A{first + 1}")
     if not activities:
         w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
     for activity, sheet in activities:
         w.cells(
             [
-                Link(str(activity.get("name", "")), location=location(sheet)),
+                activity.get("name", ""),  # a plain cell, so that a long name wraps
                 Link(str(activity.get("ref", "")), location=location(sheet)),
                 iso_date(activity.get("created")),
                 iso_date(activity.get("updated")),
@@ -395,19 +546,18 @@ def _list_sheet(
                 label(activity.get("role")),
                 controller_names(doc, activity),
             ],
-            first="ropa-link",
         )
-    ws.freeze_panes = ws.cell(row=first + 1, column=1)
-    ws.auto_filter.ref = f"A{first}:{get_column_letter(len(_list_columns(lang)))}{max(first, w.row - 1)}"
-    ws.print_title_rows = f"{first}:{first}"
+    ws.autofilter(first - 1, 0, max(first, w.row - 1) - 1, len(_list_columns(lang)) - 1)
+    w.close(title_rows=(first, first))
 
 
 def _as_of_text(doc: Json, lang: str) -> str:
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
+    """« Registre à jour au 15 janvier 2026 (…) » : the date by which every sheet had been
+    updated or reviewed (``model.current_as_of``), not the latest update, which may be years
+    old for sheets reviewed since without a change, nor the export's clock."""
+    date = model.current_as_of(doc.get("activities", []))
     return _t("export.workbook.as_of", lang).format(
-        date=i18n.format_date(doc.get("as_of") or "", lang) or "—",
-        generated=i18n.format_date(stamp.date(), lang),
-        version=__version__,
+        date=i18n.format_date(date or "", lang) or "—", version=__version__
     )
 
 
@@ -483,20 +633,23 @@ def _rows(items: list[Json] | None, *keys: str) -> list[list[Any]] | None:
     return [[label(item.get(k)) for k in keys] for item in items]
 
 
-def _transfer_rows(items: list[Json] | None) -> list[list[Any]] | None:
+def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | None:
+    """The transfers; documentation that is a web address is written in full in its (wrapped)
+    cell and linked from a short « Ouvrir » cell beside the details."""
     if items is None:
         return None
     rows: list[list[Any]] = []
     for item in items:
         doc = item.get("documentation")
-        link = Link(doc, url=doc) if isinstance(doc, str) and doc.startswith(("https://", "http://")) else doc
+        is_url = isinstance(doc, str) and doc.startswith(("https://", "http://"))
         rows.append(
             [
                 label(item.get("recipient")),
                 label(item.get("country")),
                 label(item.get("safeguard")),
-                link,
+                doc,
                 item.get("details"),
+                Link(_t("export.workbook.open_link", lang), url=doc) if is_url else None,
             ]
         )
     return rows
@@ -560,14 +713,13 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
 
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
-    ws = w.ws
     w.title(
         _t("export.workbook.sheet_title", lang).format(
             ref=activity.get("ref", ""), name=activity.get("name", "")
         )
     )
     w.nav(back)
-    ws.freeze_panes = "A3"
+    w.freeze("A3")
     _description(w, activity, lang)
     _actors(w, doc, activity, lang)
     _purposes(w, activity, lang)
@@ -623,8 +775,9 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
             _t("cnil.sheet.transfer_safeguard_col", lang),
             _t("cnil.sheet.transfer_documentation_col", lang),
             _t("export.fields.transfer_details", lang),
+            _t("export.workbook.link_col", lang),
         ],
-        _transfer_rows(activity.get("transfers")),
+        _transfer_rows(activity.get("transfers"), lang),
         lang,
     )
     _record(w, "cnil.sheet.legal_basis", activity.get("legal_basis"), LEGAL_BASIS_FIELDS, lang)
@@ -633,6 +786,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         w.section(_t("export.fields.notes", lang))
         for i, note in enumerate(activity["notes"], start=1):
             w.field(str(i), note)
+    w.close(title_rows=(1, 1))
 
 
 # --- Organisation and parties ----------------------------------------------------------------------
@@ -642,7 +796,10 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
     org = doc.get("organization", {})
     contacts = model.organisation_contacts(doc)
     w.section(_t("export.workbook.organisation_block", lang))
-    f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
+
+    def f(key: str) -> str:
+        return _t(f"export.fields.{key}", lang)
+
     w.field(f("name"), org.get("name"))
     for key in ("legal_form", "registration_number", "activity", "employees"):
         if key in org:
@@ -676,49 +833,67 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
 
 
 def _parties_sheet(w: SheetWriter, doc: Json, lang: str) -> None:
-    ws = w.ws
     w.title(_t("export.sheets.parties", lang))
     w.title(_as_of_text(doc, lang), "ropa-subtitle")
-    ws.freeze_panes = "A3"
+    w.freeze("A3")
     _organisation(w, doc, lang)
     w.section(_t("export.registers.parties", lang))
-    f = lambda key: _t(f"export.fields.{key}", lang)  # noqa: E731
-    w.header(
-        [
-            f("name"),
-            f("id"),
-            f("kind"),
-            f("description"),
-            f("registration_number"),
-            _t("cnil.fields.address", lang),
-            _t("cnil.fields.phone", lang),
-            _t("cnil.fields.email", lang),
-            f("contact"),
-            f("representative"),
-            f("dpo"),
-            f("contract"),
-        ]
-    )
+
+    def f(key: str) -> str:
+        return _t(f"export.fields.{key}", lang)
+
+    # Two tables, each starting with the party's name, rather than one too wide for a page:
+    # who they are, then how to reach them.
     parties = doc.get("parties", [])
-    if not parties:
-        w.cells([_t("export.workbook.none", lang)], first="ropa-text")
-    for p in parties:
-        w.cells(
+    tables: tuple[tuple[list[str], Callable[[Json], list[Any]]], ...] = (
+        (
             [
+                f("name"),
+                f("kind"),
+                f("id"),
+                f("description"),
+                f("registration_number"),
+                _t("cnil.fields.address", lang),
+                f("contract"),
+            ],
+            lambda p: [
                 p.get("name"),
-                p.get("id"),
                 label(p.get("kind")),
+                p.get("id"),
                 p.get("description"),
                 p.get("registration_number"),
                 model.address_line(p.get("address")),
-                p.get("phone"),
+                p.get("contract"),
+            ],
+        ),
+        (
+            [
+                f("name"),
+                _t("cnil.fields.email", lang),
+                _t("cnil.fields.phone", lang),
+                f("contact"),
+                f("representative"),
+                f("dpo"),
+            ],
+            lambda p: [
+                p.get("name"),
                 p.get("email"),
+                p.get("phone"),
                 model.person_line(p.get("contact")),
                 model.person_line(p.get("representative")),
                 model.person_line(p.get("dpo")),
-                p.get("contract"),
-            ]
-        )
+            ],
+        ),
+    )
+    for n, (headers, cells) in enumerate(tables):
+        if n:
+            w.next()
+        w.header(headers)
+        if not parties:
+            w.cells([_t("export.workbook.none", lang)], first="ropa-text")
+        for p in parties:
+            w.cells(cells(p))
+    w.close()
 
 
 # --- The workbook ----------------------------------------------------------------------------------
@@ -728,15 +903,17 @@ def _is_processor(activity: Json) -> bool:
     return (activity.get("role") or {}).get("code") == "processor"
 
 
-def workbook(doc: Json) -> Workbook:
-    """The workbook of a normalised register (``model.normalise``)."""
+def workbook(doc: Json, out: IO[bytes]) -> None:
+    """Write the workbook of a normalised register (``model.normalise``) to ``out``.
+
+    XlsxWriter's constant-memory mode writes each row to its sheet's temporary file as soon as
+    it is complete, so memory does not grow with the number of activities; it also dates every
+    entry of the zip file 1 January 1980, so that the bytes depend on the register only."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
-    wb = Workbook()
-    for style in _styles(lang):
-        wb.add_named_style(style)
+    wb = _Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    styles = Styles(wb, lang)
     taken: set[str] = set()
-    styles: dict[str, Any] = {}
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
     activities = doc.get("activities", [])
     processing = [a for a in activities if _is_processor(a)]
@@ -745,10 +922,12 @@ def workbook(doc: Json) -> Workbook:
     parties_name = sheet_name(_t("export.sheets.parties", lang), taken)
     names = {id(a): sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in activities}
 
-    ws = wb.active
-    ws.title = list_name
+    def sheet(name: str) -> Worksheet:
+        ws: Worksheet = wb.add_worksheet(name)
+        return ws
+
     _list_sheet(
-        SheetWriter(ws, LIST_WIDTHS, styles),
+        SheetWriter(sheet(list_name), LIST_WIDTHS, styles, len(_list_columns(lang))),
         doc,
         lang,
         _t("cnil.list.title", lang),
@@ -757,7 +936,7 @@ def workbook(doc: Json) -> Workbook:
     )
     if processor_name:
         _list_sheet(
-            SheetWriter(wb.create_sheet(processor_name), LIST_WIDTHS, styles),
+            SheetWriter(sheet(processor_name), LIST_WIDTHS, styles, len(_list_columns(lang))),
             doc,
             lang,
             _t("export.sheets.processor_list", lang),
@@ -770,29 +949,32 @@ def workbook(doc: Json) -> Workbook:
     )
     for activity in activities:
         _fiche(
-            SheetWriter(wb.create_sheet(names[id(activity)]), FICHE_WIDTHS, styles),
+            SheetWriter(sheet(names[id(activity)]), FICHE_WIDTHS, styles),
             doc,
             activity,
             lang,
             back_processor if _is_processor(activity) else back_own,
         )
-    _parties_sheet(SheetWriter(wb.create_sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
+    _parties_sheet(SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
 
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
-    props = wb.properties
-    props.title = xlsx_text(_t("export.workbook.title", lang).format(org=org_name))
-    props.subject = _t("export.workbook.subject", lang)
-    props.creator = f"ropa {__version__}"
-    props.lastModifiedBy = f"ropa {__version__}"
-    props.language = lang
-    props.keywords = "RGPD; GDPR; article 30"
-    props.created = stamp
-    props.modified = stamp
-    return wb
+    # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
+    # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
+    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    wb.set_properties(
+        {
+            "title": xlsx_text(_t("export.workbook.title", lang).format(org=org_name)),
+            "subject": _t("export.workbook.subject", lang),
+            "author": f"ropa {__version__}",
+            "keywords": "RGPD; GDPR; article 30",
+            "created": stamp,
+        }
+    )
+    wb.set_custom_property("Language", lang)
+    wb.close()
 
 
 def render(doc: Json) -> bytes:
     """The XLSX file of a normalised register, as bytes."""
     buffer = io.BytesIO()
-    workbook(doc).save(buffer)
+    workbook(doc, buffer)
     return buffer.getvalue()

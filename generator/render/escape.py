@@ -103,6 +103,7 @@ def html(value: Any) -> str:
 # carriage return, which some of them skip before looking.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0xFFFE: " ", 0xFFFF: " "}
+_XML_ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def formula_like(text: str) -> bool:
@@ -126,7 +127,8 @@ def xlsx_text(value: Any) -> str:
     Formula-looking text is not changed here: the workbook writer stores every text as a
     string cell (never a formula) and marks formula-looking ones with Excel's quote prefix.
     """
-    return ("" if value is None else str(value)).translate(_XML_ILLEGAL)
+    text = "" if value is None else str(value)
+    return text.translate(_XML_ILLEGAL) if _XML_ILLEGAL_FOUND.search(text) else text  # translate is slow
 
 
 def anchor(value: Any) -> Markdown:
