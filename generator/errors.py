@@ -7,7 +7,10 @@ A command raises the subclass that says what went wrong; ``cli.main`` prints
 
 from __future__ import annotations
 
-from generator.lint.rules import Arg, Diagnostic
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the rule table is read when a diagnostic is made, not by `ropa --version`
+    from generator.lint.rules import Arg, Diagnostic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -33,6 +36,8 @@ class LoadError(RopaError):
         self.rule, self.line, self.column, self.values = rule, line, column, values
 
     def diagnostic(self, file: str) -> Diagnostic:
+        from generator.lint.rules import Diagnostic
+
         return Diagnostic.of(self.rule, file, self.line, self.column, **self.values)
 
     def __str__(self) -> str:  # where a data file of the package itself is broken

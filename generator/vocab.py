@@ -8,6 +8,8 @@ from typing import Any
 from generator.resources import load_data
 
 LANGUAGES = ("fr", "en")
+"""The languages of everything a user reads: the site, the exports, the messages."""
+DEFAULT_LANG = "fr"
 
 
 def vocabularies() -> dict[str, dict[str, dict[str, str]]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import export, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
-from generator.export.csv_export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
+from generator.export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
 from generator.load.layout import display_path
 from generator.render import i18n
 

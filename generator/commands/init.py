@@ -13,18 +13,21 @@ repository, one is created with the branch ``main``, which the README and CI nam
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__, scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, command_parser, text
 from generator.load.layout import display_path
 from generator.resources import PACKAGE_DIR, schema_dir
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 DISTRIBUTION = "ropa-register"
 """ropa's name on the package index (``ropa`` there is an unrelated project); the command is ``ropa``."""
@@ -72,6 +75,8 @@ def project_file(name: str) -> Path:
 
 
 def _metadata() -> importlib.metadata.Distribution | None:
+    import importlib.metadata  # 0.1 s of imports: only when ropa init asks who it is
+
     try:
         return importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout

@@ -16,12 +16,14 @@ import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.export import model
-from generator.load.register import Register
-from generator.model.register import RegisterModel
 from generator.render import i18n
+
+if TYPE_CHECKING:  # the exporters are imported when an export is made, not by `ropa --help`
+    from generator.export.model import Json
+    from generator.load.register import Register
+    from generator.model.register import RegisterModel
 
 FORMATS = ("xlsx", "csv", "json")
 MODULES = {
@@ -30,6 +32,12 @@ MODULES = {
     "json": "generator.export.json_export",
 }
 DOWNLOADS_DIR = "telechargements"
+
+# The CSV's options (generator/export/csv_export.py).
+PER_ACTIVITY = "activity"
+PER_DATA_CATEGORY = "data-category"
+PER_CHOICES = (PER_ACTIVITY, PER_DATA_CATEGORY)
+HEADER_CHOICES = ("labels", "keys")
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,13 @@ def render(
     reg: Register, options: Options, *, now: dt.datetime | None = None, register_model: RegisterModel | None = None
 ) -> bytes:
     """The export of a valid register, as bytes, from its model (built here when not given)."""
+    from generator.export import model
+
     doc = model.normalise(reg, options.lang, now=now, model=register_model)
     return render_document(doc, options)
 
 
-def render_document(doc: model.Json, options: Options) -> bytes:
+def render_document(doc: Json, options: Options) -> bytes:
     module: Any = importlib.import_module(MODULES[options.format])
     if options.format == "csv":
         data: bytes = module.render(doc, per=options.per, header=options.header, bom=options.bom)
@@ -91,6 +101,8 @@ def site_downloads(
     with ``File.generated(config, path, content=data)``; link them from the register page.
     ``register_model`` is the model the site's pages were built from.
     """
+    from generator.export import model
+
     doc = model.normalise(reg, lang, now=now, model=register_model)
     return {
         f"{DOWNLOADS_DIR}/registre.xlsx": render_document(doc, Options("xlsx", lang)),

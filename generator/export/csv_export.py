@@ -32,15 +32,11 @@ import io
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from generator.export import model
+from generator.export import PER_ACTIVITY, PER_DATA_CATEGORY, model
 from generator.export.model import Json, label
 from generator.render import i18n
 from generator.render.escape import csv_cell
 
-PER_ACTIVITY = "activity"
-PER_DATA_CATEGORY = "data-category"
-PER_CHOICES = (PER_ACTIVITY, PER_DATA_CATEGORY)
-HEADER_CHOICES = ("labels", "keys")
 LIST_SEPARATOR = "\n"
 ITEM_SEPARATOR = ", "
 

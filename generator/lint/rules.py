@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, Union
 
 from generator.resources import load_data
+from generator.vocab import DEFAULT_LANG, LANGUAGES
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 GROUPS = ("load", "schema", "register", "process", "review")
 """The groups of rules, in the order the README and ``ropa rules`` list them."""
-LANGUAGES = ("fr", "en")
-DEFAULT_LANG = "fr"
 LABELS = "labels/lint"
 """The data file of the pieces messages are built from (type names, hints, ...)."""
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.lint.rules import DEFAULT_LANG, LANGUAGES
+from generator.render.i18n import DEFAULT_LANG
+from generator.vocab import LANGUAGES
 
 CONFIG_NAME = "mkdocs.yml"
 

@@ -9,8 +9,7 @@ from typing import Any
 from generator import vocab
 from generator.resources import DATA_DIR, load_data
 from generator.shapes import parse_date, parse_duration
-
-DEFAULT_LANG = "fr"
+from generator.vocab import DEFAULT_LANG
 
 
 @functools.cache
