@@ -19,6 +19,7 @@ COMMANDS = {
     "new": "new",
     "diff": "diff",
     "export": "export",
+    "import": "import_",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

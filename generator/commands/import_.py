@@ -1,0 +1,238 @@
+"""``ropa import FILE``: the register a DPO keeps in a spreadsheet (the CNIL model in XLSX or ODS,
+or a ``ropa export`` in XLSX, CSV or JSON), written as the register's YAML files.
+
+Writes ``register/organization.yaml`` when absent, one ``register/activities/<id>.yaml`` per
+activity, ``processes/<id>.yaml`` for the process models a JSON export carries. An existing file
+is never overwritten: it is left as it is, and the summary says so. ``--dry-run`` writes
+nothing but still shows the summary and what ``ropa validate`` would say of the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import shapes, vocab
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, root_argument
+from generator.importer import (
+    FORMATS,
+    MAX_BYTES,
+    Entry,
+    ImportProblem,
+    Notice,
+    Source,
+    Where,
+    cnil,
+    csv_source,
+    detect_format,
+    json_source,
+    message,
+    ods,
+    writer,
+    xlsx,
+)
+from generator.lint.review_rules import placeholders
+from generator.lint.runner import load_register
+from generator.load.layout import (
+    ACTIVITIES,
+    ORGANIZATION,
+    PROCESSES,
+    SOURCE_FOLDERS,
+    display_path,
+    yaml_files,
+)
+from generator.render import i18n
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        name,
+        help="import a register kept in a spreadsheet (CNIL model, or a ropa export)",
+        description="Read a workbook laid out like the CNIL register model (XLSX or ODS), or an "
+        "XLSX, CSV or JSON file of ropa export, and write register/organization.yaml (when absent) "
+        "and one register/activities/<id>.yaml per activity. Values are mapped to the register's "
+        "codes through the vocabularies' labels; what cannot be mapped is kept verbatim behind "
+        f"« {i18n.t('review.placeholder')} », which ropa validate reports line by line. An existing "
+        "file is never overwritten.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the spreadsheet, CSV or JSON file to import")
+    root_argument(p)
+    p.add_argument("--format", choices=FORMATS, help="the file's format (default: from its name)")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; show what would be written")
+    p.add_argument("--lang", choices=vocab.LANGUAGES, default=i18n.DEFAULT_LANG,
+                   help=f"language of the messages and comments (default: {i18n.DEFAULT_LANG})")
+
+
+def read_source(path: Path, fmt: str, display: str, lang: str) -> Source:
+    if fmt == "json":
+        return json_source.read(path, display, lang)
+    if fmt == "csv":
+        return csv_source.read(path, display, lang)
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportProblem(Where(display), "too_large", size=path.stat().st_size, limit=MAX_BYTES)
+    book = xlsx.read(path, display) if fmt == "xlsx" else ods.read(path, display)
+    try:
+        if not book.sheets:
+            raise ImportProblem(Where(display), "no_sheet")
+        return cnil.read(book, lang, set())
+    finally:
+        book.close()
+
+
+@dataclass
+class Planned:
+    entry: Entry
+    target: Path
+    text: str
+    mapped: int
+    todo: int
+    exists: bool
+
+
+def count(data: Any) -> tuple[int, int]:
+    """(values mapped, values left to complete) of a file's data."""
+    marks = placeholders()
+    mapped = todo = 0
+    for _, value in shapes.walk_strings(data):
+        if any(m in value for m in marks):
+            todo += 1
+        else:
+            mapped += 1
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            mapped += 1
+    return mapped, todo
+
+
+def target_of(root: Path, entry: Entry) -> Path:
+    if entry.kind == "organization":
+        return root / ORGANIZATION
+    folder = ACTIVITIES if entry.kind == "activity" else PROCESSES
+    return root / folder / f"{entry.data['id']}.yaml"
+
+
+def plan(root: Path, source: Source, lang: str, origin: str) -> list[Planned]:
+    known_processes = {p.stem for p in yaml_files(root / PROCESSES)}
+    known_processes |= {str(e.data.get("id")) for e in source.entries if e.kind == "process"}
+    today = shapes.today().isoformat()
+    mark = i18n.t("review.placeholder", lang)
+    out: list[Planned] = []
+    for entry in source.entries:
+        process = entry.data.get("process") if entry.kind == "activity" else None
+        if process is not None and process not in known_processes:
+            del entry.data["process"]
+            entry.footer.append(message("comment.process_missing", lang, process=process))
+            source.notices.append(Notice(entry.origin, "process_missing", {"process": process}))
+        mapped, todo = count(entry.data)
+        header = [message("comment.source", lang, where=entry.origin.text(lang) if entry.origin.file else origin,
+                          today=today)]
+        if todo:
+            header.append(message("comment.todo", lang, mark=mark))
+        target = target_of(root, entry)
+        out.append(Planned(entry, target, writer.render(entry, lang, header), mapped, todo, target.exists()))
+    return out
+
+
+def write(planned: list[Planned]) -> None:
+    for item in planned:
+        if item.exists:
+            continue
+        item.target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(item.target, "x", encoding="utf-8", newline="\n") as fh:
+                fh.write(item.text)
+        except FileExistsError:
+            item.exists = True
+
+
+def validate(root: Path, planned: list[Planned], dry_run: bool) -> tuple[int, int]:
+    """(errors, warnings) of ``ropa validate`` on the register as imported (for a dry run, on a
+    copy of the register with the planned files added)."""
+    if not dry_run:
+        reg = load_register(root)
+    else:
+        with tempfile.TemporaryDirectory(prefix="ropa-import-") as tmp:
+            copy = Path(tmp)
+            for folder in SOURCE_FOLDERS:
+                if (root / folder).is_dir():
+                    shutil.copytree(root / folder, copy / folder)
+            for item in planned:
+                if not item.exists:
+                    dest = copy / item.target.relative_to(root)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_text(item.text, encoding="utf-8")
+            reg = load_register(copy)
+    errors = sum(1 for d in reg.diagnostics if d.severity == "error")
+    return errors, len(reg.diagnostics) - errors
+
+
+def run(args: argparse.Namespace) -> int:
+    root: Path = args.root.resolve()
+    lang: str = args.lang
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    fmt = detect_format(path, args.format)
+    if fmt is None:
+        raise UsageError(f"{path}: cannot tell its format from its name; give --format ({', '.join(FORMATS)})")
+    display = display_path(path)
+    try:
+        source = read_source(path, fmt, display, lang)
+    except ImportProblem as exc:
+        for notice in getattr(exc, "earlier", []):
+            print(notice.text(lang), file=sys.stderr)
+        print(f"ropa import: {exc.text(lang)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    activities = [e for e in source.entries if e.kind == "activity"]
+    if not activities:
+        for notice in source.notices:
+            print(notice.text(lang), file=sys.stderr)
+        print(f"ropa import: {Notice(Where(display), 'no_register').text(lang)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    planned = plan(root, source, lang, display)
+    for notice in source.notices:
+        print(notice.text(lang), file=sys.stderr)
+    if not args.dry_run:
+        try:
+            write(planned)
+        except OSError as exc:
+            print(f"ropa import: cannot write under {display_path(root)}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    out = sys.stdout
+    out.write(message("summary.head", lang, file=display, format=fmt) + "\n")
+    for item in planned:
+        shown = display_path(item.target)
+        if item.exists:
+            out.write(message("summary.skipped", lang, path=shown) + "\n")
+        else:
+            out.write(message("summary.file", lang, path=shown, mapped=item.mapped, todo=item.todo) + "\n")
+    written = [p for p in planned if not p.exists]
+    out.write(
+        message(
+            "summary.total",
+            lang,
+            activities=sum(1 for p in written if p.entry.kind == "activity"),
+            mapped=sum(p.mapped for p in written),
+            todo=sum(p.todo for p in written),
+            skipped=len(planned) - len(written),
+        )
+        + "\n"
+    )
+    if args.dry_run:
+        out.write(message("summary.dry_run", lang) + "\n")
+    errors, warnings = validate(root, planned, args.dry_run)
+    out.write(message("summary.validate", lang, errors=errors, warnings=warnings) + "\n")
+    if errors or warnings:
+        out.write(message("summary.validate_hint", lang) + "\n")
+    return EXIT_OK
