@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator import shapes
+from generator import shapes, vocab
 from generator.importer import Entry, FieldPath, Where, mapping, message, placeholder
 from generator.importer.people import Ids, Parties, text
 from generator.render import i18n
@@ -66,13 +66,16 @@ class ActivityBuilder:
         return value
 
     def coded(self, path: FieldPath, vocabulary: str, source: Value | None, *, required: bool = True) -> None:
+        choices = ", ".join(vocab.vocabularies().get(vocabulary, {}))
         if source is None or text(source.value) is None:
             if required:
                 self.todo(path, None)
+                self.guess(path, "choose", choices=choices)
             return
         found = mapping.match(vocabulary, source.value)
         if found is None:
             self.todo(path, source)
+            self.guess(path, "unmapped_code", where=source.where.text(self.lang), choices=choices)
             return
         self.put(path, found.code)
         if found.guessed:
@@ -149,12 +152,13 @@ class ActivityBuilder:
             entry: dict[str, Any] = {}
             out.append(entry)
             self.coded(("data_subjects", i, "category"), "data_subject", row.get("category"))
-            description = row.get("description")
+            description, details = row.get("description"), row.get("details")
             if description is None or description is row.get("category"):
-                # the CNIL model's « Description » column names the category: keep its words
-                description = row.get("category")
+                # the CNIL model has no category column: its « Description » names the category
+                # (« Salariés », « Autres (préciser) ») and its « Précisions » describe the people
+                description, details = (details, None) if details is not None else (row.get("category"), None)
             self.text_field(("data_subjects", i, "description"), description, required=True)
-            self.text_field(("data_subjects", i, "details"), row.get("details"))
+            self.text_field(("data_subjects", i, "details"), details)
         if not out:
             out.append({"category": placeholder(None, self.lang), "description": placeholder(None, self.lang)})
 
@@ -201,7 +205,7 @@ class ActivityBuilder:
                 self.guess((*rpath, "end_action"), "guessed", text=text(source.value),
                            where=source.where.text(self.lang))
         else:
-            self.todo((*rpath, "end_action"), None)
+            self.coded((*rpath, "end_action"), "retention_end", None)
         note = text(row["retention_note"].value) if row.get("retention_note") else None
         if parsed.rest and duration and not iso_cell:
             note = "; ".join(p for p in (note, parsed.rest) if p)

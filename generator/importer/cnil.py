@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.importer import Entry, Notice, Source, Where, mapping, people
+from generator.importer import Entry, Notice, Source, Where, mapping, message, people
 from generator.importer.activity import ActivityBuilder, Value
 from generator.importer.people import Contact, Parties, text
 from generator.importer.workbook import Row, Sheet, Workbook, coordinate
@@ -657,11 +657,15 @@ class Assembler:
         person = dpo.get("person") or {}
         if "type" not in dpo and dpo:
             dpo["type"] = "external" if company else "internal"
-            self.org_comments[("dpo", "type")] = "guessed_dpo_type"
+            self.org_comments[("dpo", "type")] = message("comment.guessed_dpo_type", self.lang)
         # ropa export writes the organisation's (or the DPO company's) address for a person
         # who has none of their own: that fallback is not the person's.
-        for who, fallback in ((org.get("head"), org.get("address")), (person, company.get("address") or org.get("address"))):
-            if isinstance(who, dict) and who.get("address") and who.get("address") == fallback:
+        def place(addr: Any) -> Any:
+            return tuple((addr or {}).get(k) for k in ("street", "postal_code", "city")) if isinstance(addr, dict) else None
+
+        for who, fallbacks in ((org.get("head"), [org.get("address")]),
+                               (person, [company.get("address"), org.get("address")])):
+            if isinstance(who, dict) and who.get("address") and place(who["address"]) in [place(f) for f in fallbacks]:
                 del who["address"]
 
     def _party_row(self, row: dict[str, Value]) -> None:

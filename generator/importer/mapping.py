@@ -72,9 +72,12 @@ def match(vocabulary: str, text: Any, *, shortened: bool = True) -> Match | None
         return None
     exact, loose = _table(vocabulary)
     key = _key(text)
-    if key in exact:
-        return Match(exact[key], False)
-    for candidate in (key, _key(_without_parenthesis(str(text)))):
+    bare = _key(_without_parenthesis(str(text)))
+    for candidate in (key, bare):
+        # « Autres (préciser) », the model's own wording, is « Autres »
+        if candidate in exact:
+            return Match(exact[candidate], False)
+    for candidate in (key, bare):
         if candidate in loose:
             return Match(loose[candidate], True)
     if shortened and len(key) >= 8:
