@@ -123,7 +123,7 @@ FICHES: list[dict[str, Any]] = [
 ]
 
 
-def _list_sheet(ws: Any) -> None:
+def _list_sheet(ws: Any, fiches: list[dict[str, Any]]) -> None:
     ws.append(["Liste des traitements"])
     ws.append([])
     for block, values in ((HEAD_BLOCK, HEAD), ("Coordonnées du représentant", {}),
@@ -134,7 +134,7 @@ def _list_sheet(ws: Any) -> None:
         ws.append([])
     ws.append(["Nom du traitement", "N° / RÉF", "Date de création de la fiche", "Dernière mise à jour de la fiche",
                "Finalité principale", "Données sensibles ?"])
-    for f in FICHES:
+    for f in fiches:
         ws.append([f["name"], f["ref"], f["created"], f["updated"], f["main"], "Oui" if f["sensitive"] else "Non"])
 
 
@@ -200,7 +200,7 @@ def build(path: Path, fiches: list[dict[str, Any]] = FICHES) -> Path:
     tutorial = wb.active
     tutorial.title = "Tutoriel"
     tutorial.append(["Ce modèle de registre vous aide à recenser vos traitements."])
-    _list_sheet(wb.create_sheet("2 - Liste des traitements"))
+    _list_sheet(wb.create_sheet("2 - Liste des traitements"), fiches)
     fiche_sheet(wb.create_sheet("3 - Modèle de fiche de registre"), None)
     example = dict(FICHES[0], name="Gestion de la paie (exemple)", ref="EX-1")
     fiche_sheet(wb.create_sheet("4 - Exemple de fiche"), example)
