@@ -190,8 +190,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         source = read_source(path, fmt, display, lang)
     except ImportProblem as exc:
-        for notice in getattr(exc, "earlier", []):
-            print(notice.text(lang), file=sys.stderr)
         print(f"ropa import: {exc.text(lang)}", file=sys.stderr)
         return EXIT_PROBLEMS
     activities = [e for e in source.entries if e.kind == "activity"]

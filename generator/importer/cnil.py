@@ -303,7 +303,9 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 section = "description"
             else:
                 continue
-        at = lambda col: where.at(cell=coordinate(number, col))  # noqa: E731
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
         if section in FIELDS:
             label_col, label = cells[0]
             name = _find(FIELDS[section], label)
@@ -393,7 +395,9 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
         cells = _cells(values)
         if not cells:
             continue
-        at = lambda col: where.at(cell=coordinate(number, col))  # noqa: E731
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
         header = _header(cells, COLUMNS["list"])
         if header is not None and "name" in header.values() and "ref" in header.values():
             list_cols, block = header, None
@@ -441,7 +445,9 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
         cells = _cells(values)
         if not cells:
             continue
-        at = lambda col: where.at(cell=coordinate(number, col))  # noqa: E731
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
         header = _header(cells, COLUMNS["parties"])
         if header is not None and "id" in header.values():
             party_cols = header
@@ -575,11 +581,9 @@ class Assembler:
             if "dpo_company" in f:
                 line, number = _strip_registration(str(text(f["dpo_company"].value)))
                 contact = people.contact_line(line)
-                company: dict[str, Any] = {"name": contact.name}
-                if number:
-                    company["registration_number"] = number
-                company.update({"address": contact.address(), "phone": contact.phone, "email": contact.email})
-                dpo["company"] = {k: v for k, v in company.items() if v is not None}
+                firm: dict[str, Any] = {"name": contact.name, "registration_number": number,
+                                        "address": contact.address(), "phone": contact.phone, "email": contact.email}
+                dpo["company"] = {k: v for k, v in firm.items() if v is not None}
             for key in ("designation_date",):
                 if key in f:
                     dpo[key] = mapping.date(f[key].value) or text(f[key].value)
@@ -742,8 +746,9 @@ class Assembler:
         b.recipients(f.tables.get("recipients"))
         b.transfers(f.tables.get("transfers"))
         b.security(f.tables.get("security_measures"))
-        if f.get("description", "process"):
-            b.process(f.get("description", "process"))
+        process = f.get("description", "process")
+        if process is not None:
+            b.process(process)
         if f.fields.get("dpia"):
             b.dpia(f.fields["dpia"])
         if f.notes:
@@ -786,17 +791,13 @@ def read(book: Workbook, lang: str, taken_ids: set[str]) -> Source:
     asm = Assembler(book, lang, taken_ids)
     asm.organisation(lists, org_sheet, fiches)
     matched: set[int] = set()
-    processor_refs: set[str] = set()
-    for sheet in lists:
-        if sheet.processor:
-            processor_refs.update(mapping.fold(r["ref"].value) for r in sheet.rows if r.get("ref"))
     listed_by_key: dict[str, tuple[int, dict[str, Value], bool]] = {}
     index = 0
-    for sheet in lists:
-        for row in sheet.rows:
+    for listing in lists:
+        for row in listing.rows:
             for key in ("ref", "name"):
                 if row.get(key):
-                    listed_by_key.setdefault(f"{key}:{mapping.fold(row[key].value)}", (index, row, sheet.processor))
+                    listed_by_key.setdefault(f"{key}:{mapping.fold(row[key].value)}", (index, row, listing.processor))
             index += 1
     for fiche in fiches:
         found = None
@@ -809,11 +810,11 @@ def read(book: Workbook, lang: str, taken_ids: set[str]) -> Source:
             matched.add(found[0])
         source.entries.append(asm.activity(fiche, listed, bool(found and found[2])))
     index = 0
-    for sheet in lists:
-        for row in sheet.rows:
+    for listing in lists:
+        for row in listing.rows:
             if index not in matched:
                 source.notices.append(Notice(next(iter(row.values())).where, "list_only"))
-                source.entries.append(asm.activity(None, row, sheet.processor))
+                source.entries.append(asm.activity(None, row, listing.processor))
             index += 1
     org_entry = Entry("organization", asm.org, asm.org_where or Where(book.file), dict(asm.org_comments))
     org_entry.data["parties"] = asm.parties.listed()
