@@ -4,6 +4,8 @@ mapping of French labels, and hostile workbooks. Real files and the real command
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -431,3 +433,18 @@ def test_usage_errors(ropa: Runner, tmp_path: Path) -> None:
     odd.write_text("x", encoding="utf-8")
     unknown = ropa("import", odd, "--root", tmp_path)
     assert unknown.returncode == 2 and "--format" in unknown.stderr
+
+
+def test_csv_saved_again_by_excel_in_french(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
+    """Semicolons and Windows-1252, as Excel saves a CSV on a French system."""
+    rows = list(csv.reader(exports["csv"].read_text(encoding="utf-8").splitlines(keepends=True)))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    source = tmp_path / "registre-excel.csv"
+    source.write_bytes(out.getvalue().encode("cp1252", errors="replace"))
+    done = imported(ropa, source, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    again = by_name(read_register(tmp_path / "out"))[0]
+    original = by_name(read_register(REPO))
+    lossy("csv", *original)
+    assert again == original[0]
