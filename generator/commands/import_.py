@@ -79,7 +79,7 @@ def read_source(path: Path, fmt: str, display: str, lang: str) -> Source:
     try:
         if not book.sheets:
             raise ImportProblem(Where(display), "no_sheet")
-        return cnil.read(book, lang, set())
+        return cnil.read(book, lang)
     finally:
         book.close()
 

@@ -145,7 +145,7 @@ class ActivityBuilder:
             self.coded(("legal_basis", "special_category_condition"), "special_category_condition",
                        fields["special_category_condition"])
 
-    def data_subjects(self, rows: Rows | None, present: bool) -> None:
+    def data_subjects(self, rows: Rows | None) -> None:
         out: list[dict[str, Any]] = []
         self.put(("data_subjects",), out)
         for i, row in enumerate(rows or []):
@@ -162,7 +162,7 @@ class ActivityBuilder:
         if not out:
             out.append({"category": placeholder(None, self.lang), "description": placeholder(None, self.lang)})
 
-    def categories(self, section: str, vocabulary: str, rows: Rows | None, present: bool) -> None:
+    def categories(self, section: str, vocabulary: str, rows: Rows | None) -> None:
         out: list[dict[str, Any]] = []
         self.put((section,), out)
         for i, row in enumerate(rows or []):
@@ -174,8 +174,6 @@ class ActivityBuilder:
             if items:
                 self.put((*path, "items"), [p.strip() for p in items.split(", ") if p.strip()])
             self.retention(path, row)
-        if not out and section == "data_categories" and not present:
-            self.put((section,), [])
 
     def retention(self, path: FieldPath, row: dict[str, Value]) -> None:
         rpath: FieldPath = (*path, "retention")

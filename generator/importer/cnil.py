@@ -26,6 +26,7 @@ from generator.importer.activity import ActivityBuilder, Value
 from generator.importer.people import Contact, Parties, text
 from generator.importer.workbook import Row, Sheet, Workbook, coordinate
 from generator.render import i18n
+from generator.resources import load_data
 
 HEAD_ROWS = 80
 """Rows read to recognise a sheet."""
@@ -33,11 +34,9 @@ HEAD_ROWS = 80
 
 @functools.cache
 def _labels(*keys: str) -> frozenset[str]:
+    """The folded French and English labels at these keys of data/labels/."""
     out = set()
     for key in keys:
-        if "." not in key:
-            out.add(mapping.fold(key))
-            continue
         for lang in ("fr", "en"):
             out.add(mapping.fold(i18n.t(key, lang)))
     return frozenset(out)
@@ -46,33 +45,32 @@ def _labels(*keys: str) -> frozenset[str]:
 SECTIONS: dict[str, tuple[str, ...]] = {
     "description": ("cnil.sheet.description",),
     "actors": ("cnil.sheet.actors",),
-    "purposes": ("cnil.sheet.purposes", "Finalités du traitement", "Finalités", "Finalité du traitement"),
-    "data_categories": ("cnil.sheet.data_categories", "Catégories de données", "Données personnelles concernées"),
-    "sensitive_data": ("cnil.sheet.sensitive_data", "Données sensibles concernées", "Catégories de données sensibles"),
-    "data_subjects": ("cnil.sheet.data_subjects", "Personnes concernées"),
-    "recipients": ("cnil.sheet.recipients", "Destinataires des données", "Catégories de destinataires"),
-    "security_measures": ("cnil.sheet.security_measures", "Mesures de sécurité techniques et organisationnelles"),
-    "transfers": ("cnil.sheet.transfers", "Transferts de données hors UE", "Transferts hors Union européenne"),
+    "purposes": ("cnil.sheet.purposes",),
+    "data_categories": ("cnil.sheet.data_categories",),
+    "sensitive_data": ("cnil.sheet.sensitive_data",),
+    "data_subjects": ("cnil.sheet.data_subjects",),
+    "recipients": ("cnil.sheet.recipients",),
+    "security_measures": ("cnil.sheet.security_measures",),
+    "transfers": ("cnil.sheet.transfers",),
     "legal_basis": ("cnil.sheet.legal_basis",),
-    "dpia": ("cnil.sheet.dpia", "AIPD", "Analyse d'impact"),
+    "dpia": ("cnil.sheet.dpia",),
     "notes": ("export.fields.notes",),
 }
 
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "description": {
         "name": ("cnil.sheet.name",),
-        "ref": ("cnil.sheet.ref", "Référence", "N°", "Réf"),
-        "created": ("cnil.sheet.created", "cnil.list.created", "Date de création"),
-        "updated": ("cnil.sheet.updated", "cnil.list.updated", "Date de mise à jour", "Dernière mise à jour",
-                    "Mise à jour"),
+        "ref": ("cnil.sheet.ref",),
+        "created": ("cnil.sheet.created", "cnil.list.created"),
+        "updated": ("cnil.sheet.updated", "cnil.list.updated"),
         "role": ("export.fields.role",),
-        "description": ("export.fields.description", "Description du traitement"),
+        "description": ("export.fields.description",),
         "last_reviewed": ("export.fields.last_reviewed",),
         "review_interval": ("export.fields.review_interval",),
         "process": ("export.fields.process",),
     },
     "purposes": {
-        "main": ("cnil.sheet.main_purpose", "Finalité"),
+        "main": ("cnil.sheet.main_purpose",),
         "processing_operations": ("cnil.sheet.processing_operations",),
     },
     "legal_basis": {
@@ -98,7 +96,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "categories": {
         "category": ("export.fields.category",),
         "description": ("cnil.sheet.description_col",),
-        "retention": ("cnil.sheet.retention_col", "Durée", "Durées de conservation"),
+        "retention": ("cnil.sheet.retention_col",),
         "retention_iso": ("export.fields.retention_iso",),
         "retention_starts": ("export.fields.retention_starts",),
         "retention_end": ("export.fields.retention_end",),
@@ -111,19 +109,19 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "details": ("cnil.sheet.details_col",),
     },
     "recipients": {
-        "type": ("cnil.sheet.recipient_type_col", "Type", "Destinataire"),
+        "type": ("cnil.sheet.recipient_type_col",),
         "name": ("export.fields.recipient_name",),
         "details": ("cnil.sheet.details_col",),
     },
     "security_measures": {
-        "type": ("cnil.sheet.security_type_col", "Type de mesure", "Mesure"),
+        "type": ("cnil.sheet.security_type_col",),
         "details": ("cnil.sheet.details_col",),
     },
     "transfers": {
         "recipient": ("cnil.sheet.transfer_recipient_col",),
         "country": ("cnil.sheet.transfer_country_col",),
-        "safeguard": ("cnil.sheet.transfer_safeguard_col", "Garanties", "Type de garantie"),
-        "documentation": ("cnil.sheet.transfer_documentation_col", "Lien vers la documentation", "Documentation"),
+        "safeguard": ("cnil.sheet.transfer_safeguard_col",),
+        "documentation": ("cnil.sheet.transfer_documentation_col",),
         "details": ("export.fields.transfer_details",),
     },
     "actors": {
@@ -133,14 +131,14 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "city": ("cnil.fields.city",),
         "country": ("cnil.fields.country",),
         "phone": ("cnil.fields.phone",),
-        "email": ("cnil.fields.email", "Courriel", "E-mail", "Email"),
+        "email": ("cnil.fields.email",),
     },
     "list": {
         "name": ("cnil.list.name",),
-        "ref": ("cnil.list.ref", "Référence"),
+        "ref": ("cnil.list.ref",),
         "created": ("cnil.list.created", "cnil.sheet.created"),
         "updated": ("cnil.list.updated", "cnil.sheet.updated"),
-        "purpose": ("cnil.list.purpose", "Finalité", "Finalités"),
+        "purpose": ("cnil.list.purpose",),
         "sensitive": ("cnil.list.sensitive",),
         "role": ("export.fields.role",),
         "controller": ("cnil.sheet.controller",),
@@ -149,12 +147,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "last_name": ("cnil.fields.last_name",),
         "first_name": ("cnil.fields.first_name",),
         "street": ("cnil.fields.address",),
-        "email": ("cnil.fields.email", "Courriel", "E-mail", "Email"),
+        "email": ("cnil.fields.email",),
         "postal_code": ("cnil.fields.postal_code",),
         "city": ("cnil.fields.city",),
         "phone": ("cnil.fields.phone",),
         "country": ("cnil.fields.country",),
-        "company": ("cnil.fields.dpo_company", "Société"),
+        "company": ("cnil.fields.dpo_company",),
     },
     "parties": {
         "name": ("export.fields.name",),
@@ -173,25 +171,25 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 ACTOR_SLOTS: dict[str, tuple[str, ...]] = {
-    "controller": ("cnil.sheet.controller", "Responsable de traitement"),
+    "controller": ("cnil.sheet.controller",),
     "controller_representative": ("export.actors.controller_representative",),
     "controller_dpo": ("export.actors.controller_dpo",),
-    "dpo": ("cnil.sheet.dpo", "DPO", "Délégué à la protection des données (DPO)"),
-    "dpo_company": ("cnil.sheet.dpo_company", "Société du DPO"),
+    "dpo": ("cnil.sheet.dpo",),
+    "dpo_company": ("cnil.sheet.dpo_company",),
     "representative": ("cnil.sheet.representative",),
-    "joint_controllers": ("cnil.sheet.joint_controllers", "Responsables conjoints", "Responsable conjoint"),
+    "joint_controllers": ("cnil.sheet.joint_controllers",),
     "processor": ("cnil.sheet.processor",),
     "processors": ("cnil.sheet.processors",),
-    "sub_processors": ("export.actors.sub_processors", "Sous-traitants ultérieurs"),
+    "sub_processors": ("export.actors.sub_processors",),
 }
 
-BLOCKS = {
-    "head": ("cnil.list.head_block", "Coordonnées du responsable de l'organisme", "Responsable de l'organisme"),
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "head": ("cnil.list.head_block",),
     "representative": ("cnil.list.representative_block",),
-    "dpo": ("cnil.list.dpo_block", "Coordonnées du délégué à la protection des données", "Coordonnées du DPO"),
+    "dpo": ("cnil.list.dpo_block",),
 }
 
-ORG_FIELDS = {
+ORG_FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("export.fields.name",),
     "legal_form": ("export.fields.legal_form",),
     "registration_number": ("export.fields.registration_number",),
@@ -213,12 +211,31 @@ ORG_FIELDS = {
 SKIPPED_NAMES = ("tutoriel", "tutorial", "exemple", "example", "listes", "lists", "mode d emploi", "aide")
 
 
-def _find(table: dict[str, tuple[str, ...]], value: Any) -> str | None:
+TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "sections": SECTIONS,
+    "actor_slots": ACTOR_SLOTS,
+    "blocks": BLOCKS,
+    "org_fields": ORG_FIELDS,
+    **{f"fields.{k}": v for k, v in FIELDS.items()},
+    **{f"columns.{k}": v for k, v in COLUMNS.items()},
+}
+"""Every table of labels, by the name ``data/import_variants.yaml`` (``sheet_labels``) gives it."""
+
+
+@functools.cache
+def _keys(table: str, name: str) -> frozenset[str]:
+    """The folded labels of ``name`` in ``table``: its label keys in French and English, and the
+    other wordings of ``data/import_variants.yaml``."""
+    variants = (load_data("import_variants") or {}).get("sheet_labels", {}).get(table, {}).get(name, [])
+    return _labels(*TABLES[table][name]) | frozenset(mapping.fold(v) for v in variants)
+
+
+def _find(table: str, value: Any) -> str | None:
     key = mapping.fold(value) if value is not None else ""
     if not key:
         return None
-    for name, keys in table.items():
-        if key in _labels(*keys):
+    for name in TABLES[table]:
+        if key in _keys(table, name):
             return name
     return None
 
@@ -250,7 +267,7 @@ class Fiche:
     actors: dict[str, list[tuple[Contact, Where]]] = field(default_factory=dict)
     notes: list[Value] = field(default_factory=list)
     said_none: set[str] = field(default_factory=set)
-    sections: set[str] = field(default_factory=set)
+    """Sections that say « Aucun »: written as an empty list."""
 
     def get(self, section: str, name: str) -> Value | None:
         return self.fields.get(section, {}).get(name)
@@ -259,10 +276,10 @@ class Fiche:
 def _section_of(cells: list[tuple[int, Any]]) -> str | None:
     if len(cells) != 1 or not isinstance(cells[0][1], str):
         return None
-    return _find(SECTIONS, cells[0][1])
+    return _find("sections", cells[0][1])
 
 
-def _header(cells: list[tuple[int, Any]], table: dict[str, tuple[str, ...]]) -> dict[int, str] | None:
+def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
     """The columns of a header row (every cell a known column label), or None."""
     cols: dict[int, str] = {}
     for col, value in cells:
@@ -295,11 +312,10 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
             section, columns, slot = found, None, None
-            fiche.sections.add(found)
             continue
         if section is None:
             # rows before the first section: the title, the way back to the list
-            if len(cells) >= 2 and _find(FIELDS["description"], cells[0][1]) is not None:
+            if len(cells) >= 2 and _find("fields.description", cells[0][1]) is not None:
                 section = "description"
             else:
                 continue
@@ -308,12 +324,12 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
 
         if section in FIELDS:
             label_col, label = cells[0]
-            name = _find(FIELDS[section], label)
+            name = _find(f"fields.{section}", label)
             if section == "purposes" and name is None and mapping.fold(label).startswith(("sous finalite", "sub purpose")):
                 if len(cells) > 1:
                     fiche.subs.append(Value(cells[1][1], at(cells[1][0])))
                 continue
-            if name is None and section == "description" and _find(FIELDS["purposes"], label) == "main":
+            if name is None and section == "description" and _find("fields.purposes", label) == "main":
                 section, name = "purposes", "main"
             if name is not None and len(cells) > 1:
                 fiche.fields.setdefault(section, {}).setdefault(name, Value(cells[1][1], at(cells[1][0])))
@@ -325,12 +341,12 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
             fiche.notes.append(Value(value[1], at(value[0])))
             continue
         if section == "actors":
-            header = _header(cells, COLUMNS["actors"])
+            header = _header(cells, "columns.actors")
             if header is not None and "name" in header.values():
                 columns = header
                 continue
             first_col, first = cells[0]
-            found_slot = _find(ACTOR_SLOTS, first) if first_col == 0 else None
+            found_slot = _find("actor_slots", first) if first_col == 0 else None
             if found_slot is not None:
                 slot = found_slot
                 fiche.actors.setdefault(slot, [])
@@ -347,7 +363,7 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
         table = TABLE_OF.get(section)
         if table is None:
             continue
-        header = _header(cells, COLUMNS[table])
+        header = _header(cells, f"columns.{table}")
         if header is not None and (columns is None or set(header.values()) >= set(columns.values())):
             columns = header
             continue
@@ -398,7 +414,7 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
         def at(col: int, number: int = number) -> Where:
             return where.at(cell=coordinate(number, col))
 
-        header = _header(cells, COLUMNS["list"])
+        header = _header(cells, "columns.list")
         if header is not None and "name" in header.values() and "ref" in header.values():
             list_cols, block = header, None
             continue
@@ -407,15 +423,15 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
             if entry.get("name") or entry.get("ref"):
                 out.rows.append(entry)
             continue
-        fields = _header(cells, COLUMNS["block"])
+        fields = _header(cells, "columns.block")
         if fields is not None and len(fields) >= 3:
             block_cols = fields
             continue
         first_col, first = cells[0]
-        found = _find(BLOCKS, first) if isinstance(first, str) else None
+        found = _find("blocks", first) if isinstance(first, str) else None
         if found is None and isinstance(first, str):
             key = mapping.fold(first)
-            found = next((b for b, keys in BLOCKS.items() if any(key.startswith(k) for k in _labels(*keys))), None)
+            found = next((b for b in BLOCKS if any(key.startswith(k) for k in _keys("blocks", b))), None)
         if found is not None:
             block = found
             data = out.blocks.setdefault(block, {})
@@ -425,7 +441,7 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
                         data[block_cols[col]] = Value(value, at(col))
             continue
         if block is not None and len(cells) >= 2:
-            name = _find(COLUMNS["block"], first)
+            name = _find("columns.block", first)
             if name is not None:
                 out.blocks[block].setdefault(name, Value(cells[1][1], at(cells[1][0])))
     return out
@@ -448,14 +464,14 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
         def at(col: int, number: int = number) -> Where:
             return where.at(cell=coordinate(number, col))
 
-        header = _header(cells, COLUMNS["parties"])
+        header = _header(cells, "columns.parties")
         if header is not None and "id" in header.values():
             party_cols = header
             continue
         if party_cols is not None:
             out.parties.append({party_cols[c]: Value(v, at(c)) for c, v in cells if c in party_cols})
             continue
-        name = _find(ORG_FIELDS, cells[0][1]) if isinstance(cells[0][1], str) else None
+        name = _find("org_fields", cells[0][1]) if isinstance(cells[0][1], str) else None
         if name is not None and len(cells) > 1:
             value = cells[-1] if name == "review_interval" else cells[1]
             out.fields.setdefault(name, Value(value[1], at(value[0])))
@@ -476,15 +492,15 @@ def classify(sheet: Sheet, where: Where) -> str | None:
         cells = _cells(values)
         if not cells:
             continue
-        header = _header(cells, COLUMNS["list"])
+        header = _header(cells, "columns.list")
         if header is not None and {"name", "ref"} <= set(header.values()):
             has_list = True
-        parties = _header(cells, COLUMNS["parties"])
+        parties = _header(cells, "columns.parties")
         if parties is not None and "id" in parties.values() and "kind" in parties.values():
             has_org = True
         if _section_of(cells):
             sections += 1
-        if len(cells) >= 2 and _find(FIELDS["description"], cells[0][1]) == "name":
+        if len(cells) >= 2 and _find("fields.description", cells[0][1]) == "name":
             described = True
     if has_list:
         key = mapping.fold(sheet.name)
@@ -536,11 +552,10 @@ def _block_person(block: dict[str, Value]) -> dict[str, Any] | None:
 class Assembler:
     """Puts the sheets together: the organisation, its parties, one activity per fiche."""
 
-    def __init__(self, book: Workbook, lang: str, taken: set[str]) -> None:
-        self.book = book
+    def __init__(self, lang: str) -> None:
         self.lang = lang
         self.parties = Parties()
-        self.activity_ids = people.Ids(taken)
+        self.activity_ids = people.Ids()
         self.org: dict[str, Any] = {}
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
@@ -737,9 +752,9 @@ class Assembler:
         if role_code == "processor":
             b.operations(f.get("purposes", "processing_operations"))
         b.legal_basis(f.fields.get("legal_basis", {}), required=role_code != "processor")
-        b.data_subjects(f.tables.get("data_subjects"), "data_subjects" in f.sections or fiche is not None)
+        b.data_subjects(f.tables.get("data_subjects"))
         for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):
-            b.categories(section, vocabulary, f.tables.get(section), section in f.said_none or fiche is not None)
+            b.categories(section, vocabulary, f.tables.get(section))
         if fiche is None and row.get("sensitive") and mapping.yes_no(row["sensitive"].value):
             b.put(("sensitive_data",), [])
             b.todo(("sensitive_data",), row["sensitive"], "sensitive_listed")
@@ -756,7 +771,7 @@ class Assembler:
         return b.finish(self.activity_ids)
 
 
-def read(book: Workbook, lang: str, taken_ids: set[str]) -> Source:
+def read(book: Workbook, lang: str) -> Source:
     source = Source(notices=book.notices)
     lists: list[ListSheet] = []
     fiches: list[Fiche] = []
@@ -788,7 +803,7 @@ def read(book: Workbook, lang: str, taken_ids: set[str]) -> Source:
                 source.notices.append(Notice(where, "empty_fiche"))
     if not seen_kind:
         return source
-    asm = Assembler(book, lang, taken_ids)
+    asm = Assembler(lang)
     asm.organisation(lists, org_sheet, fiches)
     matched: set[int] = set()
     listed_by_key: dict[str, tuple[int, dict[str, Value], bool]] = {}

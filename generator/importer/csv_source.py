@@ -215,12 +215,12 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
         b.operations(row.get("processing_operations"))
     legal = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("legal_basis.")}
     b.legal_basis(legal, required=not processor)
-    b.data_subjects(_records(row, "data_subjects"), True)
-    b.categories("data_categories", "data_category", _records(row, "data_categories"), True)
+    b.data_subjects(_records(row, "data_subjects"))
+    b.categories("data_categories", "data_category", _records(row, "data_categories"))
     sensitive = _records(row, "sensitive_data")
     flag = mapping.yes_no(row["sensitive"].value) if row.get("sensitive") else None
     if sensitive or flag is not None:
-        b.categories("sensitive_data", "sensitive_category", sensitive, True)
+        b.categories("sensitive_data", "sensitive_category", sensitive)
     b.recipients(_records(row, "recipients"))
     b.transfers(_records(row, "transfers"))
     b.security(_records(row, "security_measures"))
