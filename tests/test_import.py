@@ -448,3 +448,15 @@ def test_csv_saved_again_by_excel_in_french(exports: dict[str, Path], ropa: Runn
     original = by_name(read_register(REPO))
     lossy("csv", *original)
     assert again == original[0]
+
+
+def test_into_a_repository_made_by_ropa_init(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
+    """The organisation file of ropa init is kept; the parties to add to it are listed."""
+    made = ropa("init", tmp_path / "repo")
+    assert made.returncode == 0, made.stderr
+    before = (tmp_path / "repo" / "register" / "organization.yaml").read_bytes()
+    done = imported(ropa, exports["xlsx"], tmp_path / "repo")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "repo" / "register" / "organization.yaml").read_bytes() == before
+    assert "partie « voxcloud » (VoxCloud Inc., processor) absente de" in done.stdout
+    assert len(list((tmp_path / "repo" / "register" / "activities").glob("*.yaml"))) == 6

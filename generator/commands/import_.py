@@ -46,6 +46,7 @@ from generator.load.layout import (
     display_path,
     yaml_files,
 )
+from generator.load.yamlload import LoadError, load
 from generator.render import i18n
 
 
@@ -177,6 +178,33 @@ def validate(root: Path, planned: list[Planned], dry_run: bool) -> tuple[int, in
     return errors, len(reg.diagnostics) - errors
 
 
+def missing_parties(planned: list[Planned], lang: str) -> list[str]:
+    """When the organisation file was already there: the parties the imported activities name
+    that it does not declare, to add under ``parties:`` by hand."""
+    org = next((p for p in planned if p.entry.kind == "organization"), None)
+    if org is None or not org.exists:
+        return []
+    try:
+        existing: Any = load(org.target, display_path(org.target)).data
+    except LoadError:
+        existing = {}
+    declared = {p.get("id") for p in (existing or {}).get("parties") or [] if isinstance(p, dict)} if isinstance(
+        existing, dict) else set()
+    imported = {p["id"]: p for p in org.entry.data.get("parties", [])}
+    used: set[str] = set()
+    for item in planned:
+        if item.entry.kind == "activity" and not item.exists:
+            data = item.entry.data
+            used.update(str(x) for x in [data.get("controller"), *data.get("processors", []),
+                                         *data.get("joint_controllers", [])] if x)
+            used.update(str(r["party"]) for r in data.get("recipients", []) if isinstance(r, dict) and r.get("party"))
+            used.update(str(t["recipient"]) for t in data.get("transfers", []) if isinstance(t, dict)
+                        and t.get("recipient") in imported)
+    missing = sorted(used & set(imported) - declared)
+    return [message("summary.missing_party", lang, id=i, name=imported[i].get("name"), kind=imported[i].get("kind"),
+                    path=display_path(org.target)) for i in missing]
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     lang: str = args.lang
@@ -229,6 +257,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.dry_run:
         out.write(message("summary.dry_run", lang) + "\n")
+    for line in missing_parties(planned, lang):
+        out.write(line + "\n")
     errors, warnings = validate(root, planned, args.dry_run)
     out.write(message("summary.validate", lang, errors=errors, warnings=warnings) + "\n")
     if errors or warnings:

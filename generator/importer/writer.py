@@ -97,6 +97,29 @@ def scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+WIDTH = 100
+"""Texts longer than this are written folded (``>-``), as the register's own files are."""
+
+
+def _folded(text: str, indent: str) -> list[str] | None:
+    """A long one-line text as the lines of a folded block scalar, or None when folding would
+    change it (line breaks, tabs, runs of spaces, spaces at either end)."""
+    if len(text) <= WIDTH or text != text.strip() or "  " in text or any(c in text for c in "\n\r\t"):
+        return None
+    if not text.isprintable():
+        return None
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if current and len(indent) + len(current) + 1 + len(word) > WIDTH:
+            lines.append(indent + current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(indent + current)
+    return lines
+
+
 def _reads_back(text: str) -> bool:
     try:
         return bool(yaml.safe_load(f"k: {text}\n") == {"k": text})
@@ -137,6 +160,9 @@ class _Emitter:
                 return
             self.lines.append(head)
             self.sequence(value, path, indent + "  ", key)
+        elif isinstance(value, str) and (folded := _folded(value, indent + "  ")) is not None:
+            self.lines.append(f"{head} >-")
+            self.lines.extend(folded)
         else:
             self.lines.append(f"{head} {scalar(value)}")
 
