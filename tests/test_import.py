@@ -268,6 +268,9 @@ def test_cnil_model_workbook(ropa: Runner, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_cnil_model_as_ods_made_by_libreoffice(ropa: Runner, tmp_path: Path) -> None:
     source = build(tmp_path / "registre-mairie.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb["Fiche EC-01"]["H2"] = "=LEN(B4)*2"  # LibreOffice keeps it as an ODS formula
+    wb.save(source)
     made = subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "ods",
          "--outdir", str(tmp_path), str(source)],
@@ -278,6 +281,9 @@ def test_cnil_model_as_ods_made_by_libreoffice(ropa: Runner, tmp_path: Path) -> 
     done = imported(ropa, ods, tmp_path / "mairie")
     assert done.returncode == 0, done.stderr
     check_town_hall(tmp_path / "mairie")
+    assert "registre-mairie.ods, feuille « Fiche EC-01 », cellule H2: formule ni calculée ni reprise" in done.stderr
+    # nor is its value (LEN of the name, 35, times 2) that LibreOffice computed and cached
+    assert "70" not in strings(read_register(tmp_path / "mairie").activity_data())
 
 
 # --- mapping -------------------------------------------------------------------------------------
@@ -395,6 +401,7 @@ def test_macro_enabled_workbook(ropa: Runner, tmp_path: Path) -> None:
         ("tronque.xlsx", "half", "fichier endommagé"),
         ("protege.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "protégé par un mot de passe"),
         ("zero.ods", b"", "le fichier est vide"),
+        ("chiffre.ods", "encrypted-ods", "protégé par un mot de passe"),
         ("faux.json", b'{"activities": [', "ce n'est pas un export JSON de ropa"),
         ("autre.csv", b"a,b\n1,2\n", "ce n'est pas un export CSV de ropa"),
     ],
@@ -403,6 +410,13 @@ def test_unreadable_files(name: str, content: bytes | str | None, expected: str,
     path = tmp_path / name
     if content is None:
         openpyxl.Workbook().save(path)
+    elif content == "encrypted-ods":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                             'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
+                             '<manifest:encryption-data/></manifest:file-entry></manifest:manifest>')
+            archive.writestr("content.xml", b"\x8f\x12 encrypted bytes")
     elif content == "half":
         build(tmp_path / "full.xlsx")
         data = (tmp_path / "full.xlsx").read_bytes()
