@@ -399,6 +399,7 @@ def test_macro_enabled_workbook(ropa: Runner, tmp_path: Path) -> None:
         ("vide.xlsx", None, "aucune feuille n'a la forme du modèle"),
         ("corrompu.xlsx", b"PK\x03\x04 this is not a workbook", "fichier endommagé"),
         ("tronque.xlsx", "half", "fichier endommagé"),
+        ("feuille-cassee.xlsx", "bad-sheet", "feuille « Fiche EC-01 »: fichier endommagé"),
         ("protege.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "protégé par un mot de passe"),
         ("zero.ods", b"", "le fichier est vide"),
         ("chiffre.ods", "encrypted-ods", "protégé par un mot de passe"),
@@ -417,6 +418,12 @@ def test_unreadable_files(name: str, content: bytes | str | None, expected: str,
                              'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
                              '<manifest:encryption-data/></manifest:file-entry></manifest:manifest>')
             archive.writestr("content.xml", b"\x8f\x12 encrypted bytes")
+    elif content == "bad-sheet":
+        build(tmp_path / "full.xlsx")
+        with zipfile.ZipFile(tmp_path / "full.xlsx") as src, zipfile.ZipFile(path, "w") as dst:
+            for name in src.namelist():
+                data = src.read(name)
+                dst.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet6.xml" else data)
     elif content == "half":
         build(tmp_path / "full.xlsx")
         data = (tmp_path / "full.xlsx").read_bytes()

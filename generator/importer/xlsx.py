@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -67,7 +68,10 @@ def _reader(ws: Any, where: Where, notices: list[Notice]) -> Any:
         ws.reset_dimensions()
         try:
             yield from _rows(ws, FormulaLog(notices, where))
-        except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile, OSError) as exc:
+        except ImportProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - openpyxl parsing an untrusted file: XML, zip,
+            # value errors of every kind all mean the same to the DPO: the sheet cannot be read
             raise ImportProblem(where, "corrupt", reason=f"{type(exc).__name__}: {exc}") from None
 
     return read
@@ -78,7 +82,8 @@ def read(path: Path, display: str) -> Workbook:
     check_container(path, where)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, TypeError, OSError,
+            EOFError) as exc:
         raise ImportProblem(where, "corrupt", reason=f"{type(exc).__name__}: {exc}") from None
     book = Workbook(display, [], close=wb.close)
     with zipfile.ZipFile(path) as archive:
