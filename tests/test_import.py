@@ -421,9 +421,9 @@ def test_unreadable_files(name: str, content: bytes | str | None, expected: str,
     elif content == "bad-sheet":
         build(tmp_path / "full.xlsx")
         with zipfile.ZipFile(tmp_path / "full.xlsx") as src, zipfile.ZipFile(path, "w") as dst:
-            for name in src.namelist():
-                data = src.read(name)
-                dst.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet6.xml" else data)
+            for member in src.namelist():
+                data = src.read(member)
+                dst.writestr(member, data[: len(data) // 2] if member == "xl/worksheets/sheet6.xml" else data)
     elif content == "half":
         build(tmp_path / "full.xlsx")
         data = (tmp_path / "full.xlsx").read_bytes()
