@@ -138,8 +138,17 @@ def _list_sheet(ws: Any, fiches: list[dict[str, Any]]) -> None:
         ws.append([f["name"], f["ref"], f["created"], f["updated"], f["main"], "Oui" if f["sensitive"] else "Non"])
 
 
-def fiche_sheet(ws: Any, f: dict[str, Any] | None) -> None:
-    """Tab 3 of the model; ``None`` leaves it blank (the model's empty template)."""
+def fiche_sheet(ws: Any, f: dict[str, Any] | None, titled: bool = False) -> None:
+    """Tab 3 of the model; ``None`` leaves it blank (the model's empty template). ``titled``: each
+    table's column headers on the row of its section title, as some editions have them."""
+
+    def table(title: str, *headers: str) -> None:
+        if titled:
+            ws.append([title, *headers])
+        else:
+            ws.append([title])
+            ws.append([None, *headers])
+
     f = f or {"categories": {}, "sensitive": {}, "subjects": [], "recipients": [], "security": [], "transfers": [],
               "sub": []}
     ws.append(["Fiche de registre"])
@@ -150,8 +159,7 @@ def fiche_sheet(ws: Any, f: dict[str, Any] | None) -> None:
     ws.append(["Date de création du traitement", f.get("created")])
     ws.append(["Mise à jour du traitement", f.get("updated")])
     ws.append([])
-    ws.append(["Acteurs"])
-    ws.append([None, "Nom", "Adresse", "Code Postal", "Ville", "Pays", "Téléphone", "Adresse mél"])
+    table("Acteurs", "Nom", "Adresse", "Code Postal", "Ville", "Pays", "Téléphone", "Adresse mél")
     ws.append(["Responsable du traitement", *(TOWN if f.get("name") else [])])
     ws.append(["Délégué à la protection des données", *(DPO_ROW if f.get("name") else [])])
     ws.append(["Société du DPO (si celui-ci est externe)", *(DPO_COMPANY if f.get("name") else [])])
@@ -164,38 +172,32 @@ def fiche_sheet(ws: Any, f: dict[str, Any] | None) -> None:
         subs = f["sub"]
         ws.append([f"Sous-finalité {n + 1}", subs[n] if n < len(subs) else None])
     ws.append([])
-    ws.append(["Catégories de données personnelles concernées"])
-    ws.append([None, "Description", "Durée de conservation"])
+    table("Catégories de données personnelles concernées", "Description", "Durée de conservation")
     for label in DATA_CATEGORIES:
         ws.append([label, *f["categories"].get(label, ())])
     ws.append([])
-    ws.append(["Données sensibles"])
-    ws.append([None, "Description", "Durée de conservation"])
+    table("Données sensibles", "Description", "Durée de conservation")
     for label in SENSITIVE:
         ws.append([label, *f["sensitive"].get(label, ())])
     ws.append([])
-    ws.append(["Catégories de personnes concernées"])
-    ws.append([None, "Description", "Précisions"])
+    table("Catégories de personnes concernées", "Description", "Précisions")
     for row in f["subjects"]:
         ws.append([None, *row])
     ws.append([])
-    ws.append(["Destinataires"])
-    ws.append([None, "Type de destinataire", "Précisions"])
+    table("Destinataires", "Type de destinataire", "Précisions")
     for row in f["recipients"]:
         ws.append([None, *row])
     ws.append([])
-    ws.append(["Mesures de sécurité"])
-    ws.append([None, "Type de mesure de sécurité", "Précisions"])
+    table("Mesures de sécurité", "Type de mesure de sécurité", "Précisions")
     for row in f["security"]:
         ws.append([None, *row])
     ws.append([])
-    ws.append(["Transferts hors UE"])
-    ws.append([None, "Destinataire", "Pays", "Type de garanties", "Liens vers la documentation"])
+    table("Transferts hors UE", "Destinataire", "Pays", "Type de garanties", "Liens vers la documentation")
     for row in f["transfers"]:
         ws.append([None, *row])
 
 
-def build(path: Path, fiches: list[dict[str, Any]] = FICHES) -> Path:
+def build(path: Path, fiches: list[dict[str, Any]] = FICHES, titled: bool = False) -> Path:
     wb = openpyxl.Workbook()
     tutorial = wb.active
     tutorial.title = "Tutoriel"
@@ -209,6 +211,6 @@ def build(path: Path, fiches: list[dict[str, Any]] = FICHES) -> Path:
                   "Candidats", "Autres (préciser)"):
         lists.append([label])
     for f in fiches:
-        fiche_sheet(wb.create_sheet(f["sheet"]), f)
+        fiche_sheet(wb.create_sheet(f["sheet"]), f, titled)
     wb.save(path)
     return path

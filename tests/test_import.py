@@ -265,6 +265,13 @@ def test_cnil_model_workbook(ropa: Runner, tmp_path: Path) -> None:
     assert "ropa validate du registre importé : " in done.stdout
 
 
+def test_cnil_model_with_headers_on_the_section_rows(ropa: Runner, tmp_path: Path) -> None:
+    source = build(tmp_path / "registre-mairie.xlsx", titled=True)
+    done = imported(ropa, source, tmp_path / "mairie")
+    assert done.returncode == 0, done.stderr
+    check_town_hall(tmp_path / "mairie")
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_cnil_model_as_ods_made_by_libreoffice(ropa: Runner, tmp_path: Path) -> None:
     source = build(tmp_path / "registre-mairie.xlsx")

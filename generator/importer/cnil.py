@@ -279,6 +279,19 @@ def _section_of(cells: list[tuple[int, Any]]) -> str | None:
     return _find("sections", cells[0][1])
 
 
+def _titled_header(cells: list[tuple[int, Any]]) -> tuple[str, dict[int, str], None] | None:
+    """« Catégories de données personnelles concernées | Description | Durée de conservation » on
+    one row: (the section, its columns)."""
+    if len(cells) < 2 or not isinstance(cells[0][1], str):
+        return None
+    section = _find("sections", cells[0][1])
+    table = "actors" if section == "actors" else TABLE_OF.get(section or "")
+    if section is None or table is None:
+        return None
+    columns = _header(cells[1:], f"columns.{table}")
+    return (section, columns, None) if columns else None
+
+
 def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
     """The columns of a header row (every cell a known column label), or None."""
     cols: dict[int, str] = {}
@@ -312,6 +325,11 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
             section, columns, slot = found, None, None
+            continue
+        titled = _titled_header(cells)
+        if titled is not None:
+            # the section's title and its column headers on one row
+            section, columns, slot = titled
             continue
         if section is None:
             # rows before the first section: the title, the way back to the list
