@@ -488,3 +488,17 @@ def test_into_a_repository_made_by_ropa_init(exports: dict[str, Path], ropa: Run
     assert (tmp_path / "repo" / "register" / "organization.yaml").read_bytes() == before
     assert "partie « voxcloud » (VoxCloud Inc., processor) absente de" in done.stdout
     assert len(list((tmp_path / "repo" / "register" / "activities").glob("*.yaml"))) == 6
+
+
+def test_writer_quotes_what_yaml_would_misread() -> None:
+    from generator.importer import Entry, Where, writer
+    from generator.load.yamlload import parse
+
+    tricky = ["no", "Non", "69003", "0612", "2020-01-01T10:00:00", "1e3", "0x1F", "true", "~", "null", "",
+              "a: b", "x #y", "#z", "- w", "@v", "*a", "&b", "!t", "%p", "'q'", '"r"', " lead", "trail ",
+              "[l]", "{m}", "?", "a\nb", "tab\there", "= formule", "+33 4 72", "1:30", "À COMPLÉTER : x"]
+    long_text = " ".join(["mot"] * 60) + " #fin : oui"
+    data = {"id": "x", "name": long_text, "notes": tricky, "purposes": {"main": "a : b", "sub": tricky}}
+    text = writer.render(Entry("activity", data, Where("f.xlsx")), "fr", ["en-tête"])
+    assert parse(text, Path("x.yaml"), "x.yaml").data == data
+    assert "name: >-\n" in text  # a long text is folded, as the register's own files are

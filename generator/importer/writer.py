@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from generator.importer import Entry, FieldPath
-from generator.load.yamlload import parse
+from generator.load.yamlload import LoadError, parse
 
 SCHEMA_LINES = {
     "activity": "# yaml-language-server: $schema=../../schema/activity.schema.json",
@@ -121,9 +121,12 @@ def _folded(text: str, indent: str) -> list[str] | None:
 
 
 def _reads_back(text: str) -> bool:
+    """Whether ``k: text`` reads as the same string, the register's way (YAML 1.2: ``1e3`` is a
+    number) and the YAML 1.1 way of most other tools (``no`` is false)."""
     try:
-        return bool(yaml.safe_load(f"k: {text}\n") == {"k": text})
-    except yaml.YAMLError:
+        mine = parse(f"k: {text}\n", Path("<scalar>"), "<scalar>").data
+        return bool(mine == {"k": text} and yaml.safe_load(f"k: {text}\n") == {"k": text})
+    except (yaml.YAMLError, LoadError):
         return False
 
 
