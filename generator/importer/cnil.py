@@ -639,14 +639,21 @@ class Assembler:
                     continue
                 target = org.setdefault("dpo", {}).setdefault("person", {}) if key == "dpo" else None
                 if key == "representative":
-                    target = org.setdefault("representative", {}).setdefault("person", {})
+                    rep = org.setdefault("representative", {})
+                    target = rep.setdefault("person", {})
                     if data.get("company"):
-                        org["representative"].setdefault("company", text(data["company"].value))
+                        rep.setdefault("company", text(data["company"].value))
+                    # ropa export writes the representative's own details in its block
+                    for detail in ("email", "phone", "address"):
+                        if detail in person:
+                            rep[detail] = person.pop(detail)
                 if key == "head":
                     target = org.setdefault("head", {})
                 assert target is not None
-                for k, v in person.items():
-                    target.setdefault(k, v)
+                # the block's own cells (Nom, Prénom...) win over a name split from one line
+                if "first_name" not in person:
+                    target.pop("first_name", None)
+                target.update(person)
                 if key == "dpo" and data.get("company"):
                     org["dpo"].setdefault("company", {}).setdefault("name", text(data["company"].value))
         for fiche in fiches:
