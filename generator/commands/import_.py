@@ -27,17 +27,9 @@ from generator.importer import (
     Notice,
     Source,
     Where,
-    cnil,
-    csv_source,
     detect_format,
-    json_source,
     message,
-    ods,
-    writer,
-    xlsx,
 )
-from generator.lint.review_rules import placeholders
-from generator.lint.runner import load_register
 from generator.load.layout import (
     ACTIVITIES,
     ORGANIZATION,
@@ -46,8 +38,11 @@ from generator.load.layout import (
     display_path,
     yaml_files,
 )
-from generator.load.yamlload import LoadError, load
 from generator.render import i18n
+
+# Building the parser imports this module: the readers (openpyxl, python-calamine), the writer
+# and the validator are imported by the functions that use them, so that ``ropa --help`` and
+# ``ropa validate`` stay light.
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
@@ -70,6 +65,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ign
 
 
 def read_source(path: Path, fmt: str, display: str, lang: str) -> Source:
+    from generator.importer import cnil, csv_source, json_source, ods, xlsx
+
     if fmt == "json":
         return json_source.read(path, display, lang)
     if fmt == "csv":
@@ -97,6 +94,8 @@ class Planned:
 
 def count(data: Any) -> tuple[int, int]:
     """(values mapped, values left to complete) of a file's data."""
+    from generator.lint.review_rules import placeholders
+
     marks = placeholders()
     mapped = todo = 0
     for _, value in shapes.walk_strings(data):
@@ -124,6 +123,8 @@ def target_of(root: Path, entry: Entry) -> Path:
 
 
 def plan(root: Path, source: Source, lang: str, origin: str) -> list[Planned]:
+    from generator.importer import writer
+
     known_processes = {p.stem for p in yaml_files(root / PROCESSES)}
     known_processes |= {str(e.data.get("id")) for e in source.entries if e.kind == "process"}
     today = shapes.today().isoformat()
@@ -160,6 +161,8 @@ def write(planned: list[Planned]) -> None:
 def validate(root: Path, planned: list[Planned], dry_run: bool) -> tuple[int, int]:
     """(errors, warnings) of ``ropa validate`` on the register as imported (for a dry run, on a
     copy of the register with the planned files added)."""
+    from generator.lint.runner import load_register
+
     if not dry_run:
         reg = load_register(root)
     else:
@@ -181,6 +184,8 @@ def validate(root: Path, planned: list[Planned], dry_run: bool) -> tuple[int, in
 def missing_parties(planned: list[Planned], lang: str) -> list[str]:
     """When the organisation file was already there: the parties the imported activities name
     that it does not declare, to add under ``parties:`` by hand."""
+    from generator.load.yamlload import LoadError, load
+
     org = next((p for p in planned if p.entry.kind == "organization"), None)
     if org is None or not org.exists:
         return []
