@@ -36,7 +36,6 @@ from generator.load.layout import (
     PROCESSES,
     SOURCE_FOLDERS,
     display_path,
-    yaml_files,
 )
 from generator.render import i18n
 
@@ -45,7 +44,7 @@ from generator.render import i18n
 # ``ropa validate`` stay light.
 
 
-def add_parser(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction, name: str, lang: str = i18n.DEFAULT_LANG) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         name,
         help="import a register kept in a spreadsheet (CNIL model, or a ropa export)",
@@ -125,7 +124,8 @@ def target_of(root: Path, entry: Entry) -> Path:
 def plan(root: Path, source: Source, lang: str, origin: str) -> list[Planned]:
     from generator.importer import writer
 
-    known_processes = {p.stem for p in yaml_files(root / PROCESSES)}
+    folder = root / PROCESSES
+    known_processes = {p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml")} if folder.is_dir() else set()
     known_processes |= {str(e.data.get("id")) for e in source.entries if e.kind == "process"}
     today = shapes.today().isoformat()
     mark = i18n.t("review.placeholder", lang)

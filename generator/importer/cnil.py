@@ -540,7 +540,7 @@ def _strip_registration(line: str) -> tuple[str, str | None]:
 
 
 def _person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
-    contact = people.contact_line(text(line))
+    contact = people.contact_line(text(line), person=True)
     who = people.person(contact.name)
     if who is not None:
         for key in ("email", "phone"):

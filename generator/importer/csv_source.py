@@ -160,8 +160,8 @@ def _records(row: dict[str, Value], section: str) -> list[dict[str, Value]] | No
     return out
 
 
-def _contacts(row: dict[str, Value], key: str) -> list[people.Contact]:
-    return [people.contact_line(line) for line in _lines(row.get(key)) if line.strip()]
+def _contacts(row: dict[str, Value], key: str, person: bool = False) -> list[people.Contact]:
+    return [people.contact_line(line, person) for line in _lines(row.get(key)) if line.strip()]
 
 
 def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -> None:
@@ -172,7 +172,7 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
         c = own[0]
         org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
                                       "email": c.email}.items() if v})
-    dpo = _contacts(row, "dpo")
+    dpo = _contacts(row, "dpo", person=True)
     company = _contacts(row, "dpo_company")
     if dpo:
         person = people.person(dpo[0].name) or {}

@@ -44,6 +44,8 @@ def person(line: str | None) -> dict[str, Any] | None:
     m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", line)
     if m:
         line, position = m.group(1), m.group(2).strip() or None
+    elif ", " in line:  # « M. Paul Friand, Directeur »
+        line, position = (part.strip() for part in line.split(", ", 1))
     words = line.split()
     title = None
     if words and mapping.fold(words[0]) in _TITLE_WORDS:
@@ -92,7 +94,7 @@ class Contact:
         return not any(vars(self).values())
 
 
-def contact_line(line: str | None) -> Contact:
+def contact_line(line: str | None, person: bool = False) -> Contact:
     """« CentreCall, 25 avenue des Tilleuls, 69003 Lyon, France, +33 4 72 00 10 00, contact@… »
     (``model.Contact.line``) split back: email and phone by their look, « 69003 Lyon » as postal
     code and city, a country by its name; the first part is the name, the rest the street."""
@@ -103,6 +105,9 @@ def contact_line(line: str | None) -> Contact:
     if not parts:
         return out
     out.name = parts.pop(0)
+    if (person or " — " in out.name) and parts and _is_position(parts[0]):
+        # « M. Paul Friand, Directeur, 140 boulevard … »: a person's position follows the name
+        out.name = f"{out.name} ({parts.pop(0)})"
     rest: list[str] = []
     for part in parts:
         if out.email is None and _EMAIL.match(part):
@@ -119,6 +124,11 @@ def contact_line(line: str | None) -> Contact:
             rest.append(part)
     out.street = ", ".join(rest) or None
     return out
+
+
+def _is_position(part: str) -> bool:
+    return not (part[:1].isdigit() or _EMAIL.match(part) or _PHONE.match(part) or _PLACE.match(part)
+                or mapping.country(part))
 
 
 def address_line(line: str | None) -> dict[str, Any] | None:
