@@ -35,6 +35,7 @@ COMMANDS = {
     "diff": "diff",
     "export": "export",
     "rules": "rules",
+    "import": "import_",
 }
 
 def text(key: str, lang: str, **values: Any) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 
 from generator import scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
+from generator.errors import LoadError
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
-from generator.load.yamlload import LoadError, load
+from generator.load.yamlload import load
 from generator.resources import load_schema
 
 ROLES = ("controller", "processor", "joint_controller")

@@ -9,7 +9,8 @@ from typing import Any
 from generator import vocab
 from generator.resources import DATA_DIR, load_data
 from generator.shapes import parse_date, parse_duration
-from generator.vocab import DEFAULT_LANG
+
+DEFAULT_LANG = vocab.DEFAULT_LANG
 
 
 @functools.cache

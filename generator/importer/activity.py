@@ -1,0 +1,292 @@
+"""One activity sheet, built from the values a spreadsheet gives (each with its cell): codes
+through ``mapping``, what cannot be mapped kept verbatim behind the placeholder, a comment
+wherever a value was guessed. Shared by the workbook and CSV readers."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator import shapes, vocab
+from generator.importer import Entry, FieldPath, Where, mapping, message, placeholder
+from generator.importer.people import Ids, Parties, text
+from generator.render import i18n
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value read from the source and where it stands."""
+
+    value: Any
+    where: Where
+
+
+Rows = list[dict[str, Value]]
+
+
+@functools.cache
+def _not_stated() -> frozenset[str]:
+    return frozenset(mapping.fold(i18n.t("export.workbook.not_stated", lang)) for lang in ("fr", "en"))
+
+
+def _set(data: dict[str, Any], path: FieldPath, value: Any) -> None:
+    node: Any = data
+    for key in path[:-1]:
+        node = node.setdefault(key, {}) if isinstance(key, str) else node[key]
+    node[path[-1]] = value
+
+
+class ActivityBuilder:
+    def __init__(self, where: Where, lang: str, parties: Parties) -> None:
+        self.where = where
+        self.lang = lang
+        self.parties = parties
+        self.data: dict[str, Any] = {}
+        self.comments: dict[FieldPath, str] = {}
+        self.footer: list[str] = []
+
+    # --- primitives ---
+
+    def put(self, path: FieldPath, value: Any) -> None:
+        _set(self.data, path, value)
+
+    def guess(self, path: FieldPath, key: str, **values: Any) -> None:
+        self.comments[path] = message(f"comment.{key}", self.lang, **values)
+
+    def todo(self, path: FieldPath, source: Value | None, key: str = "unmapped", *, keep: bool = False) -> str:
+        """Write the placeholder at ``path`` (with the source's words), and say where they came from."""
+        verbatim = text(source.value) if source is not None else None
+        value = placeholder(verbatim, self.lang)
+        if not keep:
+            self.put(path, value)
+        if source is not None:
+            self.guess(path, key, where=source.where.text(self.lang))
+        return value
+
+    def coded(self, path: FieldPath, vocabulary: str, source: Value | None, *, required: bool = True) -> None:
+        choices = ", ".join(vocab.vocabularies().get(vocabulary, {}))
+        if source is None or text(source.value) is None:
+            if required:
+                self.todo(path, None)
+                self.guess(path, "choose", choices=choices)
+            return
+        found = mapping.match(vocabulary, source.value)
+        if found is None:
+            self.todo(path, source)
+            self.guess(path, "unmapped_code", where=source.where.text(self.lang), choices=choices)
+            return
+        self.put(path, found.code)
+        if found.guessed:
+            self.guess(path, "guessed", text=text(source.value), where=source.where.text(self.lang))
+
+    def text_field(self, path: FieldPath, source: Value | None, *, required: bool = False) -> None:
+        value = text(source.value) if source is not None else None
+        if value is None:
+            if required:
+                self.todo(path, None)
+            return
+        self.put(path, value)
+
+    # --- fields ---
+
+    def identity(self, name: Value | None, ref: Value | None) -> None:
+        self.text_field(("ref",), ref, required=True)
+        self.text_field(("name",), name, required=True)
+
+    def date(self, key: str, source: Value | None, *, required: bool = True) -> None:
+        if source is None or text(source.value) is None:
+            if required:
+                self.put((key,), shapes.today().isoformat())
+                self.guess((key,), "guessed_date")
+            return
+        iso = mapping.date(source.value)
+        if iso is None:
+            self.todo((key,), source)
+        else:
+            self.put((key,), iso)
+
+    def duration_field(self, key: str, source: Value | None) -> None:
+        if source is None:
+            return
+        iso, rest = mapping.duration(text(source.value))
+        if iso is None or rest.strip():
+            self.todo((key,), source)
+        else:
+            self.put((key,), iso)
+
+    def purposes(self, main: Value | None, subs: list[Value]) -> None:
+        self.text_field(("purposes", "main"), main, required=True)
+        self.put(("purposes", "sub"), [str(text(v.value)) for v in subs if text(v.value)])
+
+    def operations(self, source: Value | None) -> None:
+        if source is None or text(source.value) is None:
+            self.put(("processing_operations",), [placeholder(None, self.lang)])
+            return
+        codes, unknown, guessed = mapping.match_list("processing_operation", source.value)
+        values: list[str] = codes + [placeholder(u, self.lang) for u in unknown]
+        self.put(("processing_operations",), values)
+        if unknown or guessed:
+            self.guess(("processing_operations",), "unmapped" if unknown else "guessed_list",
+                       where=source.where.text(self.lang))
+
+    def legal_basis(self, fields: dict[str, Value], *, required: bool) -> None:
+        basis = fields.get("basis")
+        if basis is not None and mapping.fold(basis.value) in _not_stated():
+            basis = None  # ropa export writes « Non renseigné » for a processor record
+        others = {k: v for k, v in fields.items() if k != "basis"}
+        if basis is None and not others and not required:
+            return
+        self.coded(("legal_basis", "basis"), "legal_basis", basis)
+        for key in ("details", "balancing_test", "special_category_details", "criminal_data_authorisation"):
+            self.text_field(("legal_basis", key), fields.get(key))
+        if fields.get("special_category_condition"):
+            self.coded(("legal_basis", "special_category_condition"), "special_category_condition",
+                       fields["special_category_condition"])
+
+    def data_subjects(self, rows: Rows | None) -> None:
+        out: list[dict[str, Any]] = []
+        self.put(("data_subjects",), out)
+        for i, row in enumerate(rows or []):
+            entry: dict[str, Any] = {}
+            out.append(entry)
+            self.coded(("data_subjects", i, "category"), "data_subject", row.get("category"))
+            description, details = row.get("description"), row.get("details")
+            if description is None or description is row.get("category"):
+                # the CNIL model has no category column: its « Description » names the category
+                # (« Salariés », « Autres (préciser) ») and its « Précisions » describe the people
+                description, details = (details, None) if details is not None else (row.get("category"), None)
+            self.text_field(("data_subjects", i, "description"), description, required=True)
+            self.text_field(("data_subjects", i, "details"), details)
+        if not out:
+            out.append({"category": placeholder(None, self.lang), "description": placeholder(None, self.lang)})
+
+    def categories(self, section: str, vocabulary: str, rows: Rows | None) -> None:
+        out: list[dict[str, Any]] = []
+        self.put((section,), out)
+        for i, row in enumerate(rows or []):
+            out.append({})
+            path: FieldPath = (section, i)
+            self.coded((*path, "category"), vocabulary, row.get("category"))
+            self.text_field((*path, "description"), row.get("description") or row.get("category"), required=True)
+            items = text(row["items"].value) if row.get("items") else None
+            if items:
+                self.put((*path, "items"), [p.strip() for p in items.split(", ") if p.strip()])
+            self.retention(path, row)
+
+    def retention(self, path: FieldPath, row: dict[str, Value]) -> None:
+        rpath: FieldPath = (*path, "retention")
+        self.put(rpath, {})
+        source = row.get("retention")
+        parsed = mapping.retention(text(source.value) if source else None)
+        iso_cell = row.get("retention_iso")
+        iso, _ = mapping.duration(text(iso_cell.value) if iso_cell else None)
+        duration = iso or parsed.duration
+        if duration:
+            self.put((*rpath, "duration"), duration)
+        else:
+            self.todo((*rpath, "duration"), source or iso_cell)
+        starts = row.get("retention_starts")
+        if starts is not None and text(starts.value):
+            self.put((*rpath, "starts"), text(starts.value))
+        elif parsed.starts:
+            self.put((*rpath, "starts"), parsed.starts)
+        else:
+            self.todo((*rpath, "starts"), None)
+        end = row.get("retention_end")
+        if end is not None and text(end.value):
+            self.coded((*rpath, "end_action"), "retention_end", end)
+        elif parsed.end_action:
+            self.put((*rpath, "end_action"), parsed.end_action)
+            if parsed.end_guessed and source is not None:
+                self.guess((*rpath, "end_action"), "guessed", text=text(source.value),
+                           where=source.where.text(self.lang))
+        else:
+            self.coded((*rpath, "end_action"), "retention_end", None)
+        note = text(row["retention_note"].value) if row.get("retention_note") else None
+        if parsed.rest and duration and not iso_cell:
+            note = "; ".join(p for p in (note, parsed.rest) if p)
+            self.guess((*rpath, "note"), "kept_rest", where=source.where.text(self.lang) if source else "")
+        if note:
+            self.put((*rpath, "note"), note)
+
+    def recipients(self, rows: Rows | None) -> None:
+        out: list[dict[str, Any]] = []
+        for i, row in enumerate(rows or []):
+            out.append({})
+            self.put(("recipients",), out)
+            self.coded(("recipients", i, "type"), "recipient_type", row.get("type"))
+            name, details = row.get("name"), row.get("details")
+            if name is None and details is not None:
+                name, details = details, None
+                self.guess(("recipients", i, "name"), "guessed_name", where=name.where.text(self.lang))
+            self.text_field(("recipients", i, "name"), name, required=True)
+            party = self.parties.find(text(name.value) if name else None)
+            if party is not None:
+                self.put(("recipients", i, "party"), party)
+            self.text_field(("recipients", i, "details"), details)
+        if out:
+            self.put(("recipients",), out)
+
+    def transfers(self, rows: Rows | None) -> None:
+        out: list[dict[str, Any]] = []
+        self.put(("transfers",), out)
+        for i, row in enumerate(rows or []):
+            out.append({})
+            recipient = row.get("recipient")
+            party = self.parties.find(text(recipient.value) if recipient else None)
+            if party is not None:
+                self.put(("transfers", i, "recipient"), party)
+            else:
+                self.text_field(("transfers", i, "recipient"), recipient, required=True)
+            country = row.get("country")
+            code = mapping.country(text(country.value)) if country else None
+            if code:
+                self.put(("transfers", i, "country"), code)
+            else:
+                self.todo(("transfers", i, "country"), country)
+            self.coded(("transfers", i, "safeguard"), "safeguard", row.get("safeguard"), required=False)
+            self.text_field(("transfers", i, "documentation"), row.get("documentation"))
+            self.text_field(("transfers", i, "details"), row.get("details"))
+
+    def security(self, rows: Rows | None) -> None:
+        out: list[dict[str, Any]] = []
+        self.put(("security_measures",), out)
+        for i, row in enumerate(rows or []):
+            out.append({})
+            self.coded(("security_measures", i, "type"), "security_measure", row.get("type"))
+            self.text_field(("security_measures", i, "details"), row.get("details"), required=True)
+        if not out:
+            out.append({"type": placeholder(None, self.lang), "details": placeholder(None, self.lang)})
+
+    def process(self, source: Value) -> None:
+        value = text(source.value)
+        if value and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+            self.put(("process",), value)
+
+    def dpia(self, fields: dict[str, Value]) -> None:
+        self.coded(("dpia", "status"), "dpia_status", fields.get("status"))
+        criteria = fields.get("criteria")
+        if criteria is not None:
+            if mapping.is_none(criteria.value):
+                self.put(("dpia", "criteria"), [])
+            else:
+                codes, unknown, _ = mapping.match_list("dpia_criterion", criteria.value)
+                self.put(("dpia", "criteria"), codes + [placeholder(u, self.lang) for u in unknown])
+        for key in ("cnil_list", "exemption", "reference", "justification"):
+            self.text_field(("dpia", key), fields.get(key))
+        if fields.get("date"):
+            iso = mapping.date(fields["date"].value)
+            if iso:
+                self.put(("dpia", "date"), iso)
+            else:
+                self.todo(("dpia", "date"), fields["date"])
+
+    def finish(self, ids: Ids, wanted: str | None = None) -> Entry:
+        name = self.data.get("name") or self.data.get("ref") or "activite"
+        ident = ids.new(str(name), wanted)
+        self.data = {"id": ident, **self.data}
+        entry = Entry("activity", self.data, self.where, self.comments)
+        entry.footer = self.footer
+        return entry

@@ -1,0 +1,862 @@
+"""A workbook laid out like the CNIL register model, into the register's files.
+
+The CNIL model (« registre-traitement-simplifie ») has a list sheet (« Liste des traitements »:
+the header blocks of the head of the organisation, its representative and its DPO, then one row
+per activity) and one « fiche » per activity (sections « Description du traitement »,
+« Acteurs », « Finalité(s) du traitement effectué », « Catégories de données personnelles
+concernées », « Données sensibles », « Catégories de personnes concernées », « Destinataires »,
+« Mesures de sécurité », « Transferts hors UE »). ``ropa export --format xlsx`` writes the same
+layout with a few more labelled rows (role, legal basis, DPIA, remarks) and an « Organisme et
+parties » sheet; both are read here, by their labels, wherever they stand in the sheet.
+
+Sheets are recognised by their content, not their names; hidden sheets, the model's tutorial,
+example and lists tabs, and sheets that are none of these are skipped, each with a notice.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.importer import Entry, Notice, Source, Where, mapping, message, people
+from generator.importer.activity import ActivityBuilder, Value
+from generator.importer.people import Contact, Parties, text
+from generator.importer.workbook import Row, Sheet, Workbook, coordinate
+from generator.render import i18n
+from generator.resources import load_data
+
+HEAD_ROWS = 80
+"""Rows read to recognise a sheet."""
+
+
+@functools.cache
+def _labels(*keys: str) -> frozenset[str]:
+    """The folded French and English labels at these keys of data/labels/."""
+    out = set()
+    for key in keys:
+        for lang in ("fr", "en"):
+            out.add(mapping.fold(i18n.t(key, lang)))
+    return frozenset(out)
+
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "description": ("cnil.sheet.description",),
+    "actors": ("cnil.sheet.actors",),
+    "purposes": ("cnil.sheet.purposes",),
+    "data_categories": ("cnil.sheet.data_categories",),
+    "sensitive_data": ("cnil.sheet.sensitive_data",),
+    "data_subjects": ("cnil.sheet.data_subjects",),
+    "recipients": ("cnil.sheet.recipients",),
+    "security_measures": ("cnil.sheet.security_measures",),
+    "transfers": ("cnil.sheet.transfers",),
+    "legal_basis": ("cnil.sheet.legal_basis",),
+    "dpia": ("cnil.sheet.dpia",),
+    "notes": ("export.fields.notes",),
+}
+
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "description": {
+        "name": ("cnil.sheet.name",),
+        "ref": ("cnil.sheet.ref",),
+        "created": ("cnil.sheet.created", "cnil.list.created"),
+        "updated": ("cnil.sheet.updated", "cnil.list.updated"),
+        "role": ("export.fields.role",),
+        "description": ("export.fields.description",),
+        "last_reviewed": ("export.fields.last_reviewed",),
+        "review_interval": ("export.fields.review_interval",),
+        "process": ("export.fields.process",),
+    },
+    "purposes": {
+        "main": ("cnil.sheet.main_purpose",),
+        "processing_operations": ("cnil.sheet.processing_operations",),
+    },
+    "legal_basis": {
+        "basis": ("cnil.sheet.legal_basis",),
+        "details": ("export.fields.legal_basis_details",),
+        "balancing_test": ("export.fields.balancing_test",),
+        "special_category_condition": ("export.fields.special_category_condition",),
+        "special_category_details": ("export.fields.special_category_details",),
+        "criminal_data_authorisation": ("export.fields.criminal_data_authorisation",),
+    },
+    "dpia": {
+        "status": ("export.fields.dpia_status",),
+        "criteria": ("export.fields.dpia_criteria",),
+        "cnil_list": ("export.fields.dpia_cnil_list",),
+        "exemption": ("export.fields.dpia_exemption",),
+        "reference": ("export.fields.dpia_reference",),
+        "date": ("export.fields.dpia_date",),
+        "justification": ("export.fields.dpia_justification",),
+    },
+}
+
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "categories": {
+        "category": ("export.fields.category",),
+        "description": ("cnil.sheet.description_col",),
+        "retention": ("cnil.sheet.retention_col",),
+        "retention_iso": ("export.fields.retention_iso",),
+        "retention_starts": ("export.fields.retention_starts",),
+        "retention_end": ("export.fields.retention_end",),
+        "retention_note": ("export.fields.retention_note",),
+        "items": ("export.fields.items",),
+    },
+    "data_subjects": {
+        "category": ("export.fields.category",),
+        "description": ("cnil.sheet.description_col",),
+        "details": ("cnil.sheet.details_col",),
+    },
+    "recipients": {
+        "type": ("cnil.sheet.recipient_type_col",),
+        "name": ("export.fields.recipient_name",),
+        "details": ("cnil.sheet.details_col",),
+    },
+    "security_measures": {
+        "type": ("cnil.sheet.security_type_col",),
+        "details": ("cnil.sheet.details_col",),
+    },
+    "transfers": {
+        "recipient": ("cnil.sheet.transfer_recipient_col",),
+        "country": ("cnil.sheet.transfer_country_col",),
+        "safeguard": ("cnil.sheet.transfer_safeguard_col",),
+        "documentation": ("cnil.sheet.transfer_documentation_col",),
+        "details": ("export.fields.transfer_details",),
+    },
+    "actors": {
+        "name": ("cnil.fields.name",),
+        "street": ("cnil.fields.address",),
+        "postal_code": ("cnil.fields.postal_code",),
+        "city": ("cnil.fields.city",),
+        "country": ("cnil.fields.country",),
+        "phone": ("cnil.fields.phone",),
+        "email": ("cnil.fields.email",),
+    },
+    "list": {
+        "name": ("cnil.list.name",),
+        "ref": ("cnil.list.ref",),
+        "created": ("cnil.list.created", "cnil.sheet.created"),
+        "updated": ("cnil.list.updated", "cnil.sheet.updated"),
+        "purpose": ("cnil.list.purpose",),
+        "sensitive": ("cnil.list.sensitive",),
+        "role": ("export.fields.role",),
+        "controller": ("cnil.sheet.controller",),
+    },
+    "block": {
+        "last_name": ("cnil.fields.last_name",),
+        "first_name": ("cnil.fields.first_name",),
+        "street": ("cnil.fields.address",),
+        "email": ("cnil.fields.email",),
+        "postal_code": ("cnil.fields.postal_code",),
+        "city": ("cnil.fields.city",),
+        "phone": ("cnil.fields.phone",),
+        "country": ("cnil.fields.country",),
+        "company": ("cnil.fields.dpo_company",),
+    },
+    "parties": {
+        "name": ("export.fields.name",),
+        "id": ("export.fields.id",),
+        "kind": ("export.fields.kind",),
+        "description": ("export.fields.description",),
+        "registration_number": ("export.fields.registration_number",),
+        "address": ("cnil.fields.address",),
+        "phone": ("cnil.fields.phone",),
+        "email": ("cnil.fields.email",),
+        "contact": ("export.fields.contact",),
+        "representative": ("export.fields.representative",),
+        "dpo": ("export.fields.dpo",),
+        "contract": ("export.fields.contract",),
+    },
+}
+
+ACTOR_SLOTS: dict[str, tuple[str, ...]] = {
+    "controller": ("cnil.sheet.controller",),
+    "controller_representative": ("export.actors.controller_representative",),
+    "controller_dpo": ("export.actors.controller_dpo",),
+    "dpo": ("cnil.sheet.dpo",),
+    "dpo_company": ("cnil.sheet.dpo_company",),
+    "representative": ("cnil.sheet.representative",),
+    "joint_controllers": ("cnil.sheet.joint_controllers",),
+    "processor": ("cnil.sheet.processor",),
+    "processors": ("cnil.sheet.processors",),
+    "sub_processors": ("export.actors.sub_processors",),
+}
+
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "head": ("cnil.list.head_block",),
+    "representative": ("cnil.list.representative_block",),
+    "dpo": ("cnil.list.dpo_block",),
+}
+
+ORG_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("export.fields.name",),
+    "legal_form": ("export.fields.legal_form",),
+    "registration_number": ("export.fields.registration_number",),
+    "activity": ("export.fields.activity",),
+    "employees": ("export.fields.employees",),
+    "address": ("cnil.fields.address",),
+    "phone": ("cnil.fields.phone",),
+    "email": ("cnil.fields.email",),
+    "head": BLOCKS["head"],
+    "representative": ("cnil.list.representative_block",),
+    "dpo_type": ("export.fields.dpo_type",),
+    "dpo": BLOCKS["dpo"],
+    "dpo_company": ("cnil.fields.dpo_company",),
+    "designation_date": ("export.fields.designation_date",),
+    "cnil_designation_number": ("export.fields.cnil_designation_number",),
+    "review_interval": ("export.fields.review_interval",),
+}
+
+SKIPPED_NAMES = ("tutoriel", "tutorial", "exemple", "example", "listes", "lists", "mode d emploi", "aide")
+
+
+TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "sections": SECTIONS,
+    "actor_slots": ACTOR_SLOTS,
+    "blocks": BLOCKS,
+    "org_fields": ORG_FIELDS,
+    **{f"fields.{k}": v for k, v in FIELDS.items()},
+    **{f"columns.{k}": v for k, v in COLUMNS.items()},
+}
+"""Every table of labels, by the name ``data/import_variants.yaml`` (``sheet_labels``) gives it."""
+
+
+@functools.cache
+def _keys(table: str, name: str) -> frozenset[str]:
+    """The folded labels of ``name`` in ``table``: its label keys in French and English, and the
+    other wordings of ``data/import_variants.yaml``."""
+    variants = (load_data("import_variants") or {}).get("sheet_labels", {}).get(table, {}).get(name, [])
+    return _labels(*TABLES[table][name]) | frozenset(mapping.fold(v) for v in variants)
+
+
+def _find(table: str, value: Any) -> str | None:
+    key = mapping.fold(value) if value is not None else ""
+    if not key:
+        return None
+    for name in TABLES[table]:
+        if key in _keys(table, name):
+            return name
+    return None
+
+
+def _cells(values: list[Any]) -> list[tuple[int, Any]]:
+    out = []
+    for col, value in enumerate(values):
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+        if value is None:
+            continue
+        out.append((col, value))
+    return out
+
+
+# --- reading a fiche -----------------------------------------------------------------------------
+
+
+@dataclass
+class Fiche:
+    """What one « fiche » says, by section, each value with its cell."""
+
+    where: Where
+    fields: dict[str, dict[str, Value]] = field(default_factory=dict)
+    subs: list[Value] = field(default_factory=list)
+    tables: dict[str, list[dict[str, Value]]] = field(default_factory=dict)
+    actors: dict[str, list[tuple[Contact, Where]]] = field(default_factory=dict)
+    notes: list[Value] = field(default_factory=list)
+    said_none: set[str] = field(default_factory=set)
+    """Sections that say « Aucun »: written as an empty list."""
+
+    def get(self, section: str, name: str) -> Value | None:
+        return self.fields.get(section, {}).get(name)
+
+
+def _section_of(cells: list[tuple[int, Any]]) -> str | None:
+    if len(cells) != 1 or not isinstance(cells[0][1], str):
+        return None
+    return _find("sections", cells[0][1])
+
+
+def _titled_header(cells: list[tuple[int, Any]]) -> tuple[str, dict[int, str], None] | None:
+    """« Catégories de données personnelles concernées | Description | Durée de conservation » on
+    one row: (the section, its columns)."""
+    if len(cells) < 2 or not isinstance(cells[0][1], str):
+        return None
+    section = _find("sections", cells[0][1])
+    table = "actors" if section == "actors" else TABLE_OF.get(section or "")
+    if section is None or table is None:
+        return None
+    columns = _header(cells[1:], f"columns.{table}")
+    return (section, columns, None) if columns else None
+
+
+def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
+    """The columns of a header row (every cell a known column label), or None."""
+    cols: dict[int, str] = {}
+    for col, value in cells:
+        name = _find(table, value) if isinstance(value, str) else None
+        if name is None:
+            return None
+        cols.setdefault(col, name)
+    return cols if len(cols) >= 1 else None
+
+
+TABLE_OF = {
+    "data_categories": "categories",
+    "sensitive_data": "categories",
+    "data_subjects": "data_subjects",
+    "recipients": "recipients",
+    "security_measures": "security_measures",
+    "transfers": "transfers",
+}
+
+
+def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
+    fiche = Fiche(where)
+    section: str | None = None
+    columns: dict[int, str] | None = None
+    slot: str | None = None
+    for number, values in rows:
+        cells = _cells(values)
+        if not cells:
+            continue
+        found = _section_of(cells)
+        if found is not None and (found != section or found in ("legal_basis",)):
+            section, columns, slot = found, None, None
+            continue
+        titled = _titled_header(cells)
+        if titled is not None:
+            # the section's title and its column headers on one row
+            section, columns, slot = titled
+            continue
+        if section is None:
+            # rows before the first section: the title, the way back to the list
+            if len(cells) >= 2 and _find("fields.description", cells[0][1]) is not None:
+                section = "description"
+            else:
+                continue
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
+        if section in FIELDS:
+            label_col, label = cells[0]
+            name = _find(f"fields.{section}", label)
+            if section == "purposes" and name is None and mapping.fold(label).startswith(("sous finalite", "sub purpose")):
+                if len(cells) > 1:
+                    fiche.subs.append(Value(cells[1][1], at(cells[1][0])))
+                continue
+            if name is None and section == "description" and _find("fields.purposes", label) == "main":
+                section, name = "purposes", "main"
+            if name is not None and len(cells) > 1:
+                fiche.fields.setdefault(section, {}).setdefault(name, Value(cells[1][1], at(cells[1][0])))
+                if name == "review_interval" and len(cells) > 2:
+                    fiche.fields[section]["review_interval"] = Value(cells[2][1], at(cells[2][0]))
+            continue
+        if section == "notes":
+            value = cells[1] if len(cells) > 1 and re.fullmatch(r"\d+\.?", str(cells[0][1])) else cells[0]
+            fiche.notes.append(Value(value[1], at(value[0])))
+            continue
+        if section == "actors":
+            header = _header(cells, "columns.actors")
+            if header is not None and "name" in header.values():
+                columns = header
+                continue
+            first_col, first = cells[0]
+            found_slot = _find("actor_slots", first) if first_col == 0 else None
+            if found_slot is not None:
+                slot = found_slot
+                fiche.actors.setdefault(slot, [])
+            if slot is None or columns is None:
+                continue
+            contact = Contact()
+            for col, value in cells:
+                key = columns.get(col)
+                if key is not None and (found_slot is None or col != first_col):
+                    setattr(contact, key, text(value))
+            if not contact.empty():
+                fiche.actors[slot].append((contact, at(cells[0][0] if found_slot is None else 1)))
+            continue
+        table = TABLE_OF.get(section)
+        if table is None:
+            continue
+        header = _header(cells, f"columns.{table}")
+        if header is not None and (columns is None or set(header.values()) >= set(columns.values())):
+            columns = header
+            continue
+        if len(cells) == 1 and mapping.is_none(cells[0][1]):
+            fiche.said_none.add(section)
+            continue
+        entry: dict[str, Value] = {}
+        lead = "category" if table == "categories" else ("type" if table in ("recipients", "security_measures") else None)
+        if columns is None or (lead and lead not in columns.values() and 0 not in (columns or {})):
+            columns = dict(columns or {})
+            if lead:
+                columns.setdefault(0, lead)
+        for col, value in cells:
+            key = columns.get(col)
+            if key is None and col == 0 and lead:
+                key = lead
+            if key is not None:
+                entry[key] = Value(value, at(col))
+        if table == "categories" and set(entry) <= {"category"}:
+            continue  # a row of the model left empty: the category is not processed
+        if table == "data_subjects" and "category" not in entry and "description" in entry:
+            entry["category"] = entry["description"]
+        if entry:
+            fiche.tables.setdefault(section, []).append(entry)
+    return fiche
+
+
+# --- reading the list sheet, the organisation sheet ---------------------------------------------
+
+
+@dataclass
+class ListSheet:
+    where: Where
+    blocks: dict[str, dict[str, Value]] = field(default_factory=dict)
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    processor: bool = False
+
+
+def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
+    out = ListSheet(where, processor=processor)
+    block_cols: dict[int, str] | None = None
+    list_cols: dict[int, str] | None = None
+    block: str | None = None
+    for number, values in rows:
+        cells = _cells(values)
+        if not cells:
+            continue
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
+        header = _header(cells, "columns.list")
+        if header is not None and "name" in header.values() and "ref" in header.values():
+            list_cols, block = header, None
+            continue
+        if list_cols is not None:
+            entry = {list_cols[col]: Value(v, at(col)) for col, v in cells if col in list_cols}
+            if entry.get("name") or entry.get("ref"):
+                out.rows.append(entry)
+            continue
+        fields = _header(cells, "columns.block")
+        if fields is not None and len(fields) >= 3:
+            block_cols = fields
+            continue
+        first_col, first = cells[0]
+        found = _find("blocks", first) if isinstance(first, str) else None
+        if found is None and isinstance(first, str):
+            key = mapping.fold(first)
+            found = next((b for b in BLOCKS if any(key.startswith(k) for k in _keys("blocks", b))), None)
+        if found is not None:
+            block = found
+            data = out.blocks.setdefault(block, {})
+            if block_cols and len(cells) > 1:
+                for col, value in cells[1:]:
+                    if col in block_cols:
+                        data[block_cols[col]] = Value(value, at(col))
+            continue
+        if block is not None and len(cells) >= 2:
+            name = _find("columns.block", first)
+            if name is not None:
+                out.blocks[block].setdefault(name, Value(cells[1][1], at(cells[1][0])))
+    return out
+
+
+@dataclass
+class OrgSheet:
+    where: Where
+    fields: dict[str, Value] = field(default_factory=dict)
+    parties: list[dict[str, Value]] = field(default_factory=list)
+
+
+def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
+    out = OrgSheet(where)
+    party_cols: dict[int, str] | None = None
+    for number, values in rows:
+        cells = _cells(values)
+        if not cells:
+            continue
+        def at(col: int, number: int = number) -> Where:
+            return where.at(cell=coordinate(number, col))
+
+        header = _header(cells, "columns.parties")
+        if header is not None and "id" in header.values():
+            party_cols = header
+            continue
+        if party_cols is not None:
+            out.parties.append({party_cols[c]: Value(v, at(c)) for c, v in cells if c in party_cols})
+            continue
+        name = _find("org_fields", cells[0][1]) if isinstance(cells[0][1], str) else None
+        if name is not None and len(cells) > 1:
+            value = cells[-1] if name == "review_interval" else cells[1]
+            out.fields.setdefault(name, Value(value[1], at(value[0])))
+    return out
+
+
+# --- recognising sheets --------------------------------------------------------------------------
+
+
+def classify(sheet: Sheet, where: Where) -> str | None:
+    """``list``, ``processor_list``, ``fiche``, ``org`` or None, from the first rows."""
+    if any(word in mapping.fold(sheet.name) for word in SKIPPED_NAMES):
+        return "skip"
+    sections = 0
+    has_list = has_org = False
+    described = False
+    for _, values in sheet.rows(None, where, HEAD_ROWS):
+        cells = _cells(values)
+        if not cells:
+            continue
+        header = _header(cells, "columns.list")
+        if header is not None and {"name", "ref"} <= set(header.values()):
+            has_list = True
+        parties = _header(cells, "columns.parties")
+        if parties is not None and "id" in parties.values() and "kind" in parties.values():
+            has_org = True
+        if _section_of(cells):
+            sections += 1
+        if len(cells) >= 2 and _find("fields.description", cells[0][1]) == "name":
+            described = True
+    if has_list:
+        key = mapping.fold(sheet.name)
+        processor = key in _labels("export.sheets.processor_list") or "sous traitant" in key
+        return "processor_list" if processor else "list"
+    if has_org:
+        return "org"
+    if sections >= 2 or described:
+        return "fiche"
+    return None
+
+
+# --- assembling the register ---------------------------------------------------------------------
+
+
+def _strip_registration(line: str) -> tuple[str, str | None]:
+    m = re.fullmatch(r"(.*?)\s*\(([^()]*?)\s+([0-9A-Z][0-9A-Z .-]{3,})\)\s*", line)
+    return (m.group(1), m.group(3).strip()) if m else (line, None)
+
+
+def _person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
+    contact = people.contact_line(text(line), person=True)
+    who = people.person(contact.name)
+    if who is not None:
+        for key in ("email", "phone"):
+            if getattr(contact, key):
+                who[key] = getattr(contact, key)
+    return who, contact
+
+
+def _block_person(block: dict[str, Value]) -> dict[str, Any] | None:
+    def get(name: str) -> str | None:
+        v = block.get(name)
+        return text(v.value) if v else None
+
+    last = get("last_name")
+    if not last:
+        return None
+    out: dict[str, Any] = {}
+    for key in ("first_name", "last_name", "email", "phone"):
+        if get(key):
+            out[key] = get(key)
+    addr = people.address(get("street"), get("postal_code"), get("city"), get("country"))
+    if addr:
+        out["address"] = addr
+    return out
+
+
+class Assembler:
+    """Puts the sheets together: the organisation, its parties, one activity per fiche."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.parties = Parties()
+        self.activity_ids = people.Ids()
+        self.org: dict[str, Any] = {}
+        self.org_where: Where | None = None
+        self.org_comments: dict[tuple[Any, ...], str] = {}
+
+    def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
+        org = self.org
+        if org_sheet is not None:
+            self.org_where = org_sheet.where
+            f = org_sheet.fields
+            for key in ("name", "legal_form", "registration_number", "activity", "phone", "email"):
+                if key in f:
+                    org[key] = text(f[key].value)
+            if "employees" in f:
+                try:
+                    org["employees"] = int(float(str(f["employees"].value)))
+                except ValueError:
+                    org["employees"] = text(f["employees"].value)
+            if "address" in f:
+                org["address"] = people.address_line(text(f["address"].value))
+            if "head" in f:
+                who, _ = _person_from_line(f["head"].value)
+                if who:
+                    org["head"] = who
+            if "dpo" in f:
+                who, _ = _person_from_line(f["dpo"].value)
+                if who:
+                    org.setdefault("dpo", {})["person"] = who
+            if "representative" in f:
+                contact = people.contact_line(text(f["representative"].value))
+                company, who = people.party_and_person(contact.name or "")
+                org["representative"] = {"company": company} if who else {"person": people.person(company)}
+                if who:
+                    org["representative"]["person"] = who
+            dpo = org.setdefault("dpo", {})
+            if "dpo_type" in f:
+                found = mapping.match("dpo_type", f["dpo_type"].value)
+                dpo["type"] = found.code if found else text(f["dpo_type"].value)
+            if "dpo_company" in f:
+                line, number = _strip_registration(str(text(f["dpo_company"].value)))
+                contact = people.contact_line(line)
+                firm: dict[str, Any] = {"name": contact.name, "registration_number": number,
+                                        "address": contact.address(), "phone": contact.phone, "email": contact.email}
+                dpo["company"] = {k: v for k, v in firm.items() if v is not None}
+            for key in ("designation_date",):
+                if key in f:
+                    dpo[key] = mapping.date(f[key].value) or text(f[key].value)
+            if "cnil_designation_number" in f:
+                dpo["cnil_designation_number"] = text(f["cnil_designation_number"].value)
+            if "review_interval" in f:
+                iso, _ = mapping.duration(text(f["review_interval"].value))
+                if iso:
+                    org["review_interval"] = iso
+            for row in org_sheet.parties:
+                self._party_row(row)
+        for sheet in lists:
+            self.org_where = self.org_where or sheet.where
+            for block, key in (("head", "head"), ("dpo", "dpo"), ("representative", "representative")):
+                data = sheet.blocks.get(block)
+                if not data:
+                    continue
+                person = _block_person(data)
+                if person is None:
+                    continue
+                target = org.setdefault("dpo", {}).setdefault("person", {}) if key == "dpo" else None
+                if key == "representative":
+                    rep = org.setdefault("representative", {})
+                    target = rep.setdefault("person", {})
+                    if data.get("company"):
+                        rep.setdefault("company", text(data["company"].value))
+                    # ropa export writes the representative's own details in its block
+                    for detail in ("email", "phone", "address"):
+                        if detail in person:
+                            rep[detail] = person.pop(detail)
+                if key == "head":
+                    target = org.setdefault("head", {})
+                assert target is not None
+                # the block's own cells (Nom, Prénom...) win over a name split from one line
+                if "first_name" not in person:
+                    target.pop("first_name", None)
+                target.update(person)
+                if key == "dpo" and data.get("company"):
+                    org["dpo"].setdefault("company", {}).setdefault("name", text(data["company"].value))
+        for fiche in fiches:
+            self._org_from_fiche(fiche)
+        self._tidy_org()
+
+    def _org_from_fiche(self, fiche: Fiche) -> None:
+        org = self.org
+        role = fiche.get("description", "role")
+        processor = bool(role and (m := mapping.match("role", role.value)) and m.code == "processor")
+        own = fiche.actors.get("processor" if processor else "controller") or []
+        if own:
+            contact = own[0][0]
+            org.setdefault("name", contact.name)
+            if contact.address():
+                org.setdefault("address", contact.address())
+            if contact.phone:
+                org.setdefault("phone", contact.phone)
+            if contact.email:
+                org.setdefault("email", contact.email)
+            self.org_where = self.org_where or fiche.where
+        dpo_rows = fiche.actors.get("dpo") or []
+        if dpo_rows:
+            contact = dpo_rows[0][0]
+            who = people.person(contact.name) or {}
+            person = org.setdefault("dpo", {}).setdefault("person", {})
+            for k, v in {**who, "email": contact.email, "phone": contact.phone}.items():
+                if v:
+                    person.setdefault(k, v)
+            if contact.address():
+                person.setdefault("address", contact.address())
+        company_rows = fiche.actors.get("dpo_company") or []
+        if company_rows:
+            contact = company_rows[0][0]
+            company = org.setdefault("dpo", {}).setdefault("company", {})
+            for k, v in {"name": contact.name, "address": contact.address(), "phone": contact.phone,
+                         "email": contact.email}.items():
+                if v:
+                    company.setdefault(k, v)
+
+    def _tidy_org(self) -> None:
+        org = self.org
+        dpo = org.get("dpo") or {}
+        company = dpo.get("company") or {}
+        person = dpo.get("person") or {}
+        if "type" not in dpo and dpo:
+            dpo["type"] = "external" if company else "internal"
+            self.org_comments[("dpo", "type")] = message("comment.guessed_dpo_type", self.lang)
+        # ropa export writes the organisation's (or the DPO company's) address for a person
+        # who has none of their own: that fallback is not the person's.
+        def place(addr: Any) -> Any:
+            return tuple((addr or {}).get(k) for k in ("street", "postal_code", "city")) if isinstance(addr, dict) else None
+
+        for who, fallbacks in ((org.get("head"), [org.get("address")]),
+                               (person, [company.get("address"), org.get("address")])):
+            if isinstance(who, dict) and who.get("address") and place(who["address"]) in [place(f) for f in fallbacks]:
+                del who["address"]
+
+    def _party_row(self, row: dict[str, Value]) -> None:
+        def get(name: str) -> str | None:
+            v = row.get(name)
+            return text(v.value) if v else None
+
+        name = get("name")
+        if not name:
+            return
+        kind = mapping.match("party_kind", get("kind")) if get("kind") else None
+        details: dict[str, Any] = {
+            "description": get("description"),
+            "registration_number": get("registration_number"),
+            "address": people.address_line(get("address")),
+            "phone": get("phone"),
+            "email": get("email"),
+        }
+        for key in ("contact", "representative", "dpo"):
+            if get(key):
+                who, _ = _person_from_line(get(key))
+                details[key] = who
+        details["contract"] = get("contract")
+        self.parties.add(name, kind.code if kind else "recipient", details, get("id"))
+
+    def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
+        where = fiche.where if fiche is not None else (next(iter(listed.values())).where if listed else Where("?"))
+        b = ActivityBuilder(where, self.lang, self.parties)
+        f = fiche or Fiche(where)
+        row = listed or {}
+
+        def pick(section: str, name: str, list_key: str | None = None) -> Value | None:
+            return f.get(section, name) or (row.get(list_key) if list_key else None)
+
+        name = pick("description", "name", "name")
+        ref = pick("description", "ref", "ref")
+        role = pick("description", "role", "role")
+        b.identity(name, ref)
+        if role is not None:
+            b.coded(("role",), "role", role)
+        else:
+            processor = processor_list or bool(f.actors.get("processor")) or bool(f.actors.get("sub_processors"))
+            b.put(("role",), "processor" if processor else "controller")
+            b.guess(("role",), "guessed_role")
+        b.date("created", pick("description", "created", "created"))
+        b.date("updated", pick("description", "updated", "updated"))
+        b.date("last_reviewed", f.get("description", "last_reviewed"), required=False)
+        if f.get("description", "review_interval"):
+            b.duration_field("review_interval", f.get("description", "review_interval"))
+        b.text_field(("description",), f.get("description", "description"))
+        role_code = b.data.get("role")
+        if role_code == "processor":
+            for contact, at in (f.actors.get("controller") or [])[:1]:
+                b.put(("controller",), self.parties.from_contact(contact, "controller"))
+            if "controller" not in b.data and row.get("controller"):
+                b.put(("controller",), self.parties.add(str(text(row["controller"].value)), "controller"))
+        joint = [self.parties.from_contact(c, "joint_controller") for c, _ in f.actors.get("joint_controllers") or []]
+        if joint:
+            b.put(("joint_controllers",), [j for j in joint if j])
+        slot = "sub_processors" if role_code == "processor" else "processors"
+        procs = [self.parties.from_contact(c, "processor") for c, _ in f.actors.get(slot) or []]
+        if procs:
+            b.put(("processors",), [p for p in procs if p])
+        b.purposes(pick("purposes", "main", "purpose"), f.subs)
+        if role_code == "processor":
+            b.operations(f.get("purposes", "processing_operations"))
+        b.legal_basis(f.fields.get("legal_basis", {}), required=role_code != "processor")
+        b.data_subjects(f.tables.get("data_subjects"))
+        for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):
+            b.categories(section, vocabulary, f.tables.get(section))
+        if fiche is None and row.get("sensitive") and mapping.yes_no(row["sensitive"].value):
+            b.put(("sensitive_data",), [])
+            b.todo(("sensitive_data",), row["sensitive"], "sensitive_listed")
+        b.recipients(f.tables.get("recipients"))
+        b.transfers(f.tables.get("transfers"))
+        b.security(f.tables.get("security_measures"))
+        process = f.get("description", "process")
+        if process is not None:
+            b.process(process)
+        if f.fields.get("dpia"):
+            b.dpia(f.fields["dpia"])
+        if f.notes:
+            b.put(("notes",), [str(text(v.value)) for v in f.notes])
+        return b.finish(self.activity_ids)
+
+
+def read(book: Workbook, lang: str) -> Source:
+    source = Source(notices=book.notices)
+    lists: list[ListSheet] = []
+    fiches: list[Fiche] = []
+    org_sheet: OrgSheet | None = None
+    seen_kind = False
+    for sheet in book.sheets:
+        where = book.where(sheet)
+        if sheet.hidden:
+            source.notices.append(Notice(where, "hidden_sheet"))
+            continue
+        kind = classify(sheet, where)
+        if kind == "skip":
+            source.notices.append(Notice(where, "model_sheet"))
+            continue
+        if kind is None:
+            source.notices.append(Notice(where, "unknown_sheet"))
+            continue
+        seen_kind = True
+        rows = sheet.rows(source.notices, where)
+        if kind in ("list", "processor_list"):
+            lists.append(read_list(rows, where, kind == "processor_list"))
+        elif kind == "org":
+            org_sheet = read_org(rows, where)
+        else:
+            fiche = read_fiche(rows, where)
+            if fiche.get("description", "name") or fiche.get("description", "ref"):
+                fiches.append(fiche)
+            else:
+                source.notices.append(Notice(where, "empty_fiche"))
+    if not seen_kind:
+        return source
+    asm = Assembler(lang)
+    asm.organisation(lists, org_sheet, fiches)
+    matched: set[int] = set()
+    listed_by_key: dict[str, tuple[int, dict[str, Value], bool]] = {}
+    index = 0
+    for listing in lists:
+        for row in listing.rows:
+            for key in ("ref", "name"):
+                if row.get(key):
+                    listed_by_key.setdefault(f"{key}:{mapping.fold(row[key].value)}", (index, row, listing.processor))
+            index += 1
+    for fiche in fiches:
+        found = None
+        for key in ("ref", "name"):
+            value = fiche.get("description", key)
+            if value is not None and found is None:
+                found = listed_by_key.get(f"{key}:{mapping.fold(value.value)}")
+        listed = found[1] if found else None
+        if found:
+            matched.add(found[0])
+        source.entries.append(asm.activity(fiche, listed, bool(found and found[2])))
+    index = 0
+    for listing in lists:
+        for row in listing.rows:
+            if index not in matched:
+                source.notices.append(Notice(next(iter(row.values())).where, "list_only"))
+                source.entries.append(asm.activity(None, row, listing.processor))
+            index += 1
+    org_entry = Entry("organization", asm.org, asm.org_where or Where(book.file), dict(asm.org_comments))
+    org_entry.data["parties"] = asm.parties.listed()
+    source.entries.insert(0, org_entry)
+    return source

@@ -1,0 +1,237 @@
+"""``ropa export --format csv`` read back, one row per activity or one row per data category,
+headers as labels (French or English) or as machine keys: the columns are recognised by the
+export's own column list (``csv_export.columns``), so both stay in step.
+
+The cells of a list of records hold one entry per line (line *n* of each column of a section
+belongs to entry *n*); the ``'`` the export puts before a formula-like text is taken off again.
+The CSV names the organisation and its parties only as one-line contacts in its actor columns:
+they are split back (``people.contact_line``), which ids, titles and some details cannot survive
+(README, "Coming from a spreadsheet").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from generator.export import PER_CHOICES
+from generator.export.csv_export import columns
+from generator.importer import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Entry,
+    ImportProblem,
+    Notice,
+    Source,
+    Where,
+    mapping,
+    message,
+    people,
+    placeholder,
+)
+from generator.importer.activity import ActivityBuilder, Value
+from generator.importer.people import Parties, text
+from generator.render.escape import formula_like
+
+SECTIONS = ("data_subjects", "data_categories", "sensitive_data", "recipients", "transfers", "security_measures")
+
+
+def _headers() -> dict[str, str]:
+    """Every header the export writes (labels in each language, and keys) → the column key."""
+    out: dict[str, str] = {}
+    for per in PER_CHOICES:
+        for lang in ("fr", "en"):
+            for col in columns(per, lang):
+                out.setdefault(mapping.fold(col.header(lang)), col.key)
+                out.setdefault(mapping.fold(col.key), col.key)
+    return out
+
+
+def _cell(raw: str) -> str:
+    return raw[1:] if raw.startswith("'") and formula_like(raw[1:]) else raw
+
+
+def _decode(data: bytes, where: Where) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read(path: Path, display: str, lang: str) -> Source:
+    where = Where(display)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImportProblem(where, "too_large", size=size, limit=MAX_BYTES)
+    content = _decode(path.read_bytes(), where)
+    if not content.strip():
+        raise ImportProblem(where, "empty_file")
+    try:
+        dialect: Any = csv.Sniffer().sniff(content[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise ImportProblem(where.at(line=1), "not_csv", reason=str(exc)) from None
+    known = _headers()
+    keys: list[str | None] = []
+    source = Source()
+    for n, name in enumerate(header):
+        key = known.get(mapping.fold(name))
+        if key is None and name.strip():
+            source.notices.append(Notice(where.at(line=1), "unknown_column", {"column": name}))
+        keys.append(key)
+    if "name" not in keys and "ref" not in keys:
+        raise ImportProblem(where.at(line=1), "not_csv", reason="no column « Nom du traitement » nor « N° / RÉF »")
+    per_category = "data_category.category" in keys
+    groups: dict[str, list[tuple[int, dict[str, Value]]]] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if len(groups) >= MAX_ROWS:
+                source.notices.append(Notice(where.at(line=line), "too_many_rows", {"limit": MAX_ROWS}))
+                break
+            row: dict[str, Value] = {}
+            for n, raw in enumerate(record):
+                key = keys[n] if n < len(keys) else None
+                value = _cell(raw)
+                if key is not None and value.strip():
+                    row[key] = Value(value, where.at(line=line, field=header[n]))
+            if not row:
+                continue
+            ident = "|".join(text(row[k].value) or "" for k in ("id", "ref", "name") if k in row)
+            groups.setdefault(ident if per_category else f"{line}", []).append((line, row))
+    except csv.Error as exc:
+        raise ImportProblem(where.at(line=reader.line_num), "not_csv", reason=str(exc)) from None
+    parties = Parties()
+    org: dict[str, Any] = {}
+    org_where = where
+    ids = people.Ids()
+    for rows in groups.values():
+        first = rows[0][1]
+        if per_category:
+            first = dict(first)
+            for section in ("data_categories", "sensitive_data"):
+                entries = [r for _, r in rows if r.get("data_category.category")
+                           and (mapping.yes_no(r["data_category.sensitive"].value) if r.get("data_category.sensitive")
+                                else False) == (section == "sensitive_data")]
+                for field in ("category", "description", "items", "retention", "retention_iso", "retention_starts",
+                              "retention_end", "retention_note"):
+                    values = [text(r[f"data_category.{field}"].value) or "" if r.get(f"data_category.{field}") else ""
+                              for r in entries]
+                    if any(values):
+                        cell = next(r[f"data_category.{field}"] for r in entries if r.get(f"data_category.{field}"))
+                        first[f"{section}.{field}"] = Value("\n".join(values), cell.where)
+        source.entries.append(_activity(first, lang, parties, ids, org))
+        if not org_where.line:
+            org_where = Where(display, line=rows[0][0])
+    if org and "head" not in org:
+        org["head"] = {"last_name": placeholder(None, lang)}
+        head_comment = message("comment.no_head", lang)
+    else:
+        head_comment = ""
+    org["parties"] = parties.listed()
+    source.entries.insert(0, Entry("organization", org, org_where, {("head",): head_comment} if head_comment else {}))
+    return source
+
+
+def _lines(value: Value | None) -> list[str]:
+    if value is None:
+        return []
+    return str(value.value).split("\n")
+
+
+def _records(row: dict[str, Value], section: str) -> list[dict[str, Value]] | None:
+    cols = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith(section + ".")}
+    if not cols:
+        return None
+    count = max(len(_lines(v)) for v in cols.values())
+    out: list[dict[str, Value]] = []
+    for i in range(count):
+        entry: dict[str, Value] = {}
+        for field, value in cols.items():
+            parts = _lines(value)
+            if i < len(parts) and parts[i].strip():
+                entry[field] = Value(parts[i], value.where)
+        out.append(entry)
+    return out
+
+
+def _contacts(row: dict[str, Value], key: str, person: bool = False) -> list[people.Contact]:
+    return [people.contact_line(line, person) for line in _lines(row.get(key)) if line.strip()]
+
+
+def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -> None:
+    if org:
+        return
+    own = _contacts(row, "processor" if processor else "controller")
+    if own:
+        c = own[0]
+        org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
+                                      "email": c.email}.items() if v})
+    dpo = _contacts(row, "dpo", person=True)
+    company = _contacts(row, "dpo_company")
+    if dpo:
+        person = people.person(dpo[0].name) or {}
+        for key in ("email", "phone"):
+            if getattr(dpo[0], key):
+                person[key] = getattr(dpo[0], key)
+        org["dpo"] = {"type": "external" if company else "internal", "person": person}
+        if company:
+            c = company[0]
+            org["dpo"]["company"] = {k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
+                                                       "email": c.email}.items() if v}
+
+
+def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Ids, org: dict[str, Any]) -> Entry:
+    where = row[next(iter(row))].where.at()
+    where = Where(where.file, line=where.line)
+    b = ActivityBuilder(where, lang, parties)
+    b.identity(row.get("name"), row.get("ref"))
+    b.coded(("role",), "role", row.get("role"))
+    processor = b.data.get("role") == "processor"
+    _organisation(org, row, processor)
+    for key in ("created", "updated"):
+        b.date(key, row.get(key))
+    b.date("last_reviewed", row.get("last_reviewed"), required=False)
+    if row.get("review_interval"):
+        b.duration_field("review_interval", row["review_interval"])
+    b.text_field(("description",), row.get("description"))
+    if processor:
+        for contact in _contacts(row, "controller")[:1]:
+            b.put(("controller",), parties.from_contact(contact, "controller"))
+    joint = [parties.from_contact(c, "joint_controller") for c in _contacts(row, "joint_controllers")]
+    if joint:
+        b.put(("joint_controllers",), joint)
+    procs = [parties.from_contact(c, "processor") for c in _contacts(row, "sub_processors" if processor else "processors")]
+    if procs:
+        b.put(("processors",), procs)
+    subs = [Value(s, row["purposes.sub"].where) for s in _lines(row.get("purposes.sub")) if s.strip()]
+    b.purposes(row.get("purposes.main"), subs)
+    if processor:
+        b.operations(row.get("processing_operations"))
+    legal = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("legal_basis.")}
+    b.legal_basis(legal, required=not processor)
+    b.data_subjects(_records(row, "data_subjects"))
+    b.categories("data_categories", "data_category", _records(row, "data_categories"))
+    sensitive = _records(row, "sensitive_data")
+    flag = mapping.yes_no(row["sensitive"].value) if row.get("sensitive") else None
+    if sensitive or flag is not None:
+        b.categories("sensitive_data", "sensitive_category", sensitive)
+    b.recipients(_records(row, "recipients"))
+    b.transfers(_records(row, "transfers"))
+    b.security(_records(row, "security_measures"))
+    if row.get("process"):
+        b.process(row["process"])
+    dpia = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("dpia.")}
+    if dpia:
+        b.dpia(dpia)
+    notes = [n for n in _lines(row.get("notes")) if n.strip()]
+    if notes:
+        b.put(("notes",), notes)
+    wanted = text(row["id"].value) if row.get("id") else None
+    return b.finish(ids, wanted)

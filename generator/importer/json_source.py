@@ -1,0 +1,65 @@
+"""``ropa export --format json`` read back: the normalised register (schema/export.schema.json)
+with its labels dropped again, ``{"code": …, "label": …}`` → the code, party references
+``{"id": …, "name": …}`` → the id, the retention texts in words left out (they are made from
+the duration, start and end). The export carries everything, process models included, so this
+import gives the register back as it was, ids and all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.importer import MAX_BYTES, Entry, ImportProblem, Source, Where
+from generator.importer.people import Ids
+
+DERIVED = {"duration_text", "text", "has_sensitive_data"}
+
+
+def decode(value: Any, key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        keys = set(value)
+        if "code" in keys and keys <= {"code", "label"}:
+            return value["code"]
+        if "id" in keys and keys <= {"id", "name"}:
+            return value["id"]
+        if key == "recipient" and keys == {"name"}:
+            return value["name"]
+        return {k: decode(v, k) for k, v in value.items() if k not in DERIVED}
+    if isinstance(value, list):
+        return [decode(v, key) for v in value]
+    return value
+
+
+def read(path: Path, display: str, lang: str) -> Source:
+    where = Where(display)
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportProblem(where, "too_large", size=path.stat().st_size, limit=MAX_BYTES)
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportProblem(where, "not_json", reason=f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(where.at(line=exc.lineno), "not_json", reason=f"{exc.msg}, column {exc.colno}") from None
+    except RecursionError:
+        raise ImportProblem(where, "not_json", reason="nested too deeply") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("activities"), list) or not isinstance(
+        doc.get("organization"), dict
+    ):
+        raise ImportProblem(where, "not_json", reason="no 'organization' object and 'activities' list")
+    source = Source()
+    org = decode(doc["organization"])
+    org["parties"] = [decode(p) for p in doc.get("parties") or [] if isinstance(p, dict)]
+    source.entries.append(Entry("organization", org, where.at(field="organization")))
+    ids = Ids()
+    for n, activity in enumerate(doc["activities"]):
+        if not isinstance(activity, dict):
+            continue
+        data = decode(activity)
+        wanted = data.get("id") if isinstance(data.get("id"), str) else None
+        data["id"] = ids.new(str(data.get("name") or data.get("ref") or "activite"), wanted)
+        source.entries.append(Entry("activity", data, where.at(field=f"activities[{n}]")))
+    for n, process in enumerate(doc.get("processes") or []):
+        if isinstance(process, dict) and isinstance(process.get("data"), dict) and isinstance(process.get("id"), str):
+            source.entries.append(Entry("process", dict(process["data"]), where.at(field=f"processes[{n}]")))
+    return source

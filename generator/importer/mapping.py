@@ -1,0 +1,256 @@
+"""From what a DPO typed in a spreadsheet to the register's codes: vocabularies, countries,
+durations and retentions, dates, yes and no.
+
+Matching is tolerant: case, accents, spacing, punctuation and a final plural ``s`` are
+ignored (``fold``); a value matches a code, its French or English label
+(``data/vocabularies.yaml``), the label without its parenthesis, or a known variant of the
+CNIL model (``data/import_variants.yaml``). A match on anything but a code or a full label is a
+*guess*: the file written says so in a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pycountry
+
+from generator import vocab
+from generator.resources import load_data
+
+
+def fold(text: Any) -> str:
+    """« Contrôle d'accès  des Utilisateurs » → ``controle d acces des utilisateurs``."""
+    raw = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(c for c in raw if not unicodedata.combining(c)).lower()
+    bare = bare.replace("œ", "oe").replace("æ", "ae")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+
+
+def _key(text: Any) -> str:
+    """``fold`` with each word's plural ``s`` (or ``x``) dropped: Sous-traitants = Sous-traitant."""
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in fold(text).split())
+
+
+def _without_parenthesis(text: str) -> str:
+    return re.sub(r"\([^)]*\)", " ", text)
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    guessed: bool
+
+
+@functools.cache
+def _table(vocabulary: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``(exact, loose)``: folded code and labels → code; folded variants → code."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for code, labels in vocab.vocabularies().get(vocabulary, {}).items():
+        exact.setdefault(_key(code), code)
+        for lang in vocab.LANGUAGES:
+            text = labels.get(lang)
+            if text:
+                exact.setdefault(_key(text), code)
+                loose.setdefault(_key(_without_parenthesis(text)), code)
+    variants: dict[str, list[str]] = (load_data("import_variants") or {}).get(vocabulary, {})
+    for code, spellings in variants.items():
+        for text in spellings:
+            loose.setdefault(_key(text), code)
+    return exact, loose
+
+
+def match(vocabulary: str, text: Any, *, shortened: bool = True) -> Match | None:
+    """The code ``text`` stands for in ``vocabulary``, or None. ``shortened``: also a label
+    cut short (« État civil, identité… »), when only one label starts that way."""
+    if text is None or not str(text).strip():
+        return None
+    exact, loose = _table(vocabulary)
+    key = _key(text)
+    bare = _key(_without_parenthesis(str(text)))
+    for candidate in (key, bare):
+        # « Autres (préciser) », the model's own wording, is « Autres »
+        if candidate in exact:
+            return Match(exact[candidate], False)
+    for candidate in (key, bare):
+        if candidate in loose:
+            return Match(loose[candidate], True)
+    if shortened and len(key) >= 8:
+        found = {code for label, code in {**exact, **loose}.items() if label.startswith(key)}
+        if len(found) == 1:
+            return Match(found.pop(), True)
+    return None
+
+
+def match_list(vocabulary: str, text: Any) -> tuple[list[str], list[str], bool]:
+    """A cell listing several values (one a line, or separated by ``,`` ``;``): the codes found,
+    the parts that matched nothing (verbatim), and whether any match was a guess."""
+    whole = match(vocabulary, text, shortened=False)
+    if whole is not None:
+        return [whole.code], [], whole.guessed
+    codes: list[str] = []
+    unknown: list[str] = []
+    guessed = False
+    for part in re.split(r"[\n;]|,(?![^()]*\))", str(text)):
+        part = part.strip(" \t•-–")
+        if not part:
+            continue
+        found = match(vocabulary, part)
+        if found is None:
+            unknown.append(part)
+        elif found.code not in codes:
+            codes.append(found.code)
+            guessed = guessed or found.guessed
+    return codes, unknown, guessed
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""),
+                 vocab.country_name(code, "fr"), vocab.country_name(code, "en")}
+        for name in names:
+            if name:
+                out.setdefault(_key(name), code)
+        out.setdefault(_key(country.alpha_3), code)
+    for alias, code in (("USA", "US"), ("Etats-Unis d'Amerique", "US"), ("UK", "GB"), ("Angleterre", "GB")):
+        out.setdefault(_key(alias), code)
+    return out
+
+
+def country(text: Any) -> str | None:
+    """« États-Unis », "United States", ``US``, ``usa`` → ``US``; None when unknown."""
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if re.fullmatch(r"[A-Za-z]{2}", raw) and vocab.is_country(raw.upper()):
+        return raw.upper()
+    return _countries().get(_key(raw))
+
+
+# --- durations and retentions -------------------------------------------------------------------
+
+_UNITS = {
+    "an": "Y", "ans": "Y", "annee": "Y", "annees": "Y", "year": "Y", "years": "Y",
+    "mois": "M", "month": "M", "months": "M",
+    "semaine": "W", "semaines": "W", "week": "W", "weeks": "W",
+    "jour": "D", "jours": "D", "day": "D", "days": "D",
+}
+_NUMBERS = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4,
+    "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "neuf": 9, "nine": 9,
+    "dix": 10, "ten": 10, "douze": 12, "twelve": 12, "quinze": 15, "vingt": 20, "trente": 30, "thirty": 30,
+}
+_AMOUNT = r"(\d+|" + "|".join(_NUMBERS) + r")\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b"
+_DURATION = re.compile(rf"^\s*{_AMOUNT}((?:\s*(?:,|et|and)\s*{_AMOUNT})*)", re.IGNORECASE)
+_STARTS = re.compile(
+    r"^\s*,?\s*(?:(?:à|a) compter (?:de |d'|du |des )|(?:à|a) partir (?:de |d'|du |des )|"
+    r"apr[èe]s |from |after |starting (?:from |at )?)(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ARTICLE = {"du ": "le ", "des ": "les "}
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What a retention text says: an ISO duration, its starting event, the final action."""
+
+    duration: str | None = None
+    starts: str | None = None
+    end_action: str | None = None
+    end_guessed: bool = False
+    rest: str = ""
+    """What was left over, not understood (kept verbatim by the caller)."""
+
+
+def duration(text: Any) -> tuple[str | None, str]:
+    """« 1 an et 6 mois à compter de … » → (``P1Y6M``, « à compter de … »)."""
+    raw = "" if text is None else str(text)
+    if re.fullmatch(r"\s*P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?\s*", raw):
+        return raw.strip(), ""
+    m = _DURATION.match(raw)
+    if not m:
+        return None, raw
+    amounts: dict[str, int] = {}
+    for number, unit in re.findall(_AMOUNT, m.group(0), re.IGNORECASE):
+        n = int(number) if number.isdigit() else _NUMBERS[number.lower()]
+        key = _UNITS[fold(unit)]
+        amounts[key] = amounts.get(key, 0) + n
+    if not any(amounts.values()):
+        return None, raw
+    iso = "P" + "".join(f"{amounts[u]}{u}" for u in "YMWD" if amounts.get(u))
+    return iso, raw[m.end():]
+
+
+def retention(text: Any) -> Retention:
+    """« 5 ans à compter de la fin du contrat, puis archivage intermédiaire » →
+    ``Retention("P5Y", "la fin du contrat", "archiving")``; « 5 ans après le départ » →
+    ``Retention("P5Y", "le départ")``."""
+    iso, rest = duration(text)
+    if iso is None:
+        return Retention(rest=str(text or "").strip())
+    end: Match | None = None
+    parts = re.split(r"\s*(?:,\s*)?\b(?:puis|then)\b\s*", rest, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 2:
+        end = match("retention_end", parts[1].strip(" .;"))
+        if end is not None:
+            rest = parts[0]
+    starts: str | None = None
+    m = _STARTS.match(rest)
+    if m:
+        starts = m.group(1).strip(" .;,")
+        lead = rest[: m.start(1)].lower()
+        for short, article in _ARTICLE.items():
+            if lead.endswith(short):
+                starts = article + starts
+        rest = ""
+    leftover = rest.strip(" .;,")
+    return Retention(iso, starts or None, end.code if end else None, bool(end and end.guessed), leftover)
+
+
+# --- dates and flags ----------------------------------------------------------------------------
+
+
+def date(value: Any) -> str | None:
+    """A cell as an ISO date: a date or datetime cell, ``2019-05-06``, ``06/05/2019``."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = "" if value is None else str(value).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?", text)
+    if m:
+        y, mo, d = map(int, m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+        if not m:
+            return None
+        d, mo, y = map(int, m.groups())
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def yes_no(value: Any) -> bool | None:
+    key = fold(value)
+    if key in ("oui", "yes", "o", "y", "true", "vrai", "x"):
+        return True
+    if key in ("non", "no", "n", "false", "faux"):
+        return False
+    return None
+
+
+def is_none(value: Any) -> bool:
+    """« Aucun », « Aucune donnée sensible », "None", « Néant »: the section says "nothing"."""
+    key = fold(value)
+    return key in ("aucun", "aucune", "none", "neant", "sans objet", "non applicable", "n a", "na") or key.startswith(
+        ("aucun ", "aucune ", "no ")
+    )

@@ -1,0 +1,213 @@
+"""People, addresses and parties as spreadsheets write them, back to the register's shapes.
+
+« M. Julien Morel (Délégué à la protection des données) », « Artemis — M. Paul Friand
+(Directeur) », « 25 avenue des Tilleuls, 69003 Lyon, France » (what ``ropa export`` writes on
+one line) are split back into their fields; ``Parties`` gives every party named in the source
+one stable, valid id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import export
+from generator.importer import mapping
+
+TITLES = ("Mme", "M.", "Mx")
+_SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour",
+                "sur", "un", "une", "the", "of", "and", "for", "to", "in"}
+_TITLE_WORDS = {"mme": "Mme", "madame": "Mme", "mlle": "Mme", "m": "M.", "monsieur": "M.", "mr": "M.", "mx": "Mx",
+                "ms": "Mme", "mrs": "Mme"}
+_EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+_PHONE = re.compile(r"^\+?[\d][\d .()-]{5,}$")
+_PLACE = re.compile(r"^(\d{4,5}|[A-Z]{1,2}\d[\dA-Z]? ?\d[A-Z]{2}|\d{3,6}(?:-\d{4})?)\s+(.+)$")
+
+
+def text(value: Any) -> str | None:
+    """A cell as text, trimmed; None when empty. Whole numbers lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    out = str(value).strip()
+    return out or None
+
+
+def person(line: str | None) -> dict[str, Any] | None:
+    """« M. Julien Morel (Délégué à la protection des données) » → title, first_name, last_name,
+    position. The last word is the last name (what a one-line name cannot tell better)."""
+    if not line:
+        return None
+    position = None
+    m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", line)
+    if m:
+        line, position = m.group(1), m.group(2).strip() or None
+    elif ", " in line:  # « M. Paul Friand, Directeur »
+        line, position = (part.strip() for part in line.split(", ", 1))
+    words = line.split()
+    title = None
+    if words and mapping.fold(words[0]) in _TITLE_WORDS:
+        title = _TITLE_WORDS[mapping.fold(words[0])]
+        words = words[1:]
+    if not words:
+        return None
+    out: dict[str, Any] = {}
+    if title:
+        out["title"] = title
+    if len(words) > 1:
+        out["first_name"] = " ".join(words[:-1])
+    out["last_name"] = words[-1]
+    if position:
+        out["position"] = position
+    return out
+
+
+def address(street: Any, postal_code: Any, city: Any, country: Any) -> dict[str, Any] | None:
+    """An address from its four cells; None when all are empty. The country as its ISO code
+    when known, else as written (the schema then says so)."""
+    parts = [text(street), text(postal_code), text(city), text(country)]
+    if not any(parts):
+        return None
+    code = mapping.country(parts[3]) if parts[3] else None
+    out: dict[str, Any] = {"street": parts[0], "postal_code": parts[1], "city": parts[2], "country": code or parts[3]}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass
+class Contact:
+    """A row of contact details: name, street, postal code, city, country, phone, email."""
+
+    name: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    def address(self) -> dict[str, Any] | None:
+        return address(self.street, self.postal_code, self.city, self.country)
+
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def contact_line(line: str | None, person: bool = False) -> Contact:
+    """« CentreCall, 25 avenue des Tilleuls, 69003 Lyon, France, +33 4 72 00 10 00, contact@… »
+    (``model.Contact.line``) split back: email and phone by their look, « 69003 Lyon » as postal
+    code and city, a country by its name; the first part is the name, the rest the street."""
+    out = Contact()
+    if not line:
+        return out
+    parts = [p.strip() for p in line.split(", ") if p.strip()]
+    if not parts:
+        return out
+    out.name = parts.pop(0)
+    if (person or " — " in out.name) and parts and _is_position(parts[0]):
+        # « M. Paul Friand, Directeur, 140 boulevard … »: a person's position follows the name
+        out.name = f"{out.name} ({parts.pop(0)})"
+    rest: list[str] = []
+    for part in parts:
+        if out.email is None and _EMAIL.match(part):
+            out.email = part
+        elif out.phone is None and _PHONE.match(part):
+            out.phone = part
+        elif out.postal_code is None and _PLACE.match(part) and rest:
+            m = _PLACE.match(part)
+            assert m is not None
+            out.postal_code, out.city = m.group(1), m.group(2)
+        elif out.country is None and out.city is not None and mapping.country(part):
+            out.country = part
+        else:
+            rest.append(part)
+    out.street = ", ".join(rest) or None
+    return out
+
+
+def _is_position(part: str) -> bool:
+    return not (part[:1].isdigit() or _EMAIL.match(part) or _PHONE.match(part) or _PLACE.match(part)
+                or mapping.country(part))
+
+
+def address_line(line: str | None) -> dict[str, Any] | None:
+    """« 25 avenue des Tilleuls, 69003 Lyon, France » → an address."""
+    if not line:
+        return None
+    found = contact_line("-, " + line)
+    return found.address()
+
+
+def party_and_person(name: str) -> tuple[str, dict[str, Any] | None]:
+    """« Artemis — M. Paul Friand (Directeur) » → (« Artemis », the person)."""
+    head, sep, tail = name.partition(" — ")
+    return (head.strip(), person(tail.strip())) if sep else (name.strip(), None)
+
+
+def slug(name: str, limit: int = 40) -> str:
+    """An id from a name: lowercase ASCII words joined by hyphens, cut at a word boundary."""
+    base = export.slug(name)
+    if len(base) > limit:
+        words = base[: limit + 1].split("-")[:-1] or [base[:limit]]
+        while len(words) > 1 and words[-1] in _SMALL_WORDS:
+            words.pop()
+        base = "-".join(words)
+    if base == "registre" and export.slug(name + "x") != "registrex":
+        base = "sans-nom"
+    return base.strip("-") or "sans-nom"
+
+
+class Ids:
+    """Unique ids from names: the second « Newsletter » is ``newsletter-2``."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken = set(taken or ())
+
+    def new(self, name: str, wanted: str | None = None) -> str:
+        base = wanted if wanted and re.fullmatch(r"[a-z0-9][a-z0-9-]*", wanted) else slug(name)
+        ident, n = base, 2
+        while ident in self.taken:
+            ident, n = f"{base}-{n}", n + 1
+        self.taken.add(ident)
+        return ident
+
+
+@dataclass
+class Parties:
+    """The parties the source names, by folded name: one id each, details merged."""
+
+    by_name: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ids: Ids = field(default_factory=Ids)
+
+    def add(self, name: str, kind: str, details: dict[str, Any] | None = None, ident: str | None = None) -> str:
+        key = mapping.fold(name)
+        party = self.by_name.get(key)
+        if party is None:
+            party = {"id": self.ids.new(name, ident), "name": name, "kind": kind}
+            self.by_name[key] = party
+        for k, v in (details or {}).items():
+            if v is not None and k not in party:
+                party[k] = v
+        return str(party["id"])
+
+    def find(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        party = self.by_name.get(mapping.fold(name))
+        return None if party is None else str(party["id"])
+
+    def from_contact(self, contact: Contact, kind: str) -> str | None:
+        if not contact.name:
+            return None
+        name, who = party_and_person(contact.name)
+        details: dict[str, Any] = {
+            "address": contact.address(),
+            "phone": contact.phone,
+            "email": contact.email,
+            "contact": who,
+        }
+        return self.add(name, kind, details)
+
+    def listed(self) -> list[dict[str, Any]]:
+        return list(self.by_name.values())
