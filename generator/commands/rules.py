@@ -9,8 +9,9 @@ from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, text
 from generator.lint import table
-from generator.lint.rules import GROUPS, LANGUAGES
+from generator.lint.rules import GROUPS
 from generator.load.language import message_language
+from generator.vocab import LANGUAGES
 
 FORMATS = {"text": table.text, "markdown": table.markdown, "json": table.as_json}
 

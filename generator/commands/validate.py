@@ -9,10 +9,11 @@ from typing import Callable
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.lint.report import format_github, format_gitlab, format_json, format_summary, format_text
-from generator.lint.rules import LANGUAGES, Diagnostic
+from generator.lint.rules import Diagnostic
 from generator.load.language import message_language
 from generator.load.layout import absolute, display_path
 from generator.load.register import Register
+from generator.vocab import LANGUAGES
 
 FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 

@@ -7,7 +7,8 @@ import hashlib
 import json
 from typing import Iterable
 
-from generator.lint.rules import DEFAULT_LANG, Diagnostic, phrase
+from generator.lint.rules import Diagnostic, phrase
+from generator.vocab import DEFAULT_LANG
 
 
 def format_text(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
