@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_register
 
-REPO = Path(__file__).resolve().parent.parent
 _BUILT: dict[int, Path] = {}
 
 
@@ -41,7 +41,6 @@ def built_site(factory: pytest.TempPathFactory) -> Path:
 def site_repo(dest: Path) -> Path:
     """A copy of the checkout's register repository with its site configuration (mkdocs.yml,
     docs/) and the installed node_modules (linked), ready to break and build."""
-    from conftest import copy_register
 
     copy_register(dest)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import Runner, copy_register
+from gitrepo import commit, git, init_repo
 from markdown_it import MarkdownIt
 
 from generator.cli import main
@@ -20,24 +20,6 @@ from generator.render.escape import GFM_CONTEXTS, gfm
 LOYALTY = "register/activities/fidelisation-artemis.yaml"
 PAYROLL = "register/activities/gestion-personnel-paie.yaml"
 TRAINING = "register/activities/formation-operateurs.yaml"
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
-def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-
-
-def init_repo(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "user.name", "Nadia Azri")
-    git(path, "config", "user.email", "n.azri@centrecall.example")
-    git(path, "config", "commit.gpgsign", "false")
-    return path
 
 
 @pytest.fixture

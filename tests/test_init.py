@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, Runner, copy_register
+from gitrepo import git
 from markdown_it import MarkdownIt
 
 from generator.cli import main
@@ -54,26 +55,6 @@ def fill_organization(repo: Path, name: str | None = None) -> None:
 
 def yaml(path: Path) -> Any:
     return load(path, str(path)).data
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=Nadia Azri",
-            "-c",
-            "user.email=n.azri@exemple.example",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def init(target: Path, *args: str) -> int:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO
 
 from generator.lint.runner import load_register
 from generator.model import review
@@ -20,8 +20,6 @@ from generator.model.process import ProcessModel
 from generator.model.register import build
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
-
-REPO = Path(__file__).resolve().parent.parent
 
 HOSTILE = [
     'a "quoted" label',

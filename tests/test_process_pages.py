@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO, copy_register
 
 from generator.lint.runner import load_register
 from generator.render.escape import md
 from generator.site import pages, processes
 
-REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "process"
 UPDATE = os.environ.get("ROPA_UPDATE_GOLDEN") == "1"
 
@@ -124,7 +124,6 @@ def test_english_page(reg: Any) -> None:
 
 
 def test_yaml_text_is_escaped_on_the_page(reg: Any, tmp_path: Path) -> None:
-    from conftest import copy_register
 
     root = copy_register(tmp_path / "r")
     path = root / "processes" / "fidelisation.yaml"
@@ -138,7 +137,6 @@ def test_yaml_text_is_escaped_on_the_page(reg: Any, tmp_path: Path) -> None:
 
 
 def test_a_process_no_activity_links_to_still_has_its_page(tmp_path: Path) -> None:
-    from conftest import copy_register
 
     root = copy_register(tmp_path / "r")
     sheet = root / "register" / "activities" / "formation-operateurs.yaml"
@@ -150,7 +148,6 @@ def test_a_process_no_activity_links_to_still_has_its_page(tmp_path: Path) -> No
 
 
 def test_sensitive_items_are_grouped_under_their_sensitive_category(tmp_path: Path) -> None:
-    from conftest import copy_register
 
     root = copy_register(tmp_path / "r")
     sheet = root / "register" / "activities" / "fidelisation-artemis.yaml"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import REPO, Runner
+from gitrepo import git as shared_git
 
 from generator import shapes
 from generator.lint.runner import load_register
@@ -260,22 +260,7 @@ def test_validate_cli_reports_overdue_reviews(
 
 def test_file_history_follows_renames(tmp_path: Path) -> None:
     def git(*args: str, author: str = "Nadia Azri") -> None:
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(tmp_path),
-                "-c",
-                f"user.name={author}",
-                "-c",
-                "user.email=a@b.example",
-                "-c",
-                "commit.gpgsign=false",
-                *args,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        shared_git(tmp_path, *args, author=author)
 
     git("init", "-q")
     (tmp_path / "sub").mkdir()
@@ -357,22 +342,7 @@ def test_dashboard_lists_overdue_reviews_scores_and_dpia(
 
 def test_sheet_history_from_git(centrecall: Path) -> None:
     def git(*args: str, author: str) -> None:
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(centrecall),
-                "-c",
-                f"user.name={author}",
-                "-c",
-                "user.email=a@b.example",
-                "-c",
-                "commit.gpgsign=false",
-                *args,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        shared_git(centrecall, *args, author=author)
 
     git("init", "-q", author="x")
     git("add", "-A", author="x")

@@ -10,11 +10,11 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from generator.lint.runner import load_register
 from generator.site import pages
 
-REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 # The pages of the register site (issue 3); other builders keep their own golden files.
 SITE_PAGES = ("index.md", "organisation.md", "registre.md", "inventaire.md", "destinataires.md", "activites/*.md")
