@@ -502,3 +502,47 @@ def test_writer_quotes_what_yaml_would_misread() -> None:
     text = writer.render(Entry("activity", data, Where("f.xlsx")), "fr", ["en-tête"])
     assert parse(text, Path("x.yaml"), "x.yaml").data == data
     assert "name: >-\n" in text  # a long text is folded, as the register's own files are
+
+
+def test_parties_in_ropa_exports_two_tables_or_the_older_one() -> None:
+    """ropa export gives the parties in two tables, each starting with the name; older exports
+    in one table. Both read the same, and two parties of one name stay two rows."""
+    from generator.importer import Where
+    from generator.importer.cnil import read_org
+
+    who = ["Nom", "Type de partie", "Identifiant", "Description", "Adresse"]
+    reach = ["Nom", "Adresse mél", "Téléphone", "Personne à contacter"]
+    a = ["Artemis", "Responsable du traitement (client)", "artemis", "Client", "140 bd Haussmann, 75008 Paris"]
+    b = ["Artemis", "Sous-traitant", "artemis-2", "Homonyme", None]
+    two = [["Parties"], who, a, b, [], reach, ["Artemis", "contact@artemis.example", None,
+                                               "M. Paul Friand, Directeur, p.friand@artemis.example"],
+           ["Artemis", "autre@artemis.example"]]
+    one = [["Parties"], who + reach[1:], a + ["contact@artemis.example", None,
+                                              "M. Paul Friand, Directeur, p.friand@artemis.example"],
+           b + ["autre@artemis.example"]]
+
+    def parties(rows: list[list[Any]]) -> list[dict[str, Any]]:
+        found = read_org(iter(enumerate(rows, start=1)), Where("f.xlsx", "Organisme et parties"))
+        return [{k: v.value for k, v in p.items()} for p in found.parties]
+
+    assert parties(two) == parties(one)
+    assert [(p["id"], p["email"]) for p in parties(two)] == [
+        ("artemis", "contact@artemis.example"), ("artemis-2", "autre@artemis.example")]
+    assert parties(two)[0]["contact"] == "M. Paul Friand, Directeur, p.friand@artemis.example"
+
+
+def test_transfer_address_typed_in_the_link_column(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
+    """The export writes the address in « Liens vers la documentation » and « Ouvrir » under
+    « Lien »; a DPO who types the address under « Lien » instead has it read too."""
+    source = tmp_path / "registre.xlsx"
+    wb = openpyxl.load_workbook(exports["xlsx"])
+    ws = next(ws for ws in wb.worksheets if ws.title.startswith("ST-ART-02"))
+    row = next(r for r in ws.iter_rows() if r[5].value == "Ouvrir")
+    address = row[3].value
+    row[3].value, row[5].value = None, address
+    wb.save(source)
+    done = imported(ropa, source, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    routing = next(a for a in read_register(tmp_path / "out").activity_data() if a["ref"] == "ST-ART-02")
+    assert routing["transfers"][0]["documentation"] == address
+    assert "Ouvrir" not in strings(routing)

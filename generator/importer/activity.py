@@ -247,7 +247,11 @@ class ActivityBuilder:
             else:
                 self.todo(("transfers", i, "country"), country)
             self.coded(("transfers", i, "safeguard"), "safeguard", row.get("safeguard"), required=False)
-            self.text_field(("transfers", i, "documentation"), row.get("documentation"))
+            documentation = row.get("documentation")
+            link = row.get("link")
+            if documentation is None and link is not None and str(text(link.value) or "").startswith(("https://", "http://")):
+                documentation = link  # an address typed in the « Lien » column (the export writes « Ouvrir »)
+            self.text_field(("transfers", i, "documentation"), documentation)
             self.text_field(("transfers", i, "details"), row.get("details"))
 
     def security(self, rows: Rows | None) -> None:

@@ -123,6 +123,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "safeguard": ("cnil.sheet.transfer_safeguard_col",),
         "documentation": ("cnil.sheet.transfer_documentation_col",),
         "details": ("export.fields.transfer_details",),
+        # ropa export's « Lien » column: « Ouvrir », linked to the address written in full in
+        # the documentation column (older exports linked the address itself)
+        "link": ("export.workbook.link_col",),
     },
     "actors": {
         "name": ("cnil.fields.name",),
@@ -472,9 +475,20 @@ class OrgSheet:
     parties: list[dict[str, Value]] = field(default_factory=list)
 
 
+def _parties_header(header: dict[int, str]) -> bool:
+    """A header row of a parties table: the name first, then at least two other columns (one
+    table with the id, as older exports wrote it, or ropa export's two tables)."""
+    names = [header[c] for c in sorted(header)]
+    return names[0] == "name" and len(set(names)) >= 3
+
+
 def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
     out = OrgSheet(where)
     party_cols: dict[int, str] | None = None
+    by_name: dict[str, list[int]] = {}
+    """Folded party name → the indexes of ``out.parties`` of that name."""
+    completed: set[int] = set()
+    """The parties the current table has completed."""
     for number, values in rows:
         cells = _cells(values)
         if not cells:
@@ -483,11 +497,30 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
             return where.at(cell=coordinate(number, col))
 
         header = _header(cells, "columns.parties")
-        if header is not None and "id" in header.values():
-            party_cols = header
+        if header is not None and _parties_header(header):
+            party_cols, completed = header, set()
             continue
         if party_cols is not None:
-            out.parties.append({party_cols[c]: Value(v, at(c)) for c, v in cells if c in party_cols})
+            if len(cells) == 1 and mapping.is_none(cells[0][1]):
+                continue  # « Aucun »: no parties
+            row = {party_cols[c]: Value(v, at(c)) for c, v in cells if c in party_cols}
+            party = row.get("name")
+            if party is None:
+                continue
+            # ropa export gives the parties in two tables, each starting with the name (who
+            # they are, with the id; then how to reach them): a row of a table without ids
+            # completes the first party of that name this table has not completed yet
+            key = mapping.fold(party.value)
+            same = None
+            if "id" not in party_cols.values():
+                same = next((i for i in by_name.get(key, []) if i not in completed), None)
+            if same is None:
+                by_name.setdefault(key, []).append(len(out.parties))
+                out.parties.append(row)
+            else:
+                completed.add(same)
+                for field_name, cell in row.items():
+                    out.parties[same].setdefault(field_name, cell)
             continue
         name = _find("org_fields", cells[0][1]) if isinstance(cells[0][1], str) else None
         if name is not None and len(cells) > 1:
