@@ -12,7 +12,9 @@ puts both in a folder: the same register gives the same bytes.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from html import escape
@@ -153,6 +155,30 @@ def localised_theme(theme: Any, lang: str) -> dict[str, Any]:
 
 # --- the files ---
 
+HOME = "index.md"  # the home page: the themes title it with the site's name
+_HEADING = re.compile(r"^# (.+)$", re.M)
+_MD_ESCAPE = re.compile(r"\\(.)")
+
+
+def with_title(page: str) -> str:
+    """The page with its heading's text as the ``title`` of its front matter, escaped for HTML.
+
+    Without it both themes print the page's ``<title>`` from the heading through ``striptags``,
+    which unescapes it: a register value such as ``</title><script>`` would become markup. A
+    ``title`` of the front matter is printed as it is: escaped here, it stays text (in the
+    ``<title>``, the navigation and the search results alike)."""
+    body, front = page, ""
+    if page.startswith("---\n"):
+        end = page.find("\n---\n", 4)
+        if end != -1:
+            front, body = page[4:end + 1], page[end + 5:]
+    heading = _HEADING.search(body)
+    if heading is None or re.search(r"(?m)^title:", front):
+        return page
+    title = escape(_MD_ESCAPE.sub(r"\1", heading.group(1)).strip(), quote=False)
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{front}---\n{body}"
+
+
 Content = bytes | Path  # bytes, or the file to copy
 
 
@@ -179,7 +205,7 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
     model = model if model is not None else build(reg)  # once: the pages and the downloads read it
     src = SiteSource(lang, site_name(configured_name, reg, lang))
     for path, text in pages.generate(reg, lang, model=model).items():
-        src.files[path] = text.encode("utf-8")
+        src.files[path] = (text if path == HOME else with_title(text)).encode("utf-8")
         src.generated.append(path)
     if docs_dir is not None and docs_dir.is_dir():
         for file in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
@@ -237,8 +263,6 @@ def fold_search_index(site: Path) -> bool:
     path = site / "search" / "search_index.json"
     if not path.is_file():
         return False
-    import json
-
     index = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps(search_fold.fold_index(index), ensure_ascii=False), encoding="utf-8")
     return True
