@@ -113,8 +113,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """The generated source (``source.site_files``) added in memory, beside docs/."""
         src = source.site_files(self._load(), self.lang, config.site_name, None)
-        if src.name != config.site_name:
-            config.site_name = Markup(src.name)  # escaped by site_files
+        config.site_name = src.name
         for path, content in src.files.items():
             if path.startswith(VENDOR_PREFIX) and path not in self.scripts:
                 continue

@@ -122,18 +122,29 @@ def site_language(config: dict[str, Any]) -> str:
     return theme_lang if theme_lang in vocab.LANGUAGES else i18n.DEFAULT_LANG
 
 
+_ENTITY_START = re.compile(r"&(?=[#0-9A-Za-z])")
+
+
+def neutral_text(text: str) -> str:
+    """``text`` such that HTML shows it the same whether a theme prints it as it is or escaped
+    (both themes do both with ``site_name``): ``<`` and ``>`` become their full-width forms,
+    and an ``&`` that could start a character reference is followed by a word joiner (U+2060,
+    invisible). ``"`` and ``'`` are harmless outside attributes, escaped inside them."""
+    return _ENTITY_START.sub("&\u2060", text).replace("<", "\uff1c").replace(">", "\uff1e")
+
+
 def site_name(configured: str, reg: Register, lang: str) -> str:
-    """The site's name, escaped for HTML (the themes print it as it is): ``mkdocs.yml``'s own
-    when it set one on purpose; when it kept ropa's default title (in either language: what
-    ``ropa init`` writes), that title in ``lang`` followed by the organisation's name, as the
-    XLSX export titles its workbook."""
+    """The site's name: ``mkdocs.yml``'s own when it set one on purpose; when it kept ropa's
+    default title (in either language: what ``ropa init`` writes), that title in ``lang``
+    followed by the organisation's name (``neutral_text``: register text), as the XLSX export
+    titles its workbook."""
     defaults = {i18n.t("site.home.title", code) for code in vocab.LANGUAGES}
     org = " ".join(str(reg.org.get("name") or "").split())
     if configured not in defaults:
         return configured
     if not org:
         return i18n.t("site.home.title", lang)
-    return escape(i18n.t("export.workbook.title", lang).format(org=org))
+    return i18n.t("export.workbook.title", lang).format(org=neutral_text(org))
 
 
 def localised_theme(theme: Any, lang: str) -> dict[str, Any]:
