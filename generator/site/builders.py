@@ -9,6 +9,7 @@ where it also keeps its cache.
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -57,11 +58,28 @@ def _mkdocs(config_file: Path) -> bool:
     return True
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TRACEBACK = "Traceback (most recent call last):"
+
+
+def zensical_output(output: str) -> str:
+    """Zensical's messages for a log: without colours (it writes them to pipes too) and with
+    its traceback, when it stops (``--strict``), cut down to the reason."""
+    output = _ANSI.sub("", output)
+    head, found, tail = output.partition(_TRACEBACK)
+    if found:
+        reason = (tail.strip().splitlines() or [""])[-1]
+        head += f"zensical: {reason.partition(': ')[2] or reason}\n"
+    return head
+
+
 def _zensical(work: Path) -> bool:
     done = subprocess.run(
         [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", source.CONFIG_NAME],
-        cwd=work, stdout=sys.stderr, stderr=sys.stderr, check=False,
+        cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        errors="replace", check=False,
     )
+    sys.stderr.write(zensical_output(done.stdout))
     if done.returncode != 0:
         print(f"ropa build: zensical build failed (exit {done.returncode})", file=sys.stderr)
         return False
