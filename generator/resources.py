@@ -40,12 +40,14 @@ ASSET_PREFIX = "assets/ropa/"
 VENDOR_PREFIX = "assets/javascripts/"
 
 
-def site_assets() -> list[tuple[str, Path]]:
+def site_assets(vendored: bool = True) -> list[tuple[str, Path]]:
     """``(site path, file)`` of every stylesheet and script the site serves, in the order the
-    pages load them: our CSS, the vendored scripts (Mermaid), then our JS."""
+    pages load them: our CSS, the vendored scripts (Mermaid; left out when not ``vendored``),
+    then our JS."""
     own = sorted(p for p in ASSETS_DIR.iterdir() if p.suffix in (".css", ".js"))
+    scripts = sorted(VENDORED_SCRIPTS) if vendored else []
     return ([(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".css"]
-            + [(VENDOR_PREFIX + name, vendored_script(name)) for name in sorted(VENDORED_SCRIPTS)]
+            + [(VENDOR_PREFIX + name, vendored_script(name)) for name in scripts]
             + [(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".js"])
 
 

@@ -88,14 +88,13 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         self.instant = "navigation.instant" in (config.theme.get("features") or [])
         localise(config, self.lang)
         try:
-            assets = site_assets()
+            assets = site_assets(vendored=self.config.mermaid)
         except FileNotFoundError as exc:
             raise PluginError(f"ropa: {exc} (or set `mermaid: false` for the ropa plugin)") from None
         self.scripts = []
         for uri, _ in assets:
             if uri.startswith(VENDOR_PREFIX):  # large: loaded only where a diagram is (_add_scripts)
-                if self.config.mermaid:
-                    self.scripts.append(uri)
+                self.scripts.append(uri)
             else:
                 _append_once(config.extra_css if uri.endswith(".css") else config.extra_javascript, uri)
         return config
@@ -112,11 +111,9 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """The generated source (``source.site_files``) added in memory, beside docs/."""
-        src = source.site_files(self._load(), self.lang, config.site_name, None)
+        src = source.site_files(self._load(), self.lang, config.site_name, None, vendored=bool(self.config.mermaid))
         config.site_name = src.name
         for path, content in src.files.items():
-            if path.startswith(VENDOR_PREFIX) and path not in self.scripts:
-                continue
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"ropa: docs/{path} is also a generated page: rename or remove the hand-written file")
             if isinstance(content, Path):

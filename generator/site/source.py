@@ -210,7 +210,7 @@ class SiteSource:
 
 
 def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | None,
-               model: RegisterModel | None = None) -> SiteSource:
+               model: RegisterModel | None = None, vendored: bool = True) -> SiteSource:
     """The site of ``reg`` (a valid register): generated pages, ``docs_dir``'s files, assets
     and downloads. A hand-written page with the path of a generated one is refused."""
     model = model if model is not None else build(reg)  # once: the pages and the downloads read it
@@ -226,7 +226,7 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
             src.files[rel] = file
             if file.suffix == ".md":
                 src.hand_written.append(rel)
-    for uri, file in site_assets():
+    for uri, file in site_assets(vendored):
         src.files[uri] = file
         (src.styles if uri.endswith(".css") else src.scripts).append(uri)
     for path, data in export.site_downloads(reg, lang, register_model=model).items():  # the register page links them
