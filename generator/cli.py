@@ -28,6 +28,7 @@ __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageErro
 # Command name -> module under generator.commands, in the order --help lists them.
 COMMANDS = {
     "validate": "validate",
+    "generate": "generate",
     "build": "build",
     "serve": "serve",
     "init": "init",

@@ -30,6 +30,27 @@ def vendored_script(name: str) -> Path:
     )
 
 
+ASSETS_DIR = PACKAGE_DIR / "assets"
+
+# Where the site serves its files: the package's own CSS and JS (``generator/assets/``, every
+# ``*.css`` and ``*.js`` there, by name) under ``assets/ropa/``, the vendored scripts under
+# ``assets/javascripts/``. ``site_assets`` is the one list the MkDocs plugin and ``ropa generate``
+# both read: a new stylesheet or script goes into ``generator/assets/`` (or ``VENDORED_SCRIPTS``).
+ASSET_PREFIX = "assets/ropa/"
+VENDOR_PREFIX = "assets/javascripts/"
+
+
+def site_assets(vendored: bool = True) -> list[tuple[str, Path]]:
+    """``(site path, file)`` of every stylesheet and script the site serves, in the order the
+    pages load them: our CSS, the vendored scripts (Mermaid; left out when not ``vendored``),
+    then our JS."""
+    own = sorted(p for p in ASSETS_DIR.iterdir() if p.suffix in (".css", ".js"))
+    scripts = sorted(VENDORED_SCRIPTS) if vendored else []
+    return ([(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".css"]
+            + [(VENDOR_PREFIX + name, vendored_script(name)) for name in scripts]
+            + [(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".js"])
+
+
 def schema_dir() -> Path:
     """The JSON Schemas: inside the package when installed (the wheel carries ``schema/`` as
     ``generator/schema``), else the ``schema/`` folder beside the package in a checkout."""

@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from sitebuild import REPO, built_site
+from sitebuild import BUILDERS, REPO, built_site
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
+# Material draws each Mermaid diagram, and Zensical its search dialog, into a *closed* shadow
+# root; added to a page before it loads, this opens them so that a test can read them. It
+# changes nothing else: the page, its theme and Mermaid run as they ship.
+OPEN_SHADOW_ROOTS = (
+    "const attach = Element.prototype.attachShadow;"
+    "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };"
+)
 
 
 def _chromium() -> str:
@@ -39,9 +46,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="module", params=BUILDERS)
+def builder(request: pytest.FixtureRequest) -> str:
+    """Each browser check runs on the site of each builder (one build per builder per session)."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = built_site(tmp_path_factory)
+def base_url(tmp_path_factory: pytest.TempPathFactory, builder: str) -> Iterator[str]:
+    site = built_site(tmp_path_factory, builder)
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

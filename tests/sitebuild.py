@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_register
 
-_BUILT: dict[int, Path] = {}
+_BUILT: dict[tuple[int, str], Path] = {}
+BUILDERS = ("mkdocs", "zensical")
+"""The builders every browser check runs on: ``mkdocs`` is plain ``mkdocs build --strict`` with
+the ropa plugin (what ``mkdocs serve`` shows), ``zensical`` is ``ropa build --builder zensical``
+(the generated source, no plugin)."""
 
 
 def mkdocs_build(root: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -28,12 +32,26 @@ def mkdocs_build(root: Path, site_dir: Path, *extra: str) -> subprocess.Complete
     )
 
 
-def built_site(factory: pytest.TempPathFactory) -> Path:
-    key = id(factory)
+def ropa_build(root: Path, site_dir: Path, builder: str) -> subprocess.CompletedProcess[str]:
+    """``ropa build --builder BUILDER`` of the register repository at ``root``, as a real process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(root), "--builder", builder,
+         "--site-dir", str(site_dir)],
+        cwd=root, capture_output=True, text=True, timeout=300, env=env,
+    )
+
+
+def built_site(factory: pytest.TempPathFactory, builder: str = "mkdocs") -> Path:
+    """The checkout's site, built once per session and builder (see ``BUILDERS``)."""
+    key = (id(factory), builder)
     if key not in _BUILT:
-        site = factory.mktemp("site") / "site"
-        done = mkdocs_build(REPO, site)
-        assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+        site = factory.mktemp(f"site-{builder}") / "site"
+        if builder == "mkdocs":
+            done = mkdocs_build(REPO, site)
+        else:
+            done = ropa_build(REPO, site, builder)
+        assert done.returncode == 0, f"{builder} build failed:\n{done.stdout}\n{done.stderr}"
         _BUILT[key] = site
     return _BUILT[key]
 

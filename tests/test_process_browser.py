@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import Visit, _QuietHandler
+from browsing import OPEN_SHADOW_ROOTS, Visit, _QuietHandler
 from sitebuild import REPO, mkdocs_build, site_repo
 from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise, typed
 
@@ -25,10 +25,6 @@ from generator.model.process import ProcessModel
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
 
-OPEN_SHADOW_ROOTS = (
-    "const attach = Element.prototype.attachShadow;"
-    "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };"
-)
 LOYALTY = "processus/fidelisation/"
 LOYALTY_SHEET = "activites/fidelisation-artemis/"
 MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import re
 
-from browsing import ARTIFACTS, Visit
+from browsing import ARTIFACTS, OPEN_SHADOW_ROOTS, Visit
 
 SHEET = "activites/fidelisation-artemis/"
+# Each builder's search box: (what opens it, the input, a result); Zensical's search dialog
+# lives in a closed shadow root, opened for the test (OPEN_SHADOW_ROOTS).
+SEARCH = {
+    "mkdocs": (None, "input.md-search__input", ".md-search-result__item a"),
+    "zensical": (".md-search__button", "dialog input[role=combobox]", "dialog a[role=option]"),
+}
 
 
 def test_home_then_the_loyalty_sheet_through_the_navigation(visit: Visit) -> None:
@@ -27,12 +33,16 @@ def test_home_then_the_loyalty_sheet_through_the_navigation(visit: Visit) -> Non
     visit.screenshot("sheet-fidelisation-artemis")
 
 
-def test_search_finds_fidelisation_without_its_accent(visit: Visit) -> None:
+def test_search_finds_fidelisation_without_its_accent(visit: Visit, builder: str) -> None:
+    opener, box, item = SEARCH[builder]
+    visit.page.add_init_script(OPEN_SHADOW_ROOTS)
     page = visit.open()
-    search = page.locator("input.md-search__input")
+    if opener:
+        page.locator(opener).first.click()
+    search = page.locator(box)
     search.click()
-    search.press_sequentially("fidelisation")  # Material listens to key events
-    result = page.locator(f".md-search-result__item a[href*='{SHEET}']").first
+    search.press_sequentially("fidelisation")  # both listen to key events
+    result = page.locator(f"{item}[href*='{SHEET}']").first
     result.wait_for(timeout=15_000)
     assert "Fidélisation" in result.inner_text()
     result.click()

@@ -1,4 +1,5 @@
-"""``ropa build``: check the register, then build its site with MkDocs.
+"""``ropa build``: check the register, write its site's source (``ropa generate``), then build
+that source with MkDocs or Zensical (``--builder``, ``generator.site.builders``).
 
 An invalid register is refused (the problems printed as ``ropa validate`` prints them, exit 1)
 and a site built before is left as it was: the new site is built in a temporary folder next
@@ -24,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
     p.add_argument("--site-dir", type=Path, metavar="DIR",
                    help=text("build.site_dir", lang))
     p.add_argument("--lang", choices=vocab.LANGUAGES, help=text("lang.site", lang))
+    p.add_argument("--builder", choices=("mkdocs", "zensical"), default="mkdocs", help=text("build.builder", lang))
 
 
 def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
@@ -37,32 +39,28 @@ def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
-    from generator.site import mkdocs_run
+    from generator.site import builders, mkdocs_run, source
 
     root = args.root.resolve()
     mkdocs_run.config_file(root)
     reg = mkdocs_run.checked_register(root, "build", args.lang)
     if reg is None:
         return EXIT_PROBLEMS
-    config = mkdocs_run.load(root, args.lang, strict=True)
-    target = (args.site_dir.resolve() if args.site_dir else Path(config.site_dir).resolve())
-    check_site_dir(target, root, Path(config.docs_dir).resolve())
+    config = source.read_config(root / source.CONFIG_NAME)
+    target = args.site_dir.resolve() if args.site_dir else (root / str(config.get("site_dir") or "site")).resolve()
+    check_site_dir(target, root, (root / str(config.get("docs_dir") or source.DOCS)).resolve())
+    builder = builders.BUILDERS[args.builder]
+    builder.check()
     staging = atomic.staging_dir(target)
-    config.site_dir = str(staging)
-    config.plugins["ropa"].register = reg
     try:
-        with mkdocs_run.mkdocs_logging():
-            build(config)
-    except MkDocsException as exc:
+        work = staging / "source"
+        source.generate(root, reg, work, args.lang)
+        built = builder.build(work)
+        if built is None:
+            shutil.rmtree(staging, ignore_errors=True)
+            return EXIT_PROBLEMS
+        atomic.swap_in(built, target)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"ropa build: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    atomic.swap_in(staging, target)
-    print(f"site built in {display_path(target)}", file=sys.stderr)
+    print(f"site built in {display_path(target)} ({builder.name})", file=sys.stderr)
     return EXIT_OK

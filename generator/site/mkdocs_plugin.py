@@ -1,10 +1,11 @@
-"""The MkDocs side of the site: a thin adapter around ``pages.generate``.
+"""The MkDocs side of the site: a thin adapter around the generated source (``site.source``), for
+plain ``mkdocs build`` and ``mkdocs serve`` (``ropa build`` writes that source and builds it).
 
 Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
 
 - reads and checks the register next to ``mkdocs.yml`` (an invalid register stops the build
   with a ``PluginError`` listing every problem, as ``ropa validate`` prints them);
-- adds every generated page in memory (``File.generated``): nothing is written into
+- adds every file of ``source.site_files`` in memory (``File.generated``): nothing is written into
   ``docs_dir``, so ``mkdocs serve`` does not rebuild forever;
 - adds our CSS and JS (``generator/assets/``) and the pinned Mermaid script the package
   carries (``resources.vendored_script``) to the site, so the site never asks a CDN for
@@ -19,7 +20,6 @@ Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
 
 from __future__ import annotations
 
-import json
 import logging
 from html import escape
 from pathlib import Path
@@ -35,22 +35,18 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import export, vocab
+from generator import vocab
 from generator.lint.report import format_summary, format_text
 from generator.lint.runner import load_register
 from generator.load.layout import ACTIVITIES, PROCESSES
 from generator.load.register import Register
-from generator.model.register import build
 from generator.render import i18n
-from generator.resources import PACKAGE_DIR, vendored_script
+from generator.resources import VENDOR_PREFIX, site_assets
 from generator.site import nav as site_nav
-from generator.site import pages, search_fold
+from generator.site import source
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-ASSETS_DIR = PACKAGE_DIR / "assets"
-ASSET_PREFIX = "assets/ropa/"
-MERMAID_URI = "assets/javascripts/mermaid.min.js"
 
 
 class RopaPluginConfig(Config):
@@ -81,7 +77,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         self.register: Register | None = None  # set by ``ropa build`` to skip a second read
         self.root = Path(".")
         self.lang = i18n.DEFAULT_LANG
-        self.mermaid_source: Path | None = None
+        self.scripts: list[str] = []  # the vendored scripts, loaded on the pages with a diagram
         self.instant = False
 
     @event_priority(50)  # before the search plugin, which reads the theme's language
@@ -91,15 +87,16 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         self.lang = site_language(config, self.config.lang)
         self.instant = "navigation.instant" in (config.theme.get("features") or [])
         localise(config, self.lang)
-        if self.config.mermaid:
-            try:
-                self.mermaid_source = vendored_script("mermaid.min.js")
-            except FileNotFoundError as exc:
-                raise PluginError(f"ropa: {exc} (or set `mermaid: false` for the ropa plugin)") from None
-        for path in sorted(ASSETS_DIR.glob("*.css")):
-            _append_once(config.extra_css, ASSET_PREFIX + path.name)
-        for path in sorted(ASSETS_DIR.glob("*.js")):
-            _append_once(config.extra_javascript, ASSET_PREFIX + path.name)
+        try:
+            assets = site_assets(vendored=self.config.mermaid)
+        except FileNotFoundError as exc:
+            raise PluginError(f"ropa: {exc} (or set `mermaid: false` for the ropa plugin)") from None
+        self.scripts = []
+        for uri, _ in assets:
+            if uri.startswith(VENDOR_PREFIX):  # large: loaded only where a diagram is (_add_scripts)
+                self.scripts.append(uri)
+            else:
+                _append_once(config.extra_css if uri.endswith(".css") else config.extra_javascript, uri)
         return config
 
     def _load(self) -> Register:
@@ -113,46 +110,36 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):
         return reg
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        reg = self._load()
-        config.site_name = site_name(config.site_name, reg, self.lang)
-        model = build(reg)  # once per build: the pages and the downloads read the same model
-        generated = pages.generate(reg, self.lang, model=model)
-        for path, text in generated.items():
+        """The generated source (``source.site_files``) added in memory, beside docs/."""
+        src = source.site_files(self._load(), self.lang, config.site_name, None, vendored=bool(self.config.mermaid))
+        config.site_name = src.name
+        for path, content in src.files.items():
             if files.get_file_from_path(path) is not None:
-                raise PluginError(
-                    f"ropa: docs/{path} is also a generated page: rename or remove the hand-written file"
-                )
-            files.append(File.generated(config, path, content=text))
-        for path in sorted(ASSETS_DIR.iterdir()):
-            if path.suffix in (".css", ".js"):
-                files.append(File.generated(config, ASSET_PREFIX + path.name, abs_src_path=str(path)))
-        if self.mermaid_source is not None:
-            files.append(File.generated(config, MERMAID_URI, abs_src_path=str(self.mermaid_source)))
-        for path, data in export.site_downloads(reg, self.lang, register_model=model).items():  # the register page links them
-            files.append(File.generated(config, path, content=data))
+                raise PluginError(f"ropa: docs/{path} is also a generated page: rename or remove the hand-written file")
+            if isinstance(content, Path):
+                files.append(File.generated(config, path, abs_src_path=str(content)))
+            else:
+                files.append(File.generated(config, path, content=content))
         if config.nav is None:
+            generated = set(src.files)
             hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
-            config.nav = site_nav.build(list(generated) + hand_written, self.lang)
+            config.nav = site_nav.build(src.generated + hand_written, self.lang)
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._add_mermaid(safe_title(output, page), page)
+        return self._add_scripts(safe_title(output, page), page)
 
-    def _add_mermaid(self, output: str, page: Page) -> str:
+    def _add_scripts(self, output: str, page: Page) -> str:
         """Load Mermaid only where a diagram is (it is large); everywhere with instant loading."""
-        if self.mermaid_source is None or not (self.instant or 'class="mermaid"' in output):
+        if not self.scripts or not (self.instant or 'class="mermaid"' in output):
             return output
-        tag = f'<script src="{get_relative_url(MERMAID_URI, page.url)}"></script>'
+        tag = "".join(f'<script src="{get_relative_url(uri, page.url)}"></script>' for uri in self.scripts)
         head, sep, tail = output.rpartition("</body>")
         return head + tag + sep + tail if sep else output + tag
 
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.is_file():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(search_fold.fold_index(index), ensure_ascii=False), encoding="utf-8")
+        source.fold_search_index(Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (self.root / ACTIVITIES.parent, self.root / PROCESSES):
@@ -169,19 +156,6 @@ def safe_title(output: str, page: Page) -> str:
         return output
     printed = Markup(page.title).striptags()
     return output.replace(f"<title>{printed}", f"<title>{escape(printed)}", 1)
-
-
-def site_name(configured: str, reg: Register, lang: str) -> str:
-    """The site's name: ``mkdocs.yml``'s own when it set one on purpose; when it kept ropa's
-    default title (in either language: what ``ropa init`` writes), that title followed by the
-    organisation's name, as the XLSX export titles its workbook."""
-    defaults = {i18n.t("site.home.title", code) for code in vocab.LANGUAGES}
-    org = " ".join(str(reg.org.get("name") or "").split())
-    if configured not in defaults or not org:
-        return configured
-    # register text: the theme prints site_name into HTML as it is (and sometimes through `| e`,
-    # which leaves Markup alone), so it is escaped here, once
-    return Markup(escape(i18n.t("export.workbook.title", lang).format(org=org)))
 
 
 def localise(config: MkDocsConfig, lang: str) -> None:

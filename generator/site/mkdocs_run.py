@@ -51,6 +51,13 @@ def load(root: Path, lang: str | None = None, **overrides: Any) -> Any:
     return config
 
 
+def load_file(path: Path, **overrides: Any) -> Any:
+    """The MkDocs configuration in the file at ``path``."""
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(path), **overrides)
+
+
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"{record.levelname:<8}-  {record.getMessage()}"

@@ -1,0 +1,147 @@
+"""The site survives its builder: ``ropa generate`` writes one builder-neutral source, and MkDocs
+and Zensical build the same site from it (issue 16). Real commands, real builders, real files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Runner
+from sitebuild import BUILDERS, REPO, built_site, ropa_build, site_repo
+
+from generator.load.layout import ACTIVITIES
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` -> the SHA-256 of its bytes."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class Article(HTMLParser):
+    """The visible text of a page's content (``<article>``), without scripts, styles and the
+    heading permalinks (``¶``)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.skip = 0
+        self.words: list[str] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "input", "hr", "meta", "link", "wbr"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "article":
+            self.depth += 1
+        elif self.depth:
+            self.depth += 1
+            if self.skip or tag in ("script", "style") or "headerlink" in classes:
+                self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("br", "img", "input", "hr", "meta", "link", "wbr") or not self.depth:
+            return
+        self.depth -= 1
+        if self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip:
+            self.words.extend(data.split())
+
+
+def pages(site: Path) -> dict[str, str]:
+    """Each page of a built site (its folder) -> the visible text of its content."""
+    return {p.parent.relative_to(site).as_posix().strip("."): " ".join(Article(p.read_text(encoding="utf-8")).words)
+            for p in sorted(site.rglob("index.html"))}
+
+
+def test_generate_writes_the_whole_source_byte_identically(tmp_path: Path, ropa: Runner) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert ropa("generate", first, "--root", REPO).returncode == 0
+    done = ropa("generate", second, "--root", REPO)
+    assert done.returncode == 0, done.stderr
+    files = tree(first)
+    assert files == tree(second)
+    assert {p.stat().st_mtime for p in (first / "docs").rglob("*") if p.is_file()} == {0}
+    for path in ("mkdocs.yml", "docs/index.md", "docs/registre.md", "docs/activites/fidelisation-artemis.md",
+                 "docs/processus/fidelisation.md", "docs/contribuer.md", "docs/assets/ropa/ropa.css",
+                 "docs/assets/ropa/ropa.js", "docs/assets/javascripts/mermaid.min.js",
+                 "docs/telechargements/registre.xlsx", "docs/telechargements/registre.csv",
+                 "docs/telechargements/registre.json"):
+        assert path in files, path
+    assert not any(name.startswith(".") or "/." in name for name in files), "a staging file was left behind"
+    config = (first / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "ropa" not in re.findall(r"(?m)^plugins:\n((?:[- ].*\n)*)", config)[0]  # Zensical runs no plugin
+    assert "font: false" in config and "repo_url" not in config
+    assert "assets/javascripts/mermaid.min.js" in config and "- Fiches de registre:" in config
+    sheet = (first / "docs/activites/fidelisation-artemis.md").read_text(encoding="utf-8")
+    assert sheet.startswith('---\ntitle: "Fidélisation de la clientèle d\'Artemis"\n---\n# ')
+    assert "{%" not in sheet and "{{" not in sheet
+
+
+def _break(repo: Path) -> None:
+    """Remove the purposes of an activity: an error."""
+    path = repo / ACTIVITIES / "fidelisation-artemis.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["purposes"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_generate_refuses_an_invalid_register_and_keeps_the_previous_source(tmp_path: Path, ropa: Runner) -> None:
+    repo = site_repo(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert ropa("generate", out, "--root", repo).returncode == 0
+    before = tree(out)
+    _break(repo)
+    validate = ropa("validate", "--root", repo)
+    done = ropa("generate", out, "--root", repo)
+    assert done.returncode == 1
+    assert done.stdout == validate.stdout and "fidelisation-artemis.yaml:" in done.stdout
+    assert tree(out) == before
+    assert ropa("generate", repo / "register", "--root", repo).returncode == 2  # never over the sources
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_build_refuses_an_invalid_register_and_keeps_the_site(tmp_path: Path, ropa: Runner, builder: str) -> None:
+    repo = site_repo(tmp_path / "repo")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("before", encoding="utf-8")
+    _break(repo)
+    done = ropa("build", "--root", repo, "--builder", builder, "--site-dir", site)
+    assert done.returncode == 1 and "purposes" in done.stdout
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "before"
+
+
+def test_zensical_build_is_strict(tmp_path: Path) -> None:
+    """A broken link in a hand-written page fails the Zensical build and leaves no site."""
+    repo = site_repo(tmp_path / "repo")
+    (repo / "docs" / "contribuer.md").write_text("# Contribuer\n\n[perdu](nulle-part.md)\n", encoding="utf-8")
+    done = ropa_build(repo, tmp_path / "site", "zensical")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "nulle-part.md" in done.stdout + done.stderr
+    assert not (tmp_path / "site").exists()
+    assert not list(tmp_path.glob(".site.*")), "a staging folder was left behind"
+
+
+def test_both_builders_make_the_same_pages_with_the_same_text(tmp_path_factory: pytest.TempPathFactory) -> None:
+    mkdocs, zensical = (pages(built_site(tmp_path_factory, b)) for b in BUILDERS)
+    assert set(mkdocs) == set(zensical)
+    assert {"", "registre", "activites/fidelisation-artemis", "processus/fidelisation", "contribuer"} <= set(mkdocs)
+    for path, text in mkdocs.items():
+        assert text, path
+        assert zensical[path] == text, path
+    for builder in BUILDERS:
+        site = built_site(tmp_path_factory, builder)
+        for name in ("registre.xlsx", "registre.csv", "registre.json"):
+            assert (site / "telechargements" / name).is_file(), (builder, name)
+        html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+        assert "fonts.googleapis" not in html and "unpkg.com" not in html and "cdn.jsdelivr" not in html, builder
