@@ -1,5 +1,6 @@
-"""Lint gate: ruff's pyflakes rules (unused imports, undefined names), syntax errors and import
-order over the package, the tests and the benchmarks (rules in pyproject.toml)."""
+"""Lint and type gates over the package, the tests and the benchmarks (settings in
+pyproject.toml): ruff (pyflakes, syntax errors, import order, bugbear, pyupgrade, simplify, ruff's
+own rules) and mypy in strict mode over the package."""
 
 from __future__ import annotations
 
@@ -15,3 +16,12 @@ def test_ruff_finds_nothing() -> None:
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_finds_nothing() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Success: no issues found" in done.stdout

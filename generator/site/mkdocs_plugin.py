@@ -49,7 +49,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 
-class RopaPluginConfig(Config):
+class RopaPluginConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs: untyped __init_subclass__
     root = c.Optional(c.Type(str))
     """The register repository; default: the folder of ``mkdocs.yml``."""
     lang = c.Optional(c.Choice(vocab.LANGUAGES))
@@ -70,7 +70,7 @@ def site_language(config: MkDocsConfig, option: str | None) -> str:
     return theme_lang if theme_lang in vocab.LANGUAGES else i18n.DEFAULT_LANG
 
 
-class RopaPlugin(BasePlugin[RopaPluginConfig]):
+class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]  # likewise
     supports_multiple_instances = False
 
     def __init__(self) -> None:
