@@ -71,6 +71,8 @@ class Document:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    partial: bool = False
+    """A stand-in holding only what the checks across files read (``generator.load.facts``)."""
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (of its key with ``key=True``).
@@ -329,7 +331,11 @@ def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
 def load(path: Path, display: str, *, root: Path | None = None, max_bytes: int = MAX_BYTES) -> Document:
     """Read and parse one file of the repository ``root`` (default: the file's folder). Raises
     ``LoadError`` with a clear message for what cannot be read (``generator.load.files``)."""
-    raw = read_bytes(path, root if root is not None else path.parent, max_bytes)
+    return parse_bytes(read_bytes(path, root if root is not None else path.parent, max_bytes), path, display)
+
+
+def parse_bytes(raw: bytes, path: Path, display: str) -> Document:
+    """Decode and parse the bytes of one file (``load`` without the reading)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
