@@ -200,3 +200,23 @@ def test_the_hook_on_the_command_line(root: Path) -> None:
         runs.append((done.returncode, done.stdout))
     assert runs[0][0] == 1 and "duplicate-ref" in runs[0][1]
     assert runs[0] == runs[1] == runs[2]
+
+
+REPOS = sorted((Path(__file__).resolve().parent / "invalid" / "repos").iterdir())
+
+
+@pytest.mark.parametrize("case", REPOS, ids=[p.name for p in REPOS])
+def test_each_broken_repository_of_the_corpus_gives_each_file_a_whole_runs_diagnostics(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/invalid/repos/: the cases of problems across files (duplicates, unreadable files,
+    a missing organisation), each file checked alone, without then with the cache."""
+    reg = tmp_path / case.name
+    shutil.copytree(case, reg, symlinks=True)
+    monkeypatch.chdir(reg)
+    targets = [p for p in files(reg) if p.exists() or p.is_symlink()]
+    assert targets
+    for target in targets:
+        shutil.rmtree(reg / CACHE_DIR, ignore_errors=True)
+        same(reg, target)
+        same(reg, target)
