@@ -103,7 +103,9 @@ def root_argument(parser: argparse.ArgumentParser, lang: str) -> None:
     )
 
 
-def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
+def build_parser(lang: str = i18n.DEFAULT_LANG, only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the command ``only`` alone (a run of one command need
+    not import the others)."""
     parser = _localise(
         argparse.ArgumentParser(
             prog="ropa", description=text("ropa.description", lang), add_help=False,
@@ -115,13 +117,17 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=text("command", lang))
     sub.required = True
     for name, module in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         importlib.import_module(f"generator.commands.{module}").add_parser(sub, name, lang)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(help_language(arguments))
+    first = next((a for a in arguments if not a.startswith("-")), None)
+    only = first if first in COMMANDS and not {"-h", "--help", "--version"} & set(arguments[:arguments.index(first)]) else None
+    parser = build_parser(help_language(arguments), only)
     args = parser.parse_args(arguments)
     root = getattr(args, "root", None)
     if root is not None and not root.is_dir():

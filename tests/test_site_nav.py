@@ -32,3 +32,15 @@ def test_the_shipped_table_places_every_page_of_the_site() -> None:
     built = nav.build(paths, "fr")
     assert built[0] == {"Accueil": "index.md"}
     assert all(not isinstance(item, str) for item in built), built
+
+
+def test_the_navigation_does_not_grow_with_the_register() -> None:
+    """Sheets and process pages are reached from the register's pages, not from the navigation:
+    its size is the same at 10 and at 10,000 activities."""
+    def pages(n: int) -> list[str]:
+        return ["index.md", "registre.md", "processus/index.md", *(f"activites/a{i}.md" for i in range(n)),
+                *(f"processus/p{i}.md" for i in range(n // 10)), "contribuer.md"]
+
+    small, large = nav.build(pages(10), "fr"), nav.build(pages(10_000), "fr")
+    assert small == large
+    assert "activites/a0.md" not in repr(large) and "processus/index.md" in repr(large)

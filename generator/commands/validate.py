@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -57,8 +58,14 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
 
 def _focus(paths: list[Path]) -> Callable[[Path], bool]:
     """Accepts the files ``paths`` name, and those under the folders they name."""
-    resolved = [absolute(p) for p in paths]
-    return lambda file: any(file == p or file.is_relative_to(p) for p in resolved)
+    resolved = [str(absolute(p)) for p in paths]
+    under = tuple(p.rstrip(os.sep) + os.sep for p in resolved)
+
+    def accepts(file: Path) -> bool:
+        name = str(file)
+        return name in resolved or name.startswith(under)
+
+    return accepts
 
 
 def run(args: argparse.Namespace) -> int:

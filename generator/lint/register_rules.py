@@ -209,3 +209,10 @@ CHECKS = (
     legitimate_interests_are_assessed,
     representative_outside_eu,
 )
+
+# The checks that read other activities than the one they report on. With a focus (a pre-commit
+# hook) they run on every activity, most of them stand-ins holding only what ``generator.load.facts``
+# keeps (id, ref and their lines); the other checks run on the parsed files, with every process
+# file present by name (and the activities linking a focused process parsed). A check added here
+# that reads more of other files needs those facts added there.
+ACROSS_FILES = (unique_ids_and_refs,)

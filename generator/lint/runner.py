@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 from generator.lint import process_rules, register_rules, review_rules, schema
 from generator.lint.rules import Diagnostic, sort_key
-from generator.load.register import Register, read_register
+from generator.load.register import Register, read_focused, read_register
 from generator.load.yamlload import Document
 from generator.resources import schema_dir
 
@@ -23,6 +23,12 @@ RULE_MODULES = (register_rules, process_rules, review_rules)
 
 def checks() -> tuple[Check, ...]:
     return tuple(fn for module in RULE_MODULES for fn in module.CHECKS)
+
+
+def across_files() -> frozenset[Check]:
+    """The checks that read other files than the one they report on (each module's
+    ``ACROSS_FILES``): on a focused register they run on every file, the others on the parsed ones."""
+    return frozenset(fn for module in RULE_MODULES for fn in getattr(module, "ACROSS_FILES", ()))
 
 
 def schema_for(kind: str) -> str | None:
@@ -49,18 +55,20 @@ def check(reg: Register, focus: Callable[[Path], bool] | None = None) -> Registe
     """Add every problem the schemas and the rules find to ``reg.diagnostics``, sorted.
 
     With ``focus``, only the files it accepts, and what they reference (the organisation, their
-    process), are checked against their schema: every file was still read, so that checks across
-    files (unique ids and refs, references) see the whole register, but the schema work, most of
-    the time of a run, is spent where it is asked for (a pre-commit hook on the staged files).
+    process), are checked against their schema, and the checks of one file at a time run on the
+    parsed documents only; the checks across files (``across_files``) see every file, most of
+    them as the stand-ins ``read_focused`` made of their cached facts.
     """
     for doc, schema_name in _schema_work(reg, focus):
         reg.diagnostics.extend(schema.diagnostics(doc, schema_name))
+    parsed, across = reg.parsed(), across_files()
     for fn in checks():
-        reg.diagnostics.extend(fn(reg))
+        reg.diagnostics.extend(fn(reg if fn in across else parsed))
     reg.diagnostics.sort(key=sort_key)
     return reg
 
 
 def load_register(root: Path, focus: Callable[[Path], bool] | None = None) -> Register:
-    """Read every file of the register under ``root`` and run every check."""
-    return check(read_register(root), focus)
+    """Read every file of the register under ``root`` and run every check; with ``focus``, parse
+    only what the focused files need (``read_focused``) and check those."""
+    return check(read_focused(root, focus) if focus is not None else read_register(root), focus)

@@ -47,17 +47,26 @@ def yaml_files(folder: Path) -> list[Path]:
         raise LoadError("folder-unreadable", reason=phrase("folder-permission")) from None
     except OSError as exc:
         raise LoadError("folder-unreadable", reason=phrase("folder-os-error", error=str(exc.strerror or exc))) from None
-    return sorted(folder / name for name in names)
+    return [folder / name for name in sorted(names)]  # (the order of the paths)
 
 
-def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, root: Path, max_bytes: int, *, real_parent: str | None = None,
+               real_root: str | None = None) -> bytes:
     """The bytes of the register file ``path`` of the repository ``root``.
 
     The file must resolve inside ``root`` (a link may point to another file of the repository,
     never out of it: its target is neither opened nor named), be a regular file (a FIFO, a
     device or a socket is refused before it is read, so nothing blocks or streams forever) and
     hold at most ``max_bytes`` (checked on the open file, and again while reading).
+    ``real_parent`` and ``real_root``, the resolved folder of ``path`` and resolved ``root``, spare
+    resolving every file of a folder again.
     """
+    if real_parent is not None and real_root is not None and not os.path.islink(path):
+        # the caller resolved the folder once for all its files: a file that is no link resolves
+        # to the resolved folder and its own name (a missing one is reported by open below)
+        if not (real_parent == real_root or real_parent.startswith(real_root + os.sep)):
+            raise LoadError("file-outside-repository")
+        return _read_regular(os.path.join(real_parent, path.name), max_bytes)
     try:
         target = path.resolve(strict=True)
     except FileNotFoundError:
@@ -70,8 +79,14 @@ def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
         raise LoadError("file-unreadable", reason=phrase("file-os-error", error=str(exc.strerror or exc))) from None
     if not _inside(target, root.resolve()):
         raise LoadError("file-outside-repository")
+    return _read_regular(target, max_bytes)
+
+
+def _read_regular(target: str | Path, max_bytes: int) -> bytes:
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise LoadError("file-unreadable", reason=phrase("file-missing")) from None
     except IsADirectoryError:
         raise LoadError("file-unreadable", reason=phrase("file-directory")) from None
     except PermissionError:

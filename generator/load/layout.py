@@ -50,6 +50,10 @@ def absolute(path: Path) -> Path:
 
 def display_path(path: Path) -> str:
     """The path as messages show it: relative to the current directory when under it."""
+    name = os.fspath(path)
+    cwd = os.getcwd()
+    if name.startswith(cwd) and name[len(cwd):len(cwd) + 1] == os.sep and os.path.normpath(name) == name:
+        return name[len(cwd) + 1:]  # what relpath gives, without its work (every file of a run)
     try:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows

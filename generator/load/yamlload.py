@@ -71,6 +71,8 @@ class Document:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    partial: bool = False
+    """A stand-in holding only what the checks across files read (``generator.load.facts``)."""
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (of its key with ``key=True``).
@@ -186,40 +188,45 @@ def parse(text: str, path: Path, display: str) -> Document:
         frame[2] = _NO_KEY
         return vpath
 
+    loader = _Loader(text)
+    get_event = loader.get_event
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise LoadError("yaml-multiple-documents", *_pos(event.start_mark))
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise LoadError("yaml-alias", *_pos(event.start_mark),
-                                problem=phrase("alias", name=str(event.anchor)))
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise LoadError("yaml-alias", *_pos(event.start_mark), problem=phrase("anchor", name=str(anchor)))
-            if isinstance(event, _NODE_EVENTS):
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is _Scalar or kind is _MapStart or kind is _SeqStart:
+                if event.anchor is not None:
+                    raise LoadError("yaml-alias", *_pos(event.start_mark),
+                                    problem=phrase("anchor", name=str(event.anchor)))
                 nodes += 1
                 _check_size(stack, nodes, event)
-            if isinstance(event, yaml.ScalarEvent):
-                start = _pos(event.start_mark)
-                if len(event.value) > MAX_TEXT:
-                    raise LoadError("text-too-long", *start, length=len(event.value), limit=MAX_TEXT)
-                attach(_scalar(event, *start), start, event.value)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                start = _pos(event.start_mark)
+                mark = event.start_mark
+                start = (mark.line + 1, mark.column + 1)
+                if kind is _Scalar:
+                    if len(event.value) > MAX_TEXT:
+                        raise LoadError("text-too-long", *start, length=len(event.value), limit=MAX_TEXT)
+                    attach(_scalar(event, *start), start, event.value)
+                    continue
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
                     raise LoadError("yaml-tag", *start, problem=phrase("tag-unsupported", tag=str(event.tag)))
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError("yaml-too-deep", *start, limit=MAX_DEPTH)
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                container: Any = {} if kind is _MapStart else []
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                     raise LoadError("yaml-complex-key", *start)
                 cpath = attach(container, start)
                 stack.append([container, cpath, _NO_KEY, None, {}])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind is _MapEnd or kind is _SeqEnd:
                 stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise LoadError("yaml-multiple-documents", *_pos(event.start_mark))
+            elif kind is yaml.AliasEvent:
+                raise LoadError("yaml-alias", *_pos(event.start_mark),
+                                problem=phrase("alias", name=str(event.anchor)))
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (0, 0)
@@ -228,13 +235,16 @@ def parse(text: str, path: Path, display: str) -> Document:
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         line, column = _reader_position(exc, text)
         raise LoadError("yaml-syntax", line, column, problem=_one_line(exc), hint="") from None
+    finally:
+        loader.dispose()
     if not have_root or root is None:
         raise LoadError("file-empty", 1, 1)
     doc.data = root
     return doc
 
 
-_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_Scalar, _MapStart, _SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def _check_size(stack: list[list[Any]], nodes: int, event: yaml.Event) -> None:
@@ -329,7 +339,11 @@ def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
 def load(path: Path, display: str, *, root: Path | None = None, max_bytes: int = MAX_BYTES) -> Document:
     """Read and parse one file of the repository ``root`` (default: the file's folder). Raises
     ``LoadError`` with a clear message for what cannot be read (``generator.load.files``)."""
-    raw = read_bytes(path, root if root is not None else path.parent, max_bytes)
+    return parse_bytes(read_bytes(path, root if root is not None else path.parent, max_bytes), path, display)
+
+
+def parse_bytes(raw: bytes, path: Path, display: str) -> Document:
+    """Decode and parse the bytes of one file (``load`` without the reading)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -28,6 +28,9 @@ def _entries(entries: list[Any], paths: list[str], placed: set[str], lang: str) 
                     placed.add(path)
                     out.append(path)
             continue
+        if "hidden" in entry:  # placed (so not listed last), but not in the navigation
+            placed.update(p for p in paths if p not in placed and any(fnmatchcase(p, pat) for pat in entry["hidden"]))
+            continue
         if "page" in entry:
             if entry["page"] in paths and entry["page"] not in placed:
                 placed.add(entry["page"])
