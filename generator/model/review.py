@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model.dpia import Screening as Screening, screening as screening  # re-exported
+from generator.model.dpia import Screening as Screening  # re-exported
+from generator.model.dpia import screening as screening
 from generator.shapes import parse_date, parse_duration
 
 DEFAULT_INTERVAL = "P1Y"
