@@ -123,6 +123,7 @@ def _category(text: Text, category: str, duration: str) -> dict[str, Any]:
 
 
 def controller_activity(text: Text = plain) -> dict[str, Any]:
+    subs = [text(f"Sous-finalité {i}") for i in range(1, 7)]
     return {
         "id": "traitement-complet",
         "ref": text("RT-01"),
@@ -137,7 +138,7 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
         "processors": ["hebergeur"],
         "purposes": {
             "main": text("Finalité principale complète"),
-            "sub": [text(f"Sous-finalité {i}") for i in range(1, 7)],
+            "sub": subs,
         },
         "legal_basis": {
             "basis": "legitimate_interests",
@@ -149,8 +150,8 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
             "special_category_law": text("Code du travail, art. L. 4624-1"),
             "nir_framework": text("Décret n° 2019-341"),
             "purposes": [
-                {"purpose": text("Sous-finalité 1"), "basis": "legal_obligation", "details": text("Loi X")},
-                {"purpose": text("Sous-finalité 2"), "basis": "legitimate_interests",
+                {"purpose": subs[0], "basis": "legal_obligation", "details": text("Loi X")},
+                {"purpose": subs[1], "basis": "legitimate_interests",
                  "balancing_test": text("Analyse IL-2")},
             ],
         },
