@@ -440,3 +440,8 @@ def test_the_as_of_date_is_the_oldest_latest_update_or_review(wb: Workbook) -> N
         ]
     ) == "2020-01-01"
     assert model.current_as_of([]) is None
+
+
+def test_the_process_cell_names_the_process(wb: Workbook) -> None:
+    description = {r[0]: r[1] for r in sections(activity_sheet(wb, "ST-ART-01"))["Description du traitement"]}
+    assert description["Processus"] == "Fidélisation de la clientèle d'Artemis (fidelisation)"

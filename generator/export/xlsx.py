@@ -746,7 +746,15 @@ def _cnil_items(w: SheetWriter, activity: Json, lang: str) -> None:
         w.field(_t(key, lang), value)
 
 
-def _description(w: SheetWriter, activity: Json, lang: str) -> None:
+def _process_name(doc: Json, process: str) -> str:
+    """« Name (id) » of the process model ``process``, the id alone when it has no name."""
+    for p in doc.get("processes") or []:
+        if p.get("id") == process and isinstance(p.get("data"), dict) and p["data"].get("name"):
+            return f"{p['data']['name']} ({process})"
+    return process
+
+
+def _description(w: SheetWriter, activity: Json, lang: str, doc: Json | None = None) -> None:
     w.section(_t("cnil.sheet.description", lang))
     w.field(_t("cnil.sheet.name", lang), activity.get("name"))
     w.field(_t("cnil.sheet.ref", lang), activity.get("ref"))
@@ -761,7 +769,7 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
         interval = activity["review_interval"]
         w.field(_t("export.fields.review_interval", lang), label(interval), interval.get("code"))
     if "process" in activity:
-        w.field(_t("export.fields.process", lang), activity["process"])
+        w.field(_t("export.fields.process", lang), _process_name(doc or {}, activity["process"]))
 
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
@@ -772,7 +780,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
     )
     w.nav(back)
     w.freeze("A3")
-    _description(w, activity, lang)
+    _description(w, activity, lang, doc)
     _actors(w, doc, activity, lang)
     _purposes(w, activity, lang)
     _categories(
