@@ -15,7 +15,8 @@ output byte-identical from one run to the next::
 
     .venv/bin/python benchmarks/synth.py /tmp/reg 1000
 
-Reads the project's files only; imports nothing from ``generator``.
+Reads the project's files; from ``generator`` it imports only the DPIA screening and the Art. 9(2)
+conditions that need a law, so that each sheet declares what the checks derive from it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator.lint.basis_rules import requires_law
+from generator.model.dpia import derived_criteria
+
+REQUIRES_LAW = requires_law()
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-28"  # the ROPA_TODAY against which review dates are chosen
@@ -453,6 +459,10 @@ class _Builder:
             if sensitive:
                 legal["special_category_condition"] = theme.get("condition") or ("b" if sensitive[0]["category"] != "biometric_data" else "a")
                 legal["special_category_details"] = "Traitement limité à ce qu'exigent les obligations de l'employeur et la santé au travail."
+                if legal["special_category_condition"] in REQUIRES_LAW:
+                    legal["special_category_law"] = "Code du travail, art. L. 1226-1 ; code de la sécurité sociale, art. L. 441-2."
+            if any(c["category"] == "nir" or "sécurité sociale" in c["description"] for c in categories):
+                legal["nir_framework"] = "Décret n° 2019-341 du 19 avril 2019 (décret-cadre NIR)."
             values["legal_basis"] = legal
         values["data_subjects"] = subjects
         values["data_categories"] = categories
@@ -490,7 +500,7 @@ class _Builder:
         values["security_measures"] = [{"type": k, "details": rng.choice(MEASURES[k])} for k in kinds]
         if with_process:
             values["process"] = ident
-        values["dpia"] = self._dpia(role, subjects, sensitive, created)
+        values["dpia"] = self._dpia(role, subjects, sensitive, created, values)
         if rng.random() < 0.5:
             values["notes"] = rng.sample(NOTES, rng.randrange(1, 3))
 
@@ -514,17 +524,17 @@ class _Builder:
         rng = self.rng
         retention = {"duration": rng.choice(DURATIONS), "starts": rng.choice(STARTS),
                      "end_action": rng.choice(self.vocab["retention_end"])}
+        if retention["end_action"] == "archiving":
+            retention["archive_duration"] = "P5Y"
         if rng.random() < 0.15:
             retention["note"] = "Durée fixée par le référentiel CNIL applicable, revue chaque année."
         return retention
 
-    def _dpia(self, role: str, subjects: list[dict[str, Any]], sensitive: list[Any], created: dt.date) -> dict[str, Any]:
+    def _dpia(self, role: str, subjects: list[dict[str, Any]], sensitive: list[Any], created: dt.date,
+              sheet: dict[str, Any]) -> dict[str, Any]:
         rng = self.rng
-        criteria = []
-        if sensitive:
-            criteria.append("sensitive_data")
-        if any(s["category"] == "employees" for s in subjects):
-            criteria.append("vulnerable_subjects")
+        # every criterion the register shows (generator/model/dpia.py), declared
+        criteria = [d.criterion for d in derived_criteria(sheet)]
         if rng.random() < 0.3:
             criteria.append(rng.choice(["large_scale", "matching_combining", "systematic_monitoring", "evaluation_scoring"]))
         criteria = [c for c in self.vocab["dpia_criterion"] if c in set(criteria)]
@@ -532,10 +542,8 @@ class _Builder:
         if len(criteria) < 2:
             return {"status": "not_required", "criteria": criteria, "date": date,
                     "justification": f"{len(criteria)} critère du CEPD au plus : pas d'AIPD requise."}
-        if rng.random() < 0.25:
-            return {"status": "not_required", "criteria": criteria, "exemption": (
-                "Gestion des ressources humaines d'un organisme de moins de 250 salariés, sans profilage "
-                "(délibération CNIL n° 2019-118)."), "date": date,
+        if rng.random() < 0.25 and "evaluation_scoring" not in criteria and "automated_decision" not in criteria:
+            return {"status": "not_required", "criteria": criteria, "exemption": "hr_small_organisations", "date": date,
                     "justification": "Traitement courant dispensé d'AIPD par la liste de la CNIL."}
         status = rng.choice(["completed", "completed", "in_progress"])
         return {"status": status, "criteria": criteria,

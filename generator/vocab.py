@@ -12,9 +12,34 @@ LANGUAGES = ("fr", "en")
 DEFAULT_LANG = "fr"
 
 
+# Vocabularies whose entries are rows of a dated legal list (generator/data/legal/): their ids
+# and labels come from the list itself, so the schema's enum and the list cannot drift apart.
+LEGAL_VOCABULARIES = {
+    "cnil_dpia_required": "legal/cnil_dpia_required",  # CNIL délibération n° 2018-327
+    "cnil_dpia_exempt": "legal/cnil_dpia_exempt",  # CNIL délibération n° 2019-118
+}
+
+
+@functools.cache
 def vocabularies() -> dict[str, dict[str, dict[str, str]]]:
-    data: dict[str, dict[str, dict[str, str]]] = load_data("vocabularies")
+    data: dict[str, dict[str, dict[str, str]]] = dict(load_data("vocabularies"))
+    for name, source in LEGAL_VOCABULARIES.items():
+        data[name] = {
+            str(row["id"]): {lang: str(row[lang]) for lang in LANGUAGES}
+            for row in load_data(source)["operations"]
+        }
     return data
+
+
+def legal_row(source: str, ident: Any) -> dict[str, Any] | None:
+    """The row ``ident`` of the legal list ``source`` (``cnil_dpia_exempt``, ...), if any."""
+    rows = load_data(f"legal/{source}")
+    key = "operations" if "operations" in rows else "criteria" if "criteria" in rows else "benchmarks"
+    for row in rows[key]:
+        if row.get("id") == ident:
+            found: dict[str, Any] = row
+            return found
+    return None
 
 
 def label(vocabulary: str, value: Any, lang: str = "fr") -> str:

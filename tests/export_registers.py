@@ -115,12 +115,15 @@ def _category(text: Text, category: str, duration: str) -> dict[str, Any]:
             "duration": duration,
             "starts": text(f"la fin de {category}"),
             "end_action": "archiving",
+            "archive_duration": "P2Y",
             "note": text(f"Note de conservation {category}"),
+            "justification": text(f"Justification de la durée {category}"),
         },
     }
 
 
 def controller_activity(text: Text = plain) -> dict[str, Any]:
+    subs = [text(f"Sous-finalité {i}") for i in range(1, 7)]
     return {
         "id": "traitement-complet",
         "ref": text("RT-01"),
@@ -135,7 +138,7 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
         "processors": ["hebergeur"],
         "purposes": {
             "main": text("Finalité principale complète"),
-            "sub": [text(f"Sous-finalité {i}") for i in range(1, 7)],
+            "sub": subs,
         },
         "legal_basis": {
             "basis": "legitimate_interests",
@@ -144,6 +147,13 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
             "special_category_condition": "h",
             "special_category_details": text("Médecine du travail"),
             "criminal_data_authorisation": text("Article L. 123"),
+            "special_category_law": text("Code du travail, art. L. 4624-1"),
+            "nir_framework": text("Décret n° 2019-341"),
+            "purposes": [
+                {"purpose": subs[0], "basis": "legal_obligation", "details": text("Loi X")},
+                {"purpose": subs[1], "basis": "legitimate_interests",
+                 "balancing_test": text("Analyse IL-2")},
+            ],
         },
         "data_subjects": [
             {"category": "employees", "description": text("Salariés concernés"), "details": text("Tous")},
@@ -189,12 +199,17 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
         "dpia": {
             "status": "completed",
             "criteria": ["sensitive_data", "vulnerable_subjects"],
-            "cnil_list": text("Traitements de données de santé"),
+            "cnil_list": "health_care_institutions",
             "reference": text("AIPD-2020-1"),
             "date": "2020-01-02",
             "justification": text("Deux critères remplis."),
         },
         "notes": [text("Première remarque"), text("Seconde remarque")],
+        "information": text("Mention d'information au recrutement"),
+        "rights_exercise": text("Courriel au DPO"),
+        "data_source": text("Fichier du client"),
+        "automated_decisions": {"exists": False, "details": text("Aucune décision automatisée")},
+        "joint_controller_arrangement": text("Accord art. 26 du 2 janvier 2020"),
     }
 
 
@@ -228,7 +243,7 @@ def processor_activity(text: Text = plain) -> dict[str, Any]:
         "dpia": {
             "status": "not_required",
             "criteria": [],
-            "exemption": text("Gestion de la relation client"),
+            "exemption": "supplier_relations",
             "date": "2021-05-06",
             "justification": text("Aucun critère."),
         },
@@ -260,6 +275,9 @@ NOT_TEXT = {
     "basis",
     "special_category_condition",
     "end_action",
+    "archive_duration",
+    "cnil_list",
+    "exemption",
     "status",
     "criteria",
     "safeguard",

@@ -64,8 +64,8 @@ def change_loyalty(repo: Path) -> None:
     )
     edit(
         sheet,
-        "  status: not_required\n  criteria: []",
-        "  status: completed\n  reference: AIPD-2026-02\n  criteria: []",
+        "  status: not_required\n  criteria: [sensitive_data]",
+        "  status: completed\n  reference: AIPD-2026-02\n  criteria: [sensitive_data]",
     )
 
 

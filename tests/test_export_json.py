@@ -63,15 +63,25 @@ def test_the_whole_register_is_there(full: Register) -> None:
         "duration_text": "5 ans et 6 mois",
         "starts": "la fin de economic_financial",
         "end_action": {"code": "archiving", "label": "Archivage intermédiaire"},
+        "archive_duration": {"code": "P2Y", "label": "2 ans"},
         "note": "Note de conservation economic_financial",
-        "text": "5 ans et 6 mois à compter de la fin de economic_financial, puis archivage intermédiaire",
+        "justification": "Justification de la durée economic_financial",
+        "text": "5 ans et 6 mois à compter de la fin de economic_financial, puis archivage intermédiaire pendant 2 ans",
     }
     assert activity["transfers"][0]["recipient"] == {"id": "hebergeur", "name": "Partie hebergeur"}
     assert activity["transfers"][1]["recipient"] == {"name": "Filiale canadienne"}
     assert activity["transfers"][0]["country"] == {"code": "US", "label": "États-Unis"}
     assert activity["has_sensitive_data"] is True
     assert doc["activities"][1]["has_sensitive_data"] is False
-    assert doc["activities"][1]["dpia"]["exemption"] == "Gestion de la relation client"
+    assert doc["activities"][1]["dpia"]["exemption"] == {
+        "code": "supplier_relations", "label": "Traitements de gestion de la relation fournisseurs"}
+    basis = activity["legal_basis"]
+    assert basis["purposes"][0] == {"purpose": "Sous-finalité 1",
+                                    "basis": {"code": "legal_obligation", "label": "Obligation légale (art. 6(1)(c))"},
+                                    "details": "Loi X"}
+    assert basis["special_category_law"] == "Code du travail, art. L. 4624-1"
+    assert activity["automated_decisions"] == {"exists": False, "details": "Aucune décision automatisée"}
+    assert activity["joint_controller_arrangement"] == "Accord art. 26 du 2 janvier 2020"
 
 
 def test_processes_are_included_as_written() -> None:

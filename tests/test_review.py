@@ -17,6 +17,8 @@ from generator.model import review
 D = dt.date
 PAYROLL = "register/activities/gestion-personnel-paie.yaml"
 LOYALTY = "register/activities/fidelisation-artemis.yaml"
+QUALITY = "register/activities/enregistrement-qualite.yaml"
+ORG = "register/organization.yaml"
 
 
 # --- dates and cadence -----------------------------------------------------------------------
@@ -133,7 +135,8 @@ def test_criteria_derived_from_the_data() -> None:
     [
         ({"status": "not_required", "criteria": ["large_scale"]}, False, None),
         ({"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "not-done"),
-        ({"status": "required", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
+        # required, not started: honest, no reference asked for (an action on the dashboard)
+        ({"status": "required", "criteria": ["large_scale", "evaluation_scoring"]}, True, None),
         ({"status": "in_progress", "criteria": ["large_scale", "evaluation_scoring"]}, True, "no-reference"),
         (
             {"status": "completed", "criteria": ["large_scale", "evaluation_scoring"], "reference": "AIPD-1"},
@@ -141,14 +144,23 @@ def test_criteria_derived_from_the_data() -> None:
             None,
         ),
         (
-            {"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"], "exemption": "RH"},
+            {"status": "not_required", "criteria": ["large_scale", "sensitive_data"],
+             "exemption": "hr_small_organisations"},
             False,
             None,
         ),
-        ({"status": "not_required", "cnil_list": "Profilage RH"}, True, "not-done"),
-        ({"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2"}, True, None),
+        # the HR exemption excludes profiling: evaluation_scoring voids it
         (
-            {"status": "completed", "cnil_list": "Profilage RH", "reference": "AIPD-2", "exemption": "RH"},
+            {"status": "not_required", "criteria": ["large_scale", "evaluation_scoring"],
+             "exemption": "hr_small_organisations"},
+            True,
+            "not-done",
+        ),
+        ({"status": "not_required", "cnil_list": "hr_profiling"}, True, "not-done"),
+        ({"status": "completed", "cnil_list": "hr_profiling", "reference": "AIPD-2"}, True, None),
+        (
+            {"status": "completed", "cnil_list": "hr_profiling", "reference": "AIPD-2",
+             "exemption": "hr_small_organisations"},
             True,
             "exemption-conflict",
         ),
@@ -157,6 +169,47 @@ def test_criteria_derived_from_the_data() -> None:
 def test_dpia_required_and_referenced(dpia: dict[str, object], required: bool, problem: str | None) -> None:
     s = review.screening({"dpia": dpia})
     assert (s.required, s.problem) == (required, problem)
+
+
+def test_required_not_started_is_an_action() -> None:
+    s = review.screening({"dpia": {"status": "required", "criteria": ["large_scale", "sensitive_data"]}})
+    assert s.to_do and s.problem is None
+    done = review.screening({"dpia": {"status": "completed", "criteria": ["large_scale"], "reference": "x"}})
+    assert not done.to_do
+
+
+def test_the_hr_exemption_holds_below_250_employees_only() -> None:
+    sheet = {"dpia": {"status": "not_required", "criteria": ["sensitive_data", "vulnerable_subjects"],
+                      "exemption": "hr_small_organisations"}}
+    assert review.screening(sheet, {"employees": 249}).exempt
+    big = review.screening(sheet, {"employees": 250})
+    assert big.exemption_unmet == ("max_employees",) and big.problem == "not-done"
+
+
+def test_processor_record_screening_informs_the_controller() -> None:
+    s = review.screening({"role": "processor", "dpia": {"status": "not_required",
+                                                        "criteria": ["large_scale", "sensitive_data"]}})
+    assert s.required and s.processor and s.problem is None
+
+
+@pytest.mark.parametrize(
+    "sheet, criterion",
+    [
+        ({"data_subjects": [{"category": "children"}]}, "vulnerable_subjects"),
+        ({"data_subjects": [{"category": "patients"}]}, "vulnerable_subjects"),
+        ({"data_categories": [{"category": "location_data"}]}, "sensitive_data"),
+        ({"data_categories": [{"category": "economic_financial"}]}, "sensitive_data"),
+        ({"data_categories": [{"category": "other", "items": ["enregistrement de l'appel"]}]}, "sensitive_data"),
+        ({"name": "Vidéoprotection du parvis de la mairie"}, "systematic_monitoring"),
+        ({"processing_operations": ["alignment"]}, "matching_combining"),
+        ({"sensitive_data": [{"category": "biometric_data"}]}, "innovative_technology"),
+        ({"automated_decisions": {"exists": True}}, "automated_decision"),
+        ({"dpia": {"status": "required", "cnil_list": "profiling_contract_exclusion"}}, "prevents_right"),
+    ],
+)
+def test_the_wp248_criteria_the_register_shows(sheet: dict[str, object], criterion: str) -> None:
+    assert criterion in review.screening(sheet).derived
+    assert criterion not in review.screening({}).derived
 
 
 def test_no_dpia_block_and_two_derived_criteria() -> None:
@@ -213,37 +266,69 @@ def test_review_missing(centrecall: Path) -> None:
     assert rules(centrecall) == [("review-missing", "fidelisation-artemis.yaml", 3, "warning")]
 
 
+def _line(path: Path, fragment: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
+
+
 def test_dpia_missing_without_the_exemption(centrecall: Path) -> None:
     sheet = centrecall / PAYROLL
-    text = sheet.read_text(encoding="utf-8")
-    start = text.index("  exemption: >-\n")
-    end = text.index("  date: 2024-01-15\n")
-    sheet.write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(sheet, "  exemption: hr_small_organisations\n", "")
     found = [d for d in load_register(centrecall).diagnostics]
-    assert [(d.rule, d.line, d.severity) for d in found] == [("dpia-missing", 108, "error")]
+    assert [(d.rule, d.line, d.severity) for d in found] == [
+        ("dpia-missing", _line(sheet, "status: not_required"), "error")]
     assert "2 EDPB criteria (sensitive_data, vulnerable_subjects)" in found[0].message("en")
 
 
+def test_dpia_exemption_conditions_are_checked(centrecall: Path) -> None:
+    edit(centrecall / ORG, "employees: 180\n", "employees: 900\n")
+    sheet = centrecall / PAYROLL
+    found = [(d.rule, d.line) for d in load_register(centrecall).diagnostics]
+    assert found == [("dpia-missing", _line(sheet, "status: not_required")),
+                     ("dpia-exemption-condition", _line(sheet, "exemption: hr_small"))]
+    message = next(d for d in load_register(centrecall).diagnostics if d.rule == "dpia-exemption-condition")
+    assert "fewer than 250 employees, but organization.yaml gives employees: 900" in message.message("en")
+    assert "moins de 250 salariés" in message.message("fr")
+
+
 def test_dpia_missing_reference_and_exemption_conflict(centrecall: Path) -> None:
-    edit(
-        centrecall / LOYALTY,
-        "  status: not_required\n  criteria: []\n",
-        "  status: in_progress\n  criteria: []\n  cnil_list: Profilage\n",
-    )
-    assert rules(centrecall) == [("dpia-missing", "fidelisation-artemis.yaml", 86, "error")]
-    edit(
-        centrecall / LOYALTY,
-        "  cnil_list: Profilage\n",
-        "  cnil_list: Profilage\n  reference: AIPD-9\n  exemption: RH\n",
-    )
-    assert rules(centrecall) == [("dpia-exemption-conflict", "fidelisation-artemis.yaml", 91, "error")]
+    sheet = centrecall / QUALITY
+    edit(sheet, "  reference: AIPD-2021-01 (analyse d'impact des écoutes qualité, validée le 15 novembre 2021)\n", "")
+    assert rules(centrecall) == [("dpia-missing", "enregistrement-qualite.yaml", _line(sheet, "dpia:"), "error")]
+    edit(sheet, "  status: completed\n", "  status: completed\n  reference: AIPD-9\n  cnil_list: constant_employee_monitoring\n"
+         "  exemption: hr_small_organisations\n")
+    assert rules(centrecall) == [
+        ("dpia-exemption-conflict", "enregistrement-qualite.yaml", _line(sheet, "exemption:"), "error")]
+
+
+def test_required_not_started_asks_no_reference(centrecall: Path) -> None:
+    edit(centrecall / PAYROLL, "  status: not_required\n", "  status: required\n")
+    edit(centrecall / PAYROLL, "  exemption: hr_small_organisations\n", "")
+    assert rules(centrecall) == []
+
+
+def test_no_dpia_obligation_on_a_processor_record(centrecall: Path) -> None:
+    edit(centrecall / LOYALTY, "  criteria: [sensitive_data]\n", "  criteria: [sensitive_data, large_scale]\n")
+    assert rules(centrecall) == []
 
 
 def test_dpia_criterion_undeclared(centrecall: Path) -> None:
-    edit(
-        centrecall / PAYROLL, "criteria: [sensitive_data, vulnerable_subjects]", "criteria: [sensitive_data]"
-    )
-    assert rules(centrecall) == [("dpia-criterion-undeclared", "gestion-personnel-paie.yaml", 109, "warning")]
+    sheet = centrecall / PAYROLL
+    edit(sheet, "criteria: [sensitive_data, vulnerable_subjects]", "criteria: [sensitive_data]")
+    found = load_register(centrecall).diagnostics
+    assert [(d.rule, d.line, d.severity) for d in found] == [
+        ("dpia-criterion-undeclared", _line(sheet, "criteria: [sensitive_data]"), "warning")]
+    en, fr = found[0].message("en"), found[0].message("fr")
+    assert "vulnerable_subjects « Vulnerable data subjects" in en and "data_subjects includes vulnerable data subjects (employees)" in en
+    assert "Ajoutez-le à dpia.criteria" in fr
+
+
+def test_dpia_criterion_undeclared_names_each_criterion(centrecall: Path) -> None:
+    edit(centrecall / QUALITY, "criteria: [systematic_monitoring, sensitive_data, vulnerable_subjects]",
+         "criteria: [systematic_monitoring]")
+    found = [d for d in load_register(centrecall).diagnostics if d.rule == "dpia-criterion-undeclared"]
+    messages = [d.message("en") for d in found]
+    assert len(found) == 2
+    assert "content of communications" in messages[0] and "vulnerable data subjects (employees)" in messages[1]
 
 
 def test_validate_cli_reports_overdue_reviews(
@@ -333,9 +418,9 @@ def test_dashboard_lists_overdue_reviews_scores_and_dpia(
     )
     assert "| **Oui** | Réalisée | AIPD\\-2021\\-01" in dpia
     payroll = next(
-        line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispensée" in line
+        line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispense" in line
     )
-    assert "| Non<br>dispensée \\: Gestion des ressources humaines" in payroll
+    assert "| Non<br>AIPD non requise \\: dispense de la CNIL \\(Traitements\\, mis en œuvre uniquement à des fins de ressources humaines" in payroll
     english = generated(centrecall, "en")["tableau-de-bord.md"]
     assert "# Dashboard" in english and "17 day\\(s\\) overdue" in english
 

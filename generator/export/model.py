@@ -70,6 +70,11 @@ ACTIVITY_KEYS = frozenset(
         "process",
         "dpia",
         "notes",
+        "information",
+        "rights_exercise",
+        "data_source",
+        "automated_decisions",
+        "joint_controller_arrangement",
     }
 )
 ORGANIZATION_KEYS = frozenset(
@@ -221,10 +226,13 @@ class Normaliser:
         return compact(
             {
                 "duration": value.duration,
-                "duration_text": i18n.format_duration(value.duration, self.lang),
+                "duration_text": i18n.format_duration(value.duration, self.lang) if value.duration else None,
                 "starts": value.starts,
+                "until": value.until,
                 "end_action": self.coded("retention_end", value.end_action),
+                "archive_duration": self.duration(value.archive_duration),
                 "note": value.note,
+                "justification": value.justification,
                 "text": i18n.format_retention(dataclasses.asdict(value), self.lang),
             }
         )
@@ -339,6 +347,11 @@ def _legal_basis(n: Normaliser, value: LegalBasis | None) -> Json | None:
             "special_category_condition": n.coded("special_category_condition", value.special_category_condition),
             "special_category_details": value.special_category_details,
             "criminal_data_authorisation": value.criminal_data_authorisation,
+            "special_category_law": value.special_category_law,
+            "nir_framework": value.nir_framework,
+            "purposes": _each(value.purposes, lambda p: compact({
+                "purpose": p.purpose, "basis": n.coded("legal_basis", p.basis), "details": p.details,
+                "balancing_test": p.balancing_test})),
         }
     )
 
@@ -350,8 +363,8 @@ def _dpia(n: Normaliser, value: Dpia | None) -> Json | None:
         {
             "status": n.coded("dpia_status", value.status),
             "criteria": n.coded_list("dpia_criterion", value.criteria),
-            "cnil_list": value.cnil_list,
-            "exemption": value.exemption,
+            "cnil_list": n.coded("cnil_dpia_required", value.cnil_list),
+            "exemption": n.coded("cnil_dpia_exempt", value.exemption),
             "reference": value.reference,
             "date": value.date,
             "justification": value.justification,
@@ -423,6 +436,13 @@ def _activity(n: Normaliser, a: Activity) -> Json:
             "process": a.process,
             "dpia": _dpia(n, a.dpia),
             "notes": _list(a.notes),
+            "information": a.information,
+            "rights_exercise": a.rights_exercise,
+            "data_source": a.data_source,
+            "automated_decisions": compact({"exists": a.automated_decisions.exists,
+                                            "details": a.automated_decisions.details})
+            if a.automated_decisions else None,
+            "joint_controller_arrangement": a.joint_controller_arrangement,
         }
     )
 

@@ -610,7 +610,11 @@ def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str,
                 item.get("description"),
                 retention.get("text"),
                 retention.get("duration"),
-                retention.get("note"),
+                "\n".join(filter(None, [
+                    retention.get("note"),
+                    retention.get("justification") and
+                    f"{_t('site.sheet.retention_justification', lang)} {retention['justification']}",
+                ])) or None,
                 ", ".join(item.get("items") or []),
             ]
         )
@@ -661,7 +665,16 @@ LEGAL_BASIS_FIELDS = (
     ("balancing_test", "export.fields.balancing_test"),
     ("special_category_condition", "export.fields.special_category_condition"),
     ("special_category_details", "export.fields.special_category_details"),
+    ("special_category_law", "export.fields.special_category_law"),
     ("criminal_data_authorisation", "export.fields.criminal_data_authorisation"),
+    ("nir_framework", "export.fields.nir_framework"),
+)
+CNIL_ITEMS_FIELDS = (
+    ("information", "export.fields.information"),
+    ("rights_exercise", "export.fields.rights_exercise"),
+    ("data_source", "export.fields.data_source"),
+    ("automated_decisions", "export.fields.automated_decisions"),
+    ("joint_controller_arrangement", "export.fields.joint_controller_arrangement"),
 )
 DPIA_FIELDS = (
     ("status", "export.fields.dpia_status"),
@@ -694,7 +707,54 @@ def _record(
             w.field(_t(label_key, lang), _value(key, record[key], lang))
 
 
-def _description(w: SheetWriter, activity: Json, lang: str) -> None:
+def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
+    """The legal basis, then the basis of each purpose; on a processor record, only when the
+    controller's basis is stated (the law does not ask the processor for it), said to be the
+    controller's."""
+    basis = activity.get("legal_basis")
+    processor = (activity.get("role") or {}).get("code") == "processor"
+    if processor and basis is None:
+        return
+    title = "export.fields.basis_from_controller" if processor else "cnil.sheet.legal_basis"
+    _record(w, title, basis, LEGAL_BASIS_FIELDS, lang)
+    own = {p["purpose"]: p for p in (basis or {}).get("purposes") or []}
+    if not own:
+        return
+    purposes = activity.get("purposes") or {}
+    rows = []
+    for purpose in [purposes.get("main"), *(purposes.get("sub") or [])]:
+        entry = own.get(purpose)
+        rows.append([purpose, label(entry["basis"]) if entry else label((basis or {}).get("basis")),
+                     "\n".join(filter(None, [entry.get("details"), entry.get("balancing_test")])) or None
+                     if entry else None])
+    _table(w, _t("export.fields.basis_per_purpose", lang),
+           [_t("export.fields.purpose", lang), _t("cnil.sheet.legal_basis", lang), _t("cnil.sheet.details_col", lang)],
+           rows, lang)
+
+
+def _cnil_items(w: SheetWriter, activity: Json, lang: str) -> None:
+    """The CNIL model's optional items, when the sheet gives any."""
+    present = [(k, key) for k, key in CNIL_ITEMS_FIELDS if activity.get(k) is not None]
+    if not present:
+        return
+    w.section(_t("export.fields.data_subjects_rights", lang))
+    for k, key in present:
+        value = activity[k]
+        if isinstance(value, dict):
+            yes_no = _t("common.yes" if value.get("exists") else "common.no", lang)
+            value = f"{yes_no} — {value['details']}" if value.get("details") else yes_no
+        w.field(_t(key, lang), value)
+
+
+def _process_name(doc: Json, process: str) -> str:
+    """« Name (id) » of the process model ``process``, the id alone when it has no name."""
+    for p in doc.get("processes") or []:
+        if p.get("id") == process and isinstance(p.get("data"), dict) and p["data"].get("name"):
+            return f"{p['data']['name']} ({process})"
+    return process
+
+
+def _description(w: SheetWriter, activity: Json, lang: str, doc: Json | None = None) -> None:
     w.section(_t("cnil.sheet.description", lang))
     w.field(_t("cnil.sheet.name", lang), activity.get("name"))
     w.field(_t("cnil.sheet.ref", lang), activity.get("ref"))
@@ -709,7 +769,7 @@ def _description(w: SheetWriter, activity: Json, lang: str) -> None:
         interval = activity["review_interval"]
         w.field(_t("export.fields.review_interval", lang), label(interval), interval.get("code"))
     if "process" in activity:
-        w.field(_t("export.fields.process", lang), activity["process"])
+        w.field(_t("export.fields.process", lang), _process_name(doc or {}, activity["process"]))
 
 
 def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
@@ -720,7 +780,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
     )
     w.nav(back)
     w.freeze("A3")
-    _description(w, activity, lang)
+    _description(w, activity, lang, doc)
     _actors(w, doc, activity, lang)
     _purposes(w, activity, lang)
     _categories(
@@ -780,8 +840,9 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         _transfer_rows(activity.get("transfers"), lang),
         lang,
     )
-    _record(w, "cnil.sheet.legal_basis", activity.get("legal_basis"), LEGAL_BASIS_FIELDS, lang)
+    _legal_basis(w, activity, lang)
     _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
+    _cnil_items(w, activity, lang)
     if activity.get("notes"):
         w.section(_t("export.fields.notes", lang))
         for i, note in enumerate(activity["notes"], start=1):

@@ -157,36 +157,6 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
             yield doc.diagnostic(("recipients", i, "type"), "recipient-without-transfer", index=i)
 
 
-_ART9 = {key for key in vocab.vocabularies()["sensitive_category"] if key != "criminal_convictions"}
-
-
-def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
-    for doc, data in _activities(reg):
-        sensitive = list(dicts(data.get("sensitive_data")))
-        basis: dict[str, Any] = data["legal_basis"] if isinstance(data.get("legal_basis"), dict) else {}
-        is_processor = data.get("role") == "processor"
-        art9 = [(i, s) for i, s in sensitive if s.get("category") in _ART9]
-        criminal = [(i, s) for i, s in sensitive if s.get("category") == "criminal_convictions"]
-        if art9 and not is_processor and not basis.get("special_category_condition"):
-            i, item = art9[0]
-            yield doc.diagnostic(("sensitive_data", i, "category"), "special-category-no-condition",
-                                 index=i, category=str(item.get("category")))
-        if criminal and not is_processor and not basis.get("criminal_data_authorisation"):
-            i, _ = criminal[0]
-            yield doc.diagnostic(("sensitive_data", i, "category"), "criminal-data-no-authorisation", index=i)
-        if basis.get("special_category_condition") and not art9:
-            yield doc.diagnostic(("legal_basis", "special_category_condition"), "condition-without-special-category")
-
-
-def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
-    for doc, data in _activities(reg):
-        basis = data.get("legal_basis")
-        if isinstance(basis, dict) and basis.get("basis") == "legitimate_interests" and not text(
-            basis.get("balancing_test")
-        ):
-            yield doc.diagnostic(("legal_basis", "basis"), "legitimate-interest-no-assessment")
-
-
 def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
     org = reg.organization
     address = reg.org.get("address")
@@ -205,8 +175,6 @@ CHECKS = (
     references_resolve,
     dates_are_consistent,
     transfers_are_lawful,
-    special_categories_have_a_condition,
-    legitimate_interests_are_assessed,
     representative_outside_eu,
 )
 

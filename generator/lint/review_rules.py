@@ -2,13 +2,7 @@
 
 - ``review-missing`` (warning): an activity that was never reviewed (no ``last_reviewed``).
 - ``review-overdue`` (warning): ``last_reviewed`` + the review interval is before today.
-- ``dpia-missing`` (error): the screening says a DPIA is required (two EDPB criteria, or the
-  CNIL's list) but the sheet shows none: status not_required without a CNIL exemption, or no
-  reference to the DPIA.
-- ``dpia-exemption-conflict`` (error): a CNIL exemption given for processing on the CNIL's list
-  of processing that always requires a DPIA.
-- ``dpia-criterion-undeclared`` (warning): the data show an EDPB criterion ``dpia.criteria``
-  does not list.
+- (the DPIA checks are in ``dpia_rules``)
 - ``placeholder`` (error): a value still holding what ``ropa new`` wrote for the author to fill
   in (« À COMPLÉTER »).
 
@@ -22,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import shapes, vocab
-from generator.lint.rules import Arg, Diagnostic, phrase
+from generator.lint.rules import Diagnostic, phrase
 from generator.lint.schema import field_arg
 from generator.load.register import Register
 from generator.load.yamlload import Document
@@ -67,38 +61,8 @@ def reviews_are_current(reg: Register) -> Iterator[Diagnostic]:
             )
 
 
-def _criteria_words(codes: tuple[str, ...]) -> Arg:
-    return ", ".join(codes) if codes else phrase("none")
-
-
-def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
-    for doc, data in _activities(reg):
-        s = review.screening(data)
-        has_dpia = isinstance(data.get("dpia"), dict)
-        if s.derived and has_dpia:
-            yield doc.diagnostic(("dpia", "criteria"), "dpia-criterion-undeclared",
-                                 key="criteria" not in data["dpia"], criteria=", ".join(s.derived))
-        problem = s.problem
-        if problem is None:
-            continue
-        why = (
-            phrase("dpia-on-cnil-list", list=str(s.cnil_list))
-            if s.cnil_list
-            else phrase("dpia-criteria", count=len(s.criteria), criteria=_criteria_words(s.criteria))
-        )
-        if problem == "exemption-conflict":
-            yield doc.diagnostic(("dpia", "exemption"), "dpia-exemption-conflict")
-        elif problem == "not-done":
-            where = ("dpia", "status") if has_dpia else ()
-            yield doc.diagnostic(where, "dpia-missing", key=not has_dpia, why=why, todo=phrase("dpia-carry-out"))
-        else:
-            yield doc.diagnostic(("dpia",), "dpia-missing", key=True, why=why,
-                                 todo=phrase("dpia-no-reference", status=str(s.status)))
-
-
 # The checks of this module, in the order they run.
 CHECKS = (
     no_placeholder_left,
     reviews_are_current,
-    dpia_when_required,
 )

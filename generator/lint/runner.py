@@ -9,7 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from generator.lint import process_rules, register_rules, review_rules, schema
+from generator.lint import (
+    basis_rules,
+    dpia_rules,
+    process_rules,
+    register_rules,
+    retention_rules,
+    review_rules,
+    schema,
+)
 from generator.lint.rules import Diagnostic, sort_key
 from generator.load.register import Register, read_focused, read_register
 from generator.load.yamlload import Document
@@ -18,7 +26,7 @@ from generator.resources import schema_dir
 Check = Callable[[Register], Iterable[Diagnostic]]
 
 # The rule modules, in the order their checks run.
-RULE_MODULES = (register_rules, process_rules, review_rules)
+RULE_MODULES = (register_rules, basis_rules, retention_rules, process_rules, review_rules, dpia_rules)
 
 
 def checks() -> tuple[Check, ...]:

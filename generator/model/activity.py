@@ -35,13 +35,16 @@ class Retention:
     starts: str | None = None
     end_action: str | None = None  # retention_end code
     note: str | None = None
+    until: str | None = None  # the event that ends a period with no fixed term
+    archive_duration: str | None = None  # final limit of intermediate archiving
+    justification: str | None = None  # why longer than the CNIL's benchmark
 
     @classmethod
     def of(cls, data: Any) -> Retention | None:
         if not isinstance(data, dict):
             return None
-        return cls(_text(data.get("duration")), _text(data.get("starts")), _text(data.get("end_action")),
-                   _text(data.get("note")))
+        return cls(*(_text(data.get(k)) for k in (
+            "duration", "starts", "end_action", "note", "until", "archive_duration", "justification")))
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,16 @@ class Purposes:
 
 
 @dataclass(frozen=True)
+class PurposeBasis:
+    """A purpose with its own Art. 6(1) basis (``legal_basis.purposes``)."""
+
+    purpose: str
+    basis: str  # legal_basis code
+    details: str | None = None
+    balancing_test: str | None = None
+
+
+@dataclass(frozen=True)
 class LegalBasis:
     basis: str | None = None
     details: str | None = None
@@ -110,6 +123,39 @@ class LegalBasis:
     special_category_condition: str | None = None
     special_category_details: str | None = None
     criminal_data_authorisation: str | None = None
+    purposes: tuple[PurposeBasis, ...] | None = None
+    special_category_law: str | None = None
+    nir_framework: str | None = None
+
+    @classmethod
+    def of(cls, data: Any) -> LegalBasis | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            basis=_text(data.get("basis")),
+            details=_text(data.get("details")),
+            balancing_test=_text(data.get("balancing_test")),
+            special_category_condition=_text(data.get("special_category_condition")),
+            special_category_details=_text(data.get("special_category_details")),
+            criminal_data_authorisation=_text(data.get("criminal_data_authorisation")),
+            purposes=_list(data.get("purposes"), lambda p: PurposeBasis(
+                str(p.get("purpose")), str(p.get("basis")), _text(p.get("details")), _text(p.get("balancing_test")))),
+            special_category_law=_text(data.get("special_category_law")),
+            nir_framework=_text(data.get("nir_framework")),
+        )
+
+    def basis_of(self, purpose: str | None) -> str | None:
+        """The basis ``purpose`` rests on: its own, else the activity's."""
+        own = next((p.basis for p in self.purposes or () if p.purpose == purpose), None)
+        return own or self.basis
+
+
+@dataclass(frozen=True)
+class AutomatedDecisions:
+    """Art. 22: whether decisions are based solely on automated processing, and how."""
+
+    exists: bool
+    details: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +206,12 @@ class Activity:
     process: str | None = None
     dpia: Dpia | None = None
     notes: tuple[str, ...] | None = None
+    # the CNIL model's optional items
+    information: str | None = None  # Art. 13, 14
+    rights_exercise: str | None = None  # Art. 15-22
+    data_source: str | None = None  # Art. 14(2)(f)
+    automated_decisions: AutomatedDecisions | None = None  # Art. 22
+    joint_controller_arrangement: str | None = None  # Art. 26
 
     @property
     def processor_record(self) -> bool:
@@ -185,6 +237,7 @@ def _list(value: Any, make: Any) -> Any:
 def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, str]) -> Activity:
     """The typed activity of a validated sheet; ``party_names`` resolves transfer recipients."""
     purposes, basis, dpia = data.get("purposes"), data.get("legal_basis"), data.get("dpia")
+    auto = data.get("automated_decisions")
 
     def transfer(t: dict[str, Any]) -> Transfer:
         recipient = str(t.get("recipient"))
@@ -210,9 +263,7 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
         purposes=Purposes(_text(purposes.get("main")), _texts(purposes.get("sub")))
         if isinstance(purposes, dict) else None,
         processing_operations=_texts(data.get("processing_operations")),
-        legal_basis=LegalBasis(*(_text(basis.get(k)) for k in (
-            "basis", "details", "balancing_test", "special_category_condition", "special_category_details",
-            "criminal_data_authorisation"))) if isinstance(basis, dict) else None,
+        legal_basis=LegalBasis.of(basis),
         data_subjects=_list(data.get("data_subjects"), lambda s: DataSubject(
             str(s.get("category")), _text(s.get("description")), _text(s.get("details")))),
         data_categories=_list(data.get("data_categories"), DataCategory.of),
@@ -226,4 +277,10 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
         dpia=Dpia(_text(dpia.get("status")), _texts(dpia.get("criteria")), *(_text(dpia.get(k)) for k in (
             "cnil_list", "exemption", "reference", "date", "justification"))) if isinstance(dpia, dict) else None,
         notes=_texts(data.get("notes")),
+        information=_text(data.get("information")),
+        rights_exercise=_text(data.get("rights_exercise")),
+        data_source=_text(data.get("data_source")),
+        automated_decisions=AutomatedDecisions(auto.get("exists") is True, _text(auto.get("details")))
+        if isinstance(auto, dict) else None,
+        joint_controller_arrangement=_text(data.get("joint_controller_arrangement")),
     )

@@ -88,7 +88,7 @@ def build(reg: Register, *, today: dt.date | None = None) -> RegisterModel:
     names = {pid: p.name for pid, p in parties.items()}
     activities = []
     for data in reg.activity_data():
-        status = Review(review.review_status(data, org, on), review.completeness(data), review.screening(data))
+        status = Review(review.review_status(data, org, on), review.completeness(data), review.screening(data, org))
         activities.append(activity_of(data, status, names))
     ordered = [a for kind in KINDS for a in activities if a.processor_record == (kind == "processor")]
     process_data = reg.process_data()

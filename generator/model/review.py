@@ -6,12 +6,7 @@ the checks of ``review_checks`` and the dashboard page both read them.
 - Review cadence: an activity is due for review ``review_interval`` after ``last_reviewed``
   (the activity's interval, else the organisation's, else ``DEFAULT_INTERVAL``).
 - Completeness: the share of the recommended fields (beyond what the schema requires) filled in.
-- DPIA screening (EDPB WP248): the criteria declared in ``dpia.criteria`` plus those the data
-  show (special categories → ``sensitive_data``; employees among the data subjects →
-  ``vulnerable_subjects``). A DPIA is required from two criteria on, or when ``dpia.cnil_list``
-  names an entry of the CNIL's list of processing that always requires one (délibération
-  2018-327), unless ``dpia.exemption`` names an entry of the CNIL's list of processing that
-  requires none (délibération 2019-118) — which cannot lift a ``cnil_list`` entry.
+- DPIA screening: ``generator.model.dpia`` (re-exported here: ``Screening``, ``screening``).
 """
 
 from __future__ import annotations
@@ -22,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator import vocab
-from generator.shapes import dicts, parse_date, parse_duration, strings, text
+from generator.model.dpia import Screening as Screening  # re-exported
+from generator.model.dpia import screening as screening
+from generator.shapes import parse_date, parse_duration
 
 DEFAULT_INTERVAL = "P1Y"
 """Review interval when neither the activity nor the organisation sets one."""
@@ -160,67 +156,3 @@ def completeness(activity: dict[str, Any]) -> Completeness:
     applicable = [(path, test) for path, roles, test in RECOMMENDED if role in roles]
     missing = tuple(path for path, test in applicable if not test(activity))
     return Completeness(len(applicable) - len(missing), len(applicable), missing)
-
-
-# --- DPIA screening --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Screening:
-    declared: tuple[str, ...]
-    derived: tuple[str, ...]  # met according to the data but not declared
-    cnil_list: str | None
-    exemption: str | None
-    status: str | None
-    reference: str | None
-
-    @property
-    def criteria(self) -> tuple[str, ...]:
-        """Every criterion met, in the vocabulary's order."""
-        met = set(self.declared) | set(self.derived)
-        return tuple(sorted(met, key=lambda c: vocab.order("dpia_criterion", c)))
-
-    @property
-    def required(self) -> bool:
-        """A DPIA is required: on the CNIL's list, or two criteria and no CNIL exemption."""
-        return bool(self.cnil_list) or (len(self.criteria) >= 2 and not self.exemption)
-
-    @property
-    def problem(self) -> str | None:
-        """Why the sheet does not show a DPIA it needs: ``None`` when all is in order."""
-        if self.cnil_list and self.exemption:
-            return "exemption-conflict"
-        if not self.required:
-            return None
-        if self.status in (None, "not_required"):
-            return "not-done"
-        if not self.reference:
-            return "no-reference"
-        return None
-
-
-def derived_criteria(activity: dict[str, Any]) -> tuple[str, ...]:
-    """The EDPB criteria the data show: special categories, employees as data subjects."""
-    found = []
-    if any(True for _ in dicts(activity.get("sensitive_data"))):
-        found.append("sensitive_data")
-    subjects = [s.get("category") for _, s in dicts(activity.get("data_subjects"))]
-    if "employees" in subjects:
-        found.append("vulnerable_subjects")
-    return tuple(found)
-
-
-def screening(activity: dict[str, Any]) -> Screening:
-    raw = activity.get("dpia")
-    dpia: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    declared = tuple(strings(dpia.get("criteria")))
-    derived = tuple(c for c in derived_criteria(activity) if c not in declared)
-    status = dpia.get("status") if isinstance(dpia.get("status"), str) else None
-    return Screening(
-        declared,
-        derived,
-        text(dpia.get("cnil_list")),
-        text(dpia.get("exemption")),
-        status,
-        text(dpia.get("reference")),
-    )

@@ -60,13 +60,34 @@ def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     return parts[0] if parts else str(value)
 
 
+def _contract(preposition: str, words: str, lang: str) -> str:
+    """French contractions: « de le départ » → « du départ », « à les » → « aux »."""
+    if lang != "fr":
+        return f"{preposition} {words}"
+    forms = {"de": {"le": "du", "les": "des"}, "à": {"le": "au", "les": "aux"}}
+    head, _, rest = words.partition(" ")
+    last = next((p for p in forms if preposition == p or preposition.endswith((" " + p, "'" + p))), "")
+    base = preposition[: len(preposition) - len(last)]
+    if rest and head in forms.get(last, {}):
+        return f"{base}{forms[last][head]} {rest}"
+    if preposition.endswith("'") or preposition.endswith("’"):
+        return f"{preposition}{words}"
+    return f"{preposition} {words}"
+
+
 def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
-    """« 1 an à compter du dernier échange, puis suppression »."""
+    """« 1 an à compter du dernier échange, puis suppression »; « jusqu'à la désinscription,
+    puis archivage intermédiaire pendant 3 ans »."""
     if not isinstance(retention, dict):
         return ""
-    text = format_duration(retention.get("duration"), lang)
-    if retention.get("starts"):
-        text += f" {t('common.from', lang)} {retention['starts']}"
+    text = format_duration(retention.get("duration"), lang) if retention.get("duration") else ""
+    if retention.get("duration") and retention.get("starts"):
+        text += " " + _contract(t("common.from", lang), str(retention["starts"]), lang)
+    if retention.get("until"):
+        until = _contract(t("common.until", lang), str(retention["until"]), lang)
+        text = f"{text}, {until}" if text else until[:1].upper() + until[1:]
     if retention.get("end_action"):
         text += f", {t('common.then', lang)} {vocab.label('retention_end', retention['end_action'], lang).lower()}"
+        if retention.get("archive_duration"):
+            text += f" {t('common.for_period', lang)} {format_duration(retention['archive_duration'], lang)}"
     return text

@@ -121,6 +121,8 @@ def environment(lang: str) -> jinja2.Environment:
             "raw": Markdown,
             "t": lambda key: md(i18n.t(key, lang)),
             "label": lambda value, vocabulary: md(vocab.label(vocabulary, value, lang)),
+            # the label as plain text, to fill a message template that is escaped as a whole
+            "label_text": lambda value, vocabulary: vocab.label(vocabulary, value, lang),
             "date": lambda value: md(i18n.format_date(value, lang)),
             "duration": lambda value: md(i18n.format_duration(value, lang)),
             "retention": lambda value: _retention(value, lang),
