@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from generator.lint import process_rules, register_rules, review_rules, schema
+from generator.lint import party_rules, process_rules, register_rules, review_rules, schema, transfer_rules
 from generator.lint.rules import Diagnostic, sort_key
 from generator.load.register import Register, read_register
 from generator.load.yamlload import Document
@@ -18,7 +18,7 @@ from generator.resources import schema_dir
 Check = Callable[[Register], Iterable[Diagnostic]]
 
 # The rule modules, in the order their checks run.
-RULE_MODULES = (register_rules, process_rules, review_rules)
+RULE_MODULES = (register_rules, transfer_rules, party_rules, process_rules, review_rules)
 
 
 def checks() -> tuple[Check, ...]:

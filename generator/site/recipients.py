@@ -50,10 +50,10 @@ def transfers_by_country(model: RegisterModel, lang: str) -> list[tuple[str, lis
 def adequacy(country: str) -> str:
     """``full``, ``partial`` (a decision limited in scope, e.g. the US Data Privacy Framework)
     or ``none``: the European Commission's adequacy decision for ``country``."""
-    entry = vocab.adequacy().get("countries", {}).get(country, False)
-    if entry is False:
+    entry = vocab.adequacy_decision(country=country)
+    if entry is None:
         return "none"
-    return "partial" if isinstance(entry, dict) and entry.get("scope") else "full"
+    return "partial" if entry.get("scope") == "partial" else "full"
 
 
 @builder
