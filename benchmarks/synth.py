@@ -42,7 +42,7 @@ ORG_HEADER = "# yaml-language-server: $schema=../schema/organization.schema.json
 # -- content pools (French, as a French DPO writes them) ------------------------------------------
 
 # Third countries the parties are established in, and the safeguards a transfer there can rest on
-# (an adequacy decision only where generator/data/adequacy.yaml lists the country).
+# (an adequacy decision only where generator/data/legal/adequacy.yaml lists the country).
 THIRD_COUNTRIES: dict[str, tuple[str, ...]] = {
     "US": ("scc", "adequacy", "bcr"),
     "IN": ("scc", "bcr"),

@@ -21,6 +21,13 @@ def _texts(value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value) if isinstance(value, list) else None
 
 
+def _processor_ids(value: Any) -> tuple[str, ...] | None:
+    """The party ids of ``processors``, whose entries are ids or ``{party, contract, authorisation}``."""
+    if not isinstance(value, list):
+        return None
+    return tuple(str(v.get("party")) if isinstance(v, dict) else str(v) for v in value)
+
+
 def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -148,6 +155,7 @@ class Activity:
     controller: str | None = None  # the client's party id (a processor record)
     joint_controllers: tuple[str, ...] | None = None
     processors: tuple[str, ...] | None = None
+    processor_terms: Mapping[str, dict[str, Any]] | None = None  # party id → its entry's contract, authorisation
     purposes: Purposes | None = None
     processing_operations: tuple[str, ...] | None = None
     legal_basis: LegalBasis | None = None
@@ -206,7 +214,8 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
         review_interval=_text(data.get("review_interval")),
         controller=_text(data.get("controller")),
         joint_controllers=_texts(data.get("joint_controllers")),
-        processors=_texts(data.get("processors")),
+        processors=_processor_ids(data.get("processors")),
+        processor_terms={str(v.get("party")): dict(v) for v in data.get("processors") or [] if isinstance(v, dict)},
         purposes=Purposes(_text(purposes.get("main")), _texts(purposes.get("sub")))
         if isinstance(purposes, dict) else None,
         processing_operations=_texts(data.get("processing_operations")),
