@@ -73,6 +73,20 @@ def organisation_name(ident: str, lang: str = "fr") -> str:
     return str(entry["name"][lang]) if entry else ident
 
 
+def destination_name(code: str, lang: str = "fr") -> str:
+    """A transfer's destination: a country code's name, an international organisation's name."""
+    if code in international_organisations():
+        return organisation_name(code, lang)
+    return country_name(code, lang)
+
+
+def adequacy_scope(code: str) -> str:
+    """``whole``, ``partial`` or ``none``: the adequacy decision for a country code or an
+    international organisation id."""
+    decision = adequacy_decision(country=code) or adequacy_decision(organisation=code)
+    return "none" if decision is None else ("partial" if decision.get("scope") == "partial" else "whole")
+
+
 def art49_derogations() -> dict[str, dict[str, Any]]:
     """The Art. 49 derogations of ``art49_derogations.yaml``, by id."""
     return {str(d["id"]): dict(d) for d in legal("art49_derogations").get("derogations", [])}
