@@ -47,3 +47,46 @@ def test_us_adequacy_without_coverage_is_now_an_error(tmp_path: Path) -> None:
     sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n    adequacy_coverage:\n"
                                   "      reference: Certifiée DPF\n", 1), encoding="utf-8")
     assert _rules(root) == []
+
+
+def _us_adequacy(root: Path, coverage: bool) -> None:
+    sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    extra = "    adequacy_coverage:\n      reference: Certifiée DPF (données non RH)\n" if coverage else ""
+    sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n" + extra, 1), encoding="utf-8")
+
+
+def test_partial_adequacy_is_never_a_bare_adequate_country(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    from generator.export import Options, render
+    from generator.site import pages
+
+    root = _copy(tmp_path)
+    _us_adequacy(root, coverage=True)
+    reg = load_register(root)
+    sheet = pages.generate(reg, "fr")["activites/enregistrement-qualite.md"]
+    assert "Pays adéquat #40;décision partielle#41;" in sheet  # the diagram's edge
+    assert "Pays adéquat<br>*\\(décision partielle\\) Couverture" in sheet  # the transfer row
+    assert "Certifiée DPF \\(données non RH\\)" in sheet
+    assert "Contrat art\\. 28" in sheet  # « Acteurs »: the processor's contract
+    doc = json.loads(render(reg, Options("json", "en")))
+    transfer = next(a for a in doc["activities"] if a["id"] == "enregistrement-qualite")["transfers"][0]
+    assert transfer["adequacy_scope"] == "partial"
+    assert transfer["adequacy_coverage"] == {"reference": "Certifiée DPF (données non RH)"}
+    book = load_workbook(io.BytesIO(render(reg, Options("xlsx", "fr"))))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert any("(décision partielle) Couverture : Certifiée DPF" in c for c in cells)
+    assert any(c.startswith("Contrat art. 28 — VoxCloud") for c in cells)
+
+
+def test_processor_record_sheet_shows_the_client_contract(tmp_path: Path) -> None:
+    from generator.site import pages
+
+    reg = load_register(_copy(tmp_path))
+    sheet = pages.generate(reg, "fr")["activites/routage-appels-artemis.md"]
+    assert "CentreCall–Artemis \\(2020\\-09\\-15\\)" in sheet
+    assert "Autorisation du responsable \\: générale" in sheet

@@ -37,9 +37,9 @@ class Actor:
 
     @property
     def text(self) -> str:
-        """The actor on one line: « Artemis — Mme Claire Dubois, Responsable fidélisation »,
-        then its contract: « Contrat art. 28 : … »."""
-        return " — ".join(p for p in (self.name, self.contact, self.terms) if p)
+        """The actor on one line: « Artemis — Mme Claire Dubois, Responsable fidélisation » (its
+        ``terms`` are shown apart: the sheet's « Acteurs », the workbook's contract rows)."""
+        return " — ".join(p for p in (self.name, self.contact) if p)
 
 
 @dataclass(frozen=True)
