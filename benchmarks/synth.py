@@ -483,7 +483,7 @@ class _Builder:
             partner_recipient = rng.choice(self.by_kind["recipient"])
             recipients.append({"type": "partner", "name": partner_recipient["name"], "party": partner_recipient["id"],
                                "details": "Transmission des seules données nécessaires à sa mission."})
-        transfers = []
+        transfers: list[dict[str, Any]] = []
         abroad = processors + [self.parties[r["party"]] for r in recipients if r.get("party") in self.parties]
         for p in abroad:
             country = p["address"]["country"]
