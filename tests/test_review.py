@@ -230,13 +230,13 @@ def test_dpia_missing_reference_and_exemption_conflict(centrecall: Path) -> None
         "  status: not_required\n  criteria: []\n",
         "  status: in_progress\n  criteria: []\n  cnil_list: Profilage\n",
     )
-    assert rules(centrecall) == [("dpia-missing", "fidelisation-artemis.yaml", 86, "error")]
+    assert rules(centrecall) == [("dpia-missing", "fidelisation-artemis.yaml", 104, "error")]
     edit(
         centrecall / LOYALTY,
         "  cnil_list: Profilage\n",
         "  cnil_list: Profilage\n  reference: AIPD-9\n  exemption: RH\n",
     )
-    assert rules(centrecall) == [("dpia-exemption-conflict", "fidelisation-artemis.yaml", 91, "error")]
+    assert rules(centrecall) == [("dpia-exemption-conflict", "fidelisation-artemis.yaml", 109, "error")]
 
 
 def test_dpia_criterion_undeclared(centrecall: Path) -> None:
