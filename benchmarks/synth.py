@@ -48,7 +48,10 @@ ORG_HEADER = "# yaml-language-server: $schema=../schema/organization.schema.json
 # -- content pools (French, as a French DPO writes them) ------------------------------------------
 
 # Third countries the parties are established in, and the safeguards a transfer there can rest on
-# (an adequacy decision only where generator/data/adequacy.yaml lists the country).
+# (an adequacy decision only where generator/data/legal/adequacy.yaml lists the country).
+PARTIAL_ADEQUACY = {"US": "Certifié DPF (liste du Data Privacy Framework)", "CA": "Soumis à la LPRPDE (PIPEDA)",
+                    "JP": "Exploitant soumis à l'APPI"}
+"""The coverage a recipient records under a partial adequacy decision (legal/adequacy.yaml)."""
 THIRD_COUNTRIES: dict[str, tuple[str, ...]] = {
     "US": ("scc", "adequacy", "bcr"),
     "IN": ("scc", "bcr"),
@@ -336,6 +339,9 @@ def make_parties(rng: random.Random) -> list[dict[str, Any]]:
             party["email"] = f"contact@{domain}"
             if kind != "recipient":
                 party["contact"] = _person(rng, domain, rng.choice(["Directeur", "Directrice des opérations", "Responsable du contrat"]))
+                if kind == "controller":  # a processor record names the client's DPO (Art. 30(2)(a))
+                    party["dpo"] = {"last_name": f"DPO {name}", "position": "Délégué à la protection des données",
+                                    "email": f"dpo@{domain}"}
                 year = rng.randrange(2018, 2026)
                 party["contract"] = {
                     "controller": f"Contrat de prestation et de sous-traitance (art. 28 RGPD) du {rng.randrange(1, 28)} mars {year}",
@@ -361,6 +367,7 @@ class _Builder:
         self.vocab = vocabularies()
         self.templates = templates()
         self.by_kind: dict[str, list[dict[str, Any]]] = {}
+        self.parties = {party["id"]: party for party in parties}
         for party in parties:
             self.by_kind.setdefault(party["kind"], []).append(party)
         self.ids: set[str] = set()
@@ -413,7 +420,12 @@ class _Builder:
             values["controller"] = client["id"]
         if role == "joint_controller":
             values["joint_controllers"] = [partner["id"]]
-        if processors:
+        if processors and role == "processor":  # each sub-processor authorised by the client (Art. 28(2))
+            values["processors"] = [
+                {"party": p["id"], "authorisation": {
+                    "type": "general", "reference": f"Autorisation générale écrite de {client['name']} (contrat, art. 8)"}}
+                for p in processors]
+        elif processors:
             values["processors"] = [p["id"] for p in processors]
         subs = rng.sample(theme["sub"], rng.randrange(2, len(theme["sub"]) + 1))
         values["purposes"] = {"main": theme["purpose"], "sub": subs}
@@ -481,16 +493,22 @@ class _Builder:
             partner_recipient = rng.choice(self.by_kind["recipient"])
             recipients.append({"type": "partner", "name": partner_recipient["name"], "party": partner_recipient["id"],
                                "details": "Transmission des seules données nécessaires à sa mission."})
-        transfers = []
-        for p in processors:
+        transfers: list[dict[str, Any]] = []
+        abroad = processors + [self.parties[r["party"]] for r in recipients if r.get("party") in self.parties]
+        for p in abroad:
             country = p["address"]["country"]
-            if country in THIRD_COUNTRIES:
+            if country in THIRD_COUNTRIES and p["id"] not in {t["recipient"] for t in transfers}:
                 safeguard = rng.choice(THIRD_COUNTRIES[country])
-                transfers.append({
+                transfer: dict[str, Any] = {
                     "recipient": p["id"], "country": country, "safeguard": safeguard,
                     "documentation": f"https://intranet.centrecall.example/conformite/{p['id']}-{safeguard}.pdf",
                     "details": f"Données hébergées ou consultées par {p['name']} ({country}).",
-                })
+                }
+                if safeguard == "adequacy" and country in PARTIAL_ADEQUACY:  # e.g. DPF certification
+                    transfer["adequacy_coverage"] = {"reference": PARTIAL_ADEQUACY[country]}
+                if safeguard == "derogation":
+                    transfer["derogation"] = "contract_with_data_subject"
+                transfers.append(transfer)
         values["recipients"] = recipients
         values["transfers"] = transfers
         kinds = ["access_control", "traceability", "backup"] + rng.sample(

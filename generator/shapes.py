@@ -42,6 +42,16 @@ def strings(value: Any) -> list[str]:
     return [v for v in items(value) if isinstance(v, str)]
 
 
+def processor_entries(value: Any) -> Iterator[tuple[int, tuple[Any, ...], str, dict[str, Any]]]:
+    """An activity's ``processors``: (index, path of the party id, party id, the entry's terms),
+    an entry being a party id or a mapping ``{party, contract, authorisation}``."""
+    for i, entry in enumerate(value if isinstance(value, list) else []):
+        if isinstance(entry, str):
+            yield i, ("processors", i), entry, {}
+        elif isinstance(entry, dict) and isinstance(entry.get("party"), str):
+            yield i, ("processors", i, "party"), entry["party"], entry
+
+
 def text(value: Any) -> str | None:
     """``value`` when it is a string with something in it."""
     return value if isinstance(value, str) and value.strip() else None

@@ -54,10 +54,69 @@ def eea_countries() -> frozenset[str]:
     return frozenset(load_data("eea")["countries"])
 
 
-def adequacy() -> dict[str, Any]:
-    """``{"as_of": date, "source": url, "countries": {code: {"scope": ...}}}``."""
-    data: dict[str, Any] = load_data("adequacy")
+LEGAL_DIR = "generator/data/legal"
+"""Where the dated legal reference data live (named in the messages asking for an update)."""
+
+
+def legal(name: str) -> dict[str, Any]:
+    """The dated legal data file ``generator/data/legal/<name>.yaml`` (``as_of``, ``source``...)."""
+    data: dict[str, Any] = load_data(f"legal/{name}")
     return data
+
+
+def adequacy() -> dict[str, Any]:
+    """``generator/data/legal/adequacy.yaml``: ``as_of``, ``source``, ``decisions`` (list)."""
+    return legal("adequacy")
+
+
+def adequacy_decision(country: str | None = None, organisation: str | None = None) -> dict[str, Any] | None:
+    """The Commission's adequacy decision for a country code or an international organisation id."""
+    for decision in adequacy().get("decisions", []):
+        if (country is not None and decision.get("country") == country) or (
+            organisation is not None and decision.get("international_organisation") == organisation
+        ):
+            return dict(decision)
+    return None
+
+
+def eu_territory() -> dict[str, dict[str, Any]]:
+    """ISO codes that are EU territory (Réunion RE, Åland AX...), by code."""
+    return {str(e["code"]): dict(e) for e in legal("eu_territory").get("eu_territory", [])}
+
+
+def is_eu_or_eea(code: str) -> bool:
+    """Whether data sent to ``code`` stay under the GDPR: an EEA state or EU territory."""
+    return code in eea_countries() or code in eu_territory()
+
+
+def international_organisations() -> dict[str, dict[str, Any]]:
+    """The international organisations of ``international_organisations.yaml``, by id."""
+    return {str(o["id"]): dict(o) for o in legal("international_organisations").get("organisations", [])}
+
+
+def organisation_name(ident: str, lang: str = "fr") -> str:
+    """An international organisation's name in ``lang``; a free name is returned as it is."""
+    entry = international_organisations().get(ident)
+    return str(entry["name"][lang]) if entry else ident
+
+
+def destination_name(code: str, lang: str = "fr") -> str:
+    """A transfer's destination: a country code's name, an international organisation's name."""
+    if code in international_organisations():
+        return organisation_name(code, lang)
+    return country_name(code, lang)
+
+
+def adequacy_scope(code: str) -> str:
+    """``whole``, ``partial`` or ``none``: the adequacy decision for a country code or an
+    international organisation id."""
+    decision = adequacy_decision(country=code) or adequacy_decision(organisation=code)
+    return "none" if decision is None else ("partial" if decision.get("scope") == "partial" else "whole")
+
+
+def art49_derogations() -> dict[str, dict[str, Any]]:
+    """The Art. 49 derogations of ``art49_derogations.yaml``, by id."""
+    return {str(d["id"]): dict(d) for d in legal("art49_derogations").get("derogations", [])}
 
 
 def is_country(code: str) -> bool:

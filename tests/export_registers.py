@@ -187,6 +187,7 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
                 "recipient": text("Filiale canadienne"),
                 "country": "CA",
                 "safeguard": "adequacy",
+                "adequacy_coverage": {"reference": text("Soumise à la LPRPDE (PIPEDA)")},
                 "documentation": text("Décision d'adéquation"),
                 "details": text("Support"),
             },

@@ -36,7 +36,8 @@ def test_loyalty_is_a_processor_record_for_artemis(reg: Register) -> None:
     loyalty = _activity(reg, "fidelisation-artemis")
     assert loyalty["role"] == "processor" and loyalty["controller"] == "artemis"
     assert loyalty["created"] == "2020-09-15"
-    assert loyalty["transfers"] == []
+    # the calls it records are on VoxCloud's platform, in the US (as for the quality sheet)
+    assert [(t["recipient"], t["country"], t["safeguard"]) for t in loyalty["transfers"]] == [("voxcloud", "US", "scc")]
     assert {c["retention"]["duration"] for c in loyalty["data_categories"]} == {"P1Y"}
     items = {item for c in loyalty["data_categories"] for item in c.get("items", [])}
     assert {"nom", "prénom", "adresse", "téléphone", "courriel", "date du dernier échange",

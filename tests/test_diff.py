@@ -43,7 +43,7 @@ def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 
 
 def change_loyalty(repo: Path) -> None:
-    """Retention 1 year → 3 years, a new recipient, a transfer to the US, a purpose removed,
+    """Retention 1 year → 3 years, a new recipient, a second transfer to the US, a purpose removed,
     the DPIA done."""
     sheet = repo / LOYALTY
     edit(
@@ -54,13 +54,13 @@ def change_loyalty(repo: Path) -> None:
     edit(sheet, "    - Mesure de la satisfaction à l'égard des produits Artemis\n", "")
     edit(
         sheet,
-        "transfers: []",
-        "transfers:\n  - recipient: VoxCloud Inc.\n    country: US\n    safeguard: scc",
+        "security_measures:\n",
+        "  - recipient: Sondages Inc.\n    country: US\n    safeguard: scc\nsecurity_measures:\n",
     )
     edit(
         sheet,
-        "recipients:\n",
-        "recipients:\n  - type: processor\n    name: VoxCloud Inc.\n    party: voxcloud\n",
+        "transfers:\n",
+        "  - type: processor\n    name: Sondages Inc.\ntransfers:\n",
     )
     edit(
         sheet,
@@ -77,7 +77,7 @@ def test_changed_fields_in_words(repo: Path, capsys: pytest.CaptureFixture[str])
     assert "Traitement ST-ART-01 — Fidélisation de la clientèle d'Artemis (modifié) : " + LOYALTY in out
     assert "› Durée de conservation › Durée : 1 an → 3 ans" in out
     assert "  - Finalité(s) du traitement effectué › Sous-finalités : Mesure de la satisfaction" in out
-    assert re.search(r"\+ Destinataires : Type de destinataire : Sous-traitants; Nom : VoxCloud Inc\.", out)
+    assert re.search(r"\+ Destinataires : Type de destinataire : Sous-traitants; Nom : Sondages Inc\.", out)
     assert re.search(
         r"\+ Transferts hors UE : .*Pays : États-Unis \(US\); Type de garanties : Clauses contractuelles types",
         out,

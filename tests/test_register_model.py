@@ -46,7 +46,8 @@ def site_actors(sheet: str) -> list[tuple[str, str]]:
         if row.startswith("| ---"):
             continue
         role, who = (unescape(c.strip()) for c in row.strip("|").split(" | ")[:2])
-        name, _, contact = who.partition("<br>")
+        name, *lines = who.split("<br>")
+        contact = " ".join(line for line in lines if not line.startswith("*"))  # not the contract line
         out.append((role, " — ".join(p for p in (name.strip("*"), contact) if p)))
     return out
 
@@ -54,7 +55,8 @@ def site_actors(sheet: str) -> list[tuple[str, str]]:
 def xlsx_actors(book: Any, ref: str) -> list[tuple[str, str]]:
     """``(role, Nom)`` for each filled row of the sheet's « Acteurs » section."""
     rows = next(v for k, v in sections(activity_sheet(book, ref)).items() if k in ("Acteurs", "Actors"))
-    return [(str(r[0]), str(r[1])) for r in rows[1:] if r[1]]
+    contract = ("Contrat art. 28 — ", "Art. 28 contract — ")  # the contract rows that follow
+    return [(str(r[0]), str(r[1])) for r in rows[1:] if r[1] and not str(r[0]).startswith(contract)]
 
 
 def csv_actors(row: dict[str, str], lang: str) -> dict[str, list[str]]:

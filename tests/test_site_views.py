@@ -46,7 +46,7 @@ def test_joint_controller_representative_and_client_dpo(centrecall: Path) -> Non
     sheet = site["activites/gestion-personnel-paie.md"]
     assert "| Responsable\\(s\\) conjoint\\(s\\) | **Groupe Centre** |" in sheet
     assert "| Représentant | **Représentation UE SARL**<br>Anna Vogel |" in sheet
-    assert "| Sous\\-traitant\\(s\\) | **Paie Services** |" in sheet
+    assert "| Sous\\-traitant\\(s\\) | **Paie Services**<br>*Contrat art\\. 28" in sheet
     loyalty = site["activites/fidelisation-artemis.md"]
     assert "| Délégué à la protection des données du responsable du traitement | **Léa Martin** |" in loyalty
     assert "| Représentant | **Représentation UE SARL**" in loyalty

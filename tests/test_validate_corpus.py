@@ -70,6 +70,7 @@ class Case:
     name: str
     build: Callable[[Path], None]
     expected: tuple[Expected, ...]
+    today: str | None = None  # a case's own "today" (``# today: YYYY-MM-DD``), for dated legal data
 
 
 def expectations(path: Path, shown: str) -> list[Expected]:
@@ -85,13 +86,23 @@ def expectations(path: Path, shown: str) -> list[Expected]:
     return out
 
 
+def case_today(path: Path) -> str | None:
+    """The ``# today:`` line of the comment block that opens ``path``, if any."""
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not raw.startswith("#"):
+            break
+        if raw.startswith("# today: "):
+            return raw.removeprefix("# today: ").strip()
+    return None
+
+
 def _activity_case(path: Path) -> Case:
     def build(root: Path) -> None:
         copy_register(root)
         shutil.copyfile(path, root / ACTIVITIES / path.name)
 
     shown = (ACTIVITIES / path.name).as_posix()
-    return Case(path.stem, build, tuple(expectations(path, shown)))
+    return Case(path.stem, build, tuple(expectations(path, shown)), case_today(path))
 
 
 def _repo_case(folder: Path) -> Case:
@@ -185,6 +196,8 @@ def test_case_reports_exactly_what_it_expects(
 ) -> None:
     assert case.expected, f"case {case.name} declares no '# expect:' line"
     root = tmp_path / "repo"
+    if case.today is not None:
+        monkeypatch.setenv("ROPA_TODAY", case.today)
     case.build(root)
     monkeypatch.chdir(root)  # paths are shown relative to the working directory
     reg = load_register(root)

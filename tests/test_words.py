@@ -108,10 +108,13 @@ def test_eea_list_is_dated_and_complete() -> None:
 def test_adequacy_list_is_dated_and_outside_the_eea() -> None:
     data = vocab.adequacy()
     assert dt.date.fromisoformat(str(data["as_of"])) <= dt.date.today()
-    assert str(data["source"]).startswith("https://")
-    adequate = data["countries"]
+    assert all(str(s["url"]).startswith("https://") for s in data["source"])
+    adequate = {d["country"]: d for d in data["decisions"] if "country" in d}
     assert all(vocab.is_country(c) for c in adequate), [c for c in adequate if not vocab.is_country(c)]
     assert not set(adequate) & vocab.eea_countries()
-    assert {"CH", "GB", "JP", "KR", "CA", "US"} <= set(adequate)
-    # partial decisions say whom they cover
-    assert adequate["US"]["scope"] and adequate["CA"]["scope"]
+    assert {"CH", "GB", "JP", "KR", "CA", "US", "BR"} <= set(adequate)
+    # partial decisions say whom they cover and what the register must record
+    for code in ("US", "CA", "JP"):
+        assert adequate[code]["scope"] == "partial" and adequate[code]["coverage"]["fr"]
+        assert adequate[code]["certification_hint"]["en"]
+    assert all(d["scope"] in ("whole", "partial") for d in data["decisions"])

@@ -31,7 +31,15 @@ from generator.model.activity import Activity, DataCategory, Dpia, LegalBasis, P
 from generator.model.actors import SLOTS, Actor, organisation_slots
 from generator.model.actors import ActorSlot as ModelSlot
 from generator.model.actors import actors as model_actors
-from generator.model.organisation import Address, Company, Organisation, Party, Person, person_words
+from generator.model.organisation import (
+    Address,
+    Company,
+    Organisation,
+    Party,
+    Person,
+    contract_text,
+    person_words,
+)
 from generator.model.register import RegisterModel, build
 from generator.render import i18n
 
@@ -290,8 +298,9 @@ def _organization(n: Normaliser, org: Organisation) -> Json:
                     "cnil_designation_number": dpo.cnil_designation_number,
                 }
             )
-            if dpo is not None
+            if dpo is not None and dpo.none is None
             else None,
+            "dpo_none": dpo.none if dpo is not None else None,
             "review_interval": n.duration(org.review_interval),
         }
     )
@@ -325,7 +334,9 @@ def _party(n: Normaliser, party: Party) -> Json:
             "contact": n.person(party.contact),
             "representative": n.person(party.representative),
             "dpo": n.person(party.dpo),
+            "dpo_none": party.dpo_none,
             "contract": party.contract,
+            "data_location": n.country(party.data_location),
         }
     )
 
@@ -374,15 +385,52 @@ def _dpia(n: Normaliser, value: Dpia | None) -> Json | None:
 
 def _transfer(n: Normaliser, value: Transfer) -> Json:
     party = n.party_ref(value.recipient) if value.recipient_is_party else None
+    coverage = value.adequacy_coverage
     return compact(
         {
             "recipient": party or {"name": value.recipient},
             "country": n.country(value.country),
+            "international_organisation": _organisation_ref(n, value.international_organisation),
             "safeguard": n.coded("safeguard", value.safeguard),
+            "adequacy_scope": value.adequacy_scope
+            if value.safeguard == "adequacy" and value.adequacy_scope != "none" else None,
+            "adequacy_coverage": compact({"reference": coverage.reference, "url": coverage.url,
+                                          "checked": coverage.checked}) if coverage else None,
+            "derogation": compact({
+                "code": value.derogation,
+                "article": str(vocab.art49_derogations().get(value.derogation, {}).get("article", "")) or None,
+            }) if value.derogation else None,
+            "authority_informed": value.authority_informed,
             "documentation": value.documentation,
             "details": value.details,
         }
     )
+
+
+def _organisation_ref(n: Normaliser, ident: str | None) -> Json | None:
+    if ident is None:
+        return None
+    known = ident in vocab.international_organisations()
+    return compact({"id": ident if known else None, "name": vocab.organisation_name(ident, n.lang)})
+
+
+def _processor_terms(n: Normaliser, a: Activity) -> list[Json] | None:
+    """Each processor's Art. 28 contract (its entry's, else its party's) and, in a processor
+    record, the controller's authorisation of the sub-processor."""
+    if a.processors is None:
+        return None
+    out = []
+    for ident in a.processors:
+        entry = (a.processor_terms or {}).get(ident, {})
+        party = n.parties.get(ident)
+        auth = entry.get("authorisation")
+        out.append(compact({
+            "party": n.party_ref(ident),
+            "contract": contract_text(entry.get("contract")) or (party.contract if party else None),
+            "authorisation": compact({"type": str(auth.get("type")), "reference": str(auth.get("reference"))})
+            if isinstance(auth, dict) else None,
+        }))
+    return out
 
 
 def _activity(n: Normaliser, a: Activity) -> Json:
@@ -401,6 +449,7 @@ def _activity(n: Normaliser, a: Activity) -> Json:
             "controller": n.party_ref(a.controller),
             "joint_controllers": n.party_refs(a.joint_controllers),
             "processors": n.party_refs(a.processors),
+            "processor_contracts": _processor_terms(n, a),
             "purposes": _purposes(a.purposes),
             "processing_operations": n.coded_list("processing_operation", a.processing_operations),
             "legal_basis": _legal_basis(n, a.legal_basis),

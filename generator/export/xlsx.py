@@ -40,7 +40,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from generator import __version__
+from generator import __version__, vocab
 from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
@@ -571,6 +571,25 @@ def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
     for slot in model.actors(doc, activity):
         for contact in slot.contacts or (model.Contact(),):
             w.cells([_t(slot.label_key, lang), *contact.cells()])
+    _contracts(w, doc, activity, lang)
+
+
+def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
+    """The Art. 28 contracts: the client's (a processor record), then each processor's, with
+    the controller's authorisation of a sub-processor (Art. 28(2)); « non indiqué » if none."""
+    contract = _t("site.transfers.contract", lang)
+    client = activity.get("controller") or {}
+    parties = {p.get("id"): p for p in doc.get("parties") or []}
+    if client.get("id") in parties:
+        w.field(f"{contract} — {label(client)}", parties[client["id"]].get("contract")
+                or _t("site.transfers.no_contract", lang))
+    for entry in activity.get("processor_contracts") or []:
+        auth = entry.get("authorisation")
+        text = entry.get("contract") or _t("site.transfers.no_contract", lang)
+        if auth:
+            kind = vocab.label("subprocessor_authorisation", auth.get("type"), lang)
+            text += f" · {_t('site.transfers.authorisation', lang)} : {kind} — {auth.get('reference')}"
+        w.field(f"{contract} — {label(entry.get('party'))}", text)
 
 
 def _purposes(w: SheetWriter, activity: Json, lang: str) -> None:
@@ -637,6 +656,23 @@ def _rows(items: list[Json] | None, *keys: str) -> list[list[Any]] | None:
     return [[label(item.get(k)) for k in keys] for item in items]
 
 
+def _safeguard_text(item: Json, lang: str) -> str:
+    """The safeguard, never a bare « pays adéquat » under a partial decision: with the
+    recipient's coverage (or « non indiquée »), the Art. 49 derogation, the authority informed."""
+    parts = [label(item.get("safeguard"))]
+    if item.get("adequacy_scope") == "partial":
+        coverage = item.get("adequacy_coverage") or {}
+        parts.append(f"{_t('site.transfers.partial_short', lang)} {_t('site.transfers.coverage', lang)} : "
+                     + (coverage.get("reference") or _t("site.transfers.coverage_missing", lang)))
+    elif item.get("adequacy_coverage"):
+        parts.append(f"{_t('site.transfers.coverage', lang)} : {item['adequacy_coverage'].get('reference')}")
+    if item.get("derogation"):
+        parts.append(vocab.label("art49_derogation", item["derogation"].get("code"), lang))
+    if item.get("authority_informed"):
+        parts.append(f"{_t('site.transfers.authority_informed', lang)} : {item['authority_informed']}")
+    return " — ".join(p for p in parts if p)
+
+
 def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | None:
     """The transfers; documentation that is a web address is written in full in its (wrapped)
     cell and linked from a short « Ouvrir » cell beside the details."""
@@ -649,8 +685,8 @@ def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | Non
         rows.append(
             [
                 label(item.get("recipient")),
-                label(item.get("country")),
-                label(item.get("safeguard")),
+                label(item.get("country") or item.get("international_organisation")),
+                _safeguard_text(item, lang),
                 doc,
                 item.get("details"),
                 Link(_t("export.workbook.open_link", lang), url=doc) if is_url else None,

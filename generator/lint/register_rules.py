@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from generator import shapes, vocab
-from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
+from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.load.layout import PROCESSES
 from generator.load.register import Register
 from generator.load.yamlload import Document
@@ -83,14 +83,13 @@ def references_resolve(reg: Register) -> Iterator[Diagnostic]:
     for doc, data in _activities(reg):
         yield from party_ref(reg, doc, ("controller",), data.get("controller"), ("controller",),
                              phrase("party-controller"))
-        for field, kind, what in (
-            ("joint_controllers", "joint_controller", phrase("party-joint-controller")),
-            ("processors", "processor", phrase("party-processor")),
-        ):
-            items = data.get(field)
-            if isinstance(items, list):
-                for i, ref in enumerate(items):
-                    yield from party_ref(reg, doc, (field, i), ref, (kind,), what)
+        items = data.get("joint_controllers")
+        if isinstance(items, list):
+            for i, ref in enumerate(items):
+                yield from party_ref(reg, doc, ("joint_controllers", i), ref, ("joint_controller",),
+                                     phrase("party-joint-controller"))
+        for _, path, ref, _ in shapes.processor_entries(data.get("processors")):
+            yield from party_ref(reg, doc, path, ref, ("processor",), phrase("party-processor"))
         for i, rec in dicts(data.get("recipients")):
             if "party" in rec:
                 yield from party_ref(
@@ -116,56 +115,6 @@ def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
                 yield doc.diagnostic((key,), "date-in-future", field=key, value=value.isoformat())
 
 
-def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
-    eea = vocab.eea_countries()
-    adequacy = vocab.adequacy()
-    adequate = adequacy["countries"]
-    as_of = adequacy["as_of"]
-    for doc, data in _activities(reg):
-        for i, transfer in dicts(data.get("transfers")):
-            country = transfer.get("country")
-            safeguard = transfer.get("safeguard")
-            path = ("transfers", i)
-            if not isinstance(country, str) or len(country) != 2 or not country.isupper():
-                continue  # the schema reports the shape
-            if not vocab.is_country(country):
-                yield doc.diagnostic(path + ("country",), "unknown-country", index=i, country=country)
-                continue
-            name = Text(fr=vocab.country_name(country, "fr"), en=vocab.country_name(country, "en"))
-            if country in eea:
-                yield doc.diagnostic(path + ("country",), "transfer-within-eea", index=i, name=name, country=country)
-                continue
-            entry = adequate.get(country)
-            if safeguard == "adequacy" and entry is None:
-                yield doc.diagnostic(path + ("safeguard",), "transfer-not-adequate",
-                                     index=i, name=name, country=country, as_of=str(as_of))
-            elif safeguard is None and (entry is None or (entry or {}).get("scope")):
-                scope = (entry or {}).get("scope")
-                reason = (
-                    phrase("adequacy-scope", name=name, scope=str(scope))
-                    if scope
-                    else phrase("no-adequacy", name=name, country=country, as_of=str(as_of))
-                )
-                yield doc.diagnostic(path, "transfer-no-safeguard", key=True, index=i, reason=reason)
-            if safeguard == "derogation" and not text(transfer.get("documentation")):
-                yield doc.diagnostic(path, "transfer-undocumented", key=True, index=i)
-        third_country_recipients = [
-            i for i, r in dicts(data.get("recipients")) if r.get("type") == "third_country"
-        ]
-        if third_country_recipients and data.get("transfers") == []:
-            i = third_country_recipients[0]
-            yield doc.diagnostic(("recipients", i, "type"), "recipient-without-transfer", index=i)
-
-
-def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
-    org = reg.organization
-    address = reg.org.get("address")
-    if org is None or not isinstance(address, dict):
-        return
-    country = address.get("country")
-    if isinstance(country, str) and vocab.is_country(country) and country not in vocab.eea_countries():
-        if not reg.org.get("representative"):
-            yield org.diagnostic(("address", "country"), "representative-missing")
 
 
 # The checks of this module, in the order they run.
@@ -174,8 +123,6 @@ CHECKS = (
     unique_ids_and_refs,
     references_resolve,
     dates_are_consistent,
-    transfers_are_lawful,
-    representative_outside_eu,
 )
 
 # The checks that read other activities than the one they report on. With a focus (a pre-commit

@@ -12,11 +12,13 @@ from typing import Callable, Iterable
 from generator.lint import (
     basis_rules,
     dpia_rules,
+    party_rules,
     process_rules,
     register_rules,
     retention_rules,
     review_rules,
     schema,
+    transfer_rules,
 )
 from generator.lint.rules import Diagnostic, sort_key
 from generator.load.register import Register, read_focused, read_register
@@ -26,7 +28,16 @@ from generator.resources import schema_dir
 Check = Callable[[Register], Iterable[Diagnostic]]
 
 # The rule modules, in the order their checks run.
-RULE_MODULES = (register_rules, basis_rules, retention_rules, process_rules, review_rules, dpia_rules)
+RULE_MODULES = (
+    register_rules,
+    transfer_rules,
+    party_rules,
+    basis_rules,
+    retention_rules,
+    process_rules,
+    review_rules,
+    dpia_rules,
+)
 
 
 def checks() -> tuple[Check, ...]:

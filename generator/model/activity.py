@@ -21,6 +21,13 @@ def _texts(value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value) if isinstance(value, list) else None
 
 
+def _processor_ids(value: Any) -> tuple[str, ...] | None:
+    """The party ids of ``processors``, whose entries are ids or ``{party, contract, authorisation}``."""
+    if not isinstance(value, list):
+        return None
+    return tuple(str(v.get("party")) if isinstance(v, dict) else str(v) for v in value)
+
+
 def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -78,14 +85,45 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class AdequacyCoverage:
+    """The evidence that a recipient is covered by a partial adequacy decision (DPF...)."""
+
+    reference: str
+    url: str | None = None
+    checked: str | None = None
+
+
+@dataclass(frozen=True)
 class Transfer:
     recipient: str  # a party id or a name
     recipient_name: str  # the party's name when ``recipient`` is a party id
-    country: str
+    country: str | None  # ISO code; None for a transfer to an international organisation
     safeguard: str | None = None
     documentation: str | None = None
     details: str | None = None
     recipient_is_party: bool = False
+    international_organisation: str | None = None  # an id of international_organisations.yaml, or a name
+    adequacy_coverage: AdequacyCoverage | None = None
+    derogation: str | None = None  # an Art. 49 derogation id
+    authority_informed: str | None = None  # a date, or "true"
+
+    @property
+    def destination(self) -> str:
+        """The country code, or the international organisation."""
+        return self.country or self.international_organisation or ""
+
+    @property
+    def adequacy_scope(self) -> str:
+        """``whole``, ``partial`` or ``none``: the adequacy decision for the destination."""
+        from generator import vocab
+
+        return vocab.adequacy_scope(self.destination)
+
+    @property
+    def partial_adequacy(self) -> bool:
+        """``safeguard: adequacy`` under a decision that covers only some recipients: to show
+        with its caveat, never as a plain « pays adéquat »."""
+        return self.safeguard == "adequacy" and self.adequacy_scope == "partial"
 
     @property
     def link(self) -> bool:
@@ -194,6 +232,7 @@ class Activity:
     controller: str | None = None  # the client's party id (a processor record)
     joint_controllers: tuple[str, ...] | None = None
     processors: tuple[str, ...] | None = None
+    processor_terms: Mapping[str, dict[str, Any]] | None = None  # party id → its entry's contract, authorisation
     purposes: Purposes | None = None
     processing_operations: tuple[str, ...] | None = None
     legal_basis: LegalBasis | None = None
@@ -241,9 +280,15 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
 
     def transfer(t: dict[str, Any]) -> Transfer:
         recipient = str(t.get("recipient"))
-        return Transfer(recipient, party_names.get(recipient, recipient), str(t.get("country")),
+        coverage = t.get("adequacy_coverage")
+        informed = t.get("authority_informed")
+        return Transfer(recipient, party_names.get(recipient, recipient), _text(t.get("country")),
                         _text(t.get("safeguard")), _text(t.get("documentation")), _text(t.get("details")),
-                        recipient in party_names)
+                        recipient in party_names, _text(t.get("international_organisation")),
+                        AdequacyCoverage(str(coverage.get("reference")), _text(coverage.get("url")),
+                                         _text(coverage.get("checked"))) if isinstance(coverage, dict) else None,
+                        _text(t.get("derogation")),
+                        None if informed is None or informed is False else ("true" if informed is True else str(informed)))
 
     return Activity(
         id=str(data.get("id")),
@@ -259,7 +304,8 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
         review_interval=_text(data.get("review_interval")),
         controller=_text(data.get("controller")),
         joint_controllers=_texts(data.get("joint_controllers")),
-        processors=_texts(data.get("processors")),
+        processors=_processor_ids(data.get("processors")),
+        processor_terms={str(v.get("party")): dict(v) for v in data.get("processors") or [] if isinstance(v, dict)},
         purposes=Purposes(_text(purposes.get("main")), _texts(purposes.get("sub")))
         if isinstance(purposes, dict) else None,
         processing_operations=_texts(data.get("processing_operations")),

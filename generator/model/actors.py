@@ -12,8 +12,9 @@ worded once, ``Person.line``: « M. Julien Morel, Délégué à la protection de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.model.organisation import Address, Party, Person
 
@@ -32,10 +33,12 @@ class Actor:
     address: Address | None = None
     phone: str = ""
     email: str = ""
+    terms: str = ""  # a processor's or client's Art. 28 contract, a sub-processor's authorisation
 
     @property
     def text(self) -> str:
-        """The actor on one line: « Artemis — Mme Claire Dubois, Responsable fidélisation »."""
+        """The actor on one line: « Artemis — Mme Claire Dubois, Responsable fidélisation » (its
+        ``terms`` are shown apart: the sheet's « Acteurs », the workbook's contract rows)."""
         return " — ".join(p for p in (self.name, self.contact) if p)
 
 
@@ -72,7 +75,30 @@ def person_actor(person: Person | None, lang: str, *, address: Address | None = 
     return (Actor(person.line(lang), "", person.address or address, person.phone or "", person.email or ""),)
 
 
-def party_actor(party: Party, lang: str) -> Actor:
+def contract_terms(party: Party, entry: Mapping[str, Any] | None, lang: str, *, processor: bool) -> str:
+    """« Contrat art. 28 : référence (date) » (the activity's entry first, else the party's),
+    then, for a sub-processor, « Autorisation du responsable : générale — référence »."""
+    from generator.model.organisation import contract_text
+    from generator.render import i18n
+
+    entry = entry or {}
+    contract = contract_text(entry.get("contract")) or party.contract
+    parts = []
+    if contract:
+        parts.append(f"{i18n.t('site.transfers.contract', lang)} : {contract}" if lang == "fr"
+                     else f"{i18n.t('site.transfers.contract', lang)}: {contract}")
+    elif processor:
+        parts.append(i18n.t("site.transfers.no_contract", lang))
+    auth = entry.get("authorisation")
+    if isinstance(auth, dict):
+        kind = i18n.t(f"site.transfers.authorisation_{auth.get('type')}", lang) \
+            if auth.get("type") in ("general", "specific") else str(auth.get("type"))
+        sep = " : " if lang == "fr" else ": "
+        parts.append(f"{i18n.t('site.transfers.authorisation', lang)}{sep}{kind} — {auth.get('reference')}")
+    return " · ".join(parts)
+
+
+def party_actor(party: Party, lang: str, terms: str = "") -> Actor:
     contact = party.contact
     return Actor(
         party.name,
@@ -80,6 +106,7 @@ def party_actor(party: Party, lang: str) -> Actor:
         party.address,
         party.phone or (contact.phone if contact else None) or "",
         party.email or (contact.email if contact else None) or "",
+        terms,
     )
 
 
@@ -119,6 +146,11 @@ def actors(rm: RegisterModel, activity: Activity, lang: str) -> list[ActorSlot]:
     def parties(ids: tuple[str, ...] | None) -> tuple[Actor, ...]:
         return tuple(party_actor(rm.party(i), lang) for i in ids or ())
 
+    def processors(ids: tuple[str, ...] | None) -> tuple[Actor, ...]:
+        terms = activity.processor_terms or {}
+        return tuple(party_actor(rm.party(i), lang, contract_terms(rm.party(i), terms.get(i), lang, processor=True))
+                     for i in ids or ())
+
     def slot(key: str, found: tuple[Actor, ...]) -> ActorSlot:
         return ActorSlot(key, LABELS[key], found)
 
@@ -126,11 +158,12 @@ def actors(rm: RegisterModel, activity: Activity, lang: str) -> list[ActorSlot]:
     if activity.processor_record:
         client = rm.parties.get(activity.controller or "")
         return [
-            slot("controller", (party_actor(client, lang),) if client else ()),
+            slot("controller", (party_actor(client, lang, contract_terms(client, None, lang, processor=False)),)
+                 if client else ()),
             slot("controller_dpo", person_actor(client.dpo if client else None, lang)),
             slot("controller_representative", person_actor(client.representative if client else None, lang)),
             joint,
             *organisation_slots(rm, lang, "processor"),
-            slot("sub_processors", parties(activity.processors)),
+            slot("sub_processors", processors(activity.processors)),
         ]
-    return [*organisation_slots(rm, lang, "controller"), joint, slot("processors", parties(activity.processors))]
+    return [*organisation_slots(rm, lang, "controller"), joint, slot("processors", processors(activity.processors))]

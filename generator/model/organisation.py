@@ -15,6 +15,14 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def contract_text(value: Any) -> str | None:
+    """An Art. 28 contract as one line: « reference (date) », or the text of an older register."""
+    if isinstance(value, dict):
+        reference, date = value.get("reference"), value.get("date")
+        return f"{reference} ({date})" if date else _text(reference)
+    return _text(value)
+
+
 def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -96,13 +104,15 @@ class Dpo:
     company: Company | None = None
     designation_date: str | None = None
     cnil_designation_number: str | None = None
+    none: str | None = None  # no DPO designated: the reason (Art. 37(1))
 
     @classmethod
     def of(cls, data: Any) -> Dpo | None:
         if not isinstance(data, dict):
             return None
         return cls(_text(data.get("type")), Person.of(data.get("person")), Company.of(data.get("company")),
-                   _text(data.get("designation_date")), _text(data.get("cnil_designation_number")))
+                   _text(data.get("designation_date")), _text(data.get("cnil_designation_number")),
+                   _text(data.get("none")))
 
 
 @dataclass(frozen=True)
@@ -138,15 +148,20 @@ class Party:
     contact: Person | None = None
     representative: Person | None = None
     dpo: Person | None = None
-    contract: str | None = None
+    contract: str | None = None  # « reference (date) » of its Art. 28 (or Art. 26) contract
+    dpo_none: str | None = None  # why it designates no DPO (Art. 37(1))
+    data_location: str | None = None  # where it processes the data, when not its address country
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Party:
+        dpo = data.get("dpo")
+        none = dpo.get("none") if isinstance(dpo, dict) else None
         return cls(str(data.get("id")), str(data.get("name") or data.get("id")), _text(data.get("kind")),
                    _text(data.get("description")), _text(data.get("registration_number")),
                    Address.of(data.get("address")), _text(data.get("phone")), _text(data.get("email")),
                    Person.of(data.get("contact")), Person.of(data.get("representative")),
-                   Person.of(data.get("dpo")), _text(data.get("contract")))
+                   None if none is not None else Person.of(dpo), contract_text(data.get("contract")),
+                   _text(none), _text(data.get("data_location")))
 
 
 @dataclass(frozen=True)

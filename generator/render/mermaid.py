@@ -274,11 +274,13 @@ def _transfers(d: Diagram, activity: Activity, parties: Mapping[str, Party], lan
         return
     d.open_lane(mermaid(i18n.t("process.dataflow.third_countries", lang)))
     for tr in transfers:
-        d.node(f"country:{tr.country}", "{{}}", mermaid(vocab.country_name(tr.country, lang)), 2)
+        d.node(f"country:{tr.destination}", "{{}}", mermaid(vocab.destination_name(tr.destination, lang)), 2)
     d.close_lane()
     for tr in transfers:
         key = f"party:{tr.recipient}" if tr.recipient in parties else f"name:{tr.recipient}"
         if key not in d.nodes:
             d.node(key, "[]", bold(tr.recipient_name))
         safeguard = vocab.label("safeguard", tr.safeguard, lang) if tr.safeguard else ""
-        d.edge(d.nodes[key], d.nodes[f"country:{tr.country}"], mermaid(safeguard))
+        if tr.partial_adequacy:
+            safeguard += " " + i18n.t("site.transfers.partial_short", lang)
+        d.edge(d.nodes[key], d.nodes[f"country:{tr.destination}"], mermaid(safeguard))

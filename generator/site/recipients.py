@@ -43,17 +43,15 @@ def transfers_by_country(model: RegisterModel, lang: str) -> list[tuple[str, lis
     out: dict[str, list[tuple[Activity, Transfer]]] = {}
     for activity in model.activities:
         for transfer in activity.transfers or ():
-            out.setdefault(transfer.country, []).append((activity, transfer))
-    return sorted(out.items(), key=lambda kv: vocab.country_name(kv[0], lang))
+            out.setdefault(transfer.destination, []).append((activity, transfer))
+    return sorted(out.items(), key=lambda kv: vocab.destination_name(kv[0], lang))
 
 
 def adequacy(country: str) -> str:
     """``full``, ``partial`` (a decision limited in scope, e.g. the US Data Privacy Framework)
     or ``none``: the European Commission's adequacy decision for ``country``."""
-    entry = vocab.adequacy().get("countries", {}).get(country, False)
-    if entry is False:
-        return "none"
-    return "partial" if isinstance(entry, dict) and entry.get("scope") else "full"
+    scope = vocab.adequacy_scope(country)
+    return "full" if scope == "whole" else scope
 
 
 @builder

@@ -1,0 +1,92 @@
+"""Transfers and parties checked against the dated legal data: what the corpus cannot say."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.lint.runner import load_register
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "register", root / "register")
+    shutil.copytree(ROOT / "processes", root / "processes")
+    return root
+
+
+def _rules(root: Path) -> list[str]:
+    return [d.rule for d in load_register(root).diagnostics if d.rule not in ("review-missing",)]
+
+
+def test_centrecall_passes_the_transfer_and_party_rules(tmp_path: Path) -> None:
+    assert _rules(_copy(tmp_path)) == []
+
+
+def test_no_dpo_with_a_reason_is_valid(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    org = root / "register" / "organization.yaml"
+    text = org.read_text(encoding="utf-8")
+    start, end = text.index("\ndpo:\n"), text.index("\nreview_interval:")
+    org.write_text(text[:start] + '\ndpo:\n  none: "Art. 37(1) : pas de suivi à grande échelle."' + text[end:],
+                   encoding="utf-8")
+    assert _rules(root) == []
+    org.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert _rules(root) == ["dpo-missing"]
+
+
+def test_us_adequacy_without_coverage_is_now_an_error(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n", 1), encoding="utf-8")
+    found = [d for d in load_register(root).diagnostics if d.rule == "transfer-adequacy-coverage"]
+    assert [d.severity for d in found] == ["error"]
+    sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n    adequacy_coverage:\n"
+                                  "      reference: Certifiée DPF\n", 1), encoding="utf-8")
+    assert _rules(root) == []
+
+
+def _us_adequacy(root: Path, coverage: bool) -> None:
+    sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    extra = "    adequacy_coverage:\n      reference: Certifiée DPF (données non RH)\n" if coverage else ""
+    sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n" + extra, 1), encoding="utf-8")
+
+
+def test_partial_adequacy_is_never_a_bare_adequate_country(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    from generator.export import Options, render
+    from generator.site import pages
+
+    root = _copy(tmp_path)
+    _us_adequacy(root, coverage=True)
+    reg = load_register(root)
+    sheet = pages.generate(reg, "fr")["activites/enregistrement-qualite.md"]
+    assert "Pays adéquat #40;décision partielle#41;" in sheet  # the diagram's edge
+    assert "Pays adéquat<br>*\\(décision partielle\\) Couverture" in sheet  # the transfer row
+    assert "Certifiée DPF \\(données non RH\\)" in sheet
+    assert "Contrat art\\. 28" in sheet  # « Acteurs »: the processor's contract
+    doc = json.loads(render(reg, Options("json", "en")))
+    transfer = next(a for a in doc["activities"] if a["id"] == "enregistrement-qualite")["transfers"][0]
+    assert transfer["adequacy_scope"] == "partial"
+    assert transfer["adequacy_coverage"] == {"reference": "Certifiée DPF (données non RH)"}
+    book = load_workbook(io.BytesIO(render(reg, Options("xlsx", "fr"))))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert any("(décision partielle) Couverture : Certifiée DPF" in c for c in cells)
+    assert any(c.startswith("Contrat art. 28 — VoxCloud") for c in cells)
+
+
+def test_processor_record_sheet_shows_the_client_contract(tmp_path: Path) -> None:
+    from generator.site import pages
+
+    reg = load_register(_copy(tmp_path))
+    sheet = pages.generate(reg, "fr")["activites/routage-appels-artemis.md"]
+    assert "CentreCall–Artemis \\(2020\\-09\\-15\\)" in sheet
+    assert "Autorisation du responsable \\: générale" in sheet
