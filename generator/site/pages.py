@@ -36,7 +36,7 @@ from generator import vocab
 from generator.load.register import Register
 from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
-from generator.render import i18n, mermaid, templates
+from generator.render import i18n, mermaid, swimlane, templates
 from generator.render.escape import Markdown, anchor, html, md, url
 from generator.resources import TEMPLATES_DIR
 
@@ -102,7 +102,9 @@ def _finalize(value: Any) -> Any:
 @jinja2.pass_context
 def _dataflow(context: Any, activity: Activity) -> Markdown:
     """``{{ a|dataflow }}``: the activity's data-flow diagram, as a Mermaid block."""
-    return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["model"].parties))
+    lang = context["lang"]
+    fence = mermaid.fence(mermaid.dataflow(activity, lang, parties=context["model"].parties))
+    return Markdown(swimlane.figure(fence, lang, markdown=True))
 
 
 def _retention(value: Any, lang: str) -> Markdown:
