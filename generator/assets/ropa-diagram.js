@@ -6,6 +6,8 @@
 (function () {
   "use strict";
 
+  var PRINT_WIDTH = 680;
+
   function button(box, name, onClick) {
     var b = document.createElement("button");
     b.type = "button";
@@ -16,7 +18,7 @@
   }
 
   function content(box) {
-    return box.querySelector(":scope > svg, :scope > .mermaid, :scope > div.mermaid");
+    return box.querySelector(":scope > svg, :scope > .mermaid, :scope > .ropa-mermaid");
   }
 
   function measure(box) {
@@ -25,13 +27,17 @@
     var natural = inner.scrollWidth || inner.getBoundingClientRect().width;
     var room = box.clientWidth;
     var wide = natural > room + 1;
+    if (window.matchMedia("print").matches || box.classList.contains("ropa-diagram--full")) return;
     box.classList.toggle("ropa-diagram--wide", wide);
-    box.style.setProperty("--ropa-fit", wide && natural ? String(Math.max(0.3, room / natural)) : "1");
+    // in print, a diagram wider than an A4 page's text (about 700 CSS px) is scaled to it
+    box.style.setProperty("--ropa-print-fit", natural > PRINT_WIDTH ? String(PRINT_WIDTH / natural) : "1");
   }
 
   function enhance(box) {
     if (box.dataset.ropaReady) return;
     box.dataset.ropaReady = "true";
+    var next = box.nextElementSibling;
+    if (!box.firstElementChild && next && next.classList.contains("mermaid")) box.appendChild(next);
     var zoom = 1;
     var bar = document.createElement("div");
     var note = document.createElement("p");
@@ -82,8 +88,29 @@
     measure(box);
   }
 
+  // Material draws a Mermaid diagram when it scrolls into view: the print view (impression.md)
+  // draws every diagram at once, so that printing it prints them all.
+  function drawAll() {
+    var pending = Array.prototype.slice.call(document.querySelectorAll(".ropa-diagram > pre.mermaid"));
+    var done = function () { document.documentElement.dataset.ropaDiagrams = "drawn"; };
+    if (typeof mermaid === "undefined" || !pending.length) return done();
+    mermaid.initialize({ startOnLoad: false });
+    pending.reduce(function (previous, pre, index) {
+      return previous.then(function () {
+        return mermaid.render("ropa-print-" + index, pre.textContent).then(function (result) {
+          var host = document.createElement("div");
+          host.className = "ropa-mermaid";
+          host.innerHTML = result.svg;
+          pre.replaceWith(host);
+          measure(host.parentElement);
+        });
+      });
+    }, Promise.resolve()).then(done, done);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".ropa-diagram"), enhance);
+    if (document.querySelector(".ropa-print")) drawAll();
   }
 
   if (typeof document$ !== "undefined") document$.subscribe(init);  // Material's page observable

@@ -265,13 +265,14 @@ def _draw(d: Lanes, label: str) -> str:
 def figure(content: str, lang: str, *, markdown: bool = False) -> str:
     """A diagram (an SVG, or with ``markdown`` a Mermaid fence) in the box that scrolls it
     sideways when it is wider than the page and opens it full screen with zoom buttons
-    (``assets/ropa-diagram.js``; the labels are in ``data-label-*``, in the site's language)."""
+    (``assets/ropa-diagram.js``; the labels are in ``data-label-*``, in the site's language).
+    A Mermaid fence follows an empty box, which the script moves the drawn diagram into."""
     attrs = " ".join(
         f'data-label-{name.replace("_", "-")}="{escape(i18n.t("process.diagram." + name, lang))}"'
         for name in ("full_screen", "close", "zoom_in", "zoom_out", "scrolls")
     )
-    if markdown:
-        return f'<div class="ropa-diagram" {attrs} markdown="1">\n\n{content}\n</div>\n'
+    if markdown:  # a fence inside an HTML block is not a fence: the script moves it in
+        return f'<div class="ropa-diagram" {attrs}></div>\n\n{content}'
     return f'<div class="ropa-diagram" {attrs}>{content}</div>\n'
 
 

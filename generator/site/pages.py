@@ -53,6 +53,8 @@ BUILDER_MODULES: list[str] = [
     "generator.site.processes",
     # the review dashboard (issue 6)
     "generator.site.dashboard",
+    # the print view of the whole register (issue 15)
+    "generator.site.print_view",
 ]
 
 SHEETS_DIR = "activites"
