@@ -88,6 +88,8 @@ class Context:
     register_model: InitVar[RegisterModel | None] = None  # built from ``reg`` when not given
     model: RegisterModel = field(init=False)
     env: jinja2.Environment = field(init=False)
+    made: dict[str, str] = field(default_factory=dict)
+    """The pages the builders before this one made (the print view gathers sheets from it)."""
 
     def __post_init__(self, register_model: RegisterModel | None) -> None:
         self.model = register_model if register_model is not None else build(self.reg)
@@ -148,5 +150,5 @@ def generate(reg: Register, lang: str = i18n.DEFAULT_LANG, *, model: RegisterMod
         for path, text in fn(ctx).items():
             if path in pages:
                 raise ValueError(f"two page builders make {path}")
-            pages[path] = text
+            pages[path] = ctx.made[path] = text
     return pages

@@ -13,8 +13,8 @@ import posixpath
 import re
 
 from generator.site import history
-from generator.site.pages import SHEETS_DIR, Context, builder
-from generator.site.processes import INDEX, PROCESSES_DIR, process_pages
+from generator.site.pages import SHEETS_DIR, Context, builder, sheet_path
+from generator.site.processes import PROCESSES_DIR, process_pages, process_path
 from generator.site.sheets import sheet_page
 
 PRINT_PAGE = "impression.md"
@@ -38,7 +38,12 @@ def relocate(markdown: str, from_dir: str) -> str:
 
 @builder
 def print_view(ctx: Context) -> dict[str, str]:
-    histories = history.sheet_histories(ctx.reg)
-    sheets = [relocate(sheet_page(ctx, a, histories), SHEETS_DIR) for a in ctx.model.activities]
-    processes = [relocate(text, PROCESSES_DIR) for path, text in process_pages(ctx).items() if path != INDEX]
+    # the pages the sheet and process builders made (they come first in BUILDER_MODULES)
+    made = ctx.made
+    if not all(sheet_path(a) in made for a in ctx.model.activities):
+        histories = history.sheet_histories(ctx.reg)
+        made = {**made, **{sheet_path(a): sheet_page(ctx, a, histories) for a in ctx.model.activities}}
+        made.update(process_pages(ctx))
+    sheets = [relocate(made[sheet_path(a)], SHEETS_DIR) for a in ctx.model.activities]
+    processes = [relocate(made[process_path(p)], PROCESSES_DIR) for p in ctx.model.processes if process_path(p) in made]
     return {PRINT_PAGE: ctx.render("site/print.md.j2", sheets=[*sheets, *processes])}
