@@ -21,7 +21,7 @@ from generator.load.register import Register
 from generator.model import actors as model_actors
 from generator.model.process import ProcessModel
 from generator.model.register import build
-from generator.render import i18n, mermaid
+from generator.render import i18n, mermaid, swimlane
 from generator.site import pages
 
 
@@ -119,7 +119,7 @@ def test_one_page_generation_builds_each_process_model_and_diagram_once(
         return model
 
     monkeypatch.setattr(ProcessModel, "from_data", classmethod(from_data))
-    monkeypatch.setattr(mermaid, "process_flowchart", _counting(mermaid, "process_flowchart", flowcharts))
+    monkeypatch.setattr(swimlane, "process_diagram", _counting(swimlane, "process_diagram", flowcharts))
     monkeypatch.setattr(mermaid, "dataflow", _counting(mermaid, "dataflow", dataflows))
     from generator.load.register import read_register
 

@@ -91,6 +91,17 @@ def html(value: Any) -> str:
     return _html.escape("" if value is None else str(value), quote=True)
 
 
+_SVG_TEXT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'[]()|*_`\\#!{}~"}
+
+
+def svg_text(value: Any) -> str:
+    """Text inside an inline SVG of a page (``render.swimlane``): HTML-escaped, and Markdown's
+    punctuation as character references too, so the text stays text even if a Markdown parser
+    ever reads it; characters XML forbids become spaces."""
+    text = _XML_ILLEGAL_FOUND.sub(" ", "" if value is None else str(value))
+    return text.translate(_SVG_TEXT)
+
+
 # Spreadsheets (CSV and XLSX exports). A cell whose text starts with one of these is read as a
 # formula by Excel, LibreOffice or Google Sheets (OWASP "CSV injection"): = + - @, and tab and
 # carriage return, which some of them skip before looking.

@@ -30,6 +30,7 @@ config:
   theme: default
   flowchart:
     wrappingWidth: 180
+    useMaxWidth: false
 ---"""
 
 # Classes the diagrams use; their look is left to the site's Mermaid theme (light and dark)
@@ -139,7 +140,7 @@ def _event_label(event: Element, lang: str) -> str:
     return mermaid(event.name)
 
 
-def _gap_targets(model: ProcessModel) -> list[str]:
+def gap_targets(model: ProcessModel) -> list[str]:
     """Results and events only reached through branches the process does not describe."""
     rules = [(rule, to) for op in model.operations.values() for _, rule, to in emissions(op)]
     described = {to for rule, to in rules if not rule.get("gap")}
@@ -173,7 +174,7 @@ def process_flowchart(
     several triggering events as a circle (ET / OU); operations as boxes with their nature,
     timing and tool; emission rules as edge labels, dashed for a branch marked ``gap``."""
     d = Diagram("flowchart TB")
-    gaps = _gap_targets(model)
+    gaps = gap_targets(model)
     elements = [*model.events.values(), *model.operations.values(), *model.results.values()]
     lanes: dict[str | None, list[Element]] = {actor: [] for actor in model.actors}
     lanes[None] = []

@@ -160,8 +160,12 @@ def safe_title(output: str, page: Page) -> str:
 
 def localise(config: MkDocsConfig, lang: str) -> None:
     """The theme's language, the palette toggles' names and, when it is ropa's default title,
-    the site's name, in the site's language."""
+    the site's name, in the site's language; no English "Made with" line in the footer."""
     config.theme["language"] = lang
+    # Material's footer says "Made with Material for MkDocs" in English whatever the language:
+    # left out unless mkdocs.yml sets extra.generator itself
+    if "generator" not in config.extra:
+        config.extra["generator"] = False
     if config.site_name == i18n.t("site.home.title", i18n.DEFAULT_LANG):
         config.site_name = i18n.t("site.home.title", lang)
     for palette in config.theme.get("palette") or []:

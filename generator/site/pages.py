@@ -36,7 +36,7 @@ from generator import vocab
 from generator.load.register import Register
 from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
-from generator.render import i18n, mermaid, templates
+from generator.render import i18n, mermaid, swimlane, templates
 from generator.render.escape import Markdown, anchor, html, md, url
 from generator.resources import TEMPLATES_DIR
 
@@ -53,6 +53,8 @@ BUILDER_MODULES: list[str] = [
     "generator.site.processes",
     # the review dashboard (issue 6)
     "generator.site.dashboard",
+    # the print view of the whole register (issue 15)
+    "generator.site.print_view",
 ]
 
 SHEETS_DIR = "activites"
@@ -86,6 +88,8 @@ class Context:
     register_model: InitVar[RegisterModel | None] = None  # built from ``reg`` when not given
     model: RegisterModel = field(init=False)
     env: jinja2.Environment = field(init=False)
+    made: dict[str, str] = field(default_factory=dict)
+    """The pages the builders before this one made (the print view gathers sheets from it)."""
 
     def __post_init__(self, register_model: RegisterModel | None) -> None:
         self.model = register_model if register_model is not None else build(self.reg)
@@ -102,7 +106,9 @@ def _finalize(value: Any) -> Any:
 @jinja2.pass_context
 def _dataflow(context: Any, activity: Activity) -> Markdown:
     """``{{ a|dataflow }}``: the activity's data-flow diagram, as a Mermaid block."""
-    return mermaid.fence(mermaid.dataflow(activity, context["lang"], parties=context["model"].parties))
+    lang = context["lang"]
+    fence = mermaid.fence(mermaid.dataflow(activity, lang, parties=context["model"].parties))
+    return Markdown(swimlane.figure(fence, lang, markdown=True))
 
 
 def _retention(value: Any, lang: str) -> Markdown:
@@ -147,5 +153,5 @@ def generate(reg: Register, lang: str = i18n.DEFAULT_LANG, *, model: RegisterMod
         for path, text in fn(ctx).items():
             if path in pages:
                 raise ValueError(f"two page builders make {path}")
-            pages[path] = text
+            pages[path] = ctx.made[path] = text
     return pages

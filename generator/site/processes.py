@@ -14,7 +14,7 @@ from generator import vocab
 from generator.model.activity import Activity
 from generator.model.process import Element, ProcessModel, category_of, declared_items, emissions, triggers
 from generator.model.register import RegisterModel
-from generator.render import mermaid
+from generator.render import mermaid, swimlane
 from generator.render.escape import Markdown
 from generator.site.pages import Context, builder, link, sheet_path
 
@@ -161,7 +161,9 @@ def notes(model: ProcessModel) -> list[tuple[str, str]]:
 
 
 def diagram(rm: RegisterModel, model: ProcessModel, lang: str) -> Markdown:
-    return mermaid.fence(mermaid.process_flowchart(model, lang, org_name=rm.organisation.name, parties=rm.parties))
+    """The process's lane diagram (``render.swimlane``), in its scrolling, full-screen box."""
+    svg = swimlane.process_diagram(model, lang, org_name=rm.organisation.name, parties=rm.parties)
+    return Markdown(swimlane.figure(svg, lang))
 
 
 def actors(rm: RegisterModel, model: ProcessModel) -> list[ActorRow]:

@@ -1,0 +1,49 @@
+"""The print view of the register (``impression.md``): every record sheet, in register order, on
+one page that prints on A4 with a page break before each sheet — the document a DPO hands over
+on request (GDPR Art. 30(4)); then the process pages, which describe how the activities run.
+The sheets and process pages are the site's own (``sheets.sheet_page``,
+``processes.process_pages``), their diagrams included; their links, written for ``activites/``, are made relative to the page.
+The print rules (page breaks, no heading alone at the bottom of a page) are in
+``assets/ropa.css``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from generator.site import history
+from generator.site.pages import SHEETS_DIR, Context, builder, sheet_path
+from generator.site.processes import PROCESSES_DIR, process_pages, process_path
+from generator.site.sheets import sheet_page
+
+PRINT_PAGE = "impression.md"
+
+# A Markdown link's target: ``](target)``, the only link syntax the sheet templates write.
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def relocate(markdown: str, from_dir: str) -> str:
+    """``markdown`` written for a page in ``from_dir``, with its relative link targets made
+    relative to the site's root, where the print view is."""
+
+    def move(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
+            return match.group(0)
+        return f"]({posixpath.normpath(posixpath.join(from_dir, target))})"
+
+    return _LINK.sub(move, markdown)
+
+
+@builder
+def print_view(ctx: Context) -> dict[str, str]:
+    # the pages the sheet and process builders made (they come first in BUILDER_MODULES)
+    made = ctx.made
+    if not all(sheet_path(a) in made for a in ctx.model.activities):
+        histories = history.sheet_histories(ctx.reg)
+        made = {**made, **{sheet_path(a): sheet_page(ctx, a, histories) for a in ctx.model.activities}}
+        made.update(process_pages(ctx))
+    sheets = [relocate(made[sheet_path(a)], SHEETS_DIR) for a in ctx.model.activities]
+    processes = [relocate(made[process_path(p)], PROCESSES_DIR) for p in ctx.model.processes if process_path(p) in made]
+    return {PRINT_PAGE: ctx.render("site/print.md.j2", sheets=[*sheets, *processes])}
