@@ -48,6 +48,13 @@ def md(value: Any) -> Markdown:
     return Markdown("".join(out))
 
 
+def heading(value: Any) -> Markdown:
+    """``md`` for a page's first heading (``# ...``), which is also its title in the browser tab,
+    the header and the navigation, where the heading's tags are dropped: a line break stays a
+    ``<br>`` in the page and becomes a space there, so the words on either side stay apart."""
+    return Markdown(md(value).replace("<br>", " <br>"))
+
+
 # gfm: characters that open markup wherever they stand (emphasis, code, links, strikethrough,
 # GitHub's math); ``_`` only at a word's edge (intraword ``data_categories`` is no emphasis);
 # ``<`` only before what starts a tag or an autolink; ``&`` only where it would spell an entity.
