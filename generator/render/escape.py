@@ -109,13 +109,16 @@ def html(value: Any) -> str:
 # formula by Excel, LibreOffice or Google Sheets (OWASP "CSV injection"): = + - @, and tab and
 # carriage return, which some of them skip before looking.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The same after white space (Google Sheets and LibreOffice's "trim spaces" drop it first) and
+# their full-width forms, which an East Asian input method turns into the ASCII ones on editing.
+_FORMULA_LOOKALIKES = FORMULA_TRIGGERS + ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 _XML_ILLEGAL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0xFFFE: " ", 0xFFFF: " "}
 _XML_ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula."""
-    return text.startswith(FORMULA_TRIGGERS)
+    """Whether a spreadsheet would read ``text`` as a formula, now or once edited."""
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(_FORMULA_LOOKALIKES)
 
 
 def csv_cell(value: Any) -> str:
