@@ -13,7 +13,9 @@ activities of one register built (site and downloads) once.
 from __future__ import annotations
 
 import csv
+import functools
 import html
+import http.server
 import io
 import itertools
 import json
@@ -23,6 +25,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
 import zipfile
@@ -33,7 +36,9 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 from conftest import REPO, copy_register
+from browsing import Visit, _QuietHandler
 from sitebuild import site_repo
+from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
 
 HERE = Path(__file__).parent / "hostile"
 TIMEOUT = 60
@@ -608,3 +613,67 @@ def iter_cases() -> Iterator[str]:  # the corpus's size, for the README and the 
 
 def test_the_corpus_has_at_least_100_cases() -> None:
     assert len(list(iter_cases())) + 5 * len(HOSTILE) >= 100
+
+
+# --- The hostile site in a browser -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+RUN_IN_BROWSER = ("html-title", "html-img", "link", "attr-list", "jinja", "snippet", "mermaid-break", "mermaid-init")
+"""The values that could run something: their pages are opened (and their diagrams drawn);
+every other page is parsed by the browser's own HTML parser (``DOMParser``), which is quicker."""
+
+_READ_PAGES = """async (paths) => Promise.all(paths.map(async (path) => {
+  const doc = new DOMParser().parseFromString(await (await fetch(path)).text(), "text/html");
+  const h1 = doc.querySelector("article h1");
+  h1.querySelectorAll(".headerlink").forEach((a) => a.remove());
+  h1.querySelectorAll("br").forEach((br) => br.replaceWith(" "));
+  const nav = [...doc.querySelectorAll("nav .md-nav__link")].map((a) => a.textContent);
+  return {path, title: doc.title, heading: h1.textContent, nav};
+}))"""
+
+
+def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
+    """The hostile site in Chromium: no dialog, no console error, no request off localhost; each
+    value shown literally in its page's first heading, the page's title and the navigation;
+    the register table lists every name; the process model whose actors and events carry them
+    draws its diagram."""
+    visit = Visit(browser, hostile_url)
+    visit.context.add_init_script(OPEN_SHADOW_ROOTS)
+    dialogs: list[str] = []
+    visit.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    wrong = []
+    try:
+        for case in RUN_IN_BROWSER:
+            page = visit.open(f"activites/h-{case}/")
+            diagrams(page)  # the data-flow diagram, drawn by Mermaid with the value in it
+            if visible(page.title()) != visible(page.locator("article h1").first.inner_text().replace("\u00b6", "")) + " - " + page.title().split(" - ", 1)[1]:
+                wrong.append((case, page.title()))
+        page = visit.open("registre/")
+        table = visible(page.locator("article").inner_text())
+        cases = list(HOSTILE)
+        pages = page.evaluate(_READ_PAGES, [f"../activites/h-{case}/" for case in cases])
+        for case, found in zip(cases, pages):
+            wanted = visible(HOSTILE[case])
+            if visible(found["heading"]) != wanted or not visible(found["title"]).startswith(wanted + " - ") \
+                    or wanted not in {visible(t) for t in found["nav"]} or wanted not in table:
+                wrong.append((case, found["heading"], found["title"], wanted in table))
+        page = visit.open("processus/formation-operateurs/")
+        (drawn,) = diagrams(page)
+        assert not drawn["errorBox"]
+        text = " ".join(drawn["text"].split())
+        assert visible(list(HOSTILE.values())[0]) in text, text[:500]
+        visit.check()
+    finally:
+        visit.context.close()
+    assert dialogs == []
+    assert wrong == []
