@@ -35,8 +35,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
-from conftest import REPO, copy_register
 from browsing import Visit, _QuietHandler
+from conftest import REPO, copy_register
 from sitebuild import site_repo
 from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
 
@@ -651,7 +651,7 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
     visit.context.add_init_script(OPEN_SHADOW_ROOTS)
     dialogs: list[str] = []
     visit.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    wrong = []
+    wrong: list[tuple[Any, ...]] = []
     try:
         for case in RUN_IN_BROWSER:
             page = visit.open(f"activites/h-{case}/")
