@@ -38,13 +38,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Register:
     return reg
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx",
+                                  " =1", "\u00a0 @SUM(A1)", "\uff1d1+1", " \uff0b1"])
 def test_formula_triggers(text: str) -> None:
     assert formula_like(text)
     assert csv_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["", "Nom", " =1", "a=b", "'quoted", "1+1", "É=1"])
+@pytest.mark.parametrize("text", ["", "Nom", " Nom", "a=b", "'quoted", "1+1", "É=1", "a\uff1d1"])
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert not formula_like(text)
     assert csv_cell(text) == text

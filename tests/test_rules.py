@@ -138,9 +138,9 @@ def test_colon_hint_in_french(tmp_path: Path) -> None:
 
 
 def test_other_schema_keywords_are_reported(tmp_path: Path) -> None:
-    """A keyword no rule names (``maxLength`` here) is ``schema-invalid`` with jsonschema's words."""
-    doc = Document(tmp_path / "a.yaml", "a.yaml", {"name": "abc"}, values={(): (1, 1), ("name",): (1, 7)})
-    (error,) = Draft202012Validator({"properties": {"name": {"maxLength": 1}}}).iter_errors(doc.data)
+    """A keyword no rule names (``maxItems`` here) is ``schema-invalid`` with jsonschema's words."""
+    doc = Document(tmp_path / "a.yaml", "a.yaml", {"name": ["a", "b"]}, values={(): (1, 1), ("name",): (1, 7)})
+    (error,) = Draft202012Validator({"properties": {"name": {"maxItems": 1}}}).iter_errors(doc.data)
     (d,) = schema._convert(doc, error, {})
     assert (d.rule, d.line, d.column) == ("schema-invalid", 1, 7)
-    assert d.message("fr") == "name : 'abc' is too long (maxLength)"
+    assert d.message("fr") == "name : ['a', 'b'] is too long (maxItems)"

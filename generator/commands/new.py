@@ -42,6 +42,12 @@ def id_pattern() -> str:
     return pattern
 
 
+def id_max_length() -> int:
+    """The longest id the schemas accept: an id names a file, and file systems cap names."""
+    limit: int = load_schema("activity")["properties"]["id"]["maxLength"]
+    return limit
+
+
 def _existing_ids(folder: Path) -> dict[str, Path]:
     """Activity ids already used, by the file that uses them (file name or ``id`` key)."""
     out: dict[str, Path] = {}
@@ -81,6 +87,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"'{ident}' is not a valid {kind} id: use lowercase letters, digits and "
             "hyphens, starting with a letter or a digit (e.g. gestion-candidatures)"
+        )
+    if len(ident) > id_max_length():
+        raise UsageError(
+            f"this {kind} id is {len(ident)} characters long: at most {id_max_length()} "
+            "(it names the file), e.g. gestion-candidatures"
         )
     if not (root / ORGANIZATION).is_file():
         raise UsageError(

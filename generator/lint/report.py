@@ -8,11 +8,14 @@ import json
 from typing import Iterable
 
 from generator.lint.rules import Diagnostic, phrase
+from generator.render.escape import terminal
 from generator.vocab import DEFAULT_LANG
 
 
 def format_text(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
-    return "".join(d.text(lang) + "\n" for d in diagnostics)
+    """One line a problem, for a terminal: a value or file name quoted in it has its control
+    characters shown escaped (``\\x1b``), so it cannot clear or recolour the reader's screen."""
+    return "".join(terminal(d.text(lang)) + "\n" for d in diagnostics)
 
 
 def format_json(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:

@@ -312,6 +312,9 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
     if kind == "minLength":
         yield doc.diagnostic(path, "schema-empty", field=field)
         return
+    if kind == "maxLength" and isinstance(instance, str):
+        yield doc.diagnostic(path, "schema-max-length", field=field, length=len(instance), limit=value)
+        return
     if kind == "minItems":
         n = value
         yield doc.diagnostic(path, "schema-min-items", field=field, count=n,

@@ -41,6 +41,13 @@ def md(value: Any) -> Markdown:
 _MD_CODES = {c: " " for c in (*range(32), 0x2028, 0x2029)} | {ord("\n"): "<br>"} | {ord(ch): "\\" + ch for ch in _PUNCT}
 
 
+def heading(value: Any) -> Markdown:
+    """``md`` for a page's first heading (``# ...``), which is also its title in the browser tab,
+    the header and the navigation, where the heading's tags are dropped: a line break stays a
+    ``<br>`` in the page and becomes a space there, so the words on either side stay apart."""
+    return Markdown(md(value).replace("<br>", " <br>"))
+
+
 # gfm: characters that open markup wherever they stand (emphasis, code, links, strikethrough,
 # GitHub's math); ``_`` only at a word's edge (intraword ``data_categories`` is no emphasis);
 # ``<`` only before what starts a tag or an autolink; ``&`` only where it would spell an entity.
@@ -106,13 +113,16 @@ def svg_text(value: Any) -> str:
 # formula by Excel, LibreOffice or Google Sheets (OWASP "CSV injection"): = + - @, and tab and
 # carriage return, which some of them skip before looking.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The same after white space (Google Sheets and LibreOffice's "trim spaces" drop it first) and
+# their full-width forms, which an East Asian input method turns into the ASCII ones on editing.
+_FORMULA_LOOKALIKES = FORMULA_TRIGGERS + ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 _XML_ILLEGAL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0xFFFE: " ", 0xFFFF: " "}
 _XML_ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula."""
-    return text.startswith(FORMULA_TRIGGERS)
+    """Whether a spreadsheet would read ``text`` as a formula, now or once edited."""
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(_FORMULA_LOOKALIKES)
 
 
 def csv_cell(value: Any) -> str:

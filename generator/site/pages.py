@@ -37,7 +37,7 @@ from generator.load.register import Register
 from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
 from generator.render import i18n, mermaid, swimlane, templates
-from generator.render.escape import Markdown, anchor, html, md, url
+from generator.render.escape import Markdown, anchor, heading, html, md, url
 from generator.resources import TEMPLATES_DIR
 
 # Modules that hold page builders, imported by ``generate``; each registers itself.
@@ -123,6 +123,7 @@ def environment(lang: str) -> jinja2.Environment:
         finalize=_finalize,
         filters={
             "md": md,
+            "heading": heading,
             "html": lambda v: Markdown(html(v)),
             "raw": Markdown,
             "t": lambda key: md(i18n.t(key, lang)),

@@ -1,0 +1,679 @@
+# mypy: disable-error-code="func-returns-value"
+"""The hostile corpus: broken YAML, hostile file systems, wrong types at every level, and
+hostile-but-valid text in every output context (tests/hostile/README.md).
+
+Every case runs ``ropa`` as a real process bounded in time (``TIMEOUT``) and memory (an address
+space limit, ``RLIMIT_AS``), and asserts its exit code, the rule reported for its file or the
+literal rendering of its value, that no traceback nor "internal error" was printed, and that
+nothing was written outside the output. Cases that can share a run share it: the YAML and type
+cases are the files of one register validated once, the hostile-but-valid values are the
+activities of one register built (site and downloads) once.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import html
+import http.server
+import io
+import itertools
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+import yaml
+from browsing import Visit, _QuietHandler
+from conftest import REPO, copy_register
+from sitebuild import site_repo
+from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
+
+HERE = Path(__file__).parent / "hostile"
+TIMEOUT = 60
+MEMORY = 2 << 30
+"""2 GiB of address space: what a real register machine gives a build, and far below what the
+crashes of issue 13 reached (a MemoryError at 4 GB)."""
+NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+"""As root, drop the capabilities that let root read any file, so permissions apply as to a user."""
+ACTIVITIES = Path("register") / "activities"
+BASE = (REPO / ACTIVITIES / "formation-operateurs.yaml").read_text(encoding="utf-8")
+BASE = BASE.replace("process: formation-operateurs\n", "")
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """Every path under ``root`` (links not followed, ``skip`` folders left out) with its size and
+    modification time: what a run must leave as it found it."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        dirnames[:] = [d for d in dirnames if os.path.normpath(os.path.join(rel, d)) not in skip]
+        for name in dirnames + filenames:
+            st = os.lstat(os.path.join(dirpath, name))
+            out[os.path.normpath(os.path.join(rel, name))] = (st.st_size if not os.path.isdir(os.path.join(dirpath, name)) else 0, st.st_mtime_ns)
+    return out
+
+
+def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """``ropa ARGS`` on the repository at ``root`` as a process limited to ``TIMEOUT`` seconds and
+    ``MEMORY`` bytes; fails on a traceback, an internal error, or a change under ``root``
+    outside ``outputs`` (relative paths)."""
+    before = tree(root, outputs)
+    start = time.monotonic()
+    done = subprocess.run([*(NO_DAC if unprivileged else []), sys.executable, "-m", "generator", *args],
+                          cwd=root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
+    assert time.monotonic() - start < TIMEOUT
+    both = done.stdout + done.stderr
+    assert "Traceback" not in both and "internal error" not in both and "MemoryError" not in both, both[-3000:]
+    after = tree(root, outputs)
+    assert after == before, f"written outside {outputs}: {sorted(set(after.items()) ^ set(before.items()))[:5]}"
+    return done
+
+
+_REFS = itertools.count(1)
+"""A ref for each sheet the corpus writes: refs are unique in a register."""
+
+
+def activity(ident: str, **values: Any) -> str:
+    """CentreCall's training sheet under another id (and ref), with top-level ``values`` replaced."""
+    data = yaml.safe_load(BASE)
+    data.update(id=ident, ref=f"RT-X{next(_REFS):04d}", **values)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)
+
+
+def _activity_text(ident: str) -> str:
+    ref = f"RT-X{next(_REFS):04d}"
+    return BASE.replace("id: formation-operateurs", f"id: {ident}").replace("ref: RT-01", f"ref: {ref}")
+
+
+# --- YAML and types: files of one register, validated once ---------------------------------------
+
+def _deep(n: int) -> bytes:
+    return ("purposes:\n  main: x\n  sub: " + "[" * n + "x" + "]" * n + "\n").encode()
+
+
+def _yaml_cases() -> dict[str, tuple[bytes, set[str]]]:
+    """case → (file content, rules expected for the file; empty = valid, no error)."""
+    text = _activity_text
+    cases: dict[str, tuple[bytes, set[str]]] = {}
+
+    def add(name: str, content: bytes | str, *rules: str) -> None:
+        cases[name] = (content.encode("utf-8") if isinstance(content, str) else content, set(rules))
+
+    def ident(name: str) -> str:  # the file's stem, also its id
+        return f"y-{name}"
+
+    # encodings, BOM, line ends, NUL
+    add("bom-utf8", b"\xef\xbb\xbf" + text(ident("bom-utf8")).encode())
+    add("utf16-le", b"\xff\xfe" + text(ident("utf16-le")).encode("utf-16-le"), "file-encoding")
+    add("utf16-be", b"\xfe\xff" + text(ident("utf16-be")).encode("utf-16-be"), "file-encoding")
+    add("utf32", text(ident("utf32")).encode("utf-32"), "file-encoding")
+    add("latin1", text(ident("latin1")).encode("latin-1", "replace"), "file-encoding")
+    add("crlf", text(ident("crlf")).replace("\n", "\r\n"))
+    add("cr-only", text(ident("cr-only")).replace("\n", "\r"))
+    add("nul", text(ident("nul")).replace("Formation des", "Formation\x00 des", 1), "file-encoding")
+    add("nul-only", b"\x00" * 1000, "file-encoding")
+    add("binary", bytes(range(256)) * 8, "file-encoding")
+    add("empty", b"", "file-empty")
+    add("blank", b"  \n\n   \n", "file-empty")
+    add("only-comments", b"# rien\n# encore rien\n", "file-empty")
+    add("null-document", b"~\n", "file-empty")
+    add("overlong-utf8", b"id: \xc0\xaf\n", "file-encoding")
+    add("lone-surrogate", b"id: \xed\xa0\x80\n", "file-encoding")
+    # huge and deep
+    add("huge", b"# " + b"x" * (2 << 20) + b"\n", "file-too-large")
+    add("deep-flow", _deep(200), "yaml-too-deep")
+    add("deep-block", "".join("  " * i + f"k{i}:\n" for i in range(100)) + "  " * 100 + "v: 1\n", "yaml-too-deep")
+    add("many-keys", "".join(f"k{i}: v\n" for i in range(100_000)), "too-many-entries")
+    add("many-items", "items:\n" + "".join(f"  - {i}\n" for i in range(5_000)), "too-many-entries")
+    add("many-categories", text(ident("many-categories")).replace(
+        "data_categories:\n", "data_categories:\n" + "  - category: identity\n    description: x\n" * 10_000, 1), "too-many-entries")
+    add("name-40000", text(ident("name-40000")).replace(
+        "name: Formation des opérateurs et suivi de leurs compétences", "name: " + "n" * 40_000, 1), "text-too-long")
+    add("key-40000", "k" * 40_000 + ": v\n", "text-too-long")
+    add("long-line-flow", "purposes: [" + ", ".join(["x"] * 999) + "]\n", "schema-type")
+    # aliases, merge keys, tags
+    add("alias", "a: &x 1\nb: *x\n", "yaml-alias")
+    add("billion-laughs", "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)), "yaml-alias")
+    add("merge-alias", "base: &b {x: 1}\nother:\n  <<: *b\n", "yaml-alias")
+    add("merge-inline", text(ident("merge-inline")) + "<<: {name: x}\n", "schema-unknown-key")
+    add("merge-list", "purposes:\n  <<: [{main: x}]\n", "schema-unknown-key")
+    add("tag-python", "id: !!python/object/apply:os.system ['echo pwned > /tmp/ropa-pwned']\n", "yaml-tag")
+    add("tag-custom", "id: !local x\n", "yaml-tag")
+    add("tag-binary", "id: !!binary aGVsbG8=\n", "yaml-tag")
+    add("tag-set", "id: !!set {a, b}\n", "yaml-tag")
+    add("tag-str-on-date", text(ident("tag-str-on-date")).replace("created: 2019-05-06", "created: !!str 2019-05-06", 1))
+    add("tag-verbatim", "id: !<tag:yaml.org,2002:str> x\n", "schema-required")
+    add("directive", "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\nid: !e!x y\n", "yaml-tag")
+    add("multiple-documents", text(ident("multiple-documents")) + "---\nid: autre\n", "yaml-multiple-documents")
+    # duplicate keys at depth
+    add("duplicate-top", text(ident("duplicate-top")) + "name: encore\n", "yaml-duplicate-key")
+    add("duplicate-nested", text(ident("duplicate-nested")).replace(
+        "  main: Formation", "  main: doublon\n  main: Formation", 1), "yaml-duplicate-key")
+    add("duplicate-in-list", text(ident("duplicate-in-list")).replace(
+        "  - type: backup\n", "  - type: backup\n    type: backup\n", 1), "yaml-duplicate-key")
+    add("duplicate-quoted", text(ident("duplicate-quoted")) + '"name": encore\n', "yaml-duplicate-key")
+    # odd key types
+    add("key-int", text(ident("key-int")) + "1: un\n", "schema-unknown-key")
+    add("key-bool", text(ident("key-bool")) + "true: vrai\n", "schema-unknown-key")
+    add("key-null", text(ident("key-null")) + "~: rien\n", "schema-unknown-key")
+    add("key-float", text(ident("key-float")) + "1.5: x\n", "schema-unknown-key")
+    add("key-date", text(ident("key-date")) + "2020-01-01: x\n", "schema-unknown-key")
+    add("key-complex", text(ident("key-complex")) + "? [a, b]\n: x\n", "yaml-complex-key")
+    add("key-mapping", text(ident("key-mapping")) + "? {a: b}\n: x\n", "yaml-complex-key")
+    add("key-empty", text(ident("key-empty")) + '"": x\n', "schema-unknown-key")
+    # syntax
+    add("tab-indent", "id: x\npurposes:\n\tmain: y\n", "yaml-syntax")
+    add("unclosed-quote", 'id: "x\nname: y\n', "yaml-syntax")
+    add("control-char", "id: x\x07y\n", "yaml-syntax")
+    add("unclosed-flow", "purposes: [a, b\n", "yaml-syntax")
+    add("bad-escape", 'name: "\\q"\n', "yaml-syntax")
+    # values YAML 1.1 would turn into other types: the register reads YAML 1.2 core
+    add("yes-no", text(ident("yes-no")).replace("role: controller", "role: yes", 1), "schema-enum")
+    add("octal-like", text(ident("octal-like")).replace("name: Formation des opérateurs", "name: 0o17", 1))
+    add("nan", text(ident("nan")).replace("name: Formation des opérateurs et suivi de leurs compétences", "name: .nan", 1), "schema-type")
+    add("inf-date", text(ident("inf-date")).replace("created: 2019-05-06", "created: .inf", 1), "schema-type")
+    add("impossible-date", text(ident("impossible-date")).replace("created: 2019-05-06", "created: 2019-02-30", 1), "invalid-date")
+    return cases
+
+
+WRONG_TYPES: list[tuple[str, str, Any, str]] = [
+    # (case, dotted path in the base activity, value, rule)
+    ("top-list", "", [1, 2], "schema-type"),
+    ("top-string", "", "texte", "schema-type"),
+    ("top-number", "", 42, "schema-type"),
+    ("top-bool", "", True, "schema-type"),
+    ("id-number", "id", 42, "schema-type"),
+    ("name-list", "name", ["a"], "schema-type"),
+    ("name-mapping", "name", {"fr": "a"}, "schema-type"),
+    ("name-null", "name", None, "schema-type"),
+    ("role-number", "role", 1, "schema-type"),
+    ("created-text", "created", "hier", "invalid-date"),
+    ("created-number", "created", 2019, "schema-type"),
+    ("purposes-text", "purposes", "former", "schema-type"),
+    ("purposes-main-list", "purposes.main", ["a"], "schema-type"),
+    ("purposes-sub-text", "purposes.sub", "a", "schema-type"),
+    ("purposes-sub-item-mapping", "purposes.sub.0", {"a": 1}, "schema-type"),
+    ("legal-basis-text", "legal_basis", "contract", "schema-type"),
+    ("legal-basis-basis-list", "legal_basis.basis", ["contract"], "schema-type"),
+    ("subjects-mapping", "data_subjects", {"category": "employees"}, "schema-type"),
+    ("subject-text", "data_subjects.0", "employees", "schema-type"),
+    ("categories-text", "data_categories", "identity", "schema-type"),
+    ("category-list", "data_categories.0", ["identity"], "schema-type"),
+    ("items-text", "data_categories.0.items", "nom", "schema-type"),
+    ("item-number", "data_categories.0.items.0", 3, "schema-type"),
+    ("retention-list", "data_categories.0.retention", ["P5Y"], "schema-type"),
+    ("duration-number", "data_categories.0.retention.duration", 5, "schema-type"),
+    ("sensitive-text", "sensitive_data", "aucune", "schema-type"),
+    ("recipients-mapping", "recipients", {"name": "x"}, "schema-type"),
+    ("recipient-name-number", "recipients.0.name", 12, "schema-type"),
+    ("recipient-details-bool", "recipients.0.details", False, "schema-type"),
+    ("transfers-null", "transfers", None, "schema-type"),
+    ("measures-text", "security_measures", "chiffrement", "schema-type"),
+    ("measure-type-list", "security_measures.0.type", ["backup"], "schema-type"),
+    ("dpia-text", "dpia", "non", "schema-type"),
+    ("dpia-criteria-text", "dpia.criteria", "vulnerable_subjects", "schema-type"),
+    ("dpia-date-number", "dpia.date", 2021, "schema-type"),
+]
+
+
+def _set(data: Any, dotted: str, value: Any) -> Any:
+    if not dotted:
+        return value
+    *parents, last = dotted.split(".")
+    node = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return data
+
+
+HOSTILE: dict[str, str] = yaml.safe_load((HERE / "values.yaml").read_text(encoding="utf-8"))
+YAML_CASES = _yaml_cases()
+TYPE_CASES = {f"t-{case}": (path, value, rule) for case, path, value, rule in WRONG_TYPES}
+TERMINAL_CASES = {f"e-{case}": value for case, value in HOSTILE.items()}
+"""Each hostile value as an activity's role: an unknown value, quoted in the message."""
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One register holding every YAML, type and terminal case as a file of its own, validated
+    once as JSON (the rules by file) and once as text (what a terminal shows)."""
+    root = copy_register(tmp_path_factory.mktemp("broken"))
+    folder = root / ACTIVITIES
+    for name, (content, _) in YAML_CASES.items():
+        (folder / f"y-{name}.yaml").write_bytes(content)
+    for name, (path, value, _) in TYPE_CASES.items():
+        data = _set(yaml.safe_load(_activity_text(name)), path, value)
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for name, value in TERMINAL_CASES.items():
+        (folder / f"{name}.yaml").write_text(activity(name, role=value), encoding="utf-8")
+    as_json = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root)
+    assert as_json.returncode == 1, as_json.stderr
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for row in json.loads(as_json.stdout):
+        by_file.setdefault(Path(row["file"]).stem, []).append(row)
+    as_text = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    assert as_text.returncode == 1
+    return {"by_file": by_file, "text": as_text.stdout}
+
+
+def _errors(broken: dict[str, Any], stem: str) -> set[str]:
+    return {row["rule"] for row in broken["by_file"].get(stem, []) if row["severity"] == "error"}
+
+
+@pytest.mark.parametrize("case", sorted(YAML_CASES))
+def test_yaml(broken: dict[str, Any], case: str) -> None:
+    expected = YAML_CASES[case][1]
+    found = _errors(broken, f"y-{case}")
+    if expected:
+        assert expected <= found, (case, found, broken["by_file"].get(f"y-{case}"))
+        rows = [r for r in broken["by_file"][f"y-{case}"] if r["rule"] in expected]
+        assert all(r["line"] >= 0 and r["file"].endswith(f"y-{case}.yaml") for r in rows)
+    else:
+        assert found == set(), broken["by_file"].get(f"y-{case}")
+
+
+@pytest.mark.parametrize("case", sorted(TYPE_CASES))
+def test_wrong_type(broken: dict[str, Any], case: str) -> None:
+    path, _, rule = TYPE_CASES[case]
+    rows = [r for r in broken["by_file"].get(case, []) if r["rule"] == rule]
+    assert rows, (case, broken["by_file"].get(case))
+    assert rows[0]["line"] >= 1
+
+
+def test_nothing_left_unparsed_is_run() -> None:
+    """The python/object tag of case tag-python was never constructed."""
+    assert not Path("/tmp/ropa-pwned").exists()
+
+
+@pytest.mark.parametrize("case", sorted(TERMINAL_CASES))
+def test_terminal_output_escapes_control_characters(broken: dict[str, Any], case: str) -> None:
+    lines = [line for line in broken["text"].splitlines() if f"{case}.yaml" in line and "[schema-enum]" in line]
+    assert lines, case
+    for line in lines:
+        assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in line), repr(line)
+    value = TERMINAL_CASES[case]
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        assert "\\" in lines[0], lines[0]
+
+
+# --- The organisation's file: each case a repository of its own -----------------------------------
+
+ORGANIZATION_CASES = {"number": "42\n", "boolean": "true\n", "list": "- a\n- b\n", "text": "CentreCall\n",
+                      "null": "~\n", "float": "3.5\n", "date": "2026-01-01\n"}
+
+
+@pytest.mark.parametrize("case", sorted(ORGANIZATION_CASES))
+def test_organization_top_level(tmp_path: Path, case: str) -> None:
+    root = copy_register(tmp_path)
+    (root / "register" / "organization.yaml").write_text(ORGANIZATION_CASES[case], encoding="utf-8")
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    assert done.returncode == 1
+    assert re.search(r"register/organization\.yaml:1:1: error: .*\[(schema-type|file-empty)\]", done.stdout), done.stdout
+
+
+# --- The file system: hostile entries of one register, validated once ------------------------------
+
+def _nfc_nfd(folder: Path) -> None:
+    for form in ("NFC", "NFD"):
+        name = unicodedata.normalize(form, "équipe")
+        (folder / f"{name}.yaml").write_text(activity(name), encoding="utf-8")
+
+
+FS_CASES: dict[str, tuple[Callable[[Path, Path], object], str, set[str]]] = {
+    # case → (make it in (root, activities folder), file stem(s) it is reported at, rules)
+    "link-out-passwd": (lambda r, f: (f / "lien.yaml").symlink_to("/etc/passwd"), "lien", {"file-outside-repository"}),
+    "link-out-relative": (lambda r, f: (f / "remonte.yaml").symlink_to("../../../../../../etc/hostname"), "remonte", {"file-outside-repository"}),
+    "link-dev-zero": (lambda r, f: (f / "zero.yaml").symlink_to("/dev/zero"), "zero", {"file-outside-repository"}),
+    "link-dev-urandom": (lambda r, f: (f / "alea.yaml").symlink_to("/dev/urandom"), "alea", {"file-outside-repository"}),
+    "link-loop": (lambda r, f: ((f / "boucle-a.yaml").symlink_to("boucle-b.yaml"), (f / "boucle-b.yaml").symlink_to("boucle-a.yaml")), "boucle-a", {"file-unreadable"}),
+    "link-self": (lambda r, f: (f / "soi.yaml").symlink_to("soi.yaml"), "soi", {"file-unreadable"}),
+    "link-dangling": (lambda r, f: (f / "perdu.yaml").symlink_to("nulle-part.yaml"), "perdu", {"file-unreadable"}),
+    "link-in-repository": (lambda r, f: ((r / "partage").mkdir(), (r / "partage" / "dedans.yaml").write_text(activity("dedans"), encoding="utf-8"),
+                                         (f / "dedans.yaml").symlink_to("../../partage/dedans.yaml")), "dedans", set()),
+    "link-to-folder-out": (lambda r, f: (f / "dossier.yaml").symlink_to("/etc"), "dossier", {"file-outside-repository"}),
+    "fifo": (lambda r, f: os.mkfifo(f / "tube.yaml"), "tube", {"file-not-regular"}),
+    "device-null": (lambda r, f: os.mknod(f / "nul.yaml", 0o600 | 0o020000, os.makedev(1, 3)) if os.geteuid() == 0 else pytest.skip("mknod needs root"), "nul", {"file-not-regular"}),
+    "folder-named-yaml": (lambda r, f: (f / "dossier-yaml.yaml").mkdir(), "dossier-yaml", {"file-unreadable"}),
+    "unreadable-file": (lambda r, f: ((f / "secret.yaml").write_text(activity("secret"), encoding="utf-8"), os.chmod(f / "secret.yaml", 0)), "secret", {"file-unreadable"}),
+    "long-name": (lambda r, f: (f / ("l" * 250 + ".yaml")).write_text(activity("l" * 250), encoding="utf-8"), "l" * 250, {"schema-max-length"}),
+    "nfc-nfd-names": (lambda r, f: _nfc_nfd(f), unicodedata.normalize("NFC", "équipe"), {"schema-pattern"}),
+    "escape-in-name": (lambda r, f: (f / "a\x1b[2Jb.yaml").write_text(activity("ab"), encoding="utf-8"), "a\x1b[2Jb", {"id-mismatch"}),
+    "newline-in-name": (lambda r, f: (f / "a\nb.yaml").write_text(activity("ab2"), encoding="utf-8"), "a\nb", {"id-mismatch"}),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_fs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = copy_register(tmp_path_factory.mktemp("fs"))
+    folder = root / ACTIVITIES
+    for make, _, _ in FS_CASES.values():
+        make(root, folder)
+    try:
+        done = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root, unprivileged=True)
+        text = bounded("validate", "--lang", "en", "--root", ".", root=root, unprivileged=True)
+    finally:
+        for path in folder.iterdir():
+            if not path.is_symlink():
+                os.chmod(path, 0o755)
+    assert done.returncode == 1, done.stderr
+    by_file: dict[str, set[str]] = {}
+    for row in json.loads(done.stdout):
+        by_file.setdefault(Path(row["file"]).name.removesuffix(".yaml"), set()).add(row["rule"])
+    return {"by_file": by_file, "text": text.stdout + text.stderr}
+
+
+@pytest.mark.parametrize("case", sorted(FS_CASES))
+def test_file_system(hostile_fs: dict[str, Any], case: str) -> None:
+    _, stem, rules = FS_CASES[case]
+    found = hostile_fs["by_file"].get(stem, set())
+    if rules:
+        assert rules <= found, (case, found)
+    else:
+        assert not {r for r in found if not r.startswith(("review-", "dpia-", "process-"))} - {"register-ref-duplicate"}, (case, found)
+    assert "root:" not in hostile_fs["text"]
+    assert not any(unicodedata.category(ch) == "Cc" for ch in hostile_fs["text"].replace("\n", ""))
+
+
+FOLDER_CASES: dict[str, tuple[Callable[[Path], object], str]] = {
+    "activities-unlistable": (lambda r: os.chmod(r / ACTIVITIES, 0o000), "folder-unreadable"),
+    "processes-unlistable": (lambda r: os.chmod(r / "processes", 0o000), "folder-unreadable"),
+    "activities-link-out": (lambda r: (shutil.copytree(r / ACTIVITIES, r.parent / "dehors"), shutil.rmtree(r / ACTIVITIES),
+                                       (r / ACTIVITIES).symlink_to(r.parent / "dehors")), "file-outside-repository"),
+    "organization-fifo": (lambda r: ((r / "register" / "organization.yaml").unlink(), os.mkfifo(r / "register" / "organization.yaml")), "file-not-regular"),
+    "organization-dev-zero": (lambda r: ((r / "register" / "organization.yaml").unlink(), (r / "register" / "organization.yaml").symlink_to("/dev/zero")), "file-outside-repository"),
+    "organization-folder": (lambda r: ((r / "register" / "organization.yaml").unlink(), (r / "register" / "organization.yaml").mkdir()), "file-unreadable"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOLDER_CASES))
+def test_register_folders(tmp_path: Path, case: str) -> None:
+    root = copy_register(tmp_path / "repo")
+    make, rule = FOLDER_CASES[case]
+    make(root)
+    try:
+        done = bounded("validate", "--lang", "en", "--root", ".", root=root, unprivileged=True)
+    finally:
+        for sub in (ACTIVITIES, Path("processes")):
+            if (root / sub).is_dir() and not (root / sub).is_symlink():
+                os.chmod(root / sub, 0o755)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"[{rule}]" in done.stdout, done.stdout
+
+
+def test_new_with_a_300_character_id(tmp_path: Path) -> None:
+    root = copy_register(tmp_path)
+    done = bounded("new", "activity", "a" * 300, "--role", "controller", "--root", ".", root=root)
+    assert done.returncode == 2
+    assert "300 characters long: at most 100" in done.stderr
+
+
+# --- Hostile-but-valid text: one register, one build ------------------------------------------------
+
+def _hostile_register(dest: Path) -> Path:
+    """CentreCall's repository plus one activity per hostile value (its name, description,
+    purposes and a recipient), a process model whose actors and events carry them, and one
+    activity near the limits (600 recipients of 1,400 characters, just under the file size)."""
+    root = site_repo(dest)
+    base = yaml.safe_load(BASE)
+    for i, (case, value) in enumerate(HOSTILE.items()):
+        data = dict(base, id=f"h-{case}", ref=f"RT-H{i:02d}", name=value, description=value,
+                    purposes={"main": value, "sub": [value]},
+                    recipients=[dict(base["recipients"][0], name=value, details=value)])
+        (root / ACTIVITIES / f"h-{case}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    process = yaml.safe_load((root / "processes" / "formation-operateurs.yaml").read_text(encoding="utf-8"))
+    values = list(HOSTILE.values())
+    for i, actor in enumerate(process["actors"]):
+        actor["name"] = values[i % len(values)]
+    for i, event in enumerate(process["events"]):
+        event["name"] = values[(i + 7) % len(values)]
+    (root / "processes" / "formation-operateurs.yaml").write_text(yaml.safe_dump(process, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    big = dict(base, id="h-near-limits", ref="RT-H99",
+               recipients=[{"type": "internal_service", "name": f"{i:04d} " + "e" * 1_400} for i in range(600)])
+    (root / ACTIVITIES / "h-near-limits.yaml").write_text(yaml.safe_dump(big, allow_unicode=True, sort_keys=False, width=100_000), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile-but-valid register: validated clean, built (site and downloads) once."""
+    root = _hostile_register(tmp_path_factory.mktemp("hostile") / "repo")
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    assert done.returncode == 0, done.stdout
+    done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not list(root.glob(".site*")), "a staging folder survived the build"
+    return root / "site"
+
+
+def visible(value: str) -> str:
+    """What a page shows of ``value``: control characters as spaces, white space collapsed."""
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    return " ".join(text.split())
+
+
+def page_text(fragment: str) -> str:
+    """The text of an HTML fragment as a browser shows it, white space collapsed."""
+    fragment = re.sub(r"<br\s*/?>", " ", fragment)
+    fragment = re.sub(r"<a class=\"headerlink\".*?</a>", "", fragment)
+    return visible(html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
+class _Markup(HTMLParser):
+    """What a page's markup would run: handlers, javascript: links, scripts that alert."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag in ("img", "iframe", "object", "embed") and any(n == "src" and v == "x" for n, v in attrs):
+            self.found.append(f"<{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "alert(" in data:
+            self.found.append(f"<script>{data[:80]}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False
+
+
+def _injected(page: str) -> list[str]:
+    parser = _Markup()
+    parser.feed(page)
+    return parser.found
+
+
+def _page(site: Path, case: str) -> str:
+    return (site / "activites" / f"h-{case}" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_value_in_the_body(hostile_site: Path, case: str) -> None:
+    page = _page(hostile_site, case)
+    (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert page_text(h1) == visible(HOSTILE[case])
+    assert _injected(page) == []
+    assert "root:x:" not in page  # no snippet included
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_value_in_the_title_header_and_navigation(hostile_site: Path, case: str) -> None:
+    page = _page(hostile_site, case)
+    wanted = visible(HOSTILE[case])
+    (title,) = re.findall(r"<title>(.*?)</title>", page, re.S)
+    assert page_text(title).startswith(wanted + " - "), (page_text(title), wanted)
+    topics = re.findall(r'<span class="md-ellipsis">(.*?)</span>', page, re.S)
+    assert wanted in {page_text(t) for t in topics}, (wanted, {page_text(t) for t in topics})
+    other = _page(hostile_site, "heading" if case != "heading" else "table")
+    assert wanted in {page_text(t) for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', other, re.S)}
+
+
+@pytest.fixture(scope="module")
+def downloads(hostile_site: Path) -> dict[str, Any]:
+    folder = hostile_site / "telechargements"
+    with zipfile.ZipFile(folder / "registre.xlsx") as z:
+        shared = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in z.namelist() else ""
+        sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    csv.field_size_limit(1 << 24)  # the near-limits activity's 600 recipients make one long cell
+    rows = list(csv.reader(io.StringIO((folder / "registre.csv").read_text(encoding="utf-8-sig"))))
+    return {"json": json.loads((folder / "registre.json").read_text(encoding="utf-8")), "xlsx": shared + sheets,
+            "csv": [cell for row in rows for cell in row]}
+
+
+def _json_names(data: Any) -> set[str]:
+    out: set[str] = set()
+    if isinstance(data, dict):
+        for value in data.values():
+            out |= _json_names(value)
+    elif isinstance(data, list):
+        for value in data:
+            out |= _json_names(value)
+    elif isinstance(data, str):
+        out.add(data)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_value_in_the_json(downloads: dict[str, Any], case: str) -> None:
+    assert HOSTILE[case].strip() in {s.strip() for s in _json_names(downloads["json"])}
+
+
+FORMULA_START = tuple("=+-@\t\r") + ("＝", "＋", "－", "＠")
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_value_in_the_csv(downloads: dict[str, Any], case: str) -> None:
+    for cell in downloads["csv"]:
+        assert not cell.lstrip().startswith(FORMULA_START) or cell.startswith("'"), repr(cell)
+    value = HOSTILE[case].strip()
+    assert any(value in cell or value in cell.lstrip("'") for cell in downloads["csv"]), value
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_value_in_the_xlsx(downloads: dict[str, Any], case: str) -> None:
+    assert "<f>" not in downloads["xlsx"], "a cell holds a formula"
+    shown = html.escape(HOSTILE[case].strip().split("\n")[0], quote=False)
+    shown = re.sub(r"[\x00-\x08\x0b-\x1f]", " ", shown).strip()  # as escape.xlsx_text: XML cannot hold them
+    assert shown[:20] in downloads["xlsx"] or html.unescape(shown)[:20] in html.unescape(downloads["xlsx"]), shown
+
+
+def test_near_limits_builds_and_exports(hostile_site: Path, downloads: dict[str, Any]) -> None:
+    """What validates also builds and exports: 600 recipients of 1,400 characters."""
+    page = (hostile_site / "activites" / "h-near-limits" / "index.html").read_text(encoding="utf-8")
+    assert page.count("0599 eeee") == 1 or page.count("0599 " + "e" * 1_400) >= 1
+    assert "0599 " + "e" * 1_400 in downloads["xlsx"]
+
+
+def test_process_model_with_hostile_names(hostile_site: Path) -> None:
+    page = next((hostile_site / "processus").rglob("formation-operateurs*/index.html")).read_text(encoding="utf-8")
+    mermaid_sources = re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S) or re.findall(r'class="mermaid"[^>]*>(.*?)</', page, re.S)
+    assert mermaid_sources, "no diagram"
+    for source in mermaid_sources:
+        text = html.unescape(source)
+        assert "click " not in text.replace('"click', "").split("\n", 1)[-1] or "javascript:" not in text
+        assert "%%{init" not in text
+        assert "javascript:" not in text
+
+
+def iter_cases() -> Iterator[str]:  # the corpus's size, for the README and the report
+    yield from YAML_CASES
+    yield from TYPE_CASES
+    yield from TERMINAL_CASES
+    yield from ORGANIZATION_CASES
+    yield from FS_CASES
+    yield from FOLDER_CASES
+
+
+def test_the_corpus_has_at_least_100_cases() -> None:
+    assert len(list(iter_cases())) + 5 * len(HOSTILE) >= 100
+
+
+# --- The hostile site in a browser -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+RUN_IN_BROWSER = ("html-title", "html-img", "link", "attr-list", "jinja", "snippet", "mermaid-break", "mermaid-init")
+"""The values that could run something: their pages are opened (and their diagrams drawn);
+every other page is parsed by the browser's own HTML parser (``DOMParser``), which is quicker."""
+
+_READ_PAGES = """async (paths) => Promise.all(paths.map(async (path) => {
+  const doc = new DOMParser().parseFromString(await (await fetch(path)).text(), "text/html");
+  const h1 = doc.querySelector("article h1");
+  h1.querySelectorAll(".headerlink").forEach((a) => a.remove());
+  h1.querySelectorAll("br").forEach((br) => br.replaceWith(" "));
+  const nav = [...doc.querySelectorAll("nav .md-nav__link")].map((a) => a.textContent);
+  return {path, title: doc.title, heading: h1.textContent, nav};
+}))"""
+
+
+def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
+    """The hostile site in Chromium: no dialog, no console error, no request off localhost; each
+    value shown literally in its page's first heading, the page's title and the navigation;
+    the register table lists every name; the process model whose actors and events carry them
+    draws its diagram."""
+    visit = Visit(browser, hostile_url)
+    visit.context.add_init_script(OPEN_SHADOW_ROOTS)
+    dialogs: list[str] = []
+    visit.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    wrong: list[tuple[Any, ...]] = []
+    try:
+        for case in RUN_IN_BROWSER:
+            page = visit.open(f"activites/h-{case}/")
+            diagrams(page)  # the data-flow diagram, drawn by Mermaid with the value in it
+            if visible(page.title()) != visible(page.locator("article h1").first.inner_text().replace("\u00b6", "")) + " - " + page.title().split(" - ", 1)[1]:
+                wrong.append((case, page.title()))
+        page = visit.open("registre/")
+        table = visible(page.locator("article").inner_text())
+        cases = list(HOSTILE)
+        pages = page.evaluate(_READ_PAGES, [f"../activites/h-{case}/" for case in cases])
+        for case, found in zip(cases, pages):
+            wanted = visible(HOSTILE[case])
+            if visible(found["heading"]) != wanted or not visible(found["title"]).startswith(wanted + " - ") \
+                    or wanted not in {visible(t) for t in found["nav"]} or wanted not in table:
+                wrong.append((case, found["heading"], found["title"], wanted in table))
+        page = visit.open("processus/formation-operateurs/")
+        (drawn,) = diagrams(page)
+        assert not drawn["errorBox"]
+        text = " ".join(drawn["text"].split())
+        assert visible(list(HOSTILE.values())[0]) in text, text[:500]
+        visit.check()
+    finally:
+        visit.context.close()
+    assert dialogs == []
+    assert wrong == []
