@@ -32,7 +32,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402 - benchmarks/synth.py, beside this file
+import itertools
+
+import synth
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -310,7 +312,7 @@ def _generate(result: dict[str, Any]) -> dict[str, Any] | None:
 def table(results: list[dict[str, Any]]) -> str:
     sizes = [r["activities"] for r in results]
     head = ["measure", *[f"{s:,}" for s in sizes]]
-    pairs = list(zip(results, results[1:]))
+    pairs = list(itertools.pairwise(results))
     head += [f"{b['activities']:,}/{a['activities']:,}" for a, b in pairs]
     rows = []
     names = [n for n in (*MEASURES[:8], "diff", *MEASURES[8:]) if any(n in r["measures"] for r in results)]
@@ -341,7 +343,7 @@ def table(results: list[dict[str, Any]]) -> str:
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
 
     out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *[line(r) for r in rows]]
     return "\n".join(out)

@@ -323,7 +323,7 @@ def make_parties(rng: random.Random) -> list[dict[str, Any]]:
             if ident in used:
                 continue
             used.add(ident)
-            abroad = kind == "processor" and i % 3 == 0 or kind == "recipient" and i % 5 == 0
+            abroad = (kind == "processor" and i % 3 == 0) or (kind == "recipient" and i % 5 == 0)
             country = list(THIRD_COUNTRIES)[i % len(THIRD_COUNTRIES)] if abroad else rng.choice(EU_COUNTRIES)
             domain = f"{ident}.example"
             party: dict[str, Any] = {"id": ident, "name": name, "kind": kind}
@@ -511,8 +511,7 @@ class _Builder:
                 transfers.append(transfer)
         values["recipients"] = recipients
         values["transfers"] = transfers
-        kinds = ["access_control", "traceability", "backup"] + rng.sample(
-            ["encryption", "software_protection", "other"], rng.randrange(0, 3))
+        kinds = ["access_control", "traceability", "backup", *rng.sample(["encryption", "software_protection", "other"], rng.randrange(0, 3))]
         if processors:
             kinds.append("processor_control")
         values["security_measures"] = [{"type": k, "details": rng.choice(MEASURES[k])} for k in kinds]

@@ -15,8 +15,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
@@ -146,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last net: a message, never a traceback
+    except Exception as exc:
         print(
             f"ropa: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in ropa; please report it with the command you ran.",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 TODAY_ENV = "ROPA_TODAY"
 """Environment variable fixing "today" (YYYY-MM-DD): reproducible pages and tests."""

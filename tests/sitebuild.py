@@ -47,10 +47,7 @@ def built_site(factory: pytest.TempPathFactory, builder: str = "mkdocs") -> Path
     key = (id(factory), builder)
     if key not in _BUILT:
         site = factory.mktemp(f"site-{builder}") / "site"
-        if builder == "mkdocs":
-            done = mkdocs_build(REPO, site)
-        else:
-            done = ropa_build(REPO, site, builder)
+        done = mkdocs_build(REPO, site) if builder == "mkdocs" else ropa_build(REPO, site, builder)
         assert done.returncode == 0, f"{builder} build failed:\n{done.stdout}\n{done.stderr}"
         _BUILT[key] = site
     return _BUILT[key]

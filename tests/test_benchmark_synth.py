@@ -11,7 +11,7 @@ from conftest import REPO, Runner
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import synth  # noqa: E402 - benchmarks/synth.py
+import synth
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -169,8 +170,8 @@ def test_every_field_of_the_register_has_its_place_in_the_export_schema() -> Non
     )
     missing = sorted(p for p in _property_paths(org_schema, org_schema) if p not in exported_org)
     assert not missing, f"organisation keys the export does not carry: {missing}"
-    assert model.ACTIVITY_KEYS == set(activity_schema["properties"])
-    assert model.ORGANIZATION_KEYS == set(org_schema["properties"])
+    assert set(activity_schema["properties"]) == model.ACTIVITY_KEYS
+    assert set(org_schema["properties"]) == model.ORGANIZATION_KEYS
 
 
 def test_json_is_utf8_and_ends_with_a_newline(full: Register, tmp_path: Path) -> None:

@@ -29,9 +29,10 @@ import threading
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -296,7 +297,7 @@ def test_yaml(broken: dict[str, Any], case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(TYPE_CASES))
 def test_wrong_type(broken: dict[str, Any], case: str) -> None:
-    path, _, rule = TYPE_CASES[case]
+    _path, _, rule = TYPE_CASES[case]
     rows = [r for r in broken["by_file"].get(case, []) if r["rule"] == rule]
     assert rows, (case, broken["by_file"].get(case))
     assert rows[0]["line"] >= 1
@@ -565,7 +566,7 @@ def test_hostile_value_in_the_json(downloads: dict[str, Any], case: str) -> None
     assert HOSTILE[case].strip() in {s.strip() for s in _json_names(downloads["json"])}
 
 
-FORMULA_START = tuple("=+-@\t\r") + ("＝", "＋", "－", "＠")
+FORMULA_START = (*tuple("=+-@\t\r"), "＝", "＋", "－", "＠")
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
@@ -662,7 +663,7 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
         table = visible(page.locator("article").inner_text())
         cases = list(HOSTILE)
         pages = page.evaluate(_READ_PAGES, [f"../activites/h-{case}/" for case in cases])
-        for case, found in zip(cases, pages):
+        for case, found in zip(cases, pages, strict=False):
             wanted = visible(HOSTILE[case])
             if visible(found["heading"]) != wanted or not visible(found["title"]).startswith(wanted + " - ") \
                     or wanted not in {visible(t) for t in found["nav"]} or wanted not in table:
@@ -671,7 +672,7 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
         (drawn,) = diagrams(page)
         assert not drawn["errorBox"]
         text = " ".join(drawn["text"].split())
-        assert visible(list(HOSTILE.values())[0]) in text, text[:500]
+        assert visible(next(iter(HOSTILE.values()))) in text, text[:500]
         visit.check()
     finally:
         visit.context.close()

@@ -47,13 +47,15 @@ def by_name(reg: Register) -> tuple[dict[str, Any], dict[str, Any], dict[str, An
         if "controller" in a:
             a["controller"] = names.get(a["controller"], a["controller"])
         for key in ("processors", "joint_controllers"):
-            if key in a:
-                a[key] = [names.get(x, x) for x in a[key]]
+            if key in a:  # a processor entry is a party id, or {party, contract, authorisation}
+                a[key] = [{**x, "party": names.get(x["party"], x["party"])} if isinstance(x, dict)
+                          else names.get(x, x) for x in a[key]]
         for r in a.get("recipients", []):
             if "party" in r:
                 r["party"] = names.get(r["party"], r["party"])
         for t in a.get("transfers", []):
-            t["recipient"] = names.get(t["recipient"], t["recipient"])
+            if "recipient" in t:
+                t["recipient"] = names.get(t["recipient"], t["recipient"])
         activities[a["ref"]] = plain(a)
     org = plain(copy.deepcopy(reg.org))
     parties = {p["name"]: p for p in org.pop("parties", [])}
@@ -517,9 +519,8 @@ def test_parties_in_ropa_exports_two_tables_or_the_older_one() -> None:
     two = [["Parties"], who, a, b, [], reach, ["Artemis", "contact@artemis.example", None,
                                                "M. Paul Friand, Directeur, p.friand@artemis.example"],
            ["Artemis", "autre@artemis.example"]]
-    one = [["Parties"], who + reach[1:], a + ["contact@artemis.example", None,
-                                              "M. Paul Friand, Directeur, p.friand@artemis.example"],
-           b + ["autre@artemis.example"]]
+    one = [["Parties"], who + reach[1:], [*a, "contact@artemis.example", None, "M. Paul Friand, Directeur, p.friand@artemis.example"],
+           [*b, "autre@artemis.example"]]
 
     def parties(rows: list[list[Any]]) -> list[dict[str, Any]]:
         found = read_org(iter(enumerate(rows, start=1)), Where("f.xlsx", "Organisme et parties"))

@@ -141,12 +141,12 @@ def marks(node: yaml.Node, path: tuple[Any, ...], values: dict[Any, Any], keys: 
     values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            sub = path + (key_node.value,)
+            sub = (*path, key_node.value)
             keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             marks(value_node, sub, values, keys)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            marks(item, path + (i,), values, keys)
+            marks(item, (*path, i), values, keys)
 
 
 @given(st.dictionaries(KEY, DATA, min_size=1, max_size=5), st.booleans())

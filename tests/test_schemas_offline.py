@@ -94,7 +94,7 @@ def _yaml(path: Path) -> Any:
         k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a SafeLoader
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
 
 
 @pytest.mark.parametrize("path", ACTIVITIES, ids=lambda p: p.stem)

@@ -4,8 +4,9 @@ dated data files (EEA, adequacy decisions) the transfer checks rely on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -37,7 +38,7 @@ def test_every_label_has_french_and_english(path: Path) -> None:
             continue
         for lang in vocab.LANGUAGES:
             value = leaf.get(lang)
-            if not (isinstance(value, str) and value.strip() or isinstance(value, list) and value):
+            if not ((isinstance(value, str) and value.strip()) or (isinstance(value, list) and value)):
                 problems.append(f"{key}: no '{lang}' label")
         extra = set(leaf) - set(vocab.LANGUAGES)
         if extra:

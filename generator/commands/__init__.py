@@ -1,1 +1,1 @@
-"""One module per ``ropa`` command: each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
+"""One module per ``ropa`` command: each has ``add_parser(subparsers, name, lang)`` and ``run(args) -> int``."""

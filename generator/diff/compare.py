@@ -69,7 +69,7 @@ def _item_name(item: dict[str, Any], kind: str, path: tuple[Any, ...], lang: str
     keys = [k for k in _item_keys(path[-2] if len(path) > 1 else "") if item.get(k) not in (None, "")]
     if not keys:
         keys = [k for k, v in item.items() if isinstance(v, str)][:2]
-    parts = [words(item[k], kind, path + (k,), lang) for k in keys]
+    parts = [words(item[k], kind, (*path, k), lang) for k in keys]
     return " — ".join(_shorten(p) for p in parts if p)
 
 
@@ -122,9 +122,9 @@ def _changes(
         keys = [k for k in props if k in old or k in new]
         keys += [k for k in list(old) + list(new) if k not in keys and k not in props]
         for key in dict.fromkeys(keys):
-            sub = field_schema(kind, path + (key,))
+            sub = field_schema(kind, (*path, key))
             yield from _changes(
-                kind, path + (key,), crumbs + (schema_title(sub, str(key), lang),), old.get(key), new.get(key), lang
+                kind, (*path, key), (*crumbs, schema_title(sub, str(key), lang)), old.get(key), new.get(key), lang
             )
         return
     lists = isinstance(old, list) or isinstance(new, list)
@@ -144,7 +144,7 @@ def _list_changes(
     kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any], new: list[Any], lang: str
 ) -> Iterator[FieldChange]:
     label = BREADCRUMB.join(crumbs)
-    item = path + (0,)
+    item = (*path, 0)
     field = path[-1] if path else ""
     pairs, removed, added = _pair(old, new, _item_keys(field))
     for i, j in pairs:
@@ -152,7 +152,7 @@ def _list_changes(
             continue
         if isinstance(old[i], dict) and isinstance(new[j], dict):
             name = _item_name(new[j], kind, item, lang)
-            yield from _changes(kind, path + (j,), crumbs + (name,), old[i], new[j], lang)
+            yield from _changes(kind, (*path, j), (*crumbs, name), old[i], new[j], lang)
         else:
             yield FieldChange(label, words(old[i], kind, item, lang), words(new[j], kind, item, lang))
     for i in removed:

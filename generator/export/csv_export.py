@@ -29,8 +29,9 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from generator.export import PER_ACTIVITY, PER_DATA_CATEGORY, model
 from generator.export.model import Json, label

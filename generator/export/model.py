@@ -109,7 +109,7 @@ def compact(mapping: Json) -> Json:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
-REGISTERLESS_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+REGISTERLESS_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """The date of an export of a register without a dated sheet (the earliest a zip file holds)."""
 
 
@@ -119,12 +119,12 @@ def generated_at(activities: list[dict[str, Any]] | None = None) -> dt.datetime:
     same bytes, whenever and in whatever time zone it is exported."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     date = current_as_of(activities or [])
     if date is None:
         return REGISTERLESS_DATE
     day = dt.date.fromisoformat(date)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def current_as_of(activities: list[dict[str, Any]]) -> str | None:
@@ -507,7 +507,7 @@ def normalise(
     model (``model``, else built from ``reg``)."""
     rm = model if model is not None else build(reg)
     n = Normaliser(lang, rm.parties)
-    stamp = (now or generated_at(reg.activity_data())).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = (now or generated_at(reg.activity_data())).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     processes = rm.process_data
     doc = compact(
         {

@@ -32,8 +32,9 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Iterable, Sequence
+from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -1056,7 +1057,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
     # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     wb.set_properties(
         {
             "title": xlsx_text(_t("export.workbook.title", lang).format(org=org_name)),

@@ -344,7 +344,7 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
             return where.at(cell=coordinate(number, col))
 
         if section in FIELDS:
-            label_col, label = cells[0]
+            _label_col, label = cells[0]
             name = _find(f"fields.{section}", label)
             if section == "purposes" and name is None and mapping.fold(label).startswith(("sous finalite", "sub purpose")):
                 if len(cells) > 1:
@@ -448,7 +448,7 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
         if fields is not None and len(fields) >= 3:
             block_cols = fields
             continue
-        first_col, first = cells[0]
+        _first_col, first = cells[0]
         found = _find("blocks", first) if isinstance(first, str) else None
         if found is None and isinstance(first, str):
             key = mapping.fold(first)
@@ -795,7 +795,7 @@ class Assembler:
         b.text_field(("description",), f.get("description", "description"))
         role_code = b.data.get("role")
         if role_code == "processor":
-            for contact, at in (f.actors.get("controller") or [])[:1]:
+            for contact, _at in (f.actors.get("controller") or [])[:1]:
                 b.put(("controller",), self.parties.from_contact(contact, "controller"))
             if "controller" not in b.data and row.get("controller"):
                 b.put(("controller",), self.parties.add(str(text(row["controller"].value)), "controller"))

@@ -80,7 +80,7 @@ def read(path: Path, display: str, lang: str) -> Source:
     known = _headers()
     keys: list[str | None] = []
     source = Source()
-    for n, name in enumerate(header):
+    for name in header:
         key = known.get(mapping.fold(name))
         if key is None and name.strip():
             source.notices.append(Notice(where.at(line=1), "unknown_column", {"column": name}))

@@ -70,7 +70,7 @@ def _reader(ws: Any, where: Where, notices: list[Notice]) -> Any:
             yield from _rows(ws, FormulaLog(notices, where))
         except ImportProblem:
             raise
-        except Exception as exc:  # noqa: BLE001 - openpyxl parsing an untrusted file: XML, zip,
+        except Exception as exc:
             # value errors of every kind all mean the same to the DPO: the sheet cannot be read
             raise ImportProblem(where, "corrupt", reason=f"{type(exc).__name__}: {exc}") from None
 

@@ -6,7 +6,8 @@ for (Art. 30(2)(a)), the representative of an organisation established outside t
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator import shapes, vocab
 from generator.lint.rules import Diagnostic
@@ -64,9 +65,9 @@ def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:
     if org is None or not isinstance(address, dict):
         return
     country = address.get("country")
-    if isinstance(country, str) and vocab.is_country(country) and not vocab.is_eu_or_eea(country):
-        if not reg.org.get("representative"):
-            yield org.diagnostic(("address", "country"), "representative-missing")
+    if (isinstance(country, str) and vocab.is_country(country) and not vocab.is_eu_or_eea(country)
+            and not reg.org.get("representative")):
+        yield org.diagnostic(("address", "country"), "representative-missing")
 
 
 # The checks of this module, in the order they run.

@@ -8,7 +8,8 @@ The runner runs its checks after those of ``generator.lint.register_rules``.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator import vocab
 from generator.lint.register_rules import party_ref
@@ -57,8 +58,8 @@ def process_ids(reg: Register) -> Iterator[Diagnostic]:
             yield doc.diagnostic(("id",), "id-mismatch", id=ident, file=doc.path.name,
                                  why=phrase("why-process-file-name"), stem=doc.path.stem)
         for first, again in model.duplicates:
-            yield doc.diagnostic(again.path + ("id",), "duplicate-process-id", id=again.id,
-                                 first=_kind(first.kind, "the"), first_line=_line(doc, first.path + ("id",)))
+            yield doc.diagnostic((*again.path, "id"), "duplicate-process-id", id=again.id,
+                                 first=_kind(first.kind, "the"), first_line=_line(doc, (*first.path, "id")))
 
 
 def _reference(
@@ -87,14 +88,14 @@ def _reference(
 def process_references(reg: Register) -> Iterator[Diagnostic]:
     for doc, model in _models(reg):
         for element in [*model.events.values(), *model.results.values(), *model.operations.values()]:
-            yield from _reference(doc, model, element.path + ("actor",), element.data.get("actor"),
+            yield from _reference(doc, model, (*element.path, "actor"), element.data.get("actor"),
                                   ("actors",), phrase("ref-actor", element=_what(element)))
         for op in model.operations.values():
             for i, ref in enumerate(items(op.data.get("triggers"))):
-                yield from _reference(doc, model, op.path + ("triggers", i), ref, ("events",),
+                yield from _reference(doc, model, (*op.path, "triggers", i), ref, ("events",),
                                       phrase("ref-trigger", element=_what(op)))
             for i, _rule, to in emissions(op):
-                yield from _reference(doc, model, op.path + ("emissions", i, "to"), to,
+                yield from _reference(doc, model, (*op.path, "emissions", i, "to"), to,
                                       ("events", "results"), phrase("ref-target", element=_what(op)))
         for actor in model.actors.values():
             yield from _actor_organisation(reg, doc, actor)
@@ -103,10 +104,10 @@ def process_references(reg: Register) -> Iterator[Diagnostic]:
 def _actor_organisation(reg: Register, doc: Document, actor: Element) -> Iterator[Diagnostic]:
     party, kind = actor.data.get("party"), actor.data.get("kind")
     if party is not None:
-        yield from party_ref(reg, doc, actor.path + ("party",), party, _PARTY_KINDS,
+        yield from party_ref(reg, doc, (*actor.path, "party"), party, _PARTY_KINDS,
                              phrase("party-actor", element=_what(actor)))
         if kind == "internal":
-            yield doc.diagnostic(actor.path + ("party",), "internal-actor-party", what=_what(actor))
+            yield doc.diagnostic((*actor.path, "party"), "internal-actor-party", what=_what(actor))
     elif kind == "external" and not actor.data.get("organisation"):
         yield doc.diagnostic(actor.path, "external-actor-organisation", key=True, what=_what(actor))
 
@@ -119,7 +120,7 @@ def process_flow(reg: Register) -> Iterator[Diagnostic]:
         for op in model.operations.values():
             if op.id not in reachable and triggers(op):
                 needed: Arg = phrase("all-needed") if op.data.get("synchronisation") == "and" else ""
-                yield doc.diagnostic(op.path + ("triggers",), "unreachable-operation", what=_what(op), all=needed)
+                yield doc.diagnostic((*op.path, "triggers"), "unreachable-operation", what=_what(op), all=needed)
             yield from _emission_conditions(doc, op)
 
 
@@ -128,9 +129,9 @@ def _events_flow(doc: Document, model: ProcessModel) -> Iterator[Diagnostic]:
         kind = event.data.get("kind")
         emitters = model.emitted_by(event.id)
         if kind == "internal" and not emitters:
-            yield doc.diagnostic(event.path + ("kind",), "event-never-emitted", what=_what(event), id=event.id)
+            yield doc.diagnostic((*event.path, "kind"), "event-never-emitted", what=_what(event), id=event.id)
         elif kind in ("time", "external") and emitters:
-            yield doc.diagnostic(event.path + ("kind",), "start-event-emitted", what=_what(event),
+            yield doc.diagnostic((*event.path, "kind"), "start-event-emitted", what=_what(event),
                                  kind=phrase(f"event-{kind}"), operation=emitters[0].id)
         if not model.triggered_by(event.id):
             yield doc.diagnostic(event.path, "event-triggers-nothing", key=True, what=_what(event))
@@ -152,7 +153,7 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
         return
     for i, rule, _to in rules:
         if not rule.get("condition"):
-            yield doc.diagnostic(op.path + ("emissions", i), "emission-without-condition", key=True,
+            yield doc.diagnostic((*op.path, "emissions", i), "emission-without-condition", key=True,
                                  what=_what(op), count=len(rules))
 
 
@@ -190,7 +191,7 @@ def process_data_declared(reg: Register) -> Iterator[Diagnostic]:
         for use in model.data_uses():
             if use.item not in declared:
                 yield doc.diagnostic(
-                    use.path + ("item",), "undeclared-data-item",
+                    (*use.path, "item"), "undeclared-data-item",
                     what=_what(use.operation), item=use.item,
                     activity=str(activity.data.get("id", activity.path.stem)), activity_file=activity.display,
                     process_line=_line(activity, ("process",)), hint=_hint(use.item, declared),

@@ -7,7 +7,8 @@ schema is still checked as far as its shape allows, so every problem is reported
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator import shapes, vocab
 from generator.lint.rules import Arg, Diagnostic, either, phrase

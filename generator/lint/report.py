@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from generator.lint.rules import Diagnostic, phrase
 from generator.render.escape import terminal
@@ -57,7 +57,7 @@ def format_gitlab(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -
     for d in diagnostics:
         key = f"{d.file}\0{d.rule}\0{d.message('en')}"
         seen[key] = seen.get(key, 0) + 1
-        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest()
+        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
         out.append({
             "description": d.message(lang),
             "check_name": d.rule,

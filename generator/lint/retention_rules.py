@@ -47,9 +47,9 @@ def periods_are_stated(reg: Register) -> Iterator[Diagnostic]:
     for doc, path, _, r in _retentions(reg):
         fixed = text(r.get("duration")) and text(r.get("starts"))
         if not fixed and not text(r.get("until")):
-            yield doc.diagnostic(path + ("retention",), "retention-no-period", key=True, field=_name(path))
+            yield doc.diagnostic((*path, "retention"), "retention-no-period", key=True, field=_name(path))
         if r.get("end_action") == "archiving" and not text(r.get("archive_duration")):
-            yield doc.diagnostic(path + ("retention", "end_action"), "archiving-no-final-limit",
+            yield doc.diagnostic((*path, "retention", "end_action"), "archiving-no-final-limit",
                                  field=_name(path))
 
 
@@ -66,7 +66,7 @@ def periods_follow_benchmarks(reg: Register) -> Iterator[Diagnostic]:
         words = " ".join([str(item.get("description") or ""), *strings(item.get("items"))])
         for b in benchmarks:
             if re.search(b["match"], words, re.IGNORECASE) and _longer(r["duration"], b["max"]):
-                yield doc.diagnostic(path + ("retention", "duration"), "retention-over-benchmark",
+                yield doc.diagnostic((*path, "retention", "duration"), "retention-over-benchmark",
                                      field=_name(path), duration=str(r["duration"]), max=b["max"],
                                      recommendation=Text(fr=b["fr"], en=b["en"]), reference=b["reference"])
                 break

@@ -17,7 +17,7 @@ import functools
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from generator.resources import load_data
 from generator.vocab import DEFAULT_LANG, LANGUAGES
@@ -55,7 +55,7 @@ class Text:
         return self.fr if lang == "fr" else self.en
 
 
-Arg = Union[str, int, float, Phrase, Text]
+Arg = str | int | float | Phrase | Text
 """A value a message names."""
 
 

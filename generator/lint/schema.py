@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from generator import vocab
 from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
@@ -221,10 +222,7 @@ def _lookup(root_schema: dict[str, Any], path: tuple[Any, ...]) -> Any:
         schema = _deref(root_schema, schema)
         if not isinstance(schema, dict):
             return None
-        if isinstance(part, int):
-            schema = schema.get("items")
-        else:
-            schema = (schema.get("properties") or {}).get(part)
+        schema = schema.get("items") if isinstance(part, int) else (schema.get("properties") or {}).get(part)
     return _deref(root_schema, schema)
 
 
@@ -260,7 +258,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
     if kind == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         for name in missing:
-            prop = _lookup(root_schema, path + (name,))
+            prop = _lookup(root_schema, (*path, name))
             extra: Arg = ""
             if isinstance(prop, dict) and prop.get("type") == "array" and not prop.get("minItems"):
                 extra = phrase("hint-empty-list", name=name)
@@ -272,12 +270,12 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         for name in instance:
             if name in allowed:
                 continue
-            yield doc.diagnostic(path + (name,), "schema-unknown-key", key=True,
+            yield doc.diagnostic((*path, name), "schema-unknown-key", key=True,
                                  where=where, name=str(name), hint=_key_hint(str(name), root_schema, path, allowed))
         return
     if kind == "not" and isinstance(value, dict) and isinstance(instance, dict):
         for name in value.get("required", []):
-            yield doc.diagnostic(path + (name,), "schema-not-allowed", key=True,
+            yield doc.diagnostic((*path, name), "schema-not-allowed", key=True,
                                  where=where, name=name, hint=_role_hint(name))
         return
     if kind == "enum":
@@ -367,7 +365,7 @@ def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], all
         return phrase("hint-did-you-mean", name=close[0])
     titles: dict[str, str] = {}
     for key in allowed:
-        title = (_lookup(root_schema, path + (key,)) or {}).get("title")
+        title = (_lookup(root_schema, (*path, key)) or {}).get("title")
         if isinstance(title, str):
             titles[key] = title.split(" / ")[0]
     found = _french_match(name, titles)

@@ -7,7 +7,8 @@ Art. 49 derogations), and the parties abroad an activity names without a transfe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from generator import shapes, vocab
 from generator.lint.rules import Arg, Diagnostic, Text, phrase
@@ -48,15 +49,15 @@ def _destination(doc: Document, i: int, transfer: dict[str, Any]) -> Iterator[Di
         if len(country) != 2 or not country.isupper():
             return  # the schema reports the shape
         if not vocab.is_country(country):
-            yield doc.diagnostic(path + ("country",), "unknown-country", index=i, country=country)
+            yield doc.diagnostic((*path, "country"), "unknown-country", index=i, country=country)
             return
         name = _country_text(country)
         if country in vocab.eea_countries():
-            yield doc.diagnostic(path + ("country",), "transfer-within-eea", index=i, name=name, country=country)
+            yield doc.diagnostic((*path, "country"), "transfer-within-eea", index=i, name=name, country=country)
             return
         territory = vocab.eu_territory().get(country)
         if territory is not None:
-            yield doc.diagnostic(path + ("country",), "transfer-eu-territory", index=i,
+            yield doc.diagnostic((*path, "country"), "transfer-eu-territory", index=i,
                                  name=_bilingual(territory.get("name")), country=country,
                                  article=str(territory.get("article")))
             return
@@ -72,17 +73,17 @@ def _derogation(doc: Document, i: int, transfer: dict[str, Any]) -> Iterator[Dia
     which = derogations.get(str(transfer.get("derogation")))
     if which is None:
         if "derogation" not in transfer:  # (a value outside the list is the schema's)
-            yield doc.diagnostic(path + ("safeguard",), "transfer-derogation-unspecified", index=i,
+            yield doc.diagnostic((*path, "safeguard"), "transfer-derogation-unspecified", index=i,
                                  known=", ".join(derogations))
         if not text(transfer.get("documentation")):
             yield doc.diagnostic(path, "transfer-undocumented", key=True, index=i)
         return
     if which.get("requires_documentation") and not text(transfer.get("documentation")):
-        yield doc.diagnostic(path + ("derogation",), "transfer-compelling-undocumented", index=i)
+        yield doc.diagnostic((*path, "derogation"), "transfer-compelling-undocumented", index=i)
     elif not which.get("requires_documentation") and not text(transfer.get("documentation")):
         yield doc.diagnostic(path, "transfer-undocumented", key=True, index=i)
     if which.get("requires_authority_informed") and transfer.get("authority_informed") in (None, False):
-        yield doc.diagnostic(path + ("derogation",), "transfer-authority-not-informed", index=i)
+        yield doc.diagnostic((*path, "derogation"), "transfer-authority-not-informed", index=i)
 
 
 def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
@@ -115,11 +116,11 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
                                          reference=str(decision.get("reference")), expires=expires.isoformat(),
                                          file=ADEQUACY_FILE)
             if safeguard == "adequacy" and decision is None:
-                yield doc.diagnostic(path + ("safeguard",), "transfer-not-adequate",
+                yield doc.diagnostic((*path, "safeguard"), "transfer-not-adequate",
                                      index=i, name=name, country=code, as_of=str(adequacy.get("as_of")))
             elif safeguard == "adequacy" and partial and not isinstance(transfer.get("adequacy_coverage"), dict):
                 assert decision is not None
-                yield doc.diagnostic(path + ("safeguard",), "transfer-adequacy-coverage", index=i, name=name,
+                yield doc.diagnostic((*path, "safeguard"), "transfer-adequacy-coverage", index=i, name=name,
                                      reference=str(decision.get("reference")),
                                      coverage=_bilingual(decision.get("coverage")),
                                      hint=_bilingual(decision.get("certification_hint")))

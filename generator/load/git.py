@@ -133,7 +133,7 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         return {}
     batch = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
     raw = _git(root, "cat-file", "--batch", stdin=batch)
-    return {name[len(prefix) :]: text for name, text in zip(names, _split_batch(raw))}
+    return {name[len(prefix) :]: text for name, text in zip(names, _split_batch(raw), strict=False)}
 
 
 def _split_batch(raw: bytes) -> list[str]:

@@ -163,7 +163,7 @@ def parse(text: str, path: Path, display: str) -> Document:
         container, cpath = frame[0], frame[1]
         vpath: Path_
         if isinstance(container, list):
-            vpath = cpath + (len(container),)
+            vpath = (*cpath, len(container))
             container.append(value)
             doc.values[vpath] = start
             return vpath
@@ -179,10 +179,10 @@ def parse(text: str, path: Path, display: str) -> Document:
                 raise LoadError("yaml-duplicate-key", *start, name=key, first_line=first[0], first_column=first[1])
             frame[4][key] = start
             frame[2], frame[3] = key, start
-            doc.keys[cpath + (key,)] = start
+            doc.keys[(*cpath, key)] = start
             return None
         key = frame[2]
-        vpath = cpath + (key,)
+        vpath = (*cpath, key)
         container[key] = value
         doc.values[vpath] = start
         frame[2] = _NO_KEY

@@ -6,8 +6,9 @@ Lists the file leaves out are ``None`` (« not stated »), an empty list is ``()
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from generator.model.review import Completeness, ReviewStatus, Screening
 from generator.shapes import mappings

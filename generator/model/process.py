@@ -9,8 +9,9 @@ them), and the first of two elements with the same id wins (a check reports the 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from generator.shapes import dicts, strings
 
@@ -56,7 +57,7 @@ class DataUse:
 
     @property
     def path(self) -> tuple[Any, ...]:
-        return self.operation.path + ("data", self.index)
+        return (*self.operation.path, "data", self.index)
 
 
 @dataclass

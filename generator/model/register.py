@@ -11,8 +11,9 @@ completeness and DPIA screening on the model's day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from generator import shapes
 from generator.load.register import Register

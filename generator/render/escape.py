@@ -115,7 +115,7 @@ def svg_text(value: Any) -> str:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The same after white space (Google Sheets and LibreOffice's "trim spaces" drop it first) and
 # their full-width forms, which an East Asian input method turns into the ASCII ones on editing.
-_FORMULA_LOOKALIKES = FORMULA_TRIGGERS + ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+_FORMULA_LOOKALIKES = (*FORMULA_TRIGGERS, "＝", "＋", "－", "＠")
 _XML_ILLEGAL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0xFFFE: " ", 0xFFFF: " "}
 _XML_ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -82,12 +82,12 @@ def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
             return f"{vocab.country_name(value, lang)} ({value})"
         return value
     if isinstance(value, list):
-        return ", ".join(words(v, kind, path + (0,), lang) for v in value)
+        return ", ".join(words(v, kind, (*path, 0), lang) for v in value)
     if isinstance(value, dict):
         if "duration" in value and "starts" in value:
             return i18n.format_retention(value, lang)
         return "; ".join(
-            f"{schema_title(field_schema(kind, path + (k,)), str(k), lang)}{colon(lang)}{words(v, kind, path + (k,), lang)}"
+            f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{colon(lang)}{words(v, kind, (*path, k), lang)}"
             for k, v in value.items()
         )
     return str(value)

@@ -51,7 +51,7 @@ def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
         return "" if value is None else str(value)
     units = labels()["common"]["duration_units"]
     parts = []
-    for n, unit in zip(numbers, "YMWD"):
+    for n, unit in zip(numbers, "YMWD", strict=False):
         if n:
             singular, plural = units[unit][lang].split("|")
             parts.append(f"{n} {singular if n == 1 else plural}")

@@ -17,7 +17,7 @@ def environment(
     folder: Path,
     *,
     filters: Mapping[str, Callable[..., Any]] | None = None,
-    globals: Mapping[str, Any] | None = None,  # noqa: A002 - Jinja's own name
+    globals: Mapping[str, Any] | None = None,
     finalize: Callable[[Any], Any] | None = None,
     delimiters: Mapping[str, str] | None = None,
 ) -> jinja2.Environment:

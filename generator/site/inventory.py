@@ -17,7 +17,7 @@ _DAYS = (365, 30, 7, 1)
 def approximate_days(duration: Any) -> int:
     """``P1Y6M`` → 545: only to order retentions (a year of 365 days, a month of 30)."""
     numbers = parse_duration(duration) or (0, 0, 0, 0)
-    return sum(n * days for n, days in zip(numbers, _DAYS))
+    return sum(n * days for n, days in zip(numbers, _DAYS, strict=False))
 
 
 Entries = list[tuple[Activity, DataCategory]]

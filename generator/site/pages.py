@@ -27,8 +27,9 @@ import dataclasses
 import functools
 import importlib
 import posixpath
+from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 

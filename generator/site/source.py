@@ -87,7 +87,7 @@ _Dumper.add_representer(Tagged, _represent)
 
 def read_config(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
         raise SourceError(f"{path}: cannot read the site configuration: {exc}") from None
     if not isinstance(data, dict):
