@@ -66,6 +66,14 @@ def by_name(reg: Register) -> tuple[dict[str, Any], dict[str, Any], dict[str, An
 # original before comparing, so that every other difference fails the test.
 def lossy(fmt: str, activities: dict[str, Any], org: dict[str, Any], parties: dict[str, Any]) -> None:
     kinds = {name: p["kind"] for name, p in parties.items()}
+    # every format: a contract is exported as one line « reference (date) », without its url
+    for p in parties.values():
+        if isinstance(p.get("contract"), dict):
+            p["contract"].pop("url", None)
+    for a in activities.values():
+        for x in a.get("processors", []):
+            if isinstance(x, dict) and isinstance(x.get("contract"), dict):
+                x["contract"].pop("url", None)
     for a in activities.values():
         if fmt != "json":
             a.pop("process", None)  # no process model in the file: the key is left as a comment

@@ -7,6 +7,7 @@ import gives the register back as it was, ids and all."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,44 @@ def decode(value: Any, key: str | None = None) -> Any:
     return value
 
 
+_CONTRACT = re.compile(r"^(?P<reference>.+) \((?P<date>\d{4}-\d{2}-\d{2})\)$", re.DOTALL)
+
+
+def contract(text: Any) -> Any:
+    """« reference (date) », the export's one line, back to ``{reference, date}``; any other text
+    is kept as it is (an older register's contract)."""
+    if isinstance(text, str) and (m := _CONTRACT.match(text)):
+        return {"reference": m["reference"], "date": m["date"]}
+    return text
+
+
+def party(data: dict[str, Any]) -> dict[str, Any]:
+    if "contract" in data:
+        data["contract"] = contract(data["contract"])
+    if "dpo_none" in data and "dpo" not in data:
+        data["dpo"] = {"none": data.pop("dpo_none")}
+    return data
+
+
+def processors(data: dict[str, Any], contracts: dict[str, Any]) -> None:
+    """The export's ``processor_contracts`` folded back into ``processors``: an entry whose contract
+    is its party's and that has no authorisation is the party's id again, else a mapping."""
+    terms = data.pop("processor_contracts", None)
+    if not isinstance(terms, list) or not isinstance(data.get("processors"), list):
+        return
+    by_party = {t.get("party"): t for t in terms if isinstance(t, dict)}
+    out: list[Any] = []
+    for ident in data["processors"]:
+        t = by_party.get(ident, {})
+        entry: dict[str, Any] = {"party": ident}
+        if t.get("contract") is not None and t.get("contract") != contracts.get(ident):
+            entry["contract"] = contract(t["contract"])
+        if isinstance(t.get("authorisation"), dict):
+            entry["authorisation"] = t["authorisation"]
+        out.append(entry if len(entry) > 1 else ident)
+    data["processors"] = out
+
+
 def read(path: Path, display: str, lang: str) -> Source:
     where = Where(display)
     if path.stat().st_size > MAX_BYTES:
@@ -49,13 +88,16 @@ def read(path: Path, display: str, lang: str) -> Source:
         raise ImportProblem(where, "not_json", reason="no 'organization' object and 'activities' list")
     source = Source()
     org = decode(doc["organization"])
-    org["parties"] = [decode(p) for p in doc.get("parties") or [] if isinstance(p, dict)]
+    raw_parties = [p for p in doc.get("parties") or [] if isinstance(p, dict)]
+    contracts = {p.get("id"): p.get("contract") for p in raw_parties}
+    org["parties"] = [party(decode(p)) for p in raw_parties]
     source.entries.append(Entry("organization", org, where.at(field="organization")))
     ids = Ids()
     for n, activity in enumerate(doc["activities"]):
         if not isinstance(activity, dict):
             continue
         data = decode(activity)
+        processors(data, contracts)
         wanted = data.get("id") if isinstance(data.get("id"), str) else None
         data["id"] = ids.new(str(data.get("name") or data.get("ref") or "activite"), wanted)
         source.entries.append(Entry("activity", data, where.at(field=f"activities[{n}]")))
