@@ -530,10 +530,12 @@ def test_hostile_value_in_the_title_header_and_navigation(hostile_site: Path, ca
     wanted = visible(HOSTILE[case])
     (title,) = re.findall(r"<title>(.*?)</title>", page, re.S)
     assert page_text(title).startswith(wanted + " - "), (page_text(title), wanted)
-    topics = re.findall(r'<span class="md-ellipsis">(.*?)</span>', page, re.S)
-    assert wanted in {page_text(t) for t in topics}, (wanted, {page_text(t) for t in topics})
-    other = _page(hostile_site, "heading" if case != "heading" else "table")
-    assert wanted in {page_text(t) for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', other, re.S)}
+    (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert page_text(re.sub(r"<a [^>]*headerlink.*?</a>", "", h1, flags=re.S)) == wanted
+    # the navigation lists no sheet (issue 14): a sheet is reached from the register table, by its name
+    register = (hostile_site / "registre" / "index.html").read_text(encoding="utf-8")
+    links = {page_text(t) for t in re.findall(r'<a href="[^"]*activites/[^"]*"[^>]*>(.*?)</a>', register, re.S)}
+    assert wanted in links, (wanted, links)
 
 
 @pytest.fixture(scope="module")

@@ -186,7 +186,9 @@ def with_title(page: str) -> str:
     heading = _HEADING.search(body)
     if heading is None or re.search(r"(?m)^title:", front):
         return page
-    title = escape(_MD_ESCAPE.sub(r"\1", heading.group(1)).strip(), quote=False)
+    # the heading's line breaks (``<br>``, the only tag ``escape.md`` writes) are spaces in a title
+    text = re.sub(r"\s*<br>\s*", " ", heading.group(1))
+    title = escape(_MD_ESCAPE.sub(r"\1", text).strip(), quote=False)
     return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{front}---\n{body}"
 
 
