@@ -647,7 +647,7 @@ _READ_PAGES = """async (paths) => Promise.all(paths.map(async (path) => {
 
 def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
     """The hostile site in Chromium: no dialog, no console error, no request off localhost; each
-    value shown literally in its page's first heading, the page's title and the navigation;
+    value shown literally in its page's first heading and the page's title;
     the register table lists every name; the process model whose actors and events carry them
     draws its diagram."""
     visit = Visit(browser, hostile_url)
@@ -667,13 +667,13 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
         pages = page.evaluate(_READ_PAGES, [f"../activites/h-{case}/" for case in cases])
         for case, found in zip(cases, pages, strict=False):
             wanted = visible(HOSTILE[case])
+            # (the navigation lists no sheet since issue 14: the register table is the way to them)
             if visible(found["heading"]) != wanted or not visible(found["title"]).startswith(wanted + " - ") \
-                    or wanted not in {visible(t) for t in found["nav"]} or wanted not in table:
+                    or wanted not in table:
                 wrong.append((case, found["heading"], found["title"], wanted in table))
         page = visit.open("processus/formation-operateurs/")
-        (drawn,) = diagrams(page)
-        assert not drawn["errorBox"]
-        text = " ".join(drawn["text"].split())
+        # the process is drawn as MOT lanes in inline SVG (issue 15): its text is the values, as text
+        text = " ".join(page.locator("svg.ropa-lanes").first.text_content().split())
         assert visible(next(iter(HOSTILE.values()))) in text, text[:500]
         visit.check()
     finally:
