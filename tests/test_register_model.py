@@ -105,12 +105,9 @@ def _counting(target: Any, name: str, counter: list[int]) -> Callable[..., Any]:
     return wrapper
 
 
-def test_one_page_generation_builds_each_process_model_and_diagram_once(
-    reg: Register, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def count_process_models(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time a ``ProcessModel`` is built, from now on."""
     built: list[int] = []
-    flowcharts: list[int] = []
-    dataflows: list[int] = []
     original = ProcessModel.from_data.__func__  # type: ignore[attr-defined]
 
     def from_data(cls: type[ProcessModel], data: Any) -> ProcessModel:
@@ -119,6 +116,15 @@ def test_one_page_generation_builds_each_process_model_and_diagram_once(
         return model
 
     monkeypatch.setattr(ProcessModel, "from_data", classmethod(from_data))
+    return built
+
+
+def test_one_page_generation_builds_each_process_model_and_diagram_once(
+    reg: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = count_process_models(monkeypatch)
+    flowcharts: list[int] = []
+    dataflows: list[int] = []
     monkeypatch.setattr(swimlane, "process_diagram", _counting(swimlane, "process_diagram", flowcharts))
     monkeypatch.setattr(mermaid, "dataflow", _counting(mermaid, "dataflow", dataflows))
     from generator.load.register import read_register
@@ -138,15 +144,7 @@ def test_checks_and_pages_together_build_each_process_model_once(monkeypatch: py
     from generator.lint.runner import load_register
     from generator.model import register as register_model
 
-    built: list[int] = []
-    original = ProcessModel.from_data.__func__  # type: ignore[attr-defined]
-
-    def from_data(cls: type[ProcessModel], data: Any) -> ProcessModel:
-        built.append(1)
-        model: ProcessModel = original(cls, data)
-        return model
-
-    monkeypatch.setattr(ProcessModel, "from_data", classmethod(from_data))
+    built = count_process_models(monkeypatch)
     checked = load_register(REPO)
     rm = register_model.build(checked)
     pages.generate(checked, "fr", model=rm)
