@@ -89,7 +89,7 @@ def read(path: Path, display: str, lang: str) -> Source:
     source = Source()
     org = decode(doc["organization"])
     raw_parties = [p for p in doc.get("parties") or [] if isinstance(p, dict)]
-    contracts = {p.get("id"): p.get("contract") for p in raw_parties}
+    contracts: dict[str, Any] = {str(p.get("id")): p.get("contract") for p in raw_parties if isinstance(p.get("id"), str)}
     org["parties"] = [party(decode(p)) for p in raw_parties]
     source.entries.append(Entry("organization", org, where.at(field="organization")))
     ids = Ids()
