@@ -146,13 +146,33 @@ def _property_schema(error: ValidationError, name: str) -> Any:
 
 
 def _errors(error: ValidationError) -> Iterator[ValidationError]:
-    """The leaves of an error: for anyOf/oneOf the best match, for if/then the branch's errors."""
+    """The leaves of an error: for anyOf/oneOf those of the branch the value comes closest to,
+    for if/then the branch's errors."""
     if error.validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
-
-        yield from _errors(best_match(error.context))
+        for leaf in _closest_branch(error.context):
+            yield from _errors(leaf)
     else:
         yield error
+
+
+def _closest_branch(context: list[ValidationError]) -> list[ValidationError]:
+    """The errors of the anyOf/oneOf branch the value was meant for: the branch whose shape it
+    fits best (no wrong type, then the fewest unknown or missing keys at its own level), then
+    the one with the fewest errors. A DPO written in full with one mistyped email is told about
+    the email, not that ``none`` is missing (jsonschema's ``best_match`` prefers the shallowest
+    error, here the other branch's)."""
+    branches: dict[Any, list[ValidationError]] = {}
+    for error in context:
+        branch = error.relative_schema_path[0] if error.relative_schema_path else None
+        branches.setdefault(branch, []).append(error)
+
+    def misfit(errors: list[ValidationError]) -> tuple[int, int, int]:
+        own = [e for e in errors if not e.relative_path]
+        wrong_type = sum(e.validator in ("type", "const", "enum") for e in own)
+        shape = sum(e.validator in ("additionalProperties", "required") for e in own)
+        return wrong_type, shape, len(errors)
+
+    return min(branches.values(), key=misfit)
 
 
 def diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
@@ -266,7 +286,10 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
                                  where=where, name=name, title=_describe(prop), extra=extra)
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = sorted((_lookup(root_schema, path) or {}).get("properties", {}))
+        # the keys of the schema that refused the value (an anyOf branch has its own), else
+        # those of the property at that path
+        own = error.schema.get("properties") if isinstance(error.schema, dict) else None
+        allowed = sorted(own if isinstance(own, dict) else (_lookup(root_schema, path) or {}).get("properties", {}))
         for name in instance:
             if name in allowed:
                 continue
@@ -371,7 +394,7 @@ def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], all
     found = _french_match(name, titles)
     if found is not None:
         return phrase("hint-french-key", name=found, title=titles[found])
-    return phrase("hint-allowed-keys", keys=", ".join(allowed))
+    return phrase("hint-allowed-keys", keys=", ".join(f"'{key}'" for key in allowed))
 
 
 def _enum_hint(value: Any, choices: list[str]) -> Arg:
