@@ -17,7 +17,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
@@ -43,11 +43,7 @@ COMMANDS = {
 def text(key: str, lang: str, **values: Any) -> str:
     """A help text of ``labels/cli.yaml`` in ``lang``."""
     label = i18n.t(f"cli.{key}", lang)
-    label = label.format(**values) if values else label
-    if lang == "fr":
-        for before, after in ((" :", "\u00a0:"), (" ;", "\u00a0;"), ("« ", "«\u00a0"), (" »", "\u00a0»")):
-            label = label.replace(before, after)
-    return label
+    return i18n.french_spacing(label.format(**values) if values else label, lang)
 
 
 def _option(argv: Sequence[str], name: str) -> str | None:
@@ -76,6 +72,17 @@ def _formatter(lang: str) -> type[argparse.HelpFormatter]:
             super().add_usage(usage, actions, groups, text("usage", lang) if prefix is None else prefix)
 
     return Formatter
+
+
+def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
+    """An ArgumentParser whose error line is in ``lang`` (« ropa new : erreur : ... »)."""
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}{text('error', lang)}{message}\n")
+
+    return Parser
 
 
 def _localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
@@ -108,7 +115,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG, only: str | None = None) -> argp
     """The parser of every command, or of the command ``only`` alone (a run of one command need
     not import the others)."""
     parser = _localise(
-        argparse.ArgumentParser(
+        _parser_class(lang)(
             prog="ropa", description=text("ropa.description", lang), add_help=False,
             formatter_class=_formatter(lang),
         ),
@@ -128,30 +135,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in arguments if not a.startswith("-")), None)
     only = first if first in COMMANDS and not {"-h", "--help", "--version"} & set(arguments[:arguments.index(first)]) else None
-    parser = build_parser(help_language(arguments), only)
+    lang = help_language(arguments)
+    parser = build_parser(lang, only)
     args = parser.parse_args(arguments)
     root = getattr(args, "root", None)
     if root is not None and not root.is_dir():
-        parser.error(f"--root {root}: no such directory")
+        parser.error(i18n.message("cli.no_root", lang, root=root))
     module = importlib.import_module(f"generator.commands.{COMMANDS[args.command]}")
     try:
         result: int = module.run(args)
         return result
     except UsageError as exc:
-        parser.error(str(exc))
+        parser.error(exc.text(lang))
     except RopaError as exc:
-        print(f"ropa {args.command}: {exc}", file=sys.stderr)
+        print(f"ropa {args.command}: {exc.text(lang)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("ropa: interrupted", file=sys.stderr)
+        print(i18n.message("cli.interrupted", lang), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
-        print(
-            f"ropa: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in ropa; please report it with the command you ran.",
-            file=sys.stderr,
-        )
+        print(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_USAGE  # pragma: no cover - parser.error exits

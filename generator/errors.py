@@ -16,9 +16,32 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class RopaError(Exception):
-    """A failure the user can act on (exit code 1 unless a subclass says otherwise)."""
+    """A failure the user can act on (exit code 1 unless a subclass says otherwise).
+
+    Raised with a text (``RopaError("...")``, said as it is) or, for what the commands say
+    themselves, with the key of a message of ``generator/data/labels/messages.yaml``
+    (``UsageError.of("new.role_needed")``), which ``cli.main`` prints in the user's language."""
 
     exit_code = EXIT_PROBLEMS
+    message_key: str | None = None
+    message_values: dict[str, object] | None = None
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> RopaError:
+        error = cls(key)
+        error.message_key, error.message_values = key, values
+        return error
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (a text given as it is stays as it is)."""
+        if self.message_key is None:
+            return super().__str__()
+        from generator.render import i18n
+
+        return i18n.message(self.message_key, lang, **(self.message_values or {}))
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class UsageError(RopaError):
@@ -40,8 +63,8 @@ class LoadError(RopaError):
 
         return Diagnostic.of(self.rule, file, self.line, self.column, **self.values)
 
-    def __str__(self) -> str:  # where a data file of the package itself is broken
-        return self.diagnostic("").text("en").lstrip(":")
+    def text(self, lang: str) -> str:  # where a data file of the package itself is broken
+        return self.diagnostic("").text(lang).lstrip(":")
 
 
 class GitError(RopaError):

@@ -61,3 +61,32 @@ def test_help_follows_the_sites_language(ropa: Runner, tmp_path: Path) -> None:
 def test_french_help_keeps_punctuation_with_its_word(ropa: Runner, tmp_path: Path) -> None:
     out = ropa("--help", cwd=tmp_path).stdout
     assert not any(line.lstrip().startswith((":", ";", "»")) for line in out.splitlines()), out
+
+
+def _messages(node: object, prefix: str = "") -> dict[str, dict[str, str]]:
+    """Every message of ``labels/messages.yaml`` by its dotted key."""
+    assert isinstance(node, dict)
+    if set(node) == {"fr", "en"}:
+        return {prefix: node}
+    out: dict[str, dict[str, str]] = {}
+    for key, child in node.items():
+        out.update(_messages(child, f"{prefix}.{key}" if prefix else key))
+    return out
+
+
+def test_every_message_of_the_commands_exists_in_both_languages() -> None:
+    """What the commands print besides diagnostics (``RopaError.of``, ``i18n.message``): each key
+    the code uses is in ``labels/messages.yaml``, in French and English, with the same blanks."""
+    import re
+    import string
+
+    from generator.render import i18n
+
+    messages = _messages(i18n.labels()["messages"])
+    for key, text in messages.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text[lang]) if f} for lang in ("fr", "en")]
+        assert fields[0] == fields[1], key
+        assert text["fr"] != text["en"], f"not translated: {key}"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "generator").rglob("*.py"))
+    used = set(re.findall(r"""(?:Error\.of|i18n\.message)\(\s*["']([a-z_.]+)["']""", code))
+    assert len(used) > 20 and used <= set(messages), sorted(used - set(messages))

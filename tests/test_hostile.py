@@ -81,7 +81,7 @@ def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged:
                           env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
     assert time.monotonic() - start < TIMEOUT
     both = done.stdout + done.stderr
-    assert "Traceback" not in both and "internal error" not in both and "MemoryError" not in both, both[-3000:]
+    assert "Traceback" not in both and "internal error" not in both and "erreur interne" not in both and "MemoryError" not in both, both[-3000:]
     after = tree(root, outputs)
     assert after == before, f"written outside {outputs}: {sorted(set(after.items()) ^ set(before.items()))[:5]}"
     return done

@@ -200,7 +200,7 @@ def test_refuses_a_non_empty_folder(tmp_path: Path, ropa: Runner, content: str) 
     (target / "notes.txt").write_text("à garder\n", encoding="utf-8") if content == "file" else (
         target / ".git"
     ).mkdir()
-    proc = ropa("init", target)
+    proc = ropa("init", target, "--lang", "en")
     assert proc.returncode == 2
     assert "is not empty" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in target.iterdir()) == (["notes.txt"] if content == "file" else [".git"])
@@ -216,7 +216,7 @@ def test_fills_an_existing_empty_folder(tmp_path: Path) -> None:
 
 def test_refuses_a_file(tmp_path: Path, ropa: Runner) -> None:
     (tmp_path / "f").write_text("x", encoding="utf-8")
-    proc = ropa("init", tmp_path / "f")
+    proc = ropa("init", tmp_path / "f", "--lang", "en")
     assert proc.returncode == 2 and "is not a folder" in proc.stderr
 
 

@@ -57,7 +57,7 @@ def fill(text: str) -> str:
 
 
 def new(root: Path, *args: str) -> int:
-    return main(["new", "activity", *args, "--root", str(root)])
+    return main(["new", "activity", *args, "--root", str(root), "--lang", "en"])
 
 
 @pytest.mark.parametrize("role", ["controller", "processor"])
@@ -131,7 +131,7 @@ def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> No
 )
 def test_refuses_existing_or_invalid_ids(centrecall: Path, ropa: Runner, ident: str, message: str) -> None:
     before = sorted(p.name for p in (centrecall / "register/activities").iterdir())
-    proc = ropa("new", "activity", "--role", "controller", "--root", centrecall, "--", ident)
+    proc = ropa("new", "activity", "--role", "controller", "--root", centrecall, "--lang", "en", "--", ident)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in (centrecall / "register/activities").iterdir()) == before
@@ -150,7 +150,7 @@ def test_refuses_an_id_another_file_already_uses(
 
 
 def test_refuses_a_folder_that_is_not_a_register(tmp_path: Path, ropa: Runner) -> None:
-    proc = ropa("new", "activity", "x", "--role", "controller", "--root", tmp_path)
+    proc = ropa("new", "activity", "x", "--role", "controller", "--root", tmp_path, "--lang", "en")
     assert proc.returncode == 2
     assert "is not a register repository (no register/organization.yaml)" in proc.stderr
     assert not (tmp_path / "register").exists()
@@ -237,7 +237,7 @@ PROCESS_FILL = {
 
 
 def test_new_process_validates_once_filled(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "process", "recrutement", "--root", str(centrecall)]) == 0
+    assert main(["new", "process", "recrutement", "--root", str(centrecall), "--lang", "en"]) == 0
     assert "replace its 10 « À COMPLÉTER »" in capsys.readouterr().err
     path = centrecall / "processes/recrutement.yaml"
     text = path.read_text(encoding="utf-8")
@@ -259,9 +259,21 @@ def test_new_process_validates_once_filled(centrecall: Path, capsys: pytest.Capt
 
 
 def test_new_process_refuses_an_existing_id_and_a_role(centrecall: Path, ropa: Runner) -> None:
-    proc = ropa("new", "process", "fidelisation", "--root", centrecall)
+    proc = ropa("new", "process", "fidelisation", "--root", centrecall, "--lang", "en")
     assert proc.returncode == 2 and "process 'fidelisation' already exists" in proc.stderr
-    proc = ropa("new", "process", "autre", "--role", "controller", "--root", centrecall)
+    proc = ropa("new", "process", "autre", "--role", "controller", "--root", centrecall, "--lang", "en")
     assert proc.returncode == 2 and "--role is for an activity sheet" in proc.stderr
-    proc = ropa("new", "activity", "autre", "--root", centrecall)
+    proc = ropa("new", "activity", "autre", "--root", centrecall, "--lang", "en")
     assert proc.returncode == 2 and "needs --role" in proc.stderr
+
+
+def test_messages_in_the_register_language(centrecall: Path, ropa: Runner) -> None:
+    """Without --lang, ``ropa new`` speaks the register's language (French for CentreCall), with
+    French spacing, and its error line too; every message exists in both languages."""
+    done = ropa("new", "activity", "recrutement", "--role", "controller", "--root", centrecall)
+    assert done.returncode == 0
+    assert "recrutement.yaml créé\u00a0: remplacez ses 18 «\u00a0À COMPLÉTER\u00a0», puis lancez ropa validate" in done.stderr
+    refused = ropa("new", "activity", "recrutement", "--role", "controller", "--root", centrecall)
+    assert refused.returncode == 2
+    assert "ropa\u00a0: erreur\u00a0: l'activité «\u00a0recrutement\u00a0» existe déjà" in refused.stderr
+    assert "utilisation\u00a0:" in refused.stderr and "Traceback" not in refused.stderr

@@ -16,7 +16,9 @@ from pathlib import Path
 from generator import atomic, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.load import layout
+from generator.load.language import message_language
 from generator.load.layout import display_path
+from generator.render import i18n
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
@@ -34,8 +36,7 @@ def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
     sources = [*layout.sources(root), docs_dir]
     related = any(target == s or target in s.parents or s in target.parents for s in sources)
     if target == root or target in root.parents or related:
-        raise UsageError(f"--site-dir {display_path(target)}: this folder holds the register's sources; "
-                         "the site would replace it. Choose an empty or site-only folder (default: site/)")
+        raise UsageError.of("build.sources_site_dir", path=display_path(target))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,5 +63,6 @@ def run(args: argparse.Namespace) -> int:
         atomic.swap_in(built, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"site built in {display_path(target)} ({builder.name})", file=sys.stderr)
+    lang = message_language(root, args.lang)
+    print(i18n.message("build.built", lang, path=display_path(target), builder=builder.name), file=sys.stderr)
     return EXIT_OK

@@ -16,7 +16,9 @@ from pathlib import Path
 from generator import atomic, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.load import layout
+from generator.load.language import message_language
 from generator.load.layout import display_path
+from generator.render import i18n
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
@@ -31,8 +33,7 @@ def check_output(target: Path, root: Path) -> None:
     sources = [*layout.sources(root), root / "docs"]
     if target == root or target in root.parents or any(target == s or target in s.parents or s in target.parents
                                                         for s in sources):
-        raise UsageError(f"{display_path(target)}: this folder holds the register's sources; "
-                         "choose an empty or generated-only folder")
+        raise UsageError.of("generate.sources_out", path=display_path(target))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,5 +53,6 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     atomic.swap_in(staging, target)
-    print(f"site source written in {display_path(target)}", file=sys.stderr)
+    print(i18n.message("generate.written", message_language(root, args.lang), path=display_path(target)),
+          file=sys.stderr)
     return EXIT_OK

@@ -21,9 +21,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__, scaffold, shapes
+from generator import __version__, scaffold, shapes, vocab
 from generator.cli import EXIT_OK, UsageError, command_parser, text
+from generator.load.language import message_language
 from generator.load.layout import display_path
+from generator.render import i18n
 from generator.resources import PACKAGE_DIR, schema_dir
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ EMPTY_FOLDERS = ("processes",)
 def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
     p = command_parser(sub, name, lang)
     p.add_argument("dir", type=Path, metavar="DIR", help=text("init.dir", lang))
+    p.add_argument("--lang", choices=vocab.LANGUAGES, help=text("lang.messages", lang))
     p.add_argument("--name", default=None, help=text("init.name", lang, placeholder=scaffold.placeholder()))
     p.add_argument(
         "--package",
@@ -71,7 +74,7 @@ def project_file(name: str) -> Path:
     for candidate in (scaffold.SCAFFOLD_DIR / "project" / name, PACKAGE_DIR.parent / name):
         if candidate.is_file():
             return candidate
-    raise UsageError(f"this ropa installation lacks {name}: reinstall ropa")
+    raise UsageError.of("init.incomplete_install", name=name)
 
 
 def _metadata() -> importlib.metadata.Distribution | None:
@@ -113,7 +116,7 @@ def project_repository() -> str:
         label, _, url = str(entry).partition(",")
         if label.strip().lower() == "repository":
             return url.strip()
-    raise UsageError("this ropa installation does not say where its repository is: reinstall ropa")
+    raise UsageError.of("init.no_repository")
 
 
 def hook_source() -> tuple[str, str]:
@@ -151,12 +154,9 @@ def files(name: str, package: str, local_hook: bool = False) -> dict[str, bytes]
 
 def check_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{display_path(target)} exists and is not a folder")
+        raise UsageError.of("init.not_a_folder", path=display_path(target))
     if target.is_dir() and any(target.iterdir()):
-        raise UsageError(
-            f"{display_path(target)} is not empty: ropa init writes a new repository "
-            "into an empty or absent folder"
-        )
+        raise UsageError.of("init.not_empty", path=display_path(target))
 
 
 def write(target: Path, content: dict[str, bytes]) -> None:
@@ -189,42 +189,38 @@ def _inside_git(folder: Path) -> bool:
     return probe.returncode == 0 and probe.stdout.strip() == "true"
 
 
-def git_init(target: Path) -> str:
+def git_init(target: Path, lang: str) -> str:
     """Make ``target`` a git repository on branch ``main``, unless it is inside one already;
     what happened, for the user."""
     if shutil.which("git") is None:
-        return f"git is not installed: run `git init -b {BRANCH}` in it once it is"
+        return i18n.message("init.git_missing", lang, branch=BRANCH)
     if _inside_git(target.parent):
-        return "it is inside an existing git repository, which it joins (no git init)"
+        return i18n.message("init.git_joined", lang)
     subprocess.run(["git", "init", "-q", str(target)], capture_output=True, text=True, check=True)
     # `git init -b` needs git 2.28; this works with every git, before the first commit
     subprocess.run(
         ["git", "-C", str(target), "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"],
         capture_output=True, text=True, check=True,
     )
-    return f"a new git repository on branch {BRANCH}"
+    return i18n.message("init.git_new", lang, branch=BRANCH)
 
 
 def run(args: argparse.Namespace) -> int:
     target: Path = args.dir.resolve()
     name = scaffold.placeholder() if args.name is None else " ".join(str(args.name).split())
     if not name:
-        raise UsageError("--name must not be empty")
+        raise UsageError.of("init.empty_name")
     check_target(target)
     content = files(name, args.package or default_package(), local_hook=args.local_hook)
     write(target, content)
-    how = git_init(target)
+    lang = message_language(Path("."), args.lang)
+    how = git_init(target, lang)
     shown = display_path(target)
     count = sum(
         line.count(scaffold.placeholder())
         for rel, data in content.items() if rel.startswith("register/")
         for line in data.decode("utf-8").splitlines() if not line.lstrip().startswith("#")
     )
-    print(
-        f"created the register repository {shown} ({len(content)} files; {how}).\n"
-        f"Next: replace the {count} « {scaffold.placeholder()} » of register/organization.yaml "
-        "(ropa validate lists them) and adapt or delete the example activity, then\n"
-        f"  cd {shown} && ropa validate && ropa build      # the site, into site/",
-        file=sys.stderr,
-    )
+    print(i18n.message("init.created", lang, path=shown, count=len(content), how=how, placeholders=count,
+                       placeholder=scaffold.placeholder()), file=sys.stderr)
     return EXIT_OK

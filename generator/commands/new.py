@@ -13,9 +13,12 @@ from typing import Any
 from generator import scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
 from generator.errors import LoadError
+from generator.load.language import message_language
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import load
+from generator.render import i18n
 from generator.resources import load_schema
+from generator.vocab import LANGUAGES
 
 ROLES = ("controller", "processor", "joint_controller")
 KINDS = ("activity", "process")
@@ -35,6 +38,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
         help=text("new.role", lang),
     )
     root_argument(p, lang)
+    p.add_argument("--lang", choices=LANGUAGES, help=text("lang.messages", lang))
 
 
 def id_pattern() -> str:
@@ -84,37 +88,29 @@ def run(args: argparse.Namespace) -> int:
     ident: str = args.id
     kind: str = args.kind
     if not re.match(id_pattern(), ident):
-        raise UsageError(
-            f"'{ident}' is not a valid {kind} id: use lowercase letters, digits and "
-            "hyphens, starting with a letter or a digit (e.g. gestion-candidatures)"
-        )
+        raise UsageError.of("new.invalid_id", id=ident, kind=_kind_word(kind, args.lang, root))
     if len(ident) > id_max_length():
-        raise UsageError(
-            f"this {kind} id is {len(ident)} characters long: at most {id_max_length()} "
-            "(it names the file), e.g. gestion-candidatures"
-        )
+        raise UsageError.of("new.id_too_long", kind=_kind_word(kind, args.lang, root), length=len(ident),
+                            max=id_max_length())
     if not (root / ORGANIZATION).is_file():
-        raise UsageError(
-            f"{display_path(root)} is not a register repository (no {ORGANIZATION}): "
-            "run ropa init first, or give --root"
-        )
+        raise UsageError.of("new.not_a_register", path=display_path(root), organization=str(ORGANIZATION))
     if kind == "process":
         if args.role is not None:
-            raise UsageError("--role is for an activity sheet, not for a process model")
+            raise UsageError.of("new.role_for_activity")
         folder = root / PROCESSES
         text = scaffold.render("process.yaml.j2", id=ident, today=shapes.today().isoformat())
     else:
         if args.role is None:
-            raise UsageError("ropa new activity needs --role: controller, processor or joint_controller")
+            raise UsageError.of("new.role_needed")
         folder = root / ACTIVITIES
         text = _activity(root, folder, ident, args.role)
-    return _write(folder, ident, kind, text)
+    return _write(folder, ident, kind, text, message_language(root, args.lang))
 
 
 def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
     taken = _existing_ids(folder)
     if ident in taken:
-        raise UsageError(f"activity '{ident}' already exists: {display_path(taken[ident])}")
+        raise UsageError.of("new.activity_exists", id=ident, path=display_path(taken[ident]))
     parties = _parties(root)
     return scaffold.render(
         "activity.yaml.j2",
@@ -127,23 +123,25 @@ def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
     )
 
 
-def _write(folder: Path, ident: str, kind: str, text: str) -> int:
+def _kind_word(kind: str, option: str | None, root: Path) -> str:
+    """« activité » / "activity", for the messages."""
+    return i18n.message("new.kinds", message_language(root, option)).split("|")[KINDS.index(kind)]
+
+
+def _write(folder: Path, ident: str, kind: str, text: str, lang: str) -> int:
     if kind == "process":
         taken = _existing_ids(folder)
         if ident in taken:
-            raise UsageError(f"process '{ident}' already exists: {display_path(taken[ident])}")
+            raise UsageError.of("new.process_exists", id=ident, path=display_path(taken[ident]))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{ident}.yaml"
     try:
         with open(target, "x", encoding="utf-8") as fh:
             fh.write(text)
     except FileExistsError:
-        raise UsageError(f"{display_path(target)} already exists") from None
-    link = f" and add « process: {ident} » to the activity sheet it describes" if kind == "process" else ""
+        raise UsageError.of("new.file_exists", path=display_path(target)) from None
     count = sum(line.count(scaffold.placeholder()) for line in text.splitlines() if not line.lstrip().startswith("#"))
-    print(
-        f"created {display_path(target)}: replace its {count} « {scaffold.placeholder()} », "
-        f"{link}, then run ropa validate",
-        file=sys.stderr,
-    )
+    said = "new.created_process" if kind == "process" else "new.created"
+    print(i18n.message(said, lang, path=display_path(target), count=count, placeholder=scaffold.placeholder(),
+                       id=ident), file=sys.stderr)
     return EXIT_OK

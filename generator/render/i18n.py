@@ -31,6 +31,20 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
     return str(node[lang])
 
 
+def french_spacing(text: str, lang: str) -> str:
+    """French typography in a terminal: the space before « : ; » and inside « » does not break."""
+    if lang == "fr":
+        for before, after in ((" :", "\u00a0:"), (" ;", "\u00a0;"), ("« ", "«\u00a0"), (" »", "\u00a0»")):
+            text = text.replace(before, after)
+    return text
+
+
+def message(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """A message of ``labels/messages.yaml`` (what a command prints) in ``lang``, filled in."""
+    text = t(f"messages.{key}", lang)
+    return french_spacing(text.format(**values) if values else text, lang)
+
+
 def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
     """``2020-09-15`` → « 15 septembre 2020 » / "15 September 2020"; other values unchanged."""
     day = parse_date(value) if isinstance(value, str) else value
