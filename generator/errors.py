@@ -38,7 +38,8 @@ class RopaError(Exception):
             return super().__str__()
         from generator.render import i18n
 
-        return i18n.message(self.message_key, lang, **(self.message_values or {}))
+        values = {k: v.text(lang) if isinstance(v, RopaError) else v for k, v in (self.message_values or {}).items()}
+        return i18n.message(self.message_key, lang, **values)
 
     def __str__(self) -> str:
         return self.text("en")

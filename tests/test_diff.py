@@ -254,14 +254,16 @@ def test_register_in_a_subfolder_of_the_repository(
 
 
 def test_bad_revision_and_no_repository(repo: Path, tmp_path: Path, ropa: Runner) -> None:
-    proc = ropa("diff", "no-such-branch", "--root", repo)
+    proc = ropa("diff", "no-such-branch", "--root", repo, "--lang", "en")
     assert proc.returncode == 2
     assert "ropa: error: no-such-branch: 'no-such-branch' is not a commit of the repository" in proc.stderr
+    french = ropa("diff", "no-such-branch", "--root", repo)
+    assert "ropa\u00a0: erreur\u00a0: no-such-branch\u00a0: «\u00a0no-such-branch\u00a0» n'est pas un commit du dépôt" in french.stderr
     assert "Traceback" not in proc.stderr
     proc = ropa("diff", "--output=x", "--root", repo)
     assert proc.returncode == 2
     plain = copy_register(tmp_path / "plain")
-    proc = ropa("diff", "HEAD", "--root", plain, cwd=tmp_path)
+    proc = ropa("diff", "HEAD", "--root", plain, "--lang", "en", cwd=tmp_path)
     assert proc.returncode == 2
     assert "not inside a git repository" in proc.stderr
 

@@ -79,7 +79,7 @@ def test_an_invalid_register_is_refused_and_nothing_is_written(
     ],
 )
 def test_usage_errors(ropa: Runner, args: list[str], message: str) -> None:
-    result = ropa("export", *args)
+    result = ropa("export", "--lang", "en", *args)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -199,7 +199,7 @@ def test_site_dir_that_holds_the_sources_is_refused(repo: Path, ropa: Runner, si
     before = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if "node_modules" not in p.parts)
     done = ropa("build", "--root", repo, "--site-dir", repo / site_dir)
     assert done.returncode == 2, done.stderr
-    assert "holds the register's sources" in done.stderr
+    assert "contient les sources du registre\u00a0; le site le remplacerait" in done.stderr
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if "node_modules" not in p.parts) == before
 
 
@@ -207,7 +207,9 @@ def test_missing_mkdocs_yml_is_a_clear_usage_error(repo: Path, ropa: Runner) -> 
     (repo / "mkdocs.yml").unlink()
     done = ropa("build", "--root", repo)
     assert done.returncode == 2
-    assert "mkdocs.yml: no such file" in done.stderr and "Traceback" not in done.stderr
+    assert "mkdocs.yml\u00a0: ce fichier n'existe pas" in done.stderr and "Traceback" not in done.stderr
+    english = ropa("build", "--root", repo, "--lang", "en")
+    assert english.returncode == 2 and "mkdocs.yml: no such file" in english.stderr
 
 
 def test_the_register_repository_needs_no_node_modules(repo: Path, ropa: Runner) -> None:

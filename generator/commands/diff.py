@@ -47,7 +47,7 @@ def read_snapshot(root: Path, rev: str | None) -> Snapshot:
     try:
         files = gitinfo.read_files(root, rev, FOLDERS)
     except GitError as exc:
-        raise UsageError(f"{rev}: {exc}" if rev else str(exc)) from None
+        raise UsageError.of("diff.at_revision", rev=rev, problem=exc) if rev else UsageError.of("diff.in_worktree", problem=exc) from None
     return parse_files(files)
 
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.diff import compare, report
 
     if not gitinfo.is_repository(args.root):
-        raise UsageError(f"--root {args.root}: not inside a git repository")
+        raise UsageError.of("diff.not_a_repository", root=str(args.root))
     old = read_snapshot(args.root, args.base)
     new = read_snapshot(args.root, args.head)
     problems = [

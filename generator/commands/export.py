@@ -63,9 +63,9 @@ def options(args: argparse.Namespace) -> export.Options:
             if on
         ]
         if used:
-            raise UsageError(f"{', '.join(used)}: only for --format csv")
+            raise UsageError.of("export.csv_only", options=", ".join(used))
         if args.output == STDOUT and args.format == "xlsx":
-            raise UsageError("--output -: an XLSX workbook is binary; give a file name")
+            raise UsageError.of("export.xlsx_stdout")
     return export.Options(args.format, args.lang or i18n.DEFAULT_LANG, args.per, args.bom, args.header)
 
 
@@ -75,9 +75,9 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
         return None
     path = Path(args.output) if args.output else Path(default_name)
     if path.is_dir():
-        raise UsageError(f"--output {path}: is a directory; give a file name")
+        raise UsageError.of("export.output_is_folder", path=str(path))
     if not path.parent.is_dir():
-        raise UsageError(f"--output {path}: the directory {path.parent} does not exist")
+        raise UsageError.of("export.output_folder_missing", path=str(path), folder=str(path.parent))
     return path
 
 

@@ -11,6 +11,7 @@ from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, te
 from generator.lint import table
 from generator.lint.rules import GROUPS
 from generator.load.language import message_language
+from generator.render import i18n
 from generator.vocab import LANGUAGES
 
 FORMATS = {"text": table.text, "markdown": table.markdown, "json": table.as_json}
@@ -25,20 +26,20 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
 
 
 def run(args: argparse.Namespace) -> int:
+    lang = message_language(Path("."), args.lang)
     if args.write_readme is not None:
         path: Path = args.write_readme
         try:
             before = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--write-readme {path}: {exc.strerror or exc}") from None
+            raise UsageError.of("rules.readme_unreadable", path=str(path), error=str(exc.strerror or exc)) from None
         if not table.BLOCK.search(before):
-            print(f"ropa rules: {path} has no <!-- rules:begin group=... --> block", file=sys.stderr)
+            print(f"ropa rules: {i18n.message('rules.no_block', lang, path=path)}", file=sys.stderr)
             return EXIT_PROBLEMS
         after = table.rewrite_readme(before)  # README.md is in English
         if after != before:
             path.write_text(after, encoding="utf-8")
-            print(f"ropa rules: rewrote the rule tables of {path}", file=sys.stderr)
+            print(f"ropa rules: {i18n.message('rules.rewritten', lang, path=path)}", file=sys.stderr)
         return EXIT_OK
-    lang = message_language(Path("."), args.lang)
     sys.stdout.write(FORMATS[args.format](table.selected(args.group), lang))
     return EXIT_OK

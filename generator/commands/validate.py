@@ -40,18 +40,17 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     for path in paths:
         path = absolute(path)
         if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{path}: no such file or directory")
+            raise UsageError.of("validate.no_such_path", path=str(path))
         try:
             path.relative_to(reg.root)
         except ValueError:
-            raise UsageError(f"{display_path(path)} is not inside the register root {display_path(reg.root)}") from None
+            raise UsageError.of("validate.outside_root", path=display_path(path), root=display_path(reg.root)) from None
         if path.is_dir():
             wanted.update(file for file in known if file.is_relative_to(path))
         elif path in known:
             wanted.add(path)
         else:
-            raise UsageError(f"{display_path(path)} is not a register file (register/organization.yaml, "
-                             "register/activities/*.yaml or processes/*.yaml)")
+            raise UsageError.of("validate.not_a_register_file", path=display_path(path))
     names = {display_path(file) for file in reg.with_references(wanted)}
     return [d for d in reg.diagnostics if d.file in names]
 

@@ -58,7 +58,7 @@ class History:
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
-        raise GitError("git is not installed")
+        raise GitError.of("git.missing")
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), *args],
@@ -67,10 +67,10 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
             check=False,
         )
     except OSError as exc:  # pragma: no cover - git vanished between which() and run()
-        raise GitError(f"cannot run git: {exc}") from None
+        raise GitError.of("git.cannot_run", error=str(exc)) from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        raise GitError.of("git.said", message=message[-1]) if message else GitError.of("git.failed", command=args[0])
     return proc.stdout
 
 
@@ -91,11 +91,11 @@ def is_repository(root: Path) -> bool:
 def resolve(root: Path, rev: str) -> str:
     """The commit hash ``rev`` names; ``GitError`` with git's own message when it names none."""
     if rev.startswith("-"):
-        raise GitError(f"'{rev}' is not a revision")
+        raise GitError.of("git.not_a_revision", rev=rev)
     try:
         out = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError:
-        raise GitError(f"'{rev}' is not a commit of the repository") from None
+        raise GitError.of("git.not_a_commit", rev=rev) from None
     return out.decode("ascii").strip()
 
 

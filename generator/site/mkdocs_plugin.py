@@ -104,7 +104,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         if reg is None or reg.root != self.root:
             reg = load_register(self.root)
         if not reg.ok:
-            raise PluginError("ropa: the register has problems; the site was not built.\n" + register_problems(reg, self.lang))
+            raise PluginError(f"ropa: {i18n.message('site.not_built', self.lang)}\n" + register_problems(reg, self.lang))
         for problem in reg.diagnostics:
             log.info("register warning: %s", problem.text(self.lang))
         return reg
@@ -115,7 +115,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         config.site_name = src.name
         for path, content in src.files.items():
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"ropa: docs/{path} is also a generated page: rename or remove the hand-written file")
+                raise PluginError(f"ropa: {i18n.message('site.page_clash', self.lang, path=f'docs/{path}')}")
             if isinstance(content, Path):
                 files.append(File.generated(config, path, abs_src_path=str(content)))
             else:

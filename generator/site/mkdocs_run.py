@@ -21,10 +21,7 @@ CONFIG_NAME = "mkdocs.yml"
 def config_file(root: Path) -> Path:
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise UsageError(
-            f"{path}: no such file: the site is built with the MkDocs configuration at the root "
-            "of the register repository (copy mkdocs.yml from ropa's repository)"
-        )
+        raise UsageError.of("site.no_config", path=str(path))
     return path
 
 

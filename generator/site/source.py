@@ -89,9 +89,9 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
-        raise SourceError(f"{path}: cannot read the site configuration: {exc}") from None
+        raise SourceError.of("site.config_unreadable", path=str(path), error=str(exc)) from None
     if not isinstance(data, dict):
-        raise SourceError(f"{path}: the site configuration is not a mapping")
+        raise SourceError.of("site.config_not_mapping", path=str(path))
     return data
 
 
@@ -224,7 +224,7 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
         for file in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
             rel = file.relative_to(docs_dir).as_posix()
             if rel in src.files:
-                raise SourceError(f"{docs_dir.name}/{rel} is also a generated page: rename or remove the hand-written file")
+                raise SourceError.of("site.page_clash", path=f"{docs_dir.name}/{rel}")
             src.files[rel] = file
             if file.suffix == ".md":
                 src.hand_written.append(rel)
