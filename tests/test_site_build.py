@@ -189,7 +189,7 @@ def test_plain_mkdocs_build_refuses_an_invalid_register(repo: Path, tmp_path: Pa
     path.write_text(path.read_text(encoding="utf-8").replace("role: processor", "role: boss"), encoding="utf-8")
     done = mkdocs_build(repo, tmp_path / "out")
     assert done.returncode != 0
-    assert "the register has problems" in done.stderr
+    assert "le registre a des problèmes" in done.stderr  # the site's language, as the problems below it
     assert re.search(r"fidelisation-artemis\.yaml:\d+:\d+: error: ", done.stderr)
     assert "Traceback" not in done.stderr
 
