@@ -277,3 +277,11 @@ def test_messages_in_the_register_language(centrecall: Path, ropa: Runner) -> No
     assert refused.returncode == 2
     assert "ropa\u00a0: erreur\u00a0: l'activité «\u00a0recrutement\u00a0» existe déjà" in refused.stderr
     assert "utilisation\u00a0:" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_an_id_with_control_characters_is_shown_escaped(centrecall: Path, ropa: Runner) -> None:
+    """The refused id comes back in the message with its ESC shown as ``\\x1b``, not sent to the
+    terminal (it could recolour or rewrite the screen)."""
+    done = ropa("new", "activity", "a\x1b[31mrouge", "--role", "controller", "--root", centrecall, "--lang", "en")
+    assert done.returncode == 2
+    assert "'a\\x1b[31mrouge' is not a valid activity id" in done.stderr and "\x1b" not in done.stderr

@@ -7,6 +7,7 @@ import functools
 from typing import Any
 
 from generator import vocab
+from generator.render.escape import terminal
 from generator.resources import DATA_DIR, load_data
 from generator.shapes import parse_date, parse_duration
 
@@ -40,9 +41,11 @@ def french_spacing(text: str, lang: str) -> str:
 
 
 def message(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
-    """A message of ``labels/messages.yaml`` (what a command prints) in ``lang``, filled in."""
+    """A message of ``labels/messages.yaml`` (what a command prints) in ``lang``, filled in with
+    ``values`` escaped for a terminal (an id or a file name cannot recolour the screen)."""
     text = t(f"messages.{key}", lang)
-    return french_spacing(text.format(**values) if values else text, lang)
+    filled = text.format(**{k: terminal(v) for k, v in values.items()}) if values else text
+    return french_spacing(filled, lang)
 
 
 def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
