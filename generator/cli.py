@@ -13,9 +13,10 @@ command line gives it, else the site's language (``theme.language`` of the ``mkd
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -80,9 +81,23 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
             self.print_usage(sys.stderr)
-            self.exit(EXIT_USAGE, f"{self.prog}{text('error', lang)}{message}\n")
+            self.exit(EXIT_USAGE, f"{self.prog}{text('error', lang)}{i18n.french_spacing(message, lang)}\n")
 
     return Parser
+
+
+@contextlib.contextmanager
+def _speaking(lang: str) -> Iterator[None]:
+    """argparse's own messages (« invalid choice », « unrecognized arguments »...) in ``lang``
+    while the command runs: argparse passes each to its module's gettext function ``_``; for
+    French it gets the catalogue of ``labels/cli.yaml`` (``argparse_fr``)."""
+    catalogue: dict[str, str] = i18n.labels()["cli"]["argparse_fr"] if lang == "fr" else {}
+    before = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda msgid: catalogue.get(msgid, msgid)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = before  # type: ignore[attr-defined]
 
 
 def _localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
@@ -133,9 +148,14 @@ def build_parser(lang: str = i18n.DEFAULT_LANG, only: str | None = None) -> argp
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    lang = help_language(arguments)
+    with _speaking(lang):
+        return _main(arguments, lang)
+
+
+def _main(arguments: list[str], lang: str) -> int:
     first = next((a for a in arguments if not a.startswith("-")), None)
     only = first if first in COMMANDS and not {"-h", "--help", "--version"} & set(arguments[:arguments.index(first)]) else None
-    lang = help_language(arguments)
     parser = build_parser(lang, only)
     args = parser.parse_args(arguments)
     root = getattr(args, "root", None)

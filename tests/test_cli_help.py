@@ -90,3 +90,21 @@ def test_every_message_of_the_commands_exists_in_both_languages() -> None:
     code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "generator").rglob("*.py"))
     used = set(re.findall(r"""(?:Error\.of|i18n\.message)\(\s*["']([a-z_.]+)["']""", code))
     assert len(used) > 20 and used <= set(messages), sorted(used - set(messages))
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("fr", ["ropa validate\u00a0: erreur\u00a0: argument --format\u00a0: choix invalide\u00a0: 'xml'",
+            "ropa\u00a0: erreur\u00a0: arguments non reconnus\u00a0: --bogus",
+            "ropa new\u00a0: erreur\u00a0: arguments obligatoires manquants\u00a0: kind, ID"]),
+    ("en", ["ropa validate: error: argument --format: invalid choice: 'xml'",
+            "ropa: error: unrecognized arguments: --bogus",
+            "ropa new: error: the following arguments are required: kind, ID"]),
+])
+def test_argparse_own_errors_speak_the_language(ropa: Runner, tmp_path: Path, lang: str, says: list[str]) -> None:
+    """What argparse itself says (a wrong choice, an unknown option, a missing argument) is in the
+    help's language too: a French register's user reads French from the first mistake on."""
+    (tmp_path / "mkdocs.yml").write_text(f"theme:\n  name: material\n  language: {lang}\n", encoding="utf-8")
+    runs = [ropa("validate", "--format", "xml", cwd=tmp_path), ropa("validate", "--bogus", cwd=tmp_path),
+            ropa("new", cwd=tmp_path)]
+    for done, expected in zip(runs, says, strict=True):
+        assert done.returncode == 2 and expected in done.stderr, done.stderr

@@ -75,7 +75,7 @@ def test_an_invalid_register_is_refused_and_nothing_is_written(
         (["--format", "pdf"], "invalid choice"),
         (["--format", "csv", "-o", "no/such/dir/registre.csv"], "does not exist"),
         (["--format", "csv", "-o", "."], "is a directory"),
-        (["--format", "csv", "--lang", "de"], "invalid choice"),
+        (["--format", "csv", "--lang", "de"], "--lang"),  # with --lang de, the messages fall back to the register's language
     ],
 )
 def test_usage_errors(ropa: Runner, args: list[str], message: str) -> None:
