@@ -127,20 +127,7 @@ def imported(ropa: Runner, source: Path, dest: Path, *args: str) -> subprocess.C
 # --- round trips ---------------------------------------------------------------------------------
 
 
-KNOWN_GAP = (
-    "known gap, to fix next (issue 17 left open): the XLSX and CSV readers do not yet read back the "
-    "fields issues 10 and 11 added the same session — the XLSX's Art. 28 contract lines under "
-    "« Acteurs » are taken for processors, retention `until`/`archive_duration`/`justification`, "
-    "`legal_basis.purposes`, `special_category_law`, `nir_framework`, sub-processor `authorisation` "
-    "and the DPIA exemption's code are not mapped back; the CSV loses a party's DPO"
-)
-
-
-@pytest.mark.parametrize("fmt", [
-    pytest.param("xlsx", marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAP)),
-    pytest.param("csv", marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAP)),
-    "json",
-])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
     done = imported(ropa, exports[fmt], tmp_path / "empty")
     assert done.returncode == 0, done.stderr
@@ -182,8 +169,7 @@ def test_files_are_written_like_ropa_new(exports: dict[str, Path], ropa: Runner,
 
 
 def test_never_overwrites_and_dry_run_writes_nothing(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
-    # from the JSON export, which carries every field of issues 10 and 11 (see KNOWN_GAP below)
-    dry = imported(ropa, exports["json"], tmp_path, "--dry-run")
+    dry = imported(ropa, exports["xlsx"], tmp_path, "--dry-run")
     assert dry.returncode == 0
     assert "rien n'a été écrit" in dry.stdout
     assert "ropa validate du registre importé : 0 erreurs" in dry.stdout
@@ -487,7 +473,6 @@ def test_usage_errors(ropa: Runner, tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "--format" in unknown.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_GAP)
 def test_csv_saved_again_by_excel_in_french(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
     """Semicolons and Windows-1252, as Excel saves a CSV on a French system."""
     rows = list(csv.reader(exports["csv"].read_text(encoding="utf-8").splitlines(keepends=True)))

@@ -23,6 +23,7 @@ from typing import Any
 
 from generator.importer import Entry, Notice, Source, Where, mapping, message, people
 from generator.importer.activity import ActivityBuilder, Value
+from generator.importer.json_source import contract as contract_of
 from generator.importer.people import Contact, Parties, text
 from generator.importer.workbook import Row, Sheet, Workbook, coordinate
 from generator.render import i18n
@@ -52,8 +53,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "recipients": ("cnil.sheet.recipients",),
     "security_measures": ("cnil.sheet.security_measures",),
     "transfers": ("cnil.sheet.transfers",),
-    "legal_basis": ("cnil.sheet.legal_basis",),
+    "legal_basis": ("cnil.sheet.legal_basis", "export.fields.basis_from_controller"),
+    "basis_per_purpose": ("export.fields.basis_per_purpose",),
     "dpia": ("cnil.sheet.dpia",),
+    "cnil_items": ("export.fields.data_subjects_rights",),
     "notes": ("export.fields.notes",),
 }
 
@@ -80,7 +83,11 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "special_category_condition": ("export.fields.special_category_condition",),
         "special_category_details": ("export.fields.special_category_details",),
         "criminal_data_authorisation": ("export.fields.criminal_data_authorisation",),
+        "special_category_law": ("export.fields.special_category_law",),
+        "nir_framework": ("export.fields.nir_framework",),
     },
+    "cnil_items": {key: (f"export.fields.{key}",) for key in (
+        "information", "rights_exercise", "data_source", "automated_decisions", "joint_controller_arrangement")},
     "dpia": {
         "status": ("export.fields.dpia_status",),
         "criteria": ("export.fields.dpia_criteria",),
@@ -102,6 +109,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "retention_end": ("export.fields.retention_end",),
         "retention_note": ("export.fields.retention_note",),
         "items": ("export.fields.items",),
+    },
+    "basis_per_purpose": {
+        "purpose": ("export.fields.purpose",),
+        "basis": ("cnil.sheet.legal_basis",),
+        "details": ("cnil.sheet.details_col",),
     },
     "data_subjects": {
         "category": ("export.fields.category",),
@@ -269,6 +281,8 @@ class Fiche:
     tables: dict[str, list[dict[str, Value]]] = field(default_factory=dict)
     actors: dict[str, list[tuple[Contact, Where]]] = field(default_factory=dict)
     notes: list[Value] = field(default_factory=list)
+    contracts: dict[str, Value] = field(default_factory=dict)
+    """The Art. 28 contract lines of « Acteurs » (``ropa export``), by the folded party name."""
     said_none: set[str] = field(default_factory=set)
     """Sections that say « Aucun »: written as an empty list."""
 
@@ -306,6 +320,34 @@ def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
     return cols if len(cols) >= 1 else None
 
 
+def _contract_of(label: Any) -> str | None:
+    """« Contrat art. 28 — VoxCloud Inc. » (a row of ``ropa export``'s « Acteurs ») → the party."""
+    if not isinstance(label, str):
+        return None
+    head, sep, party = label.partition(" — ")
+    return party.strip() if sep and mapping.fold(head) in _labels("site.transfers.contract") else None
+
+
+def contract_terms(cell: Value | None) -> tuple[str | None, Value | None, Value | None]:
+    """« reference (date) · Autorisation du responsable : Autorisation écrite générale — ref »
+    → (the contract's text, None when « non indiqué »; the authorisation's type; its reference)."""
+    if cell is None:
+        return None, None, None
+    said = str(text(cell.value) or "")
+    contract, kind, reference = said, None, None
+    for lang in ("fr", "en"):
+        mark = f" · {i18n.t('site.transfers.authorisation', lang)} : "
+        if mark in said:
+            contract, _, auth = said.partition(mark)
+            head, sep, tail = auth.partition(" — ")
+            kind = Value(head, cell.where)
+            reference = Value(tail, cell.where) if sep else None
+            break
+    if mapping.fold(contract) in _labels("site.transfers.no_contract"):
+        return None, kind, reference
+    return text(contract), kind, reference
+
+
 TABLE_OF = {
     "data_categories": "categories",
     "sensitive_data": "categories",
@@ -313,6 +355,7 @@ TABLE_OF = {
     "recipients": "recipients",
     "security_measures": "security_measures",
     "transfers": "transfers",
+    "basis_per_purpose": "basis_per_purpose",
 }
 
 
@@ -367,6 +410,12 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 columns = header
                 continue
             first_col, first = cells[0]
+            party = _contract_of(first) if first_col == 0 else None
+            if party is not None:
+                # « Contrat art. 28 — VoxCloud Inc. | reference (date) · Autorisation … »: not an actor
+                if len(cells) > 1:
+                    fiche.contracts[mapping.fold(party)] = Value(cells[1][1], at(cells[1][0]))
+                continue
             found_slot = _find("actor_slots", first) if first_col == 0 else None
             if found_slot is not None:
                 slot = found_slot
@@ -572,16 +621,6 @@ def _strip_registration(line: str) -> tuple[str, str | None]:
     return (m.group(1), m.group(3).strip()) if m else (line, None)
 
 
-def _person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
-    contact = people.contact_line(text(line), person=True)
-    who = people.person(contact.name)
-    if who is not None:
-        for key in ("email", "phone"):
-            if getattr(contact, key):
-                who[key] = getattr(contact, key)
-    return who, contact
-
-
 def _block_person(block: dict[str, Value]) -> dict[str, Any] | None:
     def get(name: str) -> str | None:
         v = block.get(name)
@@ -627,11 +666,11 @@ class Assembler:
             if "address" in f:
                 org["address"] = people.address_line(text(f["address"].value))
             if "head" in f:
-                who, _ = _person_from_line(f["head"].value)
+                who, _ = people.person_from_line(f["head"].value)
                 if who:
                     org["head"] = who
             if "dpo" in f:
-                who, _ = _person_from_line(f["dpo"].value)
+                who, _ = people.person_from_line(f["dpo"].value)
                 if who:
                     org.setdefault("dpo", {})["person"] = who
             if "representative" in f:
@@ -763,9 +802,9 @@ class Assembler:
         }
         for key in ("contact", "representative", "dpo"):
             if get(key):
-                who, _ = _person_from_line(get(key))
+                who, _ = people.person_from_line(get(key))
                 details[key] = who
-        details["contract"] = get("contract")
+        details["contract"] = contract_of(get("contract"))
         self.parties.add(name, kind.code if kind else "recipient", details, get("id"))
 
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
@@ -803,13 +842,19 @@ class Assembler:
         if joint:
             b.put(("joint_controllers",), [j for j in joint if j])
         slot = "sub_processors" if role_code == "processor" else "processors"
-        procs = [self.parties.from_contact(c, "processor") for c, _ in f.actors.get(slot) or []]
-        if procs:
-            b.put(("processors",), [p for p in procs if p])
+        procs: list[str] = []
+        terms = {}
+        for c, _ in f.actors.get(slot) or []:
+            ident = self.parties.from_contact(c, "processor")
+            if ident is not None:
+                procs.append(ident)
+                terms[ident] = contract_terms(f.contracts.get(mapping.fold(people.party_and_person(c.name or "")[0])))
+        b.processor_terms(procs, terms, self.parties.contracts())
         b.purposes(pick("purposes", "main", "purpose"), f.subs)
         if role_code == "processor":
             b.operations(f.get("purposes", "processing_operations"))
         b.legal_basis(f.fields.get("legal_basis", {}), required=role_code != "processor")
+        b.basis_per_purpose(f.tables.get("basis_per_purpose"), listed_only=False)
         b.data_subjects(f.tables.get("data_subjects"))
         for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):
             b.categories(section, vocabulary, f.tables.get(section))
@@ -826,6 +871,7 @@ class Assembler:
             b.dpia(f.fields["dpia"])
         if f.notes:
             b.put(("notes",), [str(text(v.value)) for v in f.notes])
+        b.cnil_items(f.fields.get("cnil_items", {}))
         return b.finish(self.activity_ids)
 
 

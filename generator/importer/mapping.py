@@ -20,6 +20,7 @@ from typing import Any
 import pycountry
 
 from generator import vocab
+from generator.render import i18n
 from generator.resources import load_data
 
 
@@ -254,3 +255,83 @@ def is_none(value: Any) -> bool:
     return key in ("aucun", "aucune", "none", "neant", "sans objet", "non applicable", "n a", "na") or key.startswith(
         ("aucun ", "aucune ", "no ")
     )
+
+
+# --- a retention in the exports' words ------------------------------------------------------------
+
+
+def _unsaid(preposition: str, phrase: str, lang: str) -> list[str]:
+    """The texts ``words`` the exports may have written as ``phrase``, « preposition words »
+    (``i18n``'s French contractions undone: « à compter du départ » → « le départ »)."""
+    found = []
+    for head in (preposition + " ", preposition):
+        if phrase.startswith(head) and len(phrase) > len(head):
+            found.append(phrase[len(head):])
+    last = preposition.rsplit(" ", 1)[-1].rsplit("'", 1)[-1]
+    base = preposition[: len(preposition) - len(last)]
+    contracted = {"de": {"du": "le", "des": "les"}, "à": {"au": "le", "aux": "les"}}.get(last, {})
+    for short, article in contracted.items():
+        if phrase.startswith(f"{base}{short} "):
+            found.append(f"{article} {phrase[len(base) + len(short) + 1:]}")
+    return found  # candidates: ``retention_words`` keeps the one that writes the same words
+
+
+def _heads(head: str, iso: str | None, lang: str) -> list[dict[str, str]]:
+    """The ``duration``, ``starts`` and ``until`` the head of a retention text can be written from."""
+    from_, until = i18n.t("common.from", lang), i18n.t("common.until", lang)
+    if iso is None:
+        lowered = head[:1].lower() + head[1:]
+        return [{"until": u} for u in _unsaid(until, lowered, lang)]
+    said = i18n.format_duration(iso, lang)
+    if not head.startswith(said):
+        return []
+    rest = head[len(said):]
+    out: list[dict[str, str]] = []
+    if not rest:
+        out.append({"duration": iso})
+    if rest.startswith(", "):
+        out += [{"duration": iso, "until": u} for u in _unsaid(until, rest[2:], lang)]
+    if rest.startswith(" "):
+        body = rest[1:]
+        # a period that also runs until an event is likelier than a starting event holding
+        # « , jusqu'à »: the shorter starting event first (the words are the same either way)
+        cuts = [m.start() for m in re.finditer(", ", body)] + [len(body)]
+        for cut in cuts:
+            tail = body[cut:]
+            untils = [None] if not tail else ([*_unsaid(until, tail[2:], lang)] if tail.startswith(", ") else [])
+            for s in _unsaid(from_, body[:cut], lang):
+                out += [{"duration": iso, "starts": s, **({"until": u} if u else {})} for u in untils]
+    return out
+
+
+def retention_words(text: Any, iso: str | None, starts: str | None = None) -> dict[str, str] | None:
+    """A retention written by ``ropa export`` (« Jusqu'à la fin du contrat, puis archivage
+    intermédiaire pendant 5 ans »; the ISO duration of its own column), read back exactly: the
+    ``duration``, ``starts``, ``until``, ``end_action`` and ``archive_duration`` that write these
+    very words (in French or English), or None for any other text (read by ``retention``).
+    ``starts``: the starting event when the file gives it in a column of its own (the CSV)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    for lang in vocab.LANGUAGES:
+        then, period = i18n.t("common.then", lang), i18n.t("common.for_period", lang)
+        ends: list[tuple[str, dict[str, str]]] = []
+        for code in vocab.vocabularies().get("retention_end", {}):
+            mark = f", {then} {vocab.label('retention_end', code, lang).lower()}"
+            cut = text.rfind(mark)
+            if cut < 0:
+                continue
+            tail = text[cut + len(mark):]
+            if not tail:
+                ends.append((text[:cut], {"end_action": code}))
+            elif tail.startswith(f" {period} "):
+                archive, left = duration(tail[len(period) + 2:])
+                if archive and not left:
+                    ends.append((text[:cut], {"end_action": code, "archive_duration": archive}))
+        for head, end in [*ends, (text, {})]:
+            for found in _heads(head, iso, lang):
+                candidate = {**found, **end}
+                if starts is not None and candidate.get("starts") != starts:
+                    continue
+                if i18n.format_retention(candidate, lang) == text:
+                    return candidate
+    return None
