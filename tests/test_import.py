@@ -127,32 +127,108 @@ def imported(ropa: Runner, source: Path, dest: Path, *args: str) -> subprocess.C
 # --- round trips ---------------------------------------------------------------------------------
 
 
+def compared(fmt: str, source: Path, dest: Path, done: subprocess.CompletedProcess[str]) -> tuple[Any, Any, set[str]]:
+    """(original, imported) as ``by_name`` gives them, the original less what cannot round-trip
+    (``lossy``), the imported less what the format makes up (XLSX activity ids; the CSV's head
+    of the organisation, left to complete); and the party ids the CSV made from the names."""
+    original = by_name(read_register(source))
+    lossy(fmt, *original)
+    again = by_name(read_register(dest))
+    if fmt == "xlsx":
+        for a in again[0].values():
+            a.pop("id")
+    made: set[str] = set()
+    if fmt == "csv":
+        # no head of the organisation in a CSV: left to complete, and reported
+        assert again[1].pop("head") == {"last_name": "À COMPLÉTER"}
+        assert "1 à compléter" in done.stdout
+        made = {p.pop("id") for p in again[2].values()}
+    return original, again, made
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
     done = imported(ropa, exports[fmt], tmp_path / "empty")
     assert done.returncode == 0, done.stderr
     assert "5 traitements importés" in done.stdout
-    original = by_name(read_register(REPO))
-    lossy(fmt, *original)
-    again = by_name(read_register(tmp_path / "empty"))
-    if fmt == "xlsx":
-        for a in again[0].values():
-            a.pop("id")
-    if fmt == "csv":
-        # no head of the organisation in a CSV: left to complete, and reported
-        assert again[1].pop("head") == {"last_name": "À COMPLÉTER"}
-        assert "1 à compléter" in done.stdout
+    original, again, made = compared(fmt, REPO, tmp_path / "empty", done)
     if fmt == "csv":
         # ids made from the names: the same where the name gives the same id
-        assert {p.pop("id") for p in again[2].values()} == {"artemis", "paie-services", "voxcloud-inc"}
+        assert made == {"artemis", "paie-services", "voxcloud-inc"}
     assert again[0] == original[0]
     assert again[1] == original[1]
     assert again[2] == original[2]
-    # the imported register is valid: same checks as ropa validate
-    assert "0 erreurs" in done.stdout or fmt == "csv"
+    # the imported register is valid: same checks as ropa validate (the CSV's head is to complete)
+    assert "ropa validate du registre importé : 0 erreurs, 0 avertissements" in done.stdout or fmt == "csv"
+    if fmt == "csv":
+        assert "ropa validate du registre importé : 1 erreurs, " in done.stdout
+    else:
+        check = ropa("validate", "--root", tmp_path / "empty")
+        assert check.returncode == 0, check.stdout
     if fmt == "json":
         assert (tmp_path / "empty" / "processes" / "fidelisation.yaml").is_file()
         assert read_register(tmp_path / "empty").process_data() == read_register(REPO).process_data()
+
+
+def more_fields(root: Path) -> Path:
+    """CentreCall's register with the fields it does not use: the CNIL model's optional items,
+    a final archiving, a period until an event, a purpose's balancing test, an entry's own
+    contract, a specific authorisation, an entry of the CNIL's DPIA list."""
+    import yaml
+
+    shutil.copytree(REPO / "register", root / "register")
+    shutil.copytree(REPO / "processes", root / "processes")
+
+    def edit(name: str, change: Any) -> None:
+        path = root / "register" / "activities" / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def payroll(a: dict[str, Any]) -> None:
+        a["information"] = "Notice d'information remise à l'embauche ; rappel sur l'intranet RH."
+        a["rights_exercise"] = "Demande au service RH ou à dpo@centrecall.example, réponse sous un mois."
+        a["data_source"] = "Les salariés ; les organismes sociaux pour les attestations d'arrêt de travail."
+        a["automated_decisions"] = {"exists": False}
+        a["legal_basis"]["purposes"].append({
+            "purpose": a["purposes"]["sub"][-1], "basis": "legitimate_interests",
+            "details": "Intérêt de l'employeur à piloter sa masse salariale.",
+            "balancing_test": "Note d'évaluation LIA-2024-02 du 3 mars 2024"})
+        a["data_categories"][1]["retention"] = {
+            "duration": "P2Y", "starts": "le départ du salarié, puis la fin de ses recours",
+            "until": "la liquidation de ses droits", "end_action": "final_archiving",
+            "justification": "Exigence du service départemental d'archives."}
+
+    def quality(a: dict[str, Any]) -> None:
+        a["automated_decisions"] = {"exists": True, "details": "Notation automatique des appels — revue par un superviseur."}
+        a["joint_controller_arrangement"] = "Accord du 1er mars 2022 avec le groupe, article 4."
+        a["processors"] = [{"party": "voxcloud", "contract": {"reference": "Avenant qualité au contrat VoxCloud",
+                                                                "date": "2022-03-01"}}]
+        a["dpia"]["cnil_list"] = "constant_employee_monitoring"
+
+    def loyalty(a: dict[str, Any]) -> None:
+        a["processors"][0]["authorisation"]["type"] = "specific"
+
+    edit("gestion-personnel-paie", payroll)
+    edit("enregistrement-qualite", quality)
+    edit("fidelisation-artemis", loyalty)
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_round_trip_of_the_fields_centrecall_does_not_use(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    source = more_fields(tmp_path / "source")
+    path = tmp_path / f"registre.{fmt}"
+    made = ropa("export", "--format", fmt, "-o", path, "--root", source)
+    assert made.returncode == 0, made.stderr
+    done = imported(ropa, path, tmp_path / "empty")
+    assert done.returncode == 0, done.stderr
+    original, again, _ = compared(fmt, source, tmp_path / "empty", done)
+    payroll = next(a for a in again[0].values() if a["ref"] == "RT-03")
+    assert payroll["data_categories"][1]["retention"]["end_action"] == "final_archiving"
+    assert again[0] == original[0]
+    assert again[1] == original[1]
+    assert again[2] == original[2]
 
 
 def test_files_are_written_like_ropa_new(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:

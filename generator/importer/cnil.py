@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,13 +60,18 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "notes": ("export.fields.notes",),
 }
 
+DATED: dict[str, tuple[str, ...]] = {
+    "created": ("cnil.sheet.created", "cnil.list.created"),
+    "updated": ("cnil.sheet.updated", "cnil.list.updated"),
+    "role": ("export.fields.role",),
+}
+"""The dates and the role, as a fiche and the list sheet label them (either wording in both)."""
+
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "description": {
         "name": ("cnil.sheet.name",),
         "ref": ("cnil.sheet.ref",),
-        "created": ("cnil.sheet.created", "cnil.list.created"),
-        "updated": ("cnil.sheet.updated", "cnil.list.updated"),
-        "role": ("export.fields.role",),
+        **DATED,
         "description": ("export.fields.description",),
         "last_reviewed": ("export.fields.last_reviewed",),
         "review_interval": ("export.fields.review_interval",),
@@ -151,11 +156,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "list": {
         "name": ("cnil.list.name",),
         "ref": ("cnil.list.ref",),
-        "created": ("cnil.list.created", "cnil.sheet.created"),
-        "updated": ("cnil.list.updated", "cnil.sheet.updated"),
+        **DATED,
         "purpose": ("cnil.list.purpose",),
         "sensitive": ("cnil.list.sensitive",),
-        "role": ("export.fields.role",),
         "controller": ("cnil.sheet.controller",),
     },
     "block": {
@@ -268,6 +271,18 @@ def _cells(values: list[Any]) -> list[tuple[int, Any]]:
     return out
 
 
+def _filled(rows: Iterator[Row], where: Where) -> Iterator[tuple[list[tuple[int, Any]], Callable[[int], Where]]]:
+    """The rows that hold something: their cells, and where a cell of the row is (by column)."""
+    for number, values in rows:
+        cells = _cells(values)
+        if cells:
+            yield cells, functools.partial(_cell_at, where, number)
+
+
+def _cell_at(where: Where, number: int, col: int) -> Where:
+    return where.at(cell=coordinate(number, col))
+
+
 # --- reading a fiche -----------------------------------------------------------------------------
 
 
@@ -364,10 +379,7 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
     section: str | None = None
     columns: dict[int, str] | None = None
     slot: str | None = None
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
+    for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
             section, columns, slot = found, None, None
@@ -383,9 +395,6 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 section = "description"
             else:
                 continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
         if section in FIELDS:
             _label_col, label = cells[0]
             name = _find(f"fields.{section}", label)
@@ -477,13 +486,7 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
     block_cols: dict[int, str] | None = None
     list_cols: dict[int, str] | None = None
     block: str | None = None
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
+    for cells, at in _filled(rows, where):
         header = _header(cells, "columns.list")
         if header is not None and "name" in header.values() and "ref" in header.values():
             list_cols, block = header, None
@@ -538,13 +541,7 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
     """Folded party name → the indexes of ``out.parties`` of that name."""
     completed: set[int] = set()
     """The parties the current table has completed."""
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
+    for cells, at in _filled(rows, where):
         header = _header(cells, "columns.parties")
         if header is not None and _parties_header(header):
             party_cols, completed = header, set()
