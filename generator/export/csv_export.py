@@ -99,6 +99,16 @@ def _records(
     return [column(*f) for f in fields]
 
 
+def _transfers(row: Row) -> list[Json] | None:
+    """The transfers, each with its Art. 49 derogation's label (``derogation_label``)."""
+    found = row.activity.get("transfers")
+    if found is None:
+        return None
+    lang = str(row.doc.get("lang", i18n.DEFAULT_LANG))
+    return [{**t, "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)}
+            if t.get("derogation") else t for t in found]
+
+
 def _get(key: str) -> Callable[[Json], Any]:
     return lambda record: record.get(key)
 
@@ -255,7 +265,13 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                 ("safeguard", "cnil.sheet.transfer_safeguard_col", lambda r: label(r.get("safeguard"))),
                 ("documentation", "cnil.sheet.transfer_documentation_col", lambda r: r.get("documentation")),
                 ("details", "export.fields.transfer_details", lambda r: r.get("details")),
+                ("international_organisation", "export.fields.international_organisation",
+                 lambda r: label(r.get("international_organisation"))),
+                ("coverage", "export.fields.adequacy_coverage", lambda r: (r.get("adequacy_coverage") or {}).get("reference")),
+                ("derogation", "export.fields.derogation", _get("derogation_label")),
+                ("authority_informed", "export.fields.authority_informed", lambda r: r.get("authority_informed")),
             ],
+            _transfers,
         ),
         *_records(
             "security_measures",

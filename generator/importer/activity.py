@@ -139,6 +139,13 @@ class ActivityBuilder:
         else:
             self.put((key,), iso)
 
+    def date_at(self, path: FieldPath, source: Value) -> None:
+        iso = mapping.date(source.value)
+        if iso is None:
+            self.todo(path, source)
+        else:
+            self.put(path, iso)
+
     def duration_field(self, key: str, source: Value | None) -> None:
         if source is None:
             return
@@ -365,13 +372,37 @@ class ActivityBuilder:
                 self.put(("transfers", i, "recipient"), party)
             else:
                 self.text_field(("transfers", i, "recipient"), recipient, required=True)
-            country = row.get("country")
+            country, body = row.get("country"), row.get("international_organisation")
             code = mapping.country(text(country.value)) if country else None
+            named = body or country
+            organisation = mapping.organisation(text(named.value)) if named is not None else None
             if code:
                 self.put(("transfers", i, "country"), code)
+            elif organisation:
+                self.put(("transfers", i, "international_organisation"), organisation)
+            elif body is not None:
+                self.text_field(("transfers", i, "international_organisation"), body)
             else:
                 self.todo(("transfers", i, "country"), country)
-            self.coded(("transfers", i, "safeguard"), "safeguard", row.get("safeguard"), required=False)
+            safeguard = row.get("safeguard")
+            extras: dict[str, Value] = {}
+            if safeguard is not None:
+                said, _, rest = str(safeguard.value).partition(" — ")
+                extras = {k: Value(v, safeguard.where) for k, v in mapping.safeguard_terms(rest).items()}
+                safeguard = Value(said, safeguard.where)
+            self.coded(("transfers", i, "safeguard"), "safeguard", safeguard, required=False)
+            coverage = row.get("coverage") or extras.get("coverage")
+            if coverage is not None:
+                self.text_field(("transfers", i, "adequacy_coverage", "reference"), coverage)
+            self.coded(("transfers", i, "derogation"), "art49_derogation", row.get("derogation") or extras.get("derogation"),
+                       required=False)
+            informed = row.get("authority_informed") or extras.get("authority_informed")
+            if informed is not None:
+                flag = mapping.yes_no(informed.value)
+                if flag or str(informed.value).strip().lower() == "true":
+                    self.put(("transfers", i, "authority_informed"), True)
+                else:
+                    self.date_at(("transfers", i, "authority_informed"), informed)
             documentation = row.get("documentation")
             link = row.get("link")
             if documentation is None and link is not None and str(text(link.value) or "").startswith(("https://", "http://")):

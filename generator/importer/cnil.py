@@ -534,6 +534,14 @@ def _parties_header(header: dict[int, str]) -> bool:
     return names[0] == "name" and len(set(names)) >= 3
 
 
+@functools.cache
+def _representative_person() -> frozenset[str]:
+    """« Représentant — Personne à contacter »: the row of ``ropa export``'s organisation block
+    that gives the representative's contact person."""
+    return frozenset(mapping.fold(f"{i18n.t('cnil.sheet.representative', lang)} — {i18n.t('export.fields.contact', lang)}")
+                     for lang in ("fr", "en"))
+
+
 def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
     out = OrgSheet(where)
     party_cols: dict[int, str] | None = None
@@ -569,6 +577,8 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
                     out.parties[same].setdefault(field_name, cell)
             continue
         name = _find("org_fields", cells[0][1]) if isinstance(cells[0][1], str) else None
+        if mapping.fold(cells[0][1]) in _representative_person():
+            name = "representative_person"
         if name is not None and len(cells) > 1:
             value = cells[-1] if name == "review_interval" else cells[1]
             out.fields.setdefault(name, Value(value[1], at(value[0])))
@@ -646,6 +656,7 @@ class Assembler:
         self.org: dict[str, Any] = {}
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
+        self.own_address: dict[str, bool] = {}
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
         org = self.org
@@ -676,6 +687,10 @@ class Assembler:
                 org["representative"] = {"company": company} if who else {"person": people.person(company)}
                 if who:
                     org["representative"]["person"] = who
+            if "representative_person" in f:
+                who, _ = people.person_from_line(f["representative_person"].value)
+                if who:
+                    org.setdefault("representative", {})["person"] = who
             dpo = org.setdefault("dpo", {})
             if "dpo_type" in f:
                 found = mapping.match("dpo_type", f["dpo_type"].value)
@@ -697,6 +712,10 @@ class Assembler:
                     org["review_interval"] = iso
             for row in org_sheet.parties:
                 self._party_row(row)
+        # the organisation sheet gives each person's own details (the list's blocks fill in the
+        # organisation's address for a person who has none)
+        self.own_address = {"head": "address" in (org.get("head") or {}),
+                            "dpo": "address" in ((org.get("dpo") or {}).get("person") or {})}
         for sheet in lists:
             self.org_where = self.org_where or sheet.where
             for block, key in (("head", "head"), ("dpo", "dpo"), ("representative", "representative")):
@@ -776,8 +795,10 @@ class Assembler:
         def place(addr: Any) -> Any:
             return tuple((addr or {}).get(k) for k in ("street", "postal_code", "city")) if isinstance(addr, dict) else None
 
-        for who, fallbacks in ((org.get("head"), [org.get("address")]),
-                               (person, [company.get("address"), org.get("address")])):
+        for key, who, fallbacks in (("head", org.get("head"), [org.get("address")]),
+                                    ("dpo", person, [company.get("address"), org.get("address")])):
+            if self.own_address.get(key):
+                continue
             if isinstance(who, dict) and who.get("address") and place(who["address"]) in [place(f) for f in fallbacks]:
                 del who["address"]
 

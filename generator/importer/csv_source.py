@@ -176,6 +176,11 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
         c = own[0]
         org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
                                       "email": c.email}.items() if v})
+    for rep in _contacts(row, "representative")[:1]:
+        firm, who = people.party_and_person(rep.name or "")
+        found: dict[str, Any] = {"company": firm, "person": who} if who else {"person": people.person(firm)}
+        found.update({k: v for k, v in {"address": rep.address(), "phone": rep.phone, "email": rep.email}.items() if v})
+        org["representative"] = {k: v for k, v in found.items() if v}
     dpo = _contacts(row, "dpo", person=True)
     company = _contacts(row, "dpo_company")
     if dpo:

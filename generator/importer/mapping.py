@@ -136,6 +136,41 @@ def country(text: Any) -> str | None:
     return _countries().get(_key(raw))
 
 
+def organisation(text: Any) -> str | None:
+    """An international organisation's id from its id or its French or English name."""
+    key = _key(text) if text is not None else ""
+    for ident, entry in vocab.international_organisations().items():
+        names = [ident, *(entry.get("name") or {}).values()]
+        if key and key in {_key(n) for n in names}:
+            return ident
+    return None
+
+
+def safeguard_terms(text: str) -> dict[str, str]:
+    """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
+    … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
+    … » → ``coverage``, ``derogation``, ``authority_informed`` (a reference containing « — »
+    is cut there)."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(" — ") if p.strip()):
+        for lang in vocab.LANGUAGES:
+            coverage = f"{i18n.t('site.transfers.coverage', lang)} : "
+            partial = f"{i18n.t('site.transfers.partial_short', lang)} {coverage}"
+            informed = f"{i18n.t('site.transfers.authority_informed', lang)} : "
+            if part.startswith((partial, coverage)):
+                said = part.removeprefix(partial).removeprefix(coverage)
+                if fold(said) != fold(i18n.t("site.transfers.coverage_missing", lang)):
+                    out["coverage"] = said
+                break
+            if part.startswith(informed):
+                out["authority_informed"] = part[len(informed):]
+                break
+            if match("art49_derogation", part, shortened=False) is not None:
+                out["derogation"] = part
+                break
+    return out
+
+
 # --- durations and retentions -------------------------------------------------------------------
 
 _UNITS = {

@@ -224,11 +224,14 @@ class Parties:
 
 
 def person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
-    """« Mme Claire Vasseur, Déléguée…, dpo@artemis.example » → the person, with email and phone."""
+    """« Mme Claire Vasseur, Déléguée…, dpo@artemis.example » → the person, with email, phone and
+    address."""
     contact = contact_line(text(line), person=True)
     who = person(contact.name)
     if who is not None:
         for key in ("email", "phone"):
             if getattr(contact, key):
                 who[key] = getattr(contact, key)
+        if contact.address():
+            who["address"] = contact.address()
     return who, contact
