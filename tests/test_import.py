@@ -82,8 +82,30 @@ def lossy(fmt: str, activities: dict[str, Any], org: dict[str, Any], parties: di
                 # again only when both names are the same, and (CSV) the party is in the file
                 if r.get("party") != r.get("name") or (fmt == "csv" and kinds.get(r.get("party")) == "recipient"):
                     r.pop("party", None)
+        if fmt != "json":
+            # a processor's entry whose contract is its party's: the files give each processor one
+            # contract line, the entry's or else the party's, so it reads as the party's
+            if "processors" in a:
+                a["processors"] = [
+                    x["party"] if isinstance(x, dict) and set(x) == {"party", "contract"}
+                    and x["contract"] == parties.get(x["party"], {}).get("contract") else x
+                    for x in a["processors"]
+                ]
+            for t in a.get("transfers", []):
+                # the files give an adequacy coverage's reference, not its url nor its check date
+                if isinstance(t.get("adequacy_coverage"), dict):
+                    for key in ("url", "checked"):
+                        t["adequacy_coverage"].pop(key, None)
         if fmt == "xlsx":
             a.pop("id")  # the workbook has no ids: they are made from the names
+            # a purpose given the activity's own basis, with no details: the workbook's table
+            # gives every purpose its basis, and such a row says nothing more
+            basis = a.get("legal_basis") or {}
+            if "purposes" in basis:
+                basis["purposes"] = [p for p in basis["purposes"]
+                                     if set(p) - {"purpose", "basis"} or p.get("basis") != basis.get("basis")]
+                if not basis["purposes"]:
+                    del basis["purposes"]
         if fmt == "csv" and a.get("dpia", {}).get("criteria") == []:
             del a["dpia"]["criteria"]  # an empty cell: "none" and "not said" look the same
     if fmt == "csv":

@@ -6,8 +6,9 @@ per activity) and one « fiche » per activity (sections « Description du trait
 « Acteurs », « Finalité(s) du traitement effectué », « Catégories de données personnelles
 concernées », « Données sensibles », « Catégories de personnes concernées », « Destinataires »,
 « Mesures de sécurité », « Transferts hors UE »). ``ropa export --format xlsx`` writes the same
-layout with a few more labelled rows (role, legal basis, DPIA, remarks) and an « Organisme et
-parties » sheet; both are read here, by their labels, wherever they stand in the sheet.
+layout with a few more labelled rows (role, legal basis and its basis per purpose, DPIA, the
+model's optional items, remarks; under « Acteurs », each processor's Art. 28 contract line) and
+an « Organisme et parties » sheet; both are read here, by their labels, wherever they stand.
 
 Sheets are recognised by their content, not their names; hidden sheets, the model's tutorial,
 example and lists tabs, and sheets that are none of these are skipped, each with a notice.
