@@ -245,11 +245,12 @@ def more_fields(root: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
-def test_round_trip_of_the_fields_centrecall_does_not_use(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fmt", "lang"), [("xlsx", "fr"), ("csv", "fr"), ("json", "fr"), ("xlsx", "en"), ("csv", "en")])
+def test_round_trip_of_the_fields_centrecall_does_not_use(fmt: str, lang: str, ropa: Runner, tmp_path: Path) -> None:
+    """In French and in English: the labels of either language are read back."""
     source = more_fields(tmp_path / "source")
     path = tmp_path / f"registre.{fmt}"
-    made = ropa("export", "--format", fmt, "-o", path, "--root", source)
+    made = ropa("export", "--format", fmt, "--lang", lang, "-o", path, "--root", source)
     assert made.returncode == 0, made.stderr
     done = imported(ropa, path, tmp_path / "empty")
     assert done.returncode == 0, done.stderr
