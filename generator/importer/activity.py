@@ -33,31 +33,17 @@ def _not_stated() -> frozenset[str]:
 
 
 @functools.cache
-def _justification_marks() -> tuple[str, ...]:
-    return tuple(i18n.t("site.sheet.retention_justification", lang) for lang in ("fr", "en"))
+def _marks(key: str, after: str = "") -> tuple[str, ...]:
+    return tuple(i18n.t(key, lang) + after for lang in ("fr", "en"))
 
 
-def _justified(cell: str) -> tuple[str | None, str | None]:
-    """« note\nJustification de la durée : why » → (note, why), as ``ropa export`` writes them."""
+def _split_at(cell: str, marks: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """A cell where ``ropa export`` wrote a second value on a line of its own after its label
+    (« note\nJustification de la durée : why ») → (what comes before, the value); (the cell,
+    None) when no line starts with one of ``marks``."""
     lines = cell.split("\n")
     for i, line in enumerate(lines):
-        for mark in _justification_marks():
-            if line.startswith(mark):
-                why = "\n".join([line[len(mark):], *lines[i + 1:]])
-                return text("\n".join(lines[:i])), text(why)
-    return text(cell), None
-
-
-@functools.cache
-def _balancing_marks() -> tuple[str, ...]:
-    return tuple(f"{i18n.t('export.fields.balancing_test', lang)} : " for lang in ("fr", "en"))
-
-
-def _balanced(cell: str) -> tuple[str | None, str | None]:
-    """« details\nMise en balance des intérêts : reference » → (details, reference)."""
-    lines = cell.split("\n")
-    for i, line in enumerate(lines):
-        for mark in _balancing_marks():
+        for mark in marks:
             if line.startswith(mark):
                 return text("\n".join(lines[:i])), text("\n".join([line[len(mark):], *lines[i + 1:]]))
     return text(cell), None
@@ -196,7 +182,7 @@ class ActivityBuilder:
             details = text(row["details"].value) if row.get("details") else None
             balancing = text(row["balancing_test"].value) if row.get("balancing_test") else None
             if details and balancing is None:
-                details, balancing = _balanced(details)
+                details, balancing = _split_at(details, _marks("export.fields.balancing_test", " : "))
             found = mapping.match("legal_basis", basis.value) if basis is not None else None
             if not listed_only and not details and not balancing and (found is None or found.code == own):
                 continue
@@ -336,7 +322,8 @@ class ActivityBuilder:
         note = text(row["retention_note"].value) if row.get("retention_note") else None
         justification = text(row["retention_justification"].value) if row.get("retention_justification") else None
         if note and justification is None:
-            note, justification = _justified(str(row["retention_note"].value))
+            note, justification = _split_at(str(row["retention_note"].value),
+                                            _marks("site.sheet.retention_justification"))
         note = "; ".join(p for p in (note, rest) if p) or None
         if note:
             self.put((*rpath, "note"), note)
