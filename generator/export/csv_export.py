@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator import vocab
 from generator.export import PER_ACTIVITY, PER_DATA_CATEGORY, model
 from generator.export.model import Json, label
 from generator.render import i18n
@@ -80,19 +81,57 @@ def _sub(name: str) -> Callable[[Json], Any]:
     return lambda a: label((a.get(first) or {}).get(second))
 
 
-def _records(section: str, section_label: str, fields: list[Field]) -> list[Column]:
-    """One column per field of the records of ``activity[section]``, one line per record."""
+def _records(
+    section: str, section_label: str, fields: list[Field], items: Callable[[Row], Any] | None = None
+) -> list[Column]:
+    """One column per field of the records of ``activity[section]`` (or of ``items(row)``),
+    one line per record."""
+    records = items or (lambda row: row.activity.get(section))
 
     def column(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
-        return Column(
-            f"{section}.{key}",
-            lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
-            lambda row: (
-                None if row.activity.get(section) is None else [get(r) for r in row.activity[section]]
-            ),
-        )
+        def value(row: Row) -> list[Any] | None:
+            found = records(row)
+            return None if found is None else [get(r) for r in found]
+
+        return Column(f"{section}.{key}", lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
+                      value)
 
     return [column(*f) for f in fields]
+
+
+def _transfers(row: Row) -> list[Json] | None:
+    """The transfers, each with its Art. 49 derogation's label (``derogation_label``)."""
+    found = row.activity.get("transfers")
+    if found is None:
+        return None
+    lang = str(row.doc.get("lang", i18n.DEFAULT_LANG))
+    return [{**t, "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)}
+            if t.get("derogation") else t for t in found]
+
+
+def _get(key: str) -> Callable[[Json], Any]:
+    return lambda record: record.get(key)
+
+
+def _own_contracts(row: Row) -> list[Json] | None:
+    """Each processor's terms: the contract only when it is the entry's own (not its party's,
+    which the CSV does not carry), the controller's authorisation of a sub-processor."""
+    terms = row.activity.get("processor_contracts")
+    if terms is None:
+        return None
+    lang = str(row.doc.get("lang", i18n.DEFAULT_LANG))
+    parties = {p.get("id"): p.get("contract") for p in row.doc.get("parties") or []}
+    out = []
+    for t in terms:
+        auth = t.get("authorisation") or {}
+        party = t.get("party") or {}
+        out.append({
+            "party": label(party),
+            "contract": None if t.get("contract") == parties.get(party.get("id")) else t.get("contract"),
+            "authorisation_type": vocab.label("subprocessor_authorisation", auth["type"], lang) if auth else None,
+            "authorisation_reference": auth.get("reference"),
+        })
+    return out
 
 
 def _retention(key: str) -> Callable[[Json], Any]:
@@ -108,6 +147,7 @@ CATEGORY_FIELDS: list[Field] = [
     ("retention_starts", "export.fields.retention_starts", _retention("starts")),
     ("retention_end", "export.fields.retention_end", _retention("end_action")),
     ("retention_note", "export.fields.retention_note", _retention("note")),
+    ("retention_justification", "export.fields.retention_justification", _retention("justification")),
 ]
 
 
@@ -122,6 +162,14 @@ def _labels(key: str) -> Callable[[Json], Any]:
     return lambda a: None if a.get(key) is None else [label(v) for v in a[key]]
 
 
+def _decided(row: Row) -> str | None:
+    """« Oui » or « Non »: whether a decision is taken solely by automated means (Art. 22)."""
+    found = row.activity.get("automated_decisions")
+    if found is None:
+        return None
+    return i18n.t("common.yes" if found.get("exists") else "common.no", str(row.doc.get("lang", i18n.DEFAULT_LANG)))
+
+
 def _activity_columns() -> tuple[list[Column], list[Column]]:
     """The columns before and after the data categories, in their stable order."""
     head = [
@@ -130,6 +178,15 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("id", "export.fields.id", lambda a: a.get("id")),
         _field("role", "export.fields.role", lambda a: label(a.get("role"))),
         *_actor_columns(),
+        *_records(
+            "processor_contracts",
+            "export.fields.processor_contracts",
+            [(key, f"export.fields.{label_key}", _get(key))
+             for key, label_key in (("party", "name"), ("contract", "contract"),
+                                    ("authorisation_type", "authorisation_type"),
+                                    ("authorisation_reference", "authorisation_reference"))],
+            _own_contracts,
+        ),
         _field("created", "cnil.list.created", lambda a: a.get("created")),
         _field("updated", "cnil.list.updated", lambda a: a.get("updated")),
         _field("last_reviewed", "export.fields.last_reviewed", lambda a: a.get("last_reviewed")),
@@ -162,6 +219,23 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
             "export.fields.criminal_data_authorisation",
             _sub("legal_basis.criminal_data_authorisation"),
         ),
+        _field(
+            "legal_basis.special_category_law",
+            "export.fields.special_category_law",
+            _sub("legal_basis.special_category_law"),
+        ),
+        _field("legal_basis.nir_framework", "export.fields.nir_framework", _sub("legal_basis.nir_framework")),
+        *_records(
+            "legal_basis.purposes",
+            "export.fields.basis_per_purpose",
+            [
+                ("purpose", "export.fields.purpose", lambda r: r.get("purpose")),
+                ("basis", "cnil.sheet.legal_basis", lambda r: label(r.get("basis"))),
+                ("details", "export.fields.legal_basis_details", lambda r: r.get("details")),
+                ("balancing_test", "export.fields.balancing_test", lambda r: r.get("balancing_test")),
+            ],
+            lambda row: (row.activity.get("legal_basis") or {}).get("purposes"),
+        ),
         *_records(
             "data_subjects",
             "cnil.sheet.data_subjects",
@@ -191,7 +265,13 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                 ("safeguard", "cnil.sheet.transfer_safeguard_col", lambda r: label(r.get("safeguard"))),
                 ("documentation", "cnil.sheet.transfer_documentation_col", lambda r: r.get("documentation")),
                 ("details", "export.fields.transfer_details", lambda r: r.get("details")),
+                ("international_organisation", "export.fields.international_organisation",
+                 lambda r: label(r.get("international_organisation"))),
+                ("coverage", "export.fields.adequacy_coverage", lambda r: (r.get("adequacy_coverage") or {}).get("reference")),
+                ("derogation", "export.fields.derogation", _get("derogation_label")),
+                ("authority_informed", "export.fields.authority_informed", lambda r: r.get("authority_informed")),
             ],
+            _transfers,
         ),
         *_records(
             "security_measures",
@@ -218,6 +298,16 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("dpia.date", "export.fields.dpia_date", _sub("dpia.date")),
         _field("dpia.justification", "export.fields.dpia_justification", _sub("dpia.justification")),
         _field("notes", "export.fields.notes", lambda a: a.get("notes")),
+        *(_field(key, f"export.fields.{key}", _get(key))
+          for key in ("information", "rights_exercise", "data_source")),
+        Column("automated_decisions.exists", _label_of("export.fields.automated_decisions"), _decided),
+        _field(
+            "automated_decisions.details",
+            "export.fields.automated_decisions_details",
+            lambda a: (a.get("automated_decisions") or {}).get("details"),
+        ),
+        _field("joint_controller_arrangement", "export.fields.joint_controller_arrangement",
+               lambda a: a.get("joint_controller_arrangement")),
     ]
     return head, tail
 

@@ -761,8 +761,10 @@ def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
     rows = []
     for purpose in [purposes.get("main"), *(purposes.get("sub") or [])]:
         entry = own.get(purpose)
+        balancing = entry.get("balancing_test") if entry else None
         rows.append([purpose, label(entry["basis"]) if entry else label((basis or {}).get("basis")),
-                     "\n".join(filter(None, [entry.get("details"), entry.get("balancing_test")])) or None
+                     "\n".join(filter(None, [entry.get("details"), balancing and
+                                              f"{_t('export.fields.balancing_test', lang)} : {balancing}"])) or None
                      if entry else None])
     _table(w, _t("export.fields.basis_per_purpose", lang),
            [_t("export.fields.purpose", lang), _t("cnil.sheet.legal_basis", lang), _t("cnil.sheet.details_col", lang)],

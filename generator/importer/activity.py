@@ -11,6 +11,7 @@ from typing import Any
 
 from generator import shapes, vocab
 from generator.importer import Entry, FieldPath, Where, mapping, message, placeholder
+from generator.importer.json_source import contract as contract_of
 from generator.importer.people import Ids, Parties, text
 from generator.render import i18n
 
@@ -29,6 +30,23 @@ Rows = list[dict[str, Value]]
 @functools.cache
 def _not_stated() -> frozenset[str]:
     return frozenset(mapping.fold(i18n.t("export.workbook.not_stated", lang)) for lang in ("fr", "en"))
+
+
+@functools.cache
+def _marks(key: str, after: str = "") -> tuple[str, ...]:
+    return tuple(i18n.t(key, lang) + after for lang in ("fr", "en"))
+
+
+def _split_at(cell: str, marks: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """A cell where ``ropa export`` wrote a second value on a line of its own after its label
+    (« note\nJustification de la durée : why ») → (what comes before, the value); (the cell,
+    None) when no line starts with one of ``marks``."""
+    lines = cell.split("\n")
+    for i, line in enumerate(lines):
+        for mark in marks:
+            if line.startswith(mark):
+                return text("\n".join(lines[:i])), text("\n".join([line[len(mark):], *lines[i + 1:]]))
+    return text(cell), None
 
 
 def _set(data: dict[str, Any], path: FieldPath, value: Any) -> None:
@@ -107,6 +125,13 @@ class ActivityBuilder:
         else:
             self.put((key,), iso)
 
+    def date_at(self, path: FieldPath, source: Value) -> None:
+        iso = mapping.date(source.value)
+        if iso is None:
+            self.todo(path, source)
+        else:
+            self.put(path, iso)
+
     def duration_field(self, key: str, source: Value | None) -> None:
         if source is None:
             return
@@ -139,11 +164,81 @@ class ActivityBuilder:
         if basis is None and not others and not required:
             return
         self.coded(("legal_basis", "basis"), "legal_basis", basis)
-        for key in ("details", "balancing_test", "special_category_details", "criminal_data_authorisation"):
+        for key in ("details", "balancing_test", "special_category_details", "criminal_data_authorisation",
+                    "special_category_law", "nir_framework"):
             self.text_field(("legal_basis", key), fields.get(key))
         if fields.get("special_category_condition"):
             self.coded(("legal_basis", "special_category_condition"), "special_category_condition",
                        fields["special_category_condition"])
+
+    def basis_per_purpose(self, rows: Rows | None, *, listed_only: bool) -> None:
+        """The purposes given their own legal basis. ``listed_only``: every row is one (the
+        CSV); else (the workbook's table, which gives every purpose its basis) a row is one when
+        its basis is not the activity's or it has details."""
+        own = (self.data.get("legal_basis") or {}).get("basis")
+        out: list[dict[str, Any]] = []
+        for row in rows or []:
+            purpose, basis = row.get("purpose"), row.get("basis")
+            details = text(row["details"].value) if row.get("details") else None
+            balancing = text(row["balancing_test"].value) if row.get("balancing_test") else None
+            if details and balancing is None:
+                details, balancing = _split_at(details, _marks("export.fields.balancing_test", " : "))
+            found = mapping.match("legal_basis", basis.value) if basis is not None else None
+            if not listed_only and not details and not balancing and (found is None or found.code == own):
+                continue
+            path: FieldPath = ("legal_basis", "purposes", len(out))
+            out.append({})
+            self.put(("legal_basis", "purposes"), out)
+            self.text_field((*path, "purpose"), purpose, required=True)
+            self.coded((*path, "basis"), "legal_basis", basis)
+            if details:
+                self.put((*path, "details"), details)
+            if balancing:
+                self.put((*path, "balancing_test"), balancing)
+
+    def processor_terms(self, procs: list[str], terms: dict[str, tuple[str | None, Value | None, Value | None]],
+                        contracts: dict[str, Any]) -> None:
+        """``processors``: each party id, or ``{party, contract, authorisation}`` when the file
+        gives the entry a contract that is not its party's (``contracts``) or an authorisation.
+        ``terms``: by party id, (contract text, authorisation type, authorisation reference)."""
+        out: list[Any] = []
+        for ident in procs:
+            contract, kind, reference = terms.get(ident, (None, None, None))
+            entry: dict[str, Any] = {"party": ident}
+            if contract and contract_of(contract) != contract_of(contracts.get(ident)):
+                entry["contract"] = contract_of(contract)
+            if kind is not None or reference is not None:
+                n = len(out)
+                entry["authorisation"] = {}
+                out.append(entry)
+                self.put(("processors",), out)
+                self.coded(("processors", n, "authorisation", "type"), "subprocessor_authorisation", kind)
+                self.text_field(("processors", n, "authorisation", "reference"), reference, required=True)
+                continue
+            out.append(entry if len(entry) > 1 else ident)
+        if out:
+            self.put(("processors",), out)
+
+    def cnil_items(self, fields: dict[str, Value]) -> None:
+        """The CNIL model's optional items: information, rights, source, automated decisions
+        (« Oui — details » in the workbook; two columns in the CSV), joint-controller arrangement."""
+        for key in ("information", "rights_exercise", "data_source", "joint_controller_arrangement"):
+            self.text_field((key,), fields.get(key))
+        decided = fields.get("automated_decisions")
+        if decided is None:
+            return
+        said = str(text(decided.value) or "")
+        details = text(fields["automated_decisions_details"].value) if fields.get("automated_decisions_details") else None
+        head, sep, rest = said.partition(" — ")
+        flag = mapping.yes_no(head)
+        if flag is None:
+            self.todo(("automated_decisions", "exists"), decided)
+            return
+        self.put(("automated_decisions", "exists"), flag)
+        if sep and details is None:
+            details = text(rest)
+        if details:
+            self.put(("automated_decisions", "details"), details)
 
     def data_subjects(self, rows: Rows | None) -> None:
         out: list[dict[str, Any]] = []
@@ -179,9 +274,21 @@ class ActivityBuilder:
         rpath: FieldPath = (*path, "retention")
         self.put(rpath, {})
         source = row.get("retention")
-        parsed = mapping.retention(text(source.value) if source else None)
         iso_cell = row.get("retention_iso")
         iso, _ = mapping.duration(text(iso_cell.value) if iso_cell else None)
+        starts_cell = row.get("retention_starts")
+        exact = mapping.retention_words(text(source.value) if source else None, iso,
+                                        text(starts_cell.value) if starts_cell else None)
+        if exact is not None:
+            # ropa export's own words: each part is read back as it was written
+            for key in ("duration", "starts", "until", "end_action", "archive_duration"):
+                if key in exact:
+                    self.put((*rpath, key), exact[key])
+            if "end_action" not in exact:
+                self.coded((*rpath, "end_action"), "retention_end", row.get("retention_end"))
+            self.retention_note(rpath, row)
+            return
+        parsed = mapping.retention(text(source.value) if source else None)
         duration = iso or parsed.duration
         if duration:
             self.put((*rpath, "duration"), duration)
@@ -204,12 +311,24 @@ class ActivityBuilder:
                            where=source.where.text(self.lang))
         else:
             self.coded((*rpath, "end_action"), "retention_end", None)
-        note = text(row["retention_note"].value) if row.get("retention_note") else None
-        if parsed.rest and duration and not iso_cell:
-            note = "; ".join(p for p in (note, parsed.rest) if p)
+        rest = parsed.rest if parsed.rest and duration and not iso_cell else None
+        if rest:
             self.guess((*rpath, "note"), "kept_rest", where=source.where.text(self.lang) if source else "")
+        self.retention_note(rpath, row, rest)
+
+    def retention_note(self, rpath: FieldPath, row: dict[str, Value], rest: str | None = None) -> None:
+        """The note, and the justification of the period: its own column (the CSV), or the
+        note's last lines after « Justification de la durée : » (the workbook's one cell)."""
+        note = text(row["retention_note"].value) if row.get("retention_note") else None
+        justification = text(row["retention_justification"].value) if row.get("retention_justification") else None
+        if note and justification is None:
+            note, justification = _split_at(str(row["retention_note"].value),
+                                            _marks("site.sheet.retention_justification"))
+        note = "; ".join(p for p in (note, rest) if p) or None
         if note:
             self.put((*rpath, "note"), note)
+        if justification:
+            self.put((*rpath, "justification"), justification)
 
     def recipients(self, rows: Rows | None) -> None:
         out: list[dict[str, Any]] = []
@@ -240,13 +359,37 @@ class ActivityBuilder:
                 self.put(("transfers", i, "recipient"), party)
             else:
                 self.text_field(("transfers", i, "recipient"), recipient, required=True)
-            country = row.get("country")
+            country, body = row.get("country"), row.get("international_organisation")
             code = mapping.country(text(country.value)) if country else None
+            named = body or country
+            organisation = mapping.organisation(text(named.value)) if named is not None else None
             if code:
                 self.put(("transfers", i, "country"), code)
+            elif organisation:
+                self.put(("transfers", i, "international_organisation"), organisation)
+            elif body is not None:
+                self.text_field(("transfers", i, "international_organisation"), body)
             else:
                 self.todo(("transfers", i, "country"), country)
-            self.coded(("transfers", i, "safeguard"), "safeguard", row.get("safeguard"), required=False)
+            safeguard = row.get("safeguard")
+            extras: dict[str, Value] = {}
+            if safeguard is not None:
+                said, _, rest = str(safeguard.value).partition(" — ")
+                extras = {k: Value(v, safeguard.where) for k, v in mapping.safeguard_terms(rest).items()}
+                safeguard = Value(said, safeguard.where)
+            self.coded(("transfers", i, "safeguard"), "safeguard", safeguard, required=False)
+            coverage = row.get("coverage") or extras.get("coverage")
+            if coverage is not None:
+                self.text_field(("transfers", i, "adequacy_coverage", "reference"), coverage)
+            self.coded(("transfers", i, "derogation"), "art49_derogation", row.get("derogation") or extras.get("derogation"),
+                       required=False)
+            informed = row.get("authority_informed") or extras.get("authority_informed")
+            if informed is not None:
+                flag = mapping.yes_no(informed.value)
+                if flag or str(informed.value).strip().lower() == "true":
+                    self.put(("transfers", i, "authority_informed"), True)
+                else:
+                    self.date_at(("transfers", i, "authority_informed"), informed)
             documentation = row.get("documentation")
             link = row.get("link")
             if documentation is None and link is not None and str(text(link.value) or "").startswith(("https://", "http://")):
@@ -278,7 +421,9 @@ class ActivityBuilder:
             else:
                 codes, unknown, _ = mapping.match_list("dpia_criterion", criteria.value)
                 self.put(("dpia", "criteria"), codes + [placeholder(u, self.lang) for u in unknown])
-        for key in ("cnil_list", "exemption", "reference", "justification"):
+        for key, vocabulary in (("cnil_list", "cnil_dpia_required"), ("exemption", "cnil_dpia_exempt")):
+            self.coded(("dpia", key), vocabulary, fields.get(key), required=False)
+        for key in ("reference", "justification"):
             self.text_field(("dpia", key), fields.get(key))
         if fields.get("date"):
             iso = mapping.date(fields["date"].value)

@@ -6,8 +6,9 @@ per activity) and one « fiche » per activity (sections « Description du trait
 « Acteurs », « Finalité(s) du traitement effectué », « Catégories de données personnelles
 concernées », « Données sensibles », « Catégories de personnes concernées », « Destinataires »,
 « Mesures de sécurité », « Transferts hors UE »). ``ropa export --format xlsx`` writes the same
-layout with a few more labelled rows (role, legal basis, DPIA, remarks) and an « Organisme et
-parties » sheet; both are read here, by their labels, wherever they stand in the sheet.
+layout with a few more labelled rows (role, legal basis and its basis per purpose, DPIA, the
+model's optional items, remarks; under « Acteurs », each processor's Art. 28 contract line) and
+an « Organisme et parties » sheet; both are read here, by their labels, wherever they stand.
 
 Sheets are recognised by their content, not their names; hidden sheets, the model's tutorial,
 example and lists tabs, and sheets that are none of these are skipped, each with a notice.
@@ -17,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.importer import Entry, Notice, Source, Where, mapping, message, people
 from generator.importer.activity import ActivityBuilder, Value
+from generator.importer.json_source import contract as contract_of
 from generator.importer.people import Contact, Parties, text
 from generator.importer.workbook import Row, Sheet, Workbook, coordinate
 from generator.render import i18n
@@ -52,18 +54,25 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "recipients": ("cnil.sheet.recipients",),
     "security_measures": ("cnil.sheet.security_measures",),
     "transfers": ("cnil.sheet.transfers",),
-    "legal_basis": ("cnil.sheet.legal_basis",),
+    "legal_basis": ("cnil.sheet.legal_basis", "export.fields.basis_from_controller"),
+    "basis_per_purpose": ("export.fields.basis_per_purpose",),
     "dpia": ("cnil.sheet.dpia",),
+    "cnil_items": ("export.fields.data_subjects_rights",),
     "notes": ("export.fields.notes",),
 }
+
+DATED: dict[str, tuple[str, ...]] = {
+    "created": ("cnil.sheet.created", "cnil.list.created"),
+    "updated": ("cnil.sheet.updated", "cnil.list.updated"),
+    "role": ("export.fields.role",),
+}
+"""The dates and the role, as a fiche and the list sheet label them (either wording in both)."""
 
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "description": {
         "name": ("cnil.sheet.name",),
         "ref": ("cnil.sheet.ref",),
-        "created": ("cnil.sheet.created", "cnil.list.created"),
-        "updated": ("cnil.sheet.updated", "cnil.list.updated"),
-        "role": ("export.fields.role",),
+        **DATED,
         "description": ("export.fields.description",),
         "last_reviewed": ("export.fields.last_reviewed",),
         "review_interval": ("export.fields.review_interval",),
@@ -80,7 +89,11 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "special_category_condition": ("export.fields.special_category_condition",),
         "special_category_details": ("export.fields.special_category_details",),
         "criminal_data_authorisation": ("export.fields.criminal_data_authorisation",),
+        "special_category_law": ("export.fields.special_category_law",),
+        "nir_framework": ("export.fields.nir_framework",),
     },
+    "cnil_items": {key: (f"export.fields.{key}",) for key in (
+        "information", "rights_exercise", "data_source", "automated_decisions", "joint_controller_arrangement")},
     "dpia": {
         "status": ("export.fields.dpia_status",),
         "criteria": ("export.fields.dpia_criteria",),
@@ -102,6 +115,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "retention_end": ("export.fields.retention_end",),
         "retention_note": ("export.fields.retention_note",),
         "items": ("export.fields.items",),
+    },
+    "basis_per_purpose": {
+        "purpose": ("export.fields.purpose",),
+        "basis": ("cnil.sheet.legal_basis",),
+        "details": ("cnil.sheet.details_col",),
     },
     "data_subjects": {
         "category": ("export.fields.category",),
@@ -139,11 +157,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "list": {
         "name": ("cnil.list.name",),
         "ref": ("cnil.list.ref",),
-        "created": ("cnil.list.created", "cnil.sheet.created"),
-        "updated": ("cnil.list.updated", "cnil.sheet.updated"),
+        **DATED,
         "purpose": ("cnil.list.purpose",),
         "sensitive": ("cnil.list.sensitive",),
-        "role": ("export.fields.role",),
         "controller": ("cnil.sheet.controller",),
     },
     "block": {
@@ -256,6 +272,18 @@ def _cells(values: list[Any]) -> list[tuple[int, Any]]:
     return out
 
 
+def _filled(rows: Iterator[Row], where: Where) -> Iterator[tuple[list[tuple[int, Any]], Callable[[int], Where]]]:
+    """The rows that hold something: their cells, and where a cell of the row is (by column)."""
+    for number, values in rows:
+        cells = _cells(values)
+        if cells:
+            yield cells, functools.partial(_cell_at, where, number)
+
+
+def _cell_at(where: Where, number: int, col: int) -> Where:
+    return where.at(cell=coordinate(number, col))
+
+
 # --- reading a fiche -----------------------------------------------------------------------------
 
 
@@ -269,6 +297,8 @@ class Fiche:
     tables: dict[str, list[dict[str, Value]]] = field(default_factory=dict)
     actors: dict[str, list[tuple[Contact, Where]]] = field(default_factory=dict)
     notes: list[Value] = field(default_factory=list)
+    contracts: dict[str, Value] = field(default_factory=dict)
+    """The Art. 28 contract lines of « Acteurs » (``ropa export``), by the folded party name."""
     said_none: set[str] = field(default_factory=set)
     """Sections that say « Aucun »: written as an empty list."""
 
@@ -306,6 +336,34 @@ def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
     return cols if len(cols) >= 1 else None
 
 
+def _contract_of(label: Any) -> str | None:
+    """« Contrat art. 28 — VoxCloud Inc. » (a row of ``ropa export``'s « Acteurs ») → the party."""
+    if not isinstance(label, str):
+        return None
+    head, sep, party = label.partition(" — ")
+    return party.strip() if sep and mapping.fold(head) in _labels("site.transfers.contract") else None
+
+
+def contract_terms(cell: Value | None) -> tuple[str | None, Value | None, Value | None]:
+    """« reference (date) · Autorisation du responsable : Autorisation écrite générale — ref »
+    → (the contract's text, None when « non indiqué »; the authorisation's type; its reference)."""
+    if cell is None:
+        return None, None, None
+    said = str(text(cell.value) or "")
+    contract, kind, reference = said, None, None
+    for lang in ("fr", "en"):
+        mark = f" · {i18n.t('site.transfers.authorisation', lang)} : "
+        if mark in said:
+            contract, _, auth = said.partition(mark)
+            head, sep, tail = auth.partition(" — ")
+            kind = Value(head, cell.where)
+            reference = Value(tail, cell.where) if sep else None
+            break
+    if mapping.fold(contract) in _labels("site.transfers.no_contract"):
+        return None, kind, reference
+    return text(contract), kind, reference
+
+
 TABLE_OF = {
     "data_categories": "categories",
     "sensitive_data": "categories",
@@ -313,6 +371,7 @@ TABLE_OF = {
     "recipients": "recipients",
     "security_measures": "security_measures",
     "transfers": "transfers",
+    "basis_per_purpose": "basis_per_purpose",
 }
 
 
@@ -321,10 +380,7 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
     section: str | None = None
     columns: dict[int, str] | None = None
     slot: str | None = None
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
+    for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
             section, columns, slot = found, None, None
@@ -340,9 +396,6 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 section = "description"
             else:
                 continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
         if section in FIELDS:
             _label_col, label = cells[0]
             name = _find(f"fields.{section}", label)
@@ -367,6 +420,12 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 columns = header
                 continue
             first_col, first = cells[0]
+            party = _contract_of(first) if first_col == 0 else None
+            if party is not None:
+                # « Contrat art. 28 — VoxCloud Inc. | reference (date) · Autorisation … »: not an actor
+                if len(cells) > 1:
+                    fiche.contracts[mapping.fold(party)] = Value(cells[1][1], at(cells[1][0]))
+                continue
             found_slot = _find("actor_slots", first) if first_col == 0 else None
             if found_slot is not None:
                 slot = found_slot
@@ -428,13 +487,7 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
     block_cols: dict[int, str] | None = None
     list_cols: dict[int, str] | None = None
     block: str | None = None
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
+    for cells, at in _filled(rows, where):
         header = _header(cells, "columns.list")
         if header is not None and "name" in header.values() and "ref" in header.values():
             list_cols, block = header, None
@@ -482,6 +535,14 @@ def _parties_header(header: dict[int, str]) -> bool:
     return names[0] == "name" and len(set(names)) >= 3
 
 
+@functools.cache
+def _representative_person() -> frozenset[str]:
+    """« Représentant — Personne à contacter »: the row of ``ropa export``'s organisation block
+    that gives the representative's contact person."""
+    return frozenset(mapping.fold(f"{i18n.t('cnil.sheet.representative', lang)} — {i18n.t('export.fields.contact', lang)}")
+                     for lang in ("fr", "en"))
+
+
 def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
     out = OrgSheet(where)
     party_cols: dict[int, str] | None = None
@@ -489,13 +550,7 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
     """Folded party name → the indexes of ``out.parties`` of that name."""
     completed: set[int] = set()
     """The parties the current table has completed."""
-    for number, values in rows:
-        cells = _cells(values)
-        if not cells:
-            continue
-        def at(col: int, number: int = number) -> Where:
-            return where.at(cell=coordinate(number, col))
-
+    for cells, at in _filled(rows, where):
         header = _header(cells, "columns.parties")
         if header is not None and _parties_header(header):
             party_cols, completed = header, set()
@@ -523,6 +578,8 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
                     out.parties[same].setdefault(field_name, cell)
             continue
         name = _find("org_fields", cells[0][1]) if isinstance(cells[0][1], str) else None
+        if mapping.fold(cells[0][1]) in _representative_person():
+            name = "representative_person"
         if name is not None and len(cells) > 1:
             value = cells[-1] if name == "review_interval" else cells[1]
             out.fields.setdefault(name, Value(value[1], at(value[0])))
@@ -572,16 +629,6 @@ def _strip_registration(line: str) -> tuple[str, str | None]:
     return (m.group(1), m.group(3).strip()) if m else (line, None)
 
 
-def _person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
-    contact = people.contact_line(text(line), person=True)
-    who = people.person(contact.name)
-    if who is not None:
-        for key in ("email", "phone"):
-            if getattr(contact, key):
-                who[key] = getattr(contact, key)
-    return who, contact
-
-
 def _block_person(block: dict[str, Value]) -> dict[str, Any] | None:
     def get(name: str) -> str | None:
         v = block.get(name)
@@ -610,6 +657,7 @@ class Assembler:
         self.org: dict[str, Any] = {}
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
+        self.own_address: dict[str, bool] = {}
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
         org = self.org
@@ -627,11 +675,11 @@ class Assembler:
             if "address" in f:
                 org["address"] = people.address_line(text(f["address"].value))
             if "head" in f:
-                who, _ = _person_from_line(f["head"].value)
+                who, _ = people.person_from_line(f["head"].value)
                 if who:
                     org["head"] = who
             if "dpo" in f:
-                who, _ = _person_from_line(f["dpo"].value)
+                who, _ = people.person_from_line(f["dpo"].value)
                 if who:
                     org.setdefault("dpo", {})["person"] = who
             if "representative" in f:
@@ -640,6 +688,10 @@ class Assembler:
                 org["representative"] = {"company": company} if who else {"person": people.person(company)}
                 if who:
                     org["representative"]["person"] = who
+            if "representative_person" in f:
+                who, _ = people.person_from_line(f["representative_person"].value)
+                if who:
+                    org.setdefault("representative", {})["person"] = who
             dpo = org.setdefault("dpo", {})
             if "dpo_type" in f:
                 found = mapping.match("dpo_type", f["dpo_type"].value)
@@ -661,6 +713,10 @@ class Assembler:
                     org["review_interval"] = iso
             for row in org_sheet.parties:
                 self._party_row(row)
+        # the organisation sheet gives each person's own details (the list's blocks fill in the
+        # organisation's address for a person who has none)
+        self.own_address = {"head": "address" in (org.get("head") or {}),
+                            "dpo": "address" in ((org.get("dpo") or {}).get("person") or {})}
         for sheet in lists:
             self.org_where = self.org_where or sheet.where
             for block, key in (("head", "head"), ("dpo", "dpo"), ("representative", "representative")):
@@ -740,8 +796,10 @@ class Assembler:
         def place(addr: Any) -> Any:
             return tuple((addr or {}).get(k) for k in ("street", "postal_code", "city")) if isinstance(addr, dict) else None
 
-        for who, fallbacks in ((org.get("head"), [org.get("address")]),
-                               (person, [company.get("address"), org.get("address")])):
+        for key, who, fallbacks in (("head", org.get("head"), [org.get("address")]),
+                                    ("dpo", person, [company.get("address"), org.get("address")])):
+            if self.own_address.get(key):
+                continue
             if isinstance(who, dict) and who.get("address") and place(who["address"]) in [place(f) for f in fallbacks]:
                 del who["address"]
 
@@ -763,9 +821,9 @@ class Assembler:
         }
         for key in ("contact", "representative", "dpo"):
             if get(key):
-                who, _ = _person_from_line(get(key))
+                who, _ = people.person_from_line(get(key))
                 details[key] = who
-        details["contract"] = get("contract")
+        details["contract"] = contract_of(get("contract"))
         self.parties.add(name, kind.code if kind else "recipient", details, get("id"))
 
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
@@ -803,13 +861,19 @@ class Assembler:
         if joint:
             b.put(("joint_controllers",), [j for j in joint if j])
         slot = "sub_processors" if role_code == "processor" else "processors"
-        procs = [self.parties.from_contact(c, "processor") for c, _ in f.actors.get(slot) or []]
-        if procs:
-            b.put(("processors",), [p for p in procs if p])
+        procs: list[str] = []
+        terms = {}
+        for c, _ in f.actors.get(slot) or []:
+            ident = self.parties.from_contact(c, "processor")
+            if ident is not None:
+                procs.append(ident)
+                terms[ident] = contract_terms(f.contracts.get(mapping.fold(people.party_and_person(c.name or "")[0])))
+        b.processor_terms(procs, terms, self.parties.contracts())
         b.purposes(pick("purposes", "main", "purpose"), f.subs)
         if role_code == "processor":
             b.operations(f.get("purposes", "processing_operations"))
         b.legal_basis(f.fields.get("legal_basis", {}), required=role_code != "processor")
+        b.basis_per_purpose(f.tables.get("basis_per_purpose"), listed_only=False)
         b.data_subjects(f.tables.get("data_subjects"))
         for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):
             b.categories(section, vocabulary, f.tables.get(section))
@@ -826,6 +890,7 @@ class Assembler:
             b.dpia(f.fields["dpia"])
         if f.notes:
             b.put(("notes",), [str(text(v.value)) for v in f.notes])
+        b.cnil_items(f.fields.get("cnil_items", {}))
         return b.finish(self.activity_ids)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.export import PER_CHOICES
-from generator.export.csv_export import columns
+from generator.export.csv_export import CATEGORY_FIELDS, columns
 from generator.importer import (
     MAX_BYTES,
     MAX_ROWS,
@@ -119,8 +119,7 @@ def read(path: Path, display: str, lang: str) -> Source:
                 entries = [r for _, r in rows if r.get("data_category.category")
                            and (mapping.yes_no(r["data_category.sensitive"].value) if r.get("data_category.sensitive")
                                 else False) == (section == "sensitive_data")]
-                for field in ("category", "description", "items", "retention", "retention_iso", "retention_starts",
-                              "retention_end", "retention_note"):
+                for field in (f[0] for f in CATEGORY_FIELDS):
                     values = [text(r[f"data_category.{field}"].value) or "" if r.get(f"data_category.{field}") else ""
                               for r in entries]
                     if any(values):
@@ -145,8 +144,12 @@ def _lines(value: Value | None) -> list[str]:
     return str(value.value).split("\n")
 
 
+CNIL_ITEMS = ("information", "rights_exercise", "data_source", "automated_decisions.exists",
+              "automated_decisions.details", "joint_controller_arrangement")
+
+
 def _records(row: dict[str, Value], section: str) -> list[dict[str, Value]] | None:
-    cols = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith(section + ".")}
+    cols = {k[len(section) + 1:]: v for k, v in row.items() if k.startswith(section + ".")}
     if not cols:
         return None
     count = max(len(_lines(v)) for v in cols.values())
@@ -173,6 +176,11 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
         c = own[0]
         org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
                                       "email": c.email}.items() if v})
+    for rep in _contacts(row, "representative")[:1]:
+        firm, who = people.party_and_person(rep.name or "")
+        found: dict[str, Any] = {"company": firm, "person": who} if who else {"person": people.person(firm)}
+        found.update({k: v for k, v in {"address": rep.address(), "phone": rep.phone, "email": rep.email}.items() if v})
+        org["representative"] = {k: v for k, v in found.items() if v}
     dpo = _contacts(row, "dpo", person=True)
     company = _contacts(row, "dpo_company")
     if dpo:
@@ -203,19 +211,29 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
     b.text_field(("description",), row.get("description"))
     if processor:
         for contact in _contacts(row, "controller")[:1]:
-            b.put(("controller",), parties.from_contact(contact, "controller"))
+            client = parties.from_contact(contact, "controller")
+            b.put(("controller",), client)
+            for key in ("dpo", "representative") if client else ():
+                for line in _lines(row.get(f"controller_{key}"))[:1]:
+                    parties.complete(str(client), key, people.person_from_line(line)[0])
     joint = [parties.from_contact(c, "joint_controller") for c in _contacts(row, "joint_controllers")]
     if joint:
         b.put(("joint_controllers",), joint)
     procs = [parties.from_contact(c, "processor") for c in _contacts(row, "sub_processors" if processor else "processors")]
-    if procs:
-        b.put(("processors",), procs)
+    terms = {}
+    for entry in _records(row, "processor_contracts") or []:
+        ident = parties.find(text(entry["party"].value)) if entry.get("party") else None
+        if ident is not None:
+            terms[ident] = (text(entry["contract"].value) if entry.get("contract") else None,
+                            entry.get("authorisation_type"), entry.get("authorisation_reference"))
+    b.processor_terms([p for p in procs if p], terms, {})
     subs = [Value(s, row["purposes.sub"].where) for s in _lines(row.get("purposes.sub")) if s.strip()]
     b.purposes(row.get("purposes.main"), subs)
     if processor:
         b.operations(row.get("processing_operations"))
     legal = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("legal_basis.")}
     b.legal_basis(legal, required=not processor)
+    b.basis_per_purpose(_records(row, "legal_basis.purposes"), listed_only=True)
     b.data_subjects(_records(row, "data_subjects"))
     b.categories("data_categories", "data_category", _records(row, "data_categories"))
     sensitive = _records(row, "sensitive_data")
@@ -233,5 +251,7 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
     notes = [n for n in _lines(row.get("notes")) if n.strip()]
     if notes:
         b.put(("notes",), notes)
+    b.cnil_items({k.replace("automated_decisions.exists", "automated_decisions").replace(".", "_"): v
+                  for k, v in row.items() if k in CNIL_ITEMS})
     wanted = text(row["id"].value) if row.get("id") else None
     return b.finish(ids, wanted)

@@ -14,7 +14,8 @@ from typing import Any
 from generator.importer import MAX_BYTES, Entry, ImportProblem, Source, Where
 from generator.importer.people import Ids
 
-DERIVED = {"duration_text", "text", "has_sensitive_data"}
+DERIVED = {"duration_text", "text", "has_sensitive_data", "adequacy_scope"}
+"""Keys the export adds, made from others (``adequacy_scope``: from the transfer's country)."""
 
 
 def decode(value: Any, key: str | None = None) -> Any:
@@ -24,8 +25,10 @@ def decode(value: Any, key: str | None = None) -> Any:
             return value["code"]
         if "id" in keys and keys <= {"id", "name"}:
             return value["id"]
-        if key == "recipient" and keys == {"name"}:
+        if key in ("recipient", "international_organisation") and keys == {"name"}:
             return value["name"]
+        if key == "derogation" and "code" in keys and keys <= {"code", "article"}:
+            return value["code"]  # the article is the derogation's, from data/legal/
         return {k: decode(v, k) for k, v in value.items() if k not in DERIVED}
     if isinstance(value, list):
         return [decode(v, key) for v in value]

@@ -20,6 +20,7 @@ from typing import Any
 import pycountry
 
 from generator import vocab
+from generator.render import i18n
 from generator.resources import load_data
 
 
@@ -133,6 +134,41 @@ def country(text: Any) -> str | None:
     if re.fullmatch(r"[A-Za-z]{2}", raw) and vocab.is_country(raw.upper()):
         return raw.upper()
     return _countries().get(_key(raw))
+
+
+def organisation(text: Any) -> str | None:
+    """An international organisation's id from its id or its French or English name."""
+    key = _key(text) if text is not None else ""
+    for ident, entry in vocab.international_organisations().items():
+        names = [ident, *(entry.get("name") or {}).values()]
+        if key and key in {_key(n) for n in names}:
+            return ident
+    return None
+
+
+def safeguard_terms(text: str) -> dict[str, str]:
+    """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
+    … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
+    … » → ``coverage``, ``derogation``, ``authority_informed`` (a reference containing « — »
+    is cut there)."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(" — ") if p.strip()):
+        for lang in vocab.LANGUAGES:
+            coverage = f"{i18n.t('site.transfers.coverage', lang)} : "
+            partial = f"{i18n.t('site.transfers.partial_short', lang)} {coverage}"
+            informed = f"{i18n.t('site.transfers.authority_informed', lang)} : "
+            if part.startswith((partial, coverage)):
+                said = part.removeprefix(partial).removeprefix(coverage)
+                if fold(said) != fold(i18n.t("site.transfers.coverage_missing", lang)):
+                    out["coverage"] = said
+                break
+            if part.startswith(informed):
+                out["authority_informed"] = part[len(informed):]
+                break
+            if match("art49_derogation", part, shortened=False) is not None:
+                out["derogation"] = part
+                break
+    return out
 
 
 # --- durations and retentions -------------------------------------------------------------------
@@ -254,3 +290,83 @@ def is_none(value: Any) -> bool:
     return key in ("aucun", "aucune", "none", "neant", "sans objet", "non applicable", "n a", "na") or key.startswith(
         ("aucun ", "aucune ", "no ")
     )
+
+
+# --- a retention in the exports' words ------------------------------------------------------------
+
+
+def _unsaid(preposition: str, phrase: str, lang: str) -> list[str]:
+    """The texts ``words`` the exports may have written as ``phrase``, « preposition words »
+    (``i18n``'s French contractions undone: « à compter du départ » → « le départ »)."""
+    found = []
+    for head in (preposition + " ", preposition):
+        if phrase.startswith(head) and len(phrase) > len(head):
+            found.append(phrase[len(head):])
+    last = preposition.rsplit(" ", 1)[-1].rsplit("'", 1)[-1]
+    base = preposition[: len(preposition) - len(last)]
+    contracted = {"de": {"du": "le", "des": "les"}, "à": {"au": "le", "aux": "les"}}.get(last, {})
+    for short, article in contracted.items():
+        if phrase.startswith(f"{base}{short} "):
+            found.append(f"{article} {phrase[len(base) + len(short) + 1:]}")
+    return found  # candidates: ``retention_words`` keeps the one that writes the same words
+
+
+def _heads(head: str, iso: str | None, lang: str) -> list[dict[str, str]]:
+    """The ``duration``, ``starts`` and ``until`` the head of a retention text can be written from."""
+    from_, until = i18n.t("common.from", lang), i18n.t("common.until", lang)
+    if iso is None:
+        lowered = head[:1].lower() + head[1:]
+        return [{"until": u} for u in _unsaid(until, lowered, lang)]
+    said = i18n.format_duration(iso, lang)
+    if not head.startswith(said):
+        return []
+    rest = head[len(said):]
+    out: list[dict[str, str]] = []
+    if not rest:
+        out.append({"duration": iso})
+    if rest.startswith(", "):
+        out += [{"duration": iso, "until": u} for u in _unsaid(until, rest[2:], lang)]
+    if rest.startswith(" "):
+        body = rest[1:]
+        # a period that also runs until an event is likelier than a starting event holding
+        # « , jusqu'à »: the shorter starting event first (the words are the same either way)
+        cuts = [m.start() for m in re.finditer(", ", body)] + [len(body)]
+        for cut in cuts:
+            tail = body[cut:]
+            untils = [None] if not tail else ([*_unsaid(until, tail[2:], lang)] if tail.startswith(", ") else [])
+            for s in _unsaid(from_, body[:cut], lang):
+                out += [{"duration": iso, "starts": s, **({"until": u} if u else {})} for u in untils]
+    return out
+
+
+def retention_words(text: Any, iso: str | None, starts: str | None = None) -> dict[str, str] | None:
+    """A retention written by ``ropa export`` (« Jusqu'à la fin du contrat, puis archivage
+    intermédiaire pendant 5 ans »; the ISO duration of its own column), read back exactly: the
+    ``duration``, ``starts``, ``until``, ``end_action`` and ``archive_duration`` that write these
+    very words (in French or English), or None for any other text (read by ``retention``).
+    ``starts``: the starting event when the file gives it in a column of its own (the CSV)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    for lang in vocab.LANGUAGES:
+        then, period = i18n.t("common.then", lang), i18n.t("common.for_period", lang)
+        ends: list[tuple[str, dict[str, str]]] = []
+        for code in vocab.vocabularies().get("retention_end", {}):
+            mark = f", {then} {vocab.label('retention_end', code, lang).lower()}"
+            cut = text.rfind(mark)
+            if cut < 0:
+                continue
+            tail = text[cut + len(mark):]
+            if not tail:
+                ends.append((text[:cut], {"end_action": code}))
+            elif tail.startswith(f" {period} "):
+                archive, left = duration(tail[len(period) + 2:])
+                if archive and not left:
+                    ends.append((text[:cut], {"end_action": code, "archive_duration": archive}))
+        for head, end in [*ends, (text, {})]:
+            for found in _heads(head, iso, lang):
+                candidate = {**found, **end}
+                if starts is not None and candidate.get("starts") != starts:
+                    continue
+                if i18n.format_retention(candidate, lang) == text:
+                    return candidate
+    return None

@@ -197,6 +197,16 @@ class Parties:
         party = self.by_name.get(mapping.fold(name))
         return None if party is None else str(party["id"])
 
+    def contracts(self) -> dict[str, Any]:
+        """Each party's Art. 28 contract, by id."""
+        return {str(p["id"]): p.get("contract") for p in self.by_name.values()}
+
+    def complete(self, ident: str, key: str, value: Any) -> None:
+        """Give the party ``ident`` its ``key`` (a DPO, a representative) when it has none yet."""
+        for party in self.by_name.values():
+            if party["id"] == ident and value is not None:
+                party.setdefault(key, value)
+
     def from_contact(self, contact: Contact, kind: str) -> str | None:
         if not contact.name:
             return None
@@ -211,3 +221,17 @@ class Parties:
 
     def listed(self) -> list[dict[str, Any]]:
         return list(self.by_name.values())
+
+
+def person_from_line(line: Any) -> tuple[dict[str, Any] | None, Contact]:
+    """« Mme Claire Vasseur, Déléguée…, dpo@artemis.example » → the person, with email, phone and
+    address."""
+    contact = contact_line(text(line), person=True)
+    who = person(contact.name)
+    if who is not None:
+        for key in ("email", "phone"):
+            if getattr(contact, key):
+                who[key] = getattr(contact, key)
+        if contact.address():
+            who["address"] = contact.address()
+    return who, contact
