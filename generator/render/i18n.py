@@ -75,6 +75,25 @@ def _contract(preposition: str, words: str, lang: str) -> str:
     return f"{preposition} {words}"
 
 
+def retention_event(value: Any) -> str | None:
+    """The ``retention_start`` code a retention's ``starts`` or ``until`` names: the code itself
+    or its French words (« la date de l'appel »), spaces and case aside; None for other words."""
+    events = vocab.vocabularies()["retention_start"]
+    text = " ".join(str(value).split())
+    if text in events:
+        return text
+    return next((code for code, entry in events.items() if entry["fr"].casefold() == text.casefold()), None)
+
+
+def _event(preposition: str, value: Any, lang: str) -> str:
+    """« à compter du départ » / "from the end of the contract"; words outside the vocabulary as
+    written, quoted in English (they are the register's own, usually French, words)."""
+    code = retention_event(value)
+    if code is not None:
+        return _contract(preposition, vocab.label("retention_start", code, lang), lang)
+    return _contract(preposition, str(value) if lang == "fr" else f"“{value}”", lang)
+
+
 def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
     """« 1 an à compter du dernier échange, puis suppression »; « jusqu'à la désinscription,
     puis archivage intermédiaire pendant 3 ans »."""
@@ -82,9 +101,9 @@ def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
         return ""
     text = format_duration(retention.get("duration"), lang) if retention.get("duration") else ""
     if retention.get("duration") and retention.get("starts"):
-        text += " " + _contract(t("common.from", lang), str(retention["starts"]), lang)
+        text += " " + _event(t("common.from", lang), retention["starts"], lang)
     if retention.get("until"):
-        until = _contract(t("common.until", lang), str(retention["until"]), lang)
+        until = _event(t("common.until", lang), retention["until"], lang)
         text = f"{text}, {until}" if text else until[:1].upper() + until[1:]
     if retention.get("end_action"):
         text += f", {t('common.then', lang)} {vocab.label('retention_end', retention['end_action'], lang).lower()}"
