@@ -168,6 +168,29 @@ def test_processor_register_names_the_client_controller(wb: Workbook) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
+def test_processor_register_heads_with_the_processor_not_the_controller(
+    wb: Workbook, centrecall_reg: Register, lang: str
+) -> None:
+    """Art. 30(2)(a): the processor's record opens with the processor's own blocks (the
+    organisation as processor), and each row names the controller it acts for."""
+    book = wb if lang == "fr" else _load(centrecall_reg, lang)
+    own, processor = book.worksheets[0], book.worksheets[1]
+    found = rows(processor)
+    labels = [r[0] for r in found]
+    for key in ("head_block", "representative_block", "dpo_block"):
+        assert i18n.t(f"export.processor_list.{key}", lang) in labels
+        assert i18n.t(f"cnil.list.{key}", lang) not in labels
+        assert i18n.t(f"cnil.list.{key}", lang) in [r[0] for r in rows(own)]  # the controller's list keeps the CNIL's
+    head = next(r for r in found if r[0] == i18n.t("export.processor_list.head_block", lang))
+    assert head[1:3] == ["Azri", "Nadia"]
+    assert not re.search(r"responsable (de|du) traitement|controller", head[0], re.IGNORECASE), head[0]
+    header = next(r for r in found if r[0] == i18n.t("cnil.list.name", lang))
+    assert header[7] == i18n.t("export.processor_list.controller", lang)
+    acting_for = [r[7] for r in found if r[1] in ("ST-ART-01", "ST-ART-02")]
+    assert acting_for == ["Artemis", "Artemis"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
 def test_activity_sheets_have_the_fiche_sections_in_order(
     wb: Workbook, centrecall_reg: Register, lang: str
 ) -> None:

@@ -6,8 +6,9 @@ Sheets, in order:
   « Société (si DPO externe) ») and the controller's record, Art. 30(1): one row per activity
   with the columns of the CNIL tab 2, plus the role and the controller; each name links to its
   sheet.
-- « Registre sous-traitant » (when the organisation also acts as a processor): the same header
-  blocks and the processor's record, Art. 30(2), as its own list.
+- « Registre sous-traitant » (when the organisation also acts as a processor): the header blocks
+  captioned as the processor's (Art. 30(2)(a)) and the processor's record as its own list, each
+  row naming the controller on whose behalf it acts.
 - one sheet per activity, laid out like the CNIL fiche (tab 3), sections and labels in order,
   then the legal basis, the DPIA and the DPO's notes; each links back to its list.
 - « Organisme et parties »: every detail of the organisation and of the parties its sheets
@@ -32,7 +33,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -457,8 +458,20 @@ def _t(key: str, lang: str) -> str:
     return i18n.t(key, lang)
 
 
-def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
-    """The CNIL tab 2 header: head, representative and DPO, one row each, the fields in columns."""
+# The label keys of a list sheet's header blocks and controller column: the CNIL tab 2's for the
+# controller's record; the processor's own (Art. 30(2)(a)) for the processor's record.
+CONTROLLER_LIST = {
+    "head_block": "cnil.list.head_block",
+    "representative_block": "cnil.list.representative_block",
+    "dpo_block": "cnil.list.dpo_block",
+    "controller": "cnil.sheet.controller",
+}
+PROCESSOR_LIST = {key: f"export.processor_list.{key}" for key in CONTROLLER_LIST}
+
+
+def _header_blocks(w: SheetWriter, doc: Json, lang: str, labels: Mapping[str, str] = CONTROLLER_LIST) -> None:
+    """The CNIL tab 2 header: head, representative and DPO, one row each, the fields in columns
+    (``labels``: whose record the blocks head)."""
     fields = [
         "last_name",
         "first_name",
@@ -479,12 +492,12 @@ def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
     ):
         found = people[key]
         if found is None:
-            w.cells([_t(f"cnil.list.{block}", lang)])
+            w.cells([_t(labels[block], lang)])
             continue
         c = found.contact
         w.cells(
             [
-                _t(f"cnil.list.{block}", lang),
+                _t(labels[block], lang),
                 found.person.get("last_name"),
                 found.person.get("first_name"),
                 c.street,
@@ -498,7 +511,7 @@ def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
         )
 
 
-def _list_columns(lang: str) -> list[str]:
+def _list_columns(lang: str, labels: Mapping[str, str] = CONTROLLER_LIST) -> list[str]:
     return [
         _t("cnil.list.name", lang),
         _t("cnil.list.ref", lang),
@@ -507,7 +520,7 @@ def _list_columns(lang: str) -> list[str]:
         _t("cnil.list.purpose", lang),
         _t("cnil.list.sensitive", lang),
         _t("export.fields.role", lang),
-        _t("cnil.sheet.controller", lang),
+        _t(labels["controller"], lang),
     ]
 
 
@@ -518,7 +531,13 @@ def controller_names(doc: Json, activity: Json) -> str:
 
 
 def _list_sheet(
-    w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str, activities: list[tuple[Json, str]]
+    w: SheetWriter,
+    doc: Json,
+    lang: str,
+    title: str,
+    subtitle: str,
+    activities: list[tuple[Json, str]],
+    labels: Mapping[str, str] = CONTROLLER_LIST,
 ) -> None:
     ws = w.ws
     w.title(title)
@@ -528,10 +547,10 @@ def _list_sheet(
     w.next()
     w.put(1, str(org.get("name", "")), "ropa-header")
     w.next()
-    _header_blocks(w, doc, lang)
+    _header_blocks(w, doc, lang, labels)
     w.next()
     first = w.row
-    w.header(_list_columns(lang))
+    w.header(_list_columns(lang, labels))
     w.freeze(f"A{first + 1}")
     if not activities:
         w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
@@ -1040,6 +1059,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
             _t("export.sheets.processor_list", lang),
             _t("export.registers.processor", lang),
             [(a, names[id(a)]) for a in processing],
+            PROCESSOR_LIST,
         )
     back_own = Link(_t("export.workbook.back_to_list", lang), location=location(list_name))
     back_processor = Link(
