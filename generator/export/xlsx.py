@@ -730,6 +730,8 @@ CNIL_ITEMS_FIELDS = (
     ("rights_exercise", "export.fields.rights_exercise"),
     ("data_source", "export.fields.data_source"),
     ("automated_decisions", "export.fields.automated_decisions"),
+    ("access_decision", "export.fields.access_decision"),
+    ("scale", "export.fields.scale"),
     ("joint_controller_arrangement", "export.fields.joint_controller_arrangement"),
 )
 DPIA_FIELDS = (
@@ -796,7 +798,9 @@ def _cnil_items(w: SheetWriter, activity: Json, lang: str) -> None:
     w.section(_t("export.fields.data_subjects_rights", lang))
     for k, key in present:
         value = activity[k]
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "text" in value:
+            value = value["text"]
+        elif isinstance(value, dict):
             yes_no = _t("common.yes" if value.get("exists") else "common.no", lang)
             value = f"{yes_no} — {value['details']}" if value.get("details") else yes_no
         w.field(_t(key, lang), value)

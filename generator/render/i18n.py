@@ -110,3 +110,22 @@ def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
         if retention.get("archive_duration"):
             text += f" {t('common.for_period', lang)} {format_duration(retention['archive_duration'], lang)}"
     return text
+
+
+def format_scale(scale: Any, lang: str = DEFAULT_LANG) -> str:
+    """« Environ 12 000 personnes concernées ; traitement à grande échelle : oui — précisions »."""
+    if not isinstance(scale, dict):
+        return ""
+    parts = []
+    count = scale.get("data_subjects")
+    if isinstance(count, int) and not isinstance(count, bool):
+        number = f"{count:,}".replace(",", "\u202f" if lang == "fr" else ",")
+        singular, plural = t("common.scale_subjects", lang).split("|")
+        parts.append((singular if count == 1 else plural).format(n=number))
+    if isinstance(scale.get("large"), bool):
+        answer = t("common.yes" if scale["large"] else "common.no", lang).lower()
+        parts.append(f"{t('common.scale_large', lang)}{' : ' if lang == 'fr' else ': '}{answer}")
+    text = " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    if scale.get("details"):
+        text = f"{text} — {scale['details']}" if text else str(scale["details"])
+    return text[:1].upper() + text[1:]
