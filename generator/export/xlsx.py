@@ -584,8 +584,33 @@ def _as_of_text(doc: Json, lang: str) -> str:
 # --- The activity sheet (the CNIL fiche) -----------------------------------------------------------
 
 
+# The Article 30 items each section of a sheet answers, quoted in full under its title as on
+# the site's sheet: (controller's record, processor's record). A processor's record answers
+# Art. 30(2) only: its purposes and data are the client's, given for information, uncaptioned;
+# its categories of processing (30(2)(b)) are captioned where they stand.
+ART30_ITEMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "actors": (("1a",), ("2a",)),
+    "purposes": (("1b",), ()),
+    "processing_operations": ((), ("2b",)),
+    "data_categories": (("1c", "1f"), ()),
+    "sensitive_data": (("1c", "1f"), ()),
+    "data_subjects": (("1c",), ()),
+    "recipients": (("1d",), ()),
+    "security_measures": (("1g",), ("2d",)),
+    "transfers": (("1e",), ("2c",)),
+}
+
+
+def _art30(w: SheetWriter, activity: Json, section: str, lang: str) -> None:
+    """The Art. 30 items ``section`` answers, one per line, under the section's title."""
+    items = ART30_ITEMS[section][1 if _is_processor(activity) else 0]
+    if items:
+        w.title("\n".join(_t(f"cnil.article30.{item}", lang) for item in items), "ropa-subtitle")
+
+
 def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
     w.section(_t("cnil.sheet.actors", lang))
+    _art30(w, activity, "actors", lang)
     fields = ["name", "address", "postal_code", "city", "country", "phone", "email"]
     w.header([""] + [_t(f"cnil.fields.{f}", lang) for f in fields])
     for slot in model.actors(doc, activity):
@@ -614,19 +639,24 @@ def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
 
 def _purposes(w: SheetWriter, activity: Json, lang: str) -> None:
     w.section(_t("cnil.sheet.purposes", lang))
+    _art30(w, activity, "purposes", lang)
     purposes = activity.get("purposes") or {}
     w.field(_t("cnil.sheet.main_purpose", lang), purposes.get("main"))
     for i, sub in enumerate(purposes.get("sub") or [], start=1):
         w.field(f"{_t('cnil.sheet.sub_purpose', lang)} {i}", sub)
     if activity.get("processing_operations") is not None:
+        _art30(w, activity, "processing_operations", lang)
         w.field(
             _t("cnil.sheet.processing_operations", lang),
             ", ".join(label(op) for op in activity["processing_operations"]),
         )
 
 
-def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str, none_key: str) -> None:
+def _categories(
+    w: SheetWriter, title: str, items: list[Json] | None, lang: str, none_key: str, caption: Callable[[], None]
+) -> None:
     w.section(title)
+    caption()
     w.header(
         [
             _t("export.fields.category", lang),
@@ -659,8 +689,16 @@ def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str,
         )
 
 
-def _table(w: SheetWriter, title: str, headers: list[str], rows: list[list[Any]] | None, lang: str) -> None:
+def _table(
+    w: SheetWriter,
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]] | None,
+    lang: str,
+    caption: Callable[[], None] = lambda: None,
+) -> None:
     w.section(title)
+    caption()
     w.header(headers)
     if rows is None:
         w.cells([_t("export.workbook.not_stated", lang)], first="ropa-text")
@@ -849,6 +887,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         activity.get("data_categories"),
         lang,
         "export.workbook.none",
+        lambda: _art30(w, activity, "data_categories", lang),
     )
     _categories(
         w,
@@ -856,6 +895,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         activity.get("sensitive_data"),
         lang,
         "export.workbook.none_sensitive",
+        lambda: _art30(w, activity, "sensitive_data", lang),
     )
     _table(
         w,
@@ -867,6 +907,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _rows(activity.get("data_subjects"), "category", "description", "details"),
         lang,
+        lambda: _art30(w, activity, "data_subjects", lang),
     )
     _table(
         w,
@@ -878,6 +919,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _rows(activity.get("recipients"), "type", "name", "details"),
         lang,
+        lambda: _art30(w, activity, "recipients", lang),
     )
     _table(
         w,
@@ -885,6 +927,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         [_t("cnil.sheet.security_type_col", lang), _t("cnil.sheet.details_col", lang)],
         _rows(activity.get("security_measures"), "type", "details"),
         lang,
+        lambda: _art30(w, activity, "security_measures", lang),
     )
     _table(
         w,
@@ -899,6 +942,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _transfer_rows(activity.get("transfers"), lang),
         lang,
+        lambda: _art30(w, activity, "transfers", lang),
     )
     _legal_basis(w, activity, lang)
     _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
