@@ -382,6 +382,7 @@ def change_parties(repo: Path) -> None:
     edit(quality, "processors: [voxcloud]", "processors: [voxcloud, sonde]")
     edit(quality, "    party: voxcloud\n    details: Stockage", "    party: sonde\n    details: Stockage")
     edit(quality, "  - recipient: voxcloud\n", "  - recipient: sonde\n")
+    edit(repo / "processes/routage-appels.yaml", "    party: voxcloud\n", "    party: sonde\n")
 
 
 def test_parties_are_named_at_their_revision(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -398,6 +399,7 @@ def test_parties_are_named_at_their_revision(repo: Path, capsys: pytest.CaptureF
     assert re.search(rf"~ Transferts hors UE › {re.escape(shown)} — États-Unis \(US\) › Destinataire : "
                      r"VoxCloud Inc\. → " + re.escape(shown), out)
     assert "\x1b" not in out
+    assert re.search(rf"~ Acteurs › [^\n]* › Partie : VoxCloud Inc\. → {re.escape(shown)}\n", out)
     sheets = out[out.index("Traitement RT-02"):]  # organization.yaml shows each party's own id
     for ident in ("voxcloud", "sonde"):
         assert not re.search(rf"(: | → ){ident}\b", sheets), f"party id {ident} shown: {sheets}"
