@@ -212,6 +212,8 @@ def controller_activity(text: Text = plain) -> dict[str, Any]:
         "data_source": text("Fichier du client"),
         "automated_decisions": {"exists": False, "details": text("Aucune décision automatisée")},
         "joint_controller_arrangement": text("Accord art. 26 du 2 janvier 2020"),
+        "scale": {"data_subjects": 12000, "large": False, "details": text("Salariés d'un seul site")},
+        "access_decision": {"exists": False, "details": text("Aucune décision d'accès")},
     }
 
 

@@ -361,3 +361,71 @@ def test_control_characters_are_shown_escaped_in_the_terminal(
     assert code == 0
     assert not any(ch in out for ch in "\x1b\x07\u202e")
     assert "\\x1b[2J\\x1b[31mrouge\\u202e\\x07" in out
+
+
+QUALITY = "register/activities/enregistrement-qualite.yaml"
+HOSTILE_PARTY = "Sonde | <b>*Inc*</b> \\e[31m"
+
+
+def change_parties(repo: Path) -> None:
+    """VoxCloud renamed; a second party named « Artemis »; the loyalty sheet's controller, the
+    quality sheet's processor, recipient and transfer recipient pointed at other parties."""
+    org = repo / "register/organization.yaml"
+    edit(org, "    name: VoxCloud Inc.\n", "    name: VoxCloud SAS\n")
+    edit(
+        org,
+        "  - id: urssaf\n",
+        "  - id: artemis-europe\n    name: Artemis\n    kind: controller\n"
+        f'  - id: sonde\n    name: "{HOSTILE_PARTY}"\n    kind: processor\n'
+        "  - id: urssaf\n",
+    )
+    edit(repo / LOYALTY, "controller: artemis\n", "controller: artemis-europe\n")
+    quality = repo / QUALITY
+    edit(quality, "processors: [voxcloud]", "processors: [voxcloud, sonde]")
+    edit(quality, "    party: voxcloud\n    details: Stockage", "    party: sonde\n    details: Stockage")
+    edit(quality, "  - recipient: voxcloud\n", "  - recipient: sonde\n")
+    edit(repo / "processes/routage-appels.yaml", "    party: voxcloud\n", "    party: sonde\n")
+
+
+def test_parties_are_named_at_their_revision(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    change_parties(repo)
+    commit(repo, "Parties")
+    code, out, _ = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(repo))
+    assert code == 0
+    # two parties named Artemis: the id tells them apart, on both sides
+    assert "~ Responsable du traitement : Artemis (artemis) → Artemis (artemis-europe)" in out
+    # the old value named as the party was then, the new one as it is now
+    shown = "Sonde | <b>*Inc*</b> \\x1b[31m"  # control characters escaped for the terminal
+    assert f"~ Destinataires › VoxCloud Inc. — Sous-traitants › Partie : VoxCloud Inc. → {shown}" in out
+    assert f"+ Sous-traitants : {shown}" in out
+    assert re.search(rf"~ Transferts hors UE › {re.escape(shown)} — États-Unis \(US\) › Destinataire : "
+                     r"VoxCloud Inc\. → " + re.escape(shown), out)
+    assert "\x1b" not in out
+    assert re.search(rf"~ Acteurs › [^\n]* › Partie : VoxCloud Inc\. → {re.escape(shown)}\n", out)
+    sheets = out[out.index("Traitement RT-02"):]  # organization.yaml shows each party's own id
+    for ident in ("voxcloud", "sonde"):
+        assert not re.search(rf"(: | → ){ident}\b", sheets), f"party id {ident} shown: {sheets}"
+    en = run_diff(capsys, "HEAD~1", "HEAD", "--root", str(repo), "--lang", "en")[1]
+    assert "~ Controller: Artemis (artemis) → Artemis (artemis-europe)" in en
+
+
+def test_parties_are_named_in_markdown(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    change_parties(repo)
+    code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo), "--format", "markdown")
+    assert code == 0
+    assert "| Responsable du traitement | Artemis (artemis) | Artemis (artemis-europe) |" in out
+    html = render_gfm(out)
+    assert "<b>" not in html and "<em>Inc" not in html
+    text, _ = visible(out)
+    assert "\nSonde | <b>*Inc*</b> [31m\n" in text  # the name as written, its ESC dropped as elsewhere
+    assert "| Sous-traitants | — | Sonde \\| \\<b>\\*Inc\\*\\</b> \\[31m |" in out
+    for row in html.split("<tr>")[1:]:
+        assert row.count("<td>") + row.count("<th>") == 3, row
+
+
+def test_an_unknown_party_is_shown_by_its_id() -> None:
+    old = snapshot.Snapshot({LOYALTY: {"id": "x", "controller": "artemis"}}, {})
+    new = snapshot.Snapshot({LOYALTY: {"id": "x", "controller": "inconnu"},
+                             "register/organization.yaml": {"parties": [{"id": "artemis", "name": "Artemis"}]}}, {})
+    changes = {c.kind: c for c in compare.diff(old, new, "fr")}
+    assert changes["activity"].changes == (compare.FieldChange("Responsable du traitement", "artemis", "inconnu"),)

@@ -83,6 +83,10 @@ def test_the_whole_register_is_there(full: Register) -> None:
     assert basis["special_category_law"] == "Code du travail, art. L. 4624-1"
     assert activity["automated_decisions"] == {"exists": False, "details": "Aucune décision automatisée"}
     assert activity["joint_controller_arrangement"] == "Accord art. 26 du 2 janvier 2020"
+    assert activity["scale"] == {"data_subjects": 12000, "large": False, "details": "Salariés d'un seul site",
+                                 "text": "Environ 12\u202f000 personnes concernées ; traitement à grande échelle : non"
+                                         " — Salariés d'un seul site"}
+    assert activity["access_decision"] == {"exists": False, "details": "Aucune décision d'accès"}
 
 
 def test_processes_are_included_as_written() -> None:

@@ -67,16 +67,35 @@ def is_section(cell: Any) -> bool:
     return bool(cell.font.bold and cell.fill.fgColor.rgb.endswith("1F4E79") and cell.font.color.rgb.endswith("FFFFFF"))
 
 
+def is_art30_caption(value: Any) -> bool:
+    """The Art. 30 items a section answers, quoted under its title."""
+    return isinstance(value, str) and value.startswith("Art. 30(")
+
+
 def sections(ws: Worksheet) -> dict[str, list[list[Any]]]:
-    """The rows under each section title (a column-A cell that looks like one), by title."""
+    """The rows under each section title (a column-A cell that looks like one), by title; the
+    Art. 30 caption under a title is left out (``captions`` reads it)."""
     out: dict[str, list[list[Any]]] = {}
     current: list[list[Any]] | None = None
     for row in ws.iter_rows():
         first = row[0]
         if is_section(first) and first.value:
             current = out.setdefault(str(first.value), [])
-        elif current is not None and any(c.value is not None for c in row):
+        elif current is not None and any(c.value is not None for c in row) and not is_art30_caption(first.value):
             current.append([c.value for c in row])
+    return out
+
+
+def captions(ws: Worksheet) -> dict[str, list[str]]:
+    """The Art. 30 captions of a sheet, by section title (lines of the caption cells)."""
+    out: dict[str, list[str]] = {}
+    title = ""
+    for row in ws.iter_rows():
+        first = row[0]
+        if is_section(first) and first.value:
+            title = str(first.value)
+        elif is_art30_caption(first.value):
+            out.setdefault(title, []).extend(str(first.value).split("\n"))
     return out
 
 
@@ -165,6 +184,61 @@ def test_processor_register_names_the_client_controller(wb: Workbook) -> None:
     for row in rows(ws):
         if row[1] in ("ST-ART-01", "ST-ART-02"):
             assert row[6] == "Sous-traitant" and row[7] == "Artemis"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_section_quotes_the_article_30_items_it_answers(
+    wb: Workbook, centrecall_reg: Register, lang: str
+) -> None:
+    """Art. 30(1) on a controller's sheet, Art. 30(2) on a processor's, the law's words in full
+    (the labels of cnil.yaml, checked against the GDPR's text)."""
+    book = wb if lang == "fr" else _load(centrecall_reg, lang)
+
+    def quoted(*items: str) -> list[str]:
+        return [i18n.t(f"cnil.article30.{item}", lang) for item in items]
+
+    def s(key: str) -> str:
+        return i18n.t(f"cnil.sheet.{key}", lang)
+
+    controller = captions(activity_sheet(book, "RT-02"))
+    assert controller == {
+        s("actors"): quoted("1a"), s("purposes"): quoted("1b"), s("data_categories"): quoted("1c", "1f"),
+        s("sensitive_data"): quoted("1c", "1f"), s("data_subjects"): quoted("1c"), s("recipients"): quoted("1d"),
+        s("security_measures"): quoted("1g"), s("transfers"): quoted("1e"),
+    }
+    assert any("l'article 49, paragraphe 1, deuxième alinéa" in c or "second subparagraph of Article 49(1)" in c
+               for c in controller[s("transfers")])
+    processor = captions(activity_sheet(book, "ST-ART-01"))
+    assert processor == {
+        s("actors"): quoted("2a"), s("purposes"): quoted("2b"),  # above the categories of processing
+        s("security_measures"): quoted("2d"), s("transfers"): quoted("2c"),
+    }
+    rows_ = rows(activity_sheet(book, "ST-ART-01"))
+    at = next(i for i, r in enumerate(rows_) if r[0] == quoted("2b")[0])
+    assert rows_[at + 1][0] == s("processing_operations")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_processor_register_heads_with_the_processor_not_the_controller(
+    wb: Workbook, centrecall_reg: Register, lang: str
+) -> None:
+    """Art. 30(2)(a): the processor's record opens with the processor's own blocks (the
+    organisation as processor), and each row names the controller it acts for."""
+    book = wb if lang == "fr" else _load(centrecall_reg, lang)
+    own, processor = book.worksheets[0], book.worksheets[1]
+    found = rows(processor)
+    labels = [r[0] for r in found]
+    for key in ("head_block", "representative_block", "dpo_block"):
+        assert i18n.t(f"export.processor_list.{key}", lang) in labels
+        assert i18n.t(f"cnil.list.{key}", lang) not in labels
+        assert i18n.t(f"cnil.list.{key}", lang) in [r[0] for r in rows(own)]  # the controller's list keeps the CNIL's
+    head = next(r for r in found if r[0] == i18n.t("export.processor_list.head_block", lang))
+    assert head[1:3] == ["Azri", "Nadia"]
+    assert not re.search(r"responsable (de|du) traitement|controller", head[0], re.IGNORECASE), head[0]
+    header = next(r for r in found if r[0] == i18n.t("cnil.list.name", lang))
+    assert header[7] == i18n.t("export.processor_list.controller", lang)
+    acting_for = [r[7] for r in found if r[1] in ("ST-ART-01", "ST-ART-02")]
+    assert acting_for == ["Artemis", "Artemis"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -204,12 +204,26 @@ def test_processor_record_screening_informs_the_controller() -> None:
         ({"processing_operations": ["alignment"]}, "matching_combining"),
         ({"sensitive_data": [{"category": "biometric_data"}]}, "innovative_technology"),
         ({"automated_decisions": {"exists": True}}, "automated_decision"),
+        ({"scale": {"data_subjects": 40000, "large": True}}, "large_scale"),
+        ({"access_decision": {"exists": True, "details": "Attribution des places en crèche"}}, "prevents_right"),
         ({"dpia": {"status": "required", "cnil_list": "profiling_contract_exclusion"}}, "prevents_right"),
     ],
 )
 def test_the_wp248_criteria_the_register_shows(sheet: dict[str, object], criterion: str) -> None:
     assert criterion in review.screening(sheet).derived
     assert criterion not in review.screening({}).derived
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        {"scale": {"data_subjects": 2_000_000}},  # a number alone: no threshold in the law to read it against
+        {"scale": {"data_subjects": 2_000_000, "large": False}},
+        {"access_decision": {"exists": False}},
+    ],
+)
+def test_large_scale_and_access_come_from_the_register_s_own_words(sheet: dict[str, object]) -> None:
+    assert review.screening(sheet).derived == ()
 
 
 def test_no_dpia_block_and_two_derived_criteria() -> None:
@@ -329,6 +343,33 @@ def test_dpia_criterion_undeclared_names_each_criterion(centrecall: Path) -> Non
     messages = [d.message("en") for d in found]
     assert len(found) == 2
     assert "content of communications" in messages[0] and "vulnerable data subjects (employees)" in messages[1]
+
+
+def test_scale_without_an_assessment_is_a_warning_that_explains(centrecall: Path) -> None:
+    sheet = centrecall / QUALITY
+    edit(sheet, "dpia:\n", "scale:\n  data_subjects: 40000\ndpia:\n")
+    found = load_register(centrecall).diagnostics
+    assert [(d.rule, d.line, d.column, d.severity) for d in found] == [
+        ("dpia-scale-unassessed", _line(sheet, "data_subjects: 40000"), 18, "warning")]
+    en, fr = found[0].message("en"), found[0].message("fr")
+    assert "estimates 40000 data subjects" in en and "neither the GDPR nor the EDPB" in en
+    assert "scale.large: true" in en and "ni le RGPD, ni le CEPD" in fr
+    # the controller's assessment silences it; « large » then counts as WP248 criterion 5
+    edit(sheet, "  data_subjects: 40000\n", "  data_subjects: 40000\n  large: true\n")
+    found = load_register(centrecall).diagnostics
+    assert [(d.rule, d.severity) for d in found] == [("dpia-criterion-undeclared", "warning")]
+    assert "large_scale « Large-scale processing »" in found[0].message("en")
+    assert "scale.large is true" in found[0].message("en")
+    edit(sheet, "  large: true\n", "  large: false\n")
+    assert rules(centrecall) == []
+
+
+def test_access_decision_counts_as_criterion_9(centrecall: Path) -> None:
+    sheet = centrecall / QUALITY
+    edit(sheet, "dpia:\n", "access_decision:\n  exists: true\n  details: Accès à la prime qualité\ndpia:\n")
+    found = load_register(centrecall).diagnostics
+    assert [(d.rule, d.severity) for d in found] == [("dpia-criterion-undeclared", "warning")]
+    assert "prevents_right" in found[0].message("en") and "access_decision.exists is true" in found[0].message("en")
 
 
 def test_validate_cli_reports_overdue_reviews(

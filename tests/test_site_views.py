@@ -3,10 +3,13 @@ controller with its own DPO, a processor record that gives only what Art. 30(2) 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import yaml
+from openpyxl import load_workbook
 
+from generator.export import Options, render
 from generator.lint.runner import load_register
 from generator.site import pages
 
@@ -67,3 +70,25 @@ def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path)
     assert sheet.count("Not given\\.") == 4
     assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
     assert "## Data protection impact assessment" not in sheet
+
+
+def test_scale_and_access_decision_on_the_sheet_and_in_the_workbook(centrecall: Path) -> None:
+    """What the DPIA screening reads for WP248 criteria 5 and 9 is on the sheet, in both
+    languages, and on the workbook's sheet."""
+    def screened(data: dict) -> None:  # type: ignore[type-arg]
+        data["scale"] = {"data_subjects": 40000, "large": True, "details": "Tous les clients d'Artemis"}
+        data["access_decision"] = {"exists": True, "details": "Accès à l'offre de fidélité"}
+        data["dpia"]["criteria"] = [*data["dpia"]["criteria"], "large_scale", "prevents_right"]
+
+    _edit(centrecall / ACTIVITIES / "fidelisation-artemis.yaml", screened)
+    fr = _site(centrecall)["activites/fidelisation-artemis.md"]
+    assert ("Ampleur du traitement\n:   Environ 40\u202f000 personnes concernées \\; traitement à grande échelle \\: "
+            "oui — Tous les clients d\\'Artemis") in fr
+    assert "Décision d\\'accès à un droit\\, un service ou un contrat\n:   Oui — Accès à l\\'offre de fidélité" in fr
+    en = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
+    assert "Scale of the processing\n:   About 40\\,000 data subjects\\; large\\-scale processing\\: yes" in en
+    assert "Decision on access to a right\\, service or contract\n:   Yes — Accès" in en
+    book = load_workbook(io.BytesIO(render(load_register(centrecall), Options("xlsx", "fr"))))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert "Environ 40\u202f000 personnes concernées ; traitement à grande échelle : oui — Tous les clients d'Artemis" in cells
+    assert "Oui — Accès à l'offre de fidélité" in cells

@@ -4,6 +4,7 @@ dated data files (EEA, adequacy decisions) the transfer checks rely on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,40 @@ def test_adequacy_list_is_dated_and_outside_the_eea() -> None:
         assert adequate[code]["scope"] == "partial" and adequate[code]["coverage"]["fr"]
         assert adequate[code]["certification_hint"]["en"]
     assert all(d["scope"] in ("whole", "partial") for d in data["decisions"])
+
+
+FRENCH_WORDS = re.compile(r"(?<![\w’'])(?:(?:le|la|les|du|des|de|à|au|aux)(?!\w)|[ld]['’])", re.IGNORECASE)
+CONTRACTED = {"le": ("du", "au"), "la": ("de la", "à la"), "l'": ("de l'", "à l'"), "les": ("des", "aux")}
+
+
+@pytest.mark.parametrize("code", sorted(vocab.vocabularies()["retention_start"]))
+def test_retention_events_read_in_each_language(code: str) -> None:
+    """Every starting event of the vocabulary, as a code and as its French words: English reads
+    « from the … » with no French article; French contracts « à compter de » and « jusqu'à »."""
+    french = vocab.label("retention_start", code, "fr")
+    article = "l'" if french.startswith("l'") else french.split(" ")[0]
+    assert article in CONTRACTED, f"{code}: French label {french!r} starts with no article"
+    rest = french[2:] if article == "l'" else french.split(" ", 1)[1]
+    after_from, after_until = CONTRACTED[article]
+    space = "" if article == "l'" else " "
+    for starts in (code, french, f"  {french.upper()} "):
+        english = i18n.format_retention({"duration": "P1Y", "starts": starts, "end_action": "deletion"}, "en")
+        until = i18n.format_retention({"until": starts}, "en")
+        assert english.startswith("1 year from the "), english
+        assert until.startswith("Until "), until
+        for text in (english, until):
+            assert not FRENCH_WORDS.search(text), f"French word in English: {text!r}"
+        assert vocab.label("retention_start", code, "en") in english
+        fr = i18n.format_retention({"duration": "P1Y", "starts": starts, "end_action": "deletion"}, "fr")
+        assert fr == f"1 an à compter {after_from}{space}{rest}, puis suppression"
+        fr_until = i18n.format_retention({"until": starts}, "fr")
+        assert fr_until == f"Jusqu'{after_until}{space}{rest}"
+        for wrong in ("de le ", "de les ", "à le ", "à les "):
+            assert wrong not in fr + fr_until
+
+
+def test_retention_words_outside_the_vocabulary() -> None:
+    """The register's own words: French contracted, quoted in English (never « from la … »)."""
+    retention = {"duration": "P3Y", "starts": "le départ en retraite", "end_action": "archiving"}
+    assert i18n.format_retention(retention, "fr") == "3 ans à compter du départ en retraite, puis archivage intermédiaire"
+    assert i18n.format_retention(retention, "en") == "3 years from “le départ en retraite”, then intermediate archiving"

@@ -2,13 +2,14 @@
 
 ``diff(old, new, lang)`` returns one ``DocumentChange`` per file that changed, each with its
 ``FieldChange``s: the field named by its schema title, the old and new values in words
-(``generator.render.fields``). Lists are compared as sets of items: a recipient added, a
-purpose removed, the retention of one data category changed. Pure functions of their arguments.
+(``generator.render.fields``), a party by its name in organization.yaml at the same revision.
+Lists are compared as sets of items: a recipient added, a purpose removed, the retention of one
+data category changed. Pure functions of their arguments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -16,9 +17,11 @@ from typing import Any, Literal
 from generator.diff.snapshot import Snapshot
 from generator.load.layout import kind_of
 from generator.render import i18n
-from generator.render.fields import BREADCRUMB, field_schema, schema_title, words
+from generator.render.fields import BREADCRUMB, field_schema, party_names, schema_title, words
 
 Status = Literal["added", "removed", "changed"]
+Names = tuple[Mapping[str, str], Mapping[str, str]]
+"""The parties' names (``fields.party_names``) at the old and at the new revision."""
 
 # List fields whose items are mappings: the keys that identify an item, most specific first.
 # Items are paired on all the keys, then on the first one alone; what stays unpaired was added
@@ -31,6 +34,7 @@ ITEM_KEYS: dict[str, tuple[str, ...]] = {
     "transfers": ("recipient", "country"),
     "security_measures": ("type", "details"),
     "parties": ("id", "name"),
+    "processors": ("party",),
 }
 _DEFAULT_ITEM_KEYS = ("id", "name")
 
@@ -64,12 +68,12 @@ def _item_keys(field: Any) -> tuple[str, ...]:
     return ITEM_KEYS.get(str(field), _DEFAULT_ITEM_KEYS)
 
 
-def _item_name(item: dict[str, Any], kind: str, path: tuple[Any, ...], lang: str) -> str:
+def _item_name(item: dict[str, Any], kind: str, path: tuple[Any, ...], lang: str, parties: Mapping[str, str]) -> str:
     """How an item of a list is named in a breadcrumb: its identifying fields, in words."""
     keys = [k for k in _item_keys(path[-2] if len(path) > 1 else "") if item.get(k) not in (None, "")]
     if not keys:
         keys = [k for k, v in item.items() if isinstance(v, str)][:2]
-    parts = [words(item[k], kind, (*path, k), lang) for k in keys]
+    parts = [words(item[k], kind, (*path, k), lang, parties) for k in keys]
     return " — ".join(_shorten(p) for p in parts if p)
 
 
@@ -111,7 +115,7 @@ def _pair(
 
 
 def _changes(
-    kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any, lang: str
+    kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: Any, new: Any, lang: str, names: Names
 ) -> Iterator[FieldChange]:
     schema = field_schema(kind, path)
     label = BREADCRUMB.join(crumbs)
@@ -124,15 +128,18 @@ def _changes(
         for key in dict.fromkeys(keys):
             sub = field_schema(kind, (*path, key))
             yield from _changes(
-                kind, (*path, key), (*crumbs, schema_title(sub, str(key), lang)), old.get(key), new.get(key), lang
+                kind, (*path, key), (*crumbs, schema_title(sub, str(key), lang)), old.get(key), new.get(key), lang,
+                names,
             )
         return
     lists = isinstance(old, list) or isinstance(new, list)
     if lists and (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
-        yield from _list_changes(kind, path, crumbs, old or [], new or [], lang)
+        yield from _list_changes(kind, path, crumbs, old or [], new or [], lang, names)
         return
     yield FieldChange(
-        label, _or_none(words(old, kind, path, lang), old), _or_none(words(new, kind, path, lang), new)
+        label,
+        _or_none(words(old, kind, path, lang, names[0]), old),
+        _or_none(words(new, kind, path, lang, names[1]), new),
     )
 
 
@@ -141,24 +148,31 @@ def _or_none(text: str, value: Any) -> str | None:
 
 
 def _list_changes(
-    kind: str, path: tuple[Any, ...], crumbs: tuple[str, ...], old: list[Any], new: list[Any], lang: str
+    kind: str,
+    path: tuple[Any, ...],
+    crumbs: tuple[str, ...],
+    old: list[Any],
+    new: list[Any],
+    lang: str,
+    names: Names,
 ) -> Iterator[FieldChange]:
     label = BREADCRUMB.join(crumbs)
     item = (*path, 0)
     field = path[-1] if path else ""
+    before, after = names
     pairs, removed, added = _pair(old, new, _item_keys(field))
     for i, j in pairs:
         if old[i] == new[j]:
             continue
         if isinstance(old[i], dict) and isinstance(new[j], dict):
-            name = _item_name(new[j], kind, item, lang)
-            yield from _changes(kind, (*path, j), (*crumbs, name), old[i], new[j], lang)
+            name = _item_name(new[j], kind, item, lang, after)
+            yield from _changes(kind, (*path, j), (*crumbs, name), old[i], new[j], lang, names)
         else:
-            yield FieldChange(label, words(old[i], kind, item, lang), words(new[j], kind, item, lang))
+            yield FieldChange(label, words(old[i], kind, item, lang, before), words(new[j], kind, item, lang, after))
     for i in removed:
-        yield FieldChange(label, words(old[i], kind, item, lang), None)
+        yield FieldChange(label, words(old[i], kind, item, lang, before), None)
     for j in added:
-        yield FieldChange(label, None, words(new[j], kind, item, lang))
+        yield FieldChange(label, None, words(new[j], kind, item, lang, after))
 
 
 def _identity(kind: str, path: str, data: Any) -> str:
@@ -197,9 +211,16 @@ def _by_ref(entries: dict[str, tuple[str, str, Any]], ident: str) -> Any:
     )
 
 
+def _party_names(entries: dict[str, tuple[str, str, Any]], other: dict[str, tuple[str, str, Any]]) -> dict[str, str]:
+    """The parties' names at one revision, with an id where a name is shared at either."""
+    org = entries["organization"][2] if "organization" in entries else None
+    return party_names(org, other["organization"][2] if "organization" in other else None)
+
+
 def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[DocumentChange]:
     """Every file added, removed or changed from ``old`` to ``new``, in a stable order."""
     before, after = _index(old), _index(new)
+    names = (_party_names(before, after), _party_names(after, before))
     # an activity whose id changed but whose reference did not is the same sheet, renamed
     refs_after = {_by_ref(after, i): i for i in after if i not in before and _by_ref(after, i)}
     renamed = {
@@ -215,7 +236,7 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
         if ident in before and new_ident in after:
             kind, old_path, old_data = before[ident]
             _, new_path, new_data = after[new_ident]
-            changes = tuple(_changes(kind, (), (), old_data, new_data, lang))
+            changes = tuple(_changes(kind, (), (), old_data, new_data, lang, names))
             if changes or old_path != new_path:
                 out.append(
                     DocumentChange(

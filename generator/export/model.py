@@ -83,6 +83,8 @@ ACTIVITY_KEYS = frozenset(
         "data_source",
         "automated_decisions",
         "joint_controller_arrangement",
+        "scale",
+        "access_decision",
     }
 )
 ORGANIZATION_KEYS = frozenset(
@@ -492,6 +494,11 @@ def _activity(n: Normaliser, a: Activity) -> Json:
                                             "details": a.automated_decisions.details})
             if a.automated_decisions else None,
             "joint_controller_arrangement": a.joint_controller_arrangement,
+            "scale": compact({**dataclasses.asdict(a.scale),
+                              "text": i18n.format_scale(dataclasses.asdict(a.scale), n.lang)})
+            if a.scale else None,
+            "access_decision": compact({"exists": a.access_decision.exists, "details": a.access_decision.details})
+            if a.access_decision else None,
         }
     )
 

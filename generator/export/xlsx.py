@@ -6,8 +6,9 @@ Sheets, in order:
   « Société (si DPO externe) ») and the controller's record, Art. 30(1): one row per activity
   with the columns of the CNIL tab 2, plus the role and the controller; each name links to its
   sheet.
-- « Registre sous-traitant » (when the organisation also acts as a processor): the same header
-  blocks and the processor's record, Art. 30(2), as its own list.
+- « Registre sous-traitant » (when the organisation also acts as a processor): the header blocks
+  captioned as the processor's (Art. 30(2)(a)) and the processor's record as its own list, each
+  row naming the controller on whose behalf it acts.
 - one sheet per activity, laid out like the CNIL fiche (tab 3), sections and labels in order,
   then the legal basis, the DPIA and the DPO's notes; each links back to its list.
 - « Organisme et parties »: every detail of the organisation and of the parties its sheets
@@ -32,7 +33,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -457,8 +458,20 @@ def _t(key: str, lang: str) -> str:
     return i18n.t(key, lang)
 
 
-def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
-    """The CNIL tab 2 header: head, representative and DPO, one row each, the fields in columns."""
+# The label keys of a list sheet's header blocks and controller column: the CNIL tab 2's for the
+# controller's record; the processor's own (Art. 30(2)(a)) for the processor's record.
+CONTROLLER_LIST = {
+    "head_block": "cnil.list.head_block",
+    "representative_block": "cnil.list.representative_block",
+    "dpo_block": "cnil.list.dpo_block",
+    "controller": "cnil.sheet.controller",
+}
+PROCESSOR_LIST = {key: f"export.processor_list.{key}" for key in CONTROLLER_LIST}
+
+
+def _header_blocks(w: SheetWriter, doc: Json, lang: str, labels: Mapping[str, str] = CONTROLLER_LIST) -> None:
+    """The CNIL tab 2 header: head, representative and DPO, one row each, the fields in columns
+    (``labels``: whose record the blocks head)."""
     fields = [
         "last_name",
         "first_name",
@@ -479,12 +492,12 @@ def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
     ):
         found = people[key]
         if found is None:
-            w.cells([_t(f"cnil.list.{block}", lang)])
+            w.cells([_t(labels[block], lang)])
             continue
         c = found.contact
         w.cells(
             [
-                _t(f"cnil.list.{block}", lang),
+                _t(labels[block], lang),
                 found.person.get("last_name"),
                 found.person.get("first_name"),
                 c.street,
@@ -498,7 +511,7 @@ def _header_blocks(w: SheetWriter, doc: Json, lang: str) -> None:
         )
 
 
-def _list_columns(lang: str) -> list[str]:
+def _list_columns(lang: str, labels: Mapping[str, str] = CONTROLLER_LIST) -> list[str]:
     return [
         _t("cnil.list.name", lang),
         _t("cnil.list.ref", lang),
@@ -507,7 +520,7 @@ def _list_columns(lang: str) -> list[str]:
         _t("cnil.list.purpose", lang),
         _t("cnil.list.sensitive", lang),
         _t("export.fields.role", lang),
-        _t("cnil.sheet.controller", lang),
+        _t(labels["controller"], lang),
     ]
 
 
@@ -518,7 +531,13 @@ def controller_names(doc: Json, activity: Json) -> str:
 
 
 def _list_sheet(
-    w: SheetWriter, doc: Json, lang: str, title: str, subtitle: str, activities: list[tuple[Json, str]]
+    w: SheetWriter,
+    doc: Json,
+    lang: str,
+    title: str,
+    subtitle: str,
+    activities: list[tuple[Json, str]],
+    labels: Mapping[str, str] = CONTROLLER_LIST,
 ) -> None:
     ws = w.ws
     w.title(title)
@@ -528,10 +547,10 @@ def _list_sheet(
     w.next()
     w.put(1, str(org.get("name", "")), "ropa-header")
     w.next()
-    _header_blocks(w, doc, lang)
+    _header_blocks(w, doc, lang, labels)
     w.next()
     first = w.row
-    w.header(_list_columns(lang))
+    w.header(_list_columns(lang, labels))
     w.freeze(f"A{first + 1}")
     if not activities:
         w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
@@ -565,8 +584,33 @@ def _as_of_text(doc: Json, lang: str) -> str:
 # --- The activity sheet (the CNIL fiche) -----------------------------------------------------------
 
 
+# The Article 30 items each section of a sheet answers, quoted in full under its title as on
+# the site's sheet: (controller's record, processor's record). A processor's record answers
+# Art. 30(2) only: its purposes and data are the client's, given for information, uncaptioned;
+# its categories of processing (30(2)(b)) are captioned where they stand.
+ART30_ITEMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "actors": (("1a",), ("2a",)),
+    "purposes": (("1b",), ()),
+    "processing_operations": ((), ("2b",)),
+    "data_categories": (("1c", "1f"), ()),
+    "sensitive_data": (("1c", "1f"), ()),
+    "data_subjects": (("1c",), ()),
+    "recipients": (("1d",), ()),
+    "security_measures": (("1g",), ("2d",)),
+    "transfers": (("1e",), ("2c",)),
+}
+
+
+def _art30(w: SheetWriter, activity: Json, section: str, lang: str) -> None:
+    """The Art. 30 items ``section`` answers, one per line, under the section's title."""
+    items = ART30_ITEMS[section][1 if _is_processor(activity) else 0]
+    if items:
+        w.title("\n".join(_t(f"cnil.article30.{item}", lang) for item in items), "ropa-subtitle")
+
+
 def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
     w.section(_t("cnil.sheet.actors", lang))
+    _art30(w, activity, "actors", lang)
     fields = ["name", "address", "postal_code", "city", "country", "phone", "email"]
     w.header([""] + [_t(f"cnil.fields.{f}", lang) for f in fields])
     for slot in model.actors(doc, activity):
@@ -595,19 +639,24 @@ def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
 
 def _purposes(w: SheetWriter, activity: Json, lang: str) -> None:
     w.section(_t("cnil.sheet.purposes", lang))
+    _art30(w, activity, "purposes", lang)
     purposes = activity.get("purposes") or {}
     w.field(_t("cnil.sheet.main_purpose", lang), purposes.get("main"))
     for i, sub in enumerate(purposes.get("sub") or [], start=1):
         w.field(f"{_t('cnil.sheet.sub_purpose', lang)} {i}", sub)
     if activity.get("processing_operations") is not None:
+        _art30(w, activity, "processing_operations", lang)
         w.field(
             _t("cnil.sheet.processing_operations", lang),
             ", ".join(label(op) for op in activity["processing_operations"]),
         )
 
 
-def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str, none_key: str) -> None:
+def _categories(
+    w: SheetWriter, title: str, items: list[Json] | None, lang: str, none_key: str, caption: Callable[[], None]
+) -> None:
     w.section(title)
+    caption()
     w.header(
         [
             _t("export.fields.category", lang),
@@ -640,8 +689,16 @@ def _categories(w: SheetWriter, title: str, items: list[Json] | None, lang: str,
         )
 
 
-def _table(w: SheetWriter, title: str, headers: list[str], rows: list[list[Any]] | None, lang: str) -> None:
+def _table(
+    w: SheetWriter,
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]] | None,
+    lang: str,
+    caption: Callable[[], None] = lambda: None,
+) -> None:
     w.section(title)
+    caption()
     w.header(headers)
     if rows is None:
         w.cells([_t("export.workbook.not_stated", lang)], first="ropa-text")
@@ -711,6 +768,8 @@ CNIL_ITEMS_FIELDS = (
     ("rights_exercise", "export.fields.rights_exercise"),
     ("data_source", "export.fields.data_source"),
     ("automated_decisions", "export.fields.automated_decisions"),
+    ("access_decision", "export.fields.access_decision"),
+    ("scale", "export.fields.scale"),
     ("joint_controller_arrangement", "export.fields.joint_controller_arrangement"),
 )
 DPIA_FIELDS = (
@@ -779,7 +838,9 @@ def _cnil_items(w: SheetWriter, activity: Json, lang: str) -> None:
     w.section(_t("export.fields.data_subjects_rights", lang))
     for k, key in present:
         value = activity[k]
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "text" in value:
+            value = value["text"]
+        elif isinstance(value, dict):
             yes_no = _t("common.yes" if value.get("exists") else "common.no", lang)
             value = f"{yes_no} — {value['details']}" if value.get("details") else yes_no
         w.field(_t(key, lang), value)
@@ -828,6 +889,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         activity.get("data_categories"),
         lang,
         "export.workbook.none",
+        lambda: _art30(w, activity, "data_categories", lang),
     )
     _categories(
         w,
@@ -835,6 +897,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         activity.get("sensitive_data"),
         lang,
         "export.workbook.none_sensitive",
+        lambda: _art30(w, activity, "sensitive_data", lang),
     )
     _table(
         w,
@@ -846,6 +909,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _rows(activity.get("data_subjects"), "category", "description", "details"),
         lang,
+        lambda: _art30(w, activity, "data_subjects", lang),
     )
     _table(
         w,
@@ -857,6 +921,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _rows(activity.get("recipients"), "type", "name", "details"),
         lang,
+        lambda: _art30(w, activity, "recipients", lang),
     )
     _table(
         w,
@@ -864,6 +929,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         [_t("cnil.sheet.security_type_col", lang), _t("cnil.sheet.details_col", lang)],
         _rows(activity.get("security_measures"), "type", "details"),
         lang,
+        lambda: _art30(w, activity, "security_measures", lang),
     )
     _table(
         w,
@@ -878,6 +944,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         ],
         _transfer_rows(activity.get("transfers"), lang),
         lang,
+        lambda: _art30(w, activity, "transfers", lang),
     )
     _legal_basis(w, activity, lang)
     _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
@@ -1042,6 +1109,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
             _t("export.sheets.processor_list", lang),
             _t("export.registers.processor", lang),
             [(a, names[id(a)]) for a in processing],
+            PROCESSOR_LIST,
         )
     back_own = Link(_t("export.workbook.back_to_list", lang), location=location(list_name))
     back_processor = Link(

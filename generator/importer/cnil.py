@@ -160,7 +160,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         **DATED,
         "purpose": ("cnil.list.purpose",),
         "sensitive": ("cnil.list.sensitive",),
-        "controller": ("cnil.sheet.controller",),
+        "controller": ("cnil.sheet.controller", "export.processor_list.controller"),
     },
     "block": {
         "last_name": ("cnil.fields.last_name",),
@@ -203,9 +203,9 @@ ACTOR_SLOTS: dict[str, tuple[str, ...]] = {
 }
 
 BLOCKS: dict[str, tuple[str, ...]] = {
-    "head": ("cnil.list.head_block",),
-    "representative": ("cnil.list.representative_block",),
-    "dpo": ("cnil.list.dpo_block",),
+    "head": ("cnil.list.head_block", "export.processor_list.head_block"),
+    "representative": ("cnil.list.representative_block", "export.processor_list.representative_block"),
+    "dpo": ("cnil.list.dpo_block", "export.processor_list.dpo_block"),
 }
 
 ORG_FIELDS: dict[str, tuple[str, ...]] = {

@@ -13,6 +13,8 @@ The screening itself is ``generator.model.dpia``; these checks report what it fi
   exemption named (organisation of 250 employees or more, profiling, sensitive data, biometrics).
 - ``dpia-criterion-undeclared`` (warning): the data show a WP248 criterion ``dpia.criteria``
   does not list; one warning per criterion, saying what the criterion is and why it is met.
+- ``dpia-scale-unassessed`` (warning): ``scale.data_subjects`` without ``scale.large``; no legal
+  threshold lets the register decide "large scale", so the message says how to assess it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
         if not isinstance(data, dict):
             continue
         s = dpia.screening(data, org)
+        if dpia.scale_unassessed(data):
+            yield doc.diagnostic(("scale", "data_subjects"), "dpia-scale-unassessed",
+                                 count=str(data["scale"]["data_subjects"]))
         has_dpia = isinstance(data.get("dpia"), dict)
         if has_dpia:
             for reason in s.reasons:

@@ -198,6 +198,16 @@ class AutomatedDecisions:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """WP248 criterion 5: the estimated number of data subjects and the controller's assessment
+    of whether the processing is large-scale (no number in the law or the EDPB's guidelines)."""
+
+    data_subjects: int | None = None
+    large: bool | None = None
+    details: str | None = None
+
+
+@dataclass(frozen=True)
 class Dpia:
     status: str | None = None
     criteria: tuple[str, ...] | None = None
@@ -252,6 +262,9 @@ class Activity:
     data_source: str | None = None  # Art. 14(2)(f)
     automated_decisions: AutomatedDecisions | None = None  # Art. 22
     joint_controller_arrangement: str | None = None  # Art. 26
+    # what the DPIA screening reads (WP248 criteria 5 and 9)
+    scale: Scale | None = None
+    access_decision: AutomatedDecisions | None = None  # same shape: exists, details
 
     @property
     def processor_record(self) -> bool:
@@ -277,7 +290,7 @@ def _list(value: Any, make: Any) -> Any:
 def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, str]) -> Activity:
     """The typed activity of a validated sheet; ``party_names`` resolves transfer recipients."""
     purposes, basis, dpia = data.get("purposes"), data.get("legal_basis"), data.get("dpia")
-    auto = data.get("automated_decisions")
+    auto, scale, access = data.get("automated_decisions"), data.get("scale"), data.get("access_decision")
 
     def transfer(t: dict[str, Any]) -> Transfer:
         recipient = str(t.get("recipient"))
@@ -330,4 +343,9 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
         automated_decisions=AutomatedDecisions(auto.get("exists") is True, _text(auto.get("details")))
         if isinstance(auto, dict) else None,
         joint_controller_arrangement=_text(data.get("joint_controller_arrangement")),
+        scale=Scale(scale.get("data_subjects") if type(scale.get("data_subjects")) is int else None,
+                    scale.get("large") if isinstance(scale.get("large"), bool) else None,
+                    _text(scale.get("details"))) if isinstance(scale, dict) else None,
+        access_decision=AutomatedDecisions(access.get("exists") is True, _text(access.get("details")))
+        if isinstance(access, dict) else None,
     )

@@ -2,6 +2,10 @@
 
 - The nine WP248 criteria (generator/data/legal/dpia_criteria.yaml): those ``dpia.criteria``
   declares, plus those the register shows (``derived_criteria``), each with the reason it is met.
+  Large scale (criterion 5) comes only from the controller's own assessment, ``scale.large``:
+  neither the GDPR nor the EDPB nor the CNIL gives a number of data subjects that makes a
+  processing large-scale, so ``scale.data_subjects`` alone derives nothing (``scale_unassessed``
+  says so). Criterion 9 comes from ``access_decision.exists``.
 - A DPIA is required when ``dpia.cnil_list`` names an entry of the CNIL's list of processing
   that always requires one (délibération n° 2018-327), or from two criteria on, unless
   ``dpia.exemption`` names an entry of the CNIL's list of processing that requires none
@@ -136,10 +140,23 @@ def derived_criteria(activity: dict[str, Any]) -> tuple[Derived, ...]:
     automated = activity.get("automated_decisions")
     if isinstance(automated, dict) and automated.get("exists") is True:
         found.append(Derived("automated_decision", "dpia-why-automated", ""))
+    scale = activity.get("scale")
+    if isinstance(scale, dict) and scale.get("large") is True:
+        found.append(Derived("large_scale", "dpia-why-large-scale", ""))
+    access = activity.get("access_decision")
+    if isinstance(access, dict) and access.get("exists") is True:
+        found.append(Derived("prevents_right", "dpia-why-access-decision", ""))
     unique: dict[str, Derived] = {}
     for d in found:
         unique.setdefault(d.criterion, d)
     return tuple(unique.values())
+
+
+def scale_unassessed(activity: dict[str, Any]) -> bool:
+    """The sheet estimates the number of data subjects but does not say whether that is
+    large-scale: the register cannot decide it for the controller (no legal threshold)."""
+    scale = activity.get("scale")
+    return isinstance(scale, dict) and "data_subjects" in scale and not isinstance(scale.get("large"), bool)
 
 
 def profiles(activity: dict[str, Any], criteria: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ titles (« Destinataires › Précisions »), the value as a reader should see i
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from generator import vocab
@@ -13,6 +14,49 @@ from generator.render import i18n
 from generator.resources import load_schema, schema_dir
 
 BREADCRUMB = " › "
+
+# Where a register file names a party of organization.yaml by its id (list indexes as 0): the
+# value is said with the party's name. A transfer's recipient may also be a plain name.
+PARTY_REFS: dict[str, frozenset[tuple[Any, ...]]] = {
+    "activity": frozenset({
+        ("controller",),
+        ("joint_controllers", 0),
+        ("processors", 0),
+        ("processors", 0, "party"),
+        ("recipients", 0, "party"),
+        ("transfers", 0, "recipient"),
+    }),
+    "process": frozenset({("actors", 0, "party")}),
+}
+
+
+def _raw_names(organization: Any) -> dict[str, str]:
+    parties = organization.get("parties") if isinstance(organization, dict) else None
+    names: dict[str, str] = {}
+    for party in parties if isinstance(parties, list) else []:
+        if isinstance(party, dict) and isinstance(party.get("id"), str):
+            name = party.get("name")
+            names.setdefault(party["id"], name if isinstance(name, str) and name.strip() else party["id"])
+    return names
+
+
+def party_names(organization: Any, *others: Any) -> dict[str, str]:
+    """The parties of organization.yaml's data by id (the first of a duplicated id), each as a
+    reader should see it: its name, with its id in brackets when another party has the same name
+    there or in ``others`` (the same file at another revision)."""
+    names = _raw_names(organization)
+    ids_by_name: dict[str, set[str]] = {}
+    for org in (organization, *others):
+        for ref, name in _raw_names(org).items():
+            ids_by_name.setdefault(name, set()).add(ref)
+    return {
+        ref: f"{name} ({ref})" if len(ids_by_name[name]) > 1 and name != ref else name
+        for ref, name in names.items()
+    }
+
+
+def _is_party_ref(kind: str, path: tuple[Any, ...]) -> bool:
+    return tuple(0 if isinstance(p, int) else p for p in path) in PARTY_REFS.get(kind, frozenset())
 
 
 def colon(lang: str) -> str:
@@ -58,13 +102,18 @@ def field_label(kind: str, path: tuple[Any, ...], lang: str) -> str:
     )
 
 
-def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
-    """A value as the reader should see it: labels for codes, dates and durations in words.
+def words(
+    value: Any, kind: str, path: tuple[Any, ...], lang: str, parties: Mapping[str, str] | None = None
+) -> str:
+    """A value as the reader should see it: labels for codes, dates and durations in words,
+    parties by name (``parties``: ``party_names`` of the same revision).
 
     ``kind`` and ``path`` say where the value stands, so its schema says what it is.
     """
     if value is None:
         return ""
+    if isinstance(value, str) and parties and value in parties and _is_party_ref(kind, path):
+        return parties[value]
     schema = field_schema(kind, path)
     schema = schema if isinstance(schema, dict) else {}
     if isinstance(value, bool):
@@ -82,12 +131,13 @@ def words(value: Any, kind: str, path: tuple[Any, ...], lang: str) -> str:
             return f"{vocab.country_name(value, lang)} ({value})"
         return value
     if isinstance(value, list):
-        return ", ".join(words(v, kind, (*path, 0), lang) for v in value)
+        return ", ".join(words(v, kind, (*path, 0), lang, parties) for v in value)
     if isinstance(value, dict):
         if "duration" in value and "starts" in value:
             return i18n.format_retention(value, lang)
         return "; ".join(
-            f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{colon(lang)}{words(v, kind, (*path, k), lang)}"
+            f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{colon(lang)}"
+            f"{words(v, kind, (*path, k), lang, parties)}"
             for k, v in value.items()
         )
     return str(value)

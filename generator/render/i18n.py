@@ -92,6 +92,25 @@ def _contract(preposition: str, words: str, lang: str) -> str:
     return f"{preposition} {words}"
 
 
+def retention_event(value: Any) -> str | None:
+    """The ``retention_start`` code a retention's ``starts`` or ``until`` names: the code itself
+    or its French words (« la date de l'appel »), spaces and case aside; None for other words."""
+    events = vocab.vocabularies()["retention_start"]
+    text = " ".join(str(value).split())
+    if text in events:
+        return text
+    return next((code for code, entry in events.items() if entry["fr"].casefold() == text.casefold()), None)
+
+
+def _event(preposition: str, value: Any, lang: str) -> str:
+    """« à compter du départ » / "from the end of the contract"; words outside the vocabulary as
+    written, quoted in English (they are the register's own, usually French, words)."""
+    code = retention_event(value)
+    if code is not None:
+        return _contract(preposition, vocab.label("retention_start", code, lang), lang)
+    return _contract(preposition, str(value) if lang == "fr" else f"“{value}”", lang)
+
+
 def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
     """« 1 an à compter du dernier échange, puis suppression »; « jusqu'à la désinscription,
     puis archivage intermédiaire pendant 3 ans »."""
@@ -99,12 +118,31 @@ def format_retention(retention: Any, lang: str = DEFAULT_LANG) -> str:
         return ""
     text = format_duration(retention.get("duration"), lang) if retention.get("duration") else ""
     if retention.get("duration") and retention.get("starts"):
-        text += " " + _contract(t("common.from", lang), str(retention["starts"]), lang)
+        text += " " + _event(t("common.from", lang), retention["starts"], lang)
     if retention.get("until"):
-        until = _contract(t("common.until", lang), str(retention["until"]), lang)
+        until = _event(t("common.until", lang), retention["until"], lang)
         text = f"{text}, {until}" if text else until[:1].upper() + until[1:]
     if retention.get("end_action"):
         text += f", {t('common.then', lang)} {vocab.label('retention_end', retention['end_action'], lang).lower()}"
         if retention.get("archive_duration"):
             text += f" {t('common.for_period', lang)} {format_duration(retention['archive_duration'], lang)}"
     return text
+
+
+def format_scale(scale: Any, lang: str = DEFAULT_LANG) -> str:
+    """« Environ 12 000 personnes concernées ; traitement à grande échelle : oui — précisions »."""
+    if not isinstance(scale, dict):
+        return ""
+    parts = []
+    count = scale.get("data_subjects")
+    if isinstance(count, int) and not isinstance(count, bool):
+        number = f"{count:,}".replace(",", "\u202f" if lang == "fr" else ",")
+        singular, plural = t("common.scale_subjects", lang).split("|")
+        parts.append((singular if count == 1 else plural).format(n=number))
+    if isinstance(scale.get("large"), bool):
+        answer = t("common.yes" if scale["large"] else "common.no", lang).lower()
+        parts.append(f"{t('common.scale_large', lang)}{' : ' if lang == 'fr' else ': '}{answer}")
+    text = " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    if scale.get("details"):
+        text = f"{text} — {scale['details']}" if text else str(scale["details"])
+    return text[:1].upper() + text[1:]

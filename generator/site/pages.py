@@ -134,6 +134,7 @@ def environment(lang: str) -> jinja2.Environment:
             "date": lambda value: md(i18n.format_date(value, lang)),
             "duration": lambda value: md(i18n.format_duration(value, lang)),
             "retention": lambda value: _retention(value, lang),
+            "scale": lambda value: md(i18n.format_scale(dataclasses.asdict(value), lang)),
             "country": lambda code: md(vocab.destination_name(code, lang)),
             "derogation": lambda ident: md(f"art. {vocab.art49_derogations().get(ident, {}).get('article', ident)}"),
             "href": url,
