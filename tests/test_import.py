@@ -694,3 +694,18 @@ def test_transfer_address_typed_in_the_link_column(exports: dict[str, Path], rop
     routing = next(a for a in read_register(tmp_path / "out").activity_data() if a["ref"] == "ST-ART-02")
     assert routing["transfers"][0]["documentation"] == address
     assert "Ouvrir" not in strings(routing)
+
+
+@pytest.mark.parametrize("scale", [
+    {"data_subjects": 12000, "large": False, "details": "Salariés d'un seul site"},
+    {"large": True}, {"data_subjects": 1}, {"details": "Toute la commune — 4 000 habitants"},
+])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_scale_in_the_exports_words_is_read_back(scale: dict[str, Any], lang: str) -> None:
+    """The scale (issue 11) as the XLSX writes it, in either language, gives the same fields back;
+    other words are kept as the scale's details, not taken for an assessment."""
+    from generator.importer.mapping import scale_words
+    from generator.render import i18n
+
+    assert scale_words(i18n.format_scale(scale, lang)) == scale
+    assert scale_words("Grande échelle : oui, sans doute") == {"details": "Grande échelle : oui, sans doute"}

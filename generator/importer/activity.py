@@ -220,25 +220,38 @@ class ActivityBuilder:
             self.put(("processors",), out)
 
     def cnil_items(self, fields: dict[str, Value]) -> None:
-        """The CNIL model's optional items: information, rights, source, automated decisions
-        (« Oui — details » in the workbook; two columns in the CSV), joint-controller arrangement."""
+        """The CNIL model's optional items: information, rights, source, automated decisions and
+        access decisions (« Oui — details » in the workbook; two columns in the CSV), the scale
+        (in the words of ``i18n.format_scale``), joint-controller arrangement."""
         for key in ("information", "rights_exercise", "data_source", "joint_controller_arrangement"):
             self.text_field((key,), fields.get(key))
-        decided = fields.get("automated_decisions")
+        for key in ("automated_decisions", "access_decision"):
+            self._yes_and_details(key, fields)
+        said = fields.get("scale")
+        if said is not None:
+            scale = mapping.scale_words(text(said.value))
+            if scale is None:
+                self.todo(("scale", "details"), said)
+            else:
+                self.put(("scale",), scale)
+
+    def _yes_and_details(self, key: str, fields: dict[str, Value]) -> None:
+        """``{exists, details}`` from « Oui — details » (or a yes/no and a details column)."""
+        decided = fields.get(key)
         if decided is None:
             return
         said = str(text(decided.value) or "")
-        details = text(fields["automated_decisions_details"].value) if fields.get("automated_decisions_details") else None
+        details = text(fields[f"{key}_details"].value) if fields.get(f"{key}_details") else None
         head, sep, rest = said.partition(" — ")
         flag = mapping.yes_no(head)
         if flag is None:
-            self.todo(("automated_decisions", "exists"), decided)
+            self.todo((key, "exists"), decided)
             return
-        self.put(("automated_decisions", "exists"), flag)
+        self.put((key, "exists"), flag)
         if sep and details is None:
             details = text(rest)
         if details:
-            self.put(("automated_decisions", "details"), details)
+            self.put((key, "details"), details)
 
     def data_subjects(self, rows: Rows | None) -> None:
         out: list[dict[str, Any]] = []

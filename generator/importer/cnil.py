@@ -93,7 +93,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "nir_framework": ("export.fields.nir_framework",),
     },
     "cnil_items": {key: (f"export.fields.{key}",) for key in (
-        "information", "rights_exercise", "data_source", "automated_decisions", "joint_controller_arrangement")},
+        "information", "rights_exercise", "data_source", "automated_decisions", "access_decision", "scale",
+        "joint_controller_arrangement")},
     "dpia": {
         "status": ("export.fields.dpia_status",),
         "criteria": ("export.fields.dpia_criteria",),
@@ -272,11 +273,26 @@ def _cells(values: list[Any]) -> list[tuple[int, Any]]:
     return out
 
 
+@functools.cache
+def _article30_captions() -> frozenset[str]:
+    """The Art. 30 items our XLSX quotes under a section's title (``cnil.article30``), folded,
+    in French and English."""
+    return _labels(*(f"cnil.article30.{item}" for item in i18n.labels()["cnil"]["article30"]))
+
+
+def _is_caption(cells: list[tuple[int, Any]]) -> bool:
+    """A row holding only Art. 30 captions, one per line: what the section answers, not data."""
+    if len(cells) != 1 or not isinstance(cells[0][1], str):
+        return False
+    return all(mapping.fold(line) in _article30_captions() for line in cells[0][1].splitlines() if line.strip())
+
+
 def _filled(rows: Iterator[Row], where: Where) -> Iterator[tuple[list[tuple[int, Any]], Callable[[int], Where]]]:
-    """The rows that hold something: their cells, and where a cell of the row is (by column)."""
+    """The rows that hold something other than an Art. 30 caption: their cells, and where a cell
+    of the row is (by column)."""
     for number, values in rows:
         cells = _cells(values)
-        if cells:
+        if cells and not _is_caption(cells):
             yield cells, functools.partial(_cell_at, where, number)
 
 

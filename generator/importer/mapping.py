@@ -308,7 +308,21 @@ def _unsaid(preposition: str, phrase: str, lang: str) -> list[str]:
     for short, article in contracted.items():
         if phrase.startswith(f"{base}{short} "):
             found.append(f"{article} {phrase[len(base) + len(short) + 1:]}")
-    return found  # candidates: ``retention_words`` keeps the one that writes the same words
+    # candidates: ``retention_words`` keeps the one that writes the same words
+    return [event for words in found for event in _event_words(words, lang)]
+
+
+def _event_words(words: str, lang: str) -> list[str]:
+    """What a register may have written for an event an export says as ``words``: an event of
+    the ``retention_start`` vocabulary in the French words a register writes (« la date de
+    l'appel », from "the date of the call" too), other words as they are (unquoted: the
+    English exports quote them, “le départ”)."""
+    if lang != "fr" and len(words) > 2 and words[0] == "“" and words[-1] == "”":
+        return [words[1:-1]]
+    folded = words.casefold()
+    codes = [code for code, entry in vocab.vocabularies()["retention_start"].items()
+             if str(entry[lang]).casefold() == folded]
+    return [*(str(vocab.vocabularies()["retention_start"][code]["fr"]) for code in codes), words]
 
 
 def _heads(head: str, iso: str | None, lang: str) -> list[dict[str, str]]:
@@ -337,6 +351,30 @@ def _heads(head: str, iso: str | None, lang: str) -> list[dict[str, str]]:
             for s in _unsaid(from_, body[:cut], lang):
                 out += [{"duration": iso, "starts": s, **({"until": u} if u else {})} for u in untils]
     return out
+
+
+def scale_words(said: Any) -> dict[str, Any] | None:
+    """A scale written by ``ropa export`` (« Environ 12 000 personnes concernées ; traitement à
+    grande échelle : non — details »), read back exactly: the ``data_subjects``, ``large`` and
+    ``details`` that write these very words, in French or English; None for other text."""
+    if not isinstance(said, str) or not said.strip():
+        return None
+    head, _, details = said.partition(" — ")
+    for lang in vocab.LANGUAGES:
+        candidate: dict[str, Any] = {}
+        for part in re.split(r"\s*;\s*", head):
+            number = re.search(r"\d[\d\u202f\u00a0,. ]*", part)
+            answer = yes_no(part.rpartition(":")[2]) if ":" in part else None
+            if answer is not None:
+                candidate["large"] = answer
+            elif number:
+                candidate["data_subjects"] = int(re.sub(r"\D", "", number.group()))
+        if details:
+            candidate["details"] = details
+        if i18n.format_scale(candidate, lang) == said:
+            return candidate
+    whole = {"details": said}  # words alone (no number, no assessment)
+    return whole if i18n.format_scale(whole) == said else None
 
 
 def retention_words(text: Any, iso: str | None, starts: str | None = None) -> dict[str, str] | None:
