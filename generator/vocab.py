@@ -119,35 +119,26 @@ def art49_derogations() -> dict[str, dict[str, Any]]:
     return {str(d["id"]): dict(d) for d in legal("art49_derogations").get("derogations", [])}
 
 
-def is_country(code: str) -> bool:
-    import pycountry  # imported when a country is first looked up, not by every command
-
-    return isinstance(code, str) and pycountry.countries.get(alpha_2=code) is not None
-
-
 @functools.cache
-def _french_names() -> Any:
-    import gettext
+def countries() -> dict[str, dict[str, str]]:
+    """ISO 3166-1 by alpha-2 code → its names (``fr``, ``en``): ``generator/data/countries.yaml``."""
+    return {str(code): dict(names) for code, names in load_data("countries")["countries"].items()}
 
-    import pycountry
 
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    except OSError:  # pragma: no cover - pycountry always ships the French catalogue
-        return gettext.NullTranslations()
+def _country(code: Any) -> dict[str, str] | None:
+    return countries().get(code.upper()) if isinstance(code, str) else None  # (any case, as pycountry)
+
+
+def is_country(code: str) -> bool:
+    return _country(code) is not None
 
 
 def country_name(code: str, lang: str = "fr") -> str:
     """The country's common name in ``lang`` (``FR`` → « France »); the code if unknown."""
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code) if isinstance(code, str) else None
-    if country is None:
+    names = _country(code)
+    if names is None:
         return str(code)
-    name = getattr(country, "common_name", None) or country.name
-    if lang == "fr":
-        return str(_french_names().gettext(name))
-    return str(name)
+    return names["fr"] if lang == "fr" else names["en"]
 
 
 def order(vocabulary: str, value: Any) -> int:

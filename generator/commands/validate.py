@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
@@ -13,7 +12,7 @@ from generator.lint.report import format_github, format_gitlab, format_json, for
 from generator.lint.rules import Diagnostic
 from generator.load.language import message_language
 from generator.load.layout import absolute, display_path
-from generator.load.register import Register
+from generator.load.register import Focus, Register
 from generator.vocab import LANGUAGES
 
 FORMATS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
@@ -55,13 +54,12 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     return [d for d in reg.diagnostics if d.file in names]
 
 
-def _focus(paths: list[Path]) -> Callable[[Path], bool]:
+def _focus(paths: list[Path]) -> Focus:
     """Accepts the files ``paths`` name, and those under the folders they name."""
-    resolved = [str(absolute(p)) for p in paths]
+    resolved = {str(absolute(p)) for p in paths}
     under = tuple(p.rstrip(os.sep) + os.sep for p in resolved)
 
-    def accepts(file: Path) -> bool:
-        name = str(file)
+    def accepts(name: str) -> bool:
         return name in resolved or name.startswith(under)
 
     return accepts
@@ -70,7 +68,7 @@ def _focus(paths: list[Path]) -> Callable[[Path], bool]:
 def run(args: argparse.Namespace) -> int:
     from generator.lint.runner import load_register
 
-    reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None)
+    reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None, cache=True)
     found = select(reg, args.paths) if args.paths else reg.diagnostics
     lang = message_language(args.root, args.lang)
     sys.stdout.write(FORMATS[args.format](found, lang))

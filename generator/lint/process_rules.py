@@ -17,7 +17,6 @@ from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.model.process import Element, ProcessModel, declared_items, emissions, process_models, triggers
-from generator.render import mermaid
 from generator.shapes import items
 
 MERMAID_MAX_TEXT = 50_000
@@ -160,6 +159,8 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
 def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
     org_name = str(reg.org.get("name") or "")
     for doc, model in _models(reg):
+        from generator.render import mermaid  # the diagram's code: imported only when a process is checked
+
         size = max(len(mermaid.process_flowchart(model, lang, org_name=org_name, parties=reg.parties()))
                    for lang in vocab.LANGUAGES)
         if size > MERMAID_MAX_TEXT:

@@ -21,7 +21,7 @@ from generator.lint import (
     transfer_rules,
 )
 from generator.lint.rules import Diagnostic, sort_key
-from generator.load.register import Register, read_focused, read_register
+from generator.load.register import Focus, Register, read_focused, read_register
 from generator.load.yamlload import Document
 from generator.resources import schema_dir
 
@@ -55,7 +55,7 @@ def schema_for(kind: str) -> str | None:
     return kind if (schema_dir() / f"{kind}.schema.json").is_file() else None
 
 
-def _schema_work(reg: Register, focus: Callable[[Path], bool] | None) -> list[tuple[Document, str]]:
+def _schema_work(reg: Register, focus: Focus | None) -> list[tuple[Document, str]]:
     """The documents to check against a schema, with the schema's name."""
     work: list[tuple[Document, str]] = []
     if reg.organization is not None:
@@ -66,11 +66,11 @@ def _schema_work(reg: Register, focus: Callable[[Path], bool] | None) -> list[tu
         work.extend((doc, process_schema) for doc in reg.processes)
     if focus is None:
         return work
-    chosen = reg.with_references({doc.path for doc, _ in work if focus(doc.path)})
+    chosen = reg.with_references({doc.path for doc, _ in work if focus(str(doc.path))})
     return [(doc, name) for doc, name in work if doc.path in chosen]
 
 
-def check(reg: Register, focus: Callable[[Path], bool] | None = None) -> Register:
+def check(reg: Register, focus: Focus | None = None) -> Register:
     """Add every problem the schemas and the rules find to ``reg.diagnostics``, sorted.
 
     With ``focus``, only the files it accepts, and what they reference (the organisation, their
@@ -87,7 +87,8 @@ def check(reg: Register, focus: Callable[[Path], bool] | None = None) -> Registe
     return reg
 
 
-def load_register(root: Path, focus: Callable[[Path], bool] | None = None) -> Register:
+def load_register(root: Path, focus: Focus | None = None, *, cache: bool = False) -> Register:
     """Read every file of the register under ``root`` and run every check; with ``focus``, parse
-    only what the focused files need (``read_focused``) and check those."""
-    return check(read_focused(root, focus) if focus is not None else read_register(root), focus)
+    only what the focused files need (``read_focused``) and check those. ``cache``: a whole run
+    also writes the facts of every file for the next focused run (``ropa validate``)."""
+    return check(read_focused(root, focus) if focus is not None else read_register(root, cache=cache), focus)

@@ -32,22 +32,22 @@ def _inside(path: Path, root: Path) -> bool:
 def yaml_files(folder: Path) -> list[Path]:
     """The register files of one folder, sorted by name (hidden files left out); the folder's
     own problems (unreadable, too many files) are ``LoadError``s."""
+    return [folder / name for name in yaml_names(folder)]  # (the order of the paths)
+
+
+def yaml_names(folder: Path) -> list[str]:
+    """The names of ``yaml_files``, sorted."""
     try:
         if not folder.is_dir():
             return []
-        names = []
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or not entry.name.endswith(YAML_SUFFIXES):
-                    continue
-                names.append(entry.name)
-                if len(names) > MAX_FILES:
-                    raise LoadError("too-many-files", limit=MAX_FILES)
+        names = [n for n in os.listdir(folder) if not n.startswith(".") and n.endswith(YAML_SUFFIXES)]
     except PermissionError:
         raise LoadError("folder-unreadable", reason=phrase("folder-permission")) from None
     except OSError as exc:
         raise LoadError("folder-unreadable", reason=phrase("folder-os-error", error=str(exc.strerror or exc))) from None
-    return [folder / name for name in sorted(names)]  # (the order of the paths)
+    if len(names) > MAX_FILES:
+        raise LoadError("too-many-files", limit=MAX_FILES)
+    return sorted(names)
 
 
 def read_bytes(path: Path, root: Path, max_bytes: int, *, real_parent: str | None = None,

@@ -10,13 +10,14 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import LoadError
 from generator.lint.rules import Diagnostic
-from generator.load.files import read_bytes, yaml_files
+from generator.load.facts import Facts, FactsCache, cache_enabled, digest
+from generator.load.files import read_bytes, yaml_names
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
-from generator.load.yamlload import MAX_BYTES, Document, load, parse_bytes
+from generator.load.yamlload import MAX_BYTES, Document, parse_bytes
 
 
 @dataclass
@@ -97,20 +98,34 @@ class Register:
         yield from self.processes
 
 
-def _read(path: Path, reg: Register) -> Document | None:
+def _read(path: Path, reg: Register, cache: FactsCache | None = None) -> Document | None:
+    """Read and parse one file; with ``cache``, keep its facts (its stat taken before the read:
+    a change after it is seen by the next run)."""
     shown = _note(path, reg)
     try:
-        return load(path, shown, root=reg.root)
+        info = os.lstat(path) if cache is not None else None
+    except OSError:
+        info = None  # (the read says what is wrong)
+    try:
+        raw = read_bytes(path, reg.root, MAX_BYTES)
     except LoadError as exc:
         reg.diagnostics.append(exc.diagnostic(shown))
         return None
+    doc, problem = _parse(raw, path, shown)
+    if problem is not None:
+        reg.diagnostics.append(problem)
+    if cache is not None and info is not None and stat.S_ISREG(info.st_mode):
+        cache.put(path.relative_to(reg.root).as_posix(), digest(raw), info, Facts.of(doc))
+    return doc
 
 
-def read_register(root: Path) -> Register:
+def read_register(root: Path, *, cache: bool = False) -> Register:
     """Find and read every file of the register under ``root``; what cannot be read becomes a
-    diagnostic. No check is run here."""
+    diagnostic. No check is run here. With ``cache`` (``ropa validate``), the facts of every file
+    are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``)."""
     root = root.resolve()
     reg = Register(root=root)
+    facts = FactsCache(root) if cache and cache_enabled() else None
     org_path = root / ORGANIZATION
     if org_path.exists():
         reg.organization = _read(org_path, reg)
@@ -118,32 +133,57 @@ def read_register(root: Path) -> Register:
         reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
     for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
         for path in _listed(root / folder, reg):
-            doc = _read(path, reg)
+            doc = _read(path, reg, facts)
             if doc is not None:
                 documents.append(doc)
+    if facts is not None:
+        facts.save()
     return reg
 
 
 def _listed(folder: Path, reg: Register) -> list[Path]:
     """The register files of ``folder``; a folder that cannot be listed is a diagnostic."""
+    return [folder / name for name in _listed_names(folder, reg)]
+
+
+def _listed_names(folder: Path, reg: Register) -> list[str]:
     try:
-        return yaml_files(folder)
+        return yaml_names(folder)
     except LoadError as exc:
         reg.diagnostics.append(exc.diagnostic(display_path(folder)))
         return []
 
 
-def read_focused(root: Path, focus: Callable[[Path], bool]) -> Register:
+Focus = Callable[[str], bool]
+"""Which files a focused run checks: the file's absolute path (``root`` resolved) → yes or no."""
+
+
+class _Entry(NamedTuple):
+    """One file of a focused run, as listed: its folder's documents, path, name as shown, the
+    bytes if they were read, its facts, its parsed document if it was parsed."""
+
+    documents: list[Document]
+    path: str
+    shown: str
+    raw: bytes | None
+    facts: Facts
+    doc: Document | None
+
+
+def read_focused(root: Path, focus: Focus) -> Register:
     """Read the register under ``root`` for checking the files ``focus`` accepts.
 
     Those files are parsed, with what they reference (the organisation, an activity's process)
-    and, for a process among them, the activities that link it; every other file is only read
-    and hashed, and stands in the register as the facts the checks across files need of it
-    (``generator.load.facts``), taken from the cache when its bytes did not change. The checks
-    then give the focused files the diagnostics a whole run gives them.
-    """
-    from generator.load.facts import Facts, FactsCache, cache_enabled, digest
+    and, for a process among them, the activities that link it; every other file is only
+    listed and its stat compared with the cache's (read and hashed when it changed), and its
+    facts (``generator.load.facts``) stand in for it where the checks across files need them:
+    every process by its name, and the activities whose id or ref is one of a parsed activity's
+    (``unique_ids_and_refs`` only ever compares equal values). The checks then give the focused
+    files the diagnostics a whole run gives them.
 
+    ``reg.files`` names every file (the count of files checked); ``reg.paths`` holds the files
+    read as documents, every process (by name) and the focused files, not the other activities.
+    """
     root = root.resolve()
     reg = Register(root=root)
     cache = FactsCache(root) if cache_enabled() else None
@@ -152,71 +192,89 @@ def read_focused(root: Path, focus: Callable[[Path], bool]) -> Register:
         reg.organization = _read(org_path, reg)
     else:
         reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
-    # (display, raw bytes if read, facts, parsed document) of every readable file, in run order
-    entries: dict[Path, tuple[str, bytes | None, Facts, Document | None]] = {}
-    order: list[tuple[list[Document], Path]] = []
-    wanted: set[Path] = set()
+    entries: list[_Entry] = []
+    wanted: set[str] = set()
     real_root = os.path.realpath(root)
-    name_from = len(str(root)) + 1
     for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
+        names = _listed_names(root / folder, reg)
+        directory = str(root / folder) + os.sep
+        shown_prefix = display_path(root / folder / "x")[:-1]
+        rel_prefix = folder.as_posix() + "/"
         real_parent = os.path.realpath(root / folder)
-        for path in _listed(root / folder, reg):
-            shown = _note(path, reg)
+        is_process = documents is reg.processes
+        for name in names:
+            shown = shown_prefix + name
+            reg.files.append(shown)
+            path = directory + name
             focused = focus(path)
-            name = str(path)[name_from:].replace(os.sep, "/")
+            if is_process:
+                reg.paths.append(Path(path))
+            if name.endswith(".yml"):
+                reg.diagnostics.append(Diagnostic.of("file-extension", shown, 1, 1))
             try:
-                info = os.lstat(path)
+                info: os.stat_result | None = os.lstat(path)
             except OSError:
                 info = None
             facts = None
             if cache is not None and info is not None and not focused and stat.S_ISREG(info.st_mode):
-                facts = cache.unchanged(name, info)  # a regular file whose stat did not change
+                facts = cache.unchanged(rel_prefix + name, info)  # a regular file whose stat did not change
             raw: bytes | None = None
             doc: Document | None = None
             if facts is None:
                 try:
-                    raw = read_bytes(path, root, MAX_BYTES, real_parent=real_parent, real_root=real_root)
+                    raw = read_bytes(Path(path), root, MAX_BYTES, real_parent=real_parent, real_root=real_root)
                 except LoadError as exc:
                     reg.diagnostics.append(exc.diagnostic(shown))
                     continue
                 hashed = digest(raw)
                 if cache is not None and info is not None:
-                    facts = cache.get(name, hashed, info)
+                    facts = cache.get(rel_prefix + name, hashed, info)
                 if facts is None or focused:
-                    doc, problem = _parse(raw, path, shown)
+                    doc, problem = _parse(raw, Path(path), shown)
                     if problem is not None and focused:
                         # an unreadable file has no facts to give: its own error is all there is
                         reg.diagnostics.append(problem)
                     facts = Facts.of(doc)
                     if cache is not None and info is not None:
-                        cache.put(name, hashed, info, facts)
+                        cache.put(rel_prefix + name, hashed, info, facts)
             if focused:
                 wanted.add(path)
-            entries[path] = (shown, raw, facts, doc)
-            order.append((documents, path))
+            entries.append(_Entry(documents, path, shown, raw, facts, doc))
     if cache is not None:
         cache.save()
     # what must be parsed: the focused files, their processes, the activities linking those
-    wanted &= set(entries)
-    processes = {path for documents, path in order if documents is reg.processes}
-    by_stem = {p.stem: p for p in processes if entries[p][2].ok}
-    for p in list(wanted):
-        facts = entries[p][2]
-        if p not in processes and facts.mapping and facts.process in by_stem:
-            wanted.add(by_stem[facts.process])
-    linked = {p.stem for p in wanted & processes}
+    processes = [e for e in entries if e.documents is reg.processes]
+    by_stem = {_stem(e.path): e.path for e in processes if e.facts.ok}
+    for e in entries:
+        if e.path in wanted and e.documents is reg.activities and e.facts.mapping and e.facts.process in by_stem:
+            wanted.add(by_stem[e.facts.process])
+    linked = {_stem(e.path) for e in processes if e.path in wanted}
     if linked:
-        wanted |= {p for p in entries if p not in processes and entries[p][2].process in linked}
-    for documents, path in order:
-        shown, raw, facts, doc = entries[path]
-        if not facts.ok:
+        wanted.update(e.path for e in entries if e.documents is reg.activities and e.facts.process in linked)
+    # the activities that may share an id or a ref with a parsed one
+    keys = [e.facts.keys() for e in entries if e.path in wanted and e.documents is reg.activities]
+    ids, refs = {k[0] for k in keys} - {None}, {k[1] for k in keys} - {None}
+    for e in entries:
+        if not e.facts.ok:
             continue
-        if doc is None and path in wanted:
-            doc = _read_now(path, reg, shown, raw)
-        if doc is None or path not in wanted:
-            doc = facts.stand_in(path, shown, process=path in processes)
-        documents.append(doc)
+        doc = e.doc
+        if e.path in wanted:
+            if doc is None:
+                doc = _read_now(Path(e.path), reg, e.shown, e.raw)
+        elif e.documents is reg.processes:
+            doc = e.facts.stand_in(Path(e.path), e.shown, process=True)
+        elif e.facts.mapping and (e.facts.keys()[0] in ids or e.facts.keys()[1] in refs):
+            doc = e.facts.stand_in(Path(e.path), e.shown)
+        if doc is not None:
+            e.documents.append(doc)
+            if e.documents is reg.activities:
+                reg.paths.append(doc.path)
     return reg
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit(os.sep, 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 def _read_now(path: Path, reg: Register, shown: str, raw: bytes | None) -> Document | None:
