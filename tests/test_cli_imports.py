@@ -21,16 +21,17 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
         code = main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def imported(*args: str) -> tuple[int, set[str]]:
+def imported(*args: str, full: bool = False) -> tuple[int, set[str]]:
+    """The exit code and the modules imported (top-level packages, or every module with ``full``)."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
     )
     answer = json.loads(done.stdout)
-    return answer["code"], set(answer["modules"])
+    return answer["code"], {m if full else m.split(".")[0] for m in answer["modules"]}
 
 
 def test_version_imports_no_heavy_library() -> None:
@@ -44,7 +45,20 @@ def test_validate_imports_neither_openpyxl_nor_the_site(target: str) -> None:
     code, modules = imported("validate", target)
     assert code == 0
     assert modules & {"jsonschema", "jsonschema_rs"}  # it did validate (compiled, or jsonschema for errors)
-    assert not modules & SITE_AND_EXPORT
+    # nor pycountry, though fidelisation-artemis transfers to the US (generator/data/countries.yaml)
+    assert not modules & (SITE_AND_EXPORT | {"pycountry"})
+
+
+def test_the_hook_on_a_sheet_without_process_imports_no_diagram_code() -> None:
+    """The Mermaid code (and the typed model it draws from) is imported only when a process is
+    checked: the flowchart's size check."""
+    code, modules = imported("validate", "register/activities/gestion-personnel-paie.yaml", full=True)
+    assert code == 0
+    assert "generator.lint.process_rules" in modules  # the process checks ran, with nothing to draw
+    assert not modules & {"generator.render.mermaid", "generator.model.activity", "generator.model.organisation",
+                          "pycountry"}
+    code, modules = imported("validate", "processes/fidelisation.yaml", full=True)
+    assert code == 0 and "generator.render.mermaid" in modules
 
 
 def test_every_command_parser_builds_without_heavy_imports() -> None:

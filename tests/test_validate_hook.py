@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import copy_register
@@ -134,6 +135,24 @@ def test_a_process_is_checked_against_the_activities_that_link_it(root: Path) ->
     assert "matricule" in rows[0][4]
 
 
+@pytest.mark.parametrize("how", ["too-large", "folder", "dangling-link"])
+def test_a_process_that_cannot_be_read_is_still_known_by_its_name(root: Path, how: str) -> None:
+    """The activity linking it gets no unknown-process, as in a whole run (the process's own
+    error says it all); the stand-ins of the hook must keep every process file, read or not."""
+    process = root / "processes" / "fidelisation.yaml"
+    process.unlink()
+    if how == "too-large":
+        process.write_text("name: x\n" + "# ...\n" * 300_000)
+    elif how == "folder":
+        process.mkdir()
+    else:
+        process.symlink_to(root / "processes" / "nowhere.yaml")
+    target = activity(root, "fidelisation-artemis")
+    assert "unknown-process" not in {r[3] for r in same(root, target)}
+    assert same(root, target) == whole(root, target)
+    assert same(root, process)
+
+
 def test_a_checkout_of_another_branch_is_seen(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -153,7 +172,7 @@ def test_a_checkout_of_another_branch_is_seen(root: Path) -> None:
     assert same(root, target) == []
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "checksum", "entries", "empty"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "checksum", "entries", "columns", "empty"])
 def test_a_damaged_cache_is_ignored_and_rewritten(root: Path, damage: str) -> None:
     target = activity(root, "routage-appels-artemis")
     edit(activity(root, "enregistrement-qualite"), "ref: RT-02", "ref: ST-ART-02")
@@ -168,10 +187,14 @@ def test_a_damaged_cache_is_ignored_and_rewritten(root: Path, damage: str) -> No
         cache.write_bytes(raw[: len(raw) // 2])
     elif damage == "checksum":  # an entry altered without its checksum: the ref that clashes is gone
         cache.write_bytes(head + b"\n" + payload.replace(b'"ST-ART-02"', b'"ST-ART-99"', 1))
-    elif damage == "entries":  # a well-formed cache whose entries are not facts
-        files = {k: [v[0], ["?"], v[2]] for k, v in json.loads(payload).items()}
+    elif damage in ("entries", "columns"):  # a well-formed cache whose entries are not facts
+        columns = json.loads(payload)
+        if damage == "entries":
+            columns["kind"][0], columns["id_line"][-1] = "?", [1]
+        else:  # one column shorter than the others
+            columns["ref"].pop()
         from generator.load.facts import digest
-        body = json.dumps(files).encode()
+        body = json.dumps(columns).encode()
         header = json.loads(head)
         header["sum"] = digest(body)
         cache.write_bytes(json.dumps(header).encode() + b"\n" + body)
@@ -187,6 +210,123 @@ def test_without_a_writable_cache_the_hook_still_answers(root: Path) -> None:
     (root / CACHE_DIR).write_text("a file where the cache folder should be")
     target = activity(root, "routage-appels-artemis")
     assert same(root, target) == []
+
+
+def cli(root: Path, *args: str, prefix: tuple[str, ...] = ()) -> tuple[int, str]:
+    done = subprocess.run([*prefix, sys.executable, "-m", "generator", *args, "--format", "json"], capture_output=True,
+                          text=True, cwd=root, timeout=300, env={k: v for k, v in os.environ.items() if k != "ROPA_NO_CACHE"})
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout
+
+
+def parsed_by_hook(root: Path, target: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the hook parses to check ``target`` (the real parser, counted)."""
+    import generator.load.register as register
+
+    names: list[str] = []
+    real = register.parse_bytes
+
+    def counting(raw: bytes, path: Path, shown: str) -> Any:
+        names.append(path.name)
+        return real(raw, path, shown)
+
+    with monkeypatch.context() as m:
+        m.setattr(register, "parse_bytes", counting)
+        hook(root, target)
+    return sorted(names)
+
+
+def test_a_whole_run_writes_the_cache_the_next_hook_starts_from(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ropa validate`` (the whole register) leaves every file's facts in ``.ropa-cache/``: the
+    hook after it reads no other file, and still sees an edit, a deletion, a rename made since."""
+    edit(activity(root, "enregistrement-qualite"), "ref: RT-02", "ref: ST-ART-02")
+    assert cli(root, "validate")[0] == 1
+    cache = root / CACHE_DIR / CACHE_FILE
+    columns = json.loads(cache.read_bytes().partition(b"\n")[2])
+    assert sorted(columns["name"]) == sorted(p.relative_to(root).as_posix() for p in files(root)
+                                             if p.name != "organization.yaml")
+    written = cache.stat().st_mtime_ns
+    target = activity(root, "routage-appels-artemis")
+    # the target, what it references (the organisation, its process), nothing else
+    assert parsed_by_hook(root, target, monkeypatch) == ["organization.yaml", "routage-appels-artemis.yaml",
+                                                        "routage-appels.yaml"]
+    whole_run = json.loads(cli(root, "validate")[1])
+    for_target = [d for d in whole_run if d["file"] == display_path(target)]
+    assert [d["rule"] for d in for_target] == ["duplicate-ref"]
+    os.utime(cache, ns=(written, written))
+    assert json.loads(cli(root, "validate", display_path(target))[1]) == for_target
+    assert hook(root, target) == whole(root, target)
+    assert cache.stat().st_mtime_ns == written  # nothing had changed: the hook did not rewrite it
+    # an edit after the whole run: the clash is gone
+    edit(activity(root, "enregistrement-qualite"), "ref: ST-ART-02", "ref: RT-02")
+    assert same(root, target) == []
+    cli(root, "validate")
+    # a deletion after the whole run: the target's process
+    (root / "processes" / "fidelisation.yaml").unlink()
+    assert "unknown-process" in {r[3] for r in same(root, activity(root, "fidelisation-artemis"))}
+    cli(root, "validate")
+    # a rename after the whole run: a copy of the target sorted first, then renamed last
+    target = activity(root, "fidelisation-artemis")
+    shutil.copy(target, activity(root, "aaa-copie"))
+    cli(root, "validate")
+    assert "duplicate-ref" in {r[3] for r in same(root, target)}
+    os.rename(activity(root, "aaa-copie"), activity(root, "zzz-copie"))
+    assert "duplicate-ref" not in {r[3] for r in same(root, target)}
+    assert "duplicate-ref" in {r[3] for r in same(root, activity(root, "zzz-copie"))}
+
+
+def test_no_cache_is_written_through_a_link_out_of_the_repository(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    target = activity(root, "routage-appels-artemis")
+    assert same(root, target) == []
+    assert cli(root, "validate")[0] == 0
+    assert list(outside.iterdir()) == []
+    # nor through a link where its .gitignore or its file would be
+    (root / CACHE_DIR).unlink()
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / ".gitignore").symlink_to(outside / "gitignore")
+    (root / CACHE_DIR / CACHE_FILE).symlink_to(outside / "facts.json")
+    assert cli(root, "validate")[0] == 0
+    assert list(outside.iterdir()) == []
+    assert not (root / CACHE_DIR / CACHE_FILE).is_symlink()  # replaced by the file itself
+    assert same(root, target) == []
+
+
+def test_a_read_only_repository_gets_no_cache_and_no_error(root: Path) -> None:
+    """The register checked by someone who may not write it (a read-only checkout, another
+    user's folder): the hook and the whole run answer as usual, no cache is written. As root
+    (who may write anything), the processes run without the capability that lets root ignore
+    permissions."""
+    edit(activity(root, "enregistrement-qualite"), "ref: RT-02", "ref: ST-ART-02")
+    target = display_path(activity(root, "routage-appels-artemis"))
+    expected = cli(root, "validate", target)
+    assert expected[0] == 1 and "duplicate-ref" in expected[1]
+    shutil.rmtree(root / CACHE_DIR)
+    prefix = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search") \
+        if os.geteuid() == 0 else ()
+    folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        probe = subprocess.run([*prefix, sys.executable, "-c", f"open({str(root / 'probe')!r}, 'w')"], capture_output=True)
+        assert probe.returncode != 0  # the folder is read-only for these processes
+        assert cli(root, "validate", target, prefix=prefix) == expected
+        assert cli(root, "validate", prefix=prefix)[0] == 1
+        assert not (root / CACHE_DIR).exists()
+        # a cache left there before, that may not be refreshed: still the right answer
+        folders[0].chmod(0o755)
+        assert cli(root, "validate")[0] == 1
+        (root / CACHE_DIR).chmod(0o555)
+        folders[0].chmod(0o555)
+        edit_blocked = activity(root, "enregistrement-qualite")
+        edit_blocked.chmod(0o644)
+        edit(edit_blocked, "ref: ST-ART-02", "ref: RT-02")  # (the file itself stays writable)
+        assert cli(root, "validate", target, prefix=prefix) == (0, "[]\n")
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
 
 
 def test_the_hook_on_the_command_line(root: Path) -> None:

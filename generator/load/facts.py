@@ -52,7 +52,7 @@ its facts."""
 
 _NONE = type(None)
 _TYPES: dict[str, set[type]] = {
-    "name": {str}, "hash": {str}, "stat": {str}, "kind": {int}, "id": {str, int, bool, _NONE},
+    "name": {str}, "hash": {str}, "stat": {list}, "kind": {int}, "id": {str, int, bool, _NONE},
     "ref": {str, int, bool, _NONE}, "id_line": {int}, "id_column": {int}, "ref_line": {int},
     "ref_column": {int}, "process": {str},
 }
@@ -128,9 +128,9 @@ RACY_NS = 2_000_000_000
 (its change may share the timestamp of an earlier content: git's "racy" entries)."""
 
 
-def signature(info: os.stat_result) -> str:
+def signature(info: os.stat_result) -> list[int]:
     """What says a file did not change since its facts were taken, short of reading it."""
-    return f"{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 class FactsCache:
@@ -173,27 +173,37 @@ class FactsCache:
     def _entry(self, i: int) -> tuple[Any, ...]:
         return tuple(self.columns[c][i] for c in COLUMNS[1:])
 
-    def _facts(self, i: int) -> Facts:
+    def facts(self, i: int) -> Facts:
+        """The facts of row ``i`` (of ``unchanged``)."""
         c = self.columns
         kind = c["kind"][i]
         return Facts(kind > 0, kind == 2, c["id"][i], c["ref"][i], (c["id_line"][i], c["id_column"][i]),
                      (c["ref_line"][i], c["ref_column"][i]), c["process"][i])
 
-    def unchanged(self, name: str, info: os.stat_result) -> Facts | None:
-        """The facts of ``name`` if its stat signature is the one they were taken with (and
-        not racy), without reading it."""
+    def keys(self, i: int) -> tuple[str | None, str | None]:
+        """``Facts.keys`` of row ``i``, without making its facts."""
+        if self.columns["kind"][i] != 2:
+            return None, None
+        ident, ref = self.columns["id"][i], self.columns["ref"][i]
+        return (None if ident is None else str(ident)), (None if ref is None else str(ref))
+
+    def unchanged(self, name: str, info: os.stat_result) -> int | None:
+        """The row of ``name``'s facts if its stat signature is the one they were taken with (and
+        not racy), without reading it; its facts are then ``facts(row)``, its ``process``
+        ``self.columns["process"][row]``."""
         i = self.index.get(name)
-        if i is None or info.st_ctime_ns >= self.written - RACY_NS or self.columns["stat"][i] != signature(info):
+        if i is None or info.st_ctime_ns >= self.written - RACY_NS or self.columns["stat"][i] != [
+                info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]:
             return None
         self.kept.append(i)
-        return self._facts(i)
+        return i
 
     def get(self, name: str, hashed: str, info: os.stat_result) -> Facts | None:
         """The facts of ``name`` if its bytes hash to ``hashed``."""
         i = self.index.get(name)
         if i is None or self.columns["hash"][i] != hashed:
             return None
-        facts = self._facts(i)
+        facts = self.facts(i)
         self.put(name, hashed, info, facts)
         return facts
 

@@ -160,13 +160,15 @@ Focus = Callable[[str], bool]
 
 class _Entry(NamedTuple):
     """One file of a focused run, as listed: its folder's documents, path, name as shown, the
-    bytes if they were read, its facts, its parsed document if it was parsed."""
+    bytes if they were read, its facts (or, for a file whose stat did not change, None and the
+    row of the cache that holds them), its parsed document if it was parsed."""
 
     documents: list[Document]
     path: str
     shown: str
     raw: bytes | None
-    facts: Facts
+    facts: Facts | None
+    row: int
     doc: Document | None
 
 
@@ -182,7 +184,7 @@ def read_focused(root: Path, focus: Focus) -> Register:
     files the diagnostics a whole run gives them.
 
     ``reg.files`` names every file (the count of files checked); ``reg.paths`` holds the files
-    read as documents, every process (by name) and the focused files, not the other activities.
+    read as documents and every process (by name), not the other activities.
     """
     root = root.resolve()
     reg = Register(root=root)
@@ -201,70 +203,90 @@ def read_focused(root: Path, focus: Focus) -> Register:
         shown_prefix = display_path(root / folder / "x")[:-1]
         rel_prefix = folder.as_posix() + "/"
         real_parent = os.path.realpath(root / folder)
-        is_process = documents is reg.processes
         for name in names:
             shown = shown_prefix + name
             reg.files.append(shown)
             path = directory + name
             focused = focus(path)
-            if is_process:
-                reg.paths.append(Path(path))
+            if documents is reg.processes:
+                reg.paths.append(Path(path))  # (a process is known by its name, even unreadable)
             if name.endswith(".yml"):
                 reg.diagnostics.append(Diagnostic.of("file-extension", shown, 1, 1))
             try:
                 info: os.stat_result | None = os.lstat(path)
             except OSError:
                 info = None
-            facts = None
             if cache is not None and info is not None and not focused and stat.S_ISREG(info.st_mode):
-                facts = cache.unchanged(rel_prefix + name, info)  # a regular file whose stat did not change
-            raw: bytes | None = None
-            doc: Document | None = None
-            if facts is None:
-                try:
-                    raw = read_bytes(Path(path), root, MAX_BYTES, real_parent=real_parent, real_root=real_root)
-                except LoadError as exc:
-                    reg.diagnostics.append(exc.diagnostic(shown))
+                row = cache.unchanged(rel_prefix + name, info)  # a regular file whose stat did not change
+                if row is not None:
+                    entries.append(_Entry(documents, path, shown, None, None, row, None))
                     continue
-                hashed = digest(raw)
+            try:
+                raw = read_bytes(Path(path), root, MAX_BYTES, real_parent=real_parent, real_root=real_root)
+            except LoadError as exc:
+                reg.diagnostics.append(exc.diagnostic(shown))
+                continue
+            hashed = digest(raw)
+            facts = cache.get(rel_prefix + name, hashed, info) if cache is not None and info is not None else None
+            doc: Document | None = None
+            if facts is None or focused:
+                doc, problem = _parse(raw, Path(path), shown)
+                if problem is not None and focused:
+                    # an unreadable file has no facts to give: its own error is all there is
+                    reg.diagnostics.append(problem)
+                facts = Facts.of(doc)
                 if cache is not None and info is not None:
-                    facts = cache.get(rel_prefix + name, hashed, info)
-                if facts is None or focused:
-                    doc, problem = _parse(raw, Path(path), shown)
-                    if problem is not None and focused:
-                        # an unreadable file has no facts to give: its own error is all there is
-                        reg.diagnostics.append(problem)
-                    facts = Facts.of(doc)
-                    if cache is not None and info is not None:
-                        cache.put(rel_prefix + name, hashed, info, facts)
+                    cache.put(rel_prefix + name, hashed, info, facts)
             if focused:
                 wanted.add(path)
-            entries.append(_Entry(documents, path, shown, raw, facts, doc))
+            entries.append(_Entry(documents, path, shown, raw, facts, -1, doc))
     if cache is not None:
         cache.save()
+
+    # (a file whose stat did not change has its facts in a row of the cache, read only as needed)
+    def facts_of(e: _Entry) -> Facts:
+        if e.facts is not None:
+            return e.facts
+        assert cache is not None
+        return cache.facts(e.row)
+
+    def keys_of(e: _Entry) -> tuple[str | None, str | None]:
+        if e.facts is not None:
+            return e.facts.keys()
+        assert cache is not None
+        return cache.keys(e.row)
+
+    def process_of(e: _Entry) -> str:
+        if e.facts is not None:
+            return e.facts.process
+        assert cache is not None
+        return str(cache.columns["process"][e.row])
+
     # what must be parsed: the focused files, their processes, the activities linking those
-    processes = [e for e in entries if e.documents is reg.processes]
-    by_stem = {_stem(e.path): e.path for e in processes if e.facts.ok}
-    for e in entries:
-        if e.path in wanted and e.documents is reg.activities and e.facts.mapping and e.facts.process in by_stem:
-            wanted.add(by_stem[e.facts.process])
-    linked = {_stem(e.path) for e in processes if e.path in wanted}
+    processes = {e.path: facts_of(e) for e in entries if e.documents is reg.processes}
+    activities = [e for e in entries if e.documents is reg.activities]
+    by_stem = {_stem(path): path for path, f in processes.items() if f.ok}
+    for e in activities:
+        if e.path in wanted and facts_of(e).mapping and facts_of(e).process in by_stem:
+            wanted.add(by_stem[facts_of(e).process])
+    linked = {_stem(path) for path in processes if path in wanted}
     if linked:
-        wanted.update(e.path for e in entries if e.documents is reg.activities and e.facts.process in linked)
+        wanted.update(e.path for e in activities if process_of(e) in linked)
     # the activities that may share an id or a ref with a parsed one
-    keys = [e.facts.keys() for e in entries if e.path in wanted and e.documents is reg.activities]
+    keys = [keys_of(e) for e in activities if e.path in wanted]
     ids, refs = {k[0] for k in keys} - {None}, {k[1] for k in keys} - {None}
     for e in entries:
-        if not e.facts.ok:
-            continue
         doc = e.doc
         if e.path in wanted:
-            if doc is None:
+            if doc is None and facts_of(e).ok:
                 doc = _read_now(Path(e.path), reg, e.shown, e.raw)
         elif e.documents is reg.processes:
-            doc = e.facts.stand_in(Path(e.path), e.shown, process=True)
-        elif e.facts.mapping and (e.facts.keys()[0] in ids or e.facts.keys()[1] in refs):
-            doc = e.facts.stand_in(Path(e.path), e.shown)
+            if processes[e.path].ok:
+                doc = processes[e.path].stand_in(Path(e.path), e.shown, process=True)
+        else:
+            ident, ref = keys_of(e)
+            if (ident is not None and ident in ids) or (ref is not None and ref in refs):
+                doc = facts_of(e).stand_in(Path(e.path), e.shown)
         if doc is not None:
             e.documents.append(doc)
             if e.documents is reg.activities:
