@@ -192,8 +192,7 @@ class FactsCache:
         not racy), without reading it; its facts are then ``facts(row)``, its ``process``
         ``self.columns["process"][row]``."""
         i = self.index.get(name)
-        if i is None or info.st_ctime_ns >= self.written - RACY_NS or self.columns["stat"][i] != [
-                info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]:
+        if i is None or info.st_ctime_ns >= self.written - RACY_NS or self.columns["stat"][i] != signature(info):
             return None
         self.kept.append(i)
         return i
