@@ -91,7 +91,7 @@ def _speaking(lang: str) -> Iterator[None]:
     """argparse's own messages (« invalid choice », « unrecognized arguments »...) in ``lang``
     while the command runs: argparse passes each to its module's gettext function ``_``; for
     French it gets the catalogue of ``labels/cli.yaml`` (``argparse_fr``)."""
-    catalogue: dict[str, str] = i18n.labels()["cli"]["argparse_fr"] if lang == "fr" else {}
+    catalogue: dict[str, str] = i18n.label_file("cli")["argparse_fr"] if lang == "fr" else {}
     before = argparse._  # type: ignore[attr-defined]
     argparse._ = lambda msgid: catalogue.get(msgid, msgid)  # type: ignore[attr-defined]
     try:

@@ -41,6 +41,8 @@ from conftest import REPO, copy_register
 from sitebuild import site_repo
 from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
 
+from generator.load.facts import CACHE_DIR
+
 HERE = Path(__file__).parent / "hostile"
 TIMEOUT = 60
 MEMORY = 2 << 30
@@ -86,6 +88,9 @@ def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged:
     assert after == before, f"written outside {outputs}: {sorted(set(after.items()) ^ set(before.items()))[:5]}"
     return done
 
+
+WRITES_CACHE = (CACHE_DIR,)
+"""What a whole ``ropa validate`` may write: the pre-commit hook's cache (``generator.load.facts``)."""
 
 _REFS = itertools.count(1)
 """A ref for each sheet the corpus writes: refs are unique in a register."""
@@ -269,12 +274,12 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for name, value in TERMINAL_CASES.items():
         (folder / f"{name}.yaml").write_text(activity(name, role=value), encoding="utf-8")
-    as_json = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root)
+    as_json = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root, outputs=WRITES_CACHE)
     assert as_json.returncode == 1, as_json.stderr
     by_file: dict[str, list[dict[str, Any]]] = {}
     for row in json.loads(as_json.stdout):
         by_file.setdefault(Path(row["file"]).stem, []).append(row)
-    as_text = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    as_text = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
     assert as_text.returncode == 1
     return {"by_file": by_file, "text": as_text.stdout}
 
@@ -329,7 +334,7 @@ ORGANIZATION_CASES = {"number": "42\n", "boolean": "true\n", "list": "- a\n- b\n
 def test_organization_top_level(tmp_path: Path, case: str) -> None:
     root = copy_register(tmp_path)
     (root / "register" / "organization.yaml").write_text(ORGANIZATION_CASES[case], encoding="utf-8")
-    done = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
     assert done.returncode == 1
     assert re.search(r"register/organization\.yaml:1:1: error: .*\[(schema-type|file-empty)\]", done.stdout), done.stdout
 
@@ -372,8 +377,8 @@ def hostile_fs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for make, _, _ in FS_CASES.values():
         make(root, folder)
     try:
-        done = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root, unprivileged=True)
-        text = bounded("validate", "--lang", "en", "--root", ".", root=root, unprivileged=True)
+        done = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", root=root, outputs=WRITES_CACHE, unprivileged=True)
+        text = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE, unprivileged=True)
     finally:
         for path in folder.iterdir():
             if not path.is_symlink():
@@ -414,7 +419,7 @@ def test_register_folders(tmp_path: Path, case: str) -> None:
     make, rule = FOLDER_CASES[case]
     make(root)
     try:
-        done = bounded("validate", "--lang", "en", "--root", ".", root=root, unprivileged=True)
+        done = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE, unprivileged=True)
     finally:
         for sub in (ACTIVITIES, Path("processes")):
             if (root / sub).is_dir() and not (root / sub).is_symlink():
@@ -460,7 +465,7 @@ def _hostile_register(dest: Path) -> Path:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile-but-valid register: validated clean, built (site and downloads) once."""
     root = _hostile_register(tmp_path_factory.mktemp("hostile") / "repo")
-    done = bounded("validate", "--lang", "en", "--root", ".", root=root)
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
     assert done.returncode == 0, done.stdout
     done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
     assert done.returncode == 0, done.stdout + done.stderr

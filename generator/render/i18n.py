@@ -17,20 +17,21 @@ DEFAULT_LANG = vocab.DEFAULT_LANG
 @functools.cache
 def labels() -> dict[str, Any]:
     """All label files of ``data/labels/``, each under its file name: ``cnil.sheet.actors``."""
-    return {p.stem: load_data(f"labels/{p.stem}") for p in sorted((DATA_DIR / "labels").glob("*.yaml"))}
+    return {p.stem: label_file(p.stem) for p in sorted((DATA_DIR / "labels").glob("*.yaml"))}
 
 
 @functools.cache
-def _label_file(name: str) -> Any:
-    """One label file of ``data/labels/`` (``t`` reads only the file its key names: ``ropa
-    validate``'s help needs ``cli.yaml``, not the site's labels), or None."""
+def label_file(name: str) -> Any:
+    """One label file of ``data/labels/``, or None: what to read rather than ``labels()`` when
+    one file is needed (``t`` reads only the file its key names: ``ropa validate``, the
+    pre-commit hook, needs ``cli.yaml`` and ``messages.yaml``, not the site's labels)."""
     return load_data(f"labels/{name}") if (DATA_DIR / "labels" / f"{name}.yaml").is_file() else None
 
 
 def t(key: str, lang: str = DEFAULT_LANG) -> str:
     """The label at dotted ``key`` in ``lang``; raises ``KeyError`` naming the key if missing."""
     first, _, _ = key.partition(".")
-    node: Any = {first: _label_file(first)} if first and first.isidentifier() else {}
+    node: Any = {first: label_file(first)} if first and first.isidentifier() else {}
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"no label '{key}'")
@@ -63,7 +64,7 @@ def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
         return value
     if not isinstance(day, dt.date):
         return "" if value is None else str(value)
-    month = _label_file("common")["months"][lang][day.month - 1]
+    month = label_file("common")["months"][lang][day.month - 1]
     if lang == "fr":
         return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
     return f"{day.day} {month} {day.year}"
@@ -74,7 +75,7 @@ def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     numbers = parse_duration(value)
     if numbers is None:
         return "" if value is None else str(value)
-    units = _label_file("common")["duration_units"]
+    units = label_file("common")["duration_units"]
     parts = []
     for n, unit in zip(numbers, "YMWD", strict=False):
         if n:
