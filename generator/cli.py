@@ -24,6 +24,7 @@ from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
 from generator.load.language import message_language
 from generator.render import i18n
+from generator.resources import load_data
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "main", "root_argument"]
 
@@ -90,8 +91,8 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
 def _speaking(lang: str) -> Iterator[None]:
     """argparse's own messages (« invalid choice », « unrecognized arguments »...) in ``lang``
     while the command runs: argparse passes each to its module's gettext function ``_``; for
-    French it gets the catalogue of ``labels/cli.yaml`` (``argparse_fr``)."""
-    catalogue: dict[str, str] = i18n.label_file("cli")["argparse_fr"] if lang == "fr" else {}
+    French it gets the catalogue ``data/argparse_fr.yaml``."""
+    catalogue: dict[str, str] = load_data("argparse_fr") if lang == "fr" else {}
     before = argparse._  # type: ignore[attr-defined]
     argparse._ = lambda msgid: catalogue.get(msgid, msgid)  # type: ignore[attr-defined]
     try:

@@ -430,7 +430,7 @@ def test_register_folders(tmp_path: Path, case: str) -> None:
 
 def test_new_with_a_300_character_id(tmp_path: Path) -> None:
     root = copy_register(tmp_path)
-    done = bounded("new", "activity", "a" * 300, "--role", "controller", "--root", ".", root=root)
+    done = bounded("new", "activity", "a" * 300, "--role", "controller", "--root", ".", "--lang", "en", root=root)
     assert done.returncode == 2
     assert "300 characters long: at most 100" in done.stderr
 

@@ -277,7 +277,7 @@ def _cells(values: list[Any]) -> list[tuple[int, Any]]:
 def _article30_captions() -> frozenset[str]:
     """The Art. 30 items our XLSX quotes under a section's title (``cnil.article30``), folded,
     in French and English."""
-    return _labels(*(f"cnil.article30.{item}" for item in i18n.labels()["cnil"]["article30"]))
+    return _labels(*(f"cnil.article30.{item}" for item in i18n.label_file("cnil")["article30"]))
 
 
 def _is_caption(cells: list[tuple[int, Any]]) -> bool:
