@@ -8,6 +8,7 @@ tests are skipped with the reason shown, except under CI=true, where a missing b
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -53,16 +54,24 @@ def builder(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, builder: str) -> Iterator[str]:
-    site = built_site(tmp_path_factory, builder)
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """``site`` served on 127.0.0.1 (a free port) while the block runs: its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, builder: str) -> Iterator[str]:
+    with served(built_site(tmp_path_factory, builder)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
