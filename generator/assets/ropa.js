@@ -231,6 +231,40 @@
     });
   }
 
+  // A column's order, computed once with the page's collator: the records in ascending order
+  // (equal keys in register order) and each one's rank there (equal keys, equal rank), so that
+  // sorting either way again is a sort on numbers.
+  function ranks(t, column) {
+    if (!t.ranks[column]) {
+      var sorted = t.records.slice().sort(function (a, b) {
+        return collator.compare(a.keys[column], b.keys[column]) || a.index - b.index;
+      });
+      var rank = new Array(sorted.length);
+      var r = 0;
+      sorted.forEach(function (record, i) {
+        if (i && collator.compare(sorted[i - 1].keys[column], record.keys[column]) !== 0) r = i;
+        rank[record.index] = r;
+      });
+      t.ranks[column] = { sorted: sorted, rank: rank };
+    }
+    return t.ranks[column];
+  }
+
+  // A long table folds its rows' text and orders its columns while the browser is idle, so that
+  // the first filtering and each sort only paint. data-ropa-ready says "idle" once it is done.
+  function warm(t) {
+    var tasks = [function () { t.records.forEach(function (record) { recordText(t, record); }); }];
+    Array.prototype.forEach.call(t.table.tHead.rows[0].cells, function (_, c) {
+      tasks.push(function () { ranks(t, c); });
+    });
+    var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+    (function next() {
+      var task = tasks.shift();
+      if (!task) { t.box.dataset.ropaReady = "idle"; return; }
+      later(function () { task(); next(); });
+    })();
+  }
+
   function addSort(t) {
     var headers = Array.prototype.slice.call(t.table.tHead.rows[0].cells);
     headers.forEach(function (th, index) {
@@ -244,8 +278,9 @@
         var sign = direction === "ascending" ? 1 : -1;
         headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", direction);
-        t.order = t.records.slice().sort(function (a, b) {
-          return sign * collator.compare(a.keys[index], b.keys[index]) || a.index - b.index;
+        var order = ranks(t, index);
+        t.order = sign > 0 ? order.sorted : t.records.slice().sort(function (a, b) {
+          return order.rank[b.index] - order.rank[a.index] || a.index - b.index;
         });
         refilter(t);
       });
@@ -255,7 +290,7 @@
   function enhance(box) {
     var table = box.querySelector("table");
     if (box.dataset.ropaReady || !table || !table.tHead || !table.tBodies.length) return;
-    var t = { box: box, table: table, body: table.tBodies[0], page: 0, size: Number(box.dataset.page) || SIZES[0] };
+    var t = { box: box, table: table, body: table.tBodies[0], page: 0, size: Number(box.dataset.page) || SIZES[0], ranks: [] };
     var island = box.dataset.rows && document.getElementById(box.dataset.rows);
     if (island) {
       var data = JSON.parse(island.textContent);
@@ -278,6 +313,7 @@
     refilter(t);
     tables.push(t);
     box.dataset.ropaReady = "true";
+    if (t.records.length > SIZES[0]) warm(t);
   }
 
   function init() {
