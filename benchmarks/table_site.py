@@ -14,13 +14,28 @@ minutes and says nothing of the table.
 of the work the script leaves for idle time: folding the rows' text, ordering each column),
 then, each from the event to the next frame drawn: ``filter`` (typing a word), ``unfilter``
 (clearing it), ``sort`` and ``sort_again`` (two clicks on a header) and ``page`` (the next page).
-Figures, not assertions.
+Figures, not assertions. As a command (what ``benchmarks/run.py --only table`` runs)::
+
+    .venv/bin/python benchmarks/table_site.py /tmp/reg          # the register page of /tmp/reg alone
+    .venv/bin/python benchmarks/table_site.py --site site       # registre/ of a built site
+
+prints the medians as JSON, with the page's size and, for the page alone, the load of a page of
+one line of the same site (the theme's and scripts' own cost: the floor of any page).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import statistics
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from localsite import ARGS, CHROMIUM, served
 
 from generator.load.register import Register
 from generator.model.register import RegisterModel, build
@@ -121,3 +136,59 @@ def measure(browser: Any, url: str, word: str = "paie", column: int = 5) -> dict
         return figures
     finally:
         context.close()
+
+
+def page_load(browser: Any, url: str) -> float:
+    """Milliseconds from the start of navigation to the first frame after the load event."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        return float(page.evaluate(LOADED))
+    finally:
+        context.close()
+
+
+def measure_site(site: Path, repeat: int, floor: str | None = None) -> dict[str, Any]:
+    """The register page of the built ``site`` in Chromium, ``repeat`` times: the median of each
+    figure; with ``floor``, the load of that page of the same site too (a page without the table)."""
+    from playwright.sync_api import sync_playwright
+
+    with served(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        runs = [measure(browser, url + "registre/") for _ in range(repeat)]
+        floors = [page_load(browser, url + floor) for _ in range(repeat)] if floor else []
+        browser.close()
+    out: dict[str, Any] = {k: statistics.median(r[k] for r in runs) for k in runs[0] if all(k in r for r in runs)}
+    out["html_kib"] = (site / "registre" / "index.html").stat().st_size / 1024
+    if floors:
+        out["floor_load"] = statistics.median(floors)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="The register table in Chromium: load, filter, sort, page (ms).")
+    parser.add_argument("root", type=Path, nargs="?", help="a register repository: build its register page alone")
+    parser.add_argument("--site", type=Path, help="measure registre/ of this built site instead")
+    parser.add_argument("--builder", default="mkdocs", choices=sorted(builders.BUILDERS))
+    parser.add_argument("--repeat", type=int, default=3, help="visits; the median of each figure (default 3)")
+    args = parser.parse_args()
+    if args.site:
+        print(json.dumps(measure_site(args.site, args.repeat)))
+        return 0
+    if args.root is None:
+        parser.error("give a register repository or --site")
+    from generator.lint.runner import load_register
+
+    reg = load_register(args.root)
+    if not reg.ok:
+        print(f"{args.root}: the register does not validate", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="ropa-table-") as tmp:
+        site = build_table_site(reg, Path(tmp), args.builder)
+        print(json.dumps(measure_site(site, args.repeat, floor=PRINT_PAGE.removesuffix(".md") + "/")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
