@@ -11,6 +11,7 @@ no ropa plugin) of as many hand-written pages of the same size::
     .venv/bin/python benchmarks/run.py --sizes 100,1000,10000 --json figures.json
     .venv/bin/python benchmarks/run.py --only validate,export --sizes 10000
     .venv/bin/python benchmarks/run.py --diff                 # adds `ropa diff` in a git repository
+    .venv/bin/python benchmarks/run.py --only table --sizes 1000,10000  # the register table in Chromium
     .venv/bin/python benchmarks/run.py processes              # one process of 25 ... 200 operations
 
 Figures, not assertions: nothing here fails on a slow machine.
@@ -83,7 +84,7 @@ for path in sorted([*root.glob("register/**/*.yaml"), *root.glob("processes/*.ya
 """
 
 MEASURES = ("validate", "validate-one", "validate-one-cold", "pages", "build", "xlsx", "csv", "csv-category", "json",
-            "floor", "check-jsonschema", "mkdocs")
+            "floor", "check-jsonschema", "mkdocs", "table")
 GROUPS = {"export": ("xlsx", "csv", "csv-category", "json"), "anchors": ("floor", "check-jsonschema", "mkdocs")}
 LABELS = {
     "validate": "ropa validate (whole register)",
@@ -99,6 +100,7 @@ LABELS = {
     "floor": "anchor: PyYAML C loader, same files",
     "check-jsonschema": "anchor: check-jsonschema, same files",
     "mkdocs": "anchor: plain mkdocs build, as many pages",
+    "table": "register table in Chromium (benchmarks/table_site.py)",
 }
 
 
@@ -268,7 +270,23 @@ def run_size(root: Path, size: int, wanted: set[str], repeat: int, build: bool, 
         res["plain_mkdocs"] = {"pages": count, "page_bytes": page_bytes}
         shutil.rmtree(plain)
     shutil.rmtree(out)
+    if "table" in wanted:
+        res["table"] = measure_table(root, repeat)
     return res
+
+
+def measure_table(root: Path, repeat: int) -> dict[str, Any]:
+    """The register page alone (benchmarks/table_site.py) in Chromium: load, filter, sort, page."""
+    print("   table ...", file=sys.stderr, flush=True)
+    done = subprocess.run([PY, str(REPO / "benchmarks" / "table_site.py"), str(root), "--repeat", str(max(repeat, 3))],
+                          capture_output=True, text=True, env=env(), check=False)
+    if done.returncode != 0:
+        print(f"   table FAILED:\n{done.stdout[-1500:]}{done.stderr[-1500:]}", file=sys.stderr)
+        return {"ok": False}
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["ok"] = True
+    figures["load_average"] = os.getloadavg()
+    return figures
 
 
 def measure_diff(root: Path, sheets: list[Path], repeat: int) -> dict[str, Any]:
@@ -331,6 +349,17 @@ def table(results: list[dict[str, Any]]) -> str:
         if any(v is not None for v in values):
             rows.append([label, *[v or "—" for v in values], *["" for _ in pairs]])
 
+    def table_figures(r: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+        t = r.get("table")
+        if not t or not t.get("ok"):
+            return None if not t else "failed"
+        return " / ".join(f"{t[k]:.0f}" if k in t else "—" for k in keys) + " ms"
+
+    info("table page: load / one-line page load", lambda r: table_figures(r, ("load", "floor_load")))
+    info("table: filter / clear / sort / again / next page",
+         lambda r: table_figures(r, ("filter", "unfilter", "sort", "sort_again", "page")))
+    info("table page: HTML / load average", lambda r: f"{r['table']['html_kib'] / 1024:.1f} MiB / "
+         f"{r['table']['load_average'][0]:.1f}" if r.get("table", {}).get("ok") else None)
     info("site: size / HTML pages", lambda r: f"{r['site']['mib']:.1f} MiB / {r['site']['html_pages']}" if "site" in r else None)
     info("generated pages / Markdown", lambda r: f"{r['pages']['count']} / {r['pages']['markdown_mib']:.1f} MiB" if "pages" in r else None)
     info("pages.generate alone", lambda r: f"{r['pages']['generate_s']:.2f} s" if "pages" in r else None)
@@ -426,7 +455,8 @@ def main() -> int:
             for entry in r["measures"].values():
                 entry.pop("stdout", None)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 0 if all(e["ok"] for r in results for e in r["measures"].values()) else 1
+    return 0 if all(e["ok"] for r in results for e in r["measures"].values()) and \
+        all(r.get("table", {}).get("ok", True) for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -8,11 +8,9 @@ tests are skipped with the reason shown, except under CI=true, where a missing b
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,12 @@ from typing import Any
 import pytest
 from sitebuild import BUILDERS, REPO, built_site
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from localsite import ARGS, CHROMIUM, served
+
+__all__ = ["ARGS", "CHROMIUM", "served"]  # the local server and the browser, for the browser tests
+
 ARTIFACTS = REPO / "test-artifacts"
 # Material draws each Mermaid diagram, and Zensical its search dialog, into a *closed* shadow
 # root; added to a page before it loads, this opens them so that a test can read them. It
@@ -42,11 +43,6 @@ def _chromium() -> str:
     pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module", params=BUILDERS)
 def builder(request: pytest.FixtureRequest) -> str:
     """Each browser check runs on the site of each builder (one build per builder per session)."""
@@ -55,14 +51,8 @@ def builder(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, builder: str) -> Iterator[str]:
-    site = built_site(tmp_path_factory, builder)
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(built_site(tmp_path_factory, builder)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

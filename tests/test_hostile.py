@@ -13,9 +13,7 @@ activities of one register built (site and downloads) once.
 from __future__ import annotations
 
 import csv
-import functools
 import html
-import http.server
 import io
 import itertools
 import json
@@ -25,7 +23,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import unicodedata
 import zipfile
@@ -36,7 +33,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browsing import Visit, _QuietHandler
+from browsing import Visit, served
 from conftest import REPO, copy_register
 from sitebuild import site_repo
 from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
@@ -626,13 +623,8 @@ def test_the_corpus_has_at_least_100_cases() -> None:
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(hostile_site) as url:
+        yield url
 
 
 RUN_IN_BROWSER = ("html-title", "html-img", "link", "attr-list", "jinja", "snippet", "mermaid-break", "mermaid-init")

@@ -8,14 +8,11 @@ changes nothing else: the page, Material and Mermaid run as they ship."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import OPEN_SHADOW_ROOTS, Visit, _QuietHandler
+from browsing import OPEN_SHADOW_ROOTS, Visit, served
 from sitebuild import REPO, mkdocs_build, site_repo
 from test_mermaid import HOSTILE, decode, hostile_activity, hostile_process, normalise, typed
 
@@ -220,10 +217,8 @@ def test_hostile_process_on_the_built_site(tmp_path: Path, browser: Any) -> None
     path.write_text(text.replace("name: Analyse des dates des derniers échanges", f"name: '{hostile}'"), encoding="utf-8")
     done = mkdocs_build(root, tmp_path / "site")
     assert done.returncode == 0, done.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        v = Visit(browser, f"http://127.0.0.1:{server.server_address[1]}/")
+    with served(tmp_path / "site") as url:
+        v = Visit(browser, url)
         dialogs: list[str] = []
         v.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         try:
@@ -238,6 +233,3 @@ def test_hostile_process_on_the_built_site(tmp_path: Path, browser: Any) -> None
             assert dialogs == []
         finally:
             v.context.close()
-    finally:
-        server.shutdown()
-        server.server_close()

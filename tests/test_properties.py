@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -84,6 +85,62 @@ def test_html_text_and_attributes_hold_the_value(value: str) -> None:
     # the HTML parser itself reads a carriage return as a line break, as browsers do
     assert "".join(seen.text) == value.replace("\r\n", "\n").replace("\r", "\n")
     assert seen.tags == ["span"]
+
+
+class Scripts(HTMLParser):
+    """The <script> elements of a page (their text), and the text outside them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.outside: list[str] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.inside = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.scripts[-1] += data
+        else:
+            self.outside.append(data)
+
+
+# Any text at all, the separators and control characters too, and what ends a script element.
+SCRIPT_TEXT = st.one_of(st.text(max_size=60), ANY_TEXT, st.sampled_from([
+    "</script>", "</SCRIPT >", "<!--<script>", "</script><script>alert(1)</script>", "\u2028\u2029", "]]>", "\\u003c"]))
+
+
+@given(st.lists(SCRIPT_TEXT, max_size=4))
+def test_script_json_stays_in_its_element_and_reads_back(values: list[str]) -> None:
+    """A page's data (``escape.script_json``) through the site's Markdown, as a raw block, read as
+    a browser's HTML parser does: one script element, whose text is the JSON of the data."""
+    data = {"rows": [[value, [value, "id"]] for value in values]}
+    text = escape.script_json(data)
+    assert not set(text) & set("<>&\u2028\u2029")
+    page = markdown.markdown(f'Avant\n\n<script type="application/json" id="d">{text}</script>\n\nAprès',
+                             extensions=SITE_EXTENSIONS, extension_configs=SITE_CONFIG)
+    seen = Scripts()
+    seen.feed(page)
+    assert len(seen.scripts) == 1 and json.loads(seen.scripts[0]) == data
+    assert folded(" ".join(seen.outside)) == "Avant Après"
+
+
+@given(SCRIPT_TEXT)
+def test_dom_text_shows_what_the_markdown_shows(value: str) -> None:
+    """The register table's rows drawn by the script (``escape.dom_text``, line breaks as <br>)
+    read as the rows of the page's own Markdown table (``escape.md``)."""
+    seen = render("| A |\n| --- |\n| " + (escape.md(value) or "-") + " |\n")
+    shown = escape.dom_text(value)
+    assert folded("".join(seen.text)) == folded("A " + (shown or "-"))
+    assert seen.tags.count("br") == shown.count("\n")
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in shown)
 
 
 _ENTITY = re.compile(r"#(\d+|quot);")

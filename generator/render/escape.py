@@ -8,12 +8,15 @@
   comments, the README ``ropa init`` writes): only what would be read as markup *in that
   context* is escaped, so the raw text stays readable in CI logs.
 - ``html``: text and attribute values in raw HTML.
+- ``script_json``: data for a page's script, as JSON inside ``<script type="application/json">``;
+  ``dom_text``: the text it carries, which the script writes with ``textContent``.
 - ``mermaid``: text inside a quoted Mermaid label (``n1["..."]``), as Mermaid entity codes.
 """
 
 from __future__ import annotations
 
 import html as _html
+import json
 import re
 import string
 from typing import Any
@@ -96,6 +99,30 @@ def gfm(value: Any, context: str = "line") -> Markdown:
 
 def html(value: Any) -> str:
     return _html.escape("" if value is None else str(value), quote=True)
+
+
+# JSON in a ``<script>`` element: no ``<``, ``>`` or ``&`` at all (so no ``</script>``, ``<!--`` or
+# ``<script`` can end the element or change how HTML reads it; no character reference either),
+# and the line separators JavaScript source cannot hold raw in older engines.
+_SCRIPT_JSON = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_DOM_TEXT = {c: " " for c in (*range(32), 0x2028, 0x2029) if c != 0x0A}
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON for the inside of an HTML ``<script type="application/json">`` element (a
+    page's data, read with ``JSON.parse(element.textContent)``): compact, non-ASCII letters as
+    they are, and ``< > &`` U+2028 U+2029 as ``\\uXXXX`` escapes, so that no text can close
+    the element. Markdown leaves a raw ``<script>`` block as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_JSON)
+
+
+def dom_text(value: Any) -> str:
+    """Text a page's script writes with ``textContent`` (no markup, so nothing to escape): shown
+    as ``md`` shows it in a page, line breaks kept (the script writes them as ``<br>``), other
+    control characters and U+2028/U+2029 as spaces, white space at either end dropped."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip().translate(_DOM_TEXT)
 
 
 _SVG_TEXT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'[]()|*_`\\#!{}~"}

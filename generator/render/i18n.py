@@ -70,6 +70,11 @@ def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def format_number(value: int, lang: str = DEFAULT_LANG) -> str:
+    """``6000`` → « 6 000 » (a narrow no-break space) / "6,000", as ``Intl.NumberFormat`` writes it."""
+    return f"{value:,}".replace(",", "\u202f" if lang == "fr" else ",")
+
+
 def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     """``P1Y`` → « 1 an » / "1 year"; ``P1Y6M`` → « 1 an et 6 mois »."""
     numbers = parse_duration(value)
