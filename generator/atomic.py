@@ -1,6 +1,7 @@
 """Writing outputs so that a failure or an interruption never leaves half of one behind.
 
-- ``write_file``: a file written beside its target, flushed, then renamed over it;
+- ``write_file``: a file written beside its target, flushed, then renamed over it (``writing``:
+  the same for a file written piece by piece);
 - ``staging_dir``: a folder beside a target where a whole tree (a site, a new repository) is
   built before ``swap_in`` or a rename puts it in place. Each staging folder holds the process
   id of its builder; a staging folder whose builder is gone (killed, or the machine stopped) is
@@ -16,7 +17,9 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 _OWNER = ".ropa-owner"
 """The file of a staging folder that names the process building it."""
@@ -31,11 +34,20 @@ def _umask() -> int:
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over
     ``path``: readers see the old file or the new one, never a part of it."""
+    with writing(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[IO[bytes]]:
+    """``write_file`` for a writer that makes its file piece by piece: the file to write to,
+    beside ``path``, renamed over ``path`` once the block has ended without an error (removed
+    if it raised)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())

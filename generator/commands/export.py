@@ -7,7 +7,9 @@ every problem printed (exit 1) and nothing is written. Files are written atomica
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from generator import export, vocab
@@ -17,6 +19,8 @@ from generator.load.layout import display_path
 from generator.render import i18n
 
 STDOUT = "-"
+SPOOL_BYTES = 8 * 1024 * 1024
+"""An export to standard output is kept in memory up to this size, then in a temporary file."""
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
@@ -82,7 +86,7 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.atomic import write_file
+    from generator.atomic import writing
     from generator.export.xlsx import too_long_texts
     from generator.lint.report import format_summary, format_text
     from generator.lint.runner import load_register
@@ -104,18 +108,23 @@ def run(args: argparse.Namespace) -> int:
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
     sys.stderr.write(format_text(warnings, lang))
     path = target(args, export.default_filename(reg, opts))
-    data = export.render(reg, opts)  # an ExportError is printed by cli.main
     if path is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        # Spooled, so that an error while the file is made prints nothing but the error.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            export.write(reg, opts, spool)  # an ExportError is printed by cli.main
+            spool.seek(0)
+            sys.stdout.flush()
+            shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return EXIT_OK
     try:
-        write_file(path, data)
+        with writing(path) as fh:
+            export.write(reg, opts, fh)  # an ExportError is printed by cli.main
+            size = fh.tell()
     except OSError as exc:
         sys.stderr.write(f"ropa export: cannot write {display_path(path)}: {exc.strerror or exc}\n")
         return EXIT_PROBLEMS
     sys.stderr.write(
-        f"ropa export: wrote {display_path(path)} ({len(data):,} bytes, {len(reg.activities)} activities)\n"
+        f"ropa export: wrote {display_path(path)} ({size:,} bytes, {len(reg.activities)} activities)\n"
     )
     return EXIT_OK

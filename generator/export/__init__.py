@@ -1,22 +1,25 @@
 """Exports of the register for a supervisory authority, an auditor or a client (Art. 30(4)).
 
-One module per format, all fed by ``model.normalise`` (the register normalised once):
+One module per format, all fed by ``model.stream`` (the register normalised one activity at a
+time, as the file is written) or ``model.normalise`` (all at once, for the site's three files):
 
 - ``xlsx``: a workbook laid out like the CNIL register model;
 - ``csv_export``: one row per activity (or per data category), every Article 30 field;
 - ``json_export``: the whole normalised register, described by ``schema/export.schema.json``.
 
-``render`` makes the bytes of one export; ``site_downloads`` the files the site offers.
+``write`` writes one export to a file as it is made; ``render`` gives its bytes;
+``site_downloads`` the files the site offers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from generator.render import i18n
 
@@ -55,19 +58,38 @@ def render(
     reg: Register, options: Options, *, now: dt.datetime | None = None, register_model: RegisterModel | None = None
 ) -> bytes:
     """The export of a valid register, as bytes, from its model (built here when not given)."""
+    buffer = io.BytesIO()
+    write(reg, options, buffer, now=now, register_model=register_model)
+    return buffer.getvalue()
+
+
+def write(
+    reg: Register,
+    options: Options,
+    out: IO[bytes],
+    *,
+    now: dt.datetime | None = None,
+    register_model: RegisterModel | None = None,
+) -> None:
+    """Write the export of a valid register to ``out`` as it is made: its activities are
+    normalised one at a time (``model.stream``), so that memory does not grow with them."""
     from generator.export import model
 
-    doc = model.normalise(reg, options.lang, now=now, model=register_model)
-    return render_document(doc, options)
+    write_document(model.stream(reg, options.lang, now=now, model=register_model), options, out)
+
+
+def write_document(doc: Json, options: Options, out: IO[bytes]) -> None:
+    module: Any = importlib.import_module(MODULES[options.format])
+    if options.format == "csv":
+        module.write(doc, out, per=options.per, header=options.header, bom=options.bom)
+    else:
+        module.write(doc, out)
 
 
 def render_document(doc: Json, options: Options) -> bytes:
-    module: Any = importlib.import_module(MODULES[options.format])
-    if options.format == "csv":
-        data: bytes = module.render(doc, per=options.per, header=options.header, bom=options.bom)
-    else:
-        data = module.render(doc)
-    return data
+    buffer = io.BytesIO()
+    write_document(doc, options, buffer)
+    return buffer.getvalue()
 
 
 def slug(text: str) -> str:

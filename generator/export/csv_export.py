@@ -31,7 +31,7 @@ import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from generator import vocab
 from generator.export import PER_ACTIVITY, PER_DATA_CATEGORY, model
@@ -372,13 +372,24 @@ def rows(doc: Json, per: str) -> Iterator[Row]:
             yield Row(doc, activity, category, sensitive)
 
 
-def render(doc: Json, *, per: str = PER_ACTIVITY, header: str = "labels", bom: bool = False) -> bytes:
-    """The CSV file of a normalised register, as bytes."""
+def write(
+    doc: Json, out: IO[bytes], *, per: str = PER_ACTIVITY, header: str = "labels", bom: bool = False
+) -> None:
+    """Write the CSV file of a normalised register (``model.stream`` or ``model.normalise``) to
+    ``out``, row by row."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     cols = columns(per, lang)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=False)
+    writer = csv.writer(text, dialect="excel", lineterminator="\r\n")
     writer.writerow([csv_cell(c.key if header == "keys" else c.header(lang)) for c in cols])
     for row in rows(doc, per):
         writer.writerow([cell(c.value(row)) for c in cols])
-    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
+    text.flush()
+    text.detach()
+
+
+def render(doc: Json, *, per: str = PER_ACTIVITY, header: str = "labels", bom: bool = False) -> bytes:
+    """The CSV file of a normalised register, as bytes."""
+    buffer = io.BytesIO()
+    write(doc, buffer, per=per, header=header, bom=bom)
+    return buffer.getvalue()

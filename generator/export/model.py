@@ -14,6 +14,10 @@ The document is an ``Export``: a plain ``dict`` that also holds the model it was
 that ``actors(doc, activity)`` gives the "Acteurs" section of a sheet (CNIL tab 3) from the
 model's one list (``generator.model.actors``), the one the site shows: the workbook, the CSV
 and the site name the same people in the same order with the same words.
+
+``stream`` gives the same document with its activities normalised one at a time as a writer
+reads them (``Activities``), so that an export of 10,000 sheets holds one normalised sheet at a
+time rather than all of them; ``normalise`` gives them as a list.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -165,6 +169,53 @@ class Export(dict[str, Any]):
         super().__init__(data)
         self.model = model
         self.lang = lang
+        self._by_id: dict[Any, Activity] | None = None
+
+    def activity_model(self, ident: Any) -> Activity:
+        """The model's activity of that id (an index made once: a search per sheet would make
+        an export of n sheets cost n²)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for a in self.model.activities:
+                self._by_id.setdefault(a.id, a)
+        return self._by_id[ident]
+
+    def summaries(self) -> Activities | list[Json]:
+        """What the list sheets show of each activity, in the order of ``activities``: its
+        id, reference, name, role, dates, purposes and whether it has sensitive data, each as
+        in the normalised activity (normalised activities when they are a list already)."""
+        activities = self.get("activities")
+        if isinstance(activities, Activities):
+            return Activities(activities._n, activities._activities, _summary)
+        return list(activities or [])
+
+    def current_as_of(self) -> str | None:
+        """``current_as_of`` of the normalised activities, read from the model (the same
+        ``updated`` and ``last_reviewed`` values) without normalising them."""
+        return current_as_of(
+            [compact({"updated": a.updated, "last_reviewed": a.last_reviewed}) for a in self.model.activities]
+        )
+
+
+class Activities:
+    """The normalised activities of a register, in the exports' order, each made when it is
+    read (``_activity``) and left to the garbage collector once the writer has moved on: a
+    sequence to iterate (as often as needed), never held whole in memory."""
+
+    def __init__(
+        self, n: Normaliser, activities: list[Activity], make: Callable[[Normaliser, Activity], Json] | None = None
+    ) -> None:
+        self._n = n
+        self._activities = activities
+        self._make = make or _activity
+
+    def __iter__(self) -> Iterator[Json]:
+        n, make = self._n, self._make
+        for a in self._activities:
+            yield make(n, a)
+
+    def __len__(self) -> int:
+        return len(self._activities)
 
 
 @dataclass
@@ -503,7 +554,24 @@ def _activity(n: Normaliser, a: Activity) -> Json:
     )
 
 
-def normalise(
+def _summary(n: Normaliser, a: Activity) -> Json:
+    """The keys of ``_activity`` that the list sheets read, with the same values."""
+    sensitive = a.sensitive_data
+    return compact(
+        {
+            "id": a.id,
+            "ref": a.ref,
+            "name": a.name,
+            "role": n.coded("role", a.role),
+            "created": a.created,
+            "updated": a.updated,
+            "purposes": _purposes(a.purposes),
+            "has_sensitive_data": bool(sensitive) if sensitive is not None else None,
+        }
+    )
+
+
+def stream(
     reg: Register,
     lang: str = i18n.DEFAULT_LANG,
     *,
@@ -511,7 +579,8 @@ def normalise(
     model: RegisterModel | None = None,
 ) -> Export:
     """The whole register as the JSON export writes it (schema/export.schema.json), from its
-    model (``model``, else built from ``reg``)."""
+    model (``model``, else built from ``reg``), its ``activities`` an ``Activities``: each
+    normalised when a writer reads it."""
     rm = model if model is not None else build(reg)
     n = Normaliser(lang, rm.parties)
     stamp = (now or generated_at(reg.activity_data())).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -526,11 +595,25 @@ def normalise(
             "lang": lang,
             "organization": _organization(n, rm.organisation),
             "parties": [_party(n, p) for p in rm.parties.values()],
-            "activities": [_activity(n, a) for a in rm.by_ref()],
+            "activities": Activities(n, rm.by_ref()),
             "processes": [{"id": pid, "data": processes[pid]} for pid in sorted(processes)],
         }
     )
     return Export(doc, rm, lang)
+
+
+def normalise(
+    reg: Register,
+    lang: str = i18n.DEFAULT_LANG,
+    *,
+    now: dt.datetime | None = None,
+    model: RegisterModel | None = None,
+) -> Export:
+    """``stream``'s document with its activities normalised once, as a list (for a caller that
+    reads them several times, such as the site's three downloads, or indexes them)."""
+    doc = stream(reg, lang, now=now, model=model)
+    doc["activities"] = list(doc["activities"])
+    return doc
 
 
 # --- Display helpers shared by the workbook and the CSV ------------------------------------------
@@ -681,7 +764,8 @@ def address_line(address: Json | None) -> str:
 
 def _activity_of(doc: Json, activity: Json) -> tuple[RegisterModel, Activity, str]:
     rm, lang = _model_of(doc)
-    return rm, next(a for a in rm.activities if a.id == activity.get("id")), lang
+    assert isinstance(doc, Export)
+    return rm, doc.activity_model(activity.get("id")), lang
 
 
 def controller_names(doc: Json, activity: Json) -> list[str]:

@@ -33,7 +33,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -536,7 +536,7 @@ def _list_sheet(
     lang: str,
     title: str,
     subtitle: str,
-    activities: list[tuple[Json, str]],
+    activities: Iterable[tuple[Json, str]],
     labels: Mapping[str, str] = CONTROLLER_LIST,
 ) -> None:
     ws = w.ws
@@ -552,9 +552,9 @@ def _list_sheet(
     first = w.row
     w.header(_list_columns(lang, labels))
     w.freeze(f"A{first + 1}")
-    if not activities:
-        w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
+    listed = 0
     for activity, sheet in activities:
+        listed += 1
         w.cells(
             [
                 activity.get("name", ""),  # a plain cell, so that a long name wraps
@@ -567,6 +567,8 @@ def _list_sheet(
                 controller_names(doc, activity),
             ],
         )
+    if not listed:
+        w.cells([_t("export.workbook.no_activity", lang)], first="ropa-text")
     ws.autofilter(first - 1, 0, max(first, w.row - 1) - 1, len(_list_columns(lang)) - 1)
     w.close(title_rows=(first, first))
 
@@ -575,7 +577,7 @@ def _as_of_text(doc: Json, lang: str) -> str:
     """« Registre à jour au 15 janvier 2026 (…) » : the date by which every sheet had been
     updated or reviewed (``model.current_as_of``), not the latest update, which may be years
     old for sheets reviewed since without a change, nor the export's clock."""
-    date = model.current_as_of(doc.get("activities", []))
+    date = doc.current_as_of() if isinstance(doc, model.Export) else model.current_as_of(doc.get("activities", []))
     return _t("export.workbook.as_of", lang).format(
         date=i18n.format_date(date or "", lang) or "—", version=__version__
     )
@@ -1071,11 +1073,15 @@ def _is_processor(activity: Json) -> bool:
 
 
 def workbook(doc: Json, out: IO[bytes]) -> None:
-    """Write the workbook of a normalised register (``model.normalise``) to ``out``.
+    """Write the workbook of a normalised register (``model.stream`` or ``model.normalise``)
+    to ``out``.
 
-    XlsxWriter's constant-memory mode writes each row to its sheet's temporary file as soon as
-    it is complete, so memory does not grow with the number of activities; it also dates every
-    entry of the zip file 1 January 1980, so that the bytes depend on the register only."""
+    Two passes over the activities, each made when it is reached: the list sheets from what
+    they show of each (``Export.summaries``), then each activity's sheet from the activity
+    normalised. XlsxWriter's constant-memory mode writes each row to its sheet's temporary file
+    as soon as it is complete, so memory does not grow with the number of activities; it also
+    dates every entry of the zip file 1 January 1980, so that the bytes depend on the register
+    only."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
     wb = _Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
@@ -1083,15 +1089,18 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     taken: set[str] = set()
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
     activities = doc.get("activities", [])
-    processing = [a for a in activities if _is_processor(a)]
-    own = [a for a in activities if not _is_processor(a)]
-    processor_name = sheet_name(_t("export.sheets.processor_list", lang), taken) if processing else None
+    summaries = doc.summaries() if isinstance(doc, model.Export) else activities
+    has_processing = any(_is_processor(a) for a in summaries)
+    processor_name = sheet_name(_t("export.sheets.processor_list", lang), taken) if has_processing else None
     parties_name = sheet_name(_t("export.sheets.parties", lang), taken)
-    names = {id(a): sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in activities}
+    names = [sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in summaries]
 
     def sheet(name: str) -> Worksheet:
         ws: Worksheet = wb.add_worksheet(name)
         return ws
+
+    def listed(processor: bool) -> Iterator[tuple[Json, str]]:
+        return ((a, name) for a, name in zip(summaries, names, strict=True) if _is_processor(a) == processor)
 
     _list_sheet(
         SheetWriter(sheet(list_name), LIST_WIDTHS, styles, len(_list_columns(lang))),
@@ -1099,7 +1108,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
         lang,
         _t("cnil.list.title", lang),
         _t("export.registers.controller", lang),
-        [(a, names[id(a)]) for a in own],
+        listed(False),
     )
     if processor_name:
         _list_sheet(
@@ -1108,16 +1117,16 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
             lang,
             _t("export.sheets.processor_list", lang),
             _t("export.registers.processor", lang),
-            [(a, names[id(a)]) for a in processing],
+            listed(True),
             PROCESSOR_LIST,
         )
     back_own = Link(_t("export.workbook.back_to_list", lang), location=location(list_name))
     back_processor = Link(
         _t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name)
     )
-    for activity in activities:
+    for activity, name in zip(activities, names, strict=True):
         _fiche(
-            SheetWriter(sheet(names[id(activity)]), FICHE_WIDTHS, styles),
+            SheetWriter(sheet(name), FICHE_WIDTHS, styles),
             doc,
             activity,
             lang,
@@ -1139,6 +1148,9 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     )
     wb.set_custom_property("Language", lang)
     wb.close()
+
+
+write = workbook
 
 
 def render(doc: Json) -> bytes:
