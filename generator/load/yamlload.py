@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -59,6 +60,14 @@ _NINF = {"-.inf", "-.Inf", "-.INF"}
 _NAN = {".nan", ".NaN", ".NAN"}
 
 _TAG = "tag:yaml.org,2002:"
+
+_SHARED: dict[tuple[int, int], tuple[int, int]] = {}
+"""One ``(line, column)`` tuple for each position, shared by every document read: the same few
+thousand positions recur in every file of a register, and a register of 10,000 sheets holds
+about two million of them."""
+MAX_SHARED = 100_000
+MAX_SHARED_TEXT = 40
+"""Texts up to this length (keys, codes, dates, short names) are shared too (``sys.intern``)."""
 
 
 @dataclass
@@ -146,7 +155,7 @@ def _pos(mark: Any) -> tuple[int, int]:
 def parse(text: str, path: Path, display: str) -> Document:
     """Build a ``Document`` from YAML text. Raises ``LoadError`` for what cannot be read."""
     doc = Document(path=path, display=display, data=None)
-    # Each frame: [container, path, pending key (mappings), key position, seen keys]
+    # Each frame: [container, path, pending key (mappings), pending key's path, seen keys]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
@@ -178,11 +187,12 @@ def parse(text: str, path: Path, display: str) -> Document:
                 first = frame[4][key]
                 raise LoadError("yaml-duplicate-key", *start, name=key, first_line=first[0], first_column=first[1])
             frame[4][key] = start
-            frame[2], frame[3] = key, start
-            doc.keys[(*cpath, key)] = start
+            kpath = (*cpath, key)
+            frame[2], frame[3] = key, kpath
+            doc.keys[kpath] = start
             return None
         key = frame[2]
-        vpath = (*cpath, key)
+        vpath = frame[3]  # the key's path, one tuple for both tables
         container[key] = value
         doc.values[vpath] = start
         frame[2] = _NO_KEY
@@ -190,6 +200,7 @@ def parse(text: str, path: Path, display: str) -> Document:
 
     loader = _Loader(text)
     get_event = loader.get_event
+    shared = _SHARED.get
     try:
         while True:
             event = get_event()
@@ -202,10 +213,14 @@ def parse(text: str, path: Path, display: str) -> Document:
                 _check_size(stack, nodes, event)
                 mark = event.start_mark
                 start = (mark.line + 1, mark.column + 1)
+                start = shared(start) or (start if len(_SHARED) >= MAX_SHARED else _SHARED.setdefault(start, start))
                 if kind is _Scalar:
                     if len(event.value) > MAX_TEXT:
                         raise LoadError("text-too-long", *start, length=len(event.value), limit=MAX_TEXT)
-                    attach(_scalar(event, *start), start, event.value)
+                    value = _scalar(event, *start)
+                    if type(value) is str and len(value) <= MAX_SHARED_TEXT:
+                        value = intern(value)  # keys and codes recur in every file
+                    attach(value, start, event.value)
                     continue
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
                     raise LoadError("yaml-tag", *start, problem=phrase("tag-unsupported", tag=str(event.tag)))
