@@ -30,6 +30,7 @@ dates; the document's date is ``model.generated_at``, never the clock).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -39,8 +40,8 @@ from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
 
 from generator import __version__, vocab
 from generator.errors import ExportError
@@ -185,9 +186,15 @@ def _line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+_QUOTE_STARTS = frozenset("=+-@\t\r＝＋－＠")
+
+
 def _needs_quote(text: str) -> bool:
     """Text a spreadsheet would take for a formula once edited: a trigger, also after leading
-    spaces and in its full-width form (＝＋－＠)."""
+    spaces and in its full-width form (＝＋－＠). (Most texts begin with a letter: they are
+    told apart by their first character alone.)"""
+    if not text or (text[0] not in _QUOTE_STARTS and not text[0].isspace()):
+        return False
     return formula_like(text) or formula_like(text.lstrip(" \u00a0\u3000").translate(_FULL_WIDTH))
 
 
@@ -248,6 +255,46 @@ class _Workbook(xlsxwriter.Workbook):
         return sheetname
 
 
+_CELL_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+"""What XlsxWriter's ``_escape_control_characters`` changes: a text without any is left as it is."""
+_XML_ESCAPES = re.compile('["&<>\n]')
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+
+
+class _Worksheet(Worksheet):
+    """XlsxWriter's worksheet with a shorter way to write the two cells a workbook is mostly
+    made of in constant-memory mode, a formatted blank and a formatted inline text: the same
+    XML, written without the general path's lists of attributes and per-attribute escaping
+    (a cell reference and a format index hold nothing to escape). Every other cell takes
+    XlsxWriter's own path."""
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        fmt = cell.format
+        kind = type(cell)
+        fh: Any = self.fh
+        if fmt is None or not self.constant_memory:
+            super()._write_cell(row, col, cell)
+        elif kind is CellBlankTuple:
+            fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
+        elif kind is CellStringTuple:
+            string = cell.string
+            if _CELL_ESCAPES.search(string):
+                escape: Any = self._escape_control_characters
+                string = escape(string)
+            if string.startswith("<r>") and string.endswith("</r>"):
+                super()._write_cell(row, col, cell)
+                return
+            space = ' xml:space="preserve"' if _EDGE_SPACE.search(string) else ""
+            if _XML_ESCAPES.search(string):
+                string = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            fh.write(
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="inlineStr">'
+                f"<is><t{space}>{string}</t></is></c>"
+            )
+        else:
+            super()._write_cell(row, col, cell)
+
+
 def _release(ws: Worksheet) -> None:
     """Free what XlsxWriter keeps of a finished sheet until the workbook is closed, so that
     memory stays flat with 10,000 sheets: the addresses of merged cells (kept only to refuse
@@ -285,6 +332,7 @@ class SheetWriter:
         self.cells_: dict[int, tuple[Any, str]] = {}
         self.merges: list[tuple[int, int]] = []
         self.height: float | None = None
+        self.chars_: dict[tuple[int, int], int] = {}
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
 
@@ -339,8 +387,13 @@ class SheetWriter:
             text = value.text if isinstance(value, Link) else value
             if not isinstance(text, str) or not text:
                 continue
-            widths = self.widths[col - 1 : col - 1 + span]
-            chars = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
+            chars = self.chars_.get((col, span))
+            if chars is None:
+                widths = self.widths[col - 1 : col - 1 + span]
+                chars = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
+                self.chars_[(col, span)] = chars
+            if len(text) <= chars and "\n" not in text:
+                continue  # one line (``_lines`` would say so)
             lines = max(lines, _lines(text, chars))
         if lines > 1:
             self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
@@ -361,8 +414,13 @@ class SheetWriter:
                 last = merged.get(col)
                 if last is not None:
                     # The cells under a merge get its format (Excel draws a merged area's
-                    # borders from them); its first cell is then written over with the value.
-                    self.ws.merge_range(self.row - 1, col - 1, self.row - 1, last - 1, "", self.styles(style))
+                    # borders from them); its first cell is written with the value. (What
+                    # ``merge_range`` does, without its search for overlapping merges: each
+                    # row's merges are apart by construction.)
+                    ws, row, fmt = self.ws, self.row - 1, self.styles(style)
+                    ws.merge.append([row, col - 1, row, last - 1])
+                    for blank in range(col, last):
+                        ws.write_blank(row, blank, None, fmt)
                 self._write(col, value, style)
             self.cells_, self.merges, self.height = {}, [], None
             self.row += 1
@@ -454,7 +512,9 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
 # --- The list sheets -----------------------------------------------------------------------------
 
 
+@functools.cache
 def _t(key: str, lang: str) -> str:
+    """``i18n.t``, looked up once per key (a workbook asks for the same labels on every sheet)."""
     return i18n.t(key, lang)
 
 
@@ -1096,7 +1156,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     names = [sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in summaries]
 
     def sheet(name: str) -> Worksheet:
-        ws: Worksheet = wb.add_worksheet(name)
+        ws: Worksheet = wb.add_worksheet(name, worksheet_class=_Worksheet)
         return ws
 
     def listed(processor: bool) -> Iterator[tuple[Json, str]]:
