@@ -295,6 +295,13 @@ class _Worksheet(Worksheet):
             super()._write_cell(row, col, cell)
 
 
+@functools.lru_cache(maxsize=65536)
+def _merged(row: int, first: int, last: int) -> tuple[int, int, int, int]:
+    """A merged range of one row as XlsxWriter keeps it until the workbook is closed, one tuple
+    for the same range of every sheet (10,000 sheets hold some 300,000 merges)."""
+    return (row, first, row, last)
+
+
 def _release(ws: Worksheet) -> None:
     """Free what XlsxWriter keeps of a finished sheet until the workbook is closed, so that
     memory stays flat with 10,000 sheets: the addresses of merged cells (kept only to refuse
@@ -418,7 +425,7 @@ class SheetWriter:
                     # ``merge_range`` does, without its search for overlapping merges: each
                     # row's merges are apart by construction.)
                     ws, row, fmt = self.ws, self.row - 1, self.styles(style)
-                    ws.merge.append([row, col - 1, row, last - 1])
+                    ws.merge.append(_merged(row, col - 1, last - 1))
                     for blank in range(col, last):
                         ws.write_blank(row, blank, None, fmt)
                 self._write(col, value, style)
