@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
     sys.stderr.write(format_text(warnings, lang))
+    for doc in reg.documents():  # every message has been made: the export needs the data only
+        doc.forget_positions()
     path = target(args, export.default_filename(reg, opts))
     if path is None:
         # Spooled, so that an error while the file is made prints nothing but the error.
