@@ -51,7 +51,7 @@ def _key(key: Any) -> str:
 
 class _Encoder:
     """Encodes into ``parts`` and hands them to ``write`` every ``FLUSH_PARTS`` pieces (checked
-    after each item of a list: one activity of the register at most)."""
+    after each entry: one activity of the register at most)."""
 
     def __init__(self, write: Callable[[str], Any]) -> None:
         self.write = write
@@ -84,37 +84,32 @@ class _Encoder:
             raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
     def mapping(self, value: Json, indent: str) -> None:
-        if not value:
-            self.parts.append("{}")
-            return
-        inner = indent + INDENT
-        separator = ",\n" + inner
-        self.parts.append("{\n" + inner)
-        first = True
-        for key, item in value.items():
-            if not first:
-                self.parts.append(separator)
-            first = False
-            self.parts.append(_key(key) + ": ")
-            self.value(item, inner)
-        self.parts.append("\n" + indent + "}")
+        self.items(((_key(k) + ": ", v) for k, v in value.items()), indent, "{", "}", bool(value))
 
     def sequence(self, value: Iterable[Any], indent: str) -> None:
-        if not value:
-            self.parts.append("[]")
+        self.items((("", v) for v in value), indent, "[", "]", bool(value))
+
+    def items(
+        self, items: Iterable[tuple[str, Any]], indent: str, opening: str, closing: str, any_item: bool
+    ) -> None:
+        """The entries of a mapping (each after its key) or a list, one a line, indented."""
+        if not any_item:
+            self.parts.append(opening + closing)
             return
         inner = indent + INDENT
         separator = ",\n" + inner
-        self.parts.append("[\n" + inner)
+        self.parts.append(opening + "\n" + inner)
         first = True
-        for item in value:
+        for prefix, item in items:
             if not first:
                 self.parts.append(separator)
             first = False
+            if prefix:
+                self.parts.append(prefix)
             self.value(item, inner)
             if len(self.parts) > FLUSH_PARTS:
                 self.flush()
-        self.parts.append("\n" + indent + "]")
+        self.parts.append("\n" + indent + closing)
 
 
 def write(doc: Json, out: IO[bytes]) -> None:

@@ -486,14 +486,16 @@ def _processor_terms(n: Normaliser, a: Activity) -> list[Json] | None:
     return out
 
 
+def _head(n: Normaliser, a: Activity) -> Json:
+    """The first keys of a normalised activity (and of its summary)."""
+    return {"id": a.id, "ref": a.ref, "name": a.name, "role": n.coded("role", a.role)}
+
+
 def _activity(n: Normaliser, a: Activity) -> Json:
     sensitive = a.sensitive_data
     return compact(
         {
-            "id": a.id,
-            "ref": a.ref,
-            "name": a.name,
-            "role": n.coded("role", a.role),
+            **_head(n, a),
             "description": a.description,
             "created": a.created,
             "updated": a.updated,
@@ -559,10 +561,7 @@ def _summary(n: Normaliser, a: Activity) -> Json:
     sensitive = a.sensitive_data
     return compact(
         {
-            "id": a.id,
-            "ref": a.ref,
-            "name": a.name,
-            "role": n.coded("role", a.role),
+            **_head(n, a),
             "created": a.created,
             "updated": a.updated,
             "purposes": _purposes(a.purposes),
