@@ -24,7 +24,8 @@ def test_default_file_names_in_the_current_directory(ropa: Runner, tmp_path: Pat
         result = ropa("export", *args, "--root", REPO, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert (tmp_path / name).is_file(), result.stderr
-        assert f"wrote {name}" in result.stderr
+        said = f"wrote {name}" if "--lang" in args else f"{name} écrit"  # the messages follow --lang
+        assert said in result.stderr
     assert load_workbook(tmp_path / "registre-centrecall.xlsx").sheetnames[0] == "Liste des traitements"
     assert json.loads((tmp_path / "registre-centrecall-en.json").read_text())["lang"] == "en"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -60,7 +61,7 @@ def test_an_invalid_register_is_refused_and_nothing_is_written(
     result = ropa("export", "--format", "xlsx", "--root", centrecall, "--output", out)
     assert result.returncode == 1
     assert "fidelisation-artemis.yaml:6:" in result.stderr and "error" in result.stderr
-    assert "nothing was exported" in result.stderr
+    assert "rien n'a été exporté" in result.stderr  # the register's language
     assert "Traceback" not in result.stderr
     assert out.read_bytes() == b"the previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["centrecall", "registre.xlsx"]
@@ -89,7 +90,7 @@ def test_an_unwritable_output_is_a_clear_error(ropa: Runner, tmp_path: Path) -> 
     # A name the file system takes but its temporary sibling (".NAME.xxxx.tmp") exceeds:
     # fails for root as for anyone.
     name = "r" * 245 + ".json"
-    result = ropa("export", "--format", "json", "-o", tmp_path / name)
+    result = ropa("export", "--format", "json", "--lang", "en", "-o", tmp_path / name)
     assert result.returncode == 1, result.stderr
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -98,12 +98,12 @@ def run(args: argparse.Namespace) -> int:
     if not reg.ok:
         sys.stderr.write(format_text(reg.diagnostics, lang))
         sys.stderr.write(format_summary(reg.diagnostics, len(reg.files), lang))
-        sys.stderr.write("ropa export: the register has errors: nothing was exported\n")
+        sys.stderr.write(f"ropa export: {i18n.message('export.has_errors', lang)}\n")
         return EXIT_PROBLEMS
     too_long = too_long_texts(reg) if opts.format == "xlsx" else []
     if too_long:
         sys.stderr.write(format_text(too_long, lang))
-        sys.stderr.write("ropa export: the register does not fit in an XLSX workbook: nothing was exported\n")
+        sys.stderr.write(f"ropa export: {i18n.message('export.too_long', lang)}\n")
         return EXIT_PROBLEMS
     warnings = [d for d in reg.diagnostics if d.severity == "warning"]
     sys.stderr.write(format_text(warnings, lang))
@@ -124,9 +124,12 @@ def run(args: argparse.Namespace) -> int:
             export.write(reg, opts, fh)  # an ExportError is printed by cli.main
             size = fh.tell()
     except OSError as exc:
-        sys.stderr.write(f"ropa export: cannot write {display_path(path)}: {exc.strerror or exc}\n")
+        error = str(exc.strerror or exc)
+        sys.stderr.write(f"ropa export: {i18n.message('export.cannot_write', lang, path=display_path(path), error=error)}\n")
         return EXIT_PROBLEMS
-    sys.stderr.write(
-        f"ropa export: wrote {display_path(path)} ({size:,} bytes, {len(reg.activities)} activities)\n"
-    )
+    count = len(reg.activities)
+    one, many = i18n.message("export.activities", lang).split("|")
+    wrote = i18n.message("export.wrote", lang, path=display_path(path), size=i18n.format_number(size, lang),
+                         count=count, activities=one if count == 1 else many)
+    sys.stderr.write(f"ropa export: {wrote}\n")
     return EXIT_OK
