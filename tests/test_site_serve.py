@@ -1,13 +1,21 @@
 """``ropa serve`` as a real process: it serves the site and rebuilds it when a register file
-changes; an invalid register at start is refused like ``ropa build`` refuses it."""
+changes; an invalid register at start is refused like ``ropa build`` refuses it; Ctrl-C stops it
+at any moment, without a traceback, and it removes its temporary site.
+
+The server is started with SIGINT at its default action, as a terminal starts it: a shell that
+runs the test suite in the background (``pytest &`` without job control) makes its children
+ignore SIGINT, and a Python started so never turns it into ``KeyboardInterrupt`` (it keeps the
+disposition it inherits). Whatever happens, the server is killed before the test ends."""
 
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -16,7 +24,11 @@ from pathlib import Path
 from conftest import Runner
 from sitebuild import site_repo
 
+from generator.render import i18n
+
 SHEET = Path("register") / "activities" / "fidelisation-artemis.yaml"
+STOP_SECONDS = 30
+"""How long the server may take to stop once interrupted (it takes well under a second)."""
 
 
 def _free_port() -> int:
@@ -39,15 +51,88 @@ def _wait_for(fetch: Callable[[], str], wanted: str, seconds: float = 60) -> str
     raise AssertionError(f"{wanted!r} never appeared; last answer: {last[:300]!r}")
 
 
+def _sigint_by_default() -> None:  # in the child, before exec
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class Served:
+    """``ropa serve`` of ``repo`` as a process of its own (its own session), its output (stdout
+    and stderr) read line by line as it comes; its temporary files in ``tmp``."""
+
+    def __init__(self, repo: Path, tmp: Path) -> None:
+        self.port = _free_port()
+        self.tmp = tmp
+        tmp.mkdir()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--root", str(repo), "--dev-addr", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            preexec_fn=_sigint_by_default,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)},
+        )
+        self.lines: list[str] = []
+        self._new: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._new.put(line)
+        self._new.put(None)
+
+    def wait_line(self, wanted: str, seconds: float = 60) -> None:
+        """Until the server prints a line with ``wanted`` (a line already read counts)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = self._new.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"{wanted!r} never printed; output:\n{self.output}") from None
+            if line is None:
+                raise AssertionError(f"the server stopped before printing {wanted!r}; output:\n{self.output}")
+            self.lines.append(line)
+            if wanted in line:
+                return
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def interrupt(self) -> int:
+        """Ctrl-C (SIGINT to the server's process group): its exit code once it stopped, within
+        ``STOP_SECONDS``; else it is killed and the test fails."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            code = self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"ropa serve still ran {STOP_SECONDS} s after SIGINT; output:\n{self.output}") from None
+        self._drain()
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._drain()
+
+    def _drain(self) -> None:
+        while (line := self._new.get(timeout=10)) is not None:
+            self.lines.append(line)
+        self._new.put(None)  # drained: a second call returns at once
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def _edit(repo: Path, name: str) -> None:
+    sheet = repo / SHEET
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        "name: Fidélisation de la clientèle d'Artemis", f"name: {name}"), encoding="utf-8")
+
+
 def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
     repo = site_repo(tmp_path / "repo")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(repo), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    url = f"http://127.0.0.1:{port}/activites/fidelisation-artemis/"
+    server = Served(repo, tmp_path / "tmp")
+    url = f"http://127.0.0.1:{server.port}/activites/fidelisation-artemis/"
 
     def fetch() -> str:
         with urllib.request.urlopen(url, timeout=5) as answer:
@@ -55,14 +140,45 @@ def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
 
     try:
         _wait_for(fetch, "<h1 id=\"fidelisation-de-la-clientele-dartemis\">")
-        sheet = repo / SHEET
-        sheet.write_text(sheet.read_text(encoding="utf-8").replace(
-            "name: Fidélisation de la clientèle d'Artemis", "name: Relance des clients d'Artemis"), encoding="utf-8")
+        _edit(repo, "Relance des clients d'Artemis")
         _wait_for(fetch, "<h1 id=\"relance-des-clients-dartemis\">")
+        code = server.interrupt()
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    assert "Traceback" not in output
+        server.kill()
+    assert code == 0 and "Shutting down..." in server.output, server.output
+    assert "Traceback" not in server.output
+
+
+def test_ctrl_c_during_the_first_build_stops_serve(tmp_path: Path) -> None:
+    """Interrupted before it serves anything: "interrupted", exit 130, no temporary site left."""
+    server = Served(site_repo(tmp_path / "repo"), tmp_path / "tmp")
+    try:
+        server.wait_line("Building documentation...")
+        code = server.interrupt()
+    finally:
+        server.kill()
+    assert code == 130, server.output
+    assert "Serving on" not in server.output, "the build ended before the interruption"
+    assert server.output.endswith(i18n.message("cli.interrupted", "fr") + "\n") and "Traceback" not in server.output, server.output
+    assert list(server.tmp.iterdir()) == []
+
+
+def test_ctrl_c_during_a_rebuild_stops_serve(tmp_path: Path) -> None:
+    """Interrupted while it rebuilds: MkDocs shuts the server down, exit 0, no temporary site left."""
+    repo = site_repo(tmp_path / "repo")
+    server = Served(repo, tmp_path / "tmp")
+    try:
+        server.wait_line("Serving on")
+        _edit(repo, "Relance des clients d'Artemis")
+        server.wait_line("Detected file changes")
+        server.wait_line("Building documentation...")
+        code = server.interrupt()
+    finally:
+        server.kill()
+    assert code == 0, server.output
+    assert "Reloading browsers" not in server.output, "the rebuild ended before the interruption"
+    assert server.output.endswith("Shutting down...\n") and "Traceback" not in server.output, server.output
+    assert list(server.tmp.iterdir()) == []
 
 
 def test_serve_refuses_an_invalid_register(tmp_path: Path, ropa: Runner) -> None:
