@@ -40,7 +40,6 @@ from localsite import ARGS, CHROMIUM, served
 from generator.load.register import Register
 from generator.model.register import RegisterModel, build
 from generator.render import escape, i18n
-from generator.resources import site_assets
 from generator.site import builders, source
 from generator.site.pages import Context, sheet_path
 from generator.site.print_view import PRINT_PAGE
@@ -65,9 +64,7 @@ def table_source(reg: Register, lang: str = "fr", model: RegisterModel | None = 
         src.generated.append(path)
     for path in DOWNLOADS:
         src.files[path] = b""
-    for uri, file in site_assets():
-        src.files[uri] = file
-        (src.styles if uri.endswith(".css") else src.scripts).append(uri)
+    source.add_assets(src)
     return src
 
 

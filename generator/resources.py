@@ -31,23 +31,31 @@ def vendored_script(name: str) -> Path:
 
 
 ASSETS_DIR = PACKAGE_DIR / "assets"
+# The loader of each vendored script (``generator/assets/on-demand/``): a small script of ours,
+# listed on every page, that fetches the large one only on a page that needs it.
+ON_DEMAND_DIR = ASSETS_DIR / "on-demand"
+LOADERS = {"mermaid.min.js": "mermaid.js"}
 
 # Where the site serves its files: the package's own CSS and JS (``generator/assets/``, every
 # ``*.css`` and ``*.js`` there, by name) under ``assets/ropa/``, the vendored scripts under
-# ``assets/javascripts/``. ``site_assets`` is the one list the MkDocs plugin and ``ropa generate``
-# both read: a new stylesheet or script goes into ``generator/assets/`` (or ``VENDORED_SCRIPTS``).
+# ``assets/javascripts/`` and their loaders under ``assets/ropa/on-demand/``. ``site_assets`` is
+# the one list the MkDocs plugin and ``ropa generate`` both read: a new stylesheet or script goes
+# into ``generator/assets/`` (or ``VENDORED_SCRIPTS``, with its loader in ``LOADERS``).
 ASSET_PREFIX = "assets/ropa/"
 VENDOR_PREFIX = "assets/javascripts/"
+ON_DEMAND_PREFIX = ASSET_PREFIX + "on-demand/"
 
 
 def site_assets(vendored: bool = True) -> list[tuple[str, Path]]:
     """``(site path, file)`` of every stylesheet and script the site serves, in the order the
-    pages load them: our CSS, the vendored scripts (Mermaid; left out when not ``vendored``),
-    then our JS."""
+    pages load them: our CSS, the vendored scripts (Mermaid) and their loaders (both left out
+    when not ``vendored``), then our JS. A vendored script (under ``VENDOR_PREFIX``) is served,
+    not listed in the pages: its loader, listed, fetches it where a page needs it."""
     own = sorted(p for p in ASSETS_DIR.iterdir() if p.suffix in (".css", ".js"))
     scripts = sorted(VENDORED_SCRIPTS) if vendored else []
     return ([(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".css"]
             + [(VENDOR_PREFIX + name, vendored_script(name)) for name in scripts]
+            + [(ON_DEMAND_PREFIX + LOADERS[name], ON_DEMAND_DIR / LOADERS[name]) for name in scripts]
             + [(ASSET_PREFIX + p.name, p) for p in own if p.suffix == ".js"])
 
 

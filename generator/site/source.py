@@ -2,7 +2,8 @@
 
 ``site_files`` is every file of the site's ``docs_dir`` for a valid register: the generated pages
 (``pages.generate``), the hand-written pages of the repository's ``docs/``, the stylesheets and
-scripts (``resources.site_assets``: ours and the pinned Mermaid) and the downloads
+scripts (``resources.site_assets``: ours and the pinned Mermaid, which only its loader, listed
+on every page, fetches, on a page with a diagram) and the downloads
 (``export.site_downloads``). ``builder_config`` is a ``mkdocs.yml`` that MkDocs 1.6 with Material
 and Zensical both read: the repository's own configuration without its plugins (Zensical runs
 none; only ``search`` is kept), with the navigation, the site's name and language, and every
@@ -28,7 +29,7 @@ from generator.errors import RopaError
 from generator.load.register import Register
 from generator.model.register import RegisterModel, build
 from generator.render import i18n
-from generator.resources import site_assets
+from generator.resources import VENDOR_PREFIX, site_assets
 from generator.site import nav as site_nav
 from generator.site import pages, search_fold
 
@@ -228,12 +229,22 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
             src.files[rel] = file
             if file.suffix == ".md":
                 src.hand_written.append(rel)
-    for uri, file in site_assets(vendored):
-        src.files[uri] = file
-        (src.styles if uri.endswith(".css") else src.scripts).append(uri)
+    add_assets(src, vendored)
     for path, data in export.site_downloads(reg, lang, register_model=model).items():  # the register page links them
         src.files[path] = data
     return src
+
+
+def add_assets(src: SiteSource, vendored: bool = True) -> None:
+    """The site's stylesheets and scripts (``resources.site_assets``) served by ``src`` and listed
+    on every page, but for the vendored scripts: served only, their loaders fetch them where a
+    page needs them (Mermaid, large, only on a page with a diagram)."""
+    for uri, file in site_assets(vendored):
+        src.files[uri] = file
+        if uri.endswith(".css"):
+            src.styles.append(uri)
+        elif not uri.startswith(VENDOR_PREFIX):
+            src.scripts.append(uri)
 
 
 def builder_config(config: dict[str, Any], src: SiteSource, site_dir: str = "site") -> dict[str, Any]:
