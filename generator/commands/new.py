@@ -87,11 +87,11 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     ident: str = args.id
     kind: str = args.kind
+    lang = message_language(root, args.lang)
     if not re.match(id_pattern(), ident):
-        raise UsageError.of("new.invalid_id", id=ident, kind=_kind_word(kind, args.lang, root))
+        raise UsageError.of("new.invalid_id", id=ident, kind=_kind_word(kind, lang))
     if len(ident) > id_max_length():
-        raise UsageError.of("new.id_too_long", kind=_kind_word(kind, args.lang, root), length=len(ident),
-                            max=id_max_length())
+        raise UsageError.of("new.id_too_long", kind=_kind_word(kind, lang), length=len(ident), max=id_max_length())
     if not (root / ORGANIZATION).is_file():
         raise UsageError.of("new.not_a_register", path=display_path(root), organization=str(ORGANIZATION))
     if kind == "process":
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError.of("new.role_needed")
         folder = root / ACTIVITIES
         text = _activity(root, folder, ident, args.role)
-    return _write(folder, ident, kind, text, message_language(root, args.lang))
+    return _write(folder, ident, kind, text, lang)
 
 
 def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
@@ -123,9 +123,9 @@ def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
     )
 
 
-def _kind_word(kind: str, option: str | None, root: Path) -> str:
+def _kind_word(kind: str, lang: str) -> str:
     """« activité » / "activity", for the messages."""
-    return i18n.message("new.kinds", message_language(root, option)).split("|")[KINDS.index(kind)]
+    return i18n.message("new.kinds", lang).split("|")[KINDS.index(kind)]
 
 
 def _write(folder: Path, ident: str, kind: str, text: str, lang: str) -> int:
