@@ -128,8 +128,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ropa export: {i18n.message('export.cannot_write', lang, path=display_path(path), error=error)}\n")
         return EXIT_PROBLEMS
     count = len(reg.activities)
-    one, many = i18n.message("export.activities", lang).split("|")
     wrote = i18n.message("export.wrote", lang, path=display_path(path), size=i18n.format_number(size, lang),
-                         count=count, activities=one if count == 1 else many)
+                         count=count, activities=i18n.by_count(i18n.message("export.activities", lang), count))
     sys.stderr.write(f"ropa export: {wrote}\n")
     return EXIT_OK

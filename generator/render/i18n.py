@@ -70,6 +70,12 @@ def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def by_count(forms: str, count: int) -> str:
+    """The form of ``"singular|plural"`` (a label's two forms) that goes with ``count``."""
+    singular, plural = forms.split("|")
+    return singular if count == 1 else plural
+
+
 def format_number(value: int, lang: str = DEFAULT_LANG) -> str:
     """``6000`` → « 6 000 » (a narrow no-break space) / "6,000", as ``Intl.NumberFormat`` writes it."""
     return f"{value:,}".replace(",", "\u202f" if lang == "fr" else ",")
@@ -84,8 +90,7 @@ def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     parts = []
     for n, unit in zip(numbers, "YMWD", strict=False):
         if n:
-            singular, plural = units[unit][lang].split("|")
-            parts.append(f"{n} {singular if n == 1 else plural}")
+            parts.append(f"{n} {by_count(units[unit][lang], n)}")
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + f" {t('common.and', lang)} " + parts[-1]
     return parts[0] if parts else str(value)
@@ -150,9 +155,7 @@ def format_scale(scale: Any, lang: str = DEFAULT_LANG) -> str:
     parts = []
     count = scale.get("data_subjects")
     if isinstance(count, int) and not isinstance(count, bool):
-        number = f"{count:,}".replace(",", "\u202f" if lang == "fr" else ",")
-        singular, plural = t("common.scale_subjects", lang).split("|")
-        parts.append((singular if count == 1 else plural).format(n=number))
+        parts.append(by_count(t("common.scale_subjects", lang), count).format(n=format_number(count, lang)))
     if isinstance(scale.get("large"), bool):
         answer = t("common.yes" if scale["large"] else "common.no", lang).lower()
         parts.append(f"{t('common.scale_large', lang)}{' : ' if lang == 'fr' else ': '}{answer}")
