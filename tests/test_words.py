@@ -157,3 +157,17 @@ def test_retention_words_outside_the_vocabulary() -> None:
     retention = {"duration": "P3Y", "starts": "le départ en retraite", "end_action": "archiving"}
     assert i18n.format_retention(retention, "fr") == "3 ans à compter du départ en retraite, puis archivage intermédiaire"
     assert i18n.format_retention(retention, "en") == "3 years from “le départ en retraite”, then intermediate archiving"
+
+
+@pytest.mark.parametrize(
+    ("count", "fr", "en"),
+    [
+        (0, "Environ 0 personne concernée", "About 0 data subjects"),
+        (1, "Environ 1 personne concernée", "About 1 data subject"),
+        (2, "Environ 2 personnes concernées", "About 2 data subjects"),
+    ],
+)
+def test_counts_take_each_language_s_number(count: int, fr: str, en: str) -> None:
+    """French takes the singular under two (« 0 personne »), English only for one ("0 data subjects")."""
+    assert i18n.format_scale({"data_subjects": count}, "fr") == fr
+    assert i18n.format_scale({"data_subjects": count}, "en") == en

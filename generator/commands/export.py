@@ -129,6 +129,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     count = len(reg.activities)
     wrote = i18n.message("export.wrote", lang, path=display_path(path), size=i18n.format_number(size, lang),
-                         count=count, activities=i18n.by_count(i18n.message("export.activities", lang), count))
+                         count=count, activities=i18n.by_count(i18n.message("export.activities", lang), count, lang))
     sys.stderr.write(f"ropa export: {wrote}\n")
     return EXIT_OK

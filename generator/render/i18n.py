@@ -70,10 +70,16 @@ def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
     return f"{day.day} {month} {day.year}"
 
 
-def by_count(forms: str, count: int) -> str:
+def singular(count: int, lang: str = DEFAULT_LANG) -> bool:
+    """Whether ``count`` takes a word's singular: in French under two (« 0 activité », « 1,5 an »),
+    in English one only ("0 activities")."""
+    return abs(count) < 2 if lang == "fr" else count == 1
+
+
+def by_count(forms: str, count: int, lang: str = DEFAULT_LANG) -> str:
     """The form of ``"singular|plural"`` (a label's two forms) that goes with ``count``."""
-    singular, plural = forms.split("|")
-    return singular if count == 1 else plural
+    one, many = forms.split("|")
+    return one if singular(count, lang) else many
 
 
 def format_number(value: int, lang: str = DEFAULT_LANG) -> str:
@@ -90,7 +96,7 @@ def format_duration(value: Any, lang: str = DEFAULT_LANG) -> str:
     parts = []
     for n, unit in zip(numbers, "YMWD", strict=False):
         if n:
-            parts.append(f"{n} {by_count(units[unit][lang], n)}")
+            parts.append(f"{n} {by_count(units[unit][lang], n, lang)}")
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + f" {t('common.and', lang)} " + parts[-1]
     return parts[0] if parts else str(value)
@@ -155,7 +161,7 @@ def format_scale(scale: Any, lang: str = DEFAULT_LANG) -> str:
     parts = []
     count = scale.get("data_subjects")
     if isinstance(count, int) and not isinstance(count, bool):
-        parts.append(by_count(t("common.scale_subjects", lang), count).format(n=format_number(count, lang)))
+        parts.append(by_count(t("common.scale_subjects", lang), count, lang).format(n=format_number(count, lang)))
     if isinstance(scale.get("large"), bool):
         answer = t("common.yes" if scale["large"] else "common.no", lang).lower()
         parts.append(f"{t('common.scale_large', lang)}{' : ' if lang == 'fr' else ': '}{answer}")

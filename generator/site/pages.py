@@ -141,7 +141,7 @@ def environment(lang: str) -> jinja2.Environment:
             "anchor": anchor,
             "dataflow": _dataflow,
         },
-        globals={"t": lambda key: i18n.t(key, lang), "lang": lang},
+        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "singular": lambda n: i18n.singular(n, lang)},
     )
 
 
