@@ -194,6 +194,7 @@ def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa
 
 def more_fields(root: Path) -> Path:
     """CentreCall's register with the fields it does not use: the CNIL model's optional items,
+    the scale and the decision on access,
     a final archiving, a period until an event, a purpose's balancing test, an entry's own
     contract, a specific authorisation, an entry of the CNIL's DPIA list, transfers under an
     Art. 49 derogation (the authority informed) and to an international organisation."""
@@ -213,6 +214,8 @@ def more_fields(root: Path) -> Path:
         a["rights_exercise"] = "Demande au service RH ou à dpo@centrecall.example, réponse sous un mois."
         a["data_source"] = "Les salariés ; les organismes sociaux pour les attestations d'arrêt de travail."
         a["automated_decisions"] = {"exists": False}
+        a["access_decision"] = {"exists": False, "details": "La paie ne décide d'aucun accès à un droit."}
+        a["scale"] = {"data_subjects": 180, "large": False, "details": "Les salariés du site de Lyon"}
         a["legal_basis"]["purposes"].append({
             "purpose": a["purposes"]["sub"][-1], "basis": "legitimate_interests",
             "details": "Intérêt de l'employeur à piloter sa masse salariale.",

@@ -162,12 +162,18 @@ def _labels(key: str) -> Callable[[Json], Any]:
     return lambda a: None if a.get(key) is None else [label(v) for v in a[key]]
 
 
-def _decided(row: Row) -> str | None:
-    """« Oui » or « Non »: whether a decision is taken solely by automated means (Art. 22)."""
-    found = row.activity.get("automated_decisions")
-    if found is None:
-        return None
-    return i18n.t("common.yes" if found.get("exists") else "common.no", str(row.doc.get("lang", i18n.DEFAULT_LANG)))
+def _decided(key: str) -> Callable[[Row], str | None]:
+    """« Oui » or « Non »: whether a decision is taken solely by automated means (Art. 22,
+    ``automated_decisions``) or one decides on access to a right, a service or a contract
+    (``access_decision``, WP248 criterion 9)."""
+
+    def value(row: Row) -> str | None:
+        found = row.activity.get(key)
+        if found is None:
+            return None
+        return i18n.t("common.yes" if found.get("exists") else "common.no", str(row.doc.get("lang", i18n.DEFAULT_LANG)))
+
+    return value
 
 
 def _activity_columns() -> tuple[list[Column], list[Column]]:
@@ -300,12 +306,12 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("notes", "export.fields.notes", lambda a: a.get("notes")),
         *(_field(key, f"export.fields.{key}", _get(key))
           for key in ("information", "rights_exercise", "data_source")),
-        Column("automated_decisions.exists", _label_of("export.fields.automated_decisions"), _decided),
-        _field(
-            "automated_decisions.details",
-            "export.fields.automated_decisions_details",
-            lambda a: (a.get("automated_decisions") or {}).get("details"),
-        ),
+        *(column
+          for key in ("automated_decisions", "access_decision")
+          for column in (Column(f"{key}.exists", _label_of(f"export.fields.{key}"), _decided(key)),
+                         _field(f"{key}.details", f"export.fields.{key}_details", _sub(f"{key}.details")))),
+        # the scale in the words of ``i18n.format_scale``, which ``ropa import`` reads back
+        _field("scale", "export.fields.scale", _sub("scale.text")),
         _field("joint_controller_arrangement", "export.fields.joint_controller_arrangement",
                lambda a: a.get("joint_controller_arrangement")),
     ]

@@ -145,7 +145,8 @@ def _lines(value: Value | None) -> list[str]:
 
 
 CNIL_ITEMS = ("information", "rights_exercise", "data_source", "automated_decisions.exists",
-              "automated_decisions.details", "joint_controller_arrangement")
+              "automated_decisions.details", "access_decision.exists", "access_decision.details", "scale",
+              "joint_controller_arrangement")
 
 
 def _records(row: dict[str, Value], section: str) -> list[dict[str, Value]] | None:
@@ -251,7 +252,7 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
     notes = [n for n in _lines(row.get("notes")) if n.strip()]
     if notes:
         b.put(("notes",), notes)
-    b.cnil_items({k.replace("automated_decisions.exists", "automated_decisions").replace(".", "_"): v
+    b.cnil_items({k.removesuffix(".exists").replace(".", "_"): v
                   for k, v in row.items() if k in CNIL_ITEMS})
     wanted = text(row["id"].value) if row.get("id") else None
     return b.finish(ids, wanted)
