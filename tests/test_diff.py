@@ -183,7 +183,7 @@ HOSTILE = [
     "antislash \\ final \\",
     "| a | b |\n| --- | --- |",
     "![image](http://x.example/i.png) [ref]: http://x.example",
-    "3 fiche(s) modifiée(s) register/activities/x.yaml",
+    "3 fiches modifiées register/activities/x.yaml",
 ]
 
 
@@ -200,7 +200,7 @@ def test_gfm_text_renders_as_written(value: str, context: str) -> None:
 
 
 def test_gfm_escapes_only_what_markdown_needs() -> None:
-    assert gfm("3 fiche(s) modifiée(s)") == "3 fiche(s) modifiée(s)"
+    assert gfm("3 fiches modifiées") == "3 fiches modifiées"
     assert gfm("register/activities/x-y.yaml : AIPD-2026-02, l'équipe !") == (
         "register/activities/x-y.yaml : AIPD-2026-02, l'équipe !"
     )
@@ -217,7 +217,7 @@ def test_markdown_for_a_pull_request_comment(repo: Path, capsys: pytest.CaptureF
     assert out.startswith("## Modifications du registre entre HEAD et la copie de travail\n")
     assert "| Champ | Avant | Après |" in out
     assert "\\(" not in out and "\\/" not in out and "\\-" not in out  # readable as plain text
-    assert "fiche(s) modifiée(s)" in out and f"\n{LOYALTY}\n" in out
+    assert "\n1 fiche modifiée\n" in out and f"\n{LOYALTY}\n" in out
     assert "| 1 an | 3 ans |" in out
     assert "| — | AIPD-2026-02 |" in out
     html = render_gfm(out)

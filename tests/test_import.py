@@ -181,9 +181,9 @@ def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa
     assert again[1] == original[1]
     assert again[2] == original[2]
     # the imported register is valid: same checks as ropa validate (the CSV's head is to complete)
-    assert "ropa validate du registre importé : 0 erreurs, 0 avertissements" in done.stdout or fmt == "csv"
+    assert "ropa validate du registre importé : 0 erreur, 0 avertissement" in done.stdout or fmt == "csv"
     if fmt == "csv":
-        assert "ropa validate du registre importé : 1 erreurs, " in done.stdout
+        assert "ropa validate du registre importé : 1 erreur, " in done.stdout
     else:
         check = ropa("validate", "--root", tmp_path / "empty")
         assert check.returncode == 0, check.stdout
@@ -314,7 +314,7 @@ def test_never_overwrites_and_dry_run_writes_nothing(exports: dict[str, Path], r
     dry = imported(ropa, exports["xlsx"], tmp_path, "--dry-run")
     assert dry.returncode == 0
     assert "rien n'a été écrit" in dry.stdout
-    assert "ropa validate du registre importé : 0 erreurs" in dry.stdout
+    assert "ropa validate du registre importé : 0 erreur, 0 avertissement" in dry.stdout
     assert not (tmp_path / "register").exists()
     first = imported(ropa, exports["xlsx"], tmp_path)
     assert first.returncode == 0

@@ -345,7 +345,7 @@ def test_ci_commands_run_on_a_pull_request(fresh: Path, tmp_path: Path) -> None:
         ("schema-enum", "register/activities/gestion-clientele.yaml", "major")
     ]
     diff = (repo / "register-diff.md").read_text(encoding="utf-8")
-    assert diff.startswith("## Modifications du registre entre origin/main et HEAD\n\n1 fiche(s) modifiée(s)\n")
+    assert diff.startswith("## Modifications du registre entre origin/main et HEAD\n\n1 fiche modifiée\n")
     assert "| 3 ans | 5 ans |" in diff
     # the site commands refuse the broken register, and build it once fixed
     assert outputs["ropa build"].returncode == 1

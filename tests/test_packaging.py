@@ -73,7 +73,7 @@ def test_installed_package_runs_outside_the_checkout(installed: Path, tmp_path: 
         assert Path(line).resolve().is_relative_to(installed.resolve()), f"{line} is not the installed copy"
     proc = _run([sys.executable, "-m", "generator", "validate", "--lang", "en", "--root", register], installed, elsewhere)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "0 error(s), 0 warning(s)" in proc.stderr
+    assert "0 errors, 0 warnings" in proc.stderr
 
 
 def test_installed_package_still_reports_errors(installed: Path, tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_french_messages_and_summary(ropa: Runner, centrecall: Path) -> None:
     proc = ropa("validate", cwd=centrecall)  # mkdocs.yml says theme.language: fr
     assert proc.returncode == 1
     assert "error: ref : on attend un texte, et non un nombre 2 ; mettez la valeur entre guillemets [schema-type]" in proc.stdout
-    assert proc.stderr == "10 fichier(s) vérifié(s) : 1 erreur, 0 avertissement\n"
+    assert proc.stderr == "10 fichiers vérifiés : 1 erreur, 0 avertissement\n"
     english = ropa("validate", "--lang", "en", "--format", "json", cwd=centrecall)
     (row,) = json.loads(english.stdout)
     assert row["rule"] == "schema-type" and row["message"] == "ref: expected a string, got a number 2; put it in quotes"
@@ -106,8 +106,11 @@ def test_french_messages_and_summary(ropa: Runner, centrecall: Path) -> None:
 
 def test_summary_line_in_both_languages() -> None:
     warnings = [Diagnostic.of("file-extension", "a.yml", 1, 1)] * 2
-    assert format_summary(warnings, 5, "fr") == "5 fichier(s) vérifié(s) : 0 erreur, 2 avertissements\n"
-    assert format_summary(warnings, 5, "en") == "5 file(s) checked: 0 error(s), 2 warning(s)\n"
+    assert format_summary(warnings, 5, "fr") == "5 fichiers vérifiés : 0 erreur, 2 avertissements\n"
+    assert format_summary(warnings, 5, "en") == "5 files checked: 0 errors, 2 warnings\n"
+    one = [Diagnostic.of("file-extension", "a.yml", 1, 1), Diagnostic.of("yaml-syntax", "a.yml", 1, 1, problem="x", hint="")]
+    assert format_summary(one, 1, "fr") == "1 fichier vérifié : 1 erreur, 1 avertissement\n"
+    assert format_summary(one, 1, "en") == "1 file checked: 1 error, 1 warning\n"
 
 
 def test_french_wording_of_messages() -> None:

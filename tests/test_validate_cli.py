@@ -17,7 +17,7 @@ from conftest import REPO, Runner, copy_register
 from generator.lint.runner import load_register
 
 ACTIVITIES = Path("register") / "activities"
-SUMMARY = re.compile(r"^\d+ file\(s\) checked: \d+ error\(s\), \d+ warning\(s\)\n$")
+SUMMARY = re.compile(r"^\d+ files? checked: \d+ errors?, \d+ warnings?\n$")
 TEXT_LINE = re.compile(r"^[^:\n]+:\d+:\d+: (error|warning): .+ \[[a-z0-9-]+\]$")
 GITHUB_LINE = re.compile(r"^::(error|warning) file=[^,:]+,line=\d+,col=\d+,title=[a-z0-9-]+::.+$")
 JSON_KEYS = {"file", "line", "column", "severity", "rule", "message"}
@@ -72,7 +72,7 @@ def test_centrecall_register_exits_0(ropa: Runner) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
     _assert_clean_stderr(proc)
-    assert "0 error(s), 0 warning(s)" in proc.stderr
+    assert "0 errors, 0 warnings" in proc.stderr
 
 
 def test_console_script_runs_the_same_command(centrecall: Path) -> None:

@@ -171,3 +171,13 @@ def test_counts_take_each_language_s_number(count: int, fr: str, en: str) -> Non
     """French takes the singular under two (« 0 personne »), English only for one ("0 data subjects")."""
     assert i18n.format_scale({"data_subjects": count}, "fr") == fr
     assert i18n.format_scale({"data_subjects": count}, "en") == en
+
+
+def test_a_label_s_words_agree_with_its_numbers() -> None:
+    """``{n:singular|plural}`` in a label: « 0 fiche modifiée », "0 files changed"."""
+    template = {"fr": "{n} {n:fiche modifiée|fiches modifiées}", "en": "{n} {n:file|files} changed"}
+    assert [i18n.fill(template["fr"], "fr", {"n": n}) for n in (0, 1, 2)] == [
+        "0 fiche modifiée", "1 fiche modifiée", "2 fiches modifiées"]
+    assert [i18n.fill(template["en"], "en", {"n": n}) for n in (0, 1, 2)] == [
+        "0 files changed", "1 file changed", "2 files changed"]
+    assert i18n.fill("{x:>3}|{name}", "en", {"x": "a", "name": "b"}) == "  a|b"  # other specs as str.format

@@ -76,7 +76,7 @@ def format_markdown(
     if not changes:
         out += [gfm(i18n.t("review.diff.no_changes", lang)), ""]
     else:
-        out += [gfm(i18n.t("review.diff.count", lang).format(n=len(changes))), ""]
+        out += [gfm(i18n.fill(i18n.t("review.diff.count", lang), lang, {"n": len(changes)})), ""]
     for change in changes:
         out += [f"### {gfm(_heading(change, lang), 'heading')}", "", gfm(_paths(change, lang)), ""]
         if not change.changes:

@@ -39,7 +39,7 @@ FieldPath = tuple[Any, ...]
 
 def message(key: str, lang: str, **values: Any) -> str:
     """A message of ``data/labels/importer.yaml`` in ``lang``, filled in."""
-    return i18n.t(f"importer.{key}", lang).format(**values)
+    return i18n.fill(i18n.t(f"importer.{key}", lang), lang, values)
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,12 @@ def format_gitlab(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -
 
 
 def format_summary(diagnostics: list[Diagnostic], files: int, lang: str = DEFAULT_LANG) -> str:
-    """``5 fichier(s) vérifié(s) : 0 erreur, 2 avertissements`` / ``5 file(s) checked: ...``."""
+    """``5 fichiers vérifiés : 0 erreur, 2 avertissements`` / ``5 files checked: 0 errors, ...``."""
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
     return phrase(
         "summary",
         files=files,
-        errors=phrase("errors-one" if errors <= 1 else "errors-many", count=errors),
-        warnings=phrase("warnings-one" if warnings <= 1 else "warnings-many", count=warnings),
+        errors=errors,
+        warnings=warnings,
     ).render(lang) + "\n"

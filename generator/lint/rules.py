@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from generator.render import i18n
 from generator.resources import load_data
 from generator.vocab import DEFAULT_LANG, LANGUAGES
 
@@ -84,7 +85,7 @@ def render(value: Arg, lang: str) -> Any:
 
 
 def _format(template: str, args: Mapping[str, Arg], lang: str) -> str:
-    return template.format(**{name: render(value, lang) for name, value in args.items()})
+    return i18n.fill(template, lang, {name: render(value, lang) for name, value in args.items()})
 
 
 def placeholders(template: str) -> frozenset[str]:

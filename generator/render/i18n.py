@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import string
+from collections.abc import Mapping
 from typing import Any
 
 from generator import vocab
@@ -49,12 +51,33 @@ def french_spacing(text: str, lang: str) -> str:
     return text
 
 
+class _Counted(string.Formatter):
+    """``str.format`` where ``{n:fichier|fichiers}`` writes the word that agrees with the number
+    ``n`` in the formatter's language (``singular``), so that a label says « 1 erreur » and
+    "0 errors" rather than « 1 erreur(s) »."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec and isinstance(value, int):
+            return by_count(format_spec, value, self.lang)
+        return super().format_field(value, format_spec)
+
+
+def fill(template: str, lang: str, values: Mapping[str, Any]) -> str:
+    """A label's ``template`` in ``lang`` filled in with ``values``: ``{name}`` as ``str.format``
+    writes it, ``{n:singular|plural}`` the form that agrees with the number ``n``."""
+    return _Counted(lang).vformat(template, (), values)
+
+
 def message(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """A message of ``labels/messages.yaml`` (what a command prints) in ``lang``, filled in with
-    ``values`` escaped for a terminal (an id or a file name cannot recolour the screen)."""
+    ``values``, texts escaped for a terminal (an id or a file name cannot recolour the screen)
+    and numbers kept for the words that agree with them (``fill``)."""
     text = t(f"messages.{key}", lang)
-    filled = text.format(**{k: terminal(v) for k, v in values.items()}) if values else text
-    return french_spacing(filled, lang)
+    kept = {k: v if isinstance(v, int) and not isinstance(v, bool) else terminal(v) for k, v in values.items()}
+    return french_spacing(fill(text, lang, kept) if values else text, lang)
 
 
 def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:

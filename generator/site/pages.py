@@ -141,7 +141,8 @@ def environment(lang: str) -> jinja2.Environment:
             "anchor": anchor,
             "dataflow": _dataflow,
         },
-        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "singular": lambda n: i18n.singular(n, lang)},
+        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "singular": lambda n: i18n.singular(n, lang),
+                 "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values)},
     )
 
 
