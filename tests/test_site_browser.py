@@ -65,7 +65,7 @@ def test_register_table_filters_and_sorts(visit: Visit) -> None:
     # the table holds the rows the filter keeps (one page of them: assets/ropa.js), no hidden ones
     controller.locator(".ropa-filter input").fill("paie")
     assert [r.locator("td").nth(1).inner_text() for r in rows.all()] == ["RT-03"]
-    assert controller.locator(".ropa-filter output").inner_text() == "1 ligne(s) sur 3"
+    assert controller.locator(".ropa-filter output").inner_text() == "1 ligne sur 3"
     assert controller.locator(".ropa-pager").is_hidden()  # one page
     controller.locator(".ropa-filter input").fill("")
     assert [r.locator("td").nth(1).inner_text() for r in rows.all()] == ["RT-01", "RT-02", "RT-03"]

@@ -130,7 +130,7 @@ def test_the_first_page_the_filter_and_the_links(table: Visit, register: tuple[R
     page = table.open("registre/")
     box = page.locator(".ropa-table").first
     assert _refs(box) == [a.ref for a in rows[:FIRST_PAGE]]
-    assert box.locator(".ropa-filter output").inner_text() == f"{_count(len(rows))} ligne(s) sur {_count(len(rows))} — lignes 1 à 50"
+    assert box.locator(".ropa-filter output").inner_text() == f"{_count(len(rows))} lignes sur {_count(len(rows))} — lignes 1 à 50"
     assert box.locator(".ropa-pager__page").inner_text() == f"Page 1 sur {-(-len(rows) // 50)}"
     assert box.locator(".ropa-table__more").is_hidden()
     first_href = box.locator("tbody tr a").first.get_attribute("href")
@@ -139,7 +139,7 @@ def test_the_first_page_the_filter_and_the_links(table: Visit, register: tuple[R
     wanted = [a for a in rows if PURPOSE_WORD in (a.purposes.main if a.purposes else "")]
     assert 60 < len(wanted) < 100
     box.locator(".ropa-filter input").fill("teletravail")
-    assert box.locator(".ropa-filter output").inner_text() == f"{len(wanted)} ligne(s) sur {_count(len(rows))} — lignes 1 à 50"
+    assert box.locator(".ropa-filter output").inner_text() == f"{len(wanted)} lignes sur {_count(len(rows))} — lignes 1 à 50"
     seen = _refs(box)
     box.locator(".ropa-pager__next").click()
     seen += _refs(box)
@@ -180,7 +180,7 @@ def test_sorts_and_the_pager_reach_every_row(table: Visit, register: tuple[Regis
     assert _refs(box) == [a.ref for a in sorted(rows, key=lambda a: a.ref, reverse=True)][:500]
     box.locator(".ropa-pager select").select_option("0")  # every row
     assert box.locator("tbody tr").count() == len(rows)
-    assert box.locator(".ropa-filter output").inner_text() == f"{_count(len(rows))} ligne(s) sur {_count(len(rows))}"
+    assert box.locator(".ropa-filter output").inner_text() == f"{_count(len(rows))} lignes sur {_count(len(rows))}"
     processor = page.locator(".ropa-table").nth(1)
     assert _refs(processor) == [a.ref for a in register[1].register("processor")[:FIRST_PAGE]]
 
@@ -219,7 +219,7 @@ def test_printing_gives_every_filtered_row(table: Visit, register: tuple[Registe
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert re.findall(r"[RS]T-\d{5}", text) == wanted["controller"] + wanted["processor"]
     total = len(model.register("controller"))
-    assert f"{len(wanted['controller'])} ligne(s) sur {total:,}".replace(",", " ") in text.replace("\u202f", " ")
+    assert f"{len(wanted['controller'])} lignes sur {total:,}".replace(",", " ") in text.replace("\u202f", " ")
     page.emulate_media(media="print")
     page.wait_for_function(f"document.querySelector('.ropa-table tbody').rows.length === {len(wanted['controller'])}")
     assert boxes.first.locator(".ropa-pager").is_hidden() and boxes.first.locator(".ropa-filter input").is_hidden()

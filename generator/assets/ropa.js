@@ -22,8 +22,19 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  // The word of « {n:ligne|lignes} » that agrees with the number n: in French the singular
+  // under two, in English for one only (generator/render/i18n.py, ``singular``).
+  var french = /^fr\b/.test(lang || "");
+  function agreeing(text, values) {
+    return text.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, function (whole, key, one, many) {
+      var n = values[key];
+      if (typeof n !== "number") return whole;
+      return (french ? Math.abs(n) < 2 : n === 1) ? one : many;
+    });
+  }
+
   function label(box, name, values) {
-    var text = box.dataset["label" + name] || "";
+    var text = agreeing(box.dataset["label" + name] || "", values);
     Object.keys(values).forEach(function (key) {
       text = text.replace("{" + key + "}", numbers.format(values[key]));
     });

@@ -141,8 +141,7 @@ def environment(lang: str) -> jinja2.Environment:
             "anchor": anchor,
             "dataflow": _dataflow,
         },
-        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "singular": lambda n: i18n.singular(n, lang),
-                 "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values)},
+        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values)},
     )
 
 
