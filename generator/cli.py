@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -147,11 +149,42 @@ def build_parser(lang: str = i18n.DEFAULT_LANG, only: str | None = None) -> argp
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM (a CI cancelling a job, ``docker stop``, ``kill``): raised in the main thread like
+    Ctrl-C's ``KeyboardInterrupt``, so that every ``finally`` runs (no staged export, no
+    temporary site of ``ropa serve`` left behind) before the exit with 128 + 15."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _stopped_cleanly() -> Iterator[None]:
+    """SIGTERM becomes ``Terminated`` while a command runs (in the main thread only, where
+    Python delivers signals; the previous handler is put back, for a caller such as a test)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     lang = help_language(arguments)
-    with _speaking(lang):
-        return _main(arguments, lang)
+    try:
+        with _stopped_cleanly(), _speaking(lang):
+            return _main(arguments, lang)
+    except KeyboardInterrupt:  # also while the parser is built, before a command runs
+        print(i18n.message("cli.interrupted", lang), file=sys.stderr)
+        return 130
+    except Terminated:
+        print(i18n.message("cli.terminated", lang), file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 def _main(arguments: list[str], lang: str) -> int:

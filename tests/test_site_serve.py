@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import Runner
 from sitebuild import site_repo
 
@@ -97,15 +98,16 @@ class Served:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def interrupt(self) -> int:
-        """Ctrl-C (SIGINT to the server's process group): its exit code once it stopped, within
-        ``STOP_SECONDS``; else it is killed and the test fails."""
-        os.killpg(self.process.pid, signal.SIGINT)
+    def interrupt(self, how: signal.Signals = signal.SIGINT) -> int:
+        """Ctrl-C (SIGINT to the server's process group), or ``how`` (SIGTERM: a CI cancelling
+        the job): its exit code once it stopped, within ``STOP_SECONDS``; else it is killed and
+        the test fails."""
+        os.killpg(self.process.pid, how)
         try:
             code = self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"ropa serve still ran {STOP_SECONDS} s after SIGINT; output:\n{self.output}") from None
+            raise AssertionError(f"ropa serve still ran {STOP_SECONDS} s after {how.name}; output:\n{self.output}") from None
         self._drain()
         return code
 
@@ -178,6 +180,21 @@ def test_ctrl_c_during_a_rebuild_stops_serve(tmp_path: Path) -> None:
     assert code == 0, server.output
     assert "Reloading browsers" not in server.output, "the rebuild ended before the interruption"
     assert server.output.endswith("Shutting down...\n") and "Traceback" not in server.output, server.output
+    assert list(server.tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("when", ["Building documentation...", "Serving on"])
+def test_sigterm_stops_serve_and_leaves_no_temporary_site(tmp_path: Path, when: str) -> None:
+    """SIGTERM during the first build or while serving: « arrêté », exit 143 (128 + 15), no
+    traceback and no temporary site left (Python's default would die at once, leaving it)."""
+    server = Served(site_repo(tmp_path / "repo"), tmp_path / "tmp")
+    try:
+        server.wait_line(when)
+        code = server.interrupt(signal.SIGTERM)
+    finally:
+        server.kill()
+    assert code == 143, server.output
+    assert server.output.endswith(i18n.message("cli.terminated", "fr") + "\n") and "Traceback" not in server.output, server.output
     assert list(server.tmp.iterdir()) == []
 
 
