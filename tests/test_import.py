@@ -440,7 +440,7 @@ def test_cnil_model_as_ods_made_by_libreoffice(ropa: Runner, tmp_path: Path) -> 
     done = imported(ropa, ods, tmp_path / "mairie")
     assert done.returncode == 0, done.stderr
     check_town_hall(tmp_path / "mairie")
-    assert "registre-mairie.ods, feuille « Fiche EC-01 », cellule H2: formule ni calculée ni reprise" in done.stderr
+    assert "registre-mairie.ods, feuille « Fiche EC-01 », cellule H2 : formule ni calculée ni reprise" in done.stderr
     # nor is its value (LEN of the name, 35, times 2) that LibreOffice computed and cached
     assert "70" not in strings(read_register(tmp_path / "mairie").activity_data())
 
@@ -523,9 +523,9 @@ def test_hostile_workbook(ropa: Runner, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert elapsed < 90, elapsed
     err = done.stderr
-    assert "feuille « Fiche EC-01 », cellule B19: formule ni calculée ni reprise" in err
-    assert "feuille « Fiche cachée »: feuille masquée" in err
-    assert "feuille « Export brut »: feuille qui n'est ni une liste des traitements ni une fiche" in err
+    assert "feuille « Fiche EC-01 », cellule B19 : formule ni calculée ni reprise" in err
+    assert "feuille « Fiche cachée » : feuille masquée" in err
+    assert "feuille « Export brut » : feuille qui n'est ni une liste des traitements ni une fiche" in err
     reg = read_register(tmp_path / "out")
     names = sorted(a["name"] for a in reg.activity_data())
     assert names == ["Accueil périscolaire", "Tenue des registres de l'état civil"]
@@ -556,14 +556,14 @@ def test_macro_enabled_workbook(ropa: Runner, tmp_path: Path) -> None:
     ("name", "content", "expected"),
     [
         ("vide.xlsx", None, "aucune feuille n'a la forme du modèle"),
-        ("corrompu.xlsx", b"PK\x03\x04 this is not a workbook", "fichier endommagé"),
+        ("corrompu.xlsx", b"PK\x03\x04 this is not a workbook", "fichier endommagé ou d'un autre format (ce n'est pas une archive zip)"),
         ("tronque.xlsx", "half", "fichier endommagé"),
-        ("feuille-cassee.xlsx", "bad-sheet", "feuille « Fiche EC-01 »: fichier endommagé"),
+        ("feuille-cassee.xlsx", "bad-sheet", "feuille « Fiche EC-01 » : fichier endommagé"),
         ("protege.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "protégé par un mot de passe"),
         ("zero.ods", b"", "le fichier est vide"),
         ("chiffre.ods", "encrypted-ods", "protégé par un mot de passe"),
-        ("faux.json", b'{"activities": [', "ce n'est pas un export JSON de ropa"),
-        ("autre.csv", b"a,b\n1,2\n", "ce n'est pas un export CSV de ropa"),
+        ("faux.json", b'{"activities": [', "ce n'est pas un export JSON de ropa : Expecting value, colonne 17"),
+        ("autre.csv", b"a,b\n1,2\n", "ce n'est pas un export CSV de ropa : aucune colonne « Nom du traitement » ni « N° / RÉF »"),
     ],
 )
 def test_unreadable_files(name: str, content: bytes | str | None, expected: str, ropa: Runner, tmp_path: Path) -> None:

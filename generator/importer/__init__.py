@@ -38,8 +38,25 @@ FieldPath = tuple[Any, ...]
 
 
 def message(key: str, lang: str, **values: Any) -> str:
-    """A message of ``data/labels/importer.yaml`` in ``lang``, filled in."""
-    return i18n.fill(i18n.t(f"importer.{key}", lang), lang, values)
+    """A message of ``data/labels/importer.yaml`` in ``lang``, filled in (a ``Reason`` in the
+    same language)."""
+    return i18n.fill(i18n.t(f"importer.{key}", lang), lang,
+                     {k: v.text(lang) if isinstance(v, Reason) else v for k, v in values.items()})
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a file cannot be read, in the reader's language: ``reason.<key>`` of importer.yaml."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: Any) -> Reason:
+        return cls(key, tuple(values.items()))
+
+    def text(self, lang: str) -> str:
+        return message(f"reason.{self.key}", lang, **dict(self.values))
 
 
 @dataclass(frozen=True)
@@ -77,7 +94,8 @@ class Notice:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        return f"{self.where.text(lang)}: {message('notice.' + self.key, lang, **self.values)}"
+        colon = " : " if lang == "fr" else ": "
+        return f"{self.where.text(lang)}{colon}{message('notice.' + self.key, lang, **self.values)}"
 
 
 class ImportProblem(Exception):

@@ -24,6 +24,7 @@ from generator.importer import (
     Entry,
     ImportProblem,
     Notice,
+    Reason,
     Source,
     Where,
     mapping,
@@ -86,7 +87,7 @@ def read(path: Path, display: str, lang: str) -> Source:
             source.notices.append(Notice(where.at(line=1), "unknown_column", {"column": name}))
         keys.append(key)
     if "name" not in keys and "ref" not in keys:
-        raise ImportProblem(where.at(line=1), "not_csv", reason="no column « Nom du traitement » nor « N° / RÉF »")
+        raise ImportProblem(where.at(line=1), "not_csv", reason=Reason.of("no_name_column"))
     per_category = "data_category.category" in keys
     groups: dict[str, list[tuple[int, dict[str, Value]]]] = {}
     try:

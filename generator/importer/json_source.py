@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.importer import MAX_BYTES, Entry, ImportProblem, Source, Where
+from generator.importer import MAX_BYTES, Entry, ImportProblem, Reason, Source, Where
 from generator.importer.people import Ids
 
 DERIVED = {"duration_text", "text", "has_sensitive_data", "adequacy_scope"}
@@ -80,15 +80,15 @@ def read(path: Path, display: str, lang: str) -> Source:
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportProblem(where, "not_json", reason=f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise ImportProblem(where, "not_json", reason=Reason.of("not_utf8", problem=exc.reason, at=exc.start)) from None
     except json.JSONDecodeError as exc:
-        raise ImportProblem(where.at(line=exc.lineno), "not_json", reason=f"{exc.msg}, column {exc.colno}") from None
+        raise ImportProblem(where.at(line=exc.lineno), "not_json", reason=Reason.of("json_at", problem=exc.msg, column=exc.colno)) from None
     except RecursionError:
-        raise ImportProblem(where, "not_json", reason="nested too deeply") from None
+        raise ImportProblem(where, "not_json", reason=Reason.of("nested")) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("activities"), list) or not isinstance(
         doc.get("organization"), dict
     ):
-        raise ImportProblem(where, "not_json", reason="no 'organization' object and 'activities' list")
+        raise ImportProblem(where, "not_json", reason=Reason.of("no_register"))
     source = Source()
     org = decode(doc["organization"])
     raw_parties = [p for p in doc.get("parties") or [] if isinstance(p, dict)]

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 
 import python_calamine
 
-from generator.importer import MAX_ROWS, ImportProblem, Notice, Where
+from generator.importer import MAX_ROWS, ImportProblem, Notice, Reason, Where
 from generator.importer.workbook import PLAIN, FormulaLog, Row, Sheet, Workbook, printable
 from generator.importer.xlsx import check_container
 
@@ -51,7 +51,7 @@ def _formulas(path: Path, where: Where) -> dict[str, dict[tuple[int, int], str]]
                 if tag in (f"{{{TABLE}}}table-row", f"{{{TABLE}}}table"):
                     elem.clear()
     except KeyError:
-        raise ImportProblem(where, "corrupt", reason="no content.xml") from None
+        raise ImportProblem(where, "corrupt", reason=Reason.of("no_content")) from None
     except (ParseError, zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ImportProblem(where, "corrupt", reason=f"{type(exc).__name__}: {exc}") from None
     return out

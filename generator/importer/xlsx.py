@@ -17,7 +17,7 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from generator.importer import ImportProblem, Notice, Where
+from generator.importer import ImportProblem, Notice, Reason, Where
 from generator.importer.workbook import PLAIN, FormulaLog, Row, Sheet, Workbook, printable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,14 +36,14 @@ def check_container(path: Path, where: Where) -> None:
     if head == OLE_MAGIC:
         raise ImportProblem(where, "encrypted")
     if not zipfile.is_zipfile(path):
-        raise ImportProblem(where, "corrupt", reason="not a zip archive")
+        raise ImportProblem(where, "corrupt", reason=Reason.of("not_zip"))
     try:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
         raise ImportProblem(where, "corrupt", reason=str(exc)) from None
     if bad is not None:
-        raise ImportProblem(where, "corrupt", reason=f"damaged member {bad}")
+        raise ImportProblem(where, "corrupt", reason=Reason.of("damaged_member", member=bad))
 
 
 def _rows(ws: Any, log: FormulaLog) -> Iterator[Row]:
