@@ -138,6 +138,18 @@ def test_placeholder_found_whatever_surrounds_it(centrecall: Path) -> None:
         ("schema-unknown-key", 13, None), ("schema-unknown-key", 98, None)]
 
 
+
+def test_placeholder_prefilter_sees_every_text() -> None:
+    """The quick look at a sheet (its data written out by marshal) finds a mark in a text written
+    once in full, in one seen again (written as a reference), deep in lists; none elsewhere."""
+    from generator.lint.review_rules import _may_hold
+
+    marks = tuple(m.encode("utf-8") for m in placeholders())
+    text = "Préciser : À COMPLÉTER"
+    assert _may_hold({"a": [text], "b": [[{"c": text}]]}, marks)
+    assert _may_hold({"a": "x", "b": [1, 2.5, None, True, {"c": ["TO BE COMPLETED (nom)"]}]}, marks)
+    assert not _may_hold({"a": "À COMPLETER", "b": ["TO BE", "COMPLETED"], "c": [1, None]}, marks)
+
 @pytest.mark.parametrize(
     "ident, message",
     [
