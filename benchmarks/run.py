@@ -42,8 +42,8 @@ PY = sys.executable
 MIB = 2**20
 MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize
 
-# Runs the commands given as JSON one after the other; prints their wall time, the peak RSS of
-# the largest of them (KiB on Linux) and what they printed.
+# Runs the commands given as JSON one after the other; prints their wall time, their CPU time
+# (user + sys), the peak RSS of the largest of them (KiB on Linux) and what they printed.
 WRAPPER = """
 import json, resource, subprocess, sys, time
 spec = json.loads(sys.argv[1])
@@ -53,8 +53,9 @@ for cmd in spec["cmds"]:
     done = subprocess.run(cmd, cwd=spec["cwd"], capture_output=True, text=True)
     runs.append({"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr[-3000:]})
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kib": peak, "runs": runs}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss,
+                  "runs": runs}))
 """
 
 # Page generation alone: read and check the register, then time pages.generate.
@@ -111,8 +112,19 @@ def env() -> dict[str, str]:
     return {**inherited, "ROPA_TODAY": synth.TODAY, "ROPA_HISTORY": "off", "NO_MKDOCS_2_WARNING": "1"}
 
 
+def compile_package() -> None:
+    """Python's bytecode of the package, written before anything is timed, as pip writes it on
+    install. Without it the first command measured (``ropa validate`` at the first size) compiled
+    every module it imports, about 1 s of CPU, and the next ones found the bytecode written: the
+    first size looked slower than the others for nothing of its own. (A developer's checkout has
+    no bytecode of what just changed: the tests run with PYTHONDONTWRITEBYTECODE.)"""
+    subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "generator")], env=env(), check=True,
+                   capture_output=True)
+
+
 def measure(cmds: list[list[str]], cwd: Path, repeat: int) -> dict[str, Any]:
-    """Run ``cmds`` in a fresh wrapper ``repeat`` times: median wall time, peak RSS, last output."""
+    """Run ``cmds`` in a fresh wrapper ``repeat`` times: median wall and CPU time (user + sys of
+    the commands), peak RSS, last output."""
     results = []
     for _ in range(repeat):
         done = subprocess.run([PY, "-c", WRAPPER, json.dumps({"cmds": cmds, "cwd": str(cwd)})],
@@ -122,6 +134,7 @@ def measure(cmds: list[list[str]], cwd: Path, repeat: int) -> dict[str, Any]:
     failed = [r for r in last["runs"] if r["rc"] != 0]
     return {
         "seconds": statistics.median(r["wall"] for r in results),
+        "cpu_seconds": statistics.median(r["cpu"] for r in results),
         "peak_mib": max(r["peak_kib"] for r in results) / 1024,
         "ok": not failed,
         "error": (failed[0]["stdout"][-1500:] + failed[0]["stderr"]) if failed else None,
@@ -318,10 +331,10 @@ def cell(entry: dict[str, Any] | None) -> str:
     return f"{entry['seconds']:.2f} s / {entry['peak_mib']:.0f} MiB"
 
 
-def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
-    if not a or not b or not a["ok"] or not b["ok"] or not b["seconds"]:
+def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str = "seconds") -> str:
+    if not a or not b or not a["ok"] or not b["ok"] or not b.get(key) or key not in a:
         return "—"
-    value = a["seconds"] / b["seconds"]
+    value = a[key] / b[key]
     return f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
 
 
@@ -374,6 +387,10 @@ def table(results: list[dict[str, Any]]) -> str:
                   for r in results]
         if any(v != "—" for v in values):
             rows.append([label, *values, *["" for _ in pairs]])
+    # the CPU time (user + sys), which the other processes of a shared machine inflate less
+    values = [ratio(r["measures"].get("validate"), r["measures"].get("floor"), "cpu_seconds") for r in results]
+    if any(v != "—" for v in values):
+        rows.append(["validate ÷ floor, CPU time", *values, *["" for _ in pairs]])
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
@@ -437,6 +454,7 @@ def main() -> int:
             parser.error(f"unknown measure '{name}' (known: {', '.join((*MEASURES, *GROUPS))})")
         wanted.update(GROUPS.get(name, (name,)))
     sizes = [int(s) for s in args.sizes.split(",")]
+    compile_package()
     results = []
     with tempfile.TemporaryDirectory(prefix="ropa-bench-") as tmp:
         base = args.out or Path(tmp)

@@ -121,6 +121,35 @@ def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> No
     assert set(placeholders()) == {"À COMPLÉTER", "TO BE COMPLETED"}
 
 
+def test_placeholder_found_whatever_surrounds_it(centrecall: Path) -> None:
+    """The rule looks at the data, not at the file's text: a mark written with escapes, folded
+    over two lines or beside a quote, a backslash, a tab is found; one in a key only is not."""
+    sheet = centrecall / "register/activities/enregistrement-qualite.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    name = r'name: "\u00C0 COMPL\u00C9TER \"nom\" \\ \t"'
+    text = re.sub(r"^name: .*$", lambda _: name, text, count=1, flags=re.M)
+    text = re.sub(r"^description: >-$", lambda _: "description: >-\n  TO BE\n  COMPLETED\nx-old-description: >-",
+                  text, count=1, flags=re.M)
+    sheet.write_text(text + "x-notes:\n  À COMPLÉTER: rien\n", encoding="utf-8")
+    found = [(d.rule, d.line, dict(d.args).get("mark")) for d in load_register(centrecall).diagnostics
+             if d.file.endswith("enregistrement-qualite.yaml") and d.rule in ("placeholder", "schema-unknown-key")]
+    assert sorted(found, key=lambda f: f[1]) == [
+        ("placeholder", 5, "À COMPLÉTER"), ("placeholder", 10, "TO BE COMPLETED"),
+        ("schema-unknown-key", 13, None), ("schema-unknown-key", 98, None)]
+
+
+
+def test_placeholder_prefilter_sees_every_text() -> None:
+    """The quick look at a sheet (its data written out by marshal) finds a mark in a text written
+    once in full, in one seen again (written as a reference), deep in lists; none elsewhere."""
+    from generator.lint.review_rules import _may_hold
+
+    marks = tuple(m.encode("utf-8") for m in placeholders())
+    text = "Préciser : À COMPLÉTER"
+    assert _may_hold({"a": [text], "b": [[{"c": text}]]}, marks)
+    assert _may_hold({"a": "x", "b": [1, 2.5, None, True, {"c": ["TO BE COMPLETED (nom)"]}]}, marks)
+    assert not _may_hold({"a": "À COMPLETER", "b": ["TO BE", "COMPLETED"], "c": [1, None]}, marks)
+
 @pytest.mark.parametrize(
     "ident, message",
     [

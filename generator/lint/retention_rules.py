@@ -59,13 +59,14 @@ def _longer(duration: Any, limit: str) -> bool:
 
 
 def periods_follow_benchmarks(reg: Register) -> Iterator[Diagnostic]:
-    benchmarks = [b for b in load_data("legal/retention_benchmarks")["benchmarks"] if b.get("match")]
+    benchmarks = [(re.compile(b["match"], re.IGNORECASE), b)
+                  for b in load_data("legal/retention_benchmarks")["benchmarks"] if b.get("match")]
     for doc, path, item, r in _retentions(reg):
         if text(r.get("justification")) or not text(r.get("duration")):
             continue
         words = " ".join([str(item.get("description") or ""), *strings(item.get("items"))])
-        for b in benchmarks:
-            if re.search(b["match"], words, re.IGNORECASE) and _longer(r["duration"], b["max"]):
+        for match, b in benchmarks:
+            if match.search(words) and _longer(r["duration"], b["max"]):
                 yield doc.diagnostic((*path, "retention", "duration"), "retention-over-benchmark",
                                      field=_name(path), duration=str(r["duration"]), max=b["max"],
                                      recommendation=Text(fr=b["fr"], en=b["en"]), reference=b["reference"])

@@ -12,6 +12,7 @@ reproducible runs.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,9 +37,25 @@ def placeholders() -> tuple[str, ...]:
     return tuple(dict.fromkeys(i18n.t("review.placeholder", lang) for lang in vocab.LANGUAGES))
 
 
+def _may_hold(data: Any, marks: tuple[bytes, ...]) -> bool:
+    """False when no text of ``data`` holds one of ``marks`` (UTF-8), found in one pass in C:
+    ``marshal`` writes each text of the data once in full, as its UTF-8 bytes (a text seen
+    again is written as a reference to the first), so a text holding a mark puts the mark's
+    bytes in the output. True when they are there (perhaps in a key, or across two values: the
+    texts are then walked one by one), or when it cannot be told."""
+    try:
+        written = marshal.dumps(data)
+    except (ValueError, RecursionError):  # (not the parser's data)
+        return True
+    return any(m in written for m in marks)
+
+
 def no_placeholder_left(reg: Register) -> Iterator[Diagnostic]:
     marks = placeholders()
+    encoded = tuple(m.encode("utf-8") for m in marks)
     for doc in reg.documents():
+        if not _may_hold(doc.data, encoded):
+            continue
         for path, text in walk_strings(doc.data):
             mark = next((m for m in marks if m in text), None)
             if mark is not None:

@@ -98,16 +98,18 @@ class Register:
         yield from self.processes
 
 
-def _read(path: Path, reg: Register, cache: FactsCache | None = None) -> Document | None:
+def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_parent: str | None = None,
+          real_root: str | None = None) -> Document | None:
     """Read and parse one file; with ``cache``, keep its facts (its stat taken before the read:
-    a change after it is seen by the next run)."""
+    a change after it is seen by the next run). ``real_parent``, ``real_root``: as ``read_bytes``
+    takes them, the folder of every file of a folder resolved once."""
     shown = _note(path, reg)
     try:
         info = os.lstat(path) if cache is not None else None
     except OSError:
         info = None  # (the read says what is wrong)
     try:
-        raw = read_bytes(path, reg.root, MAX_BYTES)
+        raw = read_bytes(path, reg.root, MAX_BYTES, real_parent=real_parent, real_root=real_root)
     except LoadError as exc:
         reg.diagnostics.append(exc.diagnostic(shown))
         return None
@@ -131,9 +133,11 @@ def read_register(root: Path, *, cache: bool = False) -> Register:
         reg.organization = _read(org_path, reg)
     else:
         reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
+    real_root = os.path.realpath(root)
     for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
+        real_parent = os.path.realpath(root / folder)
         for path in _listed(root / folder, reg):
-            doc = _read(path, reg, facts)
+            doc = _read(path, reg, facts, real_parent=real_parent, real_root=real_root)
             if doc is not None:
                 documents.append(doc)
     if facts is not None:
