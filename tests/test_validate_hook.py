@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from conftest import copy_register
 
 from generator.commands.validate import _focus, select
 from generator.lint.runner import load_register
+from generator.load import facts
 from generator.load.facts import CACHE_DIR, CACHE_FILE
 from generator.load.layout import display_path
 
@@ -240,6 +242,7 @@ def test_a_whole_run_writes_the_cache_the_next_hook_starts_from(root: Path, monk
     """``ropa validate`` (the whole register) leaves every file's facts in ``.ropa-cache/``: the
     hook after it reads no other file, and still sees an edit, a deletion, a rename made since."""
     edit(activity(root, "enregistrement-qualite"), "ref: RT-02", "ref: ST-ART-02")
+    settle(root)  # no file changed just before the cache is written: the hook has nothing to rewrite
     assert cli(root, "validate")[0] == 1
     cache = root / CACHE_DIR / CACHE_FILE
     columns = json.loads(cache.read_bytes().partition(b"\n")[2])
@@ -273,6 +276,49 @@ def test_a_whole_run_writes_the_cache_the_next_hook_starts_from(root: Path, monk
     os.rename(activity(root, "aaa-copie"), activity(root, "zzz-copie"))
     assert "duplicate-ref" not in {r[3] for r in same(root, target)}
     assert "duplicate-ref" in {r[3] for r in same(root, activity(root, "zzz-copie"))}
+
+
+def settle(root: Path) -> None:
+    """Wait until every file changed more than ``facts.RACY_NS`` ago (a fresh copy is "racy")."""
+    newest = max(p.stat().st_ctime_ns for p in files(root))
+    time.sleep(max(0.0, (newest + facts.RACY_NS - time.time_ns()) / 1e9 + 0.05))
+
+
+def test_files_changed_just_before_the_cache_was_written_are_hashed_until_a_run_writes_it_again(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout (or a copy) just before the cache is written leaves "racy" files: each is hashed
+    again, as its change might share an earlier timestamp. The first run that finds them settled
+    writes the cache again, so that the hooks after it read none of them; before, every later
+    hook hashed every such file until something else changed."""
+    import generator.load.register as register
+
+    target = activity(root, "routage-appels-artemis")
+    assert cli(root, "validate")[0] == 0  # writes the cache: every file was copied just before
+    cache = root / CACHE_DIR / CACHE_FILE
+    before = cache.read_bytes()
+    hashed: list[int] = []
+    real_digest, real_clock = register.digest, time.time_ns
+
+    def counting(raw: bytes) -> str:
+        hashed.append(len(raw))
+        return real_digest(raw)
+
+    monkeypatch.setattr(register, "digest", counting)
+    with monkeypatch.context() as later:
+        later.setattr(facts.time, "time_ns", lambda: real_clock() + 10 * facts.RACY_NS)  # the files settled
+        assert hook(root, target) == whole_run_rows(root, target)
+    racy = len(hashed)
+    assert racy >= len(files(root)) - 1, "the files copied just before the cache were not taken as racy"
+    assert cache.read_bytes() != before, "the run that found them settled did not write the cache again"
+    hashed.clear()
+    assert hook(root, target) == whole_run_rows(root, target)
+    assert len(hashed) <= 3, f"{len(hashed)} files hashed again after the cache was rewritten"  # the target, what it needs
+
+
+def whole_run_rows(root: Path, target: Path) -> list[Row]:
+    with pytest.MonkeyPatch.context() as quiet:
+        quiet.setenv("ROPA_NO_CACHE", "1")
+        return whole(root, target)
 
 
 def test_no_cache_is_written_through_a_link_out_of_the_repository(root: Path, tmp_path: Path) -> None:

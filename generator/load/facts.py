@@ -125,7 +125,8 @@ class Facts(NamedTuple):
 
 RACY_NS = 2_000_000_000
 """A file changed less than this before the cache was written is hashed again on every run
-(its change may share the timestamp of an earlier content: git's "racy" entries)."""
+(its change may share the timestamp of an earlier content: git's "racy" entries), until a run
+finds it settled (changed more than this before the run) and writes the cache again."""
 
 
 def signature(info: os.stat_result) -> list[int]:
@@ -144,7 +145,9 @@ class FactsCache:
         self.kept: list[int] = []  # the rows of files whose stat did not change
         self.new: dict[str, tuple[Any, ...]] = {}  # name -> (hash, stat, *Facts.row()) of the others
         self.changed = False
+        self.settled = False  # a file hashed for being racy is no longer: writing again ends that
         self.written = 0
+        self.started = time.time_ns()
         self._read()
 
     def _read(self) -> None:
@@ -211,12 +214,17 @@ class FactsCache:
         i = self.index.get(name)
         if i is None or self._entry(i) != entry:
             self.changed = True
+        elif self.written - RACY_NS <= info.st_ctime_ns < self.started - RACY_NS:
+            # hashed only because it changed just before the cache was written (a checkout, a
+            # `touch`): it has not changed since, so a cache written now takes its stat
+            # signature, where the old one would have it hashed on every later run
+            self.settled = True
         self.new[name] = entry
 
     def save(self) -> None:
         """Write the facts of the files seen in this run, if they changed; a folder that cannot
         be written is no error (the cache only saves time), and nothing is written through a link."""
-        if not self.changed and len(self.kept) + len(self.new) == len(self.index):
+        if not (self.changed or self.settled) and len(self.kept) + len(self.new) == len(self.index):
             return
         from generator.atomic import write_file
 
