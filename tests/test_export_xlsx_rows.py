@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator.export.xlsx_package import Workbook
-from generator.export.xlsx_sheet import Hyperlink, RowSheet
+from generator.export.xlsx_sheet import Hyperlink, RowSheet, Span
 
 FORMATS = [
     {"bold": True},
@@ -46,6 +46,7 @@ VALUES = st.one_of(
                                             st.floats(allow_nan=False, allow_infinity=False))),
     st.tuples(st.just("date"), st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2200, 1, 1))),
     st.tuples(st.just("link"), st.tuples(TARGETS, TEXTS)),
+    st.tuples(st.just("span"), st.integers(0, 5)),  # blanks from the cell's column to n more
 )
 ROW = st.tuples(
     st.integers(1, 3),  # rows skipped before this one, plus one
@@ -76,7 +77,7 @@ def _written(make: Callable[[io.BytesIO], Any], sheets: list[Sheet], rows: Calla
         row = -1
         for skip, height, cells, merges in sheet:
             row += skip
-            rows(ws, row, height, {c: (formats[f], value) for c, (f, value) in cells.items()})
+            rows(ws, row, height, {c: (formats[f], value) for c, (f, value) in _apart(cells).items()})
             ws.merge.extend((row, first, row, first + span) for first, span in merges)
         if n == 0:
             ws.repeat_rows(0)
@@ -87,6 +88,17 @@ def _written(make: Callable[[io.BytesIO], Any], sheets: list[Sheet], rows: Calla
     book.set_properties({"title": "Registre", "created": CREATED})
     book.close()
     return out.getvalue()
+
+
+def _apart(cells: dict[int, tuple[int, tuple[str, Any]]]) -> dict[int, tuple[int, tuple[str, Any]]]:
+    """The cells without those under a span (a row has none there)."""
+    kept, covered = {}, -1
+    for col in sorted(cells):
+        if col > covered:
+            kept[col] = cells[col]
+            kind, value = cells[col][1]
+            covered = col + value if kind == "span" else covered
+    return kept
 
 
 def xlsxwriters(sheets: list[Sheet]) -> bytes:
@@ -101,6 +113,9 @@ def xlsxwriters(sheets: list[Sheet]) -> bytes:
                 ws.write_string(row, col, value, fmt)
             elif kind == "blank":
                 ws.write_blank(row, col, None, fmt)
+            elif kind == "span":
+                for under in range(col, col + value + 1):
+                    ws.write_blank(row, under, None, fmt)
             elif kind == "number":
                 ws.write_number(row, col, value, fmt)
             elif kind == "date":
@@ -121,6 +136,8 @@ def ours(sheets: list[Sheet]) -> bytes:
                 value = ws.serial(value)
             elif kind == "link":
                 value = Hyperlink(*value)
+            elif kind == "span":
+                value = Span(col + value)
             values[col] = (fmt, value)
         ws.add_row(row, values, height)
 
@@ -162,7 +179,8 @@ def test_a_text_like_a_rich_string_is_kept_as_text() -> None:
 def test_a_sheet_longer_than_a_megabyte_of_xml_is_whole() -> None:
     """The rows past ``xlsx_sheet.SPILL`` characters wait in a temporary file: all are there."""
     text = "Finalité du traitement n° "
-    sheet = [(1, None, {c: (1, ("text", f"{text}{c}")) for c in range(8)}, [(0, 2)]) for _ in range(6000)]
+    cells = {c: (1, ("text", f"{text}{c}")) for c in range(8)} | {8: (2, ("span", 3))}
+    sheet = [(1, None, cells, [(0, 2)]) for _ in range(6000)]
     data = ours([sheet])
     assert data == xlsxwriters([sheet])
     rows = list(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].values)

@@ -47,7 +47,7 @@ from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
 from generator.export.xlsx_package import Workbook
-from generator.export.xlsx_sheet import Cell, Hyperlink, RowSheet
+from generator.export.xlsx_sheet import Cell, Hyperlink, RowSheet, Span
 from generator.lint.rules import Diagnostic
 from generator.lint.schema import field_arg
 from generator.load.register import Register
@@ -276,6 +276,7 @@ class SheetWriter:
         self.cells_: dict[int, tuple[Any, str]] = {}
         self.merges: list[tuple[int, int]] = []
         self.height: float | None = None
+        self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
@@ -288,23 +289,35 @@ class SheetWriter:
         return f"{xl_col_to_name(col - 1)}{self.row}"
 
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        if isinstance(value, Link):
+        if type(value) is str:
+            value = xlsx_text(value)
+            if "\r" in value:
+                value = _line_breaks(value)
+            if len(value) > MAX_CELL_TEXT:
+                self._too_long(col, value)
+        elif isinstance(value, Link):
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
+            self.links = True
         elif isinstance(value, dt.date):
             style = "ropa-date"
         elif value is not None and not isinstance(value, (int, float)):
             value = _line_breaks(xlsx_text(value))
             if len(value) > MAX_CELL_TEXT:
-                raise ExportError(
-                    f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(value)} "
-                    f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
-                    "in the register"
-                )
+                self._too_long(col, value)
         self.cells_[col] = (value, style)
+
+    def _too_long(self, col: int, text: str) -> None:
+        raise ExportError(
+            f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(text)} "
+            f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
+            "in the register"
+        )
 
     def _cell(self, value: Any, style: str) -> Cell:
         """One cell: every text as a string cell, never a formula (with Excel's quote prefix
         when it would look like one once edited); dates as dates; links on their text."""
+        if type(value) is str:
+            return (self.styles(style, _needs_quote(value)), value) if value else (self.styles(style), None)
         if isinstance(value, Link):
             text = xlsx_text(value.text)
             fmt = self.styles(style, _needs_quote(text))
@@ -348,9 +361,12 @@ class SheetWriter:
     def next(self, n: int = 1) -> None:
         """Write the current row (and ``n - 1`` empty ones)."""
         for _ in range(n):
+            if not self.cells_ and self.height is None:
+                self.row += 1
+                continue
             row = self.row - 1
             cells: dict[int, Cell] = {}
-            merged = dict(self.merges)
+            merged = dict(self.merges) if self.merges else {}
             for col in sorted(self.cells_):
                 value, style = self.cells_[col]
                 last = merged.get(col)
@@ -359,13 +375,11 @@ class SheetWriter:
                     # borders from them); its first cell holds the value. (What XlsxWriter's
                     # ``merge_range`` does, without its search for overlapping merges: each
                     # row's merges are apart by construction.)
-                    blank = (self.styles(style), None)
+                    cells[col] = (self.styles(style), Span(last - 1))
                     self.ws.merge.append((row, col - 1, row, last - 1))
-                    for under in range(col, last):
-                        cells[under] = blank
                 cells[col - 1] = self._cell(value, style)
-            self.ws.add_row(row, cells, self.height)
-            self.cells_, self.merges, self.height = {}, [], None
+            self.ws.add_row(row, cells, self.height, links=self.links)
+            self.cells_, self.merges, self.height, self.links = {}, [], None, False
             self.row += 1
 
     def freeze(self, cell: str) -> None:

@@ -41,9 +41,17 @@ class Hyperlink(NamedTuple):
     text: str
 
 
-Value = str | float | Hyperlink | None
-"""A cell's value: a text, a number (a date is the serial number Excel keeps), a link, or None
-for a formatted blank."""
+class Span(NamedTuple):
+    """Formatted blanks from a cell's column to column ``last``: the cells under a merged
+    range (Excel draws the range's borders from them). No other cell of the row may be there.
+    """
+
+    last: int
+
+
+Value = str | float | Hyperlink | Span | None
+"""A cell's value: a text, a number (a date is the serial number Excel keeps), a link, blanks
+(a ``Span``), or None for a formatted blank."""
 Cell = tuple[Format, Value]
 
 SPILL = 1 << 20
@@ -97,6 +105,20 @@ _escape_controls: Any = Worksheet._escape_control_characters
 """XlsxWriter's ``_xHHHH_`` escapes (of control characters, and of texts that look like one)."""
 
 
+_BLANKS: dict[tuple[int, int, int], str] = {}
+
+
+def _blanks(first: int, last: int, style: int) -> str:
+    """The XML of blanks of format ``style`` from column ``first`` to ``last``, the row's
+    number left as ``\0`` (the same few spans come on every sheet)."""
+    found = _BLANKS.get((first, last, style))
+    if found is None:
+        found = _BLANKS[(first, last, style)] = "".join(
+            f'<c r="{_COLUMNS.get(col) or _column(col)}\0" s="{style}"/>' for col in range(first, last + 1)
+        )
+    return found
+
+
 def _number(fmt: Any) -> int:
     """The format's number in the workbook's styles, given on first use (XlsxWriter's)."""
     number: int = fmt._get_xf_index()
@@ -134,9 +156,12 @@ class RowSheet(Worksheet):
         number: float = sheet._convert_date_time(date)
         return number
 
-    def add_row(self, row: int, cells: Mapping[int, Cell], height: float | None = None) -> None:
+    def add_row(
+        self, row: int, cells: Mapping[int, Cell], height: float | None = None, *, links: bool = True
+    ) -> None:
         """Write row ``row`` (0-based, below every row written so far): ``cells`` by column,
-        ``height`` in points as ``set_row`` takes it (None: the default height).
+        ``height`` in points as ``set_row`` takes it (None: the default height); ``links``
+        False says that no cell is a ``Hyperlink`` (no need to look).
 
         What XlsxWriter's ``set_row`` and ``write_*`` do at once is done here (the sheet's
         dimensions, the links recorded); the row is turned into XML when the next row with a
@@ -150,9 +175,11 @@ class RowSheet(Worksheet):
         if height is not None:  # ``set_row``
             self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
         if cells:
+            last = max(cells)
+            value = cells[last][1]
             self._dimension(row, min(cells))
-            self._dimension(row, max(cells))
-        if any(type(value) is Hyperlink for _, value in cells.values()):
+            self._dimension(row, value.last if type(value) is Span else last)
+        if links and any(type(value) is Hyperlink for _, value in cells.values()):
             cells = dict(self._linked(row, cells))
         if cells:
             self.flush()
@@ -191,12 +218,19 @@ class RowSheet(Worksheet):
                 pixels = self.default_row_height
         xml = []
         number = str(row + 1)
+        covered = -1
         for col in sorted(cells):
+            if col <= covered:
+                raise ValueError(f"sheet '{self.name}': cell {_column(col)}{number} is under a span")
             fmt, value = cells[col]
-            ref = (_COLUMNS.get(col) or _column(col)) + number
             style = fmt.xf_index
             if style is None:
                 style = _number(fmt)
+            if type(value) is Span:
+                covered = value.last
+                xml.append(_blanks(col, covered, style).replace("\0", number))
+                continue
+            ref = (_COLUMNS.get(col) or _column(col)) + number
             if value is None:
                 xml.append(f'<c r="{ref}" s="{style}"/>')
             elif isinstance(value, str):
@@ -231,6 +265,19 @@ class RowSheet(Worksheet):
             dims.dim_colmin = col
         if dims.dim_colmax is None or col > dims.dim_colmax:
             dims.dim_colmax = col
+
+    def _write_merge_cells(self) -> None:
+        """XlsxWriter's ``<mergeCells>`` element, written without its per-attribute escaping
+        (a range holds nothing to escape)."""
+        if not self.merge:
+            return
+        column = _COLUMNS.get
+        refs = "".join(
+            f'<mergeCell ref="{column(c1) or _column(c1)}{r1 + 1}:{column(c2) or _column(c2)}{r2 + 1}"/>'
+            for r1, c1, r2, c2 in self.merge
+        )
+        fh: Any = self.fh
+        fh.write(f'<mergeCells count="{len(self.merge)}">{refs}</mergeCells>')
 
     def _write_sheet_data(self) -> None:
         """The ``<sheetData>`` element: the rows written, as XlsxWriter's constant-memory mode
