@@ -4,7 +4,9 @@ XlsxWriter's constant-memory mode gives for the same cells, rows, merges, links 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+import threading
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -185,3 +187,20 @@ def test_a_sheet_longer_than_a_megabyte_of_xml_is_whole() -> None:
     assert data == xlsxwriters([sheet])
     rows = list(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].values)
     assert len(rows) == 6000 and rows[-1][7] == f"{text}7"
+
+
+def _deflaters() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "ropa-xlsx-deflate"]
+
+
+def test_the_second_thread_ends_with_its_workbook_closed_or_dropped() -> None:
+    sheets: list[Sheet] = [[(1, None, {0: (0, ("text", "titre"))}, [])]] * 3
+    ours(sheets)
+    assert not _deflaters()
+    book = Workbook(io.BytesIO())
+    book.finish_sheet(book.add_worksheet("Feuille", worksheet_class=RowSheet))  # compressed: a thread
+    (thread,) = _deflaters()
+    del book
+    gc.collect()
+    thread.join(timeout=10)
+    assert not thread.is_alive()

@@ -6,9 +6,10 @@ created, reopened and removed per sheet (seconds at 1,000 sheets), and every she
 whole until the end (megabytes at 10,000 sheets). Here:
 
 - ``Workbook.finish_sheet`` assembles a sheet as soon as its last row is written, with
-  XlsxWriter's own ``_assemble_xml_file``, compresses it straight into one temporary file
-  (``PartStore``), and puts in its place a ``FinishedSheet``: what the workbook still reads of
-  it when it closes (its name, its print titles and area, its web links);
+  XlsxWriter's own ``_assemble_xml_file``, has it compressed (by a second thread: zlib works
+  without Python's lock) into one temporary file (``PartStore``), and puts in its place a
+  ``FinishedSheet``: what the workbook still reads of it when it closes (its name, its print
+  titles and area, its web links);
 - when the workbook closes, XlsxWriter's packager writes the other parts (workbook, styles,
   properties, links) into the same store (``_Packager``), and the zip is made by copying the
   compressed parts in the packager's order, each dated and permissioned as XlsxWriter's own
@@ -21,15 +22,22 @@ comments, tables or dynamic arrays: the workbook has none (``finish_sheet`` chec
 
 from __future__ import annotations
 
+import functools
 import io
+import queue
 import stat
+import sys
 import tempfile
+import threading
+import weakref
 import zlib
+from collections.abc import Callable
 from typing import IO, Any
 from zipfile import ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
 import xlsxwriter
 from xlsxwriter.packager import Packager
+from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from generator.export.xlsx_sheet import RowSheet
@@ -48,7 +56,8 @@ class Part(io.StringIO):
     that the bytes are the same) and stored when ``finish`` is called.
 
     A ``StringIO`` so that XlsxWriter's ``_set_xml_writer`` writes into it as into its own
-    in-memory parts, never opening or closing a file; nothing is kept in the ``StringIO``."""
+    in-memory parts, never opening or closing a file; nothing is kept in the ``StringIO``. The
+    text is encoded here; its compression is the store's second thread's (``_Deflater``)."""
 
     def __init__(self, store: PartStore, name: str) -> None:
         super().__init__()
@@ -65,51 +74,113 @@ class Part(io.StringIO):
         self.pending.append(text)
         self.pending_size += len(text)
         if self.pending_size > CHUNK:
-            self._compress()
+            self._send()
         return len(text)
 
-    def _compress(self) -> None:
+    def _send(self) -> None:
         data = "".join(self.pending).encode("utf-8")
         self.pending, self.pending_size = [], 0
+        self.store.deflate(functools.partial(self._deflate, data))
+
+    def finish(self) -> None:
+        self._send()
+        self.store.deflate(self._finished)
+
+    # In the store's second thread, in the order given:
+
+    def _deflate(self, data: bytes) -> None:
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
         self.compressed.append(self.compressor.compress(data))
 
-    def finish(self) -> None:
-        self._compress()
+    def _finished(self) -> None:
         self.compressed.append(self.compressor.flush())
         self.store.add(self)
         self.compressed = []
 
 
+def _deflating(work: queue.Queue[Callable[[], None] | None], errors: list[BaseException]) -> None:
+    """The second thread's loop: each work in turn, until None; after an error, none."""
+    while (item := work.get()) is not None:
+        try:
+            if not errors:
+                item()
+        except BaseException as error:  # handed to the first thread (``_Deflater.check``)
+            errors.append(error)
+        finally:
+            del item
+            work.task_done()
+    work.task_done()
+
+
+class _Deflater:
+    """A second thread that compresses the parts and stores them, in the order given.
+
+    zlib lets go of Python's lock while it deflates: the rows of the next sheets are made
+    meanwhile, on another core (compression is about a fifth of an export's time). The thread
+    holds no reference to the store: it ends when the store is closed or forgotten."""
+
+    def __init__(self, owner: PartStore) -> None:
+        self.work: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=16)
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(
+            target=_deflating, args=(self.work, self.errors), name="ropa-xlsx-deflate", daemon=True
+        )
+        self.thread.start()
+        self.stop = weakref.finalize(owner, self.work.put, None)
+
+    def put(self, item: Callable[[], None]) -> None:
+        self.check()
+        self.work.put(item)
+
+    def wait(self) -> None:
+        """Until every work given is done; raise its error if one failed."""
+        self.work.join()
+        self.check()
+
+    def check(self) -> None:
+        if self.errors:
+            raise self.errors[0]
+
+    def close(self) -> None:
+        self.stop()
+        self.thread.join()
+
+
 class PartStore:
-    """The compressed parts, one after the other in one unnamed temporary file, and the zip
-    entry of each (``ZipInfo``, offset in the file)."""
+    """The compressed parts, one after the other in one unnamed temporary file, and where each
+    is (``entries``: a few numbers each, the zip entry made when it is copied)."""
 
     def __init__(self) -> None:
         # Open until the workbook is closed, across calls: no ``with``.
         self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self.entries: dict[str, tuple[ZipInfo, int]] = {}
+        self.entries: dict[str, tuple[int, int, int, int]] = {}  # offset, size compressed, CRC, size
+        self.deflater: _Deflater | None = None
+
+    def deflate(self, item: Callable[[], None]) -> None:
+        """Have ``item`` done by the second thread, after every item given before."""
+        if self.deflater is None:
+            self.deflater = _Deflater(self)
+        self.deflater.put(item)
+
+    def wait(self) -> None:
+        """Until every part given is stored."""
+        if self.deflater is not None:
+            self.deflater.wait()
 
     def part(self, name: str) -> Part:
         return Part(self, name)
 
     def add(self, part: Part) -> None:
-        info = ZipInfo(part.name, ENTRY_DATE)
-        info.compress_type = ZIP_DEFLATED
-        info.external_attr = ENTRY_MODE << 16
-        info.file_size = part.size
-        info.CRC = part.crc
-        info.compress_size = sum(len(block) for block in part.compressed)
         offset = self.file.tell()
         for block in part.compressed:
             self.file.write(block)
-        self.entries[part.name] = (info, offset)
+        self.entries[part.name] = (offset, self.file.tell() - offset, part.crc, part.size)
 
     def copy(self, zf: ZipFile, name: str, allow_zip64: bool) -> None:
         """Add part ``name`` to ``zf`` as ``ZipFile.write`` would have added it uncompressed:
         its local header (with its final CRC and sizes: no data descriptor), its data."""
-        info, offset = self.entries.pop(name)
+        offset, info = self._entry(name)
         fp = zf.fp
         if fp is None:
             raise ValueError("the zip file is closed")
@@ -131,7 +202,22 @@ class PartStore:
         zf.filelist.append(info)
         zf.NameToInfo[info.filename] = info
 
+    def _entry(self, name: str) -> tuple[int, ZipInfo]:
+        """Where part ``name`` is in the file, and its zip entry: as ``ZipFile.write`` makes
+        it of one of XlsxWriter's temporary files."""
+        offset, compressed, crc, size = self.entries.pop(name)
+        info = ZipInfo(name, ENTRY_DATE)
+        info.compress_type = ZIP_DEFLATED
+        info.external_attr = ENTRY_MODE << 16
+        info.file_size = size
+        info.CRC = crc
+        info.compress_size = compressed
+        return offset, info
+
     def close(self) -> None:
+        if self.deflater is not None:
+            self.deflater.close()
+            self.deflater = None
         self.file.close()
 
 
@@ -150,20 +236,20 @@ class FinishedSheet:
     """What the workbook reads of a sheet already assembled when it closes: its name and
     place, its print titles and area (the workbook's defined names), its web links (the
     sheet's relationships); the rest as on a sheet without charts, images, comments or tables.
-    """
 
-    __slots__ = (
-        "active",
-        "autofilter_area",
-        "external_hyper_links",
-        "hidden",
-        "index",
-        "name",
-        "print_area_range",
-        "repeat_col_range",
-        "repeat_row_range",
-        "selected",
-    )
+    Each area (``'RT-01 Paie'!$A$1:$H$80``) is kept as the part after the sheet's name, shared
+    by the sheets that have the same (``sys.intern``), and made whole when it is read: one
+    finished sheet takes a few hundred bytes, 10,000 a few megabytes."""
+
+    __slots__ = ("_areas", "active", "external_hyper_links", "hidden", "index", "name", "selected")
+    KEPT = ("active", "external_hyper_links", "hidden", "index", "name", "selected")
+    AREAS = ("autofilter_area", "print_area_range", "repeat_col_range", "repeat_row_range")
+    name: str
+    index: int
+    hidden: int
+    selected: int
+    active: int
+    external_hyper_links: list[Any]
 
     is_chartsheet = False
     vba_codename = None
@@ -188,8 +274,36 @@ class FinishedSheet:
     external_comment_links: list[Any] = []  # noqa: RUF012
 
     def __init__(self, sheet: Worksheet) -> None:
-        for name in self.__slots__:
+        for name in self.KEPT:
             setattr(self, name, getattr(sheet, name))
+        prefix = quote_sheetname(self.name) + "!"
+        areas = []
+        for name in self.AREAS:
+            area: str = getattr(sheet, name)
+            if area and not area.startswith(prefix):
+                raise ValueError(f"sheet '{sheet.name}': {name} {area!r} is not on the sheet")
+            areas.append(sys.intern(area[len(prefix) :]) if area else None)
+        self._areas = tuple(areas)
+
+    def _area(self, n: int) -> str:
+        area = self._areas[n]
+        return "" if area is None else f"{quote_sheetname(self.name)}!{area}"
+
+    @property
+    def autofilter_area(self) -> str:
+        return self._area(0)
+
+    @property
+    def print_area_range(self) -> str:
+        return self._area(1)
+
+    @property
+    def repeat_col_range(self) -> str:
+        return self._area(2)
+
+    @property
+    def repeat_row_range(self) -> str:
+        return self._area(3)
 
 
 _PREPARED_AT_CLOSE = (
@@ -305,6 +419,7 @@ class Workbook(xlsxwriter.Workbook):
             packager._set_in_memory(True)
             parts: list[tuple[Any, str, bool]] = packager._create_package()  # type: ignore[no-untyped-call]
             packager.close_part()
+            self.store.wait()
             with ZipFile(self.filename, "w", compression=ZIP_DEFLATED, allowZip64=self.allow_zip64) as zf:
                 for _, name, _ in parts:
                     self.store.copy(zf, name, self.allow_zip64)

@@ -93,12 +93,12 @@ class _Rows:
         self.parts, self.size, self.spool = [], 0, None
 
 
-_COLUMNS: dict[int, str] = {}
+_COLUMNS = tuple(xl_col_to_name(col) for col in range(64))
 
 
 def _column(col: int) -> str:
-    letters = _COLUMNS[col] = xl_col_to_name(col)
-    return letters
+    """A column's letters (``0`` → ``A``)."""
+    return _COLUMNS[col] if col < 64 else xl_col_to_name(col)
 
 
 _escape_controls: Any = Worksheet._escape_control_characters
@@ -114,7 +114,7 @@ def _blanks(first: int, last: int, style: int) -> str:
     found = _BLANKS.get((first, last, style))
     if found is None:
         found = _BLANKS[(first, last, style)] = "".join(
-            f'<c r="{_COLUMNS.get(col) or _column(col)}\0" s="{style}"/>' for col in range(first, last + 1)
+            f'<c r="{_column(col)}\0" s="{style}"/>' for col in range(first, last + 1)
         )
     return found
 
@@ -226,19 +226,17 @@ class RowSheet(Worksheet):
             style = fmt.xf_index
             if style is None:
                 style = _number(fmt)
-            if type(value) is Span:
-                covered = value.last
-                xml.append(_blanks(col, covered, style).replace("\0", number))
-                continue
-            ref = (_COLUMNS.get(col) or _column(col)) + number
-            if value is None:
-                xml.append(f'<c r="{ref}" s="{style}"/>')
-            elif isinstance(value, str):
+            if type(value) is str:
                 if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
                     value = _utf16_truncate(value, self.xls_strmax)
-                xml.append(text_xml(ref, style, value))
+                xml.append(text_xml(_column(col) + number, style, value))
+            elif type(value) is Span:
+                covered = value.last
+                xml.append(_blanks(col, covered, style).replace("\0", number))
+            elif value is None:
+                xml.append(f'<c r="{_column(col)}{number}" s="{style}"/>')
             else:
-                xml.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                xml.append(f'<c r="{_column(col)}{number}" s="{style}"><v>{value:.16G}</v></c>')
         attributes = f' r="{number}"'
         custom = pixels != self.original_row_height or pixels != self.default_row_height
         if custom:
@@ -271,10 +269,8 @@ class RowSheet(Worksheet):
         (a range holds nothing to escape)."""
         if not self.merge:
             return
-        column = _COLUMNS.get
         refs = "".join(
-            f'<mergeCell ref="{column(c1) or _column(c1)}{r1 + 1}:{column(c2) or _column(c2)}{r2 + 1}"/>'
-            for r1, c1, r2, c2 in self.merge
+            f'<mergeCell ref="{_column(c1)}{r1 + 1}:{_column(c2)}{r2 + 1}"/>' for r1, c1, r2, c2 in self.merge
         )
         fh: Any = self.fh
         fh.write(f'<mergeCells count="{len(self.merge)}">{refs}</mergeCells>')
