@@ -97,6 +97,7 @@ class Part(io.StringIO):
         self.compressed.append(self.compressor.flush())
         self.store.add(self)
         self.compressed = []
+        del self.compressor
 
 
 def _deflating(work: queue.Queue[Callable[[], None] | None], errors: list[BaseException]) -> None:
@@ -229,7 +230,7 @@ def _index(sheet: Any) -> int:
 
 def sheet_part_name(index: int) -> str:
     """The part of the sheet of 0-based ``index`` (the workbook has no chart sheet)."""
-    return f"xl/worksheets/sheet{index + 1}.xml"
+    return sys.intern(f"xl/worksheets/sheet{index + 1}.xml")  # one string for the store and the zip
 
 
 class FinishedSheet:
@@ -341,7 +342,7 @@ class _Packager(Packager):
     def _filename(self, xml_filename: str) -> Part:
         self.close_part()
         self.open = self.book.store.part(xml_filename)
-        self.filenames.append((self.open, xml_filename, False))
+        self.filenames.append((None, xml_filename, False))  # the part is in the store
         return self.open
 
     def close_part(self) -> None:
