@@ -66,7 +66,7 @@ class Part(io.StringIO):
         self.pending: list[str] = []
         self.pending_size = 0
         self.compressed: list[bytes] = []
-        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.compressor: Any = None  # made by the second thread: one at a time (256 KB each)
         self.crc = 0
         self.size = 0
 
@@ -89,6 +89,8 @@ class Part(io.StringIO):
     # In the store's second thread, in the order given:
 
     def _deflate(self, data: bytes) -> None:
+        if self.compressor is None:
+            self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
         self.compressed.append(self.compressor.compress(data))
@@ -97,7 +99,7 @@ class Part(io.StringIO):
         self.compressed.append(self.compressor.flush())
         self.store.add(self)
         self.compressed = []
-        del self.compressor
+        self.compressor = None
 
 
 def _deflating(work: queue.Queue[Callable[[], None] | None], errors: list[BaseException]) -> None:
