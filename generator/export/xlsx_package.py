@@ -235,6 +235,15 @@ def sheet_part_name(index: int) -> str:
     return sys.intern(f"xl/worksheets/sheet{index + 1}.xml")  # one string for the store and the zip
 
 
+def _area(n: int) -> property:
+    """A ``FinishedSheet``'s area ``AREAS[n]``, as XlsxWriter's sheet has it."""
+
+    def whole(sheet: FinishedSheet) -> str:
+        return sheet.area(n)
+
+    return property(whole)
+
+
 class FinishedSheet:
     """What the workbook reads of a sheet already assembled when it closes: its name and
     place, its print titles and area (the workbook's defined names), its web links (the
@@ -288,25 +297,15 @@ class FinishedSheet:
             areas.append(sys.intern(area[len(prefix) :]) if area else None)
         self._areas = tuple(areas)
 
-    def _area(self, n: int) -> str:
+    def area(self, n: int) -> str:
+        """The whole area ``AREAS[n]`` (``""`` when the sheet has none)."""
         area = self._areas[n]
         return "" if area is None else f"{quote_sheetname(self.name)}!{area}"
 
-    @property
-    def autofilter_area(self) -> str:
-        return self._area(0)
-
-    @property
-    def print_area_range(self) -> str:
-        return self._area(1)
-
-    @property
-    def repeat_col_range(self) -> str:
-        return self._area(2)
-
-    @property
-    def repeat_row_range(self) -> str:
-        return self._area(3)
+    autofilter_area = _area(0)
+    print_area_range = _area(1)
+    repeat_col_range = _area(2)
+    repeat_row_range = _area(3)
 
 
 _PREPARED_AT_CLOSE = (
@@ -402,7 +401,7 @@ class Workbook(xlsxwriter.Workbook):
         the store."""
         try:
             if not self.worksheets():
-                self.add_worksheet()
+                self.add_worksheet(worksheet_class=RowSheet)
             if self.worksheet_meta.activesheet == 0:
                 self.worksheets_objs[0].selected = 1
                 self.worksheets_objs[0].hidden = 0

@@ -109,8 +109,8 @@ _BLANKS: dict[tuple[int, int, int], str] = {}
 
 
 def _blanks(first: int, last: int, style: int) -> str:
-    """The XML of blanks of format ``style`` from column ``first`` to ``last``, the row's
-    number left as ``\0`` (the same few spans come on every sheet)."""
+    """The XML of blanks of format ``style`` from column ``first`` to ``last``, a NUL
+    character where the row's number goes (the same few spans come on every sheet)."""
     found = _BLANKS.get((first, last, style))
     if found is None:
         found = _BLANKS[(first, last, style)] = "".join(
