@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 from export_registers import full_register
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.export import Options, model, render_document, write, write_document
@@ -93,28 +93,3 @@ def test_json_writer_gives_the_bytes_of_json_dumps(value: Any) -> None:
 def test_json_of_a_register_is_what_json_dumps_gives(reg: Register) -> None:
     doc = model.normalise(reg, "fr")
     assert json_render(doc) == reference(dict(doc))
-
-
-CELL_TEXTS = ["", "texte", " espace", "fin ", "a\nb", "fin\n", "<r>x</r>", "<b>&amp;</b> \"q\"", "_x0041_", "\x07 bip",
-              "\ufffe", "tab\tulation", "=1+1", "é€😀"]
-
-
-@settings(deadline=None)  # each example makes a workbook, with its temporary files
-@given(st.one_of(st.sampled_from(CELL_TEXTS), st.text(max_size=30)))
-def test_the_workbooks_short_path_writes_the_xml_of_xlsxwriters_own(text: str) -> None:
-    import xlsxwriter
-    from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
-
-    from generator.export.xlsx import _Worksheet
-
-    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
-    fmt = book.add_format({"bold": True})
-    written = []
-    for cls in (Worksheet, _Worksheet):
-        ws = book.add_worksheet(worksheet_class=cls)
-        ws.fh = io.StringIO()
-        for cell in (CellStringTuple(text, fmt), CellBlankTuple(fmt), CellStringTuple(text, None)):
-            ws._write_cell(3, 27, cell)
-        written.append(ws.fh.getvalue())
-    book.close()
-    assert written[0] == written[1]

@@ -22,9 +22,10 @@ each page, body text at 9 pt or more (a sheet is shrunk to its page's width only
 9 pt; the parties table goes on to further pages instead), every text wrapped in a row tall
 enough for it, and links only on short texts (LibreOffice does not wrap a cell holding a link).
 
-Written with XlsxWriter in constant-memory mode (rows go to disk as they are written): the
-memory does not grow with the register; the bytes depend on the register only (fixed zip
-dates; the document's date is ``model.generated_at``, never the clock).
+Written with XlsxWriter, each row as XML as soon as it is complete (``xlsx_sheet``) and each
+sheet compressed as soon as it is finished (``xlsx_package``): the memory does not grow with
+the register; the bytes are those XlsxWriter's constant-memory mode writes, and depend on the
+register only (fixed zip dates; the document's date is ``model.generated_at``, never the clock).
 """
 
 from __future__ import annotations
@@ -38,15 +39,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
-from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
+from xlsxwriter.utility import xl_col_to_name
 
 from generator import __version__, vocab
 from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
+from generator.export.xlsx_package import Workbook
+from generator.export.xlsx_sheet import Cell, Hyperlink, RowSheet, Span
 from generator.lint.rules import Diagnostic
 from generator.lint.schema import field_arg
 from generator.load.register import Register
@@ -205,7 +206,7 @@ class Styles:
     dates and links. (XlsxWriter has no named cell styles: a reader tells the kinds apart by
     their look, bold white on dark blue for a section, and so on.)"""
 
-    def __init__(self, wb: xlsxwriter.Workbook, lang: str) -> None:
+    def __init__(self, wb: Workbook, lang: str) -> None:
         self.wb = wb
         border = {"border": 1, "border_color": "#BFBFBF"}
         top = {"text_wrap": True, "valign": "top", "align": "left"}
@@ -244,10 +245,10 @@ class Styles:
         return found
 
 
-class _Workbook(xlsxwriter.Workbook):
-    """XlsxWriter's workbook without its own check of each new sheet's name against every
-    sheet's (quadratic: minutes at 10,000 sheets); ``sheet_name`` has already made every name
-    valid and unique, whatever the case."""
+class _Workbook(Workbook):
+    """The workbook (``xlsx_package``) without XlsxWriter's check of each new sheet's name
+    against every sheet's (quadratic: minutes at 10,000 sheets); ``sheet_name`` has already made
+    every name valid and unique, whatever the case."""
 
     def _check_sheetname(self, sheetname: str | None, is_chartsheet: bool = False) -> str:
         if not sheetname:
@@ -255,78 +256,14 @@ class _Workbook(xlsxwriter.Workbook):
         return sheetname
 
 
-_CELL_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-"""What XlsxWriter's ``_escape_control_characters`` changes: a text without any is left as it is."""
-_XML_ESCAPES = re.compile('["&<>\n]')
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-
-
-class _Worksheet(Worksheet):
-    """XlsxWriter's worksheet with a shorter way to write the two cells a workbook is mostly
-    made of in constant-memory mode, a formatted blank and a formatted inline text: the same
-    XML, written without the general path's lists of attributes and per-attribute escaping
-    (a cell reference and a format index hold nothing to escape). Every other cell takes
-    XlsxWriter's own path."""
-
-    def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        fmt = cell.format
-        kind = type(cell)
-        fh: Any = self.fh
-        if fmt is None or not self.constant_memory:
-            super()._write_cell(row, col, cell)
-        elif kind is CellBlankTuple:
-            fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
-        elif kind is CellStringTuple:
-            string = cell.string
-            if _CELL_ESCAPES.search(string):
-                escape: Any = self._escape_control_characters
-                string = escape(string)
-            if string.startswith("<r>") and string.endswith("</r>"):
-                super()._write_cell(row, col, cell)
-                return
-            space = ' xml:space="preserve"' if _EDGE_SPACE.search(string) else ""
-            if _XML_ESCAPES.search(string):
-                string = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            fh.write(
-                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="inlineStr">'
-                f"<is><t{space}>{string}</t></is></c>"
-            )
-        else:
-            super()._write_cell(row, col, cell)
-
-
-@functools.lru_cache(maxsize=65536)
-def _merged(row: int, first: int, last: int) -> tuple[int, int, int, int]:
-    """A merged range of one row as XlsxWriter keeps it until the workbook is closed, one tuple
-    for the same range of every sheet (10,000 sheets hold some 300,000 merges)."""
-    return (row, first, row, last)
-
-
-def _release(ws: Worksheet) -> None:
-    """Free what XlsxWriter keeps of a finished sheet until the workbook is closed, so that
-    memory stays flat with 10,000 sheets: the addresses of merged cells (kept only to refuse
-    overlapping merges), the heights of the rows already written (all but the last, which is
-    written when the workbook closes), and the open temporary file of its rows (XlsxWriter's own
-    ``_opt_close``, which it reopens when it assembles the file; one open file per sheet would
-    also exceed the usual limit of 1,024)."""
-    ws.merged_cells.clear()
-    last = ws.previous_row
-    for kept in (ws.row_info, ws.row_sizes):
-        pending = kept.get(last)
-        kept.clear()
-        if pending is not None:
-            kept[last] = pending
-    ws._opt_close()
-
-
 class SheetWriter:
-    """Writes a sheet top to bottom, in XlsxWriter's constant-memory mode: the current row is
-    built with ``put`` and written by ``next``; a written row leaves memory (to the sheet's
-    temporary file). ``close`` sets the sheet's print layout."""
+    """Writes a sheet top to bottom: the current row is built with ``put`` and written by
+    ``next`` as XML (``RowSheet.add_row``). ``close`` sets the sheet's print layout and
+    finishes it (``Workbook.finish_sheet``): it leaves memory, compressed."""
 
     def __init__(
         self,
-        ws: Worksheet,
+        ws: RowSheet,
         widths: Sequence[float],
         styles: Styles,
         field_span: int | None = None,
@@ -339,6 +276,7 @@ class SheetWriter:
         self.cells_: dict[int, tuple[Any, str]] = {}
         self.merges: list[tuple[int, int]] = []
         self.height: float | None = None
+        self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
@@ -351,39 +289,49 @@ class SheetWriter:
         return f"{xl_col_to_name(col - 1)}{self.row}"
 
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        if isinstance(value, Link):
+        if type(value) is str:
+            value = xlsx_text(value)
+            if "\r" in value:
+                value = _line_breaks(value)
+            if len(value) > MAX_CELL_TEXT:
+                self._too_long(col, value)
+        elif isinstance(value, Link):
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
+            self.links = True
         elif isinstance(value, dt.date):
             style = "ropa-date"
         elif value is not None and not isinstance(value, (int, float)):
             value = _line_breaks(xlsx_text(value))
             if len(value) > MAX_CELL_TEXT:
-                raise ExportError(
-                    f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(value)} "
-                    f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
-                    "in the register"
-                )
+                self._too_long(col, value)
         self.cells_[col] = (value, style)
 
-    def _write(self, col: int, value: Any, style: str) -> None:
-        """Write one cell: every text as a string cell, never a formula (with Excel's quote
-        prefix when it would look like one once edited); dates as dates; links on their text."""
-        ws, row, c = self.ws, self.row - 1, col - 1
+    def _too_long(self, col: int, text: str) -> None:
+        raise ExportError(
+            f"sheet '{self.ws.name}', cell {self.coordinate(col)}: a text of {len(text)} "
+            f"characters is longer than an Excel cell can hold ({MAX_CELL_TEXT}); shorten it "
+            "in the register"
+        )
+
+    def _cell(self, value: Any, style: str) -> Cell:
+        """One cell: every text as a string cell, never a formula (with Excel's quote prefix
+        when it would look like one once edited); dates as dates; links on their text."""
+        if type(value) is str:
+            return (self.styles(style, _needs_quote(value)), value) if value else (self.styles(style), None)
         if isinstance(value, Link):
             text = xlsx_text(value.text)
+            fmt = self.styles(style, _needs_quote(text))
             target = f"internal:{value.location}" if value.location else value.url
-            if target and len(target) <= MAX_URL:
-                ws.write_url(row, c, target, self.styles(style, _needs_quote(text)), text)
-            else:
-                ws.write_string(row, c, text, self.styles(style, _needs_quote(text)))
-        elif isinstance(value, dt.date):
-            ws.write_datetime(row, c, dt.datetime(value.year, value.month, value.day), self.styles(style))
-        elif isinstance(value, bool) or value is None or value == "":
-            ws.write_blank(row, c, None, self.styles(style))
-        elif isinstance(value, (int, float)):
-            ws.write_number(row, c, value, self.styles(style))
-        else:
-            ws.write_string(row, c, value, self.styles(style, _needs_quote(value)))
+            return fmt, Hyperlink(target, text) if target and len(target) <= MAX_URL else text
+        if isinstance(value, dt.date):
+            return self.styles(style), self.ws.serial(dt.datetime(value.year, value.month, value.day))
+        if isinstance(value, bool) or value is None or value == "":
+            return self.styles(style), None
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise ExportError(f"sheet '{self.ws.name}': {value} is not a number a cell can hold")
+            return self.styles(style), value
+        return self.styles(style, _needs_quote(value)), value
 
     def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
         """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
@@ -413,23 +361,25 @@ class SheetWriter:
     def next(self, n: int = 1) -> None:
         """Write the current row (and ``n - 1`` empty ones)."""
         for _ in range(n):
-            if self.height is not None:
-                self.ws.set_row(self.row - 1, self.height)
-            merged = {first: last for first, last in self.merges}
+            if not self.cells_ and self.height is None:
+                self.row += 1
+                continue
+            row = self.row - 1
+            cells: dict[int, Cell] = {}
+            merged = dict(self.merges) if self.merges else {}
             for col in sorted(self.cells_):
                 value, style = self.cells_[col]
                 last = merged.get(col)
                 if last is not None:
                     # The cells under a merge get its format (Excel draws a merged area's
-                    # borders from them); its first cell is written with the value. (What
+                    # borders from them); its first cell holds the value. (What XlsxWriter's
                     # ``merge_range`` does, without its search for overlapping merges: each
                     # row's merges are apart by construction.)
-                    ws, row, fmt = self.ws, self.row - 1, self.styles(style)
-                    ws.merge.append(_merged(row, col - 1, last - 1))
-                    for blank in range(col, last):
-                        ws.write_blank(row, blank, None, fmt)
-                self._write(col, value, style)
-            self.cells_, self.merges, self.height = {}, [], None
+                    cells[col] = (self.styles(style), Span(last - 1))
+                    self.ws.merge.append((row, col - 1, row, last - 1))
+                cells[col - 1] = self._cell(value, style)
+            self.ws.add_row(row, cells, self.height, links=self.links)
+            self.cells_, self.merges, self.height, self.links = {}, [], None, False
             self.row += 1
 
     def freeze(self, cell: str) -> None:
@@ -453,7 +403,7 @@ class SheetWriter:
         if title_cols:
             ws.repeat_columns(title_cols)
         ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
-        _release(ws)
+        self.styles.wb.finish_sheet(ws)
 
     # Kinds of rows ------------------------------------------------------------------------------
 
@@ -1145,13 +1095,12 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
 
     Two passes over the activities, each made when it is reached: the list sheets from what
     they show of each (``Export.summaries``), then each activity's sheet from the activity
-    normalised. XlsxWriter's constant-memory mode writes each row to its sheet's temporary file
-    as soon as it is complete, so memory does not grow with the number of activities; it also
-    dates every entry of the zip file 1 January 1980, so that the bytes depend on the register
-    only."""
+    normalised. Each row is written as soon as it is complete and each sheet compressed as soon
+    as it is finished, so memory does not grow with the number of activities; every entry of
+    the zip file is dated 31 January 1980, so that the bytes depend on the register only."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
-    wb = _Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    wb = _Workbook(out, {"strings_to_formulas": False})
     styles = Styles(wb, lang)
     taken: set[str] = set()
     list_name = sheet_name(_t("cnil.list.title", lang), taken)
@@ -1161,9 +1110,12 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     processor_name = sheet_name(_t("export.sheets.processor_list", lang), taken) if has_processing else None
     parties_name = sheet_name(_t("export.sheets.parties", lang), taken)
     names = [sheet_name(f"{a.get('ref', '')} {a.get('name', '')}", taken) for a in summaries]
+    del taken  # 10,000 names
 
-    def sheet(name: str) -> Worksheet:
-        ws: Worksheet = wb.add_worksheet(name, worksheet_class=_Worksheet)
+    def sheet(name: str) -> RowSheet:
+        ws = wb.add_worksheet(name, worksheet_class=RowSheet)
+        if not isinstance(ws, RowSheet):
+            raise TypeError(ws)
         return ws
 
     def listed(processor: bool) -> Iterator[tuple[Json, str]]:

@@ -1,0 +1,289 @@
+"""A worksheet written row by row as XML, the same XML XlsxWriter writes in constant-memory mode.
+
+XlsxWriter's way to a cell, at a workbook's 450,000 cells per 1,000 activities, is most of the
+time an export takes: each ``write_*`` call checks its arguments, stores a tuple in the sheet's
+table, and the row is turned into XML attribute by attribute when the next one begins. Here a
+row is given whole (``RowSheet.add_row``: its cells by column, each a format and a value) and
+turned into XML at once, with what XlsxWriter does for those cells and that row, in the same
+order: the sheet's dimensions, the ``<row>`` element (its height as ``set_row`` stores it), the
+inline strings escaped as ``_write_cell`` does (control characters as ``_xHHHH_``, ``&<>``,
+``xml:space`` for edge spaces), numbers and dates as ``<v>`` with Excel's 16 digits. Links go
+through XlsxWriter's own ``_write_url`` (it records the link the sheet lists after its rows).
+
+One difference, on purpose: XlsxWriter writes a text that begins with ``<r>`` and ends with
+``</r>`` as raw XML (its rich strings, in constant-memory mode); a register's text is always
+escaped, whatever it looks like.
+
+The rows wait in memory, or in a temporary file past ``SPILL`` characters (the list sheets at
+10,000 activities), until the sheet is assembled: its ``<dimension>`` comes before its rows and
+is known only after the last.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from typing import IO, Any, NamedTuple
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from generator.errors import ExportError
+
+
+class Hyperlink(NamedTuple):
+    """A link's cell: ``target`` as XlsxWriter's ``write_url`` takes it (``internal:`` for a
+    place in the workbook), ``text`` what the cell shows."""
+
+    target: str
+    text: str
+
+
+class Span(NamedTuple):
+    """Formatted blanks from a cell's column to column ``last``: the cells under a merged
+    range (Excel draws the range's borders from them). No other cell of the row may be there.
+    """
+
+    last: int
+
+
+Value = str | float | Hyperlink | Span | None
+"""A cell's value: a text, a number (a date is the serial number Excel keeps), a link, blanks
+(a ``Span``), or None for a formatted blank."""
+Cell = tuple[Format, Value]
+
+SPILL = 1 << 20
+"""Characters of row XML a sheet keeps in memory before it moves them to a temporary file."""
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+"""What XlsxWriter's ``_escape_control_characters`` changes: a text without any is left as it is."""
+
+
+class _Rows:
+    """The XML of a sheet's rows in order, in memory up to ``SPILL`` characters, then in a
+    temporary file (unnamed: nothing to remove)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.spool: IO[str] | None = None
+
+    def add(self, xml: str) -> None:
+        self.parts.append(xml)
+        self.size += len(xml)
+        if self.size > SPILL:
+            if self.spool is None:
+                # Open until the sheet is assembled (``close``), across calls: no ``with``.
+                self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+            self.spool.write("".join(self.parts))
+            self.parts, self.size = [], 0
+
+    def chunks(self) -> Iterator[str]:
+        if self.spool is not None:
+            self.spool.seek(0)
+            while data := self.spool.read(SPILL):
+                yield data
+        yield "".join(self.parts)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+        self.parts, self.size, self.spool = [], 0, None
+
+
+_COLUMNS = tuple(xl_col_to_name(col) for col in range(64))
+
+
+def _column(col: int) -> str:
+    """A column's letters (``0`` → ``A``)."""
+    return _COLUMNS[col] if col < 64 else xl_col_to_name(col)
+
+
+_escape_controls: Any = Worksheet._escape_control_characters
+"""XlsxWriter's ``_xHHHH_`` escapes (of control characters, and of texts that look like one)."""
+
+
+_BLANKS: dict[tuple[int, int, int], str] = {}
+
+
+def _blanks(first: int, last: int, style: int) -> str:
+    """The XML of blanks of format ``style`` from column ``first`` to ``last``, a NUL
+    character where the row's number goes (the same few spans come on every sheet)."""
+    found = _BLANKS.get((first, last, style))
+    if found is None:
+        found = _BLANKS[(first, last, style)] = "".join(
+            f'<c r="{_column(col)}\0" s="{style}"/>' for col in range(first, last + 1)
+        )
+    return found
+
+
+def _number(fmt: Any) -> int:
+    """The format's number in the workbook's styles, given on first use (XlsxWriter's)."""
+    number: int = fmt._get_xf_index()
+    return number
+
+
+def text_xml(ref: str, style: int, text: str) -> str:
+    """An inline string cell, as XlsxWriter's ``_write_cell`` writes it in constant-memory
+    mode (a text that looks like one of its rich strings included: escaped).
+
+    The same steps, each skipped when plain tests show it has nothing to do (most texts are
+    printable, with no ``_x``, no ``&<>`` and no space at either end)."""
+    if ("_x" in text or not text.isprintable()) and _CONTROL.search(text):
+        text = _escape_controls(text)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+class RowSheet(Worksheet):
+    """A worksheet filled by ``add_row``, one row at a time, top to bottom, in a workbook
+    opened without XlsxWriter's constant-memory mode (no temporary file per sheet) and never
+    given a cell by its ``write_*`` methods (its shared strings stay empty)."""
+
+    def _initialize(self, init_data: dict[str, Any]) -> None:
+        super()._initialize(init_data)
+        self.ignore_write_string = True  # ``_write_url`` records the link; its cell is ours
+        self.rows = _Rows()
+        self.pending: tuple[int, Mapping[int, Cell], float | None] | None = None
+
+    def serial(self, date: Any) -> float:
+        """A date or time as the number Excel keeps (XlsxWriter's ``write_datetime``)."""
+        sheet: Any = self
+        number: float = sheet._convert_date_time(date)
+        return number
+
+    def add_row(
+        self, row: int, cells: Mapping[int, Cell], height: float | None = None, *, links: bool = True
+    ) -> None:
+        """Write row ``row`` (0-based, below every row written so far): ``cells`` by column,
+        ``height`` in points as ``set_row`` takes it (None: the default height); ``links``
+        False says that no cell is a ``Hyperlink`` (no need to look).
+
+        What XlsxWriter's ``set_row`` and ``write_*`` do at once is done here (the sheet's
+        dimensions, the links recorded); the row is turned into XML when the next row with a
+        cell comes, or by ``flush`` (the last), as in XlsxWriter's constant-memory mode: each
+        format gets its number (``_get_xf_index``) when its first cell is turned into XML, and
+        each sheet's last row is turned into XML only when the workbook closes. A row without a
+        cell (or whose links are all too long: no cell) is left out, its height with it, but
+        on the first row, the one XlsxWriter starts on."""
+        if row >= self.xls_rowmax or (cells and max(cells) >= self.xls_colmax):
+            raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
+        if height is not None:  # ``set_row``
+            self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
+        if cells:
+            last = max(cells)
+            value = cells[last][1]
+            self._dimension(row, min(cells))
+            self._dimension(row, value.last if type(value) is Span else last)
+        if links and any(type(value) is Hyperlink for _, value in cells.values()):
+            cells = dict(self._linked(row, cells))
+        if cells:
+            self.flush()
+            self.pending = (row, cells, height)
+        elif row == 0 and height is not None:
+            self.pending = (row, cells, height)
+
+    def _linked(self, row: int, cells: Mapping[int, Cell]) -> Iterator[tuple[int, Cell]]:
+        """The cells with each link recorded (XlsxWriter's ``write_url``) and its text in its
+        cell; no cell for a link longer than Excel takes."""
+        for col, (fmt, value) in cells.items():
+            if type(value) is Hyperlink:
+                if self._write_url(row, col, value.target, fmt, value.text):
+                    continue
+                value = self.hyperlinks[row][col].text
+            yield col, (fmt, value)
+
+    def flush(self) -> None:
+        """Turn the last row written into XML."""
+        if self.pending is not None:
+            row, cells, height = self.pending
+            self.pending = None
+            self._row_xml(row, cells, height)
+
+    def numbered(self) -> bool:
+        """Whether every format of the last row written has its number already: the sheet can
+        then be assembled without changing the formats' numbers."""
+        return self.pending is None or all(fmt.xf_index is not None for fmt, _ in self.pending[1].values())
+
+    def _row_xml(self, row: int, cells: Mapping[int, Cell], height: float | None) -> None:
+        pixels, hidden = self.default_row_height, False
+        if height is not None:  # a row of no height is hidden
+            pixels = int(height * 4.0 / 3.0 + 0.5)
+            hidden = pixels == 0
+            if hidden:
+                pixels = self.default_row_height
+        xml = []
+        number = str(row + 1)
+        covered = -1
+        for col in sorted(cells):
+            if col <= covered:
+                raise ValueError(f"sheet '{self.name}': cell {_column(col)}{number} is under a span")
+            fmt, value = cells[col]
+            style = fmt.xf_index
+            if style is None:
+                style = _number(fmt)
+            if type(value) is str:
+                if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
+                    value = _utf16_truncate(value, self.xls_strmax)
+                xml.append(text_xml(_column(col) + number, style, value))
+            elif type(value) is Span:
+                covered = value.last
+                xml.append(_blanks(col, covered, style).replace("\0", number))
+            elif value is None:
+                xml.append(f'<c r="{_column(col)}{number}" s="{style}"/>')
+            else:
+                xml.append(f'<c r="{_column(col)}{number}" s="{style}"><v>{value:.16G}</v></c>')
+        attributes = f' r="{number}"'
+        custom = pixels != self.original_row_height or pixels != self.default_row_height
+        if custom:
+            attributes += f' ht="{pixels * 0.75:.16g}"'
+        if hidden:
+            attributes += ' hidden="1"'
+        if custom:
+            attributes += ' customHeight="1"'
+        if self.excel_version == 2010:
+            attributes += ' x14ac:dyDescent="0.25"'
+        if xml:
+            self.rows.add(f"<row{attributes}>{''.join(xml)}</row>")
+        else:
+            self.rows.add(f"<row{attributes}/>")
+
+    def _dimension(self, row: int, col: int) -> None:
+        """XlsxWriter's ``_check_dimensions``: the sheet's extent, for its ``<dimension>``."""
+        dims: Any = self  # XlsxWriter declares its dimensions as None only
+        if dims.dim_rowmin is None or row < dims.dim_rowmin:
+            dims.dim_rowmin = row
+        if dims.dim_rowmax is None or row > dims.dim_rowmax:
+            dims.dim_rowmax = row
+        if dims.dim_colmin is None or col < dims.dim_colmin:
+            dims.dim_colmin = col
+        if dims.dim_colmax is None or col > dims.dim_colmax:
+            dims.dim_colmax = col
+
+    def _write_merge_cells(self) -> None:
+        """XlsxWriter's ``<mergeCells>`` element, written without its per-attribute escaping
+        (a range holds nothing to escape)."""
+        if not self.merge:
+            return
+        refs = "".join(
+            f'<mergeCell ref="{_column(c1)}{r1 + 1}:{_column(c2)}{r2 + 1}"/>' for r1, c1, r2, c2 in self.merge
+        )
+        fh: Any = self.fh
+        fh.write(f'<mergeCells count="{len(self.merge)}">{refs}</mergeCells>')
+
+    def _write_sheet_data(self) -> None:
+        """The ``<sheetData>`` element: the rows written, as XlsxWriter's constant-memory mode
+        copies them from its temporary file."""
+        self.flush()
+        if self.dim_rowmin is None:
+            self._xml_empty_tag("sheetData")
+            return
+        self._xml_start_tag("sheetData")
+        for chunk in self.rows.chunks():
+            self.fh.write(chunk)
+        self.rows.close()
+        self._xml_end_tag("sheetData")
