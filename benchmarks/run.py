@@ -169,11 +169,18 @@ def check_jsonschema_cmds(root: Path) -> list[list[str]] | str:
     return cmds
 
 
+NAV_PAGES = 10  # the pages in ropa's navigation, about
+
+
 def plain_mkdocs_project(folder: Path, pages: int, page_bytes: int) -> None:
     """A MkDocs project with the same theme and extensions and no ropa plugin, holding ``pages``
     hand-written Markdown pages of about ``page_bytes`` bytes, under folders as ropa's are."""
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - ropa\n", "", config, flags=re.M)
+    # the navigation ropa's site has (generator/data/nav.yaml): the home page and a few others,
+    # not every sheet (MkDocs' default navigation would list every page on every page)
+    nav = "".join(f"  - activites/fiche-{i:05d}.md\n" for i in range(1, min(pages, NAV_PAGES)))
+    config += f"\nnav:\n  - index.md\n{nav}not_in_nav: |\n  /activites/\n"
     (folder / "docs").mkdir(parents=True)
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     paragraph = ("Le traitement est mis en œuvre par le service concerné, qui veille à ne collecter que "
