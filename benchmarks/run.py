@@ -42,8 +42,9 @@ PY = sys.executable
 MIB = 2**20
 MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize
 
-# Runs the commands given as JSON one after the other; prints their wall time, the peak RSS of
-# the largest of them (KiB on Linux) and what they printed.
+# Runs the commands given as JSON one after the other; prints their wall time, their CPU time
+# (user + sys, their child processes included), the peak RSS of the largest of them (KiB on
+# Linux) and what they printed.
 WRAPPER = """
 import json, resource, subprocess, sys, time
 spec = json.loads(sys.argv[1])
@@ -53,8 +54,8 @@ for cmd in spec["cmds"]:
     done = subprocess.run(cmd, cwd=spec["cwd"], capture_output=True, text=True)
     runs.append({"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr[-3000:]})
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kib": peak, "runs": runs}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss, "runs": runs}))
 """
 
 # Page generation alone: read and check the register, then time pages.generate.
@@ -122,6 +123,7 @@ def measure(cmds: list[list[str]], cwd: Path, repeat: int) -> dict[str, Any]:
     failed = [r for r in last["runs"] if r["rc"] != 0]
     return {
         "seconds": statistics.median(r["wall"] for r in results),
+        "cpu_s": statistics.median(r["cpu"] for r in results),
         "peak_mib": max(r["peak_kib"] for r in results) / 1024,
         "ok": not failed,
         "error": (failed[0]["stdout"][-1500:] + failed[0]["stderr"]) if failed else None,
@@ -174,7 +176,8 @@ NAV_PAGES = 10  # the pages in ropa's navigation, about
 
 def plain_mkdocs_project(folder: Path, pages: int, page_bytes: int) -> None:
     """A MkDocs project with the same theme and extensions and no ropa plugin, holding ``pages``
-    hand-written Markdown pages of about ``page_bytes`` bytes, under folders as ropa's are."""
+    hand-written Markdown pages of about ``page_bytes`` bytes, under folders as ropa's are, with
+    a navigation of ``NAV_PAGES`` pages as ropa's site has."""
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - ropa\n", "", config, flags=re.M)
     # the navigation ropa's site has (generator/data/nav.yaml): the home page and a few others,
@@ -332,6 +335,14 @@ def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
     return f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
 
 
+def _cpu_ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str | None:
+    """CPU time (user + sys) of ``a`` and ``b`` and their ratio: the load of a shared machine
+    stretches wall times much more than CPU times."""
+    if not a or not b or not a["ok"] or not b["ok"] or not b.get("cpu_s") or "cpu_s" not in a:
+        return None
+    return f"{a['cpu_s']:.1f} / {b['cpu_s']:.1f} s = {a['cpu_s'] / b['cpu_s']:.2f}×"
+
+
 def _generate(result: dict[str, Any]) -> dict[str, Any] | None:
     """The time of pages.generate alone, as a measure."""
     if "pages" not in result:
@@ -381,6 +392,7 @@ def table(results: list[dict[str, Any]]) -> str:
                   for r in results]
         if any(v != "—" for v in values):
             rows.append([label, *values, *["" for _ in pairs]])
+    info("ropa build / plain mkdocs: CPU time", lambda r: _cpu_ratio(r["measures"].get("build"), r["measures"].get("mkdocs")))
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
