@@ -43,7 +43,8 @@ MIB = 2**20
 MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize
 
 # Runs the commands given as JSON one after the other; prints their wall time, their CPU time
-# (user + sys), the peak RSS of the largest of them (KiB on Linux) and what they printed.
+# (user + sys, their child processes included), the peak RSS of the largest of them (KiB on
+# Linux) and what they printed.
 WRAPPER = """
 import json, resource, subprocess, sys, time
 spec = json.loads(sys.argv[1])
@@ -182,11 +183,19 @@ def check_jsonschema_cmds(root: Path) -> list[list[str]] | str:
     return cmds
 
 
+NAV_PAGES = 10  # the pages in ropa's navigation, about
+
+
 def plain_mkdocs_project(folder: Path, pages: int, page_bytes: int) -> None:
     """A MkDocs project with the same theme and extensions and no ropa plugin, holding ``pages``
-    hand-written Markdown pages of about ``page_bytes`` bytes, under folders as ropa's are."""
+    hand-written Markdown pages of about ``page_bytes`` bytes, under folders as ropa's are, with
+    a navigation of ``NAV_PAGES`` pages as ropa's site has."""
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - ropa\n", "", config, flags=re.M)
+    # the navigation ropa's site has (generator/data/nav.yaml): the home page and a few others,
+    # not every sheet (MkDocs' default navigation would list every page on every page)
+    nav = "".join(f"  - activites/fiche-{i:05d}.md\n" for i in range(1, min(pages, NAV_PAGES)))
+    config += f"\nnav:\n  - index.md\n{nav}not_in_nav: |\n  /activites/\n"
     (folder / "docs").mkdir(parents=True)
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     paragraph = ("Le traitement est mis en œuvre par le service concerné, qui veille à ne collecter que "
@@ -338,6 +347,14 @@ def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str = "second
     return f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
 
 
+def _cpu_ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str | None:
+    """CPU time (user + sys) of ``a`` and ``b`` and their ratio: the load of a shared machine
+    stretches wall times much more than CPU times."""
+    if not a or not b or not a["ok"] or not b["ok"] or not b.get("cpu_seconds") or "cpu_seconds" not in a:
+        return None
+    return f"{a['cpu_seconds']:.1f} / {b['cpu_seconds']:.1f} s = {a['cpu_seconds'] / b['cpu_seconds']:.2f}×"
+
+
 def _generate(result: dict[str, Any]) -> dict[str, Any] | None:
     """The time of pages.generate alone, as a measure."""
     if "pages" not in result:
@@ -391,6 +408,7 @@ def table(results: list[dict[str, Any]]) -> str:
     values = [ratio(r["measures"].get("validate"), r["measures"].get("floor"), "cpu_seconds") for r in results]
     if any(v != "—" for v in values):
         rows.append(["validate ÷ floor, CPU time", *values, *["" for _ in pairs]])
+    info("ropa build / plain mkdocs: CPU time", lambda r: _cpu_ratio(r["measures"].get("build"), r["measures"].get("mkdocs")))
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:

@@ -4,7 +4,12 @@ and Zensical build the same site from it (issue 16). Real commands, real builder
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -150,3 +155,60 @@ def test_both_builders_make_the_same_pages_with_the_same_text(tmp_path_factory: 
             assert (site / "telechargements" / name).is_file(), (builder, name)
         html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
         assert "fonts.googleapis" not in html and "unpkg.com" not in html and "cdn.jsdelivr" not in html, builder
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_built_downloads_are_the_exports_generate_writes(tmp_path: Path, ropa: Runner, builder: str) -> None:
+    """``ropa build`` makes the downloads in a child process while the pages are built
+    (``generator.site.downloads``): the site gets the same bytes ``ropa generate`` writes, made
+    in one process, not the empty files the source holds meanwhile."""
+    repo = site_repo(tmp_path / "repo")
+    done = ropa("generate", tmp_path / "source", "--root", repo)
+    assert done.returncode == 0, done.stderr
+    built = ropa_build(repo, tmp_path / "site", builder)
+    assert built.returncode == 0, built.stderr
+    for name in ("registre.xlsx", "registre.csv", "registre.json"):
+        data = (tmp_path / "site" / "telechargements" / name).read_bytes()
+        assert data and data == (tmp_path / "source" / "docs" / "telechargements" / name).read_bytes(), name
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
+def _forked_children(pid: int) -> list[int]:
+    """The children of process ``pid`` that run its own command line (forked, not executed)."""
+    proc = Path("/proc")
+    cmdline = (proc / str(pid) / "cmdline").read_bytes()
+    children = (proc / str(pid) / "task" / str(pid) / "children").read_text(encoding="ascii").split()
+    out = []
+    for child in map(int, children):
+        try:
+            if (proc / str(child) / "cmdline").read_bytes() == cmdline:
+                out.append(child)
+        except OSError:  # ended meanwhile
+            pass
+    return out
+
+
+def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) -> None:
+    """The process making the downloads killed (SIGKILL) while the pages are built: the build
+    fails with a message and exit 3, no traceback, the previous site as it was, no staging left."""
+    repo = site_repo(tmp_path / "repo")
+    site = repo / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(repo), "--lang", "en"],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    deadline = time.monotonic() + 120
+    children: list[int] = []
+    while not children:
+        assert build.poll() is None and time.monotonic() < deadline, "no process made the downloads"
+        children = _forked_children(build.pid)
+        time.sleep(0.01)
+    os.kill(children[0], signal.SIGKILL)
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 3, stderr
+    assert "the site's downloads (XLSX, CSV, JSON) could not be made" in stderr
+    assert "exit -9" in stderr and "Traceback" not in stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []

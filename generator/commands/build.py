@@ -3,7 +3,8 @@ that source with MkDocs or Zensical (``--builder``, ``generator.site.builders``)
 
 An invalid register is refused (the problems printed as ``ropa validate`` prints them, exit 1)
 and a site built before is left as it was: the new site is built in a temporary folder next
-to the target and swapped in only once complete.
+to the target and swapped in only once complete, its downloads (made in a child process while
+the pages are generated and rendered: ``generator.site.downloads``) included.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def check_site_dir(target: Path, root: Path, docs_dir: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from generator.site import builders, mkdocs_run, source
+    from generator.site.downloads import Downloads
 
     root = args.root.resolve()
     mkdocs_run.config_file(root)
@@ -53,15 +55,17 @@ def run(args: argparse.Namespace) -> int:
     builder = builders.BUILDERS[args.builder]
     builder.check()
     staging = atomic.staging_dir(target)
+    downloads = Downloads(staging / "downloads")  # made beside the pages, on the other core
     try:
         work = staging / "source"
-        source.generate(root, reg, work, args.lang)
+        source.generate(root, reg, work, args.lang, downloads=downloads)
         built = builder.build(work)
         if built is None:
-            shutil.rmtree(staging, ignore_errors=True)
             return EXIT_PROBLEMS
+        downloads.finish(built)
         atomic.swap_in(built, target)
     finally:
+        downloads.cancel()
         shutil.rmtree(staging, ignore_errors=True)
     lang = message_language(root, args.lang)
     print(i18n.message("build.built", lang, path=display_path(target), builder=builder.name), file=sys.stderr)

@@ -126,8 +126,17 @@ def site_downloads(
     from generator.export import model
 
     doc = model.normalise(reg, lang, now=now, model=register_model)
+    return {path: render_document(doc, options) for path, options in _site_downloads(lang).items()}
+
+
+def _site_downloads(lang: str) -> dict[str, Options]:
     return {
-        f"{DOWNLOADS_DIR}/registre.xlsx": render_document(doc, Options("xlsx", lang)),
-        f"{DOWNLOADS_DIR}/registre.csv": render_document(doc, Options("csv", lang, bom=True)),
-        f"{DOWNLOADS_DIR}/registre.json": render_document(doc, Options("json", lang)),
+        f"{DOWNLOADS_DIR}/registre.xlsx": Options("xlsx", lang),
+        f"{DOWNLOADS_DIR}/registre.csv": Options("csv", lang, bom=True),
+        f"{DOWNLOADS_DIR}/registre.json": Options("json", lang),
     }
+
+
+def site_download_paths() -> list[str]:
+    """The paths of ``site_downloads``' files under the site, in its order."""
+    return list(_site_downloads(i18n.DEFAULT_LANG))

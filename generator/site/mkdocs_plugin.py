@@ -9,7 +9,9 @@ Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
   ``docs_dir``, so ``mkdocs serve`` does not rebuild forever;
 - adds our CSS and JS (``generator/assets/``) and the pinned Mermaid script the package
   carries (``resources.vendored_script``) to the site, so the site never asks a CDN for
-  anything and a register repository needs no Node.js;
+  anything and a register repository needs no Node.js; as in ``ropa build``'s source, every page
+  lists Mermaid's loader (``assets/on-demand/mermaid.js``), which fetches the script on a page
+  that draws a diagram;
 - names the site after the organisation (``register/organization.yaml``) unless ``mkdocs.yml``
   chose a name of its own (anything but ropa's default title);
 - builds the navigation from ``generator/data/nav.yaml`` when ``mkdocs.yml`` has no ``nav``;
@@ -33,7 +35,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from generator import vocab
 from generator.lint.report import format_summary, format_text
@@ -77,25 +78,19 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         self.register: Register | None = None  # set by ``ropa build`` to skip a second read
         self.root = Path(".")
         self.lang = i18n.DEFAULT_LANG
-        self.scripts: list[str] = []  # the vendored scripts, loaded on the pages with a diagram
-        self.instant = False
 
     @event_priority(50)  # before the search plugin, which reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = (base / self.config.root).resolve() if self.config.root else base
         self.lang = site_language(config, self.config.lang)
-        self.instant = "navigation.instant" in (config.theme.get("features") or [])
         localise(config, self.lang)
         try:
             assets = site_assets(vendored=self.config.mermaid)
         except FileNotFoundError as exc:
             raise PluginError(f"ropa: {exc} (or set `mermaid: false` for the ropa plugin)") from None
-        self.scripts = []
         for uri, _ in assets:
-            if uri.startswith(VENDOR_PREFIX):  # large: loaded only where a diagram is (_add_scripts)
-                self.scripts.append(uri)
-            else:
+            if not uri.startswith(VENDOR_PREFIX):  # Mermaid, large, is fetched by its loader
                 _append_once(config.extra_css if uri.endswith(".css") else config.extra_javascript, uri)
         return config
 
@@ -127,15 +122,7 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._add_scripts(safe_title(output, page), page)
-
-    def _add_scripts(self, output: str, page: Page) -> str:
-        """Load Mermaid only where a diagram is (it is large); everywhere with instant loading."""
-        if not self.scripts or not (self.instant or 'class="mermaid"' in output):
-            return output
-        tag = "".join(f'<script src="{get_relative_url(uri, page.url)}"></script>' for uri in self.scripts)
-        head, sep, tail = output.rpartition("</body>")
-        return head + tag + sep + tail if sep else output + tag
+        return safe_title(output, page)
 
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

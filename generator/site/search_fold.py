@@ -28,11 +28,21 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def folded_words(markup: str) -> str:
-    """The folded form of each word of ``markup`` (HTML) that folding changes, once each."""
-    words = _WORD.findall(html.unescape(_TAG.sub(" ", markup)))
-    present = set(words)
-    return " ".join(dict.fromkeys(f for f in map(fold, words) if f not in present))
+def folded_words(markup: str, cache: dict[str, str] | None = None) -> str:
+    """The folded form of each word of ``markup`` (HTML) that folding changes, once each.
+    ``cache`` keeps each word's folded form across calls (a site repeats its words)."""
+    cache = {} if cache is None else cache
+    present = dict.fromkeys(_WORD.findall(html.unescape(_TAG.sub(" ", markup))))
+    folded = []
+    for word in present:
+        if word.isascii():  # nothing to fold (most words)
+            continue
+        form = cache.get(word)
+        if form is None:
+            form = cache[word] = fold(word)
+        if form not in present:
+            folded.append(form)
+    return " ".join(dict.fromkeys(folded))
 
 
 def fold_index(index: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +50,10 @@ def fold_index(index: dict[str, Any]) -> dict[str, Any]:
     fields = index.setdefault("config", {}).setdefault("fields", {})
     for name in FIELDS:
         fields.setdefault(f"{name}_folded", dict(fields.get(name) or {"boost": 1.0}))
+    cache: dict[str, str] = {}
     for doc in index.get("docs", []):
         for name in FIELDS:
-            value = folded_words(str(doc.get(name) or ""))
+            value = folded_words(str(doc.get(name) or ""), cache)
             if value:
                 doc[f"{name}_folded"] = value
             else:

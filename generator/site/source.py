@@ -32,6 +32,7 @@ from generator.render import i18n
 from generator.resources import VENDOR_PREFIX, site_assets
 from generator.site import nav as site_nav
 from generator.site import pages, search_fold
+from generator.site.downloads import Downloads
 
 CONFIG_NAME = "mkdocs.yml"
 DOCS = "docs"
@@ -213,10 +214,14 @@ class SiteSource:
 
 
 def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | None,
-               model: RegisterModel | None = None, vendored: bool = True) -> SiteSource:
+               model: RegisterModel | None = None, vendored: bool = True,
+               downloads: Downloads | None = None) -> SiteSource:
     """The site of ``reg`` (a valid register): generated pages, ``docs_dir``'s files, assets
-    and downloads. A hand-written page with the path of a generated one is refused."""
+    and downloads. A hand-written page with the path of a generated one is refused. With
+    ``downloads``, the downloads are made beside (``site.downloads``) and the source holds empty
+    files at their paths."""
     model = model if model is not None else build(reg)  # once: the pages and the downloads read it
+    made = downloads.start(reg, lang, model) if downloads is not None else None  # before the pages
     src = SiteSource(lang, site_name(configured_name, reg, lang))
     for path, text in pages.generate(reg, lang, model=model).items():
         src.files[path] = (text if path == HOME else with_title(text)).encode("utf-8")
@@ -230,7 +235,9 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
             if file.suffix == ".md":
                 src.hand_written.append(rel)
     add_assets(src, vendored)
-    for path, data in export.site_downloads(reg, lang, register_model=model).items():  # the register page links them
+    if made is None:
+        made = export.site_downloads(reg, lang, register_model=model)
+    for path, data in made.items():  # the register page links them
         src.files[path] = data
     return src
 
@@ -292,14 +299,15 @@ def fold_search_index(site: Path) -> bool:
     return True
 
 
-def generate(root: Path, reg: Register, out: Path, lang: str | None = None, site_dir: str = "site") -> SiteSource:
+def generate(root: Path, reg: Register, out: Path, lang: str | None = None, site_dir: str = "site",
+             downloads: Downloads | None = None) -> SiteSource:
     """The whole source of the site of the repository at ``root`` (its ``mkdocs.yml``, ``docs/``
     and register ``reg``, valid) written into ``out``, an empty folder, in ``lang`` (default:
-    the site's language)."""
+    the site's language); the downloads made by ``downloads`` when given (``site_files``)."""
     config = read_config(root / CONFIG_NAME)
     if lang:
         config["theme"] = {**(config.get("theme") or {"name": "material"}), "language": lang}
     docs_dir = (root / str(config.get("docs_dir") or DOCS)).resolve()
-    src = site_files(reg, site_language(config), str(config.get("site_name") or ""), docs_dir)
+    src = site_files(reg, site_language(config), str(config.get("site_name") or ""), docs_dir, downloads=downloads)
     write(out, src, config, site_dir)
     return src
