@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 from openpyxl import load_workbook
 
@@ -92,3 +93,30 @@ def test_scale_and_access_decision_on_the_sheet_and_in_the_workbook(centrecall: 
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
     assert "Environ 40\u202f000 personnes concernées ; traitement à grande échelle : oui — Tous les clients d'Artemis" in cells
     assert "Oui — Accès à l'offre de fidélité" in cells
+
+
+def test_a_large_register_is_printed_in_parts(centrecall: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``SHEETS_PER_PART`` sheets the print view is in parts: impression.md lists them, each
+    part holds its run of sheets in register order (the processes with the last), every sheet
+    once; a register at or under the size keeps its one page."""
+    from generator.site import print_view
+
+    reg = load_register(centrecall)
+    whole = pages.generate(reg)
+    assert print_view.part_path(1) not in whole and whole["impression.md"].count('<div class="ropa-sheet-break">') > 5
+    monkeypatch.setattr(print_view, "SHEETS_PER_PART", 2)
+    made = pages.generate(reg)
+    index = made["impression.md"]
+    assert "ropa-sheet-break" not in index
+    assert [line for line in index.splitlines() if line.startswith("- [")] == [
+        "- [Partie 1 \\: fiches 1 à 2](impression-1.md)",
+        "- [Partie 2 \\: fiches 3 à 4](impression-2.md)",
+        "- [Partie 3 \\: fiches 5 à 5](impression-3.md)",
+    ]
+    parts = [made[print_view.part_path(n)] for n in (1, 2, 3)]
+    assert print_view.part_path(4) not in made
+    assert [p.count('<div class="ropa-sheet-break">') for p in parts[:2]] == [2, 2]
+    assert "Registre des activités de traitement — version imprimable — partie 2 sur 3" in parts[1]
+    # the sheets and processes of the one page, in the same order, each once
+    brk = '<div class="ropa-sheet-break"></div>'
+    assert [s for p in parts for s in p.split(brk)[1:]] == whole["impression.md"].split(brk)[1:]

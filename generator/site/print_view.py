@@ -5,12 +5,19 @@ The sheets and process pages are the site's own (``sheets.sheet_page``,
 ``processes.process_pages``), their diagrams included; their links, written for ``activites/``, are made relative to the page.
 The print rules (page breaks, no heading alone at the bottom of a page) are in
 ``assets/ropa.css``.
+
+A register of more than ``SHEETS_PER_PART`` sheets is printed in parts (``impression-1.md``,
+``impression-2.md``, …; the processes with the last), which ``impression.md`` lists: one page of
+10,000 sheets would be some 100 MB of Markdown, which MkDocs converts in a time that grows
+faster than the page (and no browser prints); each part is the size of a 250-sheet register's
+view, so the site's build time grows with the register.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from typing import NamedTuple
 
 from generator.site import history
 from generator.site.pages import SHEETS_DIR, Context, builder, sheet_path
@@ -18,6 +25,23 @@ from generator.site.processes import PROCESSES_DIR, process_pages, process_path
 from generator.site.sheets import sheet_page
 
 PRINT_PAGE = "impression.md"
+SHEETS_PER_PART = 250
+"""The most sheets one page of the print view holds."""
+
+
+class Part(NamedTuple):
+    """Part ``n`` of ``parts``: the register's sheets ``first`` to ``last`` (from 1), on ``page``."""
+
+    n: int
+    parts: int
+    first: int
+    last: int
+    page: str
+
+
+def part_path(n: int) -> str:
+    """The page of part ``n`` (from 1) of a print view in parts."""
+    return f"impression-{n}.md"
 
 # A Markdown link's target: ``](target)``, the only link syntax the sheet templates write.
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -46,4 +70,14 @@ def print_view(ctx: Context) -> dict[str, str]:
         made.update(process_pages(ctx))
     sheets = [relocate(made[sheet_path(a)], SHEETS_DIR) for a in ctx.model.activities]
     processes = [relocate(made[process_path(p)], PROCESSES_DIR) for p in ctx.model.processes if process_path(p) in made]
-    return {PRINT_PAGE: ctx.render("site/print.md.j2", sheets=[*sheets, *processes])}
+    total = len(sheets)
+    if total <= SHEETS_PER_PART:
+        return {PRINT_PAGE: ctx.render("site/print.md.j2", sheets=[*sheets, *processes], total=total, part=None, parts=None)}
+    starts = range(0, total, SHEETS_PER_PART)
+    parts = [Part(n, len(starts), start + 1, min(total, start + SHEETS_PER_PART), part_path(n))
+             for n, start in enumerate(starts, start=1)]
+    pages = {PRINT_PAGE: ctx.render("site/print.md.j2", sheets=[], total=total, part=None, parts=parts)}
+    for part in parts:
+        chunk = sheets[part.first - 1:part.last] + (processes if part.n == part.parts else [])
+        pages[part.page] = ctx.render("site/print.md.j2", sheets=chunk, total=total, part=part, parts=None)
+    return pages
