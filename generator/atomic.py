@@ -87,6 +87,15 @@ def remove_stale(target: Path) -> list[Path]:
     return removed
 
 
+def owns(folder: Path) -> bool:
+    """Whether ``folder`` is still this process's staging folder: not deleted by another program
+    meanwhile (a writer that makes its parent folders would make it again, without its owner)."""
+    try:
+        return int((folder / _OWNER).read_text(encoding="ascii").strip()) == os.getpid()
+    except (OSError, ValueError):
+        return False
+
+
 def _owned(target: Path, kind: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.{kind}-", dir=target.parent))
     os.chmod(folder, 0o777 & ~_umask())

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -209,6 +211,18 @@ def _main(arguments: list[str], lang: str) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is None:
+            print(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+            return EXIT_INTERNAL
+        # the system refused a file (disk full, no permission, read-only, deleted meanwhile)
+        from generator.load.layout import display_path
+
+        path = display_path(Path(os.fsdecode(exc.filename)))
+        said = i18n.label_file("messages")["cli"]["os_reasons"].get(errno.errorcode.get(exc.errno or 0, ""))
+        reason = said[lang] if said else exc.strerror
+        print(f"ropa {args.command}: {i18n.message('cli.os_error', lang, path=path, reason=reason)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except Exception as exc:
         print(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_INTERNAL

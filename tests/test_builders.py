@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -212,3 +213,41 @@ def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) ->
     assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
     assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_staging_folder_deleted_during_the_build_is_said_and_keeps_the_site(tmp_path: Path) -> None:
+    """Another program (a cleaning job, a second build of the same site) deletes the build's
+    staging folder while it runs: the build says so, exit 1, not « internal error » (exit 3),
+    and the previous site is as it was."""
+    repo = site_repo(tmp_path / "repo")
+    site = repo / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(repo), "--lang", "en"],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    deadline = time.monotonic() + 120
+    while build.poll() is None:
+        assert time.monotonic() < deadline, "the build did not end"
+        for staging in repo.glob(".site.new-*"):
+            if (staging / "source" / "site").is_dir():  # MkDocs is writing the pages
+                shutil.rmtree(staging, ignore_errors=True)
+        time.sleep(0.005)
+    stderr = build.stderr.read() if build.stderr else ""
+    assert build.returncode == 1, stderr
+    assert "during the build (by another program" in stderr, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "afile/out : le système a refusé l'opération (un élément du chemin n'est pas un dossier)"),
+                                            ("en", "afile/out: the system refused the operation (a part of the path is not a folder)")])
+def test_a_file_the_system_refuses_is_named_with_its_reason_not_called_a_bug(tmp_path: Path, ropa: Runner, lang: str, said: str) -> None:
+    """An output under a file (or a full disk, a read-only folder): the file and the system's
+    reason in the user's words, exit 1, not « internal error » (exit 3)."""
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    done = ropa("generate", "afile/out/source", "--root", REPO, "--lang", lang, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.replace("\u202f", " ").replace("\xa0", " ").strip().endswith(said), done.stderr
+    assert "Traceback" not in done.stderr and "internal" not in done.stderr and "interne" not in done.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator import atomic, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
+from generator.errors import RopaError
 from generator.load import layout
 from generator.load.language import message_language
 from generator.load.layout import display_path
@@ -54,19 +55,26 @@ def run(args: argparse.Namespace) -> int:
     check_site_dir(target, root, (root / str(config.get("docs_dir") or source.DOCS)).resolve())
     builder = builders.BUILDERS[args.builder]
     builder.check()
+    lang = message_language(root, args.lang)
     staging = atomic.staging_dir(target)
     downloads = Downloads(staging / "downloads")  # made beside the pages, on the other core
     try:
         work = staging / "source"
         source.generate(root, reg, work, args.lang, downloads=downloads)
-        built = builder.build(work)
+        built = builder.build(work, lang)
         if built is None:
             return EXIT_PROBLEMS
         downloads.finish(built)
+        if not atomic.owns(staging):  # what was written after the deletion is not a whole site
+            raise FileNotFoundError(staging)
         atomic.swap_in(built, target)
+    except (FileNotFoundError, FileExistsError) as exc:  # a folder gone or made again under us
+        if atomic.owns(staging) and staging not in Path(exc.filename or "/").parents:
+            raise
+        # removed by someone else (a cleaning job, a second build of the same site): not a bug
+        raise RopaError.of("build.staging_gone", path=display_path(staging)) from exc
     finally:
         downloads.cancel()
         shutil.rmtree(staging, ignore_errors=True)
-    lang = message_language(root, args.lang)
     print(i18n.message("build.built", lang, path=display_path(target), builder=builder.name), file=sys.stderr)
     return EXIT_OK

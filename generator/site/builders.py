@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import RopaError
+from generator.render import i18n
 from generator.site import source
 
 
@@ -31,11 +32,11 @@ class Builder:
 
     def check(self) -> None:
         if importlib.util.find_spec(self.module) is None:
-            raise BuilderMissing(f"--builder {self.name}: {self.name} is not installed here ({self.install})")
+            raise BuilderMissing.of("build.builder_missing", name=self.name, install=self.install)
 
-    def build(self, work: Path) -> Path | None:
+    def build(self, work: Path, lang: str) -> Path | None:
         site = work / "site"
-        ok = _mkdocs(work / source.CONFIG_NAME) if self.name == "mkdocs" else _zensical(work)
+        ok = _mkdocs(work / source.CONFIG_NAME) if self.name == "mkdocs" else _zensical(work, lang)
         if not ok:
             return None
         source.fold_search_index(site)
@@ -73,7 +74,7 @@ def zensical_output(output: str) -> str:
     return head
 
 
-def _zensical(work: Path) -> bool:
+def _zensical(work: Path, lang: str) -> bool:
     done = subprocess.run(
         [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", source.CONFIG_NAME],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
@@ -81,7 +82,7 @@ def _zensical(work: Path) -> bool:
     )
     sys.stderr.write(zensical_output(done.stdout))
     if done.returncode != 0:
-        print(f"ropa build: zensical build failed (exit {done.returncode})", file=sys.stderr)
+        print(f"ropa build: {i18n.message('build.zensical_failed', lang, code=done.returncode)}", file=sys.stderr)
         return False
     return True
 
