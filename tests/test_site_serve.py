@@ -111,6 +111,14 @@ class Served:
         self._drain()
         return code
 
+    def stopped_at(self, line: str, how: signal.Signals = signal.SIGINT) -> int:
+        """``interrupt(how)`` once the server printed ``line``; killed whatever happens."""
+        try:
+            self.wait_line(line)
+            return self.interrupt(how)
+        finally:
+            self.kill()
+
     def kill(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -154,11 +162,7 @@ def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
 def test_ctrl_c_during_the_first_build_stops_serve(tmp_path: Path) -> None:
     """Interrupted before it serves anything: "interrupted", exit 130, no temporary site left."""
     server = Served(site_repo(tmp_path / "repo"), tmp_path / "tmp")
-    try:
-        server.wait_line("Building documentation...")
-        code = server.interrupt()
-    finally:
-        server.kill()
+    code = server.stopped_at("Building documentation...")
     assert code == 130, server.output
     assert "Serving on" not in server.output, "the build ended before the interruption"
     assert server.output.endswith(i18n.message("cli.interrupted", "fr") + "\n") and "Traceback" not in server.output, server.output
@@ -188,11 +192,7 @@ def test_sigterm_stops_serve_and_leaves_no_temporary_site(tmp_path: Path, when: 
     """SIGTERM during the first build or while serving: « arrêté », exit 143 (128 + 15), no
     traceback and no temporary site left (Python's default would die at once, leaving it)."""
     server = Served(site_repo(tmp_path / "repo"), tmp_path / "tmp")
-    try:
-        server.wait_line(when)
-        code = server.interrupt(signal.SIGTERM)
-    finally:
-        server.kill()
+    code = server.stopped_at(when, signal.SIGTERM)
     assert code == 143, server.output
     assert server.output.endswith(i18n.message("cli.terminated", "fr") + "\n") and "Traceback" not in server.output, server.output
     assert list(server.tmp.iterdir()) == []
