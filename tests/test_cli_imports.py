@@ -49,16 +49,17 @@ def test_validate_imports_neither_openpyxl_nor_the_site(target: str) -> None:
     assert not modules & (SITE_AND_EXPORT | {"pycountry"})
 
 
-def test_the_hook_on_a_sheet_without_process_imports_no_diagram_code() -> None:
-    """The Mermaid code (and the typed model it draws from) is imported only when a process is
-    checked: the flowchart's size check."""
+def test_the_hook_imports_no_diagram_code() -> None:
+    """No check draws a diagram: the hook imports neither the Mermaid code nor the typed model
+    it draws from, on a sheet or on a process."""
     code, modules = imported("validate", "register/activities/gestion-personnel-paie.yaml", full=True)
     assert code == 0
     assert "generator.lint.process_rules" in modules  # the process checks ran, with nothing to draw
     assert not modules & {"generator.render.mermaid", "generator.model.activity", "generator.model.organisation",
                           "pycountry"}
     code, modules = imported("validate", "processes/fidelisation.yaml", full=True)
-    assert code == 0 and "generator.render.mermaid" in modules
+    assert code == 0 and "generator.lint.process_rules" in modules
+    assert not modules & {"generator.render.mermaid", "generator.render.swimlane", "generator.model.activity"}
 
 
 def test_every_command_parser_builds_without_heavy_imports() -> None:

@@ -16,7 +16,6 @@ from generator.lint.runner import load_register
 from generator.model import review
 from generator.model.activity import Activity, Review, Transfer, activity_of
 from generator.model.organisation import Party
-from generator.model.process import ProcessModel
 from generator.model.register import build
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
@@ -97,8 +96,6 @@ STATEMENTS = [
     r"    end",
     rf" +{NODE_ID}(\[{LABEL}\]|\(\[{LABEL}\]\)|\(\({LABEL}\)\)|\({LABEL}\)|\{{\{{{LABEL}\}}\}})",
     rf"    {NODE_ID} (-->|-\.->)(\|{LABEL}\|)? {NODE_ID}",
-    rf"    class {NODE_ID}(,{NODE_ID})* (gap|sync)",
-    *(re.escape("    " + c) for c in mermaid.CLASS_DEFS),
 ]
 
 
@@ -159,14 +156,6 @@ def typed(data: dict[str, Any], parties: dict[str, Party] = MODEL_PARTIES) -> Ac
 
 
 @pytest.mark.parametrize("label", HOSTILE)
-def test_hostile_process_diagram_is_only_our_statements(label: str) -> None:
-    source = mermaid.process_flowchart(ProcessModel.from_data(hostile_process(label)), "fr",
-                                       org_name=label, parties=PARTIES)
-    assert_only_our_statements(source)
-    assert esc(label) in source
-
-
-@pytest.mark.parametrize("label", HOSTILE)
 def test_hostile_dataflow_diagram_is_only_our_statements(label: str) -> None:
     source = mermaid.dataflow(typed(hostile_activity(label)), "en", parties=MODEL_PARTIES)
     assert_only_our_statements(source)
@@ -174,12 +163,12 @@ def test_hostile_dataflow_diagram_is_only_our_statements(label: str) -> None:
 
 
 def test_node_ids_are_generated_never_taken_from_yaml() -> None:
-    """The ids of hostile_process are Mermaid keywords: none of them may name a node."""
-    source = mermaid.process_flowchart(ProcessModel.from_data(hostile_process("x")), "fr", org_name="", parties={})
+    """The parties of hostile_activity have Mermaid keywords as ids: none of them may name a node."""
+    source = mermaid.dataflow(typed(hostile_activity("x")), "fr", parties=MODEL_PARTIES)
     body = source[len(mermaid.FRONTMATTER) + 1:]
-    keywords = {"flowchart", "TB", "subgraph", "direction", "class", "gap", "sync"}
+    keywords = {"flowchart", "LR", "subgraph", "direction", "TB"}
     for line in body.splitlines():
-        if line.strip() in ("end", *mermaid.CLASS_DEFS) or line.startswith("    accTitle:"):
+        if line.strip() == "end" or line.startswith("    accTitle:"):
             continue
         words = re.findall(r"\w+", re.sub(r'"[^"]*"', "", line))
         assert words and all(re.fullmatch(r"n\d+", w) or w in keywords for w in words), line
@@ -193,53 +182,6 @@ def centrecall() -> Any:
     reg = load_register(REPO)
     assert reg.ok, [d.text() for d in reg.diagnostics]
     return reg
-
-
-def loyalty_source(reg: Any, lang: str = "fr") -> str:
-    model = ProcessModel.from_data(reg.process_data()["fidelisation"])
-    return mermaid.process_flowchart(model, lang, org_name=reg.org["name"], parties=reg.parties())
-
-
-def test_loyalty_flowchart_has_a_lane_per_actor_and_every_operation(centrecall: Any) -> None:
-    source = loyalty_source(centrecall)
-    assert_only_our_statements(source)
-    lanes = re.findall(r'subgraph n\d+\["<b>([^<]*)</b>', source)
-    assert lanes == ["Clientèle manager", "Opérateur", "Artemis"]
-    for op in centrecall.process_data()["fidelisation"]["operations"]:
-        assert f"<b>{esc(op['name'])}</b>" in source
-    assert "Conversationnelle<br/>Chaque début de semaine<br/><i>Logiciel spécifique</i>" in source
-    assert '(["◷ Chaque début de semaine"])' in source  # a time event, as a stadium
-    assert '("Aucune action")' in source  # a result, rounded
-
-
-def test_loyalty_flowchart_synchronisations_and_emission_rules(centrecall: Any) -> None:
-    source = loyalty_source(centrecall)
-    node = {label: ident for ident, label in re.findall(r'(n\d+)\S*?"([^"]*)"', source)}
-    et, ou = node["ET"], node["OU"]
-    assert f"{node['◷ Chaque mois']} --> {et}" in source
-    assert f"{node['Échange avec le client terminé']} --> {et}" in source
-    assert re.search(rf"{et} --> n\d+\n", source)
-    assert re.search(rf"n\d+ --> {ou}\n.*n\d+ --> {ou}\n", source, flags=re.S)
-    analysis = node["<b>Analyse des dates des derniers échanges</b><br/>Conversationnelle<br/>"
-                    "Chaque début de semaine<br/><i>Logiciel spécifique</i>"]
-    assert f'{analysis} -->|"Plus de 6 mois sans échange"| {node["Client à relancer"]}' in source
-    assert f'{analysis} -->|"Sinon"| {node["Aucune action"]}' in source
-    # the branches the scenario does not describe: dashed, and their results marked
-    for gap in ("Enregistrement refusé", "Client injoignable", "Opposition à la prospection"):
-        assert re.search(rf'n\d+ -\.->\|"[^"]*"\| {node[gap]}\n', source), gap
-    gap_class = re.search(r"class (\S+) gap", source)
-    assert gap_class is not None
-    assert set(gap_class.group(1).split(",")) == {node[g] for g in
-                                                   ("Enregistrement refusé", "Client injoignable", "Opposition à la prospection")}
-
-
-def test_english_labels(centrecall: Any) -> None:
-    source = loyalty_source(centrecall, "en")
-    assert '(("AND"))' in source and '(("OR"))' in source and "Conversational<br/>" in source
-
-
-def test_the_output_is_stable(centrecall: Any) -> None:
-    assert loyalty_source(centrecall) == loyalty_source(centrecall)
 
 
 def test_dataflow_of_call_routing_reaches_the_third_country(centrecall: Any) -> None:

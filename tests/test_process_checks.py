@@ -186,18 +186,6 @@ def test_one_edit_one_problem(centrecall: Path, old: str, new: str, rule: str, s
     assert d.line == line_of(centrecall, FIDELISATION, text, nth=nth)
 
 
-def test_a_diagram_over_mermaids_limit_is_a_warning(centrecall: Path) -> None:
-    # every label long but within the loader's limit of 10,000 characters a value: the diagram
-    # as a whole goes over Mermaid's 50,000
-    path = centrecall / FIDELISATION
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^(\s*(?:- )?name: )(.*)$", lambda m: m[1] + m[2] + " et encore" * 900, text),
-                    encoding="utf-8")
-    d = only(centrecall, "process-diagram-too-large")
-    assert (d.file, d.severity, d.line) == (FIDELISATION, "warning", line_of(centrecall, FIDELISATION, "operations:"))
-    assert "over Mermaid's limit of 50000" in d.message("en")
-
-
 def test_unused_events_results_and_actors_are_warnings(centrecall: Path) -> None:
     edit(centrecall, FIDELISATION, "results:\n", "results:\n  - id: oublie\n    name: Résultat oublié\n")
     edit(centrecall, FIDELISATION, "events:\n", "events:\n  - id: jamais\n    name: Jamais utilisé\n    kind: external\n")

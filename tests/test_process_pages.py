@@ -9,11 +9,15 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from conftest import REPO, copy_register
+from test_mermaid import HOSTILE, hostile_process, normalise
 
 from generator.lint.runner import load_register
+from generator.model.process import ProcessModel
+from generator.render import swimlane
 from generator.render.escape import md
 from generator.site import pages, processes
 
@@ -166,3 +170,23 @@ def test_sensitive_items_are_grouped_under_their_sensitive_category(tmp_path: Pa
     data = section(process_pages(reg, "fr")["fidelisation.md"], "personal-data")
     rows = [line for line in data.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows[-1] == "| Données concernant la santé (Données sensibles) | handicap |"
+
+
+SVG_TAGS = {"svg", "title", "defs", "marker", "path", "rect", "circle", "text", "tspan"}
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_process_diagram_is_only_our_svg(label: str) -> None:
+    """Every text of the process (names, conditions, timings, tools, organisations) is
+    ``label`` and every id a Mermaid or SVG keyword: the lane diagram stays well-formed SVG of
+    our elements and attributes only, and each text reads back as written."""
+    svg = swimlane.process_diagram(ProcessModel.from_data(hostile_process(label)), "fr",
+                                   org_name=label, parties={"end": {"name": label}})
+    root = ElementTree.fromstring(svg)  # an unescaped < or & would not parse
+    tags = {element.tag.removeprefix("{http://www.w3.org/2000/svg}") for element in root.iter()}
+    assert tags <= SVG_TAGS, tags - SVG_TAGS
+    for element in root.iter():
+        assert not any(name.lower().startswith("on") or "href" in name for name in element.attrib), element.attrib
+    texts = ["".join(normalise(t) for t in text.itertext()).replace(" ", "")  # a wrapped label: one line a tspan
+             for text in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert normalise(label).replace(" ", "") in texts, texts

@@ -11,16 +11,12 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from generator import vocab
 from generator.lint.register_rules import party_ref
 from generator.lint.rules import Arg, Diagnostic, either, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.model.process import Element, ProcessModel, declared_items, emissions, process_models, triggers
 from generator.shapes import items
-
-MERMAID_MAX_TEXT = 50_000
-"""Mermaid's default ``maxTextSize``: a longer diagram source is drawn as an error message."""
 
 _KINDS = {"actors": "actor", "events": "event", "results": "result", "operations": "operation"}
 """Element kinds of a process model → the singular naming them in the pieces of ``labels/lint.yaml``."""
@@ -156,18 +152,6 @@ def _emission_conditions(doc: Document, op: Element) -> Iterator[Diagnostic]:
                                  what=_what(op), count=len(rules))
 
 
-def process_diagram_fits(reg: Register) -> Iterator[Diagnostic]:
-    org_name = str(reg.org.get("name") or "")
-    for doc, model in _models(reg):
-        from generator.render import mermaid  # the diagram's code: imported only when a process is checked
-
-        size = max(len(mermaid.process_flowchart(model, lang, org_name=org_name, parties=reg.parties()))
-                   for lang in vocab.LANGUAGES)
-        if size > MERMAID_MAX_TEXT:
-            yield doc.diagnostic(("operations",), "process-diagram-too-large", key=True,
-                                 size=size, limit=MERMAID_MAX_TEXT, operations=len(model.operations))
-
-
 # -- (activity, process) pairs --------------------------------------------------------------------
 
 
@@ -239,7 +223,6 @@ CHECKS = (
     process_ids,
     process_references,
     process_flow,
-    process_diagram_fits,
     process_is_linked,
     process_data_declared,
 )

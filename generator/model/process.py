@@ -9,9 +9,9 @@ them), and the first of two elements with the same id wins (a check reports the 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from generator.shapes import dicts, strings
 
@@ -21,6 +21,7 @@ KINDS = ("actors", "events", "results", "operations")
 if TYPE_CHECKING:
     from generator.load.register import Register
     from generator.load.yamlload import Document
+    from generator.model.organisation import Party
 
 
 @dataclass(frozen=True)
@@ -233,3 +234,32 @@ def process_models(reg: Register) -> dict[str, tuple[Document, ProcessModel]]:
         }
         reg.derived["process_models"] = cached
     return cached
+
+
+Parties: TypeAlias = "Mapping[str, Party] | Mapping[str, dict[str, Any]]"
+"""The model's parties by id (``RegisterModel.parties``), or the register's data (the checks)."""
+
+
+def party_name(parties: Parties, party_id: str) -> str | None:
+    party = parties.get(party_id)
+    if isinstance(party, dict):  # the register's data
+        return str(party["name"]) if party.get("name") else None
+    return party.name if party is not None else None
+
+
+def actor_organisation(actor: dict[str, Any], org_name: str, parties: Parties) -> str:
+    """The organisation an actor belongs to: the register's for an internal actor, its party's
+    or its own 'organisation' for an external one."""
+    if actor.get("kind") == "internal":
+        return org_name
+    name = party_name(parties, str(actor.get("party")))
+    if name:
+        return name
+    return str(actor.get("organisation") or actor.get("party") or "")
+
+
+def gap_targets(model: ProcessModel) -> list[str]:
+    """Results and events only reached through branches the process does not describe."""
+    rules = [(rule, to) for op in model.operations.values() for _, rule, to in emissions(op)]
+    described = {to for rule, to in rules if not rule.get("gap")}
+    return list(dict.fromkeys(to for rule, to in rules if rule.get("gap") and to not in described))

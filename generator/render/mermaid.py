@@ -1,5 +1,5 @@
-"""Mermaid diagrams of the register: the flowchart of a process model (MOT style) and the
-data-flow diagram of an activity.
+"""The Mermaid diagram of the register: the data-flow diagram of an activity's sheet (a process
+model is drawn as an SVG of lanes by ``generator.render.swimlane``, not by Mermaid).
 
 Node ids are generated (``n1``, ``n2``…), never taken from YAML; every label is a quoted string
 whose text went through ``escape.mermaid``; the only markup in a label (``<b>``, ``<i>``,
@@ -9,14 +9,13 @@ whose text went through ``escape.mermaid``; the only markup in a label (``<b>``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import vocab
 from generator.model.activity import Activity, Recipient
 from generator.model.organisation import Party
-from generator.model.process import Element, ProcessModel, emissions, triggers
 from generator.render import i18n
 from generator.render.escape import Markdown, mermaid
 
@@ -32,14 +31,6 @@ config:
     wrappingWidth: 180
     useMaxWidth: false
 ---"""
-
-# Classes the diagrams use; their look is left to the site's Mermaid theme (light and dark)
-# except for what carries meaning: a dashed outline for a branch the process does not describe.
-CLASS_DEFS = (
-    "classDef gap stroke-dasharray: 6 4",
-    "classDef sync font-weight: bold",
-)
-
 
 @dataclass
 class Diagram:
@@ -76,13 +67,8 @@ class Diagram:
     def close_lane(self) -> None:
         self.lines.append("    end")
 
-    def css_class(self, name: str, ids: Iterable[str]) -> None:
-        ids = list(dict.fromkeys(ids))
-        if ids:
-            self.lines.append(f"    class {','.join(ids)} {name}")
-
     def source(self, title: str) -> str:
-        return "\n".join([FRONTMATTER, self.header, f"    accTitle: {mermaid(title).replace('<br/>', ' ')}", *self.lines, *("    " + c for c in CLASS_DEFS)]) + "\n"
+        return "\n".join([FRONTMATTER, self.header, f"    accTitle: {mermaid(title).replace('<br/>', ' ')}", *self.lines]) + "\n"
 
 
 def bold(text: Any) -> str:
@@ -100,119 +86,6 @@ def lines(*parts: str) -> str:
 def fence(source: str) -> Markdown:
     """The diagram as a Markdown fenced block the site renders with Mermaid."""
     return Markdown(f"```mermaid\n{source}```\n")
-
-
-# -- process flowchart --------------------------------------------------------------------------
-
-
-Parties = Mapping[str, Party] | Mapping[str, dict[str, Any]]
-"""The model's parties by id (``RegisterModel.parties``), or the register's data (the checks)."""
-
-
-def party_name(parties: Parties, party_id: str) -> str | None:
-    party = parties.get(party_id)
-    if isinstance(party, Party):
-        return party.name
-    return str(party["name"]) if isinstance(party, dict) and party.get("name") else None
-
-
-def actor_organisation(actor: dict[str, Any], org_name: str, parties: Parties) -> str:
-    """The organisation an actor belongs to: the register's for an internal actor, its party's
-    or its own 'organisation' for an external one."""
-    if actor.get("kind") == "internal":
-        return org_name
-    name = party_name(parties, str(actor.get("party")))
-    if name:
-        return name
-    return str(actor.get("organisation") or actor.get("party") or "")
-
-
-def _operation_label(op: Element, lang: str) -> str:
-    data = op.data
-    nature = vocab.label("operation_nature", data.get("nature"), lang) if data.get("nature") else ""
-    timing = str(data.get("timing") or "")
-    return lines(bold(op.name), mermaid(nature), mermaid(timing), italic(data["tool"]) if data.get("tool") else "")
-
-
-def _event_label(event: Element, lang: str) -> str:
-    if event.data.get("kind") == "time":
-        return f"{mermaid(i18n.t('process.diagram.time_mark', lang))} {mermaid(event.name)}"
-    return mermaid(event.name)
-
-
-def gap_targets(model: ProcessModel) -> list[str]:
-    """Results and events only reached through branches the process does not describe."""
-    rules = [(rule, to) for op in model.operations.values() for _, rule, to in emissions(op)]
-    described = {to for rule, to in rules if not rule.get("gap")}
-    return list(dict.fromkeys(to for rule, to in rules if rule.get("gap") and to not in described))
-
-
-def _place(d: Diagram, element: Element, lang: str, indent: int) -> None:
-    if element.kind == "operations":
-        if len(triggers(element)) > 1:
-            sync = vocab.label("synchronisation", element.data.get("synchronisation") or "and", lang)
-            d.node(_sync_key(element.id), "(())", mermaid(sync), indent)
-        d.node(_key(element.id), "[]", _operation_label(element, lang), indent)
-    elif element.kind == "events":
-        d.node(_key(element.id), "([])", _event_label(element, lang), indent)
-    else:
-        d.node(_key(element.id), "()", mermaid(element.name), indent)
-
-
-def _key(ident: str) -> str:
-    return "element:" + ident
-
-
-def _sync_key(ident: str) -> str:
-    return "sync:" + ident
-
-
-def process_flowchart(
-    model: ProcessModel, lang: str, *, org_name: str, parties: Parties
-) -> str:
-    """One lane (subgraph) per actor; events and results as stadiums; the synchronisation of
-    several triggering events as a circle (ET / OU); operations as boxes with their nature,
-    timing and tool; emission rules as edge labels, dashed for a branch marked ``gap``."""
-    d = Diagram("flowchart TB")
-    gaps = gap_targets(model)
-    elements = [*model.events.values(), *model.operations.values(), *model.results.values()]
-    lanes: dict[str | None, list[Element]] = {actor: [] for actor in model.actors}
-    lanes[None] = []
-    for element in elements:
-        lanes.setdefault(model.lane(element.id), []).append(element)
-    for actor_id, members in lanes.items():
-        if actor_id is None or not members:
-            continue
-        actor = model.actors[actor_id]
-        organisation = actor_organisation(actor.data, org_name, parties)
-        shown = organisation and organisation != actor.name
-        d.open_lane(lines(bold(actor.name), italic(organisation) if shown else ""))
-        for element in members:
-            _place(d, element, lang, 2)
-        d.close_lane()
-    for element in lanes[None]:
-        _place(d, element, lang, 1)
-    _process_edges(d, model)
-    d.css_class("sync", (v for k, v in d.nodes.items() if k.startswith("sync:")))
-    d.css_class("gap", (d.nodes[_key(g)] for g in gaps if _key(g) in d.nodes))
-    return d.source(model.name)
-
-
-def _process_edges(d: Diagram, model: ProcessModel) -> None:
-    for op in model.operations.values():
-        target = d.nodes[_key(op.id)]
-        sources = [d.nodes[_key(t)] for t in triggers(op) if t in model.events]
-        if len(triggers(op)) > 1:
-            sync = d.nodes[_sync_key(op.id)]
-            for source in sources:
-                d.edge(source, sync)
-            d.edge(sync, target)
-        else:
-            for source in sources:
-                d.edge(source, target)
-        for _, rule, to in emissions(op):
-            if to in model.events or to in model.results:
-                d.edge(target, d.nodes[_key(to)], mermaid(rule.get("condition") or ""), dashed=bool(rule.get("gap")))
 
 
 # -- activity data flow ---------------------------------------------------------------------------

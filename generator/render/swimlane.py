@@ -27,10 +27,17 @@ import textwrap
 from dataclasses import dataclass, field
 
 from generator import vocab
-from generator.model.process import Element, ProcessModel, emissions, triggers
+from generator.model.process import (
+    Element,
+    Parties,
+    ProcessModel,
+    actor_organisation,
+    emissions,
+    gap_targets,
+    triggers,
+)
 from generator.render import i18n
 from generator.render.escape import svg_text as escape
-from generator.render.mermaid import Parties, actor_organisation, gap_targets
 
 FONT = 14
 LINE = 18

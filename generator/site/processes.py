@@ -12,9 +12,17 @@ from typing import Any
 
 from generator import vocab
 from generator.model.activity import Activity
-from generator.model.process import Element, ProcessModel, category_of, declared_items, emissions, triggers
+from generator.model.process import (
+    Element,
+    ProcessModel,
+    actor_organisation,
+    category_of,
+    declared_items,
+    emissions,
+    triggers,
+)
 from generator.model.register import RegisterModel
-from generator.render import mermaid, swimlane
+from generator.render import swimlane
 from generator.render.escape import Markdown
 from generator.site.pages import Context, builder, link, sheet_path
 
@@ -169,7 +177,7 @@ def diagram(rm: RegisterModel, model: ProcessModel, lang: str) -> Markdown:
 def actors(rm: RegisterModel, model: ProcessModel) -> list[ActorRow]:
     """The process's actors, each with the organisation it belongs to."""
     return [ActorRow(a.name, _text(a.data.get("kind")),
-                     mermaid.actor_organisation(a.data, rm.organisation.name, rm.parties),
+                     actor_organisation(a.data, rm.organisation.name, rm.parties),
                      _text(a.data.get("description")))
             for a in model.actors.values()]
 
