@@ -18,6 +18,7 @@ from test_mermaid import HOSTILE, decode, hostile_activity, normalise, typed
 
 from generator.lint.runner import load_register
 from generator.model.organisation import Party
+from generator.model.register import build
 from generator.render import mermaid
 from generator.render.escape import mermaid as esc
 
@@ -51,7 +52,7 @@ _READ_DIAGRAM = """(host) => {
   }
   return {
     text: copy.textContent,
-    errorBox: !!root.querySelector('.error-icon, .error-text') || /Syntax error/.test(copy.textContent),
+    errorBox: !!root.querySelector('.error-icon, .error-text') || /Syntax error|Maximum text size|Too many edges/.test(copy.textContent),
     injected: root.querySelectorAll('script, img, iframe, a, foreignObject [onerror], [onclick], [onload]').length,
     red: [...svg.querySelectorAll('*')].some(e => [getComputedStyle(e).fill, getComputedStyle(e).stroke].includes('rgb(255, 0, 0)')),
     contrast,
@@ -228,5 +229,34 @@ def test_hostile_process_on_the_built_site(tmp_path: Path, browser: Any) -> None
             page.locator("svg.ropa-lanes").first.click()
             v.check()
             assert dialogs == []
+        finally:
+            v.context.close()
+
+
+def test_a_data_flow_over_mermaids_default_limits_is_drawn(tmp_path: Path, browser: Any) -> None:
+    """Six data subjects with descriptions of 9,000 characters: the sheet's data-flow source is
+    over Mermaid's default 50,000, which would show Mermaid's error box in its place; the site's
+    loader raises the limit for ropa's own diagrams (assets/on-demand/mermaid.js)."""
+    root = site_repo(tmp_path / "repo")
+    path = root / "register" / "activities" / "fidelisation-artemis.yaml"
+    long = " ".join(["Clients d'Artemis"] * 500)
+    subjects = "".join(f"  - category: {c}\n    description: {c} {long}\n"
+                       for c in ("customers", "prospects", "employees", "suppliers", "candidates", "residents"))
+    text = path.read_text(encoding="utf-8")
+    start = text.index("data_subjects:\n") + len("data_subjects:\n")
+    path.write_text(text[:start] + subjects + text[text.index("data_categories:"):], encoding="utf-8")
+    model = build(load_register(root))
+    activity = next(a for a in model.activities if a.id == "fidelisation-artemis")
+    assert len(mermaid.dataflow(activity, "fr", parties=model.parties)) > 50_000
+    done = mkdocs_build(root, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    with served(tmp_path / "site") as url:
+        v = Visit(browser, url)
+        try:
+            page = open_page(v, "activites/fidelisation-artemis/")
+            [drawn] = diagrams(page)
+            assert not drawn["errorBox"], "Mermaid drew its error in place of the data flow"
+            assert "".join(f"prospects {long}".split()) in "".join(drawn["text"].split())
+            v.check()
         finally:
             v.context.close()
