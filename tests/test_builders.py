@@ -189,9 +189,9 @@ def _forked_children(pid: int) -> list[int]:
     return out
 
 
-def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) -> None:
-    """The process making the downloads killed (SIGKILL) while the pages are built: the build
-    fails with a message and exit 3, no traceback, the previous site as it was, no staging left."""
+def _building_over_a_previous_site(tmp_path: Path) -> tuple[Path, Path, subprocess.Popen[str]]:
+    """A register repository whose site/ holds a previous site, and ``ropa build`` of it started
+    as a real process (the repository, its site folder, the running build)."""
     repo = site_repo(tmp_path / "repo")
     site = repo / "site"
     site.mkdir()
@@ -199,6 +199,13 @@ def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) ->
     build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(repo), "--lang", "en"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return repo, site, build
+
+
+def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) -> None:
+    """The process making the downloads killed (SIGKILL) while the pages are built: the build
+    fails with a message and exit 3, no traceback, the previous site as it was, no staging left."""
+    repo, site, build = _building_over_a_previous_site(tmp_path)
     deadline = time.monotonic() + 120
     children: list[int] = []
     while not children:
@@ -219,13 +226,7 @@ def test_a_staging_folder_deleted_during_the_build_is_said_and_keeps_the_site(tm
     """Another program (a cleaning job, a second build of the same site) deletes the build's
     staging folder while it runs: the build says so, exit 1, not « internal error » (exit 3),
     and the previous site is as it was."""
-    repo = site_repo(tmp_path / "repo")
-    site = repo / "site"
-    site.mkdir()
-    (site / "index.html").write_text("the previous site", encoding="utf-8")
-    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(repo), "--lang", "en"],
-                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    repo, site, build = _building_over_a_previous_site(tmp_path)
     deadline = time.monotonic() + 120
     while build.poll() is None:
         assert time.monotonic() < deadline, "the build did not end"
