@@ -34,6 +34,9 @@ CORPUS = REPO / "tests" / "invalid" / "activities"
 MODELINE = "# yaml-language-server: $schema=../../schema/activity.schema.json\n"
 ANSWER_SECONDS = 60
 
+SETTINGS = {"validate": True, "schemaStore": {"enable": False}}
+"""The extension's defaults, without the schema store's download (no request leaves the machine)."""
+
 ELSEWHERE = {"schema-not-allowed"}
 """Rules the editor shows on another line than ropa: a JSON Schema ``not`` (``controller`` in a
 controller record) is underlined on the whole mapping it applies to, from its first key, with
@@ -56,10 +59,7 @@ class Editor:
         self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(),
                                     "capabilities": {"workspace": {"configuration": True}}})
         self.notify("initialized", {})
-        self.notify("workspace/didChangeConfiguration", {"settings": {"yaml": self.SETTINGS}})
-
-    SETTINGS = {"validate": True, "schemaStore": {"enable": False}}
-    """The extension's defaults, without the schema store's download (no request leaves the machine)."""
+        self.notify("workspace/didChangeConfiguration", {"settings": {"yaml": SETTINGS}})
 
     def _read(self) -> None:
         out = self.process.stdout
@@ -95,7 +95,7 @@ class Editor:
                 raise AssertionError(f"yaml-language-server did not answer within {ANSWER_SECONDS} s") from None
             assert message is not None, "yaml-language-server stopped"
             if message.get("method") == "workspace/configuration":  # the server asks for its settings
-                self._send({"id": message["id"], "result": [self.SETTINGS for _ in message["params"]["items"]]})
+                self._send({"id": message["id"], "result": [SETTINGS for _ in message["params"]["items"]]})
             elif wanted(message):
                 return message
 
