@@ -54,7 +54,8 @@ class Editor:
         self.process = subprocess.Popen([node, str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL)
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         self.next_id = 0
         self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(),
                                     "capabilities": {"workspace": {"configuration": True}}})
@@ -111,6 +112,10 @@ class Editor:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.reader.join(timeout=10)  # it reads to the end of the output, then the pipes close
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 @pytest.fixture
