@@ -314,3 +314,23 @@ def test_an_id_with_control_characters_is_shown_escaped(centrecall: Path, ropa: 
     done = ropa("new", "activity", "a\x1b[31mrouge", "--role", "controller", "--root", centrecall, "--lang", "en")
     assert done.returncode == 2
     assert "'a\\x1b[31mrouge' is not a valid activity id" in done.stderr and "\x1b" not in done.stderr
+
+
+def test_a_placeholder_is_reported_once(centrecall: Path) -> None:
+    """A value still holding « À COMPLÉTER » is one problem, reported once (rule
+    ``placeholder``): the other complaints about that same value (not in its list, not an email
+    nor an id, no party of that name, the same ref as another new sheet) would only double the
+    count the author has to work down."""
+    assert new(centrecall, "sheet-a", "--role", "processor") == 0
+    assert new(centrecall, "sheet-b", "--role", "joint_controller") == 0
+    assert main(["new", "process", "proc-a", "--root", str(centrecall), "--lang", "en"]) == 0
+    org = centrecall / "register/organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("email: contact@centrecall.example", f"email: {MARK}", 1),
+                   encoding="utf-8")
+    diags = load_register(centrecall).diagnostics
+    marked = {(d.file, d.line, d.column) for d in diags if d.rule == "placeholder"}
+    assert len(marked) > 20
+    echoes = [d.text() for d in diags if d.rule != "placeholder" and (d.file, d.line, d.column) in marked]
+    assert echoes == []
+    # what is wrong elsewhere is still reported
+    assert any(d.rule == "process-not-linked" for d in diags)
