@@ -316,6 +316,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         hint: Arg = ""
         if "string" in names and isinstance(instance, (int, float, bool)):
             hint = phrase("hint-quote")
+        elif "string" in names:
+            hint = _colon_hint(instance)
         yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
                              got=_type_name(instance), shown=shown, hint=hint)
         return
@@ -378,6 +380,18 @@ def _french_match(text: str, french: dict[str, str]) -> str | None:
             if all(difflib.get_close_matches(w, _words(label), n=1, cutoff=0.8) for w in significant)]
     )
     return found[0] if len(found) == 1 else None
+
+
+def _colon_hint(instance: Any) -> Arg:
+    """A text holding « : » and a space, unquoted, that YAML read as a one-key mapping
+    (« - Le CCAS est distinct de la commune : il tiendra son registre »): the quoted text to write."""
+    if not (isinstance(instance, dict) and len(instance) == 1):
+        return ""
+    (key, value), = instance.items()
+    if not isinstance(key, str) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    text = f"{key}: {value}".replace("\\", "\\\\").replace('"', '\\"')
+    return phrase("hint-quote-colon", fixed=f'"{text}"')
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:
