@@ -334,3 +334,23 @@ def test_a_placeholder_is_reported_once(centrecall: Path) -> None:
     assert echoes == []
     # what is wrong elsewhere is still reported
     assert any(d.rule == "process-not-linked" for d in diags)
+
+
+def test_new_process_has_every_key_of_a_process(centrecall: Path) -> None:
+    """Each part of the template (actors, events, results, operations) writes every key its
+    schema knows, active or commented: an event's and a result's ``actor`` (its lane in the
+    diagram) included, without which an external actor with no operation is ``actor-unused``.
+    The operations' natures are listed with their French labels, as the sheet's lists are."""
+    from generator.resources import load_schema
+
+    assert main(["new", "process", "complet", "--root", str(centrecall), "--lang", "en"]) == 0
+    text = (centrecall / "processes/complet.yaml").read_text(encoding="utf-8")
+    defs = load_schema("process")["$defs"]
+    sections = dict(re.findall(r"(?ms)^(actors|events|results|operations):\n(.*?)(?=^[a-z_]+:|\Z)", text))
+    parts = {"actors": ["actor"], "events": ["event"], "results": ["result"],
+             "operations": ["operation", "emission", "data_use"]}
+    for section, names in parts.items():
+        wanted = set().union(*(defs[name]["properties"] for name in names))
+        missing = wanted - _keys(sections[section])
+        assert not missing, f"ropa new process leaves out {section}: {sorted(missing)}"
+    assert "#   manual : Manuelle\n" in text and "#   automatic : Automatique\n" in text
