@@ -120,6 +120,22 @@ def test_example_values_are_placeholders_until_replaced(fresh: Path, tmp_path: P
     assert [d.text() for d in load_register(repo).diagnostics] == []
 
 
+def test_exports_under_their_default_names_are_not_committed(tmp_path: Path) -> None:
+    """``ropa export`` writes into the repository's root by default; ``git add -A`` then must not
+    pick the files up: they are rebuilt from the register (and the site offers them too)."""
+    repo = tmp_path / "r"
+    assert init(repo, "--name", "Mairie de Saint-Aubin") == 0
+    fill_organization(repo)
+    for fmt in ("xlsx", "csv", "json"):
+        assert main(["export", "--format", fmt, "--root", str(repo), "-o",
+                     str(repo / f"registre-mairie-de-saint-aubin.{fmt}")]) == 0
+    assert main(["export", "--format", "csv", "--per", "data-category", "--lang", "en", "--root", str(repo),
+                 "-o", str(repo / "registre-mairie-de-saint-aubin-categories-en.csv")]) == 0
+    untracked = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert untracked and not [line for line in untracked if "registre-" in line]
+    assert "?? register/organization.yaml" in untracked
+
+
 def test_without_a_name_the_name_is_a_placeholder_too(tmp_path: Path) -> None:
     assert init(tmp_path / "r") == 0
     assert yaml(tmp_path / "r/register/organization.yaml")["name"] == MARK
