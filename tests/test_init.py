@@ -598,3 +598,15 @@ def test_default_package_and_hook_are_this_distribution(tmp_path: Path) -> None:
     assert yaml(tmp_path / "r/.gitlab-ci.yml")["variables"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
     (repo,) = yaml(tmp_path / "r/.pre-commit-config.yaml")["repos"]
     assert (repo["repo"], repo["rev"]) == ("https://github.com/ropa-register/ropa", "v0.1.0")
+
+
+def test_the_confirmation_reads_well_when_the_folder_is_named_registre(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's own command, ``ropa init registre``, said « dépôt du registre registre créé »."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "registre", "--name", "Mairie", "--lang", "fr"]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("dépôt du registre créé dans registre (15 fichiers\xa0; ")
+    assert main(["init", "register", "--name", "Town hall", "--lang", "en"]) == 0
+    assert capsys.readouterr().err.startswith("created the register repository in register (15 files; ")
