@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -610,3 +611,15 @@ def test_the_confirmation_reads_well_when_the_folder_is_named_registre(
     assert first.startswith("dépôt du registre créé dans registre (15 fichiers\xa0; ")
     assert main(["init", "register", "--name", "Town hall", "--lang", "en"]) == 0
     assert capsys.readouterr().err.startswith("created the register repository in register (15 files; ")
+
+
+def test_readme_gives_the_local_hook_as_init_writes_it(tmp_path: Path) -> None:
+    """The README's step 4 shows the offline hook for a repository made without --local-hook:
+    it is the configuration ``ropa init --local-hook`` writes, so copying it works."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("with what `--local-hook` writes:", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert init(tmp_path / "r", "--local-hook") == 0
+    written = (tmp_path / "r/.pre-commit-config.yaml").read_text(encoding="utf-8")
+    import yaml as pyyaml
+
+    assert pyyaml.safe_load(textwrap.dedent(shown)) == pyyaml.safe_load(written)
