@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -323,7 +325,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         return
     if kind == "format":
         if value == "date":
-            yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance))
+            yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance), hint=_date_hint(instance))
         else:
             yield doc.diagnostic(path, "schema-format", field=field, value=repr(instance), format=str(value))
         return
@@ -380,6 +382,23 @@ def _french_match(text: str, french: dict[str, str]) -> str | None:
             if all(difflib.get_close_matches(w, _words(label), n=1, cutoff=0.8) for w in significant)]
     )
     return found[0] if len(found) == 1 else None
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _date_hint(instance: Any) -> Arg:
+    """A date written the French way, day first (« 18/11/2026 », « 18.11.2026 »): the same date
+    written YYYY-MM-DD, when it is a real one."""
+    match = _DAY_FIRST.fullmatch(instance.strip()) if isinstance(instance, str) else None
+    if match is None:
+        return ""
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        iso = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+    return phrase("hint-date-iso", iso=iso)
 
 
 def _colon_hint(instance: Any) -> Arg:
