@@ -129,3 +129,26 @@ def test_the_legal_basis_block_cites_article_9_one_way(centrecall: Path) -> None
     assert "Condition de l\\'art\\. 9\\(2\\)" in sheet
     assert "Droit de l\\'Union ou de l\\'État membre \\(art\\. 9\\(2\\)\\)" in sheet
     assert "9\\.2" not in sheet
+
+
+def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: Path) -> None:
+    """Under a transfer's safeguard, the coverage of a partial adequacy decision, the Art. 49
+    derogation and the date the authority was informed read « Couverture : » in French and
+    "Coverage: " in English (not "Coverage :"), the date in words."""
+    def transfers(data: dict) -> None:  # type: ignore[type-arg]
+        data["transfers"] = [
+            {"recipient": "voxcloud", "country": "US", "safeguard": "adequacy",
+             "adequacy_coverage": {"reference": "Certifiée DPF", "checked": "2026-11-02"}},
+            {"recipient": "Cabinet d'avocats", "country": "MA", "safeguard": "derogation",
+             "derogation": "compelling_legitimate_interests",
+             "documentation": "https://intranet.example/art49.pdf", "authority_informed": "2026-03-02"},
+        ]
+
+    _edit(centrecall / ACTIVITIES / "enregistrement-qualite.yaml", transfers)
+    french = _site(centrecall)["activites/enregistrement-qualite.md"]
+    english = _site(centrecall, "en")["activites/enregistrement-qualite.md"]
+    assert "Couverture : Certifiée DPF" in french
+    assert "Autorité de contrôle informée : 2 mars 2026" in french
+    assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english
+    assert "Supervisory authority informed: 2 March 2026" in english
+    assert "*Derogation: art\\. 49\\(1\\)" in english
