@@ -134,7 +134,8 @@ def test_the_legal_basis_block_cites_article_9_one_way(centrecall: Path) -> None
 def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: Path) -> None:
     """Under a transfer's safeguard, the coverage of a partial adequacy decision, the Art. 49
     derogation and the date the authority was informed read « Couverture : » in French and
-    "Coverage: " in English (not "Coverage :"), the date in words."""
+    "Coverage: " in English (not "Coverage :"), the date in words; on the sheet and on the
+    recipients page, which left them out."""
     def transfers(data: dict) -> None:  # type: ignore[type-arg]
         data["transfers"] = [
             {"recipient": "voxcloud", "country": "US", "safeguard": "adequacy",
@@ -145,8 +146,12 @@ def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: P
         ]
 
     _edit(centrecall / ACTIVITIES / "enregistrement-qualite.yaml", transfers)
-    french = _site(centrecall)["activites/enregistrement-qualite.md"]
-    english = _site(centrecall, "en")["activites/enregistrement-qualite.md"]
+    french_site, english_site = _site(centrecall), _site(centrecall, "en")
+    french = french_site["activites/enregistrement-qualite.md"]
+    english = english_site["activites/enregistrement-qualite.md"]
+    # the recipients-and-transfers page gives the same notes under each safeguard
+    assert "Couverture : Certifiée DPF" in french_site["destinataires.md"]
+    assert "Supervisory authority informed: 2 March 2026" in english_site["destinataires.md"]
     assert "Couverture : Certifiée DPF" in french
     assert "Autorité de contrôle informée : 2 mars 2026" in french
     assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english
