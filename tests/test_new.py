@@ -354,3 +354,17 @@ def test_new_process_has_every_key_of_a_process(centrecall: Path) -> None:
         missing = wanted - _keys(sections[section])
         assert not missing, f"ropa new process leaves out {section}: {sorted(missing)}"
     assert "#   manual : Manuelle\n" in text and "#   automatic : Automatique\n" in text
+
+
+@pytest.mark.parametrize("role", ["controller", "processor"])
+def test_new_sheet_points_at_nothing_the_author_s_repository_lacks(centrecall: Path, role: str) -> None:
+    """The author's repository (``ropa init``) has register/, processes/ and schema/, not ropa's
+    source: the comments name no ``generator/...`` file, and give the international
+    organisations' ids themselves."""
+    from generator import vocab
+
+    assert new(centrecall, "autonome", "--role", role) == 0
+    text = (centrecall / "register/activities/autonome.yaml").read_text(encoding="utf-8")
+    assert "generator/" not in text
+    listed = re.sub(r"(?m)^#\s+", " ", text)
+    assert all(f" {ident}," in listed or f" {ident}\n" in listed for ident in vocab.international_organisations())
