@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,22 @@ def test_example_values_are_placeholders_until_replaced(fresh: Path, tmp_path: P
     assert init(repo, "--name", "Les Lilas") == 0
     fill_organization(repo)
     assert [d.text() for d in load_register(repo).diagnostics] == []
+
+
+def test_exports_under_their_default_names_are_not_committed(tmp_path: Path) -> None:
+    """``ropa export`` writes into the repository's root by default; ``git add -A`` then must not
+    pick the files up: they are rebuilt from the register (and the site offers them too)."""
+    repo = tmp_path / "r"
+    assert init(repo, "--name", "Mairie de Saint-Aubin") == 0
+    fill_organization(repo)
+    for fmt in ("xlsx", "csv", "json"):
+        assert main(["export", "--format", fmt, "--root", str(repo), "-o",
+                     str(repo / f"registre-mairie-de-saint-aubin.{fmt}")]) == 0
+    assert main(["export", "--format", "csv", "--per", "data-category", "--lang", "en", "--root", str(repo),
+                 "-o", str(repo / "registre-mairie-de-saint-aubin-categories-en.csv")]) == 0
+    untracked = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert untracked and not [line for line in untracked if "registre-" in line]
+    assert "?? register/organization.yaml" in untracked
 
 
 def test_without_a_name_the_name_is_a_placeholder_too(tmp_path: Path) -> None:
@@ -582,3 +599,27 @@ def test_default_package_and_hook_are_this_distribution(tmp_path: Path) -> None:
     assert yaml(tmp_path / "r/.gitlab-ci.yml")["variables"]["ROPA_PACKAGE"] == "ropa-register==0.1.0"
     (repo,) = yaml(tmp_path / "r/.pre-commit-config.yaml")["repos"]
     assert (repo["repo"], repo["rev"]) == ("https://github.com/ropa-register/ropa", "v0.1.0")
+
+
+def test_the_confirmation_reads_well_when_the_folder_is_named_registre(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's own command, ``ropa init registre``, said « dépôt du registre registre créé »."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "registre", "--name", "Mairie", "--lang", "fr"]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("dépôt du registre créé dans registre (15 fichiers\xa0; ")
+    assert main(["init", "register", "--name", "Town hall", "--lang", "en"]) == 0
+    assert capsys.readouterr().err.startswith("created the register repository in register (15 files; ")
+
+
+def test_readme_gives_the_local_hook_as_init_writes_it(tmp_path: Path) -> None:
+    """The README's step 4 shows the offline hook for a repository made without --local-hook:
+    it is the configuration ``ropa init --local-hook`` writes, so copying it works."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("with what `--local-hook` writes:", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert init(tmp_path / "r", "--local-hook") == 0
+    written = (tmp_path / "r/.pre-commit-config.yaml").read_text(encoding="utf-8")
+    import yaml as pyyaml
+
+    assert pyyaml.safe_load(textwrap.dedent(shown)) == pyyaml.safe_load(written)

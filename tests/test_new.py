@@ -314,3 +314,57 @@ def test_an_id_with_control_characters_is_shown_escaped(centrecall: Path, ropa: 
     done = ropa("new", "activity", "a\x1b[31mrouge", "--role", "controller", "--root", centrecall, "--lang", "en")
     assert done.returncode == 2
     assert "'a\\x1b[31mrouge' is not a valid activity id" in done.stderr and "\x1b" not in done.stderr
+
+
+def test_a_placeholder_is_reported_once(centrecall: Path) -> None:
+    """A value still holding « À COMPLÉTER » is one problem, reported once (rule
+    ``placeholder``): the other complaints about that same value (not in its list, not an email
+    nor an id, no party of that name, the same ref as another new sheet) would only double the
+    count the author has to work down."""
+    assert new(centrecall, "sheet-a", "--role", "processor") == 0
+    assert new(centrecall, "sheet-b", "--role", "joint_controller") == 0
+    assert main(["new", "process", "proc-a", "--root", str(centrecall), "--lang", "en"]) == 0
+    org = centrecall / "register/organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("email: contact@centrecall.example", f"email: {MARK}", 1),
+                   encoding="utf-8")
+    diags = load_register(centrecall).diagnostics
+    marked = {(d.file, d.line, d.column) for d in diags if d.rule == "placeholder"}
+    assert len(marked) > 20
+    echoes = [d.text() for d in diags if d.rule != "placeholder" and (d.file, d.line, d.column) in marked]
+    assert echoes == []
+    # what is wrong elsewhere is still reported
+    assert any(d.rule == "process-not-linked" for d in diags)
+
+
+def test_new_process_has_every_key_of_a_process(centrecall: Path) -> None:
+    """Each part of the template (actors, events, results, operations) writes every key its
+    schema knows, active or commented: an event's and a result's ``actor`` (its lane in the
+    diagram) included, without which an external actor with no operation is ``actor-unused``.
+    The operations' natures are listed with their French labels, as the sheet's lists are."""
+    from generator.resources import load_schema
+
+    assert main(["new", "process", "complet", "--root", str(centrecall), "--lang", "en"]) == 0
+    text = (centrecall / "processes/complet.yaml").read_text(encoding="utf-8")
+    defs = load_schema("process")["$defs"]
+    sections = dict(re.findall(r"(?ms)^(actors|events|results|operations):\n(.*?)(?=^[a-z_]+:|\Z)", text))
+    parts = {"actors": ["actor"], "events": ["event"], "results": ["result"],
+             "operations": ["operation", "emission", "data_use"]}
+    for section, names in parts.items():
+        wanted = set().union(*(defs[name]["properties"] for name in names))
+        missing = wanted - _keys(sections[section])
+        assert not missing, f"ropa new process leaves out {section}: {sorted(missing)}"
+    assert "#   manual : Manuelle\n" in text and "#   automatic : Automatique\n" in text
+
+
+@pytest.mark.parametrize("role", ["controller", "processor"])
+def test_new_sheet_points_at_nothing_the_author_s_repository_lacks(centrecall: Path, role: str) -> None:
+    """The author's repository (``ropa init``) has register/, processes/ and schema/, not ropa's
+    source: the comments name no ``generator/...`` file, and give the international
+    organisations' ids themselves."""
+    from generator import vocab
+
+    assert new(centrecall, "autonome", "--role", role) == 0
+    text = (centrecall / "register/activities/autonome.yaml").read_text(encoding="utf-8")
+    assert "generator/" not in text
+    listed = re.sub(r"(?m)^#\s+", " ", text)
+    assert all(f" {ident}," in listed or f" {ident}\n" in listed for ident in vocab.international_organisations())

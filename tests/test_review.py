@@ -506,3 +506,13 @@ def test_sheet_history_outside_git_and_switched_off(
     monkeypatch.setenv("ROPA_HISTORY", "off")
     sheet = generated(centrecall)["activites/fidelisation-artemis.md"]
     assert "## Historique de la fiche" in sheet and "dépôt git" not in sheet and "Fiche créée le" in sheet
+
+
+def test_no_sub_purpose_written_as_an_empty_list_is_complete() -> None:
+    """``sub: []`` (what ``ropa new`` writes, and the README's way to say "none") is a stated
+    answer, not a missing field; a ``purposes`` without ``sub`` is still missing it."""
+    said_none = review.completeness({"role": "controller", "purposes": {"main": "x", "sub": []}})
+    forgotten = review.completeness({"role": "controller", "purposes": {"main": "x"}})
+    assert ("purposes", "sub") not in said_none.missing
+    assert ("purposes", "sub") in forgotten.missing
+    assert said_none.filled == forgotten.filled + 1

@@ -141,6 +141,22 @@ def test_colon_hint_in_french(tmp_path: Path) -> None:
         'description: "deux critères (personnes vulnérables) : données"' in message
 
 
+def test_colon_in_a_list_item_is_explained(ropa: Runner, centrecall: Path) -> None:
+    """« - Le CCAS est distinct : il tiendra son registre » is valid YAML, a one-key mapping, so
+    the schema finds a mapping where text is expected: the message says why and how to quote it."""
+    sheet = centrecall / "register/activities/formation-operateurs.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8")
+                     + "notes:\n  - Le CCAS est distinct de la commune : il tiendra son propre registre\n",
+                     encoding="utf-8")
+    proc = ropa("validate", cwd=centrecall)
+    assert proc.returncode == 1
+    (line,) = [x for x in proc.stdout.splitlines() if "[schema-type]" in x]
+    assert line.endswith(
+        "error: notes[0] : on attend un texte, et non un bloc de clés ; le texte contient « : », que YAML "
+        "lit comme une nouvelle clé : mettez la valeur entre guillemets, par exemple "
+        '"Le CCAS est distinct de la commune: il tiendra son propre registre" [schema-type]')
+
+
 def test_other_schema_keywords_are_reported(tmp_path: Path) -> None:
     """A keyword no rule names (``maxItems`` here) is ``schema-invalid`` with jsonschema's words."""
     doc = Document(tmp_path / "a.yaml", "a.yaml", {"name": ["a", "b"]}, values={(): (1, 1), ("name",): (1, 7)})

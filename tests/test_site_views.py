@@ -120,3 +120,40 @@ def test_a_large_register_is_printed_in_parts(centrecall: Path, monkeypatch: pyt
     # the sheets and processes of the one page, in the same order, each once
     brk = '<div class="ropa-sheet-break"></div>'
     assert [s for p in parts for s in p.split(brk)[1:]] == whole["impression.md"].split(brk)[1:]
+
+
+def test_the_legal_basis_block_cites_article_9_one_way(centrecall: Path) -> None:
+    """The sheet's « Base légale » block names Art. 9(2) for the condition and for the law it
+    rests on in the same form, « art. 9(2) », as the rest of the site cites the GDPR."""
+    sheet = _site(centrecall)["activites/gestion-personnel-paie.md"]
+    assert "Condition de l\\'art\\. 9\\(2\\)" in sheet
+    assert "Droit de l\\'Union ou de l\\'État membre \\(art\\. 9\\(2\\)\\)" in sheet
+    assert "9\\.2" not in sheet
+
+
+def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: Path) -> None:
+    """Under a transfer's safeguard, the coverage of a partial adequacy decision, the Art. 49
+    derogation and the date the authority was informed read « Couverture : » in French and
+    "Coverage: " in English (not "Coverage :"), the date in words; on the sheet and on the
+    recipients page, which left them out."""
+    def transfers(data: dict) -> None:  # type: ignore[type-arg]
+        data["transfers"] = [
+            {"recipient": "voxcloud", "country": "US", "safeguard": "adequacy",
+             "adequacy_coverage": {"reference": "Certifiée DPF", "checked": "2026-11-02"}},
+            {"recipient": "Cabinet d'avocats", "country": "MA", "safeguard": "derogation",
+             "derogation": "compelling_legitimate_interests",
+             "documentation": "https://intranet.example/art49.pdf", "authority_informed": "2026-03-02"},
+        ]
+
+    _edit(centrecall / ACTIVITIES / "enregistrement-qualite.yaml", transfers)
+    french_site, english_site = _site(centrecall), _site(centrecall, "en")
+    french = french_site["activites/enregistrement-qualite.md"]
+    english = english_site["activites/enregistrement-qualite.md"]
+    # the recipients-and-transfers page gives the same notes under each safeguard
+    assert "Couverture : Certifiée DPF" in french_site["destinataires.md"]
+    assert "Supervisory authority informed: 2 March 2026" in english_site["destinataires.md"]
+    assert "Couverture : Certifiée DPF" in french
+    assert "Autorité de contrôle informée : 2 mars 2026" in french
+    assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english
+    assert "Supervisory authority informed: 2 March 2026" in english
+    assert "*Derogation: art\\. 49\\(1\\)" in english

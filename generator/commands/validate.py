@@ -29,7 +29,13 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
 
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
-    """The diagnostics about ``paths`` and about the files they reference.
+    """The diagnostics about ``paths`` and about the files they reference."""
+    names = reported(reg, paths)
+    return [d for d in reg.diagnostics if d.file in names]
+
+
+def reported(reg: Register, paths: list[Path]) -> set[str]:
+    """The files ``paths`` name and those they reference, as diagnostics name them.
 
     A folder selects the register files under it (so ``ropa validate .`` checks everything); a
     file that is not a register file is a usage error rather than a silent pass.
@@ -50,8 +56,7 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
             wanted.add(path)
         else:
             raise UsageError.of("validate.not_a_register_file", path=display_path(path))
-    names = {display_path(file) for file in reg.with_references(wanted)}
-    return [d for d in reg.diagnostics if d.file in names]
+    return {display_path(file) for file in reg.with_references(wanted)}
 
 
 def _focus(paths: list[Path]) -> Focus:
@@ -69,10 +74,12 @@ def run(args: argparse.Namespace) -> int:
     from generator.lint.runner import load_register
 
     reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None, cache=True)
-    found = select(reg, args.paths) if args.paths else reg.diagnostics
+    names = reported(reg, args.paths) if args.paths else None
+    found = reg.diagnostics if names is None else [d for d in reg.diagnostics if d.file in names]
     lang = message_language(args.root, args.lang)
     sys.stdout.write(FORMATS[args.format](found, lang))
-    checked = len(reg.files)
+    # the files reported on: with PATH..., those and what they reference, not the whole register
+    checked = len(reg.files) if names is None else len(names)
     if args.format == "text":
         sys.stderr.write(format_summary(found, checked, lang))
     failing = [d for d in found if d.severity == "error" or args.strict]

@@ -58,6 +58,20 @@ def _longer(duration: Any, limit: str) -> bool:
     return a is not None and b is not None and a > b
 
 
+def _in_context(activity: Any, words: str, benchmark: dict[str, Any]) -> bool:
+    """A category that names its data only loosely (« Images des personnes filmées ») in an
+    activity that says what it is (« Vidéoprotection de la voie publique »): ``context`` is
+    matched against the activity's name, main purpose and description, ``context_match``
+    against the category's words."""
+    if not (benchmark.get("context") and benchmark.get("context_match") and isinstance(activity, dict)):
+        return False
+    purposes = activity.get("purposes")
+    main = purposes.get("main") if isinstance(purposes, dict) else None
+    about = " ".join(str(v) for v in (activity.get("name"), main, activity.get("description")) if v)
+    return bool(re.search(benchmark["context"], about, re.IGNORECASE)
+                and re.search(benchmark["context_match"], words, re.IGNORECASE))
+
+
 def periods_follow_benchmarks(reg: Register) -> Iterator[Diagnostic]:
     benchmarks = [(re.compile(b["match"], re.IGNORECASE), b)
                   for b in load_data("legal/retention_benchmarks")["benchmarks"] if b.get("match")]
@@ -66,7 +80,7 @@ def periods_follow_benchmarks(reg: Register) -> Iterator[Diagnostic]:
             continue
         words = " ".join([str(item.get("description") or ""), *strings(item.get("items"))])
         for match, b in benchmarks:
-            if match.search(words) and _longer(r["duration"], b["max"]):
+            if (match.search(words) or _in_context(doc.data, words, b)) and _longer(r["duration"], b["max"]):
                 yield doc.diagnostic((*path, "retention", "duration"), "retention-over-benchmark",
                                      field=_name(path), duration=str(r["duration"]), max=b["max"],
                                      recommendation=Text(fr=b["fr"], en=b["en"]), reference=b["reference"])

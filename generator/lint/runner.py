@@ -85,8 +85,20 @@ def check(reg: Register, focus: Focus | None = None) -> Register:
     parsed, across = reg.parsed(), across_files()
     for fn in checks():
         reg.diagnostics.extend(fn(reg if fn in across else parsed))
+    reg.diagnostics[:] = _placeholder_echoes_dropped(reg.diagnostics)
     reg.diagnostics.sort(key=sort_key)
     return reg
+
+
+def _placeholder_echoes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A value still holding « À COMPLÉTER » is one problem, reported once as ``placeholder``:
+    what the schema and the other rules say of that same value (not in its list, not an email,
+    no party of that name, a ref another new sheet has too) is dropped, since writing the real
+    value is the fix for all of them, and would only double the count the author works down."""
+    marked = {(d.file, d.line, d.column) for d in diagnostics if d.rule == "placeholder"}
+    if not marked:
+        return diagnostics
+    return [d for d in diagnostics if d.rule == "placeholder" or (d.file, d.line, d.column) not in marked]
 
 
 @contextlib.contextmanager

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -316,12 +318,14 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         hint: Arg = ""
         if "string" in names and isinstance(instance, (int, float, bool)):
             hint = phrase("hint-quote")
+        elif "string" in names:
+            hint = _colon_hint(instance)
         yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
                              got=_type_name(instance), shown=shown, hint=hint)
         return
     if kind == "format":
         if value == "date":
-            yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance))
+            yield doc.diagnostic(path, "invalid-date", field=field, value=repr(instance), hint=_date_hint(instance))
         else:
             yield doc.diagnostic(path, "schema-format", field=field, value=repr(instance), format=str(value))
         return
@@ -378,6 +382,35 @@ def _french_match(text: str, french: dict[str, str]) -> str | None:
             if all(difflib.get_close_matches(w, _words(label), n=1, cutoff=0.8) for w in significant)]
     )
     return found[0] if len(found) == 1 else None
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _date_hint(instance: Any) -> Arg:
+    """A date written the French way, day first (« 18/11/2026 », « 18.11.2026 »): the same date
+    written YYYY-MM-DD, when it is a real one."""
+    match = _DAY_FIRST.fullmatch(instance.strip()) if isinstance(instance, str) else None
+    if match is None:
+        return ""
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        iso = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+    return phrase("hint-date-iso", iso=iso)
+
+
+def _colon_hint(instance: Any) -> Arg:
+    """A text holding « : » and a space, unquoted, that YAML read as a one-key mapping
+    (« - Le CCAS est distinct de la commune : il tiendra son registre »): the quoted text to write."""
+    if not (isinstance(instance, dict) and len(instance) == 1):
+        return ""
+    (key, value), = instance.items()
+    if not isinstance(key, str) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    text = f"{key}: {value}".replace("\\", "\\\\").replace('"', '\\"')
+    return phrase("hint-quote-colon", fixed=f'"{text}"')
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:

@@ -116,6 +116,18 @@ def _has(*path: str) -> Predicate:
     return test
 
 
+def _stated(*path: str) -> Predicate:
+    """The list at ``path`` is written, if only as ``[]``: an empty list says "none" (README,
+    « Adding an activity »), a missing key says "forgotten"."""
+    def test(a: dict[str, Any]) -> bool:
+        node: Any = a
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return isinstance(node, list)
+
+    return test
+
+
 ALL_ROLES = ("controller", "joint_controller", "processor")
 CONTROLLER_ROLES = ("controller", "joint_controller")
 
@@ -123,7 +135,7 @@ CONTROLLER_ROLES = ("controller", "joint_controller")
 # for; test)
 RECOMMENDED: tuple[tuple[tuple[str | int, ...], tuple[str, ...], Predicate], ...] = (
     (("description",), ALL_ROLES, _has("description")),
-    (("purposes", "sub"), ALL_ROLES, _has("purposes", "sub")),
+    (("purposes", "sub"), ALL_ROLES, _stated("purposes", "sub")),
     (("legal_basis", "details"), CONTROLLER_ROLES, _has("legal_basis", "details")),
     (("data_subjects",), ("processor",), _has("data_subjects")),
     (("data_categories",), ("processor",), _has("data_categories")),

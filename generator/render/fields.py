@@ -135,7 +135,7 @@ def words(
     if isinstance(value, dict):
         if "duration" in value and "starts" in value:
             return i18n.format_retention(value, lang)
-        return "; ".join(
+        return (" ; " if lang == "fr" else "; ").join(
             f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{colon(lang)}"
             f"{words(v, kind, (*path, k), lang, parties)}"
             for k, v in value.items()

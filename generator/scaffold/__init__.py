@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,13 @@ def choices(vocabulary: str, lang: str = i18n.DEFAULT_LANG) -> list[str]:
     return [f"{code}{sep}{vocab.label(vocabulary, code, lang)}" for code in vocab.vocabularies()[vocabulary]]
 
 
+def organisation_ids(width: int = 80) -> list[str]:
+    """The ids of the international organisations ropa knows, on lines of at most ``width``
+    characters, for the comment on ``international_organisation`` (the author's repository
+    has no copy of ropa's data files to look them up)."""
+    return textwrap.wrap(", ".join(vocab.international_organisations()), width)
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The scaffold's environment (Jinja is imported when a file is first written)."""
@@ -54,7 +62,7 @@ def environment() -> jinja2.Environment:
             "comment_end_string": "#]",
         },
         filters={"yaml": yaml_string, "md": gfm},  # the README is read on GitHub/GitLab, not on the site
-        globals={"choices": choices, "placeholder": placeholder()},
+        globals={"choices": choices, "placeholder": placeholder(), "organisation_ids": organisation_ids},
     )
 
 

@@ -39,6 +39,7 @@ from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
 from generator.render import i18n, mermaid, swimlane, templates
 from generator.render.escape import Markdown, anchor, heading, html, md, url
+from generator.render.fields import colon
 from generator.resources import TEMPLATES_DIR
 
 # Modules that hold page builders, imported by ``generate``; each registers itself.
@@ -141,7 +142,9 @@ def environment(lang: str) -> jinja2.Environment:
             "anchor": anchor,
             "dataflow": _dataflow,
         },
-        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values)},
+        globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values),
+                 # the colon after a label, « : » in French, ": " in English (fields.colon)
+                 "colon": Markdown(colon(lang))},
     )
 
 
