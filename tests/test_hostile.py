@@ -676,3 +676,29 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
         visit.context.close()
     assert dialogs == []
     assert wrong == []
+
+
+# --- Commands on hostile repositories: diff, annotations, import -----------------------------------
+
+def test_diff_reads_no_file_out_of_the_repository(tmp_path: Path) -> None:
+    """``ropa diff`` reads the working tree as ``ropa validate`` does: a link out of the repository
+    is reported, never followed (its target's values never printed); a committed file over the
+    size limit is reported, not read; a committed file whose name holds a line break is read as
+    itself, so nothing unchanged shows as changed."""
+    from gitrepo import commit, init_repo
+
+    root = init_repo(copy_register(tmp_path / "repo"))
+    (root / ACTIVITIES / "gros.yaml").write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    (root / ACTIVITIES / "a\nb.yaml").write_text(activity("ab"), encoding="utf-8")
+    commit(root, "Registre")
+    (tmp_path / "dehors.yaml").write_text(activity("fuite", name="VALEUR-HORS-DU-DEPOT"), encoding="utf-8")
+    (root / ACTIVITIES / "fuite.yaml").symlink_to(tmp_path / "dehors.yaml")
+    os.mkfifo(root / ACTIVITIES / "tube.yaml")
+    for fmt in ("text", "markdown"):
+        done = bounded("diff", "HEAD", "--format", fmt, "--lang", "en", "--root", ".", root=root)
+        assert done.returncode == 0, done.stderr
+        assert "VALEUR-HORS-DU-DEPOT" not in done.stdout, done.stdout
+        assert "register/activities/fuite.yaml:0:0: this is a link to a file outside the register repository" in done.stdout, done.stdout
+        assert "register/activities/tube.yaml:0:0: this is not a regular file" in done.stdout, done.stdout
+        assert "register/activities/gros.yaml:1:1: " in done.stdout and "1048576" in done.stdout.replace(",", ""), done.stdout
+        assert "No change to the register" in done.stdout, done.stdout
