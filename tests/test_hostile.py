@@ -702,3 +702,20 @@ def test_diff_reads_no_file_out_of_the_repository(tmp_path: Path) -> None:
         assert "register/activities/tube.yaml:0:0: this is not a regular file" in done.stdout, done.stdout
         assert "register/activities/gros.yaml:1:1: " in done.stdout and "1048576" in done.stdout.replace(",", ""), done.stdout
         assert "No change to the register" in done.stdout, done.stdout
+
+
+def test_github_annotations_carry_no_terminal_escapes(tmp_path: Path) -> None:
+    """``--format github`` lines go to the Actions log, which reads ANSI escapes: a value cannot
+    recolour it, hide a line or write a link (OSC 8), nor start a workflow command of its own."""
+    root = copy_register(tmp_path)
+    for name, value in TERMINAL_CASES.items():
+        (root / ACTIVITIES / f"{name}.yaml").write_text(activity(name, role=value), encoding="utf-8")
+    hostile = "\x1b]8;;https://evil.example\x07clic\x1b]8;;\x07\x9b31m\u0085::error::faux\n::stop-commands::x\u202e"
+    (root / ACTIVITIES / "osc.yaml").write_text(activity(hostile, role=hostile), encoding="utf-8")
+    done = bounded("validate", "--format", "github", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len([line for line in lines if "osc.yaml" in line and "title=id-mismatch" in line]) == 1, lines
+    for line in lines:
+        assert line.startswith(("::error file=", "::warning file=")), repr(line)
+        assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in line), repr(line)
