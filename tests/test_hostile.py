@@ -719,3 +719,19 @@ def test_github_annotations_carry_no_terminal_escapes(tmp_path: Path) -> None:
     for line in lines:
         assert line.startswith(("::error file=", "::warning file=")), repr(line)
         assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in line), repr(line)
+
+
+def test_a_csv_export_of_a_valid_register_imports_again(tmp_path: Path) -> None:
+    """What ``ropa export --format csv`` writes of a valid register, ``ropa import`` reads back,
+    cells longer than the csv module's default limit (128 KiB) included."""
+    root = copy_register(tmp_path / "repo")
+    big = dict(yaml.safe_load(BASE), id="h-near-limits", ref="RT-H99",
+               recipients=[{"type": "internal_service", "name": f"{i:04d} " + "e" * 1_400} for i in range(600)])
+    (root / ACTIVITIES / "h-near-limits.yaml").write_text(
+        yaml.safe_dump(big, allow_unicode=True, sort_keys=False, width=100_000), encoding="utf-8")
+    done = bounded("export", "--format", "csv", "--output", str(tmp_path / "registre.csv"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / "registre.csv"), "--dry-run", "--lang", "en", "--root", ".", root=tmp_path / "new")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 activities imported" in done.stdout, done.stdout
