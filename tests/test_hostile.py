@@ -735,3 +735,71 @@ def test_a_csv_export_of_a_valid_register_imports_again(tmp_path: Path) -> None:
     done = bounded("import", str(tmp_path / "registre.csv"), "--dry-run", "--lang", "en", "--root", ".", root=tmp_path / "new")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 activities imported" in done.stdout, done.stdout
+
+
+def _ods(path: Path, rows: str) -> None:
+    """An OpenDocument spreadsheet of one sheet, « Liste des traitements », of ``rows`` (XML)."""
+    office, table = "urn:oasis:names:tc:opendocument:xmlns:office:1.0", "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+               f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="Liste des traitements">'
+               f'{rows}</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+
+
+def _cnil_workbook(path: Path, extra: Callable[[zipfile.ZipFile], None] | None = None, list_rows: str = "") -> None:
+    """The CNIL model of tests/cnil_model.py (one record sheet), with ``list_rows`` (XML) added to
+    the list of activities and ``extra`` writing more members."""
+    from cnil_model import FICHES, build
+
+    build(path.with_suffix(".src.xlsx"), FICHES[:1])
+    with zipfile.ZipFile(path.with_suffix(".src.xlsx")) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml" and list_rows:
+                data = data.replace(b"</sheetData>", list_rows.encode() + b"</sheetData>")
+            dst.writestr(item, data)
+        if extra is not None:
+            extra(dst)
+
+
+def _zip_bomb(archive: zipfile.ZipFile) -> None:
+    with archive.open("xl/media/image1.png", "w", force_zip64=True) as member:
+        zeros = b"\0" * (1 << 24)
+        for _ in range(66):  # 1.03 GiB of zeros, a megabyte once deflated
+            member.write(zeros)
+
+
+_CELL = '<table:table-cell office:value-type="string"{}><text:p>x</text:p></table:table-cell>'
+IMPORT_BOMBS: dict[str, tuple[str, Callable[[Path], None], str]] = {
+    # case → (file name, make it, what the message says)
+    "ods-repeated-rows": ("lignes.ods", lambda p: _ods(p, '<table:table-row table:number-rows-repeated="1048000">'
+                                                       + _CELL.format(' table:number-columns-repeated="90"') + "</table:table-row>"),
+                          "lignes.ods, sheet 'Liste des traitements': the sheet spans 1048000 filled rows and 90 columns"),
+    "ods-repeated-columns": ("colonnes.ods", lambda p: _ods(p, '<table:table-row table:number-rows-repeated="400">'
+                                                            + _CELL.format(' table:number-columns-repeated="16384"') + "</table:table-row>"),
+                             "more than 5000000 cells"),
+    "xlsx-zip-bomb": ("bombe.xlsx", lambda p: _cnil_workbook(p, _zip_bomb), "bombe.xlsx: the workbook would unpack to 11"),
+    "xlsx-wide-row": ("large.xlsx", lambda p: _cnil_workbook(p, list_rows='<row r="900">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 2_000_000 + "</row>"),
+                      "large.xlsx, sheet '2 - Liste des traitements': more than 500000 cells in the sheet's first 10000 rows"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMPORT_BOMBS))
+def test_import_of_a_spreadsheet_bomb(tmp_path: Path, case: str) -> None:
+    """A few hundred kilobytes that would unpack, expand or parse into gigabytes: refused with a
+    message naming the file and the sheet, in seconds and bounded memory, nothing written."""
+    name, make, expected = IMPORT_BOMBS[case]
+    make(tmp_path / name)
+    (tmp_path / "repo").mkdir()
+    done = bounded("import", str(tmp_path / name), "--lang", "en", "--root", ".", root=tmp_path / "repo")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert expected.replace(",", "") in done.stderr.replace("\u202f", "").replace(",", ""), done.stderr
+    assert not (tmp_path / "repo" / "register").exists()
+
