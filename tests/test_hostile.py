@@ -803,3 +803,30 @@ def test_import_of_a_spreadsheet_bomb(tmp_path: Path, case: str) -> None:
     assert expected.replace(",", "") in done.stderr.replace("\u202f", "").replace(",", ""), done.stderr
     assert not (tmp_path / "repo" / "register").exists()
 
+
+
+@pytest.mark.parametrize(("case", "organization", "sheet"), [
+    ("interval-past-the-calendar", ("review_interval: P1Y", "review_interval: P99999999999Y"), None),
+    ("weeks-past-timedelta", ("review_interval: P1Y", "review_interval: P9999999999W"), None),
+    ("reviewed-on-the-last-day", None, ("last_reviewed: 2026-02-01", "last_reviewed: 9999-12-31")),
+    ("retention-past-the-calendar", None, ("duration: P5Y", "duration: P99999999999Y")),
+])
+def test_dates_at_the_end_of_the_calendar(tmp_path: Path, case: str, organization: tuple[str, str] | None,
+                                          sheet: tuple[str, str] | None) -> None:
+    """A review due after 9999-12-31 is due on the calendar's last day: no overflow in validate,
+    build or export, whatever the interval or the date."""
+    root = site_repo(tmp_path / "repo")
+    for path, change in ((root / "register" / "organization.yaml", organization),
+                         (root / ACTIVITIES / "formation-operateurs.yaml", sheet)):
+        if change is not None:
+            text = path.read_text(encoding="utf-8")
+            assert change[0] in text
+            path.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = bounded("export", "--format", "xlsx", "--output", str(tmp_path / "registre.xlsx"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if case == "interval-past-the-calendar":  # (one build: the dashboard shows every due date)
+        done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "9999-12-31" in (root / "site" / "tableau-de-bord" / "index.html").read_text(encoding="utf-8")
