@@ -830,3 +830,41 @@ def test_dates_at_the_end_of_the_calendar(tmp_path: Path, case: str, organizatio
         done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
         assert done.returncode == 0, done.stdout + done.stderr
         assert "9999-12-31" in (root / "site" / "tableau-de-bord" / "index.html").read_text(encoding="utf-8")
+
+
+def _no_controls(text: str) -> bool:
+    return not any(unicodedata.category(ch) in ("Cc", "Cf") or ch in "\u2028\u2029" for ch in text.replace("\n", ""))
+
+
+@pytest.mark.parametrize("name", ["\x1b[31mrouge", "a\u2028injecte: oui", "b\x85c\u202e", "d\x07\x9b2J"])
+def test_import_of_a_file_with_a_hostile_name(tmp_path: Path, name: str) -> None:
+    """The source's file name and a header of it reach the terminal (notices, summary) and the
+    comments of the YAML written: shown escaped there, so neither the screen nor the files break
+    (ESC is no YAML, NEL and U+2028 end a YAML comment)."""
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "csv", "--output", str(tmp_path / "registre.csv"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "registre.csv").read_text(encoding="utf-8-sig"))))
+    rows[0].append("\x1b]8;;https://evil.example\x07lien\x1b]8;;\x07\u2028x: 1")
+    for row in rows[1:]:
+        row.append("v")
+    source = tmp_path / f"{name}.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    (tmp_path / "new").mkdir()
+    done = subprocess.run([sys.executable, "-m", "generator", "import", str(source), "--lang", "en", "--root", "."],
+                          cwd=tmp_path / "new", capture_output=True, text=True, timeout=TIMEOUT,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "unknown column '\\x1b]8;;https://evil.example\\x07lien" in done.stderr, done.stderr
+    assert _no_controls(done.stdout) and _no_controls(done.stderr), (done.stdout, done.stderr)
+    assert "5 activities imported" in done.stdout, done.stdout
+    written = sorted((tmp_path / "new" / "register").rglob("*.yaml"))
+    assert len(written) == 6
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert all(line.startswith("#") for line in text.splitlines() if "injecte" in line), text[:400]
+    missing = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / f"absent-{name}.csv")],
+                             cwd=tmp_path / "new", capture_output=True, text=True, timeout=TIMEOUT,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert missing.returncode == 2 and "absent-" in missing.stderr and _no_controls(missing.stderr), missing.stderr
