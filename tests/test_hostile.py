@@ -868,3 +868,38 @@ def test_import_of_a_file_with_a_hostile_name(tmp_path: Path, name: str) -> None
                              cwd=tmp_path / "new", capture_output=True, text=True, timeout=TIMEOUT,
                              env={**os.environ, "PYTHONPATH": str(REPO)})
     assert missing.returncode == 2 and "absent-" in missing.stderr and _no_controls(missing.stderr), missing.stderr
+
+
+FORMULA_CASES = {case: value for case, value in HOSTILE.items() if case.startswith("formula-")}
+
+
+def test_libreoffice_runs_no_formula_of_the_exports(tmp_path: Path) -> None:
+    """The XLSX and CSV exports of sheets named with formula-like text, opened by LibreOffice Calc
+    (headless, converted to flat ODS): no cell is a formula, each text is there as text. A CSV of
+    the same texts unescaped, converted alongside, does give formulas: the check can fail."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is needed: DPOs of public bodies open the exports with it")
+    root = copy_register(tmp_path / "repo")
+    for case, value in FORMULA_CASES.items():
+        (root / ACTIVITIES / f"f-{case}.yaml").write_text(
+            activity(f"f-{case}", name=value, description=value, purposes={"main": value, "sub": [value]}), encoding="utf-8")
+    for fmt in ("xlsx", "csv"):
+        done = bounded("export", "--format", fmt, "--output", str(tmp_path / f"registre.{fmt}"), "--root", ".", root=root)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with (tmp_path / "temoin.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["a"], *([value] for value in FORMULA_CASES.values())])
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
+    for infilter, sources in ((["--infilter=CSV:44,34,76,1,,0,false,true,false,true,true,-1"], ("registre.csv", "temoin.csv")),
+                              ([], ("registre.xlsx",))):  # (CSV: UTF-8, spaces trimmed, as a DPO would open it)
+        made = subprocess.run(["soffice", "--headless", profile, *infilter, "--convert-to", "fods", "--outdir",
+                               str(tmp_path / Path(sources[0]).suffix[1:]), *(str(tmp_path / n) for n in sources)],
+                              capture_output=True, text=True, timeout=300)
+        assert made.returncode == 0, made.stderr
+    read = {name: (tmp_path / folder / f"{stem}.fods").read_text(encoding="utf-8")
+            for name, folder, stem in (("registre", "csv", "registre"), ("temoin", "csv", "temoin"), ("registre-xlsx", "xlsx", "registre"))}
+    assert "table:formula=" in read["temoin"], made.stderr  # LibreOffice does run what is left as it is
+    for name in ("registre", "registre-xlsx"):
+        assert "table:formula=" not in read[name], re.findall(r'table:formula="[^"]*"', read[name])[:5]
+        shown = html.unescape(read[name])
+        for value in FORMULA_CASES.values():
+            assert value.strip() in shown, (name, value)
