@@ -193,6 +193,9 @@ def _yaml_cases() -> dict[str, tuple[bytes, set[str]]]:
     add("octal-like", text(ident("octal-like")).replace("name: Formation des opérateurs", "name: 0o17", 1))
     add("nan", text(ident("nan")).replace("name: Formation des opérateurs et suivi de leurs compétences", "name: .nan", 1), "schema-type")
     add("inf-date", text(ident("inf-date")).replace("created: 2019-05-06", "created: .inf", 1), "schema-type")
+    add("huge-int", text(ident("huge-int")).replace("name: Formation des opérateurs et suivi de leurs compétences", "name: 1" + "0" * 5_000, 1), "schema-type")
+    add("huge-int-tagged", text(ident("huge-int-tagged")).replace("created: 2019-05-06", "created: !!int -" + "9" * 9_000, 1), "schema-type")
+    add("huge-float", text(ident("huge-float")).replace("created: 2019-05-06", "created: 1e400", 1), "schema-type")
     add("impossible-date", text(ident("impossible-date")).replace("created: 2019-05-06", "created: 2019-02-30", 1), "invalid-date")
     return cases
 
