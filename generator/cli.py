@@ -212,6 +212,6 @@ def _main(arguments: list[str], lang: str) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
-        print(terminal(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}")), file=sys.stderr)
+        print(i18n.message("cli.internal", lang, error=terminal(f"{type(exc).__name__}: {exc}")), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_USAGE  # pragma: no cover - parser.error exits
