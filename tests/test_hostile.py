@@ -906,3 +906,23 @@ def test_libreoffice_runs_no_formula_of_the_exports(tmp_path: Path) -> None:
         shown = html.unescape(read[name])
         for value in FORMULA_CASES.values():
             assert value.strip() in shown, (name, value)
+
+
+@pytest.mark.parametrize(("case", "employees", "expected"), [
+    ("long-integer", "1" * 5_000, "not a ropa JSON export: a number of 5000 digits (4000 at most)"),
+    ("nan", "NaN", "not a ropa JSON export: NaN is not a JSON number"),
+    ("infinity", "-Infinity", "not a ropa JSON export: -Infinity is not a JSON number"),
+])
+def test_import_of_json_numbers_python_alone_reads(tmp_path: Path, case: str, employees: str, expected: str) -> None:
+    """Numbers no register holds and strict JSON has not: refused with a message, where they
+    stopped ``ropa import`` with an internal error (int()'s digit limit; NaN never equal to itself)."""
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "json", "--output", str(tmp_path / "registre.json"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "registre.json").read_text(encoding="utf-8")
+    assert '"employees": 180' in text
+    (tmp_path / f"{case}.json").write_text(text.replace('"employees": 180', f'"employees": {employees}'), encoding="utf-8")
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / f"{case}.json"), "--lang", "en", "--root", ".", root=tmp_path / "new")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{case}.json: {expected}" in done.stderr.replace("\u202f", ""), done.stderr
