@@ -28,6 +28,7 @@ from generator import __version__, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
 from generator.load.language import message_language
 from generator.render import i18n
+from generator.render.escape import terminal
 from generator.resources import load_data
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "main", "root_argument"]
@@ -86,7 +87,8 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
             self.print_usage(sys.stderr)
-            self.exit(EXIT_USAGE, f"{self.prog}{text('error', lang)}{i18n.french_spacing(message, lang)}\n")
+            # (the message may quote what was typed: a file name, an id, a revision)
+            self.exit(EXIT_USAGE, f"{self.prog}{text('error', lang)}{terminal(i18n.french_spacing(message, lang))}\n")
 
     return Parser
 
@@ -204,7 +206,7 @@ def _main(arguments: list[str], lang: str) -> int:
     except UsageError as exc:
         parser.error(exc.text(lang))
     except RopaError as exc:
-        print(f"ropa {args.command}: {exc.text(lang)}", file=sys.stderr)
+        print(terminal(f"ropa {args.command}: {exc.text(lang)}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(i18n.message("cli.interrupted", lang), file=sys.stderr)
@@ -224,6 +226,6 @@ def _main(arguments: list[str], lang: str) -> int:
         print(f"ropa {args.command}: {i18n.message('cli.os_error', lang, path=path, reason=reason)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except Exception as exc:
-        print(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        print(i18n.message("cli.internal", lang, error=terminal(f"{type(exc).__name__}: {exc}")), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_USAGE  # pragma: no cover - parser.error exits

@@ -236,7 +236,7 @@ def test_unreadable_file_at_a_revision_is_reported(repo: Path, capsys: pytest.Ca
     (repo / PAYROLL).write_text("id: [broken\n", encoding="utf-8")
     code, out, _ = run_diff(capsys, "HEAD", "--root", str(repo))
     assert code == 0
-    assert re.search(rf"! illisible à la copie de travail : {PAYROLL}:\d+:\d+: YAML syntax error", out)
+    assert re.search(rf"! illisible à la copie de travail : {PAYROLL}:\d+:\d+: erreur de syntaxe YAML", out)
     assert "supprimé" not in out and "Aucune modification du registre." in out  # unreadable, not removed
 
 
@@ -347,8 +347,8 @@ def test_read_files_at_a_revision_and_on_disk(repo: Path) -> None:
     at_head = gitinfo.read_files(repo, "HEAD", snapshot.FOLDERS)
     on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE, snapshot.FOLDERS)
     assert "register/activities/nouveau.yaml" not in at_head
-    assert on_disk["register/activities/nouveau.yaml"] == "id: nouveau\n"
-    assert at_head[LOYALTY] == (repo / LOYALTY).read_text(encoding="utf-8")
+    assert on_disk["register/activities/nouveau.yaml"] == b"id: nouveau\n"
+    assert at_head[LOYALTY] == (repo / LOYALTY).read_bytes()
     assert set(at_head) == set(on_disk) - {"register/activities/nouveau.yaml"}
 
 

@@ -193,6 +193,9 @@ def _yaml_cases() -> dict[str, tuple[bytes, set[str]]]:
     add("octal-like", text(ident("octal-like")).replace("name: Formation des opérateurs", "name: 0o17", 1))
     add("nan", text(ident("nan")).replace("name: Formation des opérateurs et suivi de leurs compétences", "name: .nan", 1), "schema-type")
     add("inf-date", text(ident("inf-date")).replace("created: 2019-05-06", "created: .inf", 1), "schema-type")
+    add("huge-int", text(ident("huge-int")).replace("name: Formation des opérateurs et suivi de leurs compétences", "name: 1" + "0" * 5_000, 1), "schema-type")
+    add("huge-int-tagged", text(ident("huge-int-tagged")).replace("created: 2019-05-06", "created: !!int -" + "9" * 9_000, 1), "schema-type")
+    add("huge-float", text(ident("huge-float")).replace("created: 2019-05-06", "created: 1e400", 1), "schema-type")
     add("impossible-date", text(ident("impossible-date")).replace("created: 2019-05-06", "created: 2019-02-30", 1), "invalid-date")
     return cases
 
@@ -676,3 +679,250 @@ def test_hostile_site_in_a_browser(browser: Any, hostile_url: str) -> None:
         visit.context.close()
     assert dialogs == []
     assert wrong == []
+
+
+# --- Commands on hostile repositories: diff, annotations, import -----------------------------------
+
+def test_diff_reads_no_file_out_of_the_repository(tmp_path: Path) -> None:
+    """``ropa diff`` reads the working tree as ``ropa validate`` does: a link out of the repository
+    is reported, never followed (its target's values never printed); a committed file over the
+    size limit is reported, not read; a committed file whose name holds a line break is read as
+    itself, so nothing unchanged shows as changed."""
+    from gitrepo import commit, init_repo
+
+    root = init_repo(copy_register(tmp_path / "repo"))
+    (root / ACTIVITIES / "gros.yaml").write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    (root / ACTIVITIES / "a\nb.yaml").write_text(activity("ab"), encoding="utf-8")
+    commit(root, "Registre")
+    (tmp_path / "dehors.yaml").write_text(activity("fuite", name="VALEUR-HORS-DU-DEPOT"), encoding="utf-8")
+    (root / ACTIVITIES / "fuite.yaml").symlink_to(tmp_path / "dehors.yaml")
+    os.mkfifo(root / ACTIVITIES / "tube.yaml")
+    for fmt in ("text", "markdown"):
+        done = bounded("diff", "HEAD", "--format", fmt, "--lang", "en", "--root", ".", root=root)
+        assert done.returncode == 0, done.stderr
+        assert "VALEUR-HORS-DU-DEPOT" not in done.stdout, done.stdout
+        assert "register/activities/fuite.yaml:0:0: this is a link to a file outside the register repository" in done.stdout, done.stdout
+        assert "register/activities/tube.yaml:0:0: this is not a regular file" in done.stdout, done.stdout
+        assert "register/activities/gros.yaml:1:1: " in done.stdout and "1048576" in done.stdout.replace(",", ""), done.stdout
+        assert "No change to the register" in done.stdout, done.stdout
+
+
+def test_github_annotations_carry_no_terminal_escapes(tmp_path: Path) -> None:
+    """``--format github`` lines go to the Actions log, which reads ANSI escapes: a value cannot
+    recolour it, hide a line or write a link (OSC 8), nor start a workflow command of its own."""
+    root = copy_register(tmp_path)
+    for name, value in TERMINAL_CASES.items():
+        (root / ACTIVITIES / f"{name}.yaml").write_text(activity(name, role=value), encoding="utf-8")
+    hostile = "\x1b]8;;https://evil.example\x07clic\x1b]8;;\x07\x9b31m\u0085::error::faux\n::stop-commands::x\u202e"
+    (root / ACTIVITIES / "osc.yaml").write_text(activity(hostile, role=hostile), encoding="utf-8")
+    done = bounded("validate", "--format", "github", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len([line for line in lines if "osc.yaml" in line and "title=id-mismatch" in line]) == 1, lines
+    for line in lines:
+        assert line.startswith(("::error file=", "::warning file=")), repr(line)
+        assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in line), repr(line)
+
+
+def test_a_csv_export_of_a_valid_register_imports_again(tmp_path: Path) -> None:
+    """What ``ropa export --format csv`` writes of a valid register, ``ropa import`` reads back,
+    cells longer than the csv module's default limit (128 KiB) included."""
+    root = copy_register(tmp_path / "repo")
+    big = dict(yaml.safe_load(BASE), id="h-near-limits", ref="RT-H99",
+               recipients=[{"type": "internal_service", "name": f"{i:04d} " + "e" * 1_400} for i in range(600)])
+    (root / ACTIVITIES / "h-near-limits.yaml").write_text(
+        yaml.safe_dump(big, allow_unicode=True, sort_keys=False, width=100_000), encoding="utf-8")
+    done = bounded("export", "--format", "csv", "--output", str(tmp_path / "registre.csv"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / "registre.csv"), "--dry-run", "--lang", "en", "--root", ".", root=tmp_path / "new")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 activities imported" in done.stdout, done.stdout
+
+
+def _ods(path: Path, rows: str) -> None:
+    """An OpenDocument spreadsheet of one sheet, « Liste des traitements », of ``rows`` (XML)."""
+    office, table = "urn:oasis:names:tc:opendocument:xmlns:office:1.0", "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+               f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="Liste des traitements">'
+               f'{rows}</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+
+
+def _cnil_workbook(path: Path, extra: Callable[[zipfile.ZipFile], None] | None = None, list_rows: str = "") -> None:
+    """The CNIL model of tests/cnil_model.py (one record sheet), with ``list_rows`` (XML) added to
+    the list of activities and ``extra`` writing more members."""
+    from cnil_model import FICHES, build
+
+    build(path.with_suffix(".src.xlsx"), FICHES[:1])
+    with zipfile.ZipFile(path.with_suffix(".src.xlsx")) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml" and list_rows:
+                data = data.replace(b"</sheetData>", list_rows.encode() + b"</sheetData>")
+            dst.writestr(item, data)
+        if extra is not None:
+            extra(dst)
+
+
+def _zip_bomb(archive: zipfile.ZipFile) -> None:
+    with archive.open("xl/media/image1.png", "w", force_zip64=True) as member:
+        zeros = b"\0" * (1 << 24)
+        for _ in range(66):  # 1.03 GiB of zeros, a megabyte once deflated
+            member.write(zeros)
+
+
+_CELL = '<table:table-cell office:value-type="string"{}><text:p>x</text:p></table:table-cell>'
+IMPORT_BOMBS: dict[str, tuple[str, Callable[[Path], None], str]] = {
+    # case → (file name, make it, what the message says)
+    "ods-repeated-rows": ("lignes.ods", lambda p: _ods(p, '<table:table-row table:number-rows-repeated="1048000">'
+                                                       + _CELL.format(' table:number-columns-repeated="90"') + "</table:table-row>"),
+                          "lignes.ods, sheet 'Liste des traitements': the sheet spans 1048000 filled rows and 90 columns"),
+    "ods-repeated-columns": ("colonnes.ods", lambda p: _ods(p, '<table:table-row table:number-rows-repeated="400">'
+                                                            + _CELL.format(' table:number-columns-repeated="16384"') + "</table:table-row>"),
+                             "more than 5000000 cells"),
+    "xlsx-zip-bomb": ("bombe.xlsx", lambda p: _cnil_workbook(p, _zip_bomb), "bombe.xlsx: the workbook would unpack to 11"),
+    "xlsx-wide-row": ("large.xlsx", lambda p: _cnil_workbook(p, list_rows='<row r="900">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 2_000_000 + "</row>"),
+                      "large.xlsx, sheet '2 - Liste des traitements': more than 500000 cells in the sheet's first 10000 rows"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMPORT_BOMBS))
+def test_import_of_a_spreadsheet_bomb(tmp_path: Path, case: str) -> None:
+    """A few hundred kilobytes that would unpack, expand or parse into gigabytes: refused with a
+    message naming the file and the sheet, in seconds and bounded memory, nothing written."""
+    name, make, expected = IMPORT_BOMBS[case]
+    make(tmp_path / name)
+    (tmp_path / "repo").mkdir()
+    done = bounded("import", str(tmp_path / name), "--lang", "en", "--root", ".", root=tmp_path / "repo")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert expected.replace(",", "") in done.stderr.replace("\u202f", "").replace(",", ""), done.stderr
+    assert not (tmp_path / "repo" / "register").exists()
+
+
+
+@pytest.mark.parametrize(("case", "organization", "sheet"), [
+    ("interval-past-the-calendar", ("review_interval: P1Y", "review_interval: P99999999999Y"), None),
+    ("weeks-past-timedelta", ("review_interval: P1Y", "review_interval: P9999999999W"), None),
+    ("reviewed-on-the-last-day", None, ("last_reviewed: 2026-02-01", "last_reviewed: 9999-12-31")),
+    ("retention-past-the-calendar", None, ("duration: P5Y", "duration: P99999999999Y")),
+])
+def test_dates_at_the_end_of_the_calendar(tmp_path: Path, case: str, organization: tuple[str, str] | None,
+                                          sheet: tuple[str, str] | None) -> None:
+    """A review due after 9999-12-31 is due on the calendar's last day: no overflow in validate,
+    build or export, whatever the interval or the date."""
+    root = site_repo(tmp_path / "repo")
+    for path, change in ((root / "register" / "organization.yaml", organization),
+                         (root / ACTIVITIES / "formation-operateurs.yaml", sheet)):
+        if change is not None:
+            text = path.read_text(encoding="utf-8")
+            assert change[0] in text
+            path.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    done = bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = bounded("export", "--format", "xlsx", "--output", str(tmp_path / "registre.xlsx"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if case == "interval-past-the-calendar":  # (one build: the dashboard shows every due date)
+        done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "9999-12-31" in (root / "site" / "tableau-de-bord" / "index.html").read_text(encoding="utf-8")
+
+
+def _no_controls(text: str) -> bool:
+    return not any(unicodedata.category(ch) in ("Cc", "Cf") or ch in "\u2028\u2029" for ch in text.replace("\n", ""))
+
+
+@pytest.mark.parametrize("name", ["\x1b[31mrouge", "a\u2028injecte: oui", "b\x85c\u202e", "d\x07\x9b2J"])
+def test_import_of_a_file_with_a_hostile_name(tmp_path: Path, name: str) -> None:
+    """The source's file name and a header of it reach the terminal (notices, summary) and the
+    comments of the YAML written: shown escaped there, so neither the screen nor the files break
+    (ESC is no YAML, NEL and U+2028 end a YAML comment)."""
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "csv", "--output", str(tmp_path / "registre.csv"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "registre.csv").read_text(encoding="utf-8-sig"))))
+    rows[0].append("\x1b]8;;https://evil.example\x07lien\x1b]8;;\x07\u2028x: 1")
+    for row in rows[1:]:
+        row.append("v")
+    source = tmp_path / f"{name}.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    (tmp_path / "new").mkdir()
+    done = subprocess.run([sys.executable, "-m", "generator", "import", str(source), "--lang", "en", "--root", "."],
+                          cwd=tmp_path / "new", capture_output=True, text=True, timeout=TIMEOUT,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "unknown column '\\x1b]8;;https://evil.example\\x07lien" in done.stderr, done.stderr
+    assert _no_controls(done.stdout) and _no_controls(done.stderr), (done.stdout, done.stderr)
+    assert "5 activities imported" in done.stdout, done.stdout
+    written = sorted((tmp_path / "new" / "register").rglob("*.yaml"))
+    assert len(written) == 6
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert all(line.startswith("#") for line in text.splitlines() if "injecte" in line), text[:400]
+    missing = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / f"absent-{name}.csv")],
+                             cwd=tmp_path / "new", capture_output=True, text=True, timeout=TIMEOUT,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert missing.returncode == 2 and "absent-" in missing.stderr and _no_controls(missing.stderr), missing.stderr
+
+
+FORMULA_CASES = {case: value for case, value in HOSTILE.items() if case.startswith("formula-")}
+
+
+def test_libreoffice_runs_no_formula_of_the_exports(tmp_path: Path) -> None:
+    """The XLSX and CSV exports of sheets named with formula-like text, opened by LibreOffice Calc
+    (headless, converted to flat ODS): no cell is a formula, each text is there as text. A CSV of
+    the same texts unescaped, converted alongside, does give formulas: the check can fail."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is needed: DPOs of public bodies open the exports with it")
+    root = copy_register(tmp_path / "repo")
+    for case, value in FORMULA_CASES.items():
+        (root / ACTIVITIES / f"f-{case}.yaml").write_text(
+            activity(f"f-{case}", name=value, description=value, purposes={"main": value, "sub": [value]}), encoding="utf-8")
+    for fmt in ("xlsx", "csv"):
+        done = bounded("export", "--format", fmt, "--output", str(tmp_path / f"registre.{fmt}"), "--root", ".", root=root)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with (tmp_path / "temoin.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["a"], *([value] for value in FORMULA_CASES.values())])
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
+    for infilter, sources in ((["--infilter=CSV:44,34,76,1,,0,false,true,false,true,true,-1"], ("registre.csv", "temoin.csv")),
+                              ([], ("registre.xlsx",))):  # (CSV: UTF-8, spaces trimmed, as a DPO would open it)
+        made = subprocess.run(["soffice", "--headless", profile, *infilter, "--convert-to", "fods", "--outdir",
+                               str(tmp_path / Path(sources[0]).suffix[1:]), *(str(tmp_path / n) for n in sources)],
+                              capture_output=True, text=True, timeout=300)
+        assert made.returncode == 0, made.stderr
+    read = {name: (tmp_path / folder / f"{stem}.fods").read_text(encoding="utf-8")
+            for name, folder, stem in (("registre", "csv", "registre"), ("temoin", "csv", "temoin"), ("registre-xlsx", "xlsx", "registre"))}
+    assert "table:formula=" in read["temoin"], made.stderr  # LibreOffice does run what is left as it is
+    for name in ("registre", "registre-xlsx"):
+        assert "table:formula=" not in read[name], re.findall(r'table:formula="[^"]*"', read[name])[:5]
+        shown = html.unescape(read[name])
+        for value in FORMULA_CASES.values():
+            assert value.strip() in shown, (name, value)
+
+
+@pytest.mark.parametrize(("case", "employees", "expected"), [
+    ("long-integer", "1" * 5_000, "not a ropa JSON export: a number of 5000 digits (4000 at most)"),
+    ("nan", "NaN", "not a ropa JSON export: NaN is not a JSON number"),
+    ("infinity", "-Infinity", "not a ropa JSON export: -Infinity is not a JSON number"),
+])
+def test_import_of_json_numbers_python_alone_reads(tmp_path: Path, case: str, employees: str, expected: str) -> None:
+    """Numbers no register holds and strict JSON has not: refused with a message, where they
+    stopped ``ropa import`` with an internal error (int()'s digit limit; NaN never equal to itself)."""
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "json", "--output", str(tmp_path / "registre.json"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "registre.json").read_text(encoding="utf-8")
+    assert '"employees": 180' in text
+    (tmp_path / f"{case}.json").write_text(text.replace('"employees": 180', f'"employees": {employees}'), encoding="utf-8")
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / f"{case}.json"), "--lang", "en", "--root", ".", root=tmp_path / "new")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{case}.json: {expected}" in done.stderr.replace("\u202f", ""), done.stderr

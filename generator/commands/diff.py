@@ -60,10 +60,11 @@ def run(args: argparse.Namespace) -> int:
     new = read_snapshot(args.root, args.head)
     problems = [
         i18n.t("review.diff.unreadable", args.lang).format(
-            rev=rev or i18n.t("review.diff.worktree", args.lang), problem=text
+            rev=rev or i18n.t("review.diff.worktree", args.lang),
+            problem=f"{d.file}:{d.line}:{d.column}: {d.message(args.lang)}",
         )
         for rev, snap in ((args.base, old), (args.head, new))
-        for text in snap.problems.values()
+        for d in snap.problems.values()
     ]
     changes = compare.diff(old, new, args.lang)
     formatter = report.format_markdown if args.format == "markdown" else report.format_text

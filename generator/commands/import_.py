@@ -38,6 +38,7 @@ from generator.load.layout import (
     display_path,
 )
 from generator.render import i18n
+from generator.render.escape import terminal
 
 # Building the parser imports this module: the readers (openpyxl, python-calamine), the writer
 # and the validator are imported by the functions that use them, so that ``ropa --help`` and
@@ -216,25 +217,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         source = read_source(path, fmt, display, lang)
     except ImportProblem as exc:
-        print(f"ropa import: {exc.text(lang)}", file=sys.stderr)
+        print(terminal(f"ropa import: {exc.text(lang)}"), file=sys.stderr)
         return EXIT_PROBLEMS
     activities = [e for e in source.entries if e.kind == "activity"]
     if not activities:
         for notice in source.notices:
-            print(notice.text(lang), file=sys.stderr)
-        print(f"ropa import: {Notice(Where(display), 'no_register').text(lang)}", file=sys.stderr)
+            print(terminal(notice.text(lang)), file=sys.stderr)
+        print(terminal(f"ropa import: {Notice(Where(display), 'no_register').text(lang)}"), file=sys.stderr)
         return EXIT_PROBLEMS
     planned = plan(root, source, lang, display)
-    for notice in source.notices:
-        print(notice.text(lang), file=sys.stderr)
+    for notice in source.notices:  # (a notice quotes the source: a header, a formula, a sheet name)
+        print(terminal(notice.text(lang)), file=sys.stderr)
     if not args.dry_run:
         try:
             write(planned)
         except OSError as exc:
-            print(f"ropa import: cannot write under {display_path(root)}: {exc.strerror or exc}", file=sys.stderr)
+            print(terminal(f"ropa import: cannot write under {display_path(root)}: {exc.strerror or exc}"), file=sys.stderr)
             return EXIT_PROBLEMS
     out = sys.stdout
-    out.write(message("summary.head", lang, file=display, format=fmt) + "\n")
+    out.write(terminal(message("summary.head", lang, file=display, format=fmt)) + "\n")
     for item in planned:
         shown = display_path(item.target)
         if item.exists:
@@ -255,8 +256,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.dry_run:
         out.write(message("summary.dry_run", lang) + "\n")
-    for line in missing_parties(planned, lang):
-        out.write(line + "\n")
+    for line in missing_parties(planned, lang):  # (a party's name, as the source wrote it)
+        out.write(terminal(line) + "\n")
     errors, warnings = validate(root, planned, args.dry_run)
     out.write(message("summary.validate", lang, errors=errors, warnings=warnings) + "\n")
     if errors or warnings:

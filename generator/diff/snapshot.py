@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from generator.errors import LoadError
+from generator.lint.rules import Diagnostic
 from generator.load.layout import SOURCE_FOLDERS, kind_of
-from generator.load.yamlload import parse
+from generator.load.yamlload import parse_bytes
 
 FOLDERS = SOURCE_FOLDERS
 """The folders of a register repository that hold its files."""
@@ -19,18 +21,22 @@ class Snapshot:
     """The register files at one revision: data by path, and the files that could not be read."""
 
     data: dict[str, Any]
-    problems: dict[str, str]
+    problems: dict[str, Diagnostic]
 
 
-def parse_files(files: dict[str, str]) -> Snapshot:
-    """Parse the register files among ``files`` (``{path: text}``) with the register's loader."""
+def parse_files(files: Mapping[str, str | bytes | LoadError]) -> Snapshot:
+    """Parse the register files among ``files`` (``{path: text or bytes}``, or the ``LoadError``
+    that kept a file from being read) with the register's loader."""
     data: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for path, text in sorted(files.items()):
+    problems: dict[str, Diagnostic] = {}
+    for path, content in sorted(files.items()):
         if kind_of(path) is None:
             continue
         try:
-            data[path] = parse(text, PurePosixPath(path), path).data  # type: ignore[arg-type]
+            if isinstance(content, LoadError):
+                raise content
+            raw = content.encode("utf-8") if isinstance(content, str) else content
+            data[path] = parse_bytes(raw, PurePosixPath(path), path).data  # type: ignore[arg-type]
         except LoadError as exc:
-            problems[path] = f"{path}:{exc.line}:{exc.column}: {exc.diagnostic(path).message('en')}"
+            problems[path] = exc.diagnostic(path)
     return Snapshot(data, problems)

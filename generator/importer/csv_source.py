@@ -73,6 +73,9 @@ def read(path: Path, display: str, lang: str) -> Source:
         dialect: Any = csv.Sniffer().sniff(content[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    # a cell is bounded by the file's size only: an export's cell of 600 long recipients is
+    # well over the csv module's default limit (128 KiB), and the file is at most MAX_BYTES
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     reader = csv.reader(io.StringIO(content, newline=""), dialect)
     try:
         header = next(reader)

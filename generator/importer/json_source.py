@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +74,32 @@ def processors(data: dict[str, Any], contracts: dict[str, Any]) -> None:
     data["processors"] = out
 
 
+MAX_DIGITS = 4_000
+"""Longest JSON integer read (Python's ``int()`` refuses more than 4,300 digits by default)."""
+
+
+def _integer(where: Where) -> Callable[[str], int]:
+    def read(digits: str) -> int:
+        if len(digits) > MAX_DIGITS:
+            raise ImportProblem(where, "not_json", reason=Reason.of("long_number", digits=len(digits), limit=MAX_DIGITS))
+        return int(digits)
+
+    return read
+
+
+def _constant(where: Where) -> Callable[[str], Any]:
+    def read(name: str) -> Any:  # NaN, Infinity, -Infinity: Python's, not JSON's (ropa never writes them)
+        raise ImportProblem(where, "not_json", reason=Reason.of("not_a_number", value=name))
+
+    return read
+
+
 def read(path: Path, display: str, lang: str) -> Source:
     where = Where(display)
     if path.stat().st_size > MAX_BYTES:
         raise ImportProblem(where, "too_large", size=path.stat().st_size, limit=MAX_BYTES)
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"), parse_int=_integer(where), parse_constant=_constant(where))
     except UnicodeDecodeError as exc:
         raise ImportProblem(where, "not_json", reason=Reason.of("not_utf8", problem=exc.reason, at=exc.start)) from None
     except json.JSONDecodeError as exc:

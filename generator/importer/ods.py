@@ -23,31 +23,62 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 
 
+MAX_CELLS = 5_000_000
+"""Most cells one sheet may span, from its first filled cell to its last (rows × columns):
+python-calamine holds that rectangle in memory (about 34 bytes a cell, so 170 MB here), and a
+few bytes of ``number-rows-repeated`` and ``number-columns-repeated`` can ask for billions of
+them. A register's sheet spans at most a few hundred thousand."""
+
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+CELLS = (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell")
+
+
+def _repeat(elem: Any, name: str) -> int:
+    try:
+        return max(1, int(elem.get(f"{{{TABLE}}}{name}", "1") or 1))
+    except ValueError:
+        return 1
+
+
 def _formulas(path: Path, where: Where) -> dict[str, dict[tuple[int, int], str]]:
     """The formula cells of each sheet, ``{sheet: {(row from 1, column from 0): formula}}``,
-    within the first ``MAX_ROWS`` rows."""
+    within the first ``MAX_ROWS`` rows. A sheet whose filled cells span more than
+    ``MAX_CELLS`` is refused before python-calamine reads it."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     current: dict[tuple[int, int], str] = {}
-    row = col = 0
+    row = col = rows = 0
+    name = ""
+    top = left = bottom = right = -1  # the filled rectangle of the current sheet, from 0
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as fh:
             for event, elem in iterparse(fh, events=("start", "end")):
                 tag = elem.tag
                 if event == "start":
                     if tag == f"{{{TABLE}}}table":
-                        current = out.setdefault(str(elem.get(f"{{{TABLE}}}name", "")), {})
+                        name = str(elem.get(f"{{{TABLE}}}name", ""))
+                        current = out.setdefault(name, {})
                         row = 0
+                        top = left = bottom = right = -1
                     elif tag == f"{{{TABLE}}}table-row":
                         col = 0
-                    elif tag in (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"):
+                        rows = _repeat(elem, "number-rows-repeated")
+                    elif tag in CELLS:
                         formula = elem.get(f"{{{TABLE}}}formula")
                         if formula is not None and row < MAX_ROWS:
                             current[(row + 1, col)] = formula
                     continue
                 if tag == f"{{{TABLE}}}table-row":
-                    row += int(elem.get(f"{{{TABLE}}}number-rows-repeated", "1") or 1)
-                elif tag in (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"):
-                    col += int(elem.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
+                    row += rows
+                elif tag in CELLS:
+                    cols = _repeat(elem, "number-columns-repeated")
+                    if elem.get(f"{{{OFFICE}}}value-type") is not None or len(elem):
+                        top = row if top < 0 else min(top, row)
+                        left = col if left < 0 else min(left, col)
+                        bottom, right = max(bottom, row + rows - 1), max(right, col + cols - 1)
+                        if (bottom - top + 1) * (right - left + 1) > MAX_CELLS:
+                            raise ImportProblem(Where(where.file, printable(name)), "too_many_cells",
+                                                rows=bottom - top + 1, columns=right - left + 1, limit=MAX_CELLS)
+                    col += cols
                 if tag in (f"{{{TABLE}}}table-row", f"{{{TABLE}}}table"):
                     elem.clear()
     except KeyError:

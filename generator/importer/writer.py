@@ -18,6 +18,7 @@ import yaml
 from generator.errors import LoadError
 from generator.importer import Entry, FieldPath
 from generator.load.yamlload import parse
+from generator.render.escape import terminal
 
 SCHEMA_LINES = {
     "activity": "# yaml-language-server: $schema=../../schema/activity.schema.json",
@@ -139,8 +140,7 @@ class _Emitter:
     def comment(self, path: FieldPath, indent: str) -> None:
         text = self.comments.get(path)
         if text:
-            for line in text.splitlines():
-                self.lines.append(f"{indent}# {line}")
+            self.lines.extend(comment_lines(text, indent))
 
     def mapping(self, data: dict[str, Any], path: FieldPath, indent: str, parent_key: str | None,
                 first_prefix: str | None = None) -> None:
@@ -183,13 +183,22 @@ class _Emitter:
                 self.lines.append(f"{indent}- {scalar(item)}")
 
 
+def comment_lines(text: str, indent: str = "") -> list[str]:
+    """``text`` (which may quote the source: a file name, a cell) as YAML comment lines: a
+    control character YAML refuses (ESC, NUL) or reads as a line break (NEL, U+2028) shown
+    escaped, as in a terminal, so the comment neither breaks the file nor ends early."""
+    return [f"{indent}# {terminal(line)}".rstrip() for line in text.splitlines() or [""]]
+
+
 def render(entry: Entry, lang: str, header: list[str]) -> str:
     """The file's text: the schema line, ``header`` comment lines, the data, the footer."""
     em = _Emitter(entry.comments)
     em.lines.append(SCHEMA_LINES[entry.kind])
-    em.lines.extend(f"# {line}" for line in header)
+    for line in header:
+        em.lines.extend(comment_lines(line))
     em.mapping(entry.data, (), "", entry.kind)
-    em.lines.extend(f"# {line}" for line in entry.footer)
+    for line in entry.footer:
+        em.lines.extend(comment_lines(line))
     out = "\n".join(em.lines) + "\n"
     back = parse(out, Path("<import>"), "<import>").data
     if back != entry.data:

@@ -12,13 +12,29 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, iterparse
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from generator.importer import ImportProblem, Notice, Reason, Where
+from generator.importer import MAX_ROWS, ImportProblem, Notice, Reason, Where
 from generator.importer.workbook import PLAIN, FormulaLog, Row, Sheet, Workbook, printable
+
+MAX_UNPACKED = 1024 * 1024 * 1024
+"""Most bytes a workbook's members may unpack to (1 GiB): the largest register we know of (10,000
+record sheets) unpacks to about 300 MB; a zip bomb of a few megabytes declares gigabytes, and
+every byte would be inflated once to check it, once more to read it."""
+
+MAX_CELLS = 500_000
+"""Most cells one sheet may hold within the rows read (``MAX_ROWS``): openpyxl reads a cell in
+about 85 µs, so a row of two million cells in a 260 KB file took minutes and 1.8 GB. A register's
+largest sheet, the list of 10,000 activities, holds about 100,000."""
+
+SCAN_FROM = 2 * 1024 * 1024
+"""Sheets whose XML unpacks to more than this (2 MiB, some 50,000 cells) are counted before
+they are read; smaller ones cannot hold ``MAX_CELLS``."""
+
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """An OLE compound file: an encrypted (password-protected) OOXML workbook, or an old .xls."""
@@ -39,6 +55,9 @@ def check_container(path: Path, where: Where) -> None:
         raise ImportProblem(where, "corrupt", reason=Reason.of("not_zip"))
     try:
         with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise ImportProblem(where, "too_large_unpacked", size=unpacked, limit=MAX_UNPACKED)
             bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
         raise ImportProblem(where, "corrupt", reason=str(exc)) from None
@@ -63,10 +82,36 @@ def _rows(ws: Any, log: FormulaLog) -> Iterator[Row]:
     log.close()
 
 
+def _count_cells(ws: Any, where: Where) -> None:
+    """Refuses a sheet of more than ``MAX_CELLS`` cells in its first ``MAX_ROWS`` rows, counted
+    with the XML parser alone (a few seconds at worst) before openpyxl reads any."""
+    archive, member = ws.parent._archive, ws._worksheet_path
+    if archive.getinfo(member).file_size <= SCAN_FROM:
+        return
+    cells = rows = 0
+    with archive.open(member) as fh:
+        for _, elem in iterparse(fh):
+            if elem.tag == f"{SHEET_NS}c":
+                elem.clear()
+                cells += 1
+                if cells > MAX_CELLS:
+                    raise ImportProblem(where, "too_many_cells_in_rows", rows=MAX_ROWS, limit=MAX_CELLS)
+            elif elem.tag == f"{SHEET_NS}row":
+                elem.clear()
+                rows += 1
+                if rows >= MAX_ROWS:
+                    return
+
+
 def _reader(ws: Any, where: Where, notices: list[Notice]) -> Any:
+    checked: list[bool] = []
+
     def read() -> Iterator[Row]:
         ws.reset_dimensions()
         try:
+            if not checked:
+                _count_cells(ws, where)
+                checked.append(True)
             yield from _rows(ws, FormulaLog(notices, where))
         except ImportProblem:
             raise

@@ -28,14 +28,18 @@ def format_json(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> 
 
 
 def _github_escape(value: str, *, property_: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's value: the log it lands in reads ANSI escapes, so control characters
+    are shown escaped first (``escape.terminal``), then ``%``, line ends and separators encoded."""
+    value = terminal(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
 
 
 def format_github(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
-    """GitHub Actions workflow commands: inline annotations on a pull request."""
+    """GitHub Actions workflow commands: inline annotations on a pull request. The Actions log
+    reads ANSI escapes: values quoted in a message have their control characters shown escaped,
+    as in a terminal (``format_text``), so they cannot recolour the log or write a link in it."""
     out = []
     for d in diagnostics:
         props = f"file={_github_escape(d.file, property_=True)},line={max(d.line, 1)},col={max(d.column, 1)}"

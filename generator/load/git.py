@@ -15,7 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import GitError
+from generator.errors import GitError, LoadError
+from generator.load.files import read_bytes
+from generator.load.layout import YAML_SUFFIXES
+from generator.load.yamlload import MAX_BYTES
 
 WORKTREE = None
 """The revision argument meaning "the files as they are on disk"."""
@@ -99,21 +102,27 @@ def resolve(root: Path, rev: str) -> str:
     return out.decode("ascii").strip()
 
 
-def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[str, str]:
-    """``{path relative to root: text}`` of every file under ``folders`` at ``rev``.
+def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[str, bytes | LoadError]:
+    """``{path relative to root: bytes}`` of every file under ``folders`` at ``rev``.
 
     ``rev=None`` (``WORKTREE``) reads the files on disk, committed or not: the state a
-    pre-commit hook or an author about to push sees.
+    pre-commit hook or an author about to push sees. A file that cannot be read as a register
+    file (a link out of the repository, a FIFO or a device, over ``MAX_BYTES``) is the
+    ``LoadError`` that says why, as ``ropa validate`` reports it: neither followed nor read.
     """
     root = Path(root).resolve()
     if rev is WORKTREE:
-        out: dict[str, str] = {}
+        out: dict[str, bytes | LoadError] = {}
         for folder in folders:
             base = root / folder
-            if base.is_dir():
+            if base.is_dir() and not base.is_symlink():
                 for path in sorted(base.rglob("*")):
-                    if path.is_file():
-                        out[path.relative_to(root).as_posix()] = path.read_bytes().decode("utf-8", "replace")
+                    if not path.name.endswith(YAML_SUFFIXES) or (path.is_dir() and not path.is_symlink()):
+                        continue
+                    try:
+                        out[path.relative_to(root).as_posix()] = read_bytes(path, root, MAX_BYTES)
+                    except LoadError as exc:
+                        out[path.relative_to(root).as_posix()] = exc
         return out
     commit = resolve(root, rev)
     prefix = _prefix(root)
@@ -122,21 +131,37 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         "ls-tree",
         "-r",
         "-z",
+        "-l",
         "--full-tree",
-        "--name-only",
         commit,
         "--",
         *(prefix + f for f in folders),
     )
-    names = [n for n in listing.decode("utf-8").split("\0") if n]
-    if not names:
-        return {}
-    batch = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
-    raw = _git(root, "cat-file", "--batch", stdin=batch)
-    return {name[len(prefix) :]: text for name, text in zip(names, _split_batch(raw), strict=False)}
+    found: dict[str, bytes | LoadError] = {}
+    blobs: list[tuple[str, bytes]] = []
+    for entry in listing.split(b"\0"):
+        info, _, name = entry.partition(b"\t")
+        fields = info.split()
+        if len(fields) != 4 or not name.endswith(tuple(s.encode() for s in YAML_SUFFIXES)):
+            continue
+        size = fields[3]
+        if size.isdigit() and int(size) > MAX_BYTES:
+            found[_shown(name, prefix)] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES)
+        elif size.isdigit():  # a blob (a submodule has no size: "-")
+            blobs.append((_shown(name, prefix), fields[2]))
+    if blobs:
+        # asked by object name, never by path: a path holding a line break cannot break the batch
+        raw = _git(root, "cat-file", "--batch", stdin=b"".join(blob + b"\n" for _, blob in blobs))
+        found.update((name, data) for (name, _), data in zip(blobs, _split_batch(raw), strict=True))
+    return dict(sorted(found.items()))
 
 
-def _split_batch(raw: bytes) -> list[str]:
+def _shown(name: bytes, prefix: str) -> str:
+    """A path of ``git ls-tree -z`` relative to the root: a byte that is no UTF-8 as U+FFFD."""
+    return name.decode("utf-8", "replace")[len(prefix) :]
+
+
+def _split_batch(raw: bytes) -> list[bytes]:
     """The contents out of ``git cat-file --batch`` output (header line, content, newline)."""
     texts = []
     pos = 0
@@ -145,7 +170,7 @@ def _split_batch(raw: bytes) -> list[str]:
         header = raw[pos:end].split()
         size = int(header[2]) if len(header) == 3 else 0
         start = end + 1
-        texts.append(raw[start : start + size].decode("utf-8", "replace"))
+        texts.append(raw[start : start + size])
         pos = start + size + 1
     return texts
 

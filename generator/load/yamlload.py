@@ -54,6 +54,8 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_DIGITS = 4_000
+"""Longest plain integer read as an ``int`` (Python refuses more than 4,300 digits by default)."""
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
 _NINF = {"-.inf", "-.Inf", "-.INF"}
@@ -132,7 +134,9 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
         if value[0] not in _NUMBER_START:
             return value
         if _INT.match(value):
-            return int(value)
+            # past Python's 4,300 digits an int() raises (a guard against quadratic conversion):
+            # a number that size is read as what it is for any register field, infinite
+            return int(value) if len(value) <= _INT_DIGITS else float(value)
         if _FLOAT.match(value):
             return float(value)
         if value in _INF:
@@ -146,7 +150,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
         return value
     try:
         if tag == _TAG + "int":
-            return int(value)
+            return int(value) if len(value) <= _INT_DIGITS else float(value)
         if tag == _TAG + "float":
             return float(value)
     except ValueError:

@@ -27,15 +27,22 @@ DEFAULT_INTERVAL = "P1Y"
 
 
 def add_duration(start: dt.date, duration: str) -> dt.date | None:
-    """``start`` plus an ISO 8601 duration; a month-end day is clamped (31 Jan + P1M = 28/29 Feb)."""
+    """``start`` plus an ISO 8601 duration; a month-end day is clamped (31 Jan + P1M = 28/29 Feb),
+    and so is a date past the calendar's last day (``P99999999999Y``, or P1Y after 9999-12-31):
+    ``dt.date.max``, a due date that never comes."""
     numbers = parse_duration(duration)
     if numbers is None:
         return None
     years, months, weeks, days = numbers
     month_index = start.month - 1 + months + 12 * years
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day) + dt.timedelta(weeks=weeks, days=days)
+    try:
+        return dt.date(year, month, day) + dt.timedelta(weeks=weeks, days=days)
+    except OverflowError:  # past 9999-12-31 (or a timedelta over its 999,999,999 days)
+        return dt.date.max
 
 
 # --- review cadence --------------------------------------------------------------------------
