@@ -77,7 +77,7 @@ def build_table_site(reg: Register, out: Path, builder: str = "mkdocs", lang: st
     config["theme"] = {**config["theme"], "language": lang}
     src = table_source(reg, lang, model)
     source.write(out, src, config)
-    site = builders.BUILDERS[builder].build(out)
+    site = builders.BUILDERS[builder].build(out, lang)
     if site is None:
         raise RuntimeError(f"{builder} could not build the register page (see its messages above)")
     return site

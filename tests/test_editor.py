@@ -69,7 +69,10 @@ class Editor:
             if header.startswith(b"Content-Length:"):
                 size = int(header.split(b":")[1])
                 out.readline()
-                self.messages.put(json.loads(out.read(size)))
+                body = out.read(size)
+                if len(body) < size:  # killed in the middle of a message
+                    break
+                self.messages.put(json.loads(body))
         self.messages.put(None)
 
     def _send(self, message: dict[str, Any]) -> None:
