@@ -139,6 +139,16 @@ def test_site_labels_are_complete_in_both_languages() -> None:
 # ---------------------------------------------------------------- ropa build
 
 
+def test_mkdocs_says_nothing_of_the_sheets_left_out_of_the_menu(repo: Path, tmp_path: Path) -> None:
+    """The sheets and process pages are linked from the register's tables, not listed in the
+    menu, on purpose: ``mkdocs build`` and ``mkdocs serve`` (``ropa serve``) do not list them as
+    pages "not included in the nav", which read to a newcomer as something to fix."""
+    done = mkdocs_build(repo, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert "not included in the \"nav\"" not in done.stderr, done.stderr
+    assert (tmp_path / "site/activites/fidelisation-artemis/index.html").is_file()
+
+
 def test_ropa_build_replaces_the_site_in_one_move(repo: Path, ropa: Runner) -> None:
     site = repo / "site"
     site.mkdir()

@@ -295,8 +295,10 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         for name in instance:
             if name in allowed:
                 continue
+            unknown = (phrase("hint-flow-comma") if instance[name] is None and " " in str(name)
+                       else _key_hint(str(name), root_schema, path, allowed))
             yield doc.diagnostic((*path, name), "schema-unknown-key", key=True,
-                                 where=where, name=str(name), hint=_key_hint(str(name), root_schema, path, allowed))
+                                 where=where, name=str(name), hint=unknown)
         return
     if kind == "not" and isinstance(value, dict) and isinstance(instance, dict):
         for name in value.get("required", []):

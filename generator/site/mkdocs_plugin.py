@@ -33,7 +33,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import vocab
@@ -115,10 +115,16 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
                 files.append(File.generated(config, path, abs_src_path=str(content)))
             else:
                 files.append(File.generated(config, path, content=content))
+        generated = set(src.files)
         if config.nav is None:
-            generated = set(src.files)
             hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
             config.nav = site_nav.build(src.generated + hand_written, self.lang)
+        # the sheets and process pages are reached from the register's tables, not the menu:
+        # on purpose, so MkDocs is not to list them as pages "not included in the nav"
+        in_nav = site_nav.listed(config.nav)
+        for file in files.documentation_pages():
+            if file.src_uri in generated and file.src_uri not in in_nav:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

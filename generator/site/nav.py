@@ -40,3 +40,15 @@ def _entries(entries: list[Any], paths: list[str], placed: set[str], lang: str) 
         if children:
             out.append({i18n.t(entry["section"], lang): children})
     return out
+
+
+def listed(nav: list[Any]) -> set[str]:
+    """Every page path a ``nav`` (as ``build`` makes it, or as mkdocs.yml writes it) lists."""
+    out: set[str] = set()
+    for item in nav:
+        if isinstance(item, str):
+            out.add(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out |= listed(value) if isinstance(value, list) else ({value} if isinstance(value, str) else set())
+    return out
