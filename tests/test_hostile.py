@@ -926,3 +926,35 @@ def test_import_of_json_numbers_python_alone_reads(tmp_path: Path, case: str, em
     done = bounded("import", str(tmp_path / f"{case}.json"), "--lang", "en", "--root", ".", root=tmp_path / "new")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{case}.json: {expected}" in done.stderr.replace("\u202f", ""), done.stderr
+
+
+@pytest.mark.parametrize(("case", "cell"), [
+    ("employees-infinite", lambda value: "1e400" if value == 180 else None),
+    ("duration-of-5000-digits", lambda value: "9" * 5_000 + " ans" if isinstance(value, str) and re.match(r"^\d+ ans\b", value) else None),
+])
+def test_import_of_numbers_past_any_register(tmp_path: Path, case: str, cell: Callable[[Any], str | None]) -> None:
+    """Cells of ``ropa export --format xlsx`` turned into numbers no register holds (1e400 employees,
+    a retention of 5,000 digits of years): imported as the text the sheet wrote, for ``ropa
+    validate`` to point at (a retention's words, beside its ISO duration, no longer read), where
+    ``int()`` stopped the import with an internal error."""
+    import openpyxl
+
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "xlsx", "--output", str(tmp_path / "registre.xlsx"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "registre.xlsx")
+    changed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if (new := cell(c.value)) is not None:
+                    c.value, changed = new, changed + 1
+    assert changed, case
+    book.save(tmp_path / f"{case}.xlsx")
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / f"{case}.xlsx"), "--lang", "en", "--root", ".", root=tmp_path / "new",
+                   outputs=("register",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "new" / "register").rglob("*.yaml"))
+    assert 'employees: "1e400"' in written or case != "employees-infinite", written[:2000]
+    assert "TO BE COMPLETED" in written or case == "employees-infinite"
