@@ -958,3 +958,24 @@ def test_import_of_numbers_past_any_register(tmp_path: Path, case: str, cell: Ca
     written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "new" / "register").rglob("*.yaml"))
     assert 'employees: "1e400"' in written or case != "employees-infinite", written[:2000]
     assert "TO BE COMPLETED" in written or case == "employees-infinite"
+
+
+def test_hostile_organisation_name_in_every_page_title(tmp_path: Path) -> None:
+    """The organisation's name is the site's name: in every page's <title>, its header and the
+    search index, shown as text (no markup, no control character), whatever it holds."""
+    root = site_repo(tmp_path / "repo")
+    name = "</title><script>alert('org')</script><img src=x onerror=alert(5)> \x1b[31mrouge\x07 &amp; {{ 7*7 }}"
+    path = root / "register" / "organization.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["name"] = name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = sorted((root / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        (title,) = re.findall(r"<title>(.*?)</title>", text, re.S)
+        assert "alert(" in title and "<" not in title and not any(unicodedata.category(ch) == "Cc" for ch in title), (page, title)
+        assert _injected(text) == [], page
+    assert "alert('org')" in (root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
