@@ -979,3 +979,14 @@ def test_hostile_organisation_name_in_every_page_title(tmp_path: Path) -> None:
         assert "alert(" in title and "<" not in title and not any(unicodedata.category(ch) == "Cc" for ch in title), (page, title)
         assert _injected(text) == [], page
     assert "alert('org')" in (root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ident", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_new_refuses_a_windows_device_name(tmp_path: Path, ident: str) -> None:
+    """``con.yaml`` cannot be checked out on Windows, where many DPOs of public bodies work: ``ropa
+    new`` refuses the id (``ropa validate`` reports such a file: file-name-windows-device)."""
+    root = copy_register(tmp_path)
+    for kind, extra in (("activity", ["--role", "controller"]), ("process", [])):
+        done = bounded("new", kind, ident, *extra, "--root", ".", "--lang", "en", root=root)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"'{ident}' names a device on Windows ({kind})" in done.stderr, done.stderr
