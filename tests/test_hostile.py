@@ -990,3 +990,36 @@ def test_new_refuses_a_windows_device_name(tmp_path: Path, ident: str) -> None:
         done = bounded("new", kind, ident, *extra, "--root", ".", "--lang", "en", root=root)
         assert done.returncode == 2, done.stdout + done.stderr
         assert f"'{ident}' names a device on Windows ({kind})" in done.stderr, done.stderr
+
+
+def _deep_cache(path: Path) -> None:
+    """A cache whose header is right (the loader's key, the payload's sum) and whose payload is
+    nested 100,000 deep: what a cache committed to a hostile repository can hold."""
+    from generator.load.facts import digest, loader_key
+
+    payload = b"[" * 100_000 + b"]" * 100_000
+    header = json.dumps({"key": loader_key(), "sum": digest(payload), "written": time.time_ns()})
+    path.write_bytes(header.encode() + b"\n" + payload)
+
+
+CACHE_CASES: dict[str, Callable[[Path], object]] = {
+    "link-to-dev-zero": lambda p: p.symlink_to("/dev/zero"),
+    "fifo": lambda p: os.mkfifo(p),
+    "deep-header": lambda p: p.write_bytes(b"[" * 100_000 + b"]" * 100_000 + b"\n{}"),
+    "deep-payload": _deep_cache,
+    "folder": lambda p: p.mkdir(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CACHE_CASES))
+def test_hostile_hook_cache_is_ignored(tmp_path: Path, case: str) -> None:
+    """The pre-commit hook's cache (``.ropa-cache/facts.json``, generator.load.facts) is read as a
+    register file is: a FIFO, a link to a device, a folder or a payload nested too deep is no
+    cache, ignored (every file is read) without blocking, exhausting memory or an internal error."""
+    root = copy_register(tmp_path)
+    (root / CACHE_DIR).mkdir()
+    CACHE_CASES[case](root / CACHE_DIR / "facts.json")
+    done = bounded("validate", "--lang", "en", "--root", ".", str(ACTIVITIES / "formation-operateurs.yaml"),
+                   root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "files checked: 0 errors" in done.stderr, done.stdout + done.stderr
