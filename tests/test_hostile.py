@@ -926,3 +926,100 @@ def test_import_of_json_numbers_python_alone_reads(tmp_path: Path, case: str, em
     done = bounded("import", str(tmp_path / f"{case}.json"), "--lang", "en", "--root", ".", root=tmp_path / "new")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{case}.json: {expected}" in done.stderr.replace("\u202f", ""), done.stderr
+
+
+@pytest.mark.parametrize(("case", "cell"), [
+    ("employees-infinite", lambda value: "1e400" if value == 180 else None),
+    ("duration-of-5000-digits", lambda value: "9" * 5_000 + " ans" if isinstance(value, str) and re.match(r"^\d+ ans\b", value) else None),
+])
+def test_import_of_numbers_past_any_register(tmp_path: Path, case: str, cell: Callable[[Any], str | None]) -> None:
+    """Cells of ``ropa export --format xlsx`` turned into numbers no register holds (1e400 employees,
+    a retention of 5,000 digits of years): imported as the text the sheet wrote, for ``ropa
+    validate`` to point at (a retention's words, beside its ISO duration, no longer read), where
+    ``int()`` stopped the import with an internal error."""
+    import openpyxl
+
+    root = copy_register(tmp_path / "repo")
+    done = bounded("export", "--format", "xlsx", "--output", str(tmp_path / "registre.xlsx"), "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "registre.xlsx")
+    changed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if (new := cell(c.value)) is not None:
+                    c.value, changed = new, changed + 1
+    assert changed, case
+    book.save(tmp_path / f"{case}.xlsx")
+    (tmp_path / "new").mkdir()
+    done = bounded("import", str(tmp_path / f"{case}.xlsx"), "--lang", "en", "--root", ".", root=tmp_path / "new",
+                   outputs=("register",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "new" / "register").rglob("*.yaml"))
+    assert 'employees: "1e400"' in written or case != "employees-infinite", written[:2000]
+    assert "TO BE COMPLETED" in written or case == "employees-infinite"
+
+
+def test_hostile_organisation_name_in_every_page_title(tmp_path: Path) -> None:
+    """The organisation's name is the site's name: in every page's <title>, its header and the
+    search index, shown as text (no markup, no control character), whatever it holds."""
+    root = site_repo(tmp_path / "repo")
+    name = "</title><script>alert('org')</script><img src=x onerror=alert(5)> \x1b[31mrouge\x07 &amp; {{ 7*7 }}"
+    path = root / "register" / "organization.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["name"] = name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = bounded("build", "--root", ".", "--site-dir", "site", root=root, outputs=("site",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = sorted((root / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        (title,) = re.findall(r"<title>(.*?)</title>", text, re.S)
+        assert "alert(" in title and "<" not in title and not any(unicodedata.category(ch) == "Cc" for ch in title), (page, title)
+        assert _injected(text) == [], page
+    assert "alert('org')" in (root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ident", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_new_refuses_a_windows_device_name(tmp_path: Path, ident: str) -> None:
+    """``con.yaml`` cannot be checked out on Windows, where many DPOs of public bodies work: ``ropa
+    new`` refuses the id (``ropa validate`` reports such a file: file-name-windows-device)."""
+    root = copy_register(tmp_path)
+    for kind, extra in (("activity", ["--role", "controller"]), ("process", [])):
+        done = bounded("new", kind, ident, *extra, "--root", ".", "--lang", "en", root=root)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"'{ident}' names a device on Windows ({kind})" in done.stderr, done.stderr
+
+
+def _deep_cache(path: Path) -> None:
+    """A cache whose header is right (the loader's key, the payload's sum) and whose payload is
+    nested 100,000 deep: what a cache committed to a hostile repository can hold."""
+    from generator.load.facts import digest, loader_key
+
+    payload = b"[" * 100_000 + b"]" * 100_000
+    header = json.dumps({"key": loader_key(), "sum": digest(payload), "written": time.time_ns()})
+    path.write_bytes(header.encode() + b"\n" + payload)
+
+
+CACHE_CASES: dict[str, Callable[[Path], object]] = {
+    "link-to-dev-zero": lambda p: p.symlink_to("/dev/zero"),
+    "fifo": lambda p: os.mkfifo(p),
+    "deep-header": lambda p: p.write_bytes(b"[" * 100_000 + b"]" * 100_000 + b"\n{}"),
+    "deep-payload": _deep_cache,
+    "folder": lambda p: p.mkdir(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CACHE_CASES))
+def test_hostile_hook_cache_is_ignored(tmp_path: Path, case: str) -> None:
+    """The pre-commit hook's cache (``.ropa-cache/facts.json``, generator.load.facts) is read as a
+    register file is: a FIFO, a link to a device, a folder or a payload nested too deep is no
+    cache, ignored (every file is read) without blocking, exhausting memory or an internal error."""
+    root = copy_register(tmp_path)
+    (root / CACHE_DIR).mkdir()
+    CACHE_CASES[case](root / CACHE_DIR / "facts.json")
+    done = bounded("validate", "--lang", "en", "--root", ".", str(ACTIVITIES / "formation-operateurs.yaml"),
+                   root=root, outputs=WRITES_CACHE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "files checked: 0 errors" in done.stderr, done.stdout + done.stderr

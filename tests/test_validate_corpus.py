@@ -141,6 +141,15 @@ def _fifo(root: Path) -> None:
     os.mkfifo(root / ACTIVITIES / "tube.yaml")
 
 
+def _windows_device(root: Path) -> None:
+    """A sheet named ``con.yaml`` (written here: a file of that name in ropa's own repository
+    would keep it from being cloned on Windows)."""
+    copy_register(root)
+    text = (root / ACTIVITIES / "formation-operateurs.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: formation-operateurs", "id: con").replace("ref: RT-01", "ref: RT-88")
+    (root / ACTIVITIES / "con.yaml").write_text(text, encoding="utf-8")
+
+
 _TOO_MANY_ITEMS = b"id: longue\nnotes:\n" + b"  - x\n" * (MAX_ENTRIES + 1)
 _TOO_MANY_KEYS = b"id: cles\n" + b"".join(b"k%d: v\n" % i for i in range(MAX_ENTRIES + 1))
 _TOO_LONG = b"id: texte\nname: " + b"a" * (MAX_TEXT + 1) + b"\n"
@@ -169,6 +178,8 @@ GENERATED = [
          (Expected("register/activities/longue.yaml", "too-many-entries", MAX_ENTRIES + 3, 5, "items in one list"),)),
     Case("too-many-entries-keys", _write("register/activities/cles.yaml", _TOO_MANY_KEYS),
          (Expected("register/activities/cles.yaml", "too-many-entries", MAX_ENTRIES + 1, 1, "keys in one mapping"),)),
+    Case("file-name-windows-device", _windows_device,
+         (Expected("register/activities/con.yaml", "file-name-windows-device", 3, 5, "a device name on Windows"),)),
     Case("text-too-long", _write("register/activities/texte.yaml", _TOO_LONG),
          (Expected("register/activities/texte.yaml", "text-too-long", 2, 7, "characters long"),)),
 ]

@@ -14,7 +14,7 @@ from generator import scaffold, shapes
 from generator.cli import EXIT_OK, UsageError, command_parser, root_argument, text
 from generator.errors import LoadError
 from generator.load.language import message_language
-from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path, windows_device
 from generator.load.yamlload import load
 from generator.render import i18n
 from generator.resources import load_schema
@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     lang = message_language(root, args.lang)
     if not re.match(id_pattern(), ident):
         raise UsageError.of("new.invalid_id", id=ident, kind=_kind_word(kind, lang))
+    if windows_device(ident):
+        raise UsageError.of("new.windows_device", id=ident, kind=_kind_word(kind, lang))
     if len(ident) > id_max_length():
         raise UsageError.of("new.id_too_long", kind=_kind_word(kind, lang), length=len(ident), max=id_max_length())
     if not (root / ORGANIZATION).is_file():

@@ -686,7 +686,7 @@ class Assembler:
             if "employees" in f:
                 try:
                     org["employees"] = int(float(str(f["employees"].value)))
-                except ValueError:
+                except (ValueError, OverflowError):  # not a number, NaN, or infinite (1e400)
                     org["employees"] = text(f["employees"].value)
             if "address" in f:
                 org["address"] = people.address_line(text(f["address"].value))

@@ -184,6 +184,9 @@ _NUMBERS = {
     "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "neuf": 9, "nine": 9,
     "dix": 10, "ten": 10, "douze": 12, "twelve": 12, "quinze": 15, "vingt": 20, "trente": 30, "thirty": 30,
 }
+MAX_AMOUNT_DIGITS = 9
+"""Longest number read from a spreadsheet's words (« 5 ans », « 1 200 personnes »): a billion
+years or people is past any register; a longer one is kept as the spreadsheet wrote it."""
 _AMOUNT = r"(\d+|" + "|".join(_NUMBERS) + r")\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b"
 _DURATION = re.compile(rf"^\s*{_AMOUNT}((?:\s*(?:,|et|and)\s*{_AMOUNT})*)", re.IGNORECASE)
 _STARTS = re.compile(
@@ -216,6 +219,8 @@ def duration(text: Any) -> tuple[str | None, str]:
         return None, raw
     amounts: dict[str, int] = {}
     for number, unit in re.findall(_AMOUNT, m.group(0), re.IGNORECASE):
+        if len(number) > MAX_AMOUNT_DIGITS:  # no duration (and past 4,300 digits, no int())
+            return None, raw
         n = int(number) if number.isdigit() else _NUMBERS[number.lower()]
         key = _UNITS[fold(unit)]
         amounts[key] = amounts.get(key, 0) + n
@@ -367,8 +372,8 @@ def scale_words(said: Any) -> dict[str, Any] | None:
             answer = yes_no(part.rpartition(":")[2]) if ":" in part else None
             if answer is not None:
                 candidate["large"] = answer
-            elif number:
-                candidate["data_subjects"] = int(re.sub(r"\D", "", number.group()))
+            elif number and len(digits := re.sub(r"\D", "", number.group())) <= MAX_AMOUNT_DIGITS:
+                candidate["data_subjects"] = int(digits)
         if details:
             candidate["details"] = details
         if i18n.format_scale(candidate, lang) == said:

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator import shapes, vocab
 from generator.lint.rules import Arg, Diagnostic, either, phrase
-from generator.load.layout import PROCESSES
+from generator.load.layout import PROCESSES, windows_device
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.shapes import dicts, parse_date, text
@@ -29,6 +29,13 @@ def file_name_is_id(reg: Register) -> Iterator[Diagnostic]:
         ident = text(data.get("id"))
         if ident is not None and ident != doc.path.stem:
             yield doc.diagnostic(("id",), "id-mismatch", id=ident, file=doc.path.name, why="", stem=doc.path.stem)
+
+
+def file_names_windows_can_hold(reg: Register) -> Iterator[Diagnostic]:
+    for doc in (*reg.activities, *reg.processes):
+        if windows_device(doc.path.stem):
+            at = ("id",) if isinstance(doc.data, dict) and "id" in doc.data else ()
+            yield doc.diagnostic(at, "file-name-windows-device", file=doc.path.name, stem=doc.path.stem)
 
 
 def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
@@ -121,6 +128,7 @@ def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
 # The checks of this module, in the order they run.
 CHECKS = (
     file_name_is_id,
+    file_names_windows_can_hold,
     unique_ids_and_refs,
     references_resolve,
     dates_are_consistent,

@@ -36,10 +36,14 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from generator.errors import LoadError
+from generator.load.files import read_bytes
 from generator.load.yamlload import Document
 
 CACHE_DIR = ".ropa-cache"
 CACHE_FILE = "facts.json"
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+"""Largest cache read (a register of 50,000 files writes some 15 MB); a larger one is ignored."""
 FORMAT = 2
 
 _SCALARS = (str, int)  # (bool too, as int's subclass): what ``unique_ids_and_refs`` compares
@@ -154,14 +158,16 @@ class FactsCache:
         try:
             if not stat.S_ISDIR(os.lstat(self.folder).st_mode):
                 return  # a link or a file where the cache should be: not ours to read
-            raw = (self.folder / CACHE_FILE).read_bytes()
+            # as a register file is read: a regular file of the folder (no FIFO to block on, no
+            # link to /dev/zero or out of the repository), of bounded size
+            raw = read_bytes(self.folder / CACHE_FILE, self.folder, MAX_CACHE_BYTES)
             head, _, payload = raw.partition(b"\n")
             header = json.loads(head)
             if not (isinstance(header, dict) and header.get("key") == loader_key()
                     and header.get("sum") == digest(payload) and type(header.get("written")) is int):
                 return
             columns = json.loads(payload)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError, LoadError):
             return  # no cache, or a damaged one: every file is read
         if not (isinstance(columns, dict) and all(isinstance(columns.get(c), list) for c in COLUMNS)):
             return

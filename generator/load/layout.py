@@ -20,6 +20,15 @@ PROCESSES = Path("processes")
 # The folders that hold register files, relative to the root: what git reads and serve watches.
 SOURCE_FOLDERS: tuple[str, ...] = ("register", "processes")
 YAML_SUFFIXES = (".yaml", ".yml")
+WINDOWS_DEVICES = frozenset(("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))))
+"""File names Windows keeps for its devices, whatever the extension follows (``con.yaml``): git
+for Windows cannot check such a file out, so a register holding one cannot be cloned there.
+Source: Microsoft, "Naming Files, Paths, and Namespaces", learn.microsoft.com (read 2026-12-01)."""
+
+
+def windows_device(stem: str) -> bool:
+    """Whether a file named ``stem`` + an extension is a device name on Windows (any case)."""
+    return stem.lower() in WINDOWS_DEVICES
 
 
 def kind_of(path: str) -> Kind | None:

@@ -131,8 +131,13 @@ def neutral_text(text: str) -> str:
     """``text`` such that HTML shows it the same whether a theme prints it as it is or escaped
     (both themes do both with ``site_name``): ``<`` and ``>`` become their full-width forms,
     and an ``&`` that could start a character reference is followed by a word joiner (U+2060,
-    invisible). ``"`` and ``'`` are harmless outside attributes, escaped inside them."""
-    return _ENTITY_START.sub("&\u2060", text).replace("<", "\uff1c").replace(">", "\uff1e")
+    invisible). ``"`` and ``'`` are harmless outside attributes, escaped inside them. Control
+    characters (ESC, BEL, C1), which HTML text cannot hold, become spaces, as in a page's text."""
+    text = _ENTITY_START.sub("&\u2060", text.translate(_CONTROLS))
+    return text.replace("<", "\uff1c").replace(">", "\uff1e")
+
+
+_CONTROLS = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 def site_name(configured: str, reg: Register, lang: str) -> str:
