@@ -99,6 +99,8 @@ def test_completeness_depends_on_the_role() -> None:
         "details",
     ) not in processor.missing
     assert ("data_subjects",) in processor.missing and ("data_subjects",) not in controller.missing
+    # the DPIA is the controller's (Art. 35(1)); a processor assists it (Art. 28(3)(f))
+    assert ("dpia",) in controller.missing and ("dpia",) not in processor.missing
     assert processor.percent == 0
 
 

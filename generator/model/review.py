@@ -153,7 +153,7 @@ RECOMMENDED: tuple[tuple[tuple[str | int, ...], tuple[str, ...], Predicate], ...
         lambda a: _has("recipients")(a) and _each("recipients", "details")(a),
     ),
     (("security_measures", 0, "details"), ALL_ROLES, _each("security_measures", "details")),
-    (("dpia",), ALL_ROLES, _has("dpia")),
+    (("dpia",), CONTROLLER_ROLES, _has("dpia")),  # Art. 35: the controller's assessment, not the processor's
     (("last_reviewed",), ALL_ROLES, _has("last_reviewed")),
     (("process",), ALL_ROLES, _has("process")),
 )
