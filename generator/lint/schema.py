@@ -334,7 +334,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
     if kind == "pattern":
         piece = _PATTERN_HINTS.get(value)
         wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(value))
-        yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted)
+        hint = _country_hint(instance) if piece == "pattern-country" else ""
+        yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted, hint=hint)
         return
     if kind == "minLength":
         yield doc.diagnostic(path, "schema-empty", field=field)
@@ -401,6 +402,16 @@ def _date_hint(instance: Any) -> Arg:
     except ValueError:
         return ""
     return phrase("hint-date-iso", iso=iso)
+
+
+def _country_hint(instance: Any) -> Arg:
+    """A country written by its name (« États-Unis », "Germany"), its alpha-3 code (``USA``) or in
+    lower case: the alpha-2 code meant, read as ``ropa import`` reads a country (pycountry's
+    names, imported only here, when a country is wrong)."""
+    from generator.importer.mapping import country
+
+    code = country(instance) if isinstance(instance, str) else None
+    return phrase("hint-did-you-mean", name=code) if code else ""
 
 
 def _colon_hint(instance: Any) -> Arg:
