@@ -157,3 +157,14 @@ def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: P
     assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english
     assert "Supervisory authority informed: 2 March 2026" in english
     assert "*Derogation: art\\. 49\\(1\\)" in english
+
+
+def test_a_legal_form_with_its_own_parentheses_is_not_nested_in_more(centrecall: Path) -> None:
+    """« Commune (collectivité territoriale) » follows the name after a dash on the home page,
+    where a legal form without parentheses keeps them (« CentreCall (SAS) »)."""
+    home = _site(centrecall)["index.md"].splitlines()
+    plain = next(line for line in home if "**CentreCall" in line)
+    _edit(centrecall / ORG, lambda d: d.update(legal_form="Commune (collectivité territoriale)"))
+    nested = next(line for line in _site(centrecall)["index.md"].splitlines() if "**CentreCall" in line)
+    assert "\\(collectivité territoriale\\)" in nested and "\\)\\)" not in nested and " — Commune" in nested
+    assert "\\(" in plain and " — " not in plain
