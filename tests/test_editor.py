@@ -37,6 +37,10 @@ ANSWER_SECONDS = 60
 SETTINGS = {"validate": True, "schemaStore": {"enable": False}}
 """The extension's defaults, without the schema store's download (no request leaves the machine)."""
 
+UNDERLINED_BY_ROPA_ONLY = {"schema-unknown-key-flow-comma.yaml"}
+"""Cases the editor leaves alone: a key with no value (what a comma inside ``{ }`` leaves of a
+cut text) is taken for a key being typed, and not checked against the schema's keys."""
+
 ELSEWHERE = {"schema-not-allowed"}
 """Rules the editor shows on another line than ropa: a JSON Schema ``not`` (``controller`` in a
 controller record) is underlined on the whole mapping it applies to, from its first key, with
@@ -160,7 +164,7 @@ def _expected(path: Path) -> list[tuple[str, int]]:
     return [(rule, int(line)) for rule, line in re.findall(r"(?m)^# expect: (schema-\S+) (\d+):\d+", text)]
 
 
-CASES = sorted(p for p in CORPUS.glob("*.yaml") if _expected(p))
+CASES = sorted(p for p in CORPUS.glob("*.yaml") if _expected(p) and p.name not in UNDERLINED_BY_ROPA_ONLY)
 
 
 def test_the_corpus_has_schema_errors_for_the_editor() -> None:
