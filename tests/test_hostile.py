@@ -707,6 +707,32 @@ def test_diff_reads_no_file_out_of_the_repository(tmp_path: Path) -> None:
         assert "No change to the register" in done.stdout, done.stdout
 
 
+def test_diff_follows_committed_links_as_validate_follows_them_on_disk(tmp_path: Path) -> None:
+    """Links committed in git, read at a revision as ``ropa validate`` reads them on disk: one to
+    a sheet elsewhere in the repository is that sheet (nothing changed), one out of the
+    repository is refused unread, a dangling one is unreadable; never their target's path read
+    as YAML."""
+    from gitrepo import commit, init_repo
+
+    root = init_repo(copy_register(tmp_path / "repo"))
+    (root / "partage").mkdir()
+    (root / "partage" / "lien.yaml").write_text(activity("lien", name="Fiche partagée"), encoding="utf-8")
+    (root / ACTIVITIES / "lien.yaml").symlink_to(Path("..") / ".." / "partage" / "lien.yaml")
+    (tmp_path / "dehors.yaml").write_text(activity("fuite", name="VALEUR-HORS-DU-DEPOT"), encoding="utf-8")
+    (root / ACTIVITIES / "fuite.yaml").symlink_to(Path("..") / ".." / ".." / "dehors.yaml")
+    (root / ACTIVITIES / "perdu.yaml").symlink_to("nulle-part.yaml")
+    commit(root, "Registre")
+    done = bounded("diff", "HEAD", "--lang", "en", "--root", ".", root=root)
+    assert done.returncode == 0, done.stderr
+    assert "VALEUR-HORS-DU-DEPOT" not in done.stdout and "../" not in done.stdout, done.stdout
+    assert "No change to the register" in done.stdout, done.stdout
+    at_head = bounded("diff", "HEAD~0", "HEAD", "--lang", "en", "--root", ".", root=root)
+    assert at_head.returncode == 0 and "No change to the register" in at_head.stdout, at_head.stdout
+    for shown in (done.stdout, at_head.stdout):
+        assert "register/activities/fuite.yaml:0:0: this is a link to a file outside the register repository" in shown, shown
+        assert "register/activities/perdu.yaml:0:0: " in shown, shown
+
+
 def test_github_annotations_carry_no_terminal_escapes(tmp_path: Path) -> None:
     """``--format github`` lines go to the Actions log, which reads ANSI escapes: a value cannot
     recolour it, hide a line or write a link (OSC 8), nor start a workflow command of its own."""

@@ -9,6 +9,7 @@ repository, or a machine without git, gives ``GitError`` (commands) or an empty 
 from __future__ import annotations
 
 import functools
+import posixpath
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import GitError, LoadError
+from generator.lint.rules import phrase
 from generator.load.files import read_bytes
 from generator.load.layout import YAML_SUFFIXES
 from generator.load.yamlload import MAX_BYTES
@@ -139,13 +141,16 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
     )
     found: dict[str, bytes | LoadError] = {}
     blobs: list[tuple[str, bytes]] = []
+    links: list[tuple[str, bytes]] = []
     for entry in listing.split(b"\0"):
         info, _, name = entry.partition(b"\t")
         fields = info.split()
         if len(fields) != 4 or not name.endswith(tuple(s.encode() for s in YAML_SUFFIXES)):
             continue
         size = fields[3]
-        if size.isdigit() and int(size) > MAX_BYTES:
+        if fields[0] == b"120000":  # a symbolic link: its blob is the path it points to
+            links.append((_shown(name, prefix), fields[2]))
+        elif size.isdigit() and int(size) > MAX_BYTES:
             found[_shown(name, prefix)] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES)
         elif size.isdigit():  # a blob (a submodule has no size: "-")
             blobs.append((_shown(name, prefix), fields[2]))
@@ -153,7 +158,50 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         # asked by object name, never by path: a path holding a line break cannot break the batch
         raw = _git(root, "cat-file", "--batch", stdin=b"".join(blob + b"\n" for _, blob in blobs))
         found.update((name, data) for (name, _), data in zip(blobs, _split_batch(raw), strict=True))
+    if links:
+        found.update(_followed(root, commit, prefix, links))
     return dict(sorted(found.items()))
+
+
+def _followed(root: Path, commit: str, prefix: str, links: list[tuple[str, bytes]]) -> dict[str, bytes | LoadError]:
+    """The files committed links point to, as ``read_bytes`` follows a link on disk: a target out
+    of the register repository is refused unread (``file-outside-repository``), a dangling link
+    or a loop is unreadable; git resolves the links met on the way (``--follow-symlinks``)."""
+    out: dict[str, bytes | LoadError] = {}
+    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, oid in links)))
+    asked: list[tuple[str, str]] = []
+    for (name, _), target in zip(links, targets, strict=True):
+        text = target.decode("utf-8", "replace")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), text))
+        if text.startswith("/") or resolved == ".." or resolved.startswith("../") or "\n" in resolved:
+            out[name] = LoadError("file-outside-repository")
+        else:
+            asked.append((name, resolved))
+    if not asked:
+        return out
+    raw = _git(root, "cat-file", "--batch", "--follow-symlinks",
+               stdin=b"".join(f"{commit}:{prefix}{path}\n".encode() for _, path in asked))
+    pos = 0
+    for name, _ in asked:
+        end = raw.index(b"\n", pos)
+        header, pos = raw[pos:end], end + 1
+        if header.endswith(b" missing"):
+            out[name] = LoadError("file-unreadable", reason=phrase("file-missing"))
+            continue
+        kind, _, size = header.rpartition(b" ")
+        body, pos = raw[pos:pos + int(size)], pos + int(size) + 1
+        if kind.endswith(b" blob"):
+            big = int(size) > MAX_BYTES
+            out[name] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES) if big else body
+        elif kind == b"symlink":  # git's answer for a link that leaves the repository
+            out[name] = LoadError("file-outside-repository")
+        elif kind == b"loop":
+            out[name] = LoadError("file-unreadable", reason=phrase("file-link-loop"))
+        elif kind.endswith(b" tree"):
+            out[name] = LoadError("file-unreadable", reason=phrase("file-directory"))
+        else:  # dangling, notdir
+            out[name] = LoadError("file-unreadable", reason=phrase("file-missing"))
+    return out
 
 
 def _shown(name: bytes, prefix: str) -> str:
