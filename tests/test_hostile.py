@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 import yaml
 from browsing import Visit, served
-from conftest import REPO, copy_register
+from conftest import REPO, Runner, copy_register
 from sitebuild import site_repo
 from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
 
@@ -731,6 +731,29 @@ def test_diff_follows_committed_links_as_validate_follows_them_on_disk(tmp_path:
     for shown in (done.stdout, at_head.stdout):
         assert "register/activities/fuite.yaml:0:0: this is a link to a file outside the register repository" in shown, shown
         assert "register/activities/perdu.yaml:0:0: " in shown, shown
+
+
+def test_diff_lists_a_folder_committed_as_a_link_as_validate_does(tmp_path: Path, ropa: Runner) -> None:
+    """register/activities committed as a link to another folder of the repository: validate
+    lists the sheets through it, and so does ``ropa diff``, on disk and at a revision, where
+    every sheet showed as removed (or added) though nothing changed."""
+    from gitrepo import commit, init_repo
+
+    root = init_repo(copy_register(tmp_path / "repo"))
+    (root / ACTIVITIES).rename(root / "fiches")
+    (root / ACTIVITIES).symlink_to(Path("..") / "fiches")
+    assert ropa("validate", "--root", root).returncode == 0
+    commit(root, "Registre")
+    edited = root / "fiches" / "formation-operateurs.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: Formation", "name: Formations"), encoding="utf-8")
+    for revisions in (("HEAD",), ("HEAD~0", "HEAD")):
+        done = bounded("diff", *revisions, "--lang", "en", "--root", ".", root=root)
+        assert done.returncode == 0, done.stderr
+        assert "removed" not in done.stdout and "added" not in done.stdout, done.stdout
+        if len(revisions) == 1:
+            assert "(changed): register/activities/formation-operateurs.yaml" in done.stdout, done.stdout
+        else:
+            assert "No change to the register" in done.stdout, done.stdout
 
 
 def test_github_annotations_carry_no_terminal_escapes(tmp_path: Path) -> None:

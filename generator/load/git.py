@@ -9,6 +9,7 @@ repository, or a machine without git, gives ``GitError`` (commands) or an empty 
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import shutil
 import subprocess
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from generator.errors import GitError, LoadError
 from generator.lint.rules import phrase
-from generator.load.files import read_bytes
-from generator.load.layout import YAML_SUFFIXES
+from generator.load.files import read_bytes, yaml_files
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, YAML_SUFFIXES
 from generator.load.yamlload import MAX_BYTES
 
 WORKTREE = None
@@ -114,46 +115,36 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
     """
     root = Path(root).resolve()
     if rev is WORKTREE:
-        out: dict[str, bytes | LoadError] = {}
-        for folder in folders:
-            base = root / folder
-            if base.is_dir() and not base.is_symlink():
-                for path in sorted(base.rglob("*")):
-                    if not path.name.endswith(YAML_SUFFIXES) or (path.is_dir() and not path.is_symlink()):
-                        continue
-                    try:
-                        out[path.relative_to(root).as_posix()] = read_bytes(path, root, MAX_BYTES)
-                    except LoadError as exc:
-                        out[path.relative_to(root).as_posix()] = exc
-        return out
+        return _worktree_files(root)
     commit = resolve(root, rev)
     prefix = _prefix(root)
-    listing = _git(
-        root,
-        "ls-tree",
-        "-r",
-        "-z",
-        "-l",
-        "--full-tree",
-        commit,
-        "--",
-        *(prefix + f for f in folders),
-    )
     found: dict[str, bytes | LoadError] = {}
     blobs: list[tuple[str, bytes]] = []
-    links: list[tuple[str, bytes]] = []
+    links: list[tuple[str, str, bytes]] = []
+    # a layout folder committed as a link is listed through, as the loader lists it on disk
+    renamed = {}
+    for folder, target in _linked_folders(root, commit, prefix):
+        if target is None:
+            found[folder] = LoadError("file-outside-repository")
+        else:
+            renamed[target] = folder
+    listing = _git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--",
+                   *(prefix + f for f in (*folders, *renamed)))
     for entry in listing.split(b"\0"):
         info, _, name = entry.partition(b"\t")
         fields = info.split()
         if len(fields) != 4 or not name.endswith(tuple(s.encode() for s in YAML_SUFFIXES)):
             continue
+        real = _shown(name, prefix)
+        head, _, tail = real.rpartition("/")
+        shown = f"{renamed[head]}/{tail}" if head in renamed else real
         size = fields[3]
         if fields[0] == b"120000":  # a symbolic link: its blob is the path it points to
-            links.append((_shown(name, prefix), fields[2]))
+            links.append((shown, real, fields[2]))
         elif size.isdigit() and int(size) > MAX_BYTES:
-            found[_shown(name, prefix)] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES)
+            found[shown] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES)
         elif size.isdigit():  # a blob (a submodule has no size: "-")
-            blobs.append((_shown(name, prefix), fields[2]))
+            blobs.append((shown, fields[2]))
     if blobs:
         # asked by object name, never by path: a path holding a line break cannot break the batch
         raw = _git(root, "cat-file", "--batch", stdin=b"".join(blob + b"\n" for _, blob in blobs))
@@ -163,17 +154,56 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
     return dict(sorted(found.items()))
 
 
-def _followed(root: Path, commit: str, prefix: str, links: list[tuple[str, bytes]]) -> dict[str, bytes | LoadError]:
+def _worktree_files(root: Path) -> dict[str, bytes | LoadError]:
+    """The register files on disk, found as ``ropa validate`` finds them (``load.layout``: a
+    folder that is a link is listed through, each file read by ``read_bytes``)."""
+    out: dict[str, bytes | LoadError] = {}
+    paths = [root / ORGANIZATION] if os.path.lexists(root / ORGANIZATION) else []
+    for folder in (ACTIVITIES, PROCESSES):
+        try:
+            paths += yaml_files(root / folder)
+        except LoadError as exc:
+            out[folder.as_posix()] = exc
+    for path in paths:
+        try:
+            out[path.relative_to(root).as_posix()] = read_bytes(path, root, MAX_BYTES)
+        except LoadError as exc:
+            out[path.relative_to(root).as_posix()] = exc
+    return dict(sorted(out.items()))
+
+
+def _linked_folders(root: Path, commit: str, prefix: str) -> list[tuple[str, str | None]]:
+    """The layout folders (register/activities, processes) committed as links: each with the
+    folder of the repository it points to, or None when that is out of the register repository."""
+    listing = _git(root, "ls-tree", "-z", "--full-tree", commit, "--",
+                   *(prefix + f.as_posix() for f in (ACTIVITIES, PROCESSES)))
+    entries = [(e.partition(b"\t")[2], e.split()[2]) for e in listing.split(b"\0") if e.startswith(b"120000 ")]
+    if not entries:
+        return []
+    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, oid in entries)))
+    return [(_shown(name, prefix), _inside(_shown(name, prefix), target)) for (name, _), target in zip(entries, targets, strict=True)]
+
+
+def _inside(link: str, target: bytes) -> str | None:
+    """Where the link ``link`` (a path relative to the root) points, relative to the root; None
+    when that is out of the register repository."""
+    text = target.decode("utf-8", "replace")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(link), text))
+    if text.startswith("/") or resolved == ".." or resolved.startswith("../") or "\n" in resolved:
+        return None
+    return resolved
+
+
+def _followed(root: Path, commit: str, prefix: str, links: list[tuple[str, str, bytes]]) -> dict[str, bytes | LoadError]:
     """The files committed links point to, as ``read_bytes`` follows a link on disk: a target out
     of the register repository is refused unread (``file-outside-repository``), a dangling link
     or a loop is unreadable; git resolves the links met on the way (``--follow-symlinks``)."""
     out: dict[str, bytes | LoadError] = {}
-    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, oid in links)))
+    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, _, oid in links)))
     asked: list[tuple[str, str]] = []
-    for (name, _), target in zip(links, targets, strict=True):
-        text = target.decode("utf-8", "replace")
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), text))
-        if text.startswith("/") or resolved == ".." or resolved.startswith("../") or "\n" in resolved:
+    for (name, real, _), target in zip(links, targets, strict=True):
+        resolved = _inside(real, target)
+        if resolved is None:
             out[name] = LoadError("file-outside-repository")
         else:
             asked.append((name, resolved))
