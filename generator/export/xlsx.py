@@ -319,6 +319,7 @@ class SheetWriter:
         self.ws = ws
         self.widths = widths
         self.styles = styles
+        self.formats = styles.made  # the formats made so far, by style and quote prefix
         self.field_span = field_span or len(widths)
         self.row = 1
         self.cells_: dict[int, Cell] = {}  # the current row's, by 0-based column
@@ -344,7 +345,10 @@ class SheetWriter:
             value, quote = _remembered_cell_text(value) if len(value) <= REMEMBERED_TEXT else _cell_text(value)
             if len(value) > MAX_CELL_TEXT:
                 self._too_long(col, value)
-            cell: Cell = (self.styles(style, quote), value) if value else (self.styles(style), None)
+            if value:
+                cell: Cell = (self.formats.get((style, quote)) or self.styles(style, quote), value)
+            else:
+                cell = self.styles(style), None
         elif isinstance(value, Link):
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
             self.links = True
@@ -380,12 +384,13 @@ class SheetWriter:
         target = f"internal:{value.location}" if value.location else value.url
         return fmt, Hyperlink(target, text) if target and len(target) <= MAX_URL else text
 
-    def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
-        """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
-        a row's height as written; a row too short would hide, and not print, the end of a
-        text). Estimated generously: a line holds about as many characters as the width."""
+    def _fit(self, values: Sequence[Any], spans: Sequence[int] | None = None) -> None:
+        """Make the current row tall enough for its wrapped texts, ``values`` from column 1,
+        each over ``spans`` columns (one each by default). LibreOffice and Excel keep a row's
+        height as written: a row too short would hide, and not print, the end of a text.
+        Estimated generously: a line holds about as many characters as the width."""
         lines = 1
-        for col, value, span in cells:
+        for i, value in enumerate(values):
             if type(value) is not str:
                 if isinstance(value, Link):
                     value = value.text
@@ -393,7 +398,8 @@ class SheetWriter:
                     continue
             if not value:
                 continue
-            chars = self.chars_.get((col, span)) or self._chars(col, span)
+            span = 1 if spans is None else spans[i]
+            chars = self.chars_.get((i + 1, span)) or self._chars(i + 1, span)
             if len(value) > chars or "\n" in value:  # else one line (``_lines`` would say so)
                 found = _remembered_lines(value, chars) if len(value) <= REMEMBERED_TEXT else _lines(value, chars)
                 lines = max(lines, found)
@@ -452,7 +458,7 @@ class SheetWriter:
         self.put(1, text, style)
         self.merge(1, self.field_span, style)
         if style == "ropa-subtitle":
-            self._fit([(1, text, self.field_span)])
+            self._fit([text], [self.field_span])
         else:
             chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
             self.height = _lines(text, chars) * 20.0 + 2
@@ -473,14 +479,14 @@ class SheetWriter:
     def header(self, labels: Sequence[str]) -> None:
         for col, text in enumerate(labels, start=1):
             self.put(col, text, "ropa-header")
-        self._fit((c, t, 1) for c, t in enumerate(labels, start=1))
+        self._fit(labels)
         self.next()
 
     def cells(self, values: Sequence[Any], first: str = "ropa-label") -> None:
         """A table row; the first cell in ``first`` style (a row label)."""
         for col, value in enumerate(values, start=1):
             self.put(col, value, first if col == 1 else "ropa-text")
-        self._fit((c, v, 1) for c, v in enumerate(values, start=1))
+        self._fit(values)
         self.next()
 
     def field(self, name: str, value: Any, extra: Any = None) -> None:
@@ -492,7 +498,7 @@ class SheetWriter:
         self.merge(2, end, "ropa-text")
         if extra is not None:
             self.put(4, extra)
-        self._fit([(1, name, 1), (2, value, end - 1)])
+        self._fit([name, value], [1, end - 1])
         self.next()
 
 

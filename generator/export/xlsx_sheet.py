@@ -230,20 +230,22 @@ class RowSheet(Worksheet):
             style = fmt.xf_index
             if style is None:
                 style = _number(fmt)
-            if type(value) is Span:
+            letters = _COLUMNS[col] if col < 64 else xl_col_to_name(col)
+            if type(value) is str:  # most cells
+                size = len(value)
+                if size <= REMEMBERED_TEXT:
+                    xml.append(f'<c r="{letters}{number}" s="{style}" {_remembered_text(value)}')
+                    continue
+                if size > strmax // 2 and _utf16_len(value) > strmax:
+                    value = _utf16_truncate(value, strmax)
+                xml.append(f'<c r="{letters}{number}" s="{style}" {_inline_text(value)}')
+            elif type(value) is Span:
                 covered = value.last
                 xml.append(_blanks(col, covered, style).replace("\0", number))
-                continue
-            ref = (_COLUMNS[col] if col < 64 else xl_col_to_name(col)) + number
-            if type(value) is str:
-                if len(value) > strmax // 2 and _utf16_len(value) > strmax:
-                    value = _utf16_truncate(value, strmax)
-                tail = _remembered_text(value) if len(value) <= REMEMBERED_TEXT else _inline_text(value)
-                xml.append(f'<c r="{ref}" s="{style}" {tail}')
             elif value is None:
-                xml.append(f'<c r="{ref}" s="{style}"/>')
+                xml.append(f'<c r="{letters}{number}" s="{style}"/>')
             else:
-                xml.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                xml.append(f'<c r="{letters}{number}" s="{style}"><v>{value:.16G}</v></c>')
         key = (height, self.default_row_height, self.excel_version)
         attributes = self.row_attributes.get(key)
         if attributes is None:
