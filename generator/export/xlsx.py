@@ -178,8 +178,8 @@ def _lines(text: str, chars: int) -> int:
     return total
 
 
-_remembered_lines = functools.lru_cache(maxsize=4096)(_lines)
-"""``_lines`` of the last few thousand texts measured (up to ``REMEMBERED_TEXT`` characters: the
+_remembered_lines = functools.lru_cache(maxsize=1024)(_lines)
+"""``_lines`` of the last thousand texts measured (up to ``REMEMBERED_TEXT`` characters: the
 same labels and captions come on every sheet)."""
 
 
@@ -242,8 +242,8 @@ def _cell_text(value: Any) -> tuple[str, bool]:
     return text, _needs_quote(text)
 
 
-_remembered_cell_text = functools.lru_cache(maxsize=8192)(_cell_text)
-"""``_cell_text`` of the last few thousand texts (up to ``REMEMBERED_TEXT`` characters: the same
+_remembered_cell_text = functools.lru_cache(maxsize=1024)(_cell_text)
+"""``_cell_text`` of the last thousand texts (up to ``REMEMBERED_TEXT`` characters: the same
 labels and captions come on every sheet)."""
 
 

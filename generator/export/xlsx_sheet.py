@@ -139,12 +139,12 @@ def _inline_text(text: str) -> str:
     return f't="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-REMEMBERED_TEXT = 400
+REMEMBERED_TEXT = 300
 """Texts up to this length have their XML remembered (``_remembered_text``): the same labels, headers
 and captions come on every sheet; a longer text (a description) seldom comes twice."""
 
-_remembered_text = functools.lru_cache(maxsize=8192)(_inline_text)
-"""``_inline_text`` of the last few thousand short texts (a few megabytes at most)."""
+_remembered_text = functools.lru_cache(maxsize=1024)(_inline_text)
+"""``_inline_text`` of the last thousand short texts (under a megabyte)."""
 
 
 class RowSheet(Worksheet):
