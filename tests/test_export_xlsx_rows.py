@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from generator.export.xlsx import _greedy_lines, _lines, _word_lines
 from generator.export.xlsx_package import Workbook
 from generator.export.xlsx_sheet import Hyperlink, RowSheet, Span
 
@@ -204,3 +205,18 @@ def test_the_second_thread_ends_with_its_workbook_closed_or_dropped() -> None:
     gc.collect()
     thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+WORDS = st.lists(st.text(alphabet="aé-…😀", min_size=1, max_size=70), min_size=1, max_size=30)
+
+
+@settings(deadline=None, max_examples=400)
+@given(WORDS, st.integers(1, 60))
+def test_a_rows_lines_counted_a_line_at_a_time_are_those_counted_a_word_at_a_time(words: list[str], chars: int) -> None:
+    """``_greedy_lines`` (the line of a wrapped cell from one space to the last that fits) gives
+    ``_word_lines``' count (word after word) for a paragraph of words one space apart, words
+    longer than a line included; ``_lines`` takes either, whatever the spaces."""
+    part = " ".join(words)
+    assert _greedy_lines(part, chars) == _word_lines(part, chars)
+    spaced = "  ".join(words) + " "
+    assert _lines(f"{part}\n{spaced}", chars) == _word_lines(part, chars) + _word_lines(spaced, chars)

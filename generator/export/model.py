@@ -224,6 +224,25 @@ class Normaliser:
 
     lang: str
     parties: Mapping[str, Party] = field(default_factory=dict)
+    # The words of each duration and of each retention (its words do not depend on its note
+    # or justification), made once: a register names the same few periods on every sheet.
+    _durations: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _retentions: dict[tuple[str | None, ...], str] = field(default_factory=dict, repr=False, compare=False)
+
+    def duration_text(self, value: str) -> str:
+        """``i18n.format_duration`` of ``value``, made once per duration."""
+        found = self._durations.get(value)
+        if found is None:
+            found = self._durations[value] = i18n.format_duration(value, self.lang)
+        return found
+
+    def retention_text(self, value: Retention) -> str:
+        """``i18n.format_retention`` of ``value``, made once per period, start, end and action."""
+        key = (value.duration, value.starts, value.until, value.end_action, value.archive_duration)
+        found = self._retentions.get(key)
+        if found is None:
+            found = self._retentions[key] = i18n.format_retention(dataclasses.asdict(value), self.lang)
+        return found
 
     def coded(self, vocabulary: str, value: Any) -> Json | None:
         if value is None:
@@ -279,7 +298,7 @@ class Normaliser:
     def duration(self, value: str | None) -> Json | None:
         if value is None:
             return None
-        return {"code": value, "label": i18n.format_duration(value, self.lang)}
+        return {"code": value, "label": self.duration_text(value)}
 
     def retention(self, value: Retention | None) -> Json | None:
         if value is None:
@@ -287,14 +306,14 @@ class Normaliser:
         return compact(
             {
                 "duration": value.duration,
-                "duration_text": i18n.format_duration(value.duration, self.lang) if value.duration else None,
+                "duration_text": self.duration_text(value.duration) if value.duration else None,
                 "starts": value.starts,
                 "until": value.until,
                 "end_action": self.coded("retention_end", value.end_action),
                 "archive_duration": self.duration(value.archive_duration),
                 "note": value.note,
                 "justification": value.justification,
-                "text": i18n.format_retention(dataclasses.asdict(value), self.lang),
+                "text": self.retention_text(value),
             }
         )
 

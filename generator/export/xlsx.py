@@ -47,7 +47,7 @@ from generator.errors import ExportError
 from generator.export import model
 from generator.export.model import Json, label
 from generator.export.xlsx_package import Workbook
-from generator.export.xlsx_sheet import Cell, Hyperlink, RowSheet, Span
+from generator.export.xlsx_sheet import REMEMBERED_TEXT, Cell, Hyperlink, RowSheet, Span
 from generator.lint.rules import Diagnostic
 from generator.lint.schema import field_arg
 from generator.load.register import Register
@@ -169,17 +169,53 @@ def _lines(text: str, chars: int) -> int:
     wrapped whole (a word longer than a line is cut), each line break starts a line."""
     total = 0
     for part in text.split("\n"):
-        lines, used = 1, 0
-        for word in part.split(" "):
-            size = len(word)
-            if used and used + 1 + size > chars:
-                lines, used = lines + 1, 0
-            if size > chars:
-                lines += (size - 1) // chars
-                size = (size - 1) % chars + 1
-            used += size + (1 if used else 0)
-        total += lines
+        if len(part) <= chars:
+            total += 1
+        elif "  " in part or part[0] == " " or part[-1] == " ":
+            total += _word_lines(part, chars)
+        else:
+            total += _greedy_lines(part, chars)
     return total
+
+
+_remembered_lines = functools.lru_cache(maxsize=1024)(_lines)
+"""``_lines`` of the last thousand texts measured (up to ``REMEMBERED_TEXT`` characters: the
+same labels and captions come on every sheet)."""
+
+
+def _word_lines(part: str, chars: int) -> int:
+    """The lines of one paragraph, word after word (an empty word, between two spaces or at
+    either end, takes no room at the start of a line)."""
+    lines, used = 1, 0
+    for word in part.split(" "):
+        size = len(word)
+        if used and used + 1 + size > chars:
+            lines, used = lines + 1, 0
+        if size > chars:
+            lines += (size - 1) // chars
+            size = (size - 1) % chars + 1
+        used += size + (1 if used else 0)
+    return lines
+
+
+def _greedy_lines(part: str, chars: int) -> int:
+    """``_word_lines`` of a paragraph whose words are apart by one space each, a line at a
+    time: the line from ``start`` ends at the last space that leaves it ``chars`` characters
+    or fewer; a word longer than a line takes whole lines, its last piece begins the next."""
+    lines, start, end = 1, 0, len(part)
+    while end - start > chars:
+        word_end = part.find(" ", start)
+        if word_end < 0:
+            word_end = end
+        size = word_end - start
+        if size > chars:  # the line begins with a word longer than a line
+            lines += (size - 1) // chars
+            start = word_end - ((size - 1) % chars + 1)
+            if end - start <= chars:
+                break
+        lines += 1
+        start = part.rfind(" ", start, start + chars + 1) + 1
+    return lines
 
 
 def _line_breaks(text: str) -> str:
@@ -197,6 +233,18 @@ def _needs_quote(text: str) -> bool:
     if not text or (text[0] not in _QUOTE_STARTS and not text[0].isspace()):
         return False
     return formula_like(text) or formula_like(text.lstrip(" \u00a0\u3000").translate(_FULL_WIDTH))
+
+
+def _cell_text(value: Any) -> tuple[str, bool]:
+    """The text a cell holds for ``value`` (``xlsx_text``, with "\n" line breaks), and whether
+    it needs Excel's quote prefix."""
+    text = _line_breaks(xlsx_text(value))
+    return text, _needs_quote(text)
+
+
+_remembered_cell_text = functools.lru_cache(maxsize=1024)(_cell_text)
+"""``_cell_text`` of the last thousand texts (up to ``REMEMBERED_TEXT`` characters: the same
+labels and captions come on every sheet)."""
 
 
 class Styles:
@@ -271,10 +319,11 @@ class SheetWriter:
         self.ws = ws
         self.widths = widths
         self.styles = styles
+        self.formats = styles.made  # the formats made so far, by style and quote prefix
         self.field_span = field_span or len(widths)
         self.row = 1
-        self.cells_: dict[int, tuple[Any, str]] = {}
-        self.merges: list[tuple[int, int]] = []
+        self.cells_: dict[int, Cell] = {}  # the current row's, by 0-based column
+        self.styles_: dict[int, str] = {}  # their styles, by 1-based column
         self.height: float | None = None
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
@@ -289,22 +338,37 @@ class SheetWriter:
         return f"{xl_col_to_name(col - 1)}{self.row}"
 
     def put(self, col: int, value: Any, style: str = "ropa-text") -> None:
-        if type(value) is str:
-            value = xlsx_text(value)
-            if "\r" in value:
-                value = _line_breaks(value)
+        """Put ``value`` in column ``col`` (1-based) of the current row, in ``style``: every
+        text as a string cell, never a formula (with Excel's quote prefix when it would look
+        like one once edited); dates as dates; links on their text."""
+        if type(value) is str:  # most cells
+            value, quote = _remembered_cell_text(value) if len(value) <= REMEMBERED_TEXT else _cell_text(value)
             if len(value) > MAX_CELL_TEXT:
                 self._too_long(col, value)
+            if value:
+                cell: Cell = (self.formats.get((style, quote)) or self.styles(style, quote), value)
+            else:
+                cell = self.styles(style), None
         elif isinstance(value, Link):
             style = "ropa-nav" if style == "ropa-nav" else "ropa-link"
             self.links = True
+            cell = self._link(value, style)
         elif isinstance(value, dt.date):
             style = "ropa-date"
-        elif value is not None and not isinstance(value, (int, float)):
-            value = _line_breaks(xlsx_text(value))
+            cell = self.styles(style), self.ws.serial(dt.datetime(value.year, value.month, value.day))
+        elif isinstance(value, bool) or value is None:
+            cell = self.styles(style), None
+        elif isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise ExportError(f"sheet '{self.ws.name}': {value} is not a number a cell can hold")
+            cell = self.styles(style), value
+        else:
+            value, quote = _cell_text(value)
             if len(value) > MAX_CELL_TEXT:
                 self._too_long(col, value)
-        self.cells_[col] = (value, style)
+            cell = (self.styles(style, quote), value) if value else (self.styles(style), None)
+        self.cells_[col - 1] = cell
+        self.styles_[col] = style
 
     def _too_long(self, col: int, text: str) -> None:
         raise ExportError(
@@ -313,73 +377,56 @@ class SheetWriter:
             "in the register"
         )
 
-    def _cell(self, value: Any, style: str) -> Cell:
-        """One cell: every text as a string cell, never a formula (with Excel's quote prefix
-        when it would look like one once edited); dates as dates; links on their text."""
-        if type(value) is str:
-            return (self.styles(style, _needs_quote(value)), value) if value else (self.styles(style), None)
-        if isinstance(value, Link):
-            text = xlsx_text(value.text)
-            fmt = self.styles(style, _needs_quote(text))
-            target = f"internal:{value.location}" if value.location else value.url
-            return fmt, Hyperlink(target, text) if target and len(target) <= MAX_URL else text
-        if isinstance(value, dt.date):
-            return self.styles(style), self.ws.serial(dt.datetime(value.year, value.month, value.day))
-        if isinstance(value, bool) or value is None or value == "":
-            return self.styles(style), None
-        if isinstance(value, (int, float)):
-            if not math.isfinite(value):
-                raise ExportError(f"sheet '{self.ws.name}': {value} is not a number a cell can hold")
-            return self.styles(style), value
-        return self.styles(style, _needs_quote(value)), value
+    def _link(self, value: Link, style: str) -> Cell:
+        """A link's cell: the link on its text (a link longer than a cell takes: the text)."""
+        text = xlsx_text(value.text)
+        fmt = self.styles(style, _needs_quote(text))
+        target = f"internal:{value.location}" if value.location else value.url
+        return fmt, Hyperlink(target, text) if target and len(target) <= MAX_URL else text
 
-    def _fit(self, cells: Iterable[tuple[int, Any, int]]) -> None:
-        """Make the current row tall enough for its wrapped texts (LibreOffice and Excel keep
-        a row's height as written; a row too short would hide, and not print, the end of a
-        text). Estimated generously: a line holds about as many characters as the width."""
+    def _fit(self, values: Sequence[Any], spans: Sequence[int] | None = None) -> None:
+        """Make the current row tall enough for its wrapped texts, ``values`` from column 1,
+        each over ``spans`` columns (one each by default). LibreOffice and Excel keep a row's
+        height as written: a row too short would hide, and not print, the end of a text.
+        Estimated generously: a line holds about as many characters as the width."""
         lines = 1
-        for col, value, span in cells:
-            text = value.text if isinstance(value, Link) else value
-            if not isinstance(text, str) or not text:
+        for i, value in enumerate(values):
+            if type(value) is not str:
+                if isinstance(value, Link):
+                    value = value.text
+                elif not isinstance(value, str):
+                    continue
+            if not value:
                 continue
-            chars = self.chars_.get((col, span))
-            if chars is None:
-                widths = self.widths[col - 1 : col - 1 + span]
-                chars = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
-                self.chars_[(col, span)] = chars
-            if len(text) <= chars and "\n" not in text:
-                continue  # one line (``_lines`` would say so)
-            lines = max(lines, _lines(text, chars))
+            span = 1 if spans is None else spans[i]
+            chars = self.chars_.get((i + 1, span)) or self._chars(i + 1, span)
+            if len(value) > chars or "\n" in value:  # else one line (``_lines`` would say so)
+                found = _remembered_lines(value, chars) if len(value) <= REMEMBERED_TEXT else _lines(value, chars)
+                lines = max(lines, found)
         if lines > 1:
             self.height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
+    def _chars(self, col: int, span: int) -> int:
+        """The characters a line holds in the cell of column ``col`` over ``span`` columns."""
+        widths = self.widths[col - 1 : col - 1 + span]
+        chars = self.chars_[(col, span)] = max(1, int((sum(widths) + (len(widths) - 1) * COLUMN_PAD) * CHARS_PER_UNIT) - 1)
+        return chars
+
     def merge(self, first: int, last: int, style: str) -> None:
-        """Merge columns ``first`` to ``last`` of the current row (written with the row)."""
-        if last > first:
-            self.merges.append((first, last))
+        """Merge columns ``first`` to ``last`` of the current row, whose column ``first`` has
+        its value already. The cells under a merge get the format of its first (Excel draws a
+        merged area's borders from them). (What XlsxWriter's ``merge_range`` does, without
+        its search for overlapping merges: each row's merges are apart by construction.)"""
+        if last > first and first - 1 in self.cells_:
+            self.cells_[first] = (self.styles(self.styles_[first]), Span(last - 1))
+            self.ws.merge.append((self.row - 1, first - 1, self.row - 1, last - 1))
 
     def next(self, n: int = 1) -> None:
         """Write the current row (and ``n - 1`` empty ones)."""
         for _ in range(n):
-            if not self.cells_ and self.height is None:
-                self.row += 1
-                continue
-            row = self.row - 1
-            cells: dict[int, Cell] = {}
-            merged = dict(self.merges) if self.merges else {}
-            for col in sorted(self.cells_):
-                value, style = self.cells_[col]
-                last = merged.get(col)
-                if last is not None:
-                    # The cells under a merge get its format (Excel draws a merged area's
-                    # borders from them); its first cell holds the value. (What XlsxWriter's
-                    # ``merge_range`` does, without its search for overlapping merges: each
-                    # row's merges are apart by construction.)
-                    cells[col] = (self.styles(style), Span(last - 1))
-                    self.ws.merge.append((row, col - 1, row, last - 1))
-                cells[col - 1] = self._cell(value, style)
-            self.ws.add_row(row, cells, self.height, links=self.links)
-            self.cells_, self.merges, self.height, self.links = {}, [], None, False
+            if self.cells_ or self.height is not None:
+                self.ws.add_row(self.row - 1, self.cells_, self.height, links=self.links)
+                self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
             self.row += 1
 
     def freeze(self, cell: str) -> None:
@@ -411,7 +458,7 @@ class SheetWriter:
         self.put(1, text, style)
         self.merge(1, self.field_span, style)
         if style == "ropa-subtitle":
-            self._fit([(1, text, self.field_span)])
+            self._fit([text], [self.field_span])
         else:
             chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
             self.height = _lines(text, chars) * 20.0 + 2
@@ -432,14 +479,14 @@ class SheetWriter:
     def header(self, labels: Sequence[str]) -> None:
         for col, text in enumerate(labels, start=1):
             self.put(col, text, "ropa-header")
-        self._fit((c, t, 1) for c, t in enumerate(labels, start=1))
+        self._fit(labels)
         self.next()
 
     def cells(self, values: Sequence[Any], first: str = "ropa-label") -> None:
         """A table row; the first cell in ``first`` style (a row label)."""
         for col, value in enumerate(values, start=1):
             self.put(col, value, first if col == 1 else "ropa-text")
-        self._fit((c, v, 1) for c, v in enumerate(values, start=1))
+        self._fit(values)
         self.next()
 
     def field(self, name: str, value: Any, extra: Any = None) -> None:
@@ -451,7 +498,7 @@ class SheetWriter:
         self.merge(2, end, "ropa-text")
         if extra is not None:
             self.put(4, extra)
-        self._fit([(1, name, 1), (2, value, end - 1)])
+        self._fit([name, value], [1, end - 1])
         self.next()
 
 

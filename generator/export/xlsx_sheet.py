@@ -21,6 +21,7 @@ is known only after the last.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -125,18 +126,25 @@ def _number(fmt: Any) -> int:
     return number
 
 
-def text_xml(ref: str, style: int, text: str) -> str:
-    """An inline string cell, as XlsxWriter's ``_write_cell`` writes it in constant-memory
-    mode (a text that looks like one of its rich strings included: escaped).
+def _inline_text(text: str) -> str:
+    """What follows a text cell's reference and style: ``t="inlineStr"><is><t>…</t></is></c>``.
 
-    The same steps, each skipped when plain tests show it has nothing to do (most texts are
-    printable, with no ``_x``, no ``&<>`` and no space at either end)."""
+    The same steps as XlsxWriter's, each skipped when plain tests show it has nothing to do
+    (most texts are printable, with no ``_x``, no ``&<>`` and no space at either end)."""
     if ("_x" in text or not text.isprintable()) and _CONTROL.search(text):
         text = _escape_controls(text)
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f't="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+REMEMBERED_TEXT = 300
+"""Texts up to this length have their XML remembered (``_remembered_text``): the same labels, headers
+and captions come on every sheet; a longer text (a description) seldom comes twice."""
+
+_remembered_text = functools.lru_cache(maxsize=1024)(_inline_text)
+"""``_inline_text`` of the last thousand short texts (under a megabyte)."""
 
 
 class RowSheet(Worksheet):
@@ -149,6 +157,7 @@ class RowSheet(Worksheet):
         self.ignore_write_string = True  # ``_write_url`` records the link; its cell is ours
         self.rows = _Rows()
         self.pending: tuple[int, Mapping[int, Cell], float | None] | None = None
+        self.row_attributes: dict[tuple[float | None, int, int], str] = {}  # by height and defaults
 
     def serial(self, date: Any) -> float:
         """A date or time as the number Excel keeps (XlsxWriter's ``write_datetime``)."""
@@ -170,19 +179,19 @@ class RowSheet(Worksheet):
         each sheet's last row is turned into XML only when the workbook closes. A row without a
         cell (or whose links are all too long: no cell) is left out, its height with it, but
         on the first row, the one XlsxWriter starts on."""
-        if row >= self.xls_rowmax or (cells and max(cells) >= self.xls_colmax):
+        last = max(cells) if cells else -1
+        if row >= self.xls_rowmax or last >= self.xls_colmax:
             raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
         if height is not None:  # ``set_row``
             self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
         if cells:
-            last = max(cells)
             value = cells[last][1]
-            self._dimension(row, min(cells))
-            self._dimension(row, value.last if type(value) is Span else last)
-        if links and any(type(value) is Hyperlink for _, value in cells.values()):
-            cells = dict(self._linked(row, cells))
+            self._extent(row, min(cells), value.last if type(value) is Span else last)
+            if links and any(type(value) is Hyperlink for _, value in cells.values()):
+                cells = dict(self._linked(row, cells))
         if cells:
-            self.flush()
+            if self.pending is not None:
+                self._row_xml(*self.pending)
             self.pending = (row, cells, height)
         elif row == 0 and height is not None:
             self.pending = (row, cells, height)
@@ -210,15 +219,10 @@ class RowSheet(Worksheet):
         return self.pending is None or all(fmt.xf_index is not None for fmt, _ in self.pending[1].values())
 
     def _row_xml(self, row: int, cells: Mapping[int, Cell], height: float | None) -> None:
-        pixels, hidden = self.default_row_height, False
-        if height is not None:  # a row of no height is hidden
-            pixels = int(height * 4.0 / 3.0 + 0.5)
-            hidden = pixels == 0
-            if hidden:
-                pixels = self.default_row_height
-        xml = []
         number = str(row + 1)
+        xml = []
         covered = -1
+        strmax = self.xls_strmax
         for col in sorted(cells):
             if col <= covered:
                 raise ValueError(f"sheet '{self.name}': cell {_column(col)}{number} is under a span")
@@ -226,18 +230,41 @@ class RowSheet(Worksheet):
             style = fmt.xf_index
             if style is None:
                 style = _number(fmt)
-            if type(value) is str:
-                if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
-                    value = _utf16_truncate(value, self.xls_strmax)
-                xml.append(text_xml(_column(col) + number, style, value))
+            letters = _COLUMNS[col] if col < 64 else xl_col_to_name(col)
+            if type(value) is str:  # most cells
+                size = len(value)
+                if size <= REMEMBERED_TEXT:
+                    xml.append(f'<c r="{letters}{number}" s="{style}" {_remembered_text(value)}')
+                    continue
+                if size > strmax // 2 and _utf16_len(value) > strmax:
+                    value = _utf16_truncate(value, strmax)
+                xml.append(f'<c r="{letters}{number}" s="{style}" {_inline_text(value)}')
             elif type(value) is Span:
                 covered = value.last
                 xml.append(_blanks(col, covered, style).replace("\0", number))
             elif value is None:
-                xml.append(f'<c r="{_column(col)}{number}" s="{style}"/>')
+                xml.append(f'<c r="{letters}{number}" s="{style}"/>')
             else:
-                xml.append(f'<c r="{_column(col)}{number}" s="{style}"><v>{value:.16G}</v></c>')
-        attributes = f' r="{number}"'
+                xml.append(f'<c r="{letters}{number}" s="{style}"><v>{value:.16G}</v></c>')
+        key = (height, self.default_row_height, self.excel_version)
+        attributes = self.row_attributes.get(key)
+        if attributes is None:
+            attributes = self.row_attributes[key] = self._row_attributes(height)
+        if xml:
+            self.rows.add(f'<row r="{number}"{attributes}>{"".join(xml)}</row>')
+        else:
+            self.rows.add(f'<row r="{number}"{attributes}/>')
+
+    def _row_attributes(self, height: float | None) -> str:
+        """The attributes of a ``<row>`` after its number, for a row of ``height`` (None: the
+        default), as XlsxWriter writes them."""
+        pixels, hidden = self.default_row_height, False
+        if height is not None:  # a row of no height is hidden
+            pixels = int(height * 4.0 / 3.0 + 0.5)
+            hidden = pixels == 0
+            if hidden:
+                pixels = self.default_row_height
+        attributes = ""
         custom = pixels != self.original_row_height or pixels != self.default_row_height
         if custom:
             attributes += f' ht="{pixels * 0.75:.16g}"'
@@ -247,22 +274,23 @@ class RowSheet(Worksheet):
             attributes += ' customHeight="1"'
         if self.excel_version == 2010:
             attributes += ' x14ac:dyDescent="0.25"'
-        if xml:
-            self.rows.add(f"<row{attributes}>{''.join(xml)}</row>")
-        else:
-            self.rows.add(f"<row{attributes}/>")
+        return attributes
 
     def _dimension(self, row: int, col: int) -> None:
         """XlsxWriter's ``_check_dimensions``: the sheet's extent, for its ``<dimension>``."""
+        self._extent(row, col, col)
+
+    def _extent(self, row: int, first: int, last: int) -> None:
+        """``_dimension`` of the cells of row ``row`` from column ``first`` to ``last``."""
         dims: Any = self  # XlsxWriter declares its dimensions as None only
         if dims.dim_rowmin is None or row < dims.dim_rowmin:
             dims.dim_rowmin = row
         if dims.dim_rowmax is None or row > dims.dim_rowmax:
             dims.dim_rowmax = row
-        if dims.dim_colmin is None or col < dims.dim_colmin:
-            dims.dim_colmin = col
-        if dims.dim_colmax is None or col > dims.dim_colmax:
-            dims.dim_colmax = col
+        if dims.dim_colmin is None or first < dims.dim_colmin:
+            dims.dim_colmin = first
+        if dims.dim_colmax is None or last > dims.dim_colmax:
+            dims.dim_colmax = last
 
     def _write_merge_cells(self) -> None:
         """XlsxWriter's ``<mergeCells>`` element, written without its per-attribute escaping
