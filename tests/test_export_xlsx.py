@@ -373,7 +373,8 @@ def test_every_sheet_of_the_full_register_is_complete(full: Register) -> None:
     per_purpose = found["Base légale par finalité"]
     assert ["Sous-finalité 1", "Obligation légale (art. 6(1)(c))", "Loi X"] in [list(r[:3]) for r in per_purpose]
     basis = {r[0]: r[1] for r in found["Base légale"]}
-    assert basis["Droit de l'Union ou de l'État membre (article 9.2)"] == "Code du travail, art. L. 4624-1"
+    assert basis["Droit de l'Union ou de l'État membre (article 9(2))"] == "Code du travail, art. L. 4624-1"
+    assert not any("9.2" in str(caption) for caption in basis)  # the article cited as the site cites it
 
 
 # --- Readability ---------------------------------------------------------------------------------

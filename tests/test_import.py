@@ -22,6 +22,7 @@ from conftest import REPO, Runner
 
 from generator.importer import mapping
 from generator.load.register import Register, read_register
+from generator.render import i18n
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -190,6 +191,30 @@ def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa
     if fmt == "json":
         assert (tmp_path / "empty" / "processes" / "fidelisation.yaml").is_file()
         assert read_register(tmp_path / "empty").process_data() == read_register(REPO).process_data()
+
+
+def test_a_workbook_with_a_caption_of_an_earlier_ropa_imports_the_same(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
+    """A workbook exported before a caption changed (« … (article 9.2) », now « (article 9(2)) »)
+    imports as today's, the law of the Art. 9(2) condition kept: captions are compared folded,
+    without their punctuation."""
+    old = tmp_path / "ancien.xlsx"
+    book = openpyxl.load_workbook(exports["xlsx"])
+    now = i18n.t("export.fields.special_category_law", "fr")
+    replaced = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == now:
+                    cell.value, replaced = "Droit de l'Union ou de l'État membre (article 9.2)", replaced + 1
+    assert replaced
+    book.save(old)
+    done = imported(ropa, old, tmp_path / "empty")
+    assert done.returncode == 0, done.stderr
+    def laws(root: Path) -> list[str]:
+        return sorted(str(a["legal_basis"]["special_category_law"]) for a in read_register(root).activity_data()
+                      if "special_category_law" in a.get("legal_basis", {}))
+
+    assert laws(tmp_path / "empty") == laws(REPO) != []
 
 
 def more_fields(root: Path) -> Path:
