@@ -71,6 +71,11 @@ def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path)
     assert sheet.count("Not given\\.") == 4
     assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
     assert "## Data protection impact assessment" not in sheet
+    # nor in the workbook: the DPIA is the controller's (Art. 35), as the legal basis is
+    book = load_workbook(io.BytesIO(render(load_register(centrecall), Options("xlsx", "en"))))
+    [fiche] = [ws for ws in book.worksheets if ws.title.startswith("ST-ART-01 ")]
+    cells = [str(c) for row in fiche.iter_rows(values_only=True) for c in row if c]
+    assert "Data protection impact assessment (DPIA)" not in cells and "DPIA status" not in cells
 
 
 def test_scale_and_access_decision_on_the_sheet_and_in_the_workbook(centrecall: Path) -> None:

@@ -1013,7 +1013,8 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         lambda: _art30(w, activity, "transfers", lang),
     )
     _legal_basis(w, activity, lang)
-    _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)
+    if activity.get("dpia") is not None or (activity.get("role") or {}).get("code") != "processor":
+        _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)  # the controller's (Art. 35)
     _cnil_items(w, activity, lang)
     if activity.get("notes"):
         w.section(_t("export.fields.notes", lang))
