@@ -181,3 +181,11 @@ def test_a_label_s_words_agree_with_its_numbers() -> None:
     assert [i18n.fill(template["en"], "en", {"n": n}) for n in (0, 1, 2)] == [
         "0 files changed", "1 file changed", "2 files changed"]
     assert i18n.fill("{x:>3}|{name}", "en", {"x": "a", "name": "b"}) == "  a|b"  # other specs as str.format
+
+
+def test_a_date_that_may_be_a_yes_or_no_reads_as_one() -> None:
+    """``authority_informed: true`` (a date, or only yes): « Oui », not Python's "True"."""
+    from generator.render import i18n
+
+    assert [i18n.format_date(v, "fr") for v in (True, False, "2026-11-02")] == ["Oui", "Non", "2 novembre 2026"]
+    assert [i18n.format_date(v, "en") for v in (True, False)] == ["Yes", "No"]

@@ -81,7 +81,10 @@ def message(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
 
 
 def format_date(value: Any, lang: str = DEFAULT_LANG) -> str:
-    """``2020-09-15`` → « 15 septembre 2020 » / "15 September 2020"; other values unchanged."""
+    """``2020-09-15`` → « 15 septembre 2020 » / "15 September 2020"; a yes or no where a date may
+    also be a boolean (``authority_informed: true``) → « Oui » / "Yes"; other values unchanged."""
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
     day = parse_date(value) if isinstance(value, str) else value
     if isinstance(value, str) and day is None:
         return value
