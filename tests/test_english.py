@@ -1,0 +1,202 @@
+"""An English register reads English throughout: the site ropa builds for it and its exports
+hold no French word or French typography that ropa itself wrote (the register's own words,
+such as a French street name, aside).
+
+The register is tests/english/ (Nordlys Analytics SAS, written in English); its site is built
+for real (``ropa build``, MkDocs in strict mode) with ``theme.language: en``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO, copy_register
+
+from generator.export import Options, render
+from generator.lint.runner import load_register
+from generator.site import pages
+
+ENGLISH = REPO / "tests" / "english"
+
+# What French output looks like: its quotation marks, a blank before « : ; ? ! % », its months,
+# Yes/No and the words a French label is made of.
+FRENCH = re.compile(
+    r"[«»]|[ \u00a0\u202f][:;?!%](?!\w)"
+    r"|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|Oui|Non|aucune?|fiches?|traitements?|données|registre|personnes|concernées?|destinataires?"
+    r"|sous-traitants?|responsable|finalités?|durée|conservation|suppression|pays|art\.)(?!\w)"
+)
+
+
+def english_repo(dest: Path) -> Path:
+    """A copy of tests/english/ with this checkout's mkdocs.yml set to English."""
+    copy_register(dest, ENGLISH)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\n  language: fr " in config
+    (dest / "mkdocs.yml").write_text(config.replace("\n  language: fr ", "\n  language: en ", 1), encoding="utf-8")
+    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return dest
+
+
+def register_words(root: Path) -> list[str]:
+    """Every text the register's own files hold (keys and values), which the check leaves aside."""
+    words: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                words.append(str(key))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif node is not None:
+            words.append(str(node))
+
+    for path in sorted(root.rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return sorted({w for w in words if w.strip()}, key=len, reverse=True)
+
+
+def french_in(text: str, own: list[str]) -> list[str]:
+    """The French bits of ``text`` once the register's own words are taken out."""
+    for word in own:
+        if len(word) > 3 and word in text:
+            text = text.replace(word, "\0")  # no blank left behind to read as « : »
+    return [m.group(0) for m in FRENCH.finditer(text)]
+
+
+class _Text(html.parser.HTMLParser):
+    """The text a reader sees in a page's article, and its tooltips and labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "code", "pre"):
+            self._skip += 1
+        self.parts.extend(v for k, v in attrs if k in ("title", "aria-label", "placeholder", "alt") and v)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "code", "pre"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def page_texts(site: Path) -> Iterator[tuple[str, str]]:
+    for path in sorted(site.rglob("*.html")):
+        parser = _Text()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for part in parser.parts:
+            yield path.relative_to(site).as_posix(), part
+
+
+@pytest.fixture(scope="module")
+def english_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = english_repo(tmp_path_factory.mktemp("english") / "nordlys")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(root)],
+        cwd=root, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "site built" in done.stderr, done.stderr  # ropa spoke the site's language
+    return root, root / "site"
+
+
+def test_the_english_site_has_no_french(english_site: tuple[Path, Path]) -> None:
+    """Every page of the built site: home, sheets, register table, dashboard, inventory,
+    recipients, process, print view."""
+    root, site = english_site
+    own = register_words(root)
+    found = sorted({f"{page}: {part[:120]!r} ({', '.join(bits)})"
+                    for page, part in page_texts(site) if (bits := french_in(part, own))})
+    assert not found, "French in the English site:\n" + "\n".join(found)
+    assert '<html lang="en"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_markup_left_as_text(english_site: tuple[Path, Path]) -> None:
+    """A processor sheet's two notes under « DPIA » are each a styled paragraph: the first
+    one's ``{: .ropa-note }`` is not printed as text."""
+    _, site = english_site
+    leftovers = sorted({page for page, part in page_texts(site) if "{:" in part})
+    assert not leftovers, leftovers
+    sheet = (site / "activites" / "support-medora" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="ropa-note">GDPR Art. 35' in sheet
+    assert '<p class="ropa-note">Screening given for the controller' in sheet
+
+
+def test_english_transfers_cite_the_gdpr_as_the_site_does(english_site: tuple[Path, Path]) -> None:
+    """An Art. 49 derogation reads "Derogation: Art. 49(1)(a)" in English, as every other
+    article the site cites, not the French « art. »."""
+    _, site = english_site
+    sheet = (site / "activites" / "recruitment" / "index.html").read_text(encoding="utf-8")
+    assert "Derogation: Art. 49(1)(a)" in sheet
+    assert "art. 49" not in sheet
+
+
+def test_english_process_notes_typography(english_site: tuple[Path, Path]) -> None:
+    """The process page's DPO notes: "Triage of the ticket: The triage time…" in English, and
+    the open branch "— Customer unreachable: Nothing says…", without the French « : »."""
+    _, site = english_site
+    page = (site / "processus" / "support-tickets" / "index.html").read_text(encoding="utf-8")
+    assert "Customer unreachable</strong>: Nothing says how long" in page, page
+    assert "Triage of the ticket</strong>: The triage time" in page
+
+
+def test_english_dashboard_typography(tmp_path: Path) -> None:
+    """The dashboard in English: "67%" and "Recruitment: 1 day overdue", without the blank
+    French puts before « % » and « : » (an overdue review is a warning, so the strict build
+    never shows it: the page is generated here)."""
+    root = english_repo(tmp_path / "nordlys")
+    sheet = root / "register" / "activities" / "recruitment.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("last_reviewed: 2026-03-01", "last_reviewed: 2025-11-27"),
+                     encoding="utf-8")
+    english = pages.generate(load_register(root), "en")["tableau-de-bord.md"]
+    french = pages.generate(load_register(root), "fr")["tableau-de-bord.md"]
+    assert re.search(r"\| \d+\\?% \(\d+/\d+\) \|", english), english
+    assert not re.search(r"\d \\?%", english)
+    assert re.search(r"\| \d+ \\?% \(\d+/\d+\) \|", french)  # French keeps its blank
+    assert "(activites/recruitment.md): 1 day overdue" in english, english
+    assert "(activites/recruitment.md) : en retard de 1 jour" in french
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_english_exports_have_no_french(fmt: str, tmp_path: Path) -> None:
+    root = english_repo(tmp_path / "nordlys")
+    reg = load_register(root)
+    data = render(reg, Options(format=fmt, lang="en"))
+    own = register_words(root)
+    if fmt == "csv":
+        cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    else:
+        cells = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+            elif isinstance(node, str):
+                cells.append(node)
+
+        walk(json.loads(data))
+    found = sorted({f"{cell[:120]!r} ({', '.join(bits)})" for cell in cells if (bits := french_in(cell, own))})
+    assert not found, f"French in the English {fmt}:\n" + "\n".join(found)
