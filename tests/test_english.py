@@ -200,3 +200,27 @@ def test_english_exports_have_no_french(fmt: str, tmp_path: Path) -> None:
         walk(json.loads(data))
     found = sorted({f"{cell[:120]!r} ({', '.join(bits)})" for cell in cells if (bits := french_in(cell, own))})
     assert not found, f"French in the English {fmt}:\n" + "\n".join(found)
+
+
+def _english_texts(node: Any, key: str) -> Iterator[tuple[str, str]]:
+    """(dotted key, text) of every English text of a label or rule file."""
+    if isinstance(node, dict) and "en" in node and "fr" in node:
+        texts = node["en"] if isinstance(node["en"], list) else [node["en"]]
+        yield from ((key, t) for t in texts if isinstance(t, str))
+    elif isinstance(node, dict):
+        for name, child in node.items():
+            yield from _english_texts(child, f"{key}.{name}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _english_texts(child, f"{key}[{index}]")
+
+
+@pytest.mark.parametrize("name", [*sorted(f"labels/{p.stem}" for p in (REPO / "generator" / "data" / "labels").glob("*.yaml")), "rules"])
+def test_english_labels_and_messages_use_english_typography(name: str) -> None:
+    """Every English label, help text, message and rule of ropa: English quotation marks
+    (“…”), no blank before « : ; ? ! », and no French example where a code would do."""
+    from generator.resources import load_data
+
+    bad = re.compile(r"[«»]|[ \u00a0\u202f][:;?!](?=\s|$)|\u00a0|\u202f|\bSinon\b|\bla fin du\b")
+    found = [f"{key}: {text[:100]!r}" for key, text in _english_texts(load_data(name), name) if bad.search(text)]
+    assert not found, f"French typography in English texts of generator/data/{name}.yaml:\n" + "\n".join(found)
