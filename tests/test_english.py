@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, copy_register
+from conftest import REPO, Runner, copy_register
 
 from generator.export import Options, render
 from generator.lint.runner import load_register
@@ -224,3 +224,21 @@ def test_english_labels_and_messages_use_english_typography(name: str) -> None:
     bad = re.compile(r"[«»]|[ \u00a0\u202f][:;?!](?=\s|$)|\u00a0|\u202f|\bSinon\b|\bla fin du\b")
     found = [f"{key}: {text[:100]!r}" for key, text in _english_texts(load_data(name), name) if bad.search(text)]
     assert not found, f"French typography in English texts of generator/data/{name}.yaml:\n" + "\n".join(found)
+
+
+def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, centrecall: Path) -> None:
+    """``ropa export`` without --lang exports an English register in English, as its site and
+    messages are (it wrote French labels whatever the register's language); --lang still wins,
+    and a register without mkdocs.yml (CentreCall's copy) stays French."""
+    root = english_repo(tmp_path / "nordlys")
+    english = ropa("export", "--format", "csv", "-o", "-", "--root", root)
+    assert english.returncode == 0, english.stderr
+    assert english.stdout.startswith("No. / REF,Name of the processing,"), english.stdout[:200]
+    assert "wrote" not in english.stderr and "écrit" not in english.stderr
+    french = ropa("export", "--format", "csv", "-o", "-", "--root", root, "--lang", "fr")
+    assert french.stdout.startswith("N° / RÉF,Nom du traitement,"), french.stdout[:200]
+    assert ropa("export", "--format", "csv", "-o", "-", "--root", centrecall).stdout.startswith("N° / RÉF,Nom du traitement,")
+    done = ropa("export", "--format", "xlsx", "--root", root, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "registre-nordlys-analytics-sas-en.xlsx").is_file(), sorted(p.name for p in tmp_path.iterdir())
+    assert "ropa export: wrote" in done.stderr, done.stderr
