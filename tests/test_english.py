@@ -242,3 +242,29 @@ def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, cen
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "registre-nordlys-analytics-sas-en.xlsx").is_file(), sorted(p.name for p in tmp_path.iterdir())
     assert "ropa export: wrote" in done.stderr, done.stderr
+
+
+def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> None:
+    """``ropa init --lang en``: the new register's site is in English (``theme.language: en``)
+    with an English contributors' guide, and its first build has no French ropa wrote but the
+    example sheet's own words (the files' comments stay French: see the README)."""
+    from test_init import fill_organization
+
+    target = tmp_path / "nordlys"
+    done = ropa("init", target, "--name", "Nordlys Analytics SAS", "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\n  language: en " in (target / "mkdocs.yml").read_text(encoding="utf-8")
+    guide = (target / "docs" / "contribuer.md").read_text(encoding="utf-8")
+    assert guide.startswith("# Contributing to the register\n")
+    fill_organization(target)
+    done = ropa("build", "--root", target, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    own = register_words(target)
+    found = sorted({f"{page}: {part[:120]!r} ({', '.join(bits)})"
+                    for page, part in page_texts(target / "site") if (bits := french_in(part, own))})
+    assert not found, "French in the English site of a new register:\n" + "\n".join(found)
+    # French stays the default
+    french = tmp_path / "registre"
+    assert ropa("init", french, cwd=tmp_path).returncode == 0
+    assert "\n  language: fr " in (french / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (french / "docs" / "contribuer.md").read_text(encoding="utf-8").startswith("# Contribuer au registre\n")
