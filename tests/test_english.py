@@ -268,3 +268,20 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
     assert ropa("init", french, cwd=tmp_path).returncode == 0
     assert "\n  language: fr " in (french / "mkdocs.yml").read_text(encoding="utf-8")
     assert (french / "docs" / "contribuer.md").read_text(encoding="utf-8").startswith("# Contribuer au registre\n")
+
+
+def test_a_transfer_without_safeguard_reads_as_one_sentence(ropa: Runner, tmp_path: Path) -> None:
+    """A transfer to the United States with no safeguard: the coverage of the partial adequacy
+    decision sits inside the message without its full stop (« certification).), and » read as
+    two sentences glued together), in English as in French."""
+    root = english_repo(tmp_path / "nordlys")
+    sheet = root / "register" / "activities" / "newsletter.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        "transfers: []", "transfers:\n  - recipient: cloudhost\n    country: US"), encoding="utf-8")
+    for lang in ("en", "fr"):
+        done = ropa("validate", "--root", root, "--lang", lang)
+        assert done.returncode == 1, done.stdout + done.stderr
+        line = next(ln for ln in done.stdout.splitlines() if "[transfer-no-safeguard]" in ln)
+        assert ".)" not in line and ".," not in line, line
+    assert "the adequacy decision for United States covers only some recipients (Only US organisations" in \
+        ropa("validate", "--root", root).stdout
