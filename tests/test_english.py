@@ -285,3 +285,24 @@ def test_a_transfer_without_safeguard_reads_as_one_sentence(ropa: Runner, tmp_pa
         assert ".)" not in line and ".," not in line, line
     assert "the adequacy decision for United States covers only some recipients (Only US organisations" in \
         ropa("validate", "--root", root).stdout
+
+
+def test_diff_speaks_the_register_s_language(ropa: Runner, tmp_path: Path) -> None:
+    """``ropa diff`` in an English register lists the changes in English (it spoke French
+    whatever the register's language); --lang fr still gives French."""
+    root = english_repo(tmp_path / "nordlys")
+    git = ["git", "-C", str(root), "-c", "user.name=DPO", "-c", "user.email=dpo@nordlys.example"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "register"], check=True)
+    sheet = root / "register" / "activities" / "recruitment.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("name: Hiring managers", "name: Hiring managers and HR"),
+                     encoding="utf-8")
+    english = ropa("diff", "HEAD", "--root", root)
+    assert english.returncode == 0, english.stderr
+    assert "Recipients › Hiring managers and HR" in english.stdout, english.stdout
+    own = register_words(root)
+    assert not french_in(english.stdout, own), english.stdout
+    markdown = ropa("diff", "HEAD", "--root", root, "--format", "markdown").stdout
+    assert "| Field |" in markdown and not french_in(markdown, own), markdown
+    assert "Destinataires ›" in ropa("diff", "HEAD", "--root", root, "--lang", "fr").stdout
