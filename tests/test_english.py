@@ -49,23 +49,22 @@ def english_repo(dest: Path) -> Path:
     return dest
 
 
+def nodes(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every node of a YAML or JSON document with its dotted path (list items as ``[i]``)."""
+    yield where, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for name, child in children:
+        yield from nodes(child, f"{where}[{name}]" if isinstance(node, list) else f"{where}.{name}")
+
+
 def register_words(root: Path) -> list[str]:
     """Every text the register's own files hold (keys and values), which the check leaves aside."""
     words: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                words.append(str(key))
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif node is not None:
-            words.append(str(node))
-
     for path in sorted(root.rglob("*.yaml")):
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for where, node in nodes(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            words.append(where.rsplit(".", 1)[-1])  # the key
+            if node is not None and not isinstance(node, (dict, list)):
+                words.append(str(node))
     return sorted({w for w in words if w.strip()}, key=len, reverse=True)
 
 
@@ -185,34 +184,17 @@ def test_english_exports_have_no_french(fmt: str, tmp_path: Path) -> None:
     if fmt == "csv":
         cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
     else:
-        cells = []
-
-        def walk(node: Any) -> None:
-            if isinstance(node, dict):
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for item in node:
-                    walk(item)
-            elif isinstance(node, str):
-                cells.append(node)
-
-        walk(json.loads(data))
+        cells = [node for _, node in nodes(json.loads(data)) if isinstance(node, str)]
     found = sorted({f"{cell[:120]!r} ({', '.join(bits)})" for cell in cells if (bits := french_in(cell, own))})
     assert not found, f"French in the English {fmt}:\n" + "\n".join(found)
 
 
-def _english_texts(node: Any, key: str) -> Iterator[tuple[str, str]]:
+def _english_texts(document: Any, name: str) -> Iterator[tuple[str, str]]:
     """(dotted key, text) of every English text of a label or rule file."""
-    if isinstance(node, dict) and "en" in node and "fr" in node:
-        texts = node["en"] if isinstance(node["en"], list) else [node["en"]]
-        yield from ((key, t) for t in texts if isinstance(t, str))
-    elif isinstance(node, dict):
-        for name, child in node.items():
-            yield from _english_texts(child, f"{key}.{name}")
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from _english_texts(child, f"{key}[{index}]")
+    for where, node in nodes(document, name):
+        if isinstance(node, dict) and "en" in node and "fr" in node:
+            texts = node["en"] if isinstance(node["en"], list) else [node["en"]]
+            yield from ((where, text) for text in texts if isinstance(text, str))
 
 
 @pytest.mark.parametrize("name", [*sorted(f"labels/{p.stem}" for p in (REPO / "generator" / "data" / "labels").glob("*.yaml")), "rules"])
