@@ -117,7 +117,7 @@ def test_placeholder_rule_covers_every_file_and_language(centrecall: Path) -> No
     )
     found = [d for d in load_register(centrecall).diagnostics if d.rule == "placeholder"]
     assert [(d.file.endswith("organization.yaml"), d.line, d.severity) for d in found] == [(True, 4, "error")]
-    assert "name: « TO BE COMPLETED » is still here" in found[0].message("en")
+    assert "name: “TO BE COMPLETED” is still here" in found[0].message("en")
     assert set(placeholders()) == {"À COMPLÉTER", "TO BE COMPLETED"}
 
 
@@ -267,7 +267,7 @@ PROCESS_FILL = {
 
 def test_new_process_validates_once_filled(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "process", "recrutement", "--root", str(centrecall), "--lang", "en"]) == 0
-    assert "replace its 10 « À COMPLÉTER »" in capsys.readouterr().err
+    assert "replace its 10 “À COMPLÉTER”" in capsys.readouterr().err
     path = centrecall / "processes/recrutement.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/process.schema.json\n")

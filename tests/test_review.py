@@ -334,7 +334,7 @@ def test_dpia_criterion_undeclared(centrecall: Path) -> None:
     assert [(d.rule, d.line, d.severity) for d in found] == [
         ("dpia-criterion-undeclared", _line(sheet, "criteria: [sensitive_data]"), "warning")]
     en, fr = found[0].message("en"), found[0].message("fr")
-    assert "vulnerable_subjects « Vulnerable data subjects" in en and "data_subjects includes vulnerable data subjects (employees)" in en
+    assert "vulnerable_subjects “Vulnerable data subjects" in en and "data_subjects includes vulnerable data subjects (employees)" in en
     assert "Ajoutez-le à dpia.criteria" in fr
 
 
@@ -360,7 +360,7 @@ def test_scale_without_an_assessment_is_a_warning_that_explains(centrecall: Path
     edit(sheet, "  data_subjects: 40000\n", "  data_subjects: 40000\n  large: true\n")
     found = load_register(centrecall).diagnostics
     assert [(d.rule, d.severity) for d in found] == [("dpia-criterion-undeclared", "warning")]
-    assert "large_scale « Large-scale processing »" in found[0].message("en")
+    assert "large_scale “Large-scale processing”" in found[0].message("en")
     assert "scale.large is true" in found[0].message("en")
     edit(sheet, "  large: true\n", "  large: false\n")
     assert rules(centrecall) == []

@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
         help=text("diff.format", lang),
     )
     p.add_argument(
-        "--lang", choices=LANGUAGES, default=i18n.DEFAULT_LANG, help=text("lang.labels", lang, default=i18n.DEFAULT_LANG)
+        "--lang", choices=LANGUAGES, help=text("lang.labels_messages", lang, default=i18n.DEFAULT_LANG)
     )
 
 
@@ -53,20 +53,22 @@ def read_snapshot(root: Path, rev: str | None) -> Snapshot:
 
 def run(args: argparse.Namespace) -> int:
     from generator.diff import compare, report
+    from generator.load.language import message_language
 
+    lang = message_language(args.root, args.lang)  # the register's language, as ropa validate
     if not gitinfo.is_repository(args.root):
         raise UsageError.of("diff.not_a_repository", root=str(args.root))
     old = read_snapshot(args.root, args.base)
     new = read_snapshot(args.root, args.head)
     problems = [
-        i18n.t("review.diff.unreadable", args.lang).format(
-            rev=rev or i18n.t("review.diff.worktree", args.lang),
-            problem=f"{d.file}:{d.line}:{d.column}: {d.message(args.lang)}",
+        i18n.t("review.diff.unreadable", lang).format(
+            rev=rev or i18n.t("review.diff.worktree", lang),
+            problem=f"{d.file}:{d.line}:{d.column}: {d.message(lang)}",
         )
         for rev, snap in ((args.base, old), (args.head, new))
         for d in snap.problems.values()
     ]
-    changes = compare.diff(old, new, args.lang)
+    changes = compare.diff(old, new, lang)
     formatter = report.format_markdown if args.format == "markdown" else report.format_text
-    sys.stdout.write(formatter(changes, problems, args.base, args.head, args.lang))
+    sys.stdout.write(formatter(changes, problems, args.base, args.head, lang))
     return EXIT_OK

@@ -70,7 +70,11 @@ def options(args: argparse.Namespace) -> export.Options:
             raise UsageError.of("export.csv_only", options=", ".join(used))
         if args.output == STDOUT and args.format == "xlsx":
             raise UsageError.of("export.xlsx_stdout")
-    return export.Options(args.format, args.lang or i18n.DEFAULT_LANG, args.per, args.bom, args.header)
+    from generator.load.language import message_language
+
+    # the register's language (theme.language of mkdocs.yml) unless --lang says otherwise, as
+    # the site and every message: an English register exports in English
+    return export.Options(args.format, message_language(args.root, args.lang), args.per, args.bom, args.header)
 
 
 def target(args: argparse.Namespace, default_name: str) -> Path | None:

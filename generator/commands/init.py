@@ -37,6 +37,9 @@ BRANCH = "main"
 
 # Files of this project a new register shares, found in the package (wheel) or the checkout.
 PROJECT_FILES = ("mkdocs.yml", "docs/contribuer.md")
+# The contributors' guide of an English register (the project's own is French).
+CONTRIBUTING_EN = scaffold.SCAFFOLD_DIR / "init" / "contribuer.en.md"
+SITE_LANGUAGE_LINE = "\n  language: fr "
 
 # Target path -> template under generator/scaffold/init/.
 TEMPLATES = {
@@ -54,7 +57,7 @@ EMPTY_FOLDERS = ("processes",)
 def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  # type: ignore[type-arg]
     p = command_parser(sub, name, lang)
     p.add_argument("dir", type=Path, metavar="DIR", help=text("init.dir", lang))
-    p.add_argument("--lang", choices=vocab.LANGUAGES, help=text("lang.messages", lang))
+    p.add_argument("--lang", choices=vocab.LANGUAGES, help=text("init.lang", lang))
     p.add_argument("--name", default=None, help=text("init.name", lang, placeholder=scaffold.placeholder()))
     p.add_argument(
         "--package",
@@ -128,11 +131,18 @@ def hook_source() -> tuple[str, str]:
     return project_repository(), f"v{__version__}"
 
 
-def files(name: str, package: str, local_hook: bool = False) -> dict[str, bytes]:
-    """Every file of the new repository, by path."""
+def files(name: str, package: str, local_hook: bool = False, lang: str = i18n.DEFAULT_LANG) -> dict[str, bytes]:
+    """Every file of the new repository, by path; ``lang`` is the language of its site (and of
+    its contributors' guide)."""
     out: dict[str, bytes] = {}
     for rel in PROJECT_FILES:
         out[rel] = project_file(rel).read_bytes()
+    if lang != "fr":
+        config = out["mkdocs.yml"].decode("utf-8")
+        if SITE_LANGUAGE_LINE not in config:  # pragma: no cover - the project's own mkdocs.yml
+            raise UsageError.of("init.incomplete_install", name="mkdocs.yml")
+        out["mkdocs.yml"] = config.replace(SITE_LANGUAGE_LINE, f"\n  language: {lang} ", 1).encode("utf-8")
+        out["docs/contribuer.md"] = CONTRIBUTING_EN.read_bytes()
     for path in sorted(schema_dir().glob("*.schema.json")):
         out[f"schema/{path.name}"] = path.read_bytes()
     repo, rev = ("local", "") if local_hook else hook_source()
@@ -211,9 +221,9 @@ def run(args: argparse.Namespace) -> int:
     if not name:
         raise UsageError.of("init.empty_name")
     check_target(target)
-    content = files(name, args.package or default_package(), local_hook=args.local_hook)
-    write(target, content)
     lang = message_language(Path("."), args.lang)
+    content = files(name, args.package or default_package(), local_hook=args.local_hook, lang=lang)
+    write(target, content)
     how = git_init(target, lang)
     shown = display_path(target)
     count = sum(

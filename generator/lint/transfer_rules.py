@@ -36,6 +36,12 @@ def _bilingual(node: Any) -> Text:
     return Text(fr=str(node.get("fr", "")), en=str(node.get("en", "")))
 
 
+def _clause(node: Any) -> Text:
+    """A sentence of the legal data, put inside another one: without its full stop."""
+    text = _bilingual(node)
+    return Text(fr=text.fr.rstrip(". "), en=text.en.rstrip(". "))
+
+
 def _country_text(code: str) -> Text:
     return Text(fr=vocab.country_name(code, "fr"), en=vocab.country_name(code, "en"))
 
@@ -126,7 +132,7 @@ def transfers_are_lawful(reg: Register) -> Iterator[Diagnostic]:
                                      hint=_bilingual(decision.get("certification_hint")))
             elif safeguard is None and (decision is None or partial):
                 reason: Arg = (
-                    phrase("adequacy-scope", name=name, scope=_bilingual((decision or {}).get("coverage")))
+                    phrase("adequacy-scope", name=name, scope=_clause((decision or {}).get("coverage")))
                     if partial
                     else phrase("no-adequacy", name=name, country=code, as_of=str(adequacy.get("as_of")))
                 )

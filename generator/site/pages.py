@@ -137,7 +137,7 @@ def environment(lang: str) -> jinja2.Environment:
             "retention": lambda value: _retention(value, lang),
             "scale": lambda value: md(i18n.format_scale(dataclasses.asdict(value), lang)),
             "country": lambda code: md(vocab.destination_name(code, lang)),
-            "derogation": lambda ident: md(f"art. {vocab.art49_derogations().get(ident, {}).get('article', ident)}"),
+            "derogation": lambda ident: md(f"{i18n.t('common.article', lang)} {vocab.art49_derogations().get(ident, {}).get('article', ident)}"),
             "href": url,
             "anchor": anchor,
             "dataflow": _dataflow,
