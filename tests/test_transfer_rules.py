@@ -37,13 +37,18 @@ def test_no_dpo_with_a_reason_is_valid(tmp_path: Path) -> None:
     assert _rules(root) == ["dpo-missing"]
 
 
-def test_us_adequacy_without_coverage_is_now_an_error(tmp_path: Path) -> None:
+def test_us_adequacy_without_coverage_is_a_warning(tmp_path: Path) -> None:
+    """A transfer to a DPF-certified US recipient is lawful (Art. 45(1)) and Art. 30(1)(e) asks
+    for no evidence of the certification: its absence is a warning that explains, not an error
+    that refuses a lawful register."""
     root = _copy(tmp_path)
     sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
     text = sheet.read_text(encoding="utf-8")
     sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n", 1), encoding="utf-8")
     found = [d for d in load_register(root).diagnostics if d.rule == "transfer-adequacy-coverage"]
-    assert [d.severity for d in found] == ["error"]
+    assert [d.severity for d in found] == ["warning"]
+    assert "only if the recipient is covered (Art. 45(1), 45(3))" in found[0].message("en")
+    assert "art. 45.1 et 45.3" in found[0].message("fr")
     sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n    adequacy_coverage:\n"
                                   "      reference: Certifiée DPF\n", 1), encoding="utf-8")
     assert _rules(root) == []
