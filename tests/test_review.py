@@ -289,10 +289,27 @@ def _line(path: Path, fragment: str) -> int:
 def test_dpia_missing_without_the_exemption(centrecall: Path) -> None:
     sheet = centrecall / PAYROLL
     edit(sheet, "  exemption: hr_small_organisations\n", "")
+    text = sheet.read_text(encoding="utf-8")
+    start = text.index("  justification: >-\n")
+    end = text.index("\n", text.index("dispensés d'AIPD.", start)) + 1
+    sheet.write_text(text[:start] + text[end:], encoding="utf-8")
     found = [d for d in load_register(centrecall).diagnostics]
     assert [(d.rule, d.line, d.severity) for d in found] == [
         ("dpia-missing", _line(sheet, "status: not_required"), "error")]
     assert "2 EDPB criteria (sensitive_data, vulnerable_subjects)" in found[0].message("en")
+
+
+def test_two_criteria_with_documented_reasons_is_a_warning(centrecall: Path) -> None:
+    """WP248 rev.01: a processing meeting two criteria may need no DPIA if the controller
+    documents why; `status: not_required` with a justification (no CNIL exemption, not on the
+    CNIL list) is a warning asking for review, not an error refusing the register."""
+    sheet = centrecall / PAYROLL
+    edit(sheet, "  exemption: hr_small_organisations\n", "")
+    found = [d for d in load_register(centrecall).diagnostics]
+    assert [(d.rule, d.line, d.severity) for d in found] == [
+        ("dpia-not-required-justified", _line(sheet, "status: not_required"), "warning")]
+    assert "dpia.justification, which the EDPB accepts when they are documented" in found[0].message("en")
+    assert "art. 35.2 du RGPD" in found[0].message("fr")
 
 
 def test_dpia_exemption_conditions_are_checked(centrecall: Path) -> None:

@@ -82,7 +82,7 @@ def test_ropa_rules_lists_the_law(ropa: Runner, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert [r["id"] for r in rows] == list(RULES)
-    assert {r["id"]: r["law"] for r in rows}["transfer-undocumented"] == "Art. 30(1)(e), Art. 49(1)"
+    assert {r["id"]: r["law"] for r in rows}["transfer-undocumented"] == "Art. 49(1), Art. 5(2)"
     french = ropa("rules", "--lang", "fr", "--group", "review", "--format", "markdown")
     assert "| `dpia-missing` | erreur | Art. 35(1), Art. 35(3), Art. 35(4) | Le criblage" in french.stdout
     readme = tmp_path / "README.md"

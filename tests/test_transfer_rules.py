@@ -37,16 +37,48 @@ def test_no_dpo_with_a_reason_is_valid(tmp_path: Path) -> None:
     assert _rules(root) == ["dpo-missing"]
 
 
-def test_us_adequacy_without_coverage_is_now_an_error(tmp_path: Path) -> None:
+def test_us_adequacy_without_coverage_is_a_warning(tmp_path: Path) -> None:
+    """A transfer to a DPF-certified US recipient is lawful (Art. 45(1)) and Art. 30(1)(e) asks
+    for no evidence of the certification: its absence is a warning that explains, not an error
+    that refuses a lawful register."""
     root = _copy(tmp_path)
     sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
     text = sheet.read_text(encoding="utf-8")
     sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n", 1), encoding="utf-8")
     found = [d for d in load_register(root).diagnostics if d.rule == "transfer-adequacy-coverage"]
-    assert [d.severity for d in found] == ["error"]
+    assert [d.severity for d in found] == ["warning"]
+    assert "only if the recipient is covered (Art. 45(1), 45(3))" in found[0].message("en")
+    assert "art. 45.1 et 45.3" in found[0].message("fr")
     sheet.write_text(text.replace("    safeguard: scc\n", "    safeguard: adequacy\n    adequacy_coverage:\n"
                                   "      reference: Certifiée DPF\n", 1), encoding="utf-8")
     assert _rules(root) == []
+
+
+def test_international_organisation_at_its_seat_needs_no_transfer_to_that_country(tmp_path: Path) -> None:
+    """The WHO, a recipient party whose address is in Geneva, reached by a transfer to the
+    international organisation (Art. 30(1)(e), Art. 49(1)(d)): no transfer to Switzerland is
+    missing; a transfer to another organisation does not cover it."""
+    root = _copy(tmp_path)
+    org = root / "register" / "organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("  - id: urssaf\n", (
+        "  - id: oms\n    name: Organisation mondiale de la santé\n    kind: recipient\n"
+        "    address:\n      street: 20 avenue Appia\n      postal_code: \"1211\"\n"
+        "      city: Genève\n      country: CH\n  - id: urssaf\n"), 1), encoding="utf-8")
+    sheet = root / "register" / "activities" / "enregistrement-qualite.yaml"
+    text = sheet.read_text(encoding="utf-8")
+
+    def write(organisation: str) -> None:
+        sheet.write_text(text.replace("recipients:\n", "recipients:\n  - type: third_country\n    name: OMS\n"
+                                      "    party: oms\n", 1).replace("transfers:\n", (
+            f"transfers:\n  - recipient: oms\n    international_organisation: {organisation}\n"
+            "    safeguard: derogation\n    derogation: public_interest\n"
+            "    documentation: https://intranet.centrecall.example/oms.pdf\n"), 1), encoding="utf-8")
+
+    write("who")
+    assert _rules(root) == []
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("  - recipient: oms\n", "  - recipient: autre\n", 1),
+                     encoding="utf-8")
+    assert _rules(root) == ["transfer-party-abroad"]
 
 
 def _us_adequacy(root: Path, coverage: bool) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import vocab
-from generator.lint.rules import Arg, Diagnostic, phrase
+from generator.lint.rules import Arg, Diagnostic, Text, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.resources import load_data
@@ -45,10 +45,17 @@ def _controller_sheets(reg: Register) -> Iterator[tuple[Document, dict[str, Any]
             yield doc, data, basis if isinstance(basis, dict) else {}
 
 
-def requires_law() -> frozenset[str]:
-    """The Art. 9(2) letters whose condition rests on Union or Member-State law."""
+def requires_law() -> dict[str, Text]:
+    """The Art. 9(2) letters whose condition rests on Union or Member-State law, each with what
+    else the GDPR accepts in its place (a collective agreement for (b), a contract with a health
+    professional for (h); empty for the others)."""
     rows = load_data("legal/art9_conditions")["conditions"]
-    return frozenset(str(r["id"]) for r in rows if r.get("requires_law"))
+    out: dict[str, Text] = {}
+    for r in rows:
+        if r.get("requires_law"):
+            alt = r.get("law_alternative") or {}
+            out[str(r["id"])] = Text(str(alt.get("fr", "")), str(alt.get("en", "")))
+    return out
 
 
 def purposes_of(data: dict[str, Any]) -> list[str]:
@@ -105,9 +112,10 @@ def special_categories_have_a_condition(reg: Register) -> Iterator[Diagnostic]:
         if not text(basis.get("special_category_details")):
             yield doc.diagnostic(("legal_basis", "special_category_condition"), "special-category-no-details",
                                  letter=condition)
-        if condition in requires_law() and not text(basis.get("special_category_law")):
+        alternatives = requires_law()
+        if condition in alternatives and not text(basis.get("special_category_law")):
             yield doc.diagnostic(("legal_basis", "special_category_condition"), "special-category-no-law",
-                                 letter=condition)
+                                 letter=condition, alternative=alternatives[condition])
 
 
 def _nir_path(data: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -7,6 +7,9 @@ The screening itself is ``generator.model.dpia``; these checks report what it fi
   ``not_required`` (or no ``dpia``), or ``in_progress`` / ``completed`` without a reference.
   ``status: required`` ("required, not started") is honest: no reference is asked for, the
   dashboard lists it as an action. Never on a processor record: the decision is the controller's.
+- ``dpia-not-required-justified`` (warning): two criteria (not the CNIL list, no exemption),
+  ``status: not_required`` with ``dpia.justification``: WP248 rev.01 lets the controller decide
+  so if it documents why; the reasons are to be reviewed, the register is not refused.
 - ``dpia-exemption-conflict`` (error): a CNIL exemption given for processing on the CNIL's list
   of processing that always requires a DPIA.
 - ``dpia-exemption-condition`` (error): the register contradicts a condition of the CNIL
@@ -25,6 +28,7 @@ from generator.lint.rules import Arg, Diagnostic, Text, phrase
 from generator.load.register import Register
 from generator.model import dpia
 from generator.resources import load_data
+from generator.shapes import text
 
 
 def _criterion(criterion: str) -> tuple[Text, Text]:
@@ -73,6 +77,11 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
         )
         if problem == "exemption-conflict":
             yield doc.diagnostic(("dpia", "exemption"), "dpia-exemption-conflict")
+        elif (problem == "not-done" and has_dpia and not s.cnil_list and not s.exemption
+              and s.status == "not_required" and text(data["dpia"].get("justification"))):
+            # Two criteria only: WP248 rev.01 lets the controller decide, with documented reasons,
+            # that no DPIA is needed; the CNIL list (Art. 35(4)) allows no such choice.
+            yield doc.diagnostic(("dpia", "status"), "dpia-not-required-justified", why=why)
         elif problem == "not-done":
             where = ("dpia", "status") if has_dpia else ()
             yield doc.diagnostic(where, "dpia-missing", key=not has_dpia, why=why, todo=phrase("dpia-carry-out"))

@@ -168,7 +168,11 @@ def parties_abroad_have_a_transfer(reg: Register) -> Iterator[Diagnostic]:
     parties = reg.parties()
     org_file = reg.organization.display
     for doc, data in _activities(reg):
-        countries = {t.get("country") for _, t in dicts(data.get("transfers"))}
+        transfers = [t for _, t in dicts(data.get("transfers"))]
+        countries = {t.get("country") for t in transfers}
+        # A party that is an international organisation (the WHO in Geneva) is reached by a
+        # transfer to that organisation (Art. 30(1)(e)), not to the country of its seat.
+        organisations = {t.get("recipient") for t in transfers if text(t.get("international_organisation"))}
         seen: set[str] = set()
         for path, ref, what in _named_parties(data):
             party = parties.get(ref)
@@ -179,7 +183,7 @@ def parties_abroad_have_a_transfer(reg: Register) -> Iterator[Diagnostic]:
             if not isinstance(location, str) or not vocab.is_country(location) or vocab.is_eu_or_eea(location):
                 continue
             seen.add(ref)
-            if location not in countries:
+            if location not in countries and ref not in organisations:
                 yield doc.diagnostic(path, "transfer-party-abroad", what=phrase(what), party=ref,
                                      name=_country_text(location), country=location, org_file=org_file)
 
