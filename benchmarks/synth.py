@@ -434,9 +434,13 @@ class _Builder:
         for category, description, items in theme["categories"]:
             if categories and rng.random() < 0.2:
                 continue
+            retention = self._retention()
+            if description.startswith("Images"):  # CCTV images: the CNIL's month (retention-over-benchmark)
+                retention = {**retention, "duration": "P1M", "end_action": "deletion"}
+                retention.pop("archive_duration", None)
             categories.append({
                 "category": category, "description": description, "items": list(items),
-                "retention": self._retention(),
+                "retention": retention,
             })
         sensitive = []
         if theme.get("sensitive") or rng.random() < 0.08:
