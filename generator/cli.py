@@ -159,7 +159,13 @@ class Terminated(BaseException):
     temporary site of ``ropa serve`` left behind) before the exit with 128 + 15."""
 
 
+STOPPING = threading.Event()
+"""Set when SIGTERM arrived: the command is being stopped (``ropa serve``'s server threads may
+then meet their sockets closed under them)."""
+
+
 def _terminate(signum: int, frame: Any) -> None:
+    STOPPING.set()
     raise Terminated
 
 

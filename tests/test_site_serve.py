@@ -205,3 +205,32 @@ def test_serve_refuses_an_invalid_register(tmp_path: Path, ropa: Runner) -> None
     done = ropa("serve", "--root", repo, "--dev-addr", f"127.0.0.1:{_free_port()}")
     assert done.returncode == 1
     assert "fidelisation-artemis.yaml:4:6: error:" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_server_thread_meeting_its_closed_socket_under_sigterm_ends_quietly() -> None:
+    """While SIGTERM stops ``ropa serve``, MkDocs' server threads may find their socket closed
+    (« Invalid file descriptor: -1 »): that ends without a traceback; the same error before
+    SIGTERM, or any other error, is still shown."""
+    from generator import cli
+    from generator.commands.serve import _quiet_when_stopping
+
+    shown: list[type[BaseException] | None] = []
+    hook = _quiet_when_stopping(lambda failure: shown.append(failure.exc_type))
+
+    def fail(exc: BaseException) -> None:
+        raise exc
+
+    previous = threading.excepthook
+    threading.excepthook = hook
+    try:
+        for stopping, exc in ((False, ValueError("Invalid file descriptor: -1")),
+                              (True, ValueError("Invalid file descriptor: -1")), (True, OSError(9, "Bad file descriptor")),
+                              (True, KeyError("a bug"))):
+            (cli.STOPPING.set if stopping else cli.STOPPING.clear)()
+            thread = threading.Thread(target=fail, args=(exc,))
+            thread.start()
+            thread.join()
+    finally:
+        threading.excepthook = previous
+        cli.STOPPING.clear()
+    assert shown == [ValueError, KeyError]
