@@ -344,8 +344,8 @@ def test_files_outside_the_register_are_ignored() -> None:
 
 def test_read_files_at_a_revision_and_on_disk(repo: Path) -> None:
     (repo / "register/activities/nouveau.yaml").write_text("id: nouveau\n", encoding="utf-8")
-    at_head = gitinfo.read_files(repo, "HEAD", snapshot.FOLDERS)
-    on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE, snapshot.FOLDERS)
+    at_head = gitinfo.read_files(repo, "HEAD")
+    on_disk = gitinfo.read_files(repo, gitinfo.WORKTREE)
     assert "register/activities/nouveau.yaml" not in at_head
     assert on_disk["register/activities/nouveau.yaml"] == b"id: nouveau\n"
     assert at_head[LOYALTY] == (repo / LOYALTY).read_bytes()

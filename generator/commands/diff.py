@@ -42,10 +42,10 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
 
 
 def read_snapshot(root: Path, rev: str | None) -> Snapshot:
-    from generator.diff.snapshot import FOLDERS, parse_files
+    from generator.diff.snapshot import parse_files
 
     try:
-        files = gitinfo.read_files(root, rev, FOLDERS)
+        files = gitinfo.read_files(root, rev)
     except GitError as exc:
         raise UsageError.of("diff.at_revision", rev=rev, problem=exc) if rev else UsageError.of("diff.in_worktree", problem=exc) from None
     return parse_files(files)

@@ -9,11 +9,8 @@ from typing import Any
 
 from generator.errors import LoadError
 from generator.lint.rules import Diagnostic
-from generator.load.layout import SOURCE_FOLDERS, kind_of
+from generator.load.layout import kind_of
 from generator.load.yamlload import parse_bytes
-
-FOLDERS = SOURCE_FOLDERS
-"""The folders of a register repository that hold its files."""
 
 
 @dataclass(frozen=True)

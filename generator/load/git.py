@@ -105,8 +105,13 @@ def resolve(root: Path, rev: str) -> str:
     return out.decode("ascii").strip()
 
 
-def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[str, bytes | LoadError]:
-    """``{path relative to root: bytes}`` of every file under ``folders`` at ``rev``.
+LAYOUT = (ORGANIZATION, ACTIVITIES, PROCESSES)
+"""The paths of the register's files, as ``load.layout`` says them."""
+
+
+def read_files(root: Path, rev: str | None) -> dict[str, bytes | LoadError]:
+    """``{path relative to root: bytes}`` of every register file at ``rev``, found as the loader
+    finds them (``load.layout``).
 
     ``rev=None`` (``WORKTREE``) reads the files on disk, committed or not: the state a
     pre-commit hook or an author about to push sees. A file that cannot be read as a register
@@ -129,7 +134,7 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         else:
             renamed[target] = folder
     listing = _git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--",
-                   *(prefix + f for f in (*folders, *renamed)))
+                   *(prefix + f for f in (*(p.as_posix() for p in LAYOUT), *renamed)))
     for entry in listing.split(b"\0"):
         info, _, name = entry.partition(b"\t")
         fields = info.split()
@@ -146,9 +151,7 @@ def read_files(root: Path, rev: str | None, folders: tuple[str, ...]) -> dict[st
         elif size.isdigit():  # a blob (a submodule has no size: "-")
             blobs.append((shown, fields[2]))
     if blobs:
-        # asked by object name, never by path: a path holding a line break cannot break the batch
-        raw = _git(root, "cat-file", "--batch", stdin=b"".join(blob + b"\n" for _, blob in blobs))
-        found.update((name, data) for (name, _), data in zip(blobs, _split_batch(raw), strict=True))
+        found.update((name, data) for (name, _), data in zip(blobs, _contents(root, [o for _, o in blobs]), strict=True))
     if links:
         found.update(_followed(root, commit, prefix, links))
     return dict(sorted(found.items()))
@@ -159,7 +162,7 @@ def _worktree_files(root: Path) -> dict[str, bytes | LoadError]:
     folder that is a link is listed through, each file read by ``read_bytes``)."""
     out: dict[str, bytes | LoadError] = {}
     paths = [root / ORGANIZATION] if os.path.lexists(root / ORGANIZATION) else []
-    for folder in (ACTIVITIES, PROCESSES):
+    for folder in LAYOUT[1:]:
         try:
             paths += yaml_files(root / folder)
         except LoadError as exc:
@@ -175,13 +178,15 @@ def _worktree_files(root: Path) -> dict[str, bytes | LoadError]:
 def _linked_folders(root: Path, commit: str, prefix: str) -> list[tuple[str, str | None]]:
     """The layout folders (register/activities, processes) committed as links: each with the
     folder of the repository it points to, or None when that is out of the register repository."""
-    listing = _git(root, "ls-tree", "-z", "--full-tree", commit, "--",
-                   *(prefix + f.as_posix() for f in (ACTIVITIES, PROCESSES)))
-    entries = [(e.partition(b"\t")[2], e.split()[2]) for e in listing.split(b"\0") if e.startswith(b"120000 ")]
-    if not entries:
-        return []
-    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, oid in entries)))
-    return [(_shown(name, prefix), _inside(_shown(name, prefix), target)) for (name, _), target in zip(entries, targets, strict=True)]
+    listing = _git(root, "ls-tree", "-z", "--full-tree", commit, "--", *(prefix + f.as_posix() for f in LAYOUT[1:]))
+    links = [(_shown(e.partition(b"\t")[2], prefix), e.split()[2]) for e in listing.split(b"\0") if e.startswith(b"120000 ")]
+    return list(zip((name for name, _ in links), _link_targets(root, links), strict=True))
+
+
+def _link_targets(root: Path, links: list[tuple[str, bytes]]) -> list[str | None]:
+    """Where each committed link ``(its path, its blob)`` points, relative to the root (its blob
+    is the path it holds); None when out of the register repository."""
+    return [_inside(name, target) for (name, _), target in zip(links, _contents(root, [o for _, o in links]), strict=True)]
 
 
 def _inside(link: str, target: bytes) -> str | None:
@@ -199,10 +204,8 @@ def _followed(root: Path, commit: str, prefix: str, links: list[tuple[str, str, 
     of the register repository is refused unread (``file-outside-repository``), a dangling link
     or a loop is unreadable; git resolves the links met on the way (``--follow-symlinks``)."""
     out: dict[str, bytes | LoadError] = {}
-    targets = _split_batch(_git(root, "cat-file", "--batch", stdin=b"".join(oid + b"\n" for _, _, oid in links)))
     asked: list[tuple[str, str]] = []
-    for (name, real, _), target in zip(links, targets, strict=True):
-        resolved = _inside(real, target)
+    for (name, _, _), resolved in zip(links, _link_targets(root, [(real, oid) for _, real, oid in links]), strict=True):
         if resolved is None:
             out[name] = LoadError("file-outside-repository")
         else:
@@ -211,25 +214,18 @@ def _followed(root: Path, commit: str, prefix: str, links: list[tuple[str, str, 
         return out
     raw = _git(root, "cat-file", "--batch", "--follow-symlinks",
                stdin=b"".join(f"{commit}:{prefix}{path}\n".encode() for _, path in asked))
-    pos = 0
-    for name, _ in asked:
-        end = raw.index(b"\n", pos)
-        header, pos = raw[pos:end], end + 1
-        if header.endswith(b" missing"):
-            out[name] = LoadError("file-unreadable", reason=phrase("file-missing"))
-            continue
-        kind, _, size = header.rpartition(b" ")
-        body, pos = raw[pos:pos + int(size)], pos + int(size) + 1
+    for (name, _), (header, body) in zip(asked, _batch(raw), strict=True):
+        kind = header.rpartition(b" ")[0]
         if kind.endswith(b" blob"):
-            big = int(size) > MAX_BYTES
-            out[name] = LoadError("file-too-large", 1, 1, size=int(size), limit=MAX_BYTES) if big else body
+            big = len(body) > MAX_BYTES
+            out[name] = LoadError("file-too-large", 1, 1, size=len(body), limit=MAX_BYTES) if big else body
         elif kind == b"symlink":  # git's answer for a link that leaves the repository
             out[name] = LoadError("file-outside-repository")
         elif kind == b"loop":
             out[name] = LoadError("file-unreadable", reason=phrase("file-link-loop"))
         elif kind.endswith(b" tree"):
             out[name] = LoadError("file-unreadable", reason=phrase("file-directory"))
-        else:  # dangling, notdir
+        else:  # missing, dangling, notdir
             out[name] = LoadError("file-unreadable", reason=phrase("file-missing"))
     return out
 
@@ -239,18 +235,30 @@ def _shown(name: bytes, prefix: str) -> str:
     return name.decode("utf-8", "replace")[len(prefix) :]
 
 
-def _split_batch(raw: bytes) -> list[bytes]:
-    """The contents out of ``git cat-file --batch`` output (header line, content, newline)."""
-    texts = []
+def _contents(root: Path, objects: list[bytes]) -> list[bytes]:
+    """The contents of git objects, asked by object name, never by path (a path holding a line
+    break cannot break the batch)."""
+    if not objects:
+        return []
+    raw = _git(root, "cat-file", "--batch", stdin=b"".join(o + b"\n" for o in objects))
+    return [body for _, body in _batch(raw)]
+
+
+def _batch(raw: bytes) -> list[tuple[bytes, bytes]]:
+    """``git cat-file --batch`` output as (header line, content) pairs: a header ending with a
+    size is followed by that many bytes and a newline; one without (``… missing``) by nothing."""
+    out = []
     pos = 0
     while pos < len(raw):
         end = raw.index(b"\n", pos)
-        header = raw[pos:end].split()
-        size = int(header[2]) if len(header) == 3 else 0
-        start = end + 1
-        texts.append(raw[start : start + size])
-        pos = start + size + 1
-    return texts
+        header, pos = raw[pos:end], end + 1
+        size = header.rpartition(b" ")[2]
+        if size.isdigit():
+            out.append((header, raw[pos:pos + int(size)]))
+            pos += int(size) + 1
+        else:
+            out.append((header, b""))
+    return out
 
 
 def file_history(root: Path, path: Path) -> History:

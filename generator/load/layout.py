@@ -17,7 +17,7 @@ Kind = Literal["organization", "activity", "process"]
 ORGANIZATION = Path("register") / "organization.yaml"
 ACTIVITIES = Path("register") / "activities"
 PROCESSES = Path("processes")
-# The folders that hold register files, relative to the root: what git reads and serve watches.
+# The folders that hold register files, relative to the root: what serve watches and import fills.
 SOURCE_FOLDERS: tuple[str, ...] = ("register", "processes")
 YAML_SUFFIXES = (".yaml", ".yml")
 WINDOWS_DEVICES = frozenset(("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))))
