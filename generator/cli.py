@@ -219,19 +219,20 @@ def _main(arguments: list[str], lang: str) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except OSError as exc:
-        if exc.filename is None:
-            print(i18n.message("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
-            return EXIT_INTERNAL
-        # the system refused a file (disk full, no permission, read-only, deleted meanwhile)
-        from generator.load.layout import display_path
-
-        path = display_path(Path(os.fsdecode(exc.filename)))
-        said = i18n.label_file("messages")["cli"]["os_reasons"].get(errno.errorcode.get(exc.errno or 0, ""))
-        reason = said[lang] if said else exc.strerror
-        print(f"ropa {args.command}: {i18n.message('cli.os_error', lang, path=path, reason=reason)}", file=sys.stderr)
-        return EXIT_PROBLEMS
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            print(f"ropa {args.command}: {_refused(exc, lang)}", file=sys.stderr)
+            return EXIT_PROBLEMS
         print(i18n.message("cli.internal", lang, error=terminal(f"{type(exc).__name__}: {exc}")), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_USAGE  # pragma: no cover - parser.error exits
+
+
+def _refused(exc: OSError, lang: str) -> str:
+    """A file the system refused (disk full, no permission, read-only, deleted meanwhile): its
+    path and the system's reason, in the user's words when ``messages.yaml`` has them."""
+    from generator.load.layout import display_path
+
+    path = display_path(Path(os.fsdecode(exc.filename)))
+    said = i18n.label_file("messages")["cli"]["os_reasons"].get(errno.errorcode.get(exc.errno or 0, ""))
+    return i18n.message("cli.os_error", lang, path=path, reason=said[lang] if said else exc.strerror)
