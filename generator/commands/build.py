@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     builder.check()
     lang = message_language(root, args.lang)
     staging = atomic.staging_dir(target)
+    # removed by someone else (a cleaning job, a second build of the same site): not a bug
+    gone = RopaError.of("build.staging_gone", path=display_path(staging))
     downloads = Downloads(staging / "downloads")  # made beside the pages, on the other core
     try:
         work = staging / "source"
@@ -66,13 +68,12 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         downloads.finish(built)
         if not atomic.owns(staging):  # what was written after the deletion is not a whole site
-            raise FileNotFoundError(staging)
+            raise gone
         atomic.swap_in(built, target)
     except (FileNotFoundError, FileExistsError) as exc:  # a folder gone or made again under us
         if atomic.owns(staging) and staging not in Path(exc.filename or "/").parents:
             raise
-        # removed by someone else (a cleaning job, a second build of the same site): not a bug
-        raise RopaError.of("build.staging_gone", path=display_path(staging)) from exc
+        raise gone from exc
     finally:
         downloads.cancel()
         shutil.rmtree(staging, ignore_errors=True)
