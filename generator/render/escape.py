@@ -205,7 +205,8 @@ def url(value: Any) -> Markdown:
 # ``<br/>`` written here (a ``<br/>`` typed in the text is escaped like any other tag); tabs and
 # other control characters become single spaces.
 _MERMAID_CODES = {ord(ch): f"#{ord(ch)};" for ch in "#;%|[](){}<>&`\\:*_~"} | {ord('"'): "#quot;"}
-_MERMAID_CONTROLS = {c: " " for c in (*range(32), *range(0x7F, 0xA0))}
+CONTROLS_AS_SPACES = {c: " " for c in (*range(32), *range(0x7F, 0xA0))}
+"""``str.translate`` table: the C0 controls, DEL and the C1 controls each become a space."""
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
@@ -213,7 +214,7 @@ def mermaid(value: Any) -> str:
     """Text for a quoted Mermaid label: ``n1["` + mermaid(text) + `"]``."""
     lines = []
     for line in _LINE_BREAK.split("" if value is None else str(value)):
-        line = line.translate(_MERMAID_CONTROLS)
+        line = line.translate(CONTROLS_AS_SPACES)
         if line.strip():
             lines.append(" ".join(line.split()).translate(_MERMAID_CODES))
     return "<br/>".join(lines)

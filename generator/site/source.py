@@ -29,6 +29,7 @@ from generator.errors import RopaError
 from generator.load.register import Register
 from generator.model.register import RegisterModel, build
 from generator.render import i18n
+from generator.render.escape import CONTROLS_AS_SPACES
 from generator.resources import VENDOR_PREFIX, site_assets
 from generator.site import nav as site_nav
 from generator.site import pages, search_fold
@@ -133,11 +134,9 @@ def neutral_text(text: str) -> str:
     and an ``&`` that could start a character reference is followed by a word joiner (U+2060,
     invisible). ``"`` and ``'`` are harmless outside attributes, escaped inside them. Control
     characters (ESC, BEL, C1), which HTML text cannot hold, become spaces, as in a page's text."""
-    text = _ENTITY_START.sub("&\u2060", text.translate(_CONTROLS))
+    text = _ENTITY_START.sub("&\u2060", text.translate(CONTROLS_AS_SPACES))
     return text.replace("<", "\uff1c").replace(">", "\uff1e")
 
-
-_CONTROLS = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 def site_name(configured: str, reg: Register, lang: str) -> str:
