@@ -113,26 +113,21 @@ def _retention_notes(a: dict[str, Any]) -> bool:
     )
 
 
-def _has(*path: str) -> Predicate:
-    def test(a: dict[str, Any]) -> bool:
-        node: Any = a
-        for part in path:
-            node = node.get(part) if isinstance(node, dict) else None
-        return _filled(node)
+def _at(a: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = a
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
-    return test
+
+def _has(*path: str) -> Predicate:
+    return lambda a: _filled(_at(a, path))
 
 
 def _stated(*path: str) -> Predicate:
     """The list at ``path`` is written, if only as ``[]``: an empty list says "none" (README,
     « Adding an activity »), a missing key says "forgotten"."""
-    def test(a: dict[str, Any]) -> bool:
-        node: Any = a
-        for part in path:
-            node = node.get(part) if isinstance(node, dict) else None
-        return isinstance(node, list)
-
-    return test
+    return lambda a: isinstance(_at(a, path), list)
 
 
 ALL_ROLES = ("controller", "joint_controller", "processor")
