@@ -6,7 +6,6 @@ from __future__ import annotations
 from generator.diff.compare import DocumentChange
 from generator.render import i18n
 from generator.render.escape import gfm, terminal
-from generator.render.fields import colon
 
 
 def _heading(change: DocumentChange, lang: str) -> str:
@@ -48,7 +47,7 @@ def format_text(
         lines.append(i18n.t("review.diff.no_changes", lang))
     for change in changes:
         lines.append("")
-        sep = colon(lang)
+        sep = i18n.colon(lang)
         lines.append(terminal(f"{_heading(change, lang)}{sep}{_paths(change, lang)}"))
         for fc in change.changes:
             field = terminal(fc.field)

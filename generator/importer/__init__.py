@@ -94,8 +94,7 @@ class Notice:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        colon = " : " if lang == "fr" else ": "
-        return f"{self.where.text(lang)}{colon}{message('notice.' + self.key, lang, **self.values)}"
+        return f"{self.where.text(lang)}{i18n.colon(lang)}{message('notice.' + self.key, lang, **self.values)}"
 
 
 class ImportProblem(Exception):

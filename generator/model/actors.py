@@ -85,16 +85,14 @@ def contract_terms(party: Party, entry: Mapping[str, Any] | None, lang: str, *, 
     contract = contract_text(entry.get("contract")) or party.contract
     parts = []
     if contract:
-        parts.append(f"{i18n.t('site.transfers.contract', lang)} : {contract}" if lang == "fr"
-                     else f"{i18n.t('site.transfers.contract', lang)}: {contract}")
+        parts.append(f"{i18n.t('site.transfers.contract', lang)}{i18n.colon(lang)}{contract}")
     elif processor:
         parts.append(i18n.t("site.transfers.no_contract", lang))
     auth = entry.get("authorisation")
     if isinstance(auth, dict):
         kind = i18n.t(f"site.transfers.authorisation_{auth.get('type')}", lang) \
             if auth.get("type") in ("general", "specific") else str(auth.get("type"))
-        sep = " : " if lang == "fr" else ": "
-        parts.append(f"{i18n.t('site.transfers.authorisation', lang)}{sep}{kind} — {auth.get('reference')}")
+        parts.append(f"{i18n.t('site.transfers.authorisation', lang)}{i18n.colon(lang)}{kind} — {auth.get('reference')}")
     return " · ".join(parts)
 
 

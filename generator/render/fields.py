@@ -59,11 +59,6 @@ def _is_party_ref(kind: str, path: tuple[Any, ...]) -> bool:
     return tuple(0 if isinstance(p, int) else p for p in path) in PARTY_REFS.get(kind, frozenset())
 
 
-def colon(lang: str) -> str:
-    """The colon after a label: French typography puts a space before it."""
-    return " : " if lang == "fr" else ": "
-
-
 @functools.cache
 def _schema(kind: str) -> dict[str, Any]:
     return load_schema(kind) if (schema_dir() / f"{kind}.schema.json").is_file() else {}
@@ -136,7 +131,7 @@ def words(
         if "duration" in value and "starts" in value:
             return i18n.format_retention(value, lang)
         return (" ; " if lang == "fr" else "; ").join(
-            f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{colon(lang)}"
+            f"{schema_title(field_schema(kind, (*path, k)), str(k), lang)}{i18n.colon(lang)}"
             f"{words(v, kind, (*path, k), lang, parties)}"
             for k, v in value.items()
         )

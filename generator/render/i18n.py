@@ -43,6 +43,11 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
     return str(node[lang])
 
 
+def colon(lang: str) -> str:
+    """The colon after a label: French typography puts a space before it."""
+    return " : " if lang == "fr" else ": "
+
+
 def french_spacing(text: str, lang: str) -> str:
     """French typography in a terminal: the space before « : ; » and inside « » does not break."""
     if lang == "fr":

@@ -37,8 +37,7 @@ def yaml_string(value: Any) -> str:
 def choices(vocabulary: str, lang: str = i18n.DEFAULT_LANG) -> list[str]:
     """``["consent : Consentement (art. 6(1)(a))", ...]``: a vocabulary's codes and labels,
     for the comments that say what a field accepts."""
-    sep = " : " if lang == "fr" else ": "
-    return [f"{code}{sep}{vocab.label(vocabulary, code, lang)}" for code in vocab.vocabularies()[vocabulary]]
+    return [f"{code}{i18n.colon(lang)}{vocab.label(vocabulary, code, lang)}" for code in vocab.vocabularies()[vocabulary]]
 
 
 def organisation_ids(width: int = 80) -> list[str]:

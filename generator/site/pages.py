@@ -39,7 +39,6 @@ from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
 from generator.render import i18n, mermaid, swimlane, templates
 from generator.render.escape import Markdown, anchor, heading, html, md, url
-from generator.render.fields import colon
 from generator.resources import TEMPLATES_DIR
 
 # Modules that hold page builders, imported by ``generate``; each registers itself.
@@ -143,8 +142,8 @@ def environment(lang: str) -> jinja2.Environment:
             "dataflow": _dataflow,
         },
         globals={"t": lambda key: i18n.t(key, lang), "lang": lang, "counted": lambda key, **values: i18n.fill(i18n.t(key, lang), lang, values),
-                 # the colon after a label, « : » in French, ": " in English (fields.colon)
-                 "colon": Markdown(colon(lang))},
+                 # the colon after a label, « : » in French, ": " in English (i18n.colon)
+                 "colon": Markdown(i18n.colon(lang))},
     )
 
 
