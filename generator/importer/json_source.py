@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.importer import MAX_BYTES, Entry, ImportProblem, Reason, Source, Where
 from generator.importer.people import Ids
+from generator.load.yamlload import MAX_INT_DIGITS
 
 DERIVED = {"duration_text", "text", "has_sensitive_data", "adequacy_scope"}
 """Keys the export adds, made from others (``adequacy_scope``: from the transfer's country)."""
@@ -74,14 +75,10 @@ def processors(data: dict[str, Any], contracts: dict[str, Any]) -> None:
     data["processors"] = out
 
 
-MAX_DIGITS = 4_000
-"""Longest JSON integer read (Python's ``int()`` refuses more than 4,300 digits by default)."""
-
-
 def _integer(where: Where) -> Callable[[str], int]:
     def read(digits: str) -> int:
-        if len(digits) > MAX_DIGITS:
-            raise ImportProblem(where, "not_json", reason=Reason.of("long_number", digits=len(digits), limit=MAX_DIGITS))
+        if len(digits) > MAX_INT_DIGITS:
+            raise ImportProblem(where, "not_json", reason=Reason.of("long_number", digits=len(digits), limit=MAX_INT_DIGITS))
         return int(digits)
 
     return read

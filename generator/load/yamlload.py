@@ -54,8 +54,9 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"^[-+]?[0-9]+$")
-_INT_DIGITS = 4_000
-"""Longest plain integer read as an ``int`` (Python refuses more than 4,300 digits by default)."""
+MAX_INT_DIGITS = 4_000
+"""Longest integer read as an ``int`` (Python refuses more than 4,300 digits by default): the
+register's loader reads a longer one as infinite, ``ropa import`` of JSON refuses it."""
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
 _NINF = {"-.inf", "-.Inf", "-.INF"}
@@ -136,7 +137,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
         if _INT.match(value):
             # past Python's 4,300 digits an int() raises (a guard against quadratic conversion):
             # a number that size is read as what it is for any register field, infinite
-            return int(value) if len(value) <= _INT_DIGITS else float(value)
+            return int(value) if len(value) <= MAX_INT_DIGITS else float(value)
         if _FLOAT.match(value):
             return float(value)
         if value in _INF:
@@ -150,7 +151,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
         return value
     try:
         if tag == _TAG + "int":
-            return int(value) if len(value) <= _INT_DIGITS else float(value)
+            return int(value) if len(value) <= MAX_INT_DIGITS else float(value)
         if tag == _TAG + "float":
             return float(value)
     except ValueError:
