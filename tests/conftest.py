@@ -6,11 +6,14 @@ Keep this file small and generic; fixtures that serve one test file belong in th
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -61,3 +64,17 @@ def ropa() -> Runner:
         )
 
     return run
+
+
+T = TypeVar("T")
+
+
+def arrivals(source: queue.Queue[T], seconds: float, late: Callable[[], str]) -> Iterator[T]:
+    """What a reader thread puts on ``source``, as it comes, for ``seconds`` at most; then the
+    test fails with ``late()`` (a server that never answered, a line never printed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            yield source.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(late()) from None

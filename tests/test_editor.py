@@ -17,13 +17,12 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Runner
+from conftest import REPO, Runner, arrivals
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -95,12 +94,8 @@ class Editor:
         return self._until(lambda m: m.get("id") == ident and "method" not in m)
 
     def _until(self, wanted: Any) -> dict[str, Any]:
-        deadline = time.monotonic() + ANSWER_SECONDS
-        while True:
-            try:
-                message = self.messages.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"yaml-language-server did not answer within {ANSWER_SECONDS} s") from None
+        late = f"yaml-language-server did not answer within {ANSWER_SECONDS} s"
+        for message in arrivals(self.messages, ANSWER_SECONDS, lambda: late):
             assert message is not None, "yaml-language-server stopped"
             if message.get("method") == "workspace/configuration":  # the server asks for its settings
                 self._send({"id": message["id"], "result": [SETTINGS for _ in message["params"]["items"]]})

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Runner
+from conftest import Runner, arrivals
 from sitebuild import site_repo
 
 from generator.render import i18n
@@ -82,12 +82,7 @@ class Served:
 
     def wait_line(self, wanted: str, seconds: float = 60) -> None:
         """Until the server prints a line with ``wanted`` (a line already read counts)."""
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                line = self._new.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"{wanted!r} never printed; output:\n{self.output}") from None
+        for line in arrivals(self._new, seconds, lambda: f"{wanted!r} never printed; output:\n{self.output}"):
             if line is None:
                 raise AssertionError(f"the server stopped before printing {wanted!r}; output:\n{self.output}")
             self.lines.append(line)
