@@ -30,7 +30,10 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
 
 def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
     """The diagnostics about ``paths`` and about the files they reference."""
-    names = reported(reg, paths)
+    return _about(reg, reported(reg, paths))
+
+
+def _about(reg: Register, names: set[str]) -> list[Diagnostic]:
     return [d for d in reg.diagnostics if d.file in names]
 
 
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     reg = load_register(args.root, focus=_focus(args.paths) if args.paths else None, cache=True)
     names = reported(reg, args.paths) if args.paths else None
-    found = reg.diagnostics if names is None else [d for d in reg.diagnostics if d.file in names]
+    found = reg.diagnostics if names is None else _about(reg, names)
     lang = message_language(args.root, args.lang)
     sys.stdout.write(FORMATS[args.format](found, lang))
     # the files reported on: with PATH..., those and what they reference, not the whole register
