@@ -874,7 +874,7 @@ def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
     controller's basis is stated (the law does not ask the processor for it), said to be the
     controller's."""
     basis = activity.get("legal_basis")
-    processor = (activity.get("role") or {}).get("code") == "processor"
+    processor = _is_processor(activity)
     if processor and basis is None:
         return
     title = "export.fields.basis_from_controller" if processor else "cnil.sheet.legal_basis"
@@ -1013,7 +1013,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
         lambda: _art30(w, activity, "transfers", lang),
     )
     _legal_basis(w, activity, lang)
-    if activity.get("dpia") is not None or (activity.get("role") or {}).get("code") != "processor":
+    if activity.get("dpia") is not None or not _is_processor(activity):
         _record(w, "cnil.sheet.dpia", activity.get("dpia"), DPIA_FIELDS, lang)  # the controller's (Art. 35)
     _cnil_items(w, activity, lang)
     if activity.get("notes"):
