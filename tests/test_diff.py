@@ -430,3 +430,20 @@ def test_an_unknown_party_is_shown_by_its_id() -> None:
                              "register/organization.yaml": {"parties": [{"id": "artemis", "name": "Artemis"}]}}, {})
     changes = {c.kind: c for c in compare.diff(old, new, "fr")}
     assert changes["activity"].changes == (compare.FieldChange("Responsable du traitement", "artemis", "inconnu"),)
+
+
+def test_a_layout_folder_linked_out_of_the_repository_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """register/activities committed as a link to a folder outside the repository: at that
+    revision its sheets are unread, and the diff says why under the folder's path, as on disk
+    each sheet is refused; never « every sheet removed » (or added) against the revision before."""
+    root = init_repo(copy_register(tmp_path / "repo"))
+    commit(root, "Registre initial")
+    outside = tmp_path / "dehors"
+    shutil.move(root / "register" / "activities", outside)
+    (root / "register" / "activities").symlink_to(outside)
+    commit(root, "Fiches hors du dépôt")
+    for revisions in (("HEAD",), ("HEAD~0", "HEAD"), ("HEAD~1", "HEAD"), ("HEAD", "HEAD~1")):
+        code, out, err = run_diff(capsys, *revisions, "--lang", "en", "--root", str(root))
+        assert code == 0, err
+        assert "removed" not in out and "added" not in out, out
+        assert "register/activities:0:0: this is a link to a file outside the register repository" in out, out

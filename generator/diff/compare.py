@@ -245,13 +245,13 @@ def diff(old: Snapshot, new: Snapshot, lang: str = i18n.DEFAULT_LANG) -> list[Do
                 )
         elif ident in before:
             kind, old_path, old_data = before[ident]
-            if old_path not in new.problems:  # unreadable now: reported as such, not as removed
+            if not new.unreadable(old_path):  # unreadable now: reported as such, not as removed
                 out.append(
                     DocumentChange(kind, "removed", title(kind, old_path, old_data, lang), old_path, None)
                 )
         else:
             kind, new_path, new_data = after[ident]
-            if new_path not in old.problems:
+            if not old.unreadable(new_path):
                 out.append(
                     DocumentChange(kind, "added", title(kind, new_path, new_data, lang), None, new_path)
                 )

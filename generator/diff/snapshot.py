@@ -20,6 +20,10 @@ class Snapshot:
     data: dict[str, Any]
     problems: dict[str, Diagnostic]
 
+    def unreadable(self, path: str) -> bool:
+        """Whether ``path`` could not be read: the file itself, or the layout folder it is in."""
+        return path in self.problems or any(str(folder) in self.problems for folder in PurePosixPath(path).parents)
+
 
 def parse_files(files: Mapping[str, str | bytes | LoadError]) -> Snapshot:
     """Parse the register files among ``files`` (``{path: text or bytes}``, or the ``LoadError``
@@ -27,8 +31,8 @@ def parse_files(files: Mapping[str, str | bytes | LoadError]) -> Snapshot:
     data: dict[str, Any] = {}
     problems: dict[str, Diagnostic] = {}
     for path, content in sorted(files.items()):
-        if kind_of(path) is None:
-            continue
+        if kind_of(path) is None and not isinstance(content, LoadError):
+            continue  # a LoadError is kept wherever it is: a layout folder linked out of the repository
         try:
             if isinstance(content, LoadError):
                 raise content
