@@ -164,7 +164,7 @@ def _export(args: argparse.Namespace, opts: export.Options, reg: Register, lang:
     if path is None:
         # Spooled, so that an error while the file is made prints nothing but the error.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-            export.write(reg, opts, spool)  # an ExportError is printed by cli.main
+            export.write(reg, opts, spool, fork=True)  # an ExportError is printed by cli.main
             if answer.refused():
                 return EXIT_PROBLEMS
             spool.seek(0)
@@ -174,7 +174,7 @@ def _export(args: argparse.Namespace, opts: export.Options, reg: Register, lang:
         return EXIT_OK
     try:
         with writing(path) as fh:
-            export.write(reg, opts, fh)  # an ExportError is printed by cli.main
+            export.write(reg, opts, fh, fork=True)  # an ExportError is printed by cli.main
             size = fh.tell()
             if answer.refused():
                 raise _Refused
