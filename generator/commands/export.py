@@ -1,7 +1,9 @@
 """``ropa export``: the register as an XLSX workbook (CNIL layout), a CSV file or a JSON file.
 
-The register is checked first, as ``ropa validate`` does: an invalid register is refused with
-every problem printed (exit 1) and nothing is written. Files are written atomically.
+The register is checked as ``ropa validate`` does: an invalid register is refused with every
+problem printed (exit 1) and nothing is written. The check runs beside the export, from the
+same register read (``export_check``), and the file is kept only once it says the register is
+valid. Files are written atomically.
 """
 
 from __future__ import annotations

@@ -124,6 +124,7 @@ class _Second:
     ) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open until the sheets are read)
         read, write = os.pipe()
+        wb.store.single()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -137,6 +138,7 @@ class _Second:
                 os._exit(code)
         os.close(write)
         self.pid, self.read, self.offset = pid, read, 0
+        self.done = False
 
     def made(self) -> Iterator[Made | None]:
         """Each sheet made, in order; None when the second process stopped early."""
@@ -146,7 +148,8 @@ class _Second:
                 yield None
                 return
             (size,) = _LENGTH.unpack(length)
-            if size == 0:  # the end
+            if size == 0:  # the end: the second process exits
+                self.done = True
                 return
             data = os.pread(self.file.fileno(), size, self.offset)
             self.offset += size
@@ -157,8 +160,9 @@ class _Second:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
+        if not self.done:  # its sheets are no longer wanted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         os.close(self.read)
         self.file.close()

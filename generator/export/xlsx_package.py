@@ -179,6 +179,15 @@ class PartStore:
         if self.deflater is not None:
             self.deflater.wait()
 
+    def single(self) -> None:
+        """Until every part given is stored, with no second thread left (before a ``fork``:
+        the child process would have this thread's locks, not the thread); the next part
+        starts another."""
+        if self.deflater is not None:
+            self.deflater.wait()
+            self.deflater.close()
+            self.deflater = None
+
     def part(self, name: str) -> Part:
         return Part(self, name)
 
