@@ -112,7 +112,7 @@ def _take(wb: Workbook, made: Made | None) -> bool:
 
 class _Second:
     """The second process and what it has made: a temporary file of sheets, and a pipe that
-    says the length of each as it is written (an empty read: no more)."""
+    says the length of each as it is written (0: the last was written; nothing: it stopped)."""
 
     def __init__(
         self,
