@@ -145,3 +145,70 @@ def test_a_text_too_long_for_excel_is_refused_by_validation(
     result = ropa("export", "--format", "xlsx", "--root", centrecall, "-o", out)
     assert result.returncode == 1 and "[text-too-long]" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+# --- The check beside the export (generator/commands/export_check.py) ----------------------------
+
+
+@pytest.fixture(params=[False, True], ids=["check-beside", "check-first"])
+def serial(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Both ways ``ropa export`` checks the register: in a child process while the file is made
+    (Linux), or before it (``SERIAL``, elsewhere)."""
+    from generator.commands import export_check
+
+    monkeypatch.setattr(export_check, "SERIAL", request.param)
+    return bool(request.param)
+
+
+def _export_here(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str]:
+    from generator import cli
+
+    code = cli.main(["export", *map(str, args)])
+    return code, capsys.readouterr().err
+
+
+def test_the_check_beside_the_export_answers_as_the_check_before_it(
+    serial: bool, capsys: pytest.CaptureFixture[str], centrecall: Path, tmp_path: Path
+) -> None:
+    """The same file and the same messages (a warning, then what was written) whichever way
+    the register is checked; no child process is left behind."""
+    from generator.commands import export_check
+
+    sheet = centrecall / "register" / "activities" / "fidelisation-artemis.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("last_reviewed: 2026-09-15", "last_reviewed: 2021-09-15"), encoding="utf-8")
+    outputs = {}
+    for mode in (serial, not serial):
+        export_check.SERIAL = mode
+        out = tmp_path / f"{mode}.xlsx"
+        code, err = _export_here(capsys, "--format", "xlsx", "--root", centrecall, "-o", out)
+        assert code == 0, err
+        assert "warning:" in err and err.index("warning:") < err.index(f"{mode}.xlsx écrit")
+        outputs[mode] = (out.read_bytes(), err.replace(f"{mode}.xlsx", "OUT"))
+    assert outputs[True] == outputs[False]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("output", ["file", "stdout"])
+def test_a_register_that_breaks_the_export_is_refused_with_its_problems(
+    serial: bool, output: str, capsys: pytest.CaptureFixture[str], centrecall: Path, tmp_path: Path
+) -> None:
+    """A register so wrong that making its export raises (``processors: 5``): the export, made
+    while the check runs, is dropped, and the answer is the register's problems, as when the
+    check comes first."""
+    sheet = centrecall / "register" / "activities" / "fidelisation-artemis.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    broken = text.replace("processors:\n  - party: voxcloud", "processors: 5\nxx:\n  - party: voxcloud", 1)
+    assert broken != text
+    sheet.write_text(broken, encoding="utf-8")
+    out = tmp_path / "registre.json"
+    out.write_bytes(b"the previous export")
+    code, err = _export_here(capsys, "--format", "json", "--root", centrecall, "-o", out if output == "file" else "-")
+    assert code == 1
+    line = 1 + broken[: broken.index("processors: 5")].count("\n")
+    assert f"fidelisation-artemis.yaml:{line}:13: error:" in err, err
+    assert "rien n'a été exporté" in err and "Traceback" not in err
+    assert out.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["centrecall", "registre.json"]
+    assert capsys.readouterr().out == ""

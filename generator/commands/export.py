@@ -1,7 +1,9 @@
 """``ropa export``: the register as an XLSX workbook (CNIL layout), a CSV file or a JSON file.
 
-The register is checked first, as ``ropa validate`` does: an invalid register is refused with
-every problem printed (exit 1) and nothing is written. Files are written atomically.
+The register is checked as ``ropa validate`` does: an invalid register is refused with every
+problem printed (exit 1) and nothing is written. The check runs beside the export, from the
+same register read (``export_check``), and the file is kept only once it says the register is
+valid. Files are written atomically.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import export, vocab
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, root_argument, text
 from generator.export import HEADER_CHOICES, PER_ACTIVITY, PER_CHOICES
 from generator.load.layout import display_path
 from generator.render import i18n
+
+if TYPE_CHECKING:
+    from generator.commands.export_check import Checking, Verdict
+    from generator.load.register import Register
 
 STDOUT = "-"
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -90,34 +97,78 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.atomic import writing
-    from generator.export.xlsx import too_long_texts
-    from generator.lint.report import format_summary, format_text
-    from generator.lint.runner import load_register
+    from generator.commands.export_check import checking
+    from generator.lint.runner import read_unchecked
     from generator.load.language import message_language
+    from generator.model.process import process_models
 
     opts = options(args)
-    reg = load_register(args.root)
+    reg = read_unchecked(args.root)
     lang = message_language(args.root, args.lang)
-    if not reg.ok:
-        sys.stderr.write(format_text(reg.diagnostics, lang))
-        sys.stderr.write(format_summary(reg.diagnostics, len(reg.files), lang))
-        sys.stderr.write(f"ropa export: {i18n.message('export.has_errors', lang)}\n")
-        return EXIT_PROBLEMS
-    too_long = too_long_texts(reg) if opts.format == "xlsx" else []
-    if too_long:
-        sys.stderr.write(format_text(too_long, lang))
-        sys.stderr.write(f"ropa export: {i18n.message('export.too_long', lang)}\n")
-        return EXIT_PROBLEMS
-    warnings = [d for d in reg.diagnostics if d.severity == "warning"]
-    sys.stderr.write(format_text(warnings, lang))
-    for doc in reg.documents():  # every message has been made: the export needs the data only
-        doc.forget_positions()
+    process_models(reg)  # for the checks and the export: built once, before they part
+    with checking(reg, opts.format == "xlsx") as check:
+        for doc in reg.documents():  # the check has its own copy: the export needs the data only
+            doc.forget_positions()
+        answer = _Answer(check, len(reg.files), lang)
+        if check.result is not None and answer.refused():  # checked first (``SERIAL``): no export
+            return EXIT_PROBLEMS
+        try:
+            return _export(args, opts, reg, lang, answer)
+        except Exception:
+            # The export was made of a register not known valid yet: if it is not, what broke
+            # the export is one of its problems, and they are the answer.
+            if answer.refused():
+                return EXIT_PROBLEMS
+            raise
+
+
+class _Answer:
+    """The check's verdict, printed once: the problems of an invalid register (then the
+    export is refused), or the warnings of a valid one."""
+
+    def __init__(self, check: Checking, files: int, lang: str) -> None:
+        self.check = check
+        self.files = files
+        self.lang = lang
+        self.given: bool | None = None
+
+    def refused(self) -> bool:
+        if self.given is None:
+            self.given = self._print(self.check.verdict())
+        return self.given
+
+    def _print(self, verdict: Verdict) -> bool:
+        from generator.lint.report import format_summary, format_text
+
+        lang = self.lang
+        if any(d.severity == "error" for d in verdict.diagnostics):
+            sys.stderr.write(format_text(verdict.diagnostics, lang))
+            sys.stderr.write(format_summary(verdict.diagnostics, self.files, lang))
+            sys.stderr.write(f"ropa export: {i18n.message('export.has_errors', lang)}\n")
+            return True
+        if verdict.too_long:
+            sys.stderr.write(format_text(verdict.too_long, lang))
+            sys.stderr.write(f"ropa export: {i18n.message('export.too_long', lang)}\n")
+            return True
+        sys.stderr.write(format_text([d for d in verdict.diagnostics if d.severity == "warning"], lang))
+        return False
+
+
+class _Refused(Exception):
+    """The register is not valid: the file made is not kept."""
+
+
+def _export(args: argparse.Namespace, opts: export.Options, reg: Register, lang: str, answer: _Answer) -> int:
+    """Make the export, and keep it if the check's verdict is that the register is valid."""
+    from generator.atomic import writing
+
     path = target(args, export.default_filename(reg, opts))
     if path is None:
         # Spooled, so that an error while the file is made prints nothing but the error.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-            export.write(reg, opts, spool)  # an ExportError is printed by cli.main
+            export.write(reg, opts, spool, fork=True)  # an ExportError is printed by cli.main
+            if answer.refused():
+                return EXIT_PROBLEMS
             spool.seek(0)
             sys.stdout.flush()
             shutil.copyfileobj(spool, sys.stdout.buffer)
@@ -125,9 +176,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         with writing(path) as fh:
-            export.write(reg, opts, fh)  # an ExportError is printed by cli.main
+            export.write(reg, opts, fh, fork=True)  # an ExportError is printed by cli.main
             size = fh.tell()
+            if answer.refused():
+                raise _Refused
+    except _Refused:
+        return EXIT_PROBLEMS
     except OSError as exc:
+        if answer.refused():
+            return EXIT_PROBLEMS
         error = str(exc.strerror or exc)
         sys.stderr.write(f"ropa export: {i18n.message('export.cannot_write', lang, path=display_path(path), error=error)}\n")
         return EXIT_PROBLEMS

@@ -70,18 +70,23 @@ def write(
     *,
     now: dt.datetime | None = None,
     register_model: RegisterModel | None = None,
+    fork: bool = False,
 ) -> None:
     """Write the export of a valid register to ``out`` as it is made: its activities are
-    normalised one at a time (``model.stream``), so that memory does not grow with them."""
+    normalised one at a time (``model.stream``), so that memory does not grow with them.
+    ``fork``: the XLSX of a large register may be made by two processes (``xlsx_fork``; for a
+    caller with no other thread of its own, such as ``ropa export``)."""
     from generator.export import model
 
-    write_document(model.stream(reg, options.lang, now=now, model=register_model), options, out)
+    write_document(model.stream(reg, options.lang, now=now, model=register_model), options, out, fork=fork)
 
 
-def write_document(doc: Json, options: Options, out: IO[bytes]) -> None:
+def write_document(doc: Json, options: Options, out: IO[bytes], *, fork: bool = False) -> None:
     module: Any = importlib.import_module(MODULES[options.format])
     if options.format == "csv":
         module.write(doc, out, per=options.per, header=options.header, bom=options.bom)
+    elif options.format == "xlsx":
+        module.write(doc, out, fork=fork)
     else:
         module.write(doc, out)
 

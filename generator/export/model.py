@@ -217,6 +217,10 @@ class Activities:
     def __len__(self) -> int:
         return len(self._activities)
 
+    def after(self, start: int) -> Activities:
+        """The activities from the ``start``-th on (0-based), made as these are."""
+        return Activities(self._n, self._activities[start:], self._make)
+
 
 @dataclass
 class Normaliser:

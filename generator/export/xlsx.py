@@ -44,7 +44,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from generator import __version__, vocab
 from generator.errors import ExportError
-from generator.export import model
+from generator.export import model, xlsx_fork
 from generator.export.model import Json, label
 from generator.export.xlsx_package import Workbook
 from generator.export.xlsx_sheet import REMEMBERED_TEXT, Cell, Hyperlink, RowSheet, Span
@@ -1137,7 +1137,12 @@ def _is_processor(activity: Json) -> bool:
     return (activity.get("role") or {}).get("code") == "processor"
 
 
-def workbook(doc: Json, out: IO[bytes]) -> None:
+def _after(activities: Any, start: int) -> Any:
+    """The activities from the ``start``-th on."""
+    return activities.after(start) if isinstance(activities, model.Activities) else activities[start:]
+
+
+def workbook(doc: Json, out: IO[bytes], *, fork: bool = False) -> int:
     """Write the workbook of a normalised register (``model.stream`` or ``model.normalise``)
     to ``out``.
 
@@ -1145,7 +1150,9 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     they show of each (``Export.summaries``), then each activity's sheet from the activity
     normalised. Each row is written as soon as it is complete and each sheet compressed as soon
     as it is finished, so memory does not grow with the number of activities; every entry of
-    the zip file is dated 31 January 1980, so that the bytes depend on the register only."""
+    the zip file is dated 31 January 1980, so that the bytes depend on the register only. With
+    ``fork``, a second process makes part of the activities' sheets (``xlsx_fork``: on Linux,
+    for large registers), the bytes the same: returns how many sheets it made."""
     lang = str(doc.get("lang", i18n.DEFAULT_LANG))
     org_name = str(doc.get("organization", {}).get("name", ""))
     wb = _Workbook(out, {"strings_to_formulas": False})
@@ -1191,14 +1198,11 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     back_processor = Link(
         _t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name)
     )
-    for activity, name in zip(activities, names, strict=True):
-        _fiche(
-            SheetWriter(sheet(name), FICHE_WIDTHS, styles),
-            doc,
-            activity,
-            lang,
-            back_processor if _is_processor(activity) else back_own,
-        )
+    def fiche(activity: Json, name: str) -> None:
+        back = back_processor if _is_processor(activity) else back_own
+        _fiche(SheetWriter(sheet(name), FICHE_WIDTHS, styles), doc, activity, lang, back)
+
+    forked = xlsx_fork.sheets(wb, activities, names, fiche, _after, fork=fork)
     _parties_sheet(SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
@@ -1215,6 +1219,7 @@ def workbook(doc: Json, out: IO[bytes]) -> None:
     )
     wb.set_custom_property("Language", lang)
     wb.close()
+    return forked
 
 
 write = workbook

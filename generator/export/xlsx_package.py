@@ -31,8 +31,8 @@ import tempfile
 import threading
 import weakref
 import zlib
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Iterable
+from typing import IO, Any, Protocol
 from zipfile import ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
 import xlsxwriter
@@ -51,6 +51,14 @@ FILE_COUNT_LIMIT = (1 << 16) - 1
 CHUNK = 1 << 16
 
 
+class Sink(Protocol):
+    """Where a ``Part`` has its compression done and is stored once finished."""
+
+    def deflate(self, item: Callable[[], None]) -> None: ...
+
+    def add(self, part: Part) -> None: ...
+
+
 class Part(io.StringIO):
     """One part of the package, compressed as it is written (deflate, as ``zipfile`` does, so
     that the bytes are the same) and stored when ``finish`` is called.
@@ -59,7 +67,7 @@ class Part(io.StringIO):
     in-memory parts, never opening or closing a file; nothing is kept in the ``StringIO``. The
     text is encoded here; its compression is the store's second thread's (``_Deflater``)."""
 
-    def __init__(self, store: PartStore, name: str) -> None:
+    def __init__(self, store: Sink, name: str) -> None:
         super().__init__()
         self.store = store
         self.name = name
@@ -171,14 +179,31 @@ class PartStore:
         if self.deflater is not None:
             self.deflater.wait()
 
+    def single(self) -> None:
+        """Until every part given is stored, with no second thread left (before a ``fork``:
+        the child process would have this thread's locks, not the thread); the next part
+        starts another."""
+        if self.deflater is not None:
+            self.deflater.wait()
+            self.deflater.close()
+            self.deflater = None
+
     def part(self, name: str) -> Part:
         return Part(self, name)
 
     def add(self, part: Part) -> None:
+        self._store(part.name, part.compressed, part.crc, part.size)
+
+    def add_compressed(self, name: str, data: bytes, crc: int, size: int) -> None:
+        """Store part ``name`` compressed elsewhere (``data``, of ``size`` bytes uncompressed),
+        after every part given before."""
+        self.deflate(functools.partial(self._store, name, (data,), crc, size))
+
+    def _store(self, name: str, blocks: Iterable[bytes], crc: int, size: int) -> None:
         offset = self.file.tell()
-        for block in part.compressed:
+        for block in blocks:
             self.file.write(block)
-        self.entries[part.name] = (offset, self.file.tell() - offset, part.crc, part.size)
+        self.entries[name] = (offset, self.file.tell() - offset, crc, size)
 
     def copy(self, zf: ZipFile, name: str, allow_zip64: bool) -> None:
         """Add part ``name`` to ``zf`` as ``ZipFile.write`` would have added it uncompressed:
@@ -368,6 +393,8 @@ class Workbook(xlsxwriter.Workbook):
             raise ValueError("the sheets write their own rows: no constant_memory mode")
         super().__init__(filename, options)
         self.store = PartStore()
+        self.collect: Callable[[RowSheet], None] | None = None
+        """What ``finish_sheet`` does instead, when set (in ``xlsx_fork``'s second process)."""
 
     def finish_sheet(self, sheet: RowSheet, *, closing: bool = False) -> None:
         """Assemble ``sheet`` into the store and keep only a ``FinishedSheet`` of it: nothing can
@@ -377,6 +404,9 @@ class Workbook(xlsxwriter.Workbook):
         used = [name for name in _PREPARED_AT_CLOSE if getattr(sheet, name)]
         if used:
             raise ValueError(f"sheet '{sheet.name}' has {', '.join(used)}: it cannot be finished early")
+        if self.collect is not None:
+            self.collect(sheet)
+            return
         if not closing and not sheet.numbered():
             return
         sheet.flush()
@@ -391,6 +421,15 @@ class Workbook(xlsxwriter.Workbook):
         finished = FinishedSheet(sheet)
         self.worksheets_objs[index] = finished
         self.sheetnames[sheet.name] = finished
+
+    def add_finished(self, finished: FinishedSheet, data: bytes, crc: int, size: int) -> None:
+        """Add, as the next sheet, one assembled and compressed elsewhere (``xlsx_fork``):
+        its part's ``data``, their CRC and size uncompressed."""
+        if finished.index != len(self.worksheets_objs):
+            raise ValueError(f"sheet '{finished.name}' is number {finished.index + 1}, not the next")
+        self.store.add_compressed(sheet_part_name(finished.index), data, crc, size)
+        self.worksheets_objs.append(finished)
+        self.sheetnames[finished.name] = finished
 
     def _get_packager(self) -> _Packager:
         return _Packager(self)

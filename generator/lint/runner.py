@@ -116,6 +116,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def read_unchecked(root: Path) -> Register:
+    """Every file of the register under ``root``, read as ``load_register`` reads them and not
+    checked yet: for ``ropa export``, which checks it (``checked``) beside the export it guards."""
+    with _collector_paused():
+        return read_register(root)
+
+
+def checked(reg: Register) -> Register:
+    """``check`` of a whole register as ``load_register`` runs it (the collector paused)."""
+    with _collector_paused():
+        return check(reg)
+
+
 def load_register(root: Path, focus: Focus | None = None, *, cache: bool = False) -> Register:
     """Read every file of the register under ``root`` and run every check; with ``focus``, parse
     only what the focused files need (``read_focused``) and check those. ``cache``: a whole run
