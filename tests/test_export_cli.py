@@ -212,3 +212,35 @@ def test_a_register_that_breaks_the_export_is_refused_with_its_problems(
     assert out.read_bytes() == b"the previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["centrecall", "registre.json"]
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("bound", [1, 1000])
+def test_a_register_above_the_parallel_bound_is_exported_in_one_process(
+    bound: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], centrecall: Path, tmp_path: Path
+) -> None:
+    """More activities than ``PARALLEL_UP_TO``: neither the check nor the sheets fork (their
+    copies of the register would pass the memory a large export is bounded to); the same bytes.
+    Up to it, both fork, on Linux (the other case, so that the count can fail)."""
+    from generator.commands import export as export_command
+    from generator.commands import export_check
+    from generator.export import xlsx_fork
+
+    one = tmp_path / "one.xlsx"
+    monkeypatch.setattr(export_check, "SERIAL", True)
+    assert _export_here(capsys, "--format", "xlsx", "--root", centrecall, "-o", one)[0] == 0
+    monkeypatch.setattr(export_check, "SERIAL", False)
+    monkeypatch.setattr(export_command, "PARALLEL_UP_TO", bound)
+    monkeypatch.setattr(xlsx_fork, "MIN_SHEETS", 2)
+    forks = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    out = tmp_path / "bounded.xlsx"
+    code, err = _export_here(capsys, "--format", "xlsx", "--root", centrecall, "-o", out)
+    assert code == 0, err
+    assert out.read_bytes() == one.read_bytes()
+    assert len(forks) == (0 if bound == 1 else 2), forks

@@ -53,11 +53,11 @@ def verdict_of(reg: Register, xlsx: bool) -> Verdict:
 class Checking:
     """The check of ``reg`` under way; ``verdict`` waits for it."""
 
-    def __init__(self, reg: Register, xlsx: bool) -> None:
+    def __init__(self, reg: Register, xlsx: bool, beside: bool) -> None:
         self.result: Verdict | None = None
         self.pid = 0
         self.file: IO[bytes] | None = None
-        if SERIAL:
+        if SERIAL or not beside:
             self.result = verdict_of(reg, xlsx)
             return
         # Open until the verdict is read, across calls: no ``with``.
@@ -118,10 +118,10 @@ def _child(reg: Register, xlsx: bool, out: IO[bytes]) -> int:
 
 
 @contextlib.contextmanager
-def checking(reg: Register, xlsx: bool) -> Iterator[Checking]:
-    """The check of ``reg`` started (in a child process unless ``SERIAL``), stopped if the block
-    leaves without its verdict."""
-    started = Checking(reg, xlsx)
+def checking(reg: Register, xlsx: bool, beside: bool = True) -> Iterator[Checking]:
+    """The check of ``reg`` started (in a child process if ``beside`` and not ``SERIAL``; else
+    done here first), stopped if the block leaves without its verdict."""
+    started = Checking(reg, xlsx, beside)
     try:
         yield started
     finally:
