@@ -80,20 +80,20 @@ def _lawful(tmp_path: Path, source: Path = TOWN_HALL) -> Path:
 
 @pytest.mark.parametrize("case", sorted(p.name for p in VALID.iterdir() if p.is_dir()))
 def test_a_lawful_register_has_no_error_and_only_its_expected_warnings(case: str, ropa: Runner, tmp_path: Path) -> None:
-    """tests/valid/<case>/: a register a DPO keeps lawfully (a town hall: public_body, its
-    shared DPO, transfers under Art. 46(2)(a) and 46(3)(b), a sheet without security measures,
-    one without legal basis). ``ropa validate`` exits 0; its warnings are exactly the ``# expect:``
-    lines of the files (same format as tests/invalid/)."""
+    """tests/valid/<case>/: a register a public body keeps lawfully (a town hall: its shared
+    DPO, transfers under Art. 46(2)(a) and 46(3)(b), a sheet without security measures, one
+    without legal basis; a public hospital: health data, the NIR, the CNIL's DPIA list).
+    ``ropa validate`` exits 0; its warnings are exactly the ``# expect:`` lines of the files
+    (same format as tests/invalid/), none for the hospital."""
     root = _lawful(tmp_path, VALID / case)
     done = ropa("validate", "--format", "json", "--lang", "en", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     found = json.loads(done.stdout)
     expected = [e for path in sorted(root.rglob("*.yaml"))
                 for e in expectations(path, path.relative_to(root).as_posix())]
-    assert expected, f"{case} declares no '# expect:' line"
     assert sorted((d["file"], d["rule"], d["line"], d["column"]) for d in found) == sorted(
         (e.file, e.rule, e.line, e.column) for e in expected), done.stdout
-    assert {d["severity"] for d in found} == {"warning"}
+    assert {d["severity"] for d in found} <= {"warning"}
     for e in expected:
         assert any(e.text in d["message"] for d in found if d["rule"] == e.rule), (e, found)
 
