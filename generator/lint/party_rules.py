@@ -1,7 +1,8 @@
 """Parties, contracts and officers: the Art. 28 contract of each processor an activity uses, the
 controller's authorisation of each sub-processor of a processor record (Art. 28(2), 30(2)), the
-DPO (Art. 37(1)) or the reason there is none (a public body must have one, Art. 37(1)(a)), the DPO of the controller a processor record acts
-for (Art. 30(2)(a)), the representative of an organisation established outside the Union (Art. 27).
+DPO (Art. 37(1)) or the reason there is none (a public body must have one, Art. 37(1)(a)), the
+DPO of the controller a processor record acts for (Art. 30(2)(a)), the representative of an
+organisation established outside the Union (Art. 27).
 """
 
 from __future__ import annotations
