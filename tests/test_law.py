@@ -7,11 +7,22 @@ CentreCall's real register and runs the real validator.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
+import openpyxl
+import pytest
+from conftest import Runner
+from test_validate_corpus import expectations
+
+from generator import vocab
 from generator.lint.rules import RULES
 from generator.lint.runner import load_register
+from generator.load.register import Register, read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYROLL = Path("register") / "activities" / "gestion-personnel-paie.yaml"
@@ -53,3 +64,211 @@ def test_art49_derogation_documentation_cites_accountability_not_art30(tmp_path:
     assert "Art. 5(2)" in found[0].message("en") and "art. 5.2" in found[0].message("fr")
     assert "30(1)(e)" not in str(RULES["transfer-undocumented"].law)
     assert "30(1)(e)" in str(RULES["transfer-compelling-undocumented"].law)
+
+
+# --- Public authorities and bodies: a lawful register, through validate, the site and the exports
+
+VALID = Path(__file__).resolve().parent / "valid"
+TOWN_HALL = VALID / "mairie"
+
+
+def _lawful(tmp_path: Path, source: Path = TOWN_HALL) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(source, root)
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in VALID.iterdir() if p.is_dir()))
+def test_a_lawful_register_has_no_error_and_only_its_expected_warnings(case: str, ropa: Runner, tmp_path: Path) -> None:
+    """tests/valid/<case>/: a register a public body keeps lawfully (a town hall: its shared
+    DPO, transfers under Art. 46(2)(a) and 46(3)(b), a sheet without security measures, one
+    without legal basis; a public hospital: health data, the NIR, the CNIL's DPIA list).
+    ``ropa validate`` exits 0; its warnings are exactly the ``# expect:`` lines of the files
+    (same format as tests/invalid/), none for the hospital."""
+    root = _lawful(tmp_path, VALID / case)
+    done = ropa("validate", "--format", "json", "--lang", "en", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    expected = [e for path in sorted(root.rglob("*.yaml"))
+                for e in expectations(path, path.relative_to(root).as_posix())]
+    assert sorted((d["file"], d["rule"], d["line"], d["column"]) for d in found) == sorted(
+        (e.file, e.rule, e.line, e.column) for e in expected), done.stdout
+    assert {d["severity"] for d in found} <= {"warning"}
+    for e in expected:
+        assert any(e.text in d["message"] for d in found if d["rule"] == e.rule), (e, found)
+
+
+def _page(site: Path, page: str) -> str:
+    text = (site / page / "index.html").read_text(encoding="utf-8")
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_the_town_hall_site_shows_the_new_values(tmp_path: Path) -> None:
+    """A real ``mkdocs build --strict``: the sheets and the recipients page name each safeguard
+    with its article and the supervisory authority's authorisation; the organisation page says
+    it is a public body; a sheet without security measures or legal basis says « Non renseigné »."""
+    from sitebuild import mkdocs_build
+
+    root = _lawful(tmp_path)
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    done = mkdocs_build(root, tmp_path / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = tmp_path / "site"
+    instrument = vocab.label("safeguard", "public_bodies_instrument", "fr")
+    arrangement = vocab.label("safeguard", "administrative_arrangement", "fr")
+    assert "(art. 46.2.a)" in instrument and "(art. 46.3.b)" in arrangement
+    authorisation = "Autorisation de l'autorité de contrôle : Délibération de la CNIL n° 2026-041 du 12 mars 2026"
+    assert instrument in _page(site, "activites/etat-civil")
+    sheet = _page(site, "activites/jumelage")
+    assert arrangement in sheet and authorisation in sheet
+    recipients = _page(site, "destinataires")
+    assert instrument in recipients and arrangement in recipients and authorisation in recipients
+    assert "Autorité ou organisme public Oui" in _page(site, "organisation")
+    security = sheet[sheet.index("Mesures de sécurité ¶"):sheet.index("Transferts hors UE ¶")]
+    assert "Non renseigné." in security
+    rental = _page(site, "activites/location-salles")
+    basis = rental[rental.index("Base légale ¶"):]
+    assert basis.split("(art. 5(2)).")[1].strip().startswith("Non renseigné.")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_the_town_hall_exports_carry_the_new_values_and_import_back(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    """``ropa export`` writes each safeguard's label (its code in the JSON) and the authorisation;
+    ``ropa import`` of that file gives back the codes, the authorisation, the empty list of
+    security measures and the missing legal basis; the XLSX and the JSON also public_body (the
+    CSV has no organisation block)."""
+    root = _lawful(tmp_path)
+    path = tmp_path / f"registre.{fmt}"
+    made = ropa("export", "--format", fmt, "-o", path, "--root", root)
+    assert made.returncode == 0, made.stderr
+    if fmt == "json":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["organization"]["public_body"] is True
+        transfers = [t for a in doc["activities"] for t in a.get("transfers", [])]
+        assert [t["safeguard"]["code"] for t in transfers] == ["public_bodies_instrument", "administrative_arrangement"]
+        assert transfers[1]["authority_authorisation"] == "Délibération de la CNIL n° 2026-041 du 12 mars 2026"
+    else:
+        if fmt == "xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            text = "\n".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                             for c in row if c is not None)
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+        for code in ("public_bodies_instrument", "administrative_arrangement"):
+            assert vocab.label("safeguard", code, "fr") in text
+        assert "Délibération de la CNIL n° 2026-041 du 12 mars 2026" in text
+    dest = tmp_path / "imported"
+    dest.mkdir()
+    done = ropa("import", path, "--root", dest)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    before, after = read_register(root), read_register(dest)
+
+    def kept(reg: Register) -> dict[str, Any]:
+        return {a["ref"]: ([(t.get("safeguard"), t.get("authority_authorisation")) for t in a.get("transfers", [])],
+                           a.get("security_measures"), "legal_basis" in a) for a in reg.activity_data()}
+
+    assert kept(after) == kept(before)
+    assert kept(after)["MAIRIE-02"][1] == [] and kept(after)["MAIRIE-03"][2] is False
+    assert after.org.get("public_body") is (None if fmt == "csv" else True)
+
+
+# --- The rules a public body meets, and the Art. 30 items asked "where possible" -------------
+
+
+def test_public_body_without_dpo_is_an_error_and_without_reason_none_a_warning(tmp_path: Path) -> None:
+    """Art. 37(1)(a): a public authority or body must designate a DPO. Without any 'dpo' the
+    record is incomplete (30(1)(a)): an error; with 'dpo: {none: reason}' a warning, since courts
+    acting in their judicial capacity are exempt. A private company keeps the dpo-missing warning."""
+    root = _lawful(tmp_path)
+    org = root / "register" / "organization.yaml"
+    text = org.read_text(encoding="utf-8")
+    start, end = text.index("dpo:\n"), text.index("review_interval:")
+    org.write_text(text[:start] + text[end:], encoding="utf-8")
+    found = [(d.rule, d.severity) for d in load_register(root).diagnostics if d.file.endswith("organization.yaml")]
+    assert found == [("public-body-dpo-missing", "error")]
+    message = next(d for d in load_register(root).diagnostics if d.rule == "public-body-dpo-missing")
+    assert "Art. 37(1)(a)" in message.message("en") and "art. 37.1.a" in message.message("fr")
+    org.write_text(text[:start] + "dpo:\n  none: Juridiction administrative.\n" + text[end:], encoding="utf-8")
+    found = [(d.rule, d.severity) for d in load_register(root).diagnostics if d.file.endswith("organization.yaml")]
+    assert found == [("public-body-dpo-none", "warning")]
+    org.write_text((text[:start] + text[end:]).replace("public_body: true\n", ""), encoding="utf-8")
+    found = [(d.rule, d.severity) for d in load_register(root).diagnostics if d.file.endswith("organization.yaml")]
+    assert found == [("dpo-missing", "warning")]
+
+
+def test_legitimate_interests_of_a_public_body_is_a_warning_per_purpose(tmp_path: Path) -> None:
+    """Art. 6(1), second subparagraph: a warning on the basis, and on each purpose's own basis."""
+    root = _lawful(tmp_path)
+    sheet = root / "register" / "activities" / "jumelage.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace(
+        "  basis: public_task\n",
+        "  basis: legitimate_interests\n  balancing_test: Note LIA-2026-01\n  purposes:\n"
+        "    - purpose: Organisation des échanges entre familles des deux villes jumelées\n"
+        "      basis: legitimate_interests\n", 1), encoding="utf-8")
+    found = [d for d in load_register(root).diagnostics if d.rule == "legitimate-interest-public-body"]
+    assert [(d.severity, d.message("en").split(":")[0]) for d in found] == [
+        ("warning", "legal_basis.basis"), ("warning", "legal_basis.purposes[0].basis")]
+    assert "art. 6.1, second alinéa" in found[0].message("fr")
+    assert not [d for d in load_register(root).diagnostics if d.severity == "error"]
+
+
+def test_art49_derogations_of_a_public_body(tmp_path: Path) -> None:
+    """Art. 49(3): (a), (b), (c) and the second subparagraph warn a public body; (d) public
+    interest does not."""
+    root = _lawful(tmp_path)
+    sheet = root / "register" / "activities" / "etat-civil.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    for derogation, warned in (("explicit_consent", True), ("contract_with_data_subject", True),
+                               ("contract_in_interest_of_data_subject", True), ("public_interest", False)):
+        sheet.write_text(text.replace("    safeguard: public_bodies_instrument\n",
+                                      f"    safeguard: derogation\n    derogation: {derogation}\n"), encoding="utf-8")
+        found = [d for d in load_register(root).diagnostics if d.rule == "transfer-derogation-public-powers"]
+        assert [d.severity for d in found] == (["warning"] if warned else []), derogation
+        assert not [d for d in load_register(root).diagnostics if d.severity == "error"], derogation
+
+
+def test_dpia_exemption_condition_is_a_warning_that_explains(tmp_path: Path) -> None:
+    """The CNIL's exemption for HR processing (délibération n° 2019-118) covers organisations of
+    fewer than 250 employees. A town hall of 300 with one WP248 criterion: the exemption does not
+    apply, yet no DPIA is required (Art. 35(1); the two-criteria presumption is not met). The
+    error refused that lawful register; the warning says why the exemption fails and what then
+    applies. With two criteria and no DPIA, dpia-missing is still the error."""
+    root = _lawful(tmp_path)
+    org = root / "register" / "organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("employees: 85\n", "employees: 300\n"), encoding="utf-8")
+    sheet = root / "register" / "activities" / "location-salles.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("  criteria: [sensitive_data]\n", "  criteria: [sensitive_data]\n"
+                                  "  exemption: hr_small_organisations\n"), encoding="utf-8")
+    found = [d for d in load_register(root).diagnostics if d.rule.startswith("dpia-")]
+    assert [(d.rule, d.severity) for d in found] == [("dpia-exemption-condition", "warning")]
+    en, fr = found[0].message("en"), found[0].message("fr")
+    assert "employees: 300" in en and "met here: sensitive_data" in en and "Art. 35(1)" in en and "Art. 35(5)" in en
+    assert "art. 35.5 du RGPD" in fr and "remplis ici : sensitive_data" in fr
+    sheet.write_text(text.replace("  criteria: [sensitive_data]\n", "  criteria: [sensitive_data, vulnerable_subjects]\n"
+                                  "  exemption: hr_small_organisations\n"), encoding="utf-8")
+    found = [d for d in load_register(root).diagnostics if d.rule.startswith("dpia-")]
+    assert sorted((d.rule, d.severity) for d in found) == [
+        ("dpia-exemption-condition", "warning"), ("dpia-missing", "error")]
+
+
+def test_every_new_rule_cites_its_article_in_the_law_column_and_both_messages() -> None:
+    cited = {
+        "public-body-dpo-missing": ("37(1)(a)", "37.1.a"),
+        "public-body-dpo-none": ("37(1)(a)", "37.1.a"),
+        "legitimate-interest-public-body": ("6(1), second subparagraph", "6.1, second alinéa"),
+        "transfer-safeguard-public-bodies": ("{article}", "{article}"),
+        "transfer-authorisation-unrecorded": ("46(4)", "46.4"),
+        "transfer-derogation-public-powers": ("49(3)", "49.3"),
+        "security-measures-missing": ("32(1)", "32.1"),
+        "legal-basis-missing": ("6(1)", "6.1"),
+        "dpia-exemption-condition": ("35(5)", "35.5"),
+    }
+    for rule, (en, fr) in cited.items():
+        assert RULES[rule].law, rule
+        assert en in RULES[rule].message["en"] and fr in RULES[rule].message["fr"], rule
+    assert "46(2)(a)" in str(RULES["transfer-safeguard-public-bodies"].law)
+    assert "30(1)(g)" in str(RULES["security-measures-missing"].law) and "30(2)(d)" in str(RULES["security-measures-missing"].law)

@@ -276,6 +276,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                 ("coverage", "export.fields.adequacy_coverage", lambda r: (r.get("adequacy_coverage") or {}).get("reference")),
                 ("derogation", "export.fields.derogation", _get("derogation_label")),
                 ("authority_informed", "export.fields.authority_informed", lambda r: r.get("authority_informed")),
+                ("authority_authorisation", "export.fields.authority_authorisation",
+                 lambda r: r.get("authority_authorisation")),
             ],
             _transfers,
         ),

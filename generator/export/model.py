@@ -98,6 +98,7 @@ ORGANIZATION_KEYS = frozenset(
         "registration_number",
         "activity",
         "employees",
+        "public_body",
         "address",
         "phone",
         "email",
@@ -350,6 +351,7 @@ def _organization(n: Normaliser, org: Organisation) -> Json:
             "registration_number": org.registration_number,
             "activity": org.activity,
             "employees": org.employees,
+            "public_body": org.public_body,
             "address": n.address(org.address),
             "phone": org.phone,
             "email": org.email,
@@ -477,6 +479,7 @@ def _transfer(n: Normaliser, value: Transfer) -> Json:
                 "article": str(vocab.art49_derogations().get(value.derogation, {}).get("article", "")) or None,
             }) if value.derogation else None,
             "authority_informed": value.authority_informed,
+            "authority_authorisation": value.authority_authorisation,
             "documentation": value.documentation,
             "details": value.details,
         }

@@ -794,6 +794,8 @@ def _safeguard_text(item: Json, lang: str) -> str:
         parts.append(vocab.label("art49_derogation", item["derogation"].get("code"), lang))
     if item.get("authority_informed"):
         parts.append(f"{_t('site.transfers.authority_informed', lang)} : {item['authority_informed']}")
+    if item.get("authority_authorisation"):
+        parts.append(f"{_t('site.transfers.authority_authorisation', lang)} : {item['authority_authorisation']}")
     return " — ".join(p for p in parts if p)
 
 
@@ -1038,6 +1040,8 @@ def _organisation(w: SheetWriter, doc: Json, lang: str) -> None:
     for key in ("legal_form", "registration_number", "activity", "employees"):
         if key in org:
             w.field(f(key), org[key])
+    if "public_body" in org:
+        w.field(f("public_body"), _t("common.yes" if org["public_body"] else "common.no", lang))
     w.field(_t("cnil.fields.address", lang), model.address_line(org.get("address")))
     w.field(_t("cnil.fields.phone", lang), org.get("phone"))
     w.field(_t("cnil.fields.email", lang), org.get("email"))

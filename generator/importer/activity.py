@@ -403,6 +403,8 @@ class ActivityBuilder:
                     self.put(("transfers", i, "authority_informed"), True)
                 else:
                     self.date_at(("transfers", i, "authority_informed"), informed)
+            self.text_field(("transfers", i, "authority_authorisation"),
+                            row.get("authority_authorisation") or extras.get("authority_authorisation"))
             documentation = row.get("documentation")
             link = row.get("link")
             if documentation is None and link is not None and str(text(link.value) or "").startswith(("https://", "http://")):
@@ -417,8 +419,8 @@ class ActivityBuilder:
             out.append({})
             self.coded(("security_measures", i, "type"), "security_measure", row.get("type"))
             self.text_field(("security_measures", i, "details"), row.get("details"), required=True)
-        if not out:
-            out.append({"type": placeholder(None, self.lang), "details": placeholder(None, self.lang)})
+        # none given: kept empty, not « à compléter »: Art. 30(1)(g) and 30(2)(d) ask for the
+        # measures "where possible", and ropa validate warns (security-measures-missing)
 
     def process(self, source: Value) -> None:
         value = text(source.value)

@@ -215,6 +215,7 @@ ORG_FIELDS: dict[str, tuple[str, ...]] = {
     "registration_number": ("export.fields.registration_number",),
     "activity": ("export.fields.activity",),
     "employees": ("export.fields.employees",),
+    "public_body": ("export.fields.public_body",),
     "address": ("cnil.fields.address",),
     "phone": ("cnil.fields.phone",),
     "email": ("cnil.fields.email",),
@@ -688,6 +689,8 @@ class Assembler:
                     org["employees"] = int(float(str(f["employees"].value)))
                 except (ValueError, OverflowError):  # not a number, NaN, or infinite (1e400)
                     org["employees"] = text(f["employees"].value)
+            if "public_body" in f and (public := mapping.yes_no(f["public_body"].value)) is not None:
+                org["public_body"] = public
             if "address" in f:
                 org["address"] = people.address_line(text(f["address"].value))
             if "head" in f:
@@ -888,7 +891,7 @@ class Assembler:
         b.purposes(pick("purposes", "main", "purpose"), f.subs)
         if role_code == "processor":
             b.operations(f.get("purposes", "processing_operations"))
-        b.legal_basis(f.fields.get("legal_basis", {}), required=role_code != "processor")
+        b.legal_basis(f.fields.get("legal_basis", {}), required=False)  # not an Art. 30(1) item: legal-basis-missing warns
         b.basis_per_purpose(f.tables.get("basis_per_purpose"), listed_only=False)
         b.data_subjects(f.tables.get("data_subjects"))
         for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):

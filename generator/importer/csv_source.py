@@ -237,7 +237,7 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
     if processor:
         b.operations(row.get("processing_operations"))
     legal = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("legal_basis.")}
-    b.legal_basis(legal, required=not processor)
+    b.legal_basis(legal, required=False)  # not an Art. 30(1) item: legal-basis-missing warns
     b.basis_per_purpose(_records(row, "legal_basis.purposes"), listed_only=True)
     b.data_subjects(_records(row, "data_subjects"))
     b.categories("data_categories", "data_category", _records(row, "data_categories"))

@@ -149,7 +149,8 @@ def organisation(text: Any) -> str | None:
 def safeguard_terms(text: str) -> dict[str, str]:
     """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
     … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
-    … » → ``coverage``, ``derogation``, ``authority_informed`` (a reference containing « — »
+    … », « Autorisation de l'autorité de contrôle : … » → ``coverage``, ``derogation``,
+    ``authority_informed``, ``authority_authorisation`` (a reference containing « — »
     is cut there)."""
     out: dict[str, str] = {}
     for part in (p.strip() for p in text.split(" — ") if p.strip()):
@@ -157,6 +158,7 @@ def safeguard_terms(text: str) -> dict[str, str]:
             coverage = f"{i18n.t('site.transfers.coverage', lang)} : "
             partial = f"{i18n.t('site.transfers.partial_short', lang)} {coverage}"
             informed = f"{i18n.t('site.transfers.authority_informed', lang)} : "
+            authorised = f"{i18n.t('site.transfers.authority_authorisation', lang)} : "
             if part.startswith((partial, coverage)):
                 said = part.removeprefix(partial).removeprefix(coverage)
                 if fold(said) != fold(i18n.t("site.transfers.coverage_missing", lang)):
@@ -164,6 +166,9 @@ def safeguard_terms(text: str) -> dict[str, str]:
                 break
             if part.startswith(informed):
                 out["authority_informed"] = part[len(informed):]
+                break
+            if part.startswith(authorised):
+                out["authority_authorisation"] = part[len(authorised):]
                 break
             if match("art49_derogation", part, shortened=False) is not None:
                 out["derogation"] = part

@@ -36,7 +36,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
         "process", "dpia", "notes",
     ),
     "organization": (
-        "name", "legal_form", "registration_number", "activity", "employees", "address", "phone", "email",
+        "name", "legal_form", "registration_number", "activity", "employees", "public_body", "address", "phone", "email",
         "head", "representative", "dpo", "review_interval", "parties",
     ),
     "purposes": ("main", "sub"),

@@ -7,12 +7,17 @@ French social security number (NIR, loi n° 78-17 art. 30, décret n° 2019-341)
   without a reference to the balancing test (on the purpose, or ``legal_basis.balancing_test``).
 - ``special-category-no-condition`` / ``criminal-data-no-authorisation`` /
   ``condition-without-special-category``: as before the split of ``register_rules``.
-- ``special-category-no-details`` (error): an Art. 9(2) condition without details.
+- ``special-category-no-details`` (warning): an Art. 9(2) condition without details.
 - ``special-category-no-law`` (error): Art. 9(2)(b), (g), (h), (i) or (j) without the Union or
   Member-State law relied on (``legal_basis.special_category_law``), generator/data/legal/
   art9_conditions.yaml ``requires_law``.
 - ``nir-no-framework`` (error): the NIR is processed (category ``nir``, or named in the data)
   without ``legal_basis.nir_framework``.
+
+- ``legal-basis-missing`` (warning): a controller record without ``legal_basis``; Art. 30(1)
+  does not list it, but Art. 5(2), 6(1) and 13(1)(c) need it known.
+- ``legitimate-interest-public-body`` (warning): ``public_body: true`` and legitimate interests
+  (Art. 6(1), second subparagraph).
 
 A processor record states the controller's basis for information only: none of these apply.
 """
@@ -82,6 +87,28 @@ def bases_are_per_purpose(reg: Register) -> Iterator[Diagnostic]:
                                  index=i, purpose=purpose, hint=hint)
 
 
+def legal_basis_is_stated(reg: Register) -> Iterator[Diagnostic]:
+    """Art. 30(1) does not list the legal basis: its absence is a warning (Art. 5(2), 6(1))."""
+    for doc, data, _ in _controller_sheets(reg):
+        if "legal_basis" not in data and "role" in data:
+            yield doc.diagnostic((), "legal-basis-missing", key=True)
+
+
+def legitimate_interests_of_a_public_body(reg: Register) -> Iterator[Diagnostic]:
+    """Art. 6(1), second subparagraph: no legitimate interests for a public authority's tasks."""
+    if reg.organization is None or reg.org.get("public_body") is not True:
+        return
+    org_file = reg.organization.display
+    for doc, _, basis in _controller_sheets(reg):
+        if basis.get("basis") == "legitimate_interests":
+            yield doc.diagnostic(("legal_basis", "basis"), "legitimate-interest-public-body",
+                                 field="legal_basis.basis", org_file=org_file)
+        for i, entry in dicts(basis.get("purposes")):
+            if entry.get("basis") == "legitimate_interests":
+                yield doc.diagnostic(("legal_basis", "purposes", i, "basis"), "legitimate-interest-public-body",
+                                     field=f"legal_basis.purposes[{i}].basis", org_file=org_file)
+
+
 def legitimate_interests_are_assessed(reg: Register) -> Iterator[Diagnostic]:
     for doc, _, basis in _controller_sheets(reg):
         shared = text(basis.get("balancing_test"))
@@ -143,4 +170,6 @@ CHECKS = (
     special_categories_have_a_condition,
     nir_has_a_framework,
     legitimate_interests_are_assessed,
+    legitimate_interests_of_a_public_body,
+    legal_basis_is_stated,
 )

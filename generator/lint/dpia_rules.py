@@ -12,8 +12,11 @@ The screening itself is ``generator.model.dpia``; these checks report what it fi
   so if it documents why; the reasons are to be reviewed, the register is not refused.
 - ``dpia-exemption-conflict`` (error): a CNIL exemption given for processing on the CNIL's list
   of processing that always requires a DPIA.
-- ``dpia-exemption-condition`` (error): the register contradicts a condition of the CNIL
+- ``dpia-exemption-condition`` (warning): the register contradicts a condition of the CNIL
   exemption named (organisation of 250 employees or more, profiling, sensitive data, biometrics).
+  The exemption cannot be relied on, but falling outside the CNIL's list of exemptions does not
+  make a DPIA required (Art. 35(5) lists are optional): the sheet is screened like any other, and
+  ``dpia-missing`` says when two criteria call for one; an error here refused lawful registers.
 - ``dpia-criterion-undeclared`` (warning): the data show a WP248 criterion ``dpia.criteria``
   does not list; one warning per criterion, saying what the criterion is and why it is met.
 - ``dpia-scale-unassessed`` (warning): ``scale.data_subjects`` without ``scale.large``; no legal
@@ -66,7 +69,8 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
             employees = org.get("employees")
             for condition in s.exemption_unmet:
                 yield doc.diagnostic(("dpia", "exemption"), "dpia-exemption-condition", exemption=s.exemption,
-                                     condition=phrase(f"dpia-condition-{condition}", employees=str(employees)))
+                                     condition=phrase(f"dpia-condition-{condition}", employees=str(employees)),
+                                     criteria=_criteria_words(s.criteria))
         problem = s.problem
         if problem is None:
             continue
@@ -80,7 +84,8 @@ def dpia_when_required(reg: Register) -> Iterator[Diagnostic]:
         elif (problem == "not-done" and has_dpia and not s.cnil_list and not s.exemption
               and s.status == "not_required" and text(data["dpia"].get("justification"))):
             # Two criteria only: WP248 rev.01 lets the controller decide, with documented reasons,
-            # that no DPIA is needed; the CNIL list (Art. 35(4)) allows no such choice.
+            # that no DPIA is needed; the CNIL list (Art. 35(4)) allows no such choice. (Reasons
+            # given with an exemption that does not apply rest on it: dpia-missing stays.)
             yield doc.diagnostic(("dpia", "status"), "dpia-not-required-justified", why=why)
         elif problem == "not-done":
             where = ("dpia", "status") if has_dpia else ()

@@ -1,7 +1,8 @@
 """Parties, contracts and officers: the Art. 28 contract of each processor an activity uses, the
 controller's authorisation of each sub-processor of a processor record (Art. 28(2), 30(2)), the
-DPO (Art. 37(1)) or the reason there is none, the DPO of the controller a processor record acts
-for (Art. 30(2)(a)), the representative of an organisation established outside the Union (Art. 27).
+DPO (Art. 37(1)) or the reason there is none (a public body must have one, Art. 37(1)(a)), the
+DPO of the controller a processor record acts for (Art. 30(2)(a)), the representative of an
+organisation established outside the Union (Art. 27).
 """
 
 from __future__ import annotations
@@ -54,9 +55,17 @@ def controller_dpo_is_known(reg: Register) -> Iterator[Diagnostic]:
 
 
 def dpo_is_recorded(reg: Register) -> Iterator[Diagnostic]:
+    """A DPO, or the reason there is none (Art. 37(1)); a public authority or body must designate
+    one (Art. 37(1)(a)): an error when none is named, a warning when the record says none."""
     org = reg.organization
-    if org is not None and isinstance(org.data, dict) and "dpo" not in org.data:
-        yield org.diagnostic(("name",), "dpo-missing", key=True)
+    if org is None or not isinstance(org.data, dict):
+        return
+    public = org.data.get("public_body") is True
+    dpo = org.data.get("dpo")
+    if "dpo" not in org.data:
+        yield org.diagnostic(("name",), "public-body-dpo-missing" if public else "dpo-missing", key=True)
+    elif public and isinstance(dpo, dict) and "none" in dpo:
+        yield org.diagnostic(("dpo", "none"), "public-body-dpo-none", key=True)
 
 
 def representative_outside_eu(reg: Register) -> Iterator[Diagnostic]:

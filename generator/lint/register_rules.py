@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import shapes, vocab
-from generator.lint.rules import Arg, Diagnostic, either, phrase
+from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.layout import PROCESSES, windows_device
 from generator.load.register import Register
 from generator.load.yamlload import Document
@@ -125,6 +125,19 @@ def dates_are_consistent(reg: Register) -> Iterator[Diagnostic]:
 
 
 
+def security_measures_are_described(reg: Register) -> Iterator[Diagnostic]:
+    """Art. 30(1)(g) and 30(2)(d) ask for the security measures "where possible": an empty or
+    absent list is a warning (the schema checks the shape of those given)."""
+    for doc, data in _activities(reg):
+        measures = data.get("security_measures")
+        if "role" not in data or (measures is not None and measures != []):
+            continue
+        article = Text(fr="art. 30.2.d", en="Art. 30(2)(d)") if data.get("role") == "processor" else \
+            Text(fr="art. 30.1.g", en="Art. 30(1)(g)")
+        at = ("security_measures",) if "security_measures" in data else ()
+        yield doc.diagnostic(at, "security-measures-missing", key=True, article=article)
+
+
 # The checks of this module, in the order they run.
 CHECKS = (
     file_name_is_id,
@@ -132,6 +145,7 @@ CHECKS = (
     unique_ids_and_refs,
     references_resolve,
     dates_are_consistent,
+    security_measures_are_described,
 )
 
 # The checks that read other activities than the one they report on. With a focus (a pre-commit

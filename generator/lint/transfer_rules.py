@@ -14,6 +14,7 @@ from generator import shapes, vocab
 from generator.lint.rules import Arg, Diagnostic, Text, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
+from generator.resources import load_data
 from generator.shapes import dicts, parse_date, text
 
 ADEQUACY_FILE = f"{vocab.LEGAL_DIR}/adequacy.yaml"
@@ -188,8 +189,49 @@ def parties_abroad_have_a_transfer(reg: Register) -> Iterator[Diagnostic]:
                                      name=_country_text(location), country=location, org_file=org_file)
 
 
+def _article(code: str) -> Text:
+    """A GDPR provision written ``46(3)(b)`` in each language's way: art. 46.3.b / Art. 46(3)(b)."""
+    french = code.replace(")(", ".").replace("(", ".").replace(")", "")
+    return Text(fr=f"art. {french}", en=f"Art. {code}")
+
+
+def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
+    """What being a public authority or body (``public_body: true``) changes for a transfer: the
+    safeguards that exist only between public bodies (Art. 46(2)(a), 46(3)(b)), the supervisory
+    authority's authorisation (Art. 46(3)), and the derogations that do not apply to activities in
+    the exercise of public powers (Art. 49(3)); flags of ``legal/art46_safeguards.yaml`` and
+    ``legal/art49_derogations.yaml``."""
+    if reg.organization is None:
+        return
+    org_file = reg.organization.display
+    public = reg.org.get("public_body") is True
+    safeguards = {str(s["id"]): s for s in load_data("legal/art46_safeguards")["safeguards"]}
+    derogations = vocab.art49_derogations()
+    for doc, data in _activities(reg):
+        for i, transfer in dicts(data.get("transfers")):
+            path = ("transfers", i)
+            code = str(transfer.get("safeguard"))
+            safeguard = safeguards.get(code)
+            if safeguard is not None:
+                article = _article(str(safeguard["article"]))
+                if safeguard.get("public_bodies_only") and not public:
+                    yield doc.diagnostic((*path, "safeguard"), "transfer-safeguard-public-bodies", index=i,
+                                         safeguard=code, article=article, org_file=org_file)
+                if safeguard.get("requires_authorisation") and not text(transfer.get("authority_authorisation")):
+                    yield doc.diagnostic((*path, "safeguard"), "transfer-authorisation-unrecorded", index=i,
+                                         safeguard=code, article=article)
+            which = derogations.get(str(transfer.get("derogation")))
+            if public and code == "derogation" and which is not None and which.get("not_for_public_authorities"):
+                derogation = str(transfer["derogation"])
+                yield doc.diagnostic((*path, "derogation"), "transfer-derogation-public-powers", index=i,
+                                     derogation=Text(fr=vocab.label("art49_derogation", derogation, "fr"),
+                                                     en=vocab.label("art49_derogation", derogation, "en")),
+                                     org_file=org_file)
+
+
 # The checks of this module, in the order they run.
 CHECKS = (
     transfers_are_lawful,
     parties_abroad_have_a_transfer,
+    safeguards_of_public_bodies,
 )

@@ -107,6 +107,7 @@ class Transfer:
     adequacy_coverage: AdequacyCoverage | None = None
     derogation: str | None = None  # an Art. 49 derogation id
     authority_informed: str | None = None  # a date, or "true"
+    authority_authorisation: str | None = None  # the supervisory authority's authorisation (Art. 46(3))
 
     @property
     def destination(self) -> str:
@@ -302,7 +303,8 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
                         AdequacyCoverage(str(coverage.get("reference")), _text(coverage.get("url")),
                                          _text(coverage.get("checked"))) if isinstance(coverage, dict) else None,
                         _text(t.get("derogation")),
-                        None if informed is None or informed is False else ("true" if informed is True else str(informed)))
+                        None if informed is None or informed is False else ("true" if informed is True else str(informed)),
+                        _text(t.get("authority_authorisation")))
 
     return Activity(
         id=str(data.get("id")),

@@ -180,6 +180,7 @@ class Organisation:
     representative: Representative | None = None
     dpo: Dpo | None = None
     review_interval: str | None = None
+    public_body: bool | None = None  # a public authority or body (Art. 37(1)(a), 6(1), 49(3))
 
     @classmethod
     def of(cls, data: Any) -> Organisation:
@@ -190,7 +191,8 @@ class Organisation:
                    employees if isinstance(employees, int) else None, Address.of(data.get("address")),
                    _text(data.get("phone")), _text(data.get("email")), Person.of(data.get("head")),
                    Representative.of(data.get("representative")), Dpo.of(data.get("dpo")),
-                   _text(data.get("review_interval")))
+                   _text(data.get("review_interval")),
+                   public_body if isinstance(public_body := data.get("public_body"), bool) else None)
 
 
 def parties_of(org_data: Any) -> dict[str, Party]:
