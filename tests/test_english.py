@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 from conftest import REPO, Runner, copy_register
@@ -175,13 +176,17 @@ def test_english_dashboard_typography(tmp_path: Path) -> None:
     assert "(activites/recruitment.md) : en retard de 1 jour" in french
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_english_exports_have_no_french(fmt: str, tmp_path: Path) -> None:
     root = english_repo(tmp_path / "nordlys")
     reg = load_register(root)
     data = render(reg, Options(format=fmt, lang="en"))
     own = register_words(root)
-    if fmt == "csv":
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+                 if v is not None] + [sheet.title for sheet in book.worksheets]
+    elif fmt == "csv":
         cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
     else:
         cells = [node for _, node in nodes(json.loads(data)) if isinstance(node, str)]

@@ -150,25 +150,26 @@ def safeguard_terms(text: str) -> dict[str, str]:
     """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
     … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
     … » → ``coverage``, ``derogation``, ``authority_informed`` (a reference containing « — »
-    is cut there)."""
+    is cut there). Either language, with either colon (``i18n.labelled``)."""
+    coverages = i18n.labelled("site.transfers.coverage")
+    partials = tuple(f"{i18n.t('site.transfers.partial_short', lang)} {c}" for lang in vocab.LANGUAGES for c in coverages)
+    missing = {fold(i18n.t("site.transfers.coverage_missing", lang)) for lang in vocab.LANGUAGES}
+    informed = i18n.labelled("site.transfers.authority_informed")
     out: dict[str, str] = {}
     for part in (p.strip() for p in text.split(" — ") if p.strip()):
-        for lang in vocab.LANGUAGES:
-            coverage = f"{i18n.t('site.transfers.coverage', lang)} : "
-            partial = f"{i18n.t('site.transfers.partial_short', lang)} {coverage}"
-            informed = f"{i18n.t('site.transfers.authority_informed', lang)} : "
-            if part.startswith((partial, coverage)):
-                said = part.removeprefix(partial).removeprefix(coverage)
-                if fold(said) != fold(i18n.t("site.transfers.coverage_missing", lang)):
-                    out["coverage"] = said
-                break
-            if part.startswith(informed):
-                out["authority_informed"] = part[len(informed):]
-                break
-            if match("art49_derogation", part, shortened=False) is not None:
-                out["derogation"] = part
-                break
+        if said := _after(part, partials) or _after(part, coverages):
+            if fold(said) not in missing:
+                out["coverage"] = said
+        elif said := _after(part, informed):
+            out["authority_informed"] = said
+        elif match("art49_derogation", part, shortened=False) is not None:
+            out["derogation"] = part
     return out
+
+
+def _after(text: str, marks: tuple[str, ...]) -> str | None:
+    """What ``text`` says after the first of ``marks`` it starts with, or None."""
+    return next((text[len(mark):] for mark in marks if text.startswith(mark)), None)
 
 
 # --- durations and retentions -------------------------------------------------------------------
@@ -260,15 +261,20 @@ def retention(text: Any) -> Retention:
 
 
 def date(value: Any) -> str | None:
-    """A cell as an ISO date: a date or datetime cell, ``2019-05-06``, ``06/05/2019``."""
+    """A cell as an ISO date: a date or datetime cell, ``2019-05-06``, ``06/05/2019``, or a date
+    in words as ``i18n.format_date`` writes it in either language (« 1er mars 2026 », "1 March
+    2026")."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     text = "" if value is None else str(value).strip()
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?", text)
+    worded = _WORDED.fullmatch(fold(text))
     if m:
         y, mo, d = map(int, m.groups())
+    elif worded:
+        d, mo, y = int(worded[1]), _months()[worded[2]], int(worded[3])
     else:
         m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
         if not m:
@@ -278,6 +284,16 @@ def date(value: Any) -> str | None:
         return dt.date(y, mo, d).isoformat()
     except ValueError:
         return None
+
+
+_WORDED = re.compile(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})")
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    """The months' names of ``data/labels/common.yaml`` in either language, folded → 1 … 12."""
+    names = i18n.label_file("common")["months"]
+    return {fold(name): n for lang in vocab.LANGUAGES for n, name in enumerate(names[lang], start=1)}
 
 
 def yes_no(value: Any) -> bool | None:
