@@ -807,3 +807,19 @@ def test_a_scale_in_the_exports_words_is_read_back(scale: dict[str, Any], lang: 
     assert scale_words(i18n.format_scale(scale, lang)) == scale
     assert scale_words("Grande échelle : oui, sans doute") == {"details": "Grande échelle : oui, sans doute"}
 
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Mme Claire Vasseur", "Mme"), ("Madame Claire Vasseur", "Mme"), ("M. Julien Morel", "M."),
+    ("Monsieur Julien Morel", "M."), ("Mx Sam Leroy", "Mx"), ("Me Anne Roche", "Me"),
+    ("Mr John Smith", "M."), ("Ms Jane Smith", "Mme"), ("Mrs Jane Smith", "Mrs"), ("Miss Jane Smith", "Miss"),
+    ("Dr Tom Berger", "Dr"), ("Pr Ada Byron", "Pr"), ("Prof. Ada Byron", "Pr"), ("Maître Anne Roche", "Me"),
+    ("Claire Vasseur", None),
+])
+def test_a_title_is_read_as_its_code(line: str, title: str | None) -> None:
+    """A title in either language's words is its person_title code; "Mr" and "Ms", which
+    ``ropa export --lang en`` writes for « M. » and « Mme », are read as those (the round trip of
+    a French register through an English workbook); the French words spelled out too."""
+    from generator.importer.people import person
+
+    found = person(f"{line} (Direction)")
+    assert found is not None and found.get("title") == title and found["last_name"] in line.split()[-1]
