@@ -234,7 +234,7 @@ def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, cen
 def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> None:
     """``ropa init --lang en``: the new register's site is in English (``theme.language: en``)
     with an English contributors' guide, and its first build has no French ropa wrote but the
-    example sheet's own words (the files' comments stay French: see the README)."""
+    example sheet's own words."""
     from test_init import fill_organization
 
     target = tmp_path / "nordlys"
@@ -255,6 +255,46 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
     assert ropa("init", french, cwd=tmp_path).returncode == 0
     assert "\n  language: fr " in (french / "mkdocs.yml").read_text(encoding="utf-8")
     assert (french / "docs" / "contribuer.md").read_text(encoding="utf-8").startswith("# Contribuer au registre\n")
+
+
+def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Path) -> None:
+    """``ropa init --lang en``, then ``ropa new`` of each kind in that register: the files'
+    comments and example values are English (from data/labels/scaffold.yaml), its mkdocs.yml's
+    comments and description too; every sheet ``ropa new`` writes is still found incomplete
+    by ``ropa validate`` until its "TO BE COMPLETED" are replaced. A French register's copy of
+    mkdocs.yml has French comments (the project's are English)."""
+    target = tmp_path / "nordlys"
+    assert ropa("init", target, "--name", "Nordlys Analytics SAS", "--lang", "en", cwd=tmp_path).returncode == 0
+    for role in ("controller", "processor", "joint_controller"):
+        done = ropa("new", "activity", f"sheet-{role.replace('_', '-')}", "--role", role, "--root", target)
+        assert done.returncode == 0, done.stderr
+    assert ropa("new", "process", "onboarding", "--root", target).returncode == 0
+    written = [target / "register" / "organization.yaml", target / "mkdocs.yml", target / "processes" / "onboarding.yaml",
+               *sorted((target / "register" / "activities").glob("sheet-*.yaml"))]
+    own = ["Nordlys Analytics SAS", "délibération n° 2018-327", "délibération n° 2019-118", "décret n° 2019-341",
+           "Registre des activités de traitement", "!!python/name:"]
+    # the CNIL's texts and decree by their French titles; the default site_name, which the site
+    # says in its own language; a YAML tag
+    found = [f"{path.name}:{n}: {line.strip()} ({', '.join(bits)})"
+             for path in written for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if (bits := french_in(line, own)) or "À COMPLÉTER" in line]
+    assert not found, "French in an English register's files:\n" + "\n".join(found)
+    assert "description: TO BE COMPLETED" in (target / "processes" / "onboarding.yaml").read_text(encoding="utf-8")
+    assert "  - id: actor\n" in (target / "processes" / "onboarding.yaml").read_text(encoding="utf-8")
+    done = ropa("validate", "--root", target)
+    assert "[placeholder]" in done.stdout and "sheet-processor.yaml" in done.stdout, done.stdout
+    french = tmp_path / "registre"
+    assert ropa("init", french, cwd=tmp_path).returncode == 0
+    config = (french / "mkdocs.yml").read_text(encoding="utf-8")
+    english = [line for line in (REPO / "mkdocs.yml").read_text(encoding="utf-8").splitlines() if "# " in line]
+    assert english and not [line for line in english if line in config.splitlines()]
+    assert "# Le site du registre." in config and "site_description: Registre des activités" in config
+    # --lang chooses the file's language in a register of the other
+    assert ropa("new", "activity", "en-anglais", "--role", "controller", "--root", french, "--lang", "en").returncode == 0
+    assert ropa("new", "activity", "en-francais", "--role", "controller", "--root", french).returncode == 0
+    sheets = french / "register" / "activities"
+    assert "# Legal basis (Art. 6(1)), one of:\n" in (sheets / "en-anglais.yaml").read_text(encoding="utf-8")
+    assert "# Base légale (art. 6(1)), l'une de :\n" in (sheets / "en-francais.yaml").read_text(encoding="utf-8")
 
 
 def test_a_transfer_without_safeguard_reads_as_one_sentence(ropa: Runner, tmp_path: Path) -> None:
