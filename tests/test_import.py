@@ -93,8 +93,9 @@ def lossy(fmt: str, activities: dict[str, Any], org: dict[str, Any], parties: di
                     for x in a["processors"]
                 ]
             for t in a.get("transfers", []):
-                # the files give an adequacy coverage's reference, not its url nor its check date
-                if isinstance(t.get("adequacy_coverage"), dict):
+                # the CSV gives an adequacy coverage's reference, not its url nor its check date
+                # (the workbook gives them in the safeguard cell)
+                if fmt == "csv" and isinstance(t.get("adequacy_coverage"), dict):
                     for key in ("url", "checked"):
                         t["adequacy_coverage"].pop(key, None)
         if fmt == "xlsx":
@@ -348,6 +349,36 @@ def test_an_english_workbook_of_an_earlier_ropa_imports_the_same(ropa: Runner, t
     assert again[0] == original[0]
     assert again[1] == original[1]
     assert again[2] == original[2]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_coverage_s_evidence_is_in_the_workbook_and_read_back(lang: str, ropa: Runner, tmp_path: Path) -> None:
+    """The coverage of a partial adequacy decision carries, in the safeguard cell, the date it was
+    checked and the address of its evidence, as the site gives the date (« (vérifiée le 1er
+    février 2026, https://…) », "(checked on 1 February 2026, https://…)"); the import reads
+    them back into ``adequacy_coverage``."""
+    import yaml
+
+    source = more_fields(tmp_path / "source")
+    sheet = source / "register" / "activities" / "enregistrement-qualite.yaml"
+    data = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    covered = next(t for t in data["transfers"] if t.get("adequacy_coverage"))
+    covered["adequacy_coverage"] |= {"url": "https://www.dataprivacyframework.gov/list", "checked": "2026-02-01"}
+    sheet.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = tmp_path / "registre.xlsx"
+    made = ropa("export", "--format", "xlsx", "--lang", lang, "-o", path, "--root", source)
+    assert made.returncode == 0, made.stderr
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = [v for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    said = {"fr": "Couverture : Certifiée DPF (données non RH) (vérifiée le 1er février 2026, "
+                  "https://www.dataprivacyframework.gov/list)",
+            "en": "Coverage: Certifiée DPF (données non RH) (checked on 1 February 2026, "
+                  "https://www.dataprivacyframework.gov/list)"}[lang]
+    assert any(said in cell for cell in cells), [c for c in cells if "DPF" in c]
+    done = imported(ropa, path, tmp_path / "empty")
+    assert done.returncode == 0, done.stderr
+    original, again, _ = compared("xlsx", source, tmp_path / "empty", done)
+    assert again[0] == original[0]
 
 
 def test_a_contract_s_date_in_words_is_read_back() -> None:

@@ -787,14 +787,25 @@ def _safeguard_text(item: Json, lang: str) -> str:
     if item.get("adequacy_scope") == "partial":
         coverage = item.get("adequacy_coverage") or {}
         parts.append(f"{_t('site.transfers.partial_short', lang)} {_t('site.transfers.coverage', lang)}{i18n.colon(lang)}"
-                     + (coverage.get("reference") or _t("site.transfers.coverage_missing", lang)))
+                     + (_coverage(coverage, lang) or _t("site.transfers.coverage_missing", lang)))
     elif item.get("adequacy_coverage"):
-        parts.append(f"{_t('site.transfers.coverage', lang)}{i18n.colon(lang)}{item['adequacy_coverage'].get('reference')}")
+        parts.append(f"{_t('site.transfers.coverage', lang)}{i18n.colon(lang)}{_coverage(item['adequacy_coverage'], lang)}")
     if item.get("derogation"):
         parts.append(vocab.label("art49_derogation", item["derogation"].get("code"), lang))
-    if item.get("authority_informed"):
-        parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{i18n.format_date(item['authority_informed'], lang)}")
+    if informed := item.get("authority_informed"):
+        said = i18n.format_date(True if informed == "true" else informed, lang)  # "Yes", or the date in words
+        parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{said}")
     return " — ".join(p for p in parts if p)
+
+
+def _coverage(coverage: Json, lang: str) -> str | None:
+    """The recipient's coverage with, as the site gives it, the date it was checked, and the
+    address of its evidence: « Certifiée DPF (vérifiée le 1er février 2026, https://…) »."""
+    checked = coverage.get("checked")
+    extra = ", ".join(filter(None, [checked and f"{_t('site.transfers.checked', lang)} {i18n.format_date(checked, lang)}",
+                                    coverage.get("url")]))
+    reference = coverage.get("reference")
+    return f"{reference} ({extra})" if reference and extra else reference
 
 
 def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | None:

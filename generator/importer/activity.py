@@ -394,6 +394,9 @@ class ActivityBuilder:
             coverage = row.get("coverage") or extras.get("coverage")
             if coverage is not None:
                 self.text_field(("transfers", i, "adequacy_coverage", "reference"), coverage)
+                self.text_field(("transfers", i, "adequacy_coverage", "url"), extras.get("coverage_url"))
+                if "coverage_checked" in extras:
+                    self.date_at(("transfers", i, "adequacy_coverage", "checked"), extras["coverage_checked"])
             self.coded(("transfers", i, "derogation"), "art49_derogation", row.get("derogation") or extras.get("derogation"),
                        required=False)
             informed = row.get("authority_informed") or extras.get("authority_informed")

@@ -149,16 +149,24 @@ def organisation(text: Any) -> str | None:
 def safeguard_terms(text: str) -> dict[str, str]:
     """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
     … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
-    … » → ``coverage``, ``derogation``, ``authority_informed`` (a reference containing « — »
+    … » → ``coverage`` (and ``coverage_checked``, ``coverage_url`` from « (vérifiée le …,
+    https://…) » after it), ``derogation``, ``authority_informed`` (a reference containing « — »
     is cut there). Either language, with either colon (``i18n.labelled``)."""
     coverages = i18n.labelled("site.transfers.coverage")
     partials = tuple(f"{i18n.t('site.transfers.partial_short', lang)} {c}" for lang in vocab.LANGUAGES for c in coverages)
     missing = {fold(i18n.t("site.transfers.coverage_missing", lang)) for lang in vocab.LANGUAGES}
     informed = i18n.labelled("site.transfers.authority_informed")
+    checked = "|".join(re.escape(i18n.t("site.transfers.checked", lang)) for lang in vocab.LANGUAGES)
+    evidence = re.compile(rf"(?P<reference>.+?) \((?:(?:{checked}) (?P<checked>[^,()]+?))?(?:, )?(?P<url>https?://[^\s()]+)?\)",
+                          re.DOTALL)
     out: dict[str, str] = {}
     for part in (p.strip() for p in text.split(" — ") if p.strip()):
         if said := _after(part, partials) or _after(part, coverages):
             if fold(said) not in missing:
+                found = evidence.fullmatch(said)
+                if found and (found["checked"] or found["url"]):
+                    said = found["reference"]
+                    out |= {f"coverage_{k}": v for k in ("checked", "url") if (v := found[k])}
                 out["coverage"] = said
         elif said := _after(part, informed):
             out["authority_informed"] = said
