@@ -234,7 +234,7 @@ def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, cen
 def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> None:
     """``ropa init --lang en``: the new register's site is in English (``theme.language: en``)
     with an English contributors' guide, and its first build has no French ropa wrote but the
-    example sheet's own words."""
+    register's own words."""
     from test_init import fill_organization
 
     target = tmp_path / "nordlys"
@@ -259,8 +259,8 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
 
 def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Path) -> None:
     """``ropa init --lang en``, then ``ropa new`` of each kind in that register: the files'
-    comments and example values are English (from data/labels/scaffold.yaml), its mkdocs.yml's
-    comments and description too; every sheet ``ropa new`` writes is still found incomplete
+    comments and example values are English (from data/labels/scaffold.yaml), the example
+    sheet, the pre-commit, .gitignore and CI files and mkdocs.yml's comments and description too; every sheet ``ropa new`` writes is still found incomplete
     by ``ropa validate`` until its "TO BE COMPLETED" are replaced. A French register's copy of
     mkdocs.yml has French comments (the project's are English)."""
     target = tmp_path / "nordlys"
@@ -270,11 +270,13 @@ def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Pat
         assert done.returncode == 0, done.stderr
     assert ropa("new", "process", "onboarding", "--root", target).returncode == 0
     written = [target / "register" / "organization.yaml", target / "mkdocs.yml", target / "processes" / "onboarding.yaml",
-               *sorted((target / "register" / "activities").glob("sheet-*.yaml"))]
+               *sorted((target / "register" / "activities").glob("*.yaml")), target / ".pre-commit-config.yaml",
+               target / ".gitignore", target / ".github" / "workflows" / "register.yml", target / ".gitlab-ci.yml"]
     own = ["Nordlys Analytics SAS", "délibération n° 2018-327", "délibération n° 2019-118", "décret n° 2019-341",
-           "Registre des activités de traitement", "!!python/name:"]
+           "Registre des activités de traitement", "!!python/name:", "registre-", " != '"]
     # the CNIL's texts and decree by their French titles; the default site_name, which the site
-    # says in its own language; a YAML tag
+    # says in its own language; a YAML tag; the exports' default names and the site's artifact
+    # (registre-…); a test in the CI's expressions
     found = [f"{path.name}:{n}: {line.strip()} ({', '.join(bits)})"
              for path in written for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if (bits := french_in(line, own)) or "À COMPLÉTER" in line]
@@ -288,6 +290,10 @@ def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Pat
     config = (french / "mkdocs.yml").read_text(encoding="utf-8")
     english = [line for line in (REPO / "mkdocs.yml").read_text(encoding="utf-8").splitlines() if "# " in line]
     assert english and not [line for line in english if line in config.splitlines()]
+    for ci in (".github/workflows/register.yml", ".gitlab-ci.yml"):  # every comment but the actions' tags
+        said = {lang: {line for line in (folder / ci).read_text(encoding="utf-8").splitlines()
+                       if "# " in line and not re.search(r"# v\d", line)} for lang, folder in (("fr", french), ("en", target))}
+        assert said["en"] and not said["en"] & said["fr"], said["en"] & said["fr"]
     assert "# Le site du registre." in config and "site_description: Registre des activités" in config
     # --lang chooses the file's language in a register of the other
     assert ropa("new", "activity", "en-anglais", "--role", "controller", "--root", french, "--lang", "en").returncode == 0

@@ -88,5 +88,10 @@ def render(template: str, lang: str = i18n.DEFAULT_LANG, **values: Any) -> str:
     def say(key: str, indent: int = 0, **more: Any) -> str:
         return comment(key, lang, indent, **{"placeholder": mark, "actor": value("actor"), **values, **more})
 
-    words = {"placeholder": mark, "choices": lambda vocabulary: choices(vocabulary, lang), "value": value, "say": say}
+    def note(key: str) -> str:
+        """A comment after a value (« fetch-depth: 0  # … »): its text alone."""
+        return i18n.t(f"scaffold.{key}", lang)
+
+    words = {"placeholder": mark, "choices": lambda vocabulary: choices(vocabulary, lang), "value": value, "say": say,
+             "note": note}
     return environment().get_template(template).render(**words, **values)
