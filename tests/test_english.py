@@ -260,7 +260,8 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
 def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Path) -> None:
     """``ropa init --lang en``, then ``ropa new`` of each kind in that register: the files'
     comments and example values are English (from data/labels/scaffold.yaml), the example
-    sheet, the pre-commit, .gitignore and CI files and mkdocs.yml's comments and description too; every sheet ``ropa new`` writes is still found incomplete
+    sheet, the README, the pre-commit, .gitignore and CI files and mkdocs.yml's comments and
+    description too; every sheet ``ropa new`` writes is still found incomplete
     by ``ropa validate`` until its "TO BE COMPLETED" are replaced. A French register's copy of
     mkdocs.yml has French comments (the project's are English)."""
     target = tmp_path / "nordlys"
@@ -271,7 +272,8 @@ def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Pat
     assert ropa("new", "process", "onboarding", "--root", target).returncode == 0
     written = [target / "register" / "organization.yaml", target / "mkdocs.yml", target / "processes" / "onboarding.yaml",
                *sorted((target / "register" / "activities").glob("*.yaml")), target / ".pre-commit-config.yaml",
-               target / ".gitignore", target / ".github" / "workflows" / "register.yml", target / ".gitlab-ci.yml"]
+               target / ".gitignore", target / ".github" / "workflows" / "register.yml", target / ".gitlab-ci.yml",
+               target / "README.md"]
     own = ["Nordlys Analytics SAS", "délibération n° 2018-327", "délibération n° 2019-118", "décret n° 2019-341",
            "Registre des activités de traitement", "!!python/name:", "registre-", " != '"]
     # the CNIL's texts and decree by their French titles; the default site_name, which the site

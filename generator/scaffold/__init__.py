@@ -47,8 +47,13 @@ def comment(key: str, lang: str, indent: int = 0, **values: Any) -> str:
     ids a comment lists, said « (parties connues : a, b) » when there are any)."""
     known = values.pop("known", None)
     values["known"] = i18n.t("scaffold.known_parties", lang).format(parties=", ".join(known)) if known else ""
-    text = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), i18n.t(f"scaffold.{key}", lang))
-    return "\n".join(f"{' ' * indent}# {line}".rstrip() for line in text.split("\n"))
+    return "\n".join(f"{' ' * indent}# {line}".rstrip() for line in filled(key, lang, **values).split("\n"))
+
+
+def filled(key: str, lang: str, **values: Any) -> str:
+    """The text at ``key`` of ``data/labels/scaffold.yaml`` in ``lang``, each ``{name}`` of
+    ``values`` replaced (other braces, a YAML flow mapping's, left as they are)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), i18n.t(f"scaffold.{key}", lang))
 
 
 def organisation_ids(width: int = 80) -> list[str]:
@@ -92,6 +97,10 @@ def render(template: str, lang: str = i18n.DEFAULT_LANG, **values: Any) -> str:
         """A comment after a value (« fetch-depth: 0  # … »): its text alone."""
         return i18n.t(f"scaffold.{key}", lang)
 
+    def text(key: str, **more: Any) -> str:
+        """A text of its own (the README), its values escaped by the template."""
+        return filled(key, lang, **{"placeholder": mark, **values, **more})
+
     words = {"placeholder": mark, "choices": lambda vocabulary: choices(vocabulary, lang), "value": value, "say": say,
-             "note": note}
+             "note": note, "text": text}
     return environment().get_template(template).render(**words, **values)
