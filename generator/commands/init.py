@@ -170,7 +170,7 @@ def site_config(config: str, lang: str) -> str:
     description = "site_description: "
     config = config.replace(description + i18n.t("scaffold.mkdocs_description", "fr"),
                             description + i18n.t("scaffold.mkdocs_description", lang), 1)
-    said = {entry["en"]: entry[lang] for entry in i18n.label_file("scaffold")["mkdocs_comments"]}
+    said = {entry["en"]: entry[lang] for entry in i18n.label_file("scaffold")["mkdocs_comments"].values()}
     lines = config.split("\n")
     out: list[str] = []
     while lines:
