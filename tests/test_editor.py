@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Runner, arrivals
+from conftest import REPO, Runner, arrivals, copy_register
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -184,3 +184,30 @@ def test_the_editor_underlines_each_schema_error_where_ropa_reports_it(tmp_path:
         missed += [f"{case.name}: {rule} on line {line}; the editor: {_shown(found)}"
                    for rule, line in _expected(case) if rule not in ELSEWHERE and line not in errors]
     assert not missed, "\n".join(missed)
+
+
+def test_the_editor_suggests_the_titles_of_both_languages(tmp_path: Path, editor: Editor, ropa: Runner) -> None:
+    """A person's ``title`` (schema/common.schema.json, person_title in data/vocabularies.yaml)
+    has the titles of both languages: an English register's "Dr" validates and is underlined
+    nowhere, and the editor offers them where a title is typed; a misspelt one is an error."""
+    root = copy_register(tmp_path / "nordlys", REPO / "tests" / "english")
+    shutil.copytree(REPO / "schema", root / "schema")
+    org = root / "register" / "organization.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert "\n  title: Mx\n" in text
+    org.write_text(text.replace("\n  title: Mx\n", "\n  title: Dr\n"), encoding="utf-8")
+    assert ropa("validate", "--root", root).returncode == 0
+    assert not editor.diagnostics(org)
+    typed = text.replace("\n  title: Mx\n", "\n  title: \n")
+    line = typed[:typed.index("\n  title: \n")].count("\n") + 1
+    uri = org.resolve().as_uri()
+    editor.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 2, "text": typed}})
+    answer = editor.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                        "position": {"line": line, "character": len("  title: ")}})
+    result = answer["result"]
+    offered = {item["label"] for item in (result["items"] if isinstance(result, dict) else result)}
+    assert {"Mme", "M.", "Mx", "Mr", "Mrs", "Ms", "Dr", "Pr", "Me"} <= offered, sorted(offered)
+    org.write_text(text.replace("\n  title: Mx\n", "\n  title: Doctor\n"), encoding="utf-8")
+    done = ropa("validate", "--root", root)
+    assert done.returncode == 1 and "[schema-enum]" in done.stdout, done.stdout
+    assert [d for d in editor.diagnostics(org) if d["range"]["start"]["line"] == line]

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 from conftest import REPO, Runner, copy_register
@@ -175,13 +176,17 @@ def test_english_dashboard_typography(tmp_path: Path) -> None:
     assert "(activites/recruitment.md) : en retard de 1 jour" in french
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_english_exports_have_no_french(fmt: str, tmp_path: Path) -> None:
     root = english_repo(tmp_path / "nordlys")
     reg = load_register(root)
     data = render(reg, Options(format=fmt, lang="en"))
     own = register_words(root)
-    if fmt == "csv":
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+                 if v is not None] + [sheet.title for sheet in book.worksheets]
+    elif fmt == "csv":
         cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
     else:
         cells = [node for _, node in nodes(json.loads(data)) if isinstance(node, str)]
@@ -229,7 +234,7 @@ def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, cen
 def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> None:
     """``ropa init --lang en``: the new register's site is in English (``theme.language: en``)
     with an English contributors' guide, and its first build has no French ropa wrote but the
-    example sheet's own words (the files' comments stay French: see the README)."""
+    register's own words."""
     from test_init import fill_organization
 
     target = tmp_path / "nordlys"
@@ -250,6 +255,54 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
     assert ropa("init", french, cwd=tmp_path).returncode == 0
     assert "\n  language: fr " in (french / "mkdocs.yml").read_text(encoding="utf-8")
     assert (french / "docs" / "contribuer.md").read_text(encoding="utf-8").startswith("# Contribuer au registre\n")
+
+
+def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Path) -> None:
+    """``ropa init --lang en``, then ``ropa new`` of each kind in that register: the files'
+    comments and example values are English (from data/labels/scaffold.yaml), the example
+    sheet, the README, the pre-commit, .gitignore and CI files and mkdocs.yml's comments and
+    description too; every sheet ``ropa new`` writes is still found incomplete
+    by ``ropa validate`` until its "TO BE COMPLETED" are replaced. A French register's copy of
+    mkdocs.yml has French comments (the project's are English)."""
+    target = tmp_path / "nordlys"
+    assert ropa("init", target, "--name", "Nordlys Analytics SAS", "--lang", "en", cwd=tmp_path).returncode == 0
+    for role in ("controller", "processor", "joint_controller"):
+        done = ropa("new", "activity", f"sheet-{role.replace('_', '-')}", "--role", role, "--root", target)
+        assert done.returncode == 0, done.stderr
+    assert ropa("new", "process", "onboarding", "--root", target).returncode == 0
+    written = [target / "register" / "organization.yaml", target / "mkdocs.yml", target / "processes" / "onboarding.yaml",
+               *sorted((target / "register" / "activities").glob("*.yaml")), target / ".pre-commit-config.yaml",
+               target / ".gitignore", target / ".github" / "workflows" / "register.yml", target / ".gitlab-ci.yml",
+               target / "README.md"]
+    own = ["Nordlys Analytics SAS", "délibération n° 2018-327", "délibération n° 2019-118", "décret n° 2019-341",
+           "Registre des activités de traitement", "!!python/name:", "registre-", " != '"]
+    # the CNIL's texts and decree by their French titles; the default site_name, which the site
+    # says in its own language; a YAML tag; the exports' default names and the site's artifact
+    # (registre-…); a test in the CI's expressions
+    found = [f"{path.name}:{n}: {line.strip()} ({', '.join(bits)})"
+             for path in written for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if (bits := french_in(line, own)) or "À COMPLÉTER" in line]
+    assert not found, "French in an English register's files:\n" + "\n".join(found)
+    assert "description: TO BE COMPLETED" in (target / "processes" / "onboarding.yaml").read_text(encoding="utf-8")
+    assert "  - id: actor\n" in (target / "processes" / "onboarding.yaml").read_text(encoding="utf-8")
+    done = ropa("validate", "--root", target)
+    assert "[placeholder]" in done.stdout and "sheet-processor.yaml" in done.stdout, done.stdout
+    french = tmp_path / "registre"
+    assert ropa("init", french, cwd=tmp_path).returncode == 0
+    config = (french / "mkdocs.yml").read_text(encoding="utf-8")
+    english = [line for line in (REPO / "mkdocs.yml").read_text(encoding="utf-8").splitlines() if "# " in line]
+    assert english and not [line for line in english if line in config.splitlines()]
+    for ci in (".github/workflows/register.yml", ".gitlab-ci.yml"):  # every comment but the actions' tags
+        said = {lang: {line for line in (folder / ci).read_text(encoding="utf-8").splitlines()
+                       if "# " in line and not re.search(r"# v\d", line)} for lang, folder in (("fr", french), ("en", target))}
+        assert said["en"] and not said["en"] & said["fr"], said["en"] & said["fr"]
+    assert "# Le site du registre." in config and "site_description: Registre des activités" in config
+    # --lang chooses the file's language in a register of the other
+    assert ropa("new", "activity", "en-anglais", "--role", "controller", "--root", french, "--lang", "en").returncode == 0
+    assert ropa("new", "activity", "en-francais", "--role", "controller", "--root", french).returncode == 0
+    sheets = french / "register" / "activities"
+    assert "# Legal basis (Art. 6(1)), one of:\n" in (sheets / "en-anglais.yaml").read_text(encoding="utf-8")
+    assert "# Base légale (art. 6(1)), l'une de :\n" in (sheets / "en-francais.yaml").read_text(encoding="utf-8")
 
 
 def test_a_transfer_without_safeguard_reads_as_one_sentence(ropa: Runner, tmp_path: Path) -> None:

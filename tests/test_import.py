@@ -93,8 +93,9 @@ def lossy(fmt: str, activities: dict[str, Any], org: dict[str, Any], parties: di
                     for x in a["processors"]
                 ]
             for t in a.get("transfers", []):
-                # the files give an adequacy coverage's reference, not its url nor its check date
-                if isinstance(t.get("adequacy_coverage"), dict):
+                # the CSV gives an adequacy coverage's reference, not its url nor its check date
+                # (the workbook gives them in the safeguard cell)
+                if fmt == "csv" and isinstance(t.get("adequacy_coverage"), dict):
                     for key in ("url", "checked"):
                         t["adequacy_coverage"].pop(key, None)
         if fmt == "xlsx":
@@ -222,7 +223,8 @@ def more_fields(root: Path) -> Path:
     the scale and the decision on access,
     a final archiving, a period until an event, a purpose's balancing test, an entry's own
     contract, a specific authorisation, an entry of the CNIL's DPIA list, transfers under an
-    Art. 49 derogation (the authority informed) and to an international organisation."""
+    Art. 49 derogation (the authority informed), to an international organisation and to a
+    recipient covered by a partial adequacy decision."""
     import yaml
 
     shutil.copytree(REPO / "register", root / "register")
@@ -262,6 +264,8 @@ def more_fields(root: Path) -> Path:
              "documentation": "Note de transfert du 15 janvier 2024", "details": "Un enregistrement, pour un litige"},
             {"recipient": "Organisation mondiale de la santé", "international_organisation": "who",
              "safeguard": "derogation", "derogation": "public_interest"},
+            {"recipient": "Hébergeur de sauvegarde", "country": "US", "safeguard": "adequacy",
+             "adequacy_coverage": {"reference": "Certifiée DPF (données non RH)"}},
         ]
 
     def loyalty(a: dict[str, Any]) -> None:
@@ -288,6 +292,102 @@ def test_round_trip_of_the_fields_centrecall_does_not_use(fmt: str, lang: str, r
     assert again[0] == original[0]
     assert again[1] == original[1]
     assert again[2] == original[2]
+
+
+ENGLISH_MARKS = ("site.transfers.coverage", "site.transfers.authority_informed", "site.transfers.authorisation",
+                 "export.fields.balancing_test")
+
+
+def test_an_english_workbook_has_english_colons_and_dates(ropa: Runner, tmp_path: Path) -> None:
+    """The English workbook writes "Coverage: ", "Controller's authorisation: ", a contract's
+    and the authority's dates in words ("1 March 2022"); the French one « Couverture : » and
+    « (1er mars 2022) »."""
+    source = more_fields(tmp_path / "source")
+    texts = {}
+    for lang in ("fr", "en"):
+        path = tmp_path / f"registre-{lang}.xlsx"
+        made = ropa("export", "--format", "xlsx", "--lang", lang, "-o", path, "--root", source)
+        assert made.returncode == 0, made.stderr
+        book = openpyxl.load_workbook(path, read_only=True)
+        texts[lang] = "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                                for v in row if isinstance(v, str))
+    for key in ENGLISH_MARKS:
+        assert f"{i18n.t(key, 'en')}: " in texts["en"] and f"{i18n.t(key, 'en')} :" not in texts["en"]
+        assert f"{i18n.t(key, 'fr')} : " in texts["fr"]
+    assert "Avenant qualité au contrat VoxCloud (1 March 2022)" in texts["en"]
+    assert "Avenant qualité au contrat VoxCloud (1er mars 2022)" in texts["fr"]
+    assert "Supervisory authority informed: 1 February 2024" in texts["en"]
+    assert "Autorité de contrôle informée : 1er février 2024" in texts["fr"]
+    assert "(2022-03-01)" not in texts["en"] + texts["fr"]
+
+
+def test_an_english_workbook_of_an_earlier_ropa_imports_the_same(ropa: Runner, tmp_path: Path) -> None:
+    """An English workbook written before December 2026 put the French « : » after its English
+    labels ("Coverage : …", "Controller's authorisation : …") and ISO dates in its contracts and
+    after "Supervisory authority informed": it imports as today's."""
+    source = more_fields(tmp_path / "source")
+    path = tmp_path / "registre.xlsx"
+    made = ropa("export", "--format", "xlsx", "--lang", "en", "-o", path, "--root", source)
+    assert made.returncode == 0, made.stderr
+    informed = i18n.t("site.transfers.authority_informed", "en")
+    old = {f"{i18n.t(key, 'en')}: ": f"{i18n.t(key, 'en')} : " for key in ENGLISH_MARKS if not key.endswith("informed")}
+    old |= {"(1 March 2022)": "(2022-03-01)", f"{informed}: 1 February 2024": f"{informed} : 2024-02-01"}
+    book = openpyxl.load_workbook(path)
+    seen: set[str] = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                for now, before in old.items():
+                    if isinstance(cell.value, str) and now in cell.value:
+                        cell.value = cell.value.replace(now, before)
+                        seen.add(now)
+    assert seen == set(old)
+    book.save(path)
+    done = imported(ropa, path, tmp_path / "empty")
+    assert done.returncode == 0, done.stderr
+    original, again, _ = compared("xlsx", source, tmp_path / "empty", done)
+    assert again[0] == original[0]
+    assert again[1] == original[1]
+    assert again[2] == original[2]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_coverage_s_evidence_is_in_the_workbook_and_read_back(lang: str, ropa: Runner, tmp_path: Path) -> None:
+    """The coverage of a partial adequacy decision carries, in the safeguard cell, the date it was
+    checked and the address of its evidence, as the site gives the date (« (vérifiée le 1er
+    février 2026, https://…) », "(checked on 1 February 2026, https://…)"); the import reads
+    them back into ``adequacy_coverage``."""
+    import yaml
+
+    source = more_fields(tmp_path / "source")
+    sheet = source / "register" / "activities" / "enregistrement-qualite.yaml"
+    data = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    covered = next(t for t in data["transfers"] if t.get("adequacy_coverage"))
+    covered["adequacy_coverage"] |= {"url": "https://www.dataprivacyframework.gov/list", "checked": "2026-02-01"}
+    sheet.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = tmp_path / "registre.xlsx"
+    made = ropa("export", "--format", "xlsx", "--lang", lang, "-o", path, "--root", source)
+    assert made.returncode == 0, made.stderr
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = [v for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    said = {"fr": "Couverture : Certifiée DPF (données non RH) (vérifiée le 1er février 2026, "
+                  "https://www.dataprivacyframework.gov/list)",
+            "en": "Coverage: Certifiée DPF (données non RH) (checked on 1 February 2026, "
+                  "https://www.dataprivacyframework.gov/list)"}[lang]
+    assert any(said in cell for cell in cells), [c for c in cells if "DPF" in c]
+    done = imported(ropa, path, tmp_path / "empty")
+    assert done.returncode == 0, done.stderr
+    original, again, _ = compared("xlsx", source, tmp_path / "empty", done)
+    assert again[0] == original[0]
+
+
+def test_a_contract_s_date_in_words_is_read_back() -> None:
+    from generator.importer.json_source import contract
+
+    assert contract("DPA (1er mars 2022)") == contract("DPA (1 March 2022)") == contract("DPA (2022-03-01)") \
+        == {"reference": "DPA", "date": "2022-03-01"}
+    assert contract("Contrat (version signée)") == "Contrat (version signée)"
+    assert mapping.date("31 février 2022") is None
 
 
 def one_line_names(parties: dict[str, Any]) -> None:
@@ -737,3 +837,20 @@ def test_a_scale_in_the_exports_words_is_read_back(scale: dict[str, Any], lang: 
 
     assert scale_words(i18n.format_scale(scale, lang)) == scale
     assert scale_words("Grande échelle : oui, sans doute") == {"details": "Grande échelle : oui, sans doute"}
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Mme Claire Vasseur", "Mme"), ("Madame Claire Vasseur", "Mme"), ("M. Julien Morel", "M."),
+    ("Monsieur Julien Morel", "M."), ("Mx Sam Leroy", "Mx"), ("Me Anne Roche", "Me"),
+    ("Mr John Smith", "M."), ("Ms Jane Smith", "Mme"), ("Mrs Jane Smith", "Mrs"), ("Miss Jane Smith", "Miss"),
+    ("Dr Tom Berger", "Dr"), ("Pr Ada Byron", "Pr"), ("Prof. Ada Byron", "Pr"), ("Maître Anne Roche", "Me"),
+    ("Claire Vasseur", None),
+])
+def test_a_title_is_read_as_its_code(line: str, title: str | None) -> None:
+    """A title in either language's words is its person_title code; "Mr" and "Ms", which
+    ``ropa export --lang en`` writes for « M. » and « Mme », are read as those (the round trip of
+    a French register through an English workbook); the French words spelled out too."""
+    from generator.importer.people import person
+
+    found = person(f"{line} (Direction)")
+    assert found is not None and found.get("title") == title and found["last_name"] in line.split()[-1]

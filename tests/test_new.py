@@ -57,7 +57,9 @@ def fill(text: str) -> str:
 
 
 def new(root: Path, *args: str) -> int:
-    return main(["new", "activity", *args, "--root", str(root), "--lang", "en"])
+    """``ropa new activity`` in CentreCall's register: French, its language (``--lang`` would
+    write the sheet's comments, and say its messages, in another)."""
+    return main(["new", "activity", *args, "--root", str(root)])
 
 
 @pytest.mark.parametrize("role", ["controller", "processor"])
@@ -66,7 +68,7 @@ def test_new_sheet_names_its_placeholders_then_validates(
 ) -> None:
     monkeypatch.setenv("ROPA_TODAY", "2026-11-02")
     assert new(centrecall, "gestion-candidatures", "--role", role) == 0
-    assert "replace its" in capsys.readouterr().err
+    assert "remplacez ses" in capsys.readouterr().err
     sheet = centrecall / "register/activities/gestion-candidatures.yaml"
     text = sheet.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/activity.schema.json\n")
@@ -172,7 +174,7 @@ def test_refuses_an_id_another_file_already_uses(
     activities = centrecall / "register/activities"
     (activities / "fidelisation-artemis.yaml").rename(activities / "ancien-nom.yaml")
     with pytest.raises(SystemExit) as exc:
-        new(centrecall, "fidelisation-artemis", "--role", "processor")
+        new(centrecall, "fidelisation-artemis", "--role", "processor", "--lang", "en")
     assert exc.value.code == 2
     assert "already exists: " in capsys.readouterr().err
     assert not (activities / "fidelisation-artemis.yaml").exists()
@@ -266,8 +268,8 @@ PROCESS_FILL = {
 
 
 def test_new_process_validates_once_filled(centrecall: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "process", "recrutement", "--root", str(centrecall), "--lang", "en"]) == 0
-    assert "replace its 10 “À COMPLÉTER”" in capsys.readouterr().err
+    assert main(["new", "process", "recrutement", "--root", str(centrecall)]) == 0
+    assert "remplacez ses 10 «\u00a0À COMPLÉTER\u00a0»" in capsys.readouterr().err
     path = centrecall / "processes/recrutement.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/process.schema.json\n")
@@ -323,7 +325,7 @@ def test_a_placeholder_is_reported_once(centrecall: Path) -> None:
     count the author has to work down."""
     assert new(centrecall, "sheet-a", "--role", "processor") == 0
     assert new(centrecall, "sheet-b", "--role", "joint_controller") == 0
-    assert main(["new", "process", "proc-a", "--root", str(centrecall), "--lang", "en"]) == 0
+    assert main(["new", "process", "proc-a", "--root", str(centrecall)]) == 0
     org = centrecall / "register/organization.yaml"
     org.write_text(org.read_text(encoding="utf-8").replace("email: contact@centrecall.example", f"email: {MARK}", 1),
                    encoding="utf-8")
@@ -343,7 +345,7 @@ def test_new_process_has_every_key_of_a_process(centrecall: Path) -> None:
     The operations' natures are listed with their French labels, as the sheet's lists are."""
     from generator.resources import load_schema
 
-    assert main(["new", "process", "complet", "--root", str(centrecall), "--lang", "en"]) == 0
+    assert main(["new", "process", "complet", "--root", str(centrecall)]) == 0
     text = (centrecall / "processes/complet.yaml").read_text(encoding="utf-8")
     defs = load_schema("process")["$defs"]
     sections = dict(re.findall(r"(?ms)^(actors|events|results|operations):\n(.*?)(?=^[a-z_]+:|\Z)", text))

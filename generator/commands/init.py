@@ -1,7 +1,8 @@
 """``ropa init DIR``: a new register repository that validates and builds out of the box.
 
 The site's configuration (``mkdocs.yml``, the contribution guide) is this project's own, copied
-as it is, so a new register is built exactly like CentreCall's (the site takes its name from
+with its language, description and comments in the register's language (``site_config``), so a
+new register is built exactly like CentreCall's (the site takes its name from
 the organisation, see the site plugin; the Mermaid script comes with the package: no Node.js);
 the schemas are copied so the editor lines resolve; the register, the README, the pre-commit and
 CI files come from ``generator/scaffold/init/``. Everything is prepared in memory and written
@@ -137,11 +138,8 @@ def files(name: str, package: str, local_hook: bool = False, lang: str = i18n.DE
     out: dict[str, bytes] = {}
     for rel in PROJECT_FILES:
         out[rel] = project_file(rel).read_bytes()
+    out["mkdocs.yml"] = site_config(out["mkdocs.yml"].decode("utf-8"), lang).encode("utf-8")
     if lang != "fr":
-        config = out["mkdocs.yml"].decode("utf-8")
-        if SITE_LANGUAGE_LINE not in config:  # pragma: no cover - the project's own mkdocs.yml
-            raise UsageError.of("init.incomplete_install", name="mkdocs.yml")
-        out["mkdocs.yml"] = config.replace(SITE_LANGUAGE_LINE, f"\n  language: {lang} ", 1).encode("utf-8")
         out["docs/contribuer.md"] = CONTRIBUTING_EN.read_bytes()
     for path in sorted(schema_dir().glob("*.schema.json")):
         out[f"schema/{path.name}"] = path.read_bytes()
@@ -156,10 +154,39 @@ def files(name: str, package: str, local_hook: bool = False, lang: str = i18n.DE
         "branch": BRANCH,
     }
     for target, template in TEMPLATES.items():
-        out[target] = scaffold.render(template, **values).encode("utf-8")
+        out[target] = scaffold.render(template, lang, **values).encode("utf-8")
     for folder in EMPTY_FOLDERS:
         out[f"{folder}/.gitkeep"] = b""
     return out
+
+
+def site_config(config: str, lang: str) -> str:
+    """This project's mkdocs.yml for a register in ``lang``: its ``theme.language``, its
+    description and its comments (English in the project) in that language
+    (``scaffold.mkdocs_comments`` of data/labels/scaffold.yaml)."""
+    if SITE_LANGUAGE_LINE not in config:  # pragma: no cover - the project's own mkdocs.yml
+        raise UsageError.of("init.incomplete_install", name="mkdocs.yml")
+    config = config.replace(SITE_LANGUAGE_LINE, f"\n  language: {lang} ", 1)
+    description = "site_description: "
+    config = config.replace(description + i18n.t("scaffold.mkdocs_description", "fr"),
+                            description + i18n.t("scaffold.mkdocs_description", lang), 1)
+    said = {entry["en"]: entry[lang] for entry in i18n.label_file("scaffold")["mkdocs_comments"].values()}
+    lines = config.split("\n")
+    out: list[str] = []
+    while lines:
+        line = lines.pop(0)
+        indent, hash_, comment = line.partition("# ")
+        if hash_ and not indent.strip():  # a block of whole-line comments
+            block = [comment]
+            while lines and lines[0].startswith(indent + "# "):
+                block.append(lines.pop(0)[len(indent) + 2:])
+            text = said.get("\n".join(block), "\n".join(block))
+            out.extend(f"{indent}# {part}" for part in text.split("\n"))
+        elif hash_ and indent.endswith(" ") and comment in said:  # the comment after a value
+            out.append(f"{indent}# {said[comment]}")
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def check_target(target: Path) -> None:
@@ -217,20 +244,20 @@ def git_init(target: Path, lang: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     target: Path = args.dir.resolve()
-    name = scaffold.placeholder() if args.name is None else " ".join(str(args.name).split())
+    lang = message_language(Path("."), args.lang)
+    name = scaffold.placeholder(lang) if args.name is None else " ".join(str(args.name).split())
     if not name:
         raise UsageError.of("init.empty_name")
     check_target(target)
-    lang = message_language(Path("."), args.lang)
     content = files(name, args.package or default_package(), local_hook=args.local_hook, lang=lang)
     write(target, content)
     how = git_init(target, lang)
     shown = display_path(target)
     count = sum(
-        line.count(scaffold.placeholder())
+        line.count(scaffold.placeholder(lang))
         for rel, data in content.items() if rel.startswith("register/")
         for line in data.decode("utf-8").splitlines() if not line.lstrip().startswith("#")
     )
     print(i18n.message("init.created", lang, path=shown, count=len(content), how=how, placeholders=count,
-                       placeholder=scaffold.placeholder()), file=sys.stderr)
+                       placeholder=scaffold.placeholder(lang)), file=sys.stderr)
     return EXIT_OK

@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
         help=text("new.role", lang),
     )
     root_argument(p, lang)
-    p.add_argument("--lang", choices=LANGUAGES, help=text("lang.messages", lang))
+    p.add_argument("--lang", choices=LANGUAGES, help=text("new.lang", lang))
 
 
 def id_pattern() -> str:
@@ -100,22 +100,23 @@ def run(args: argparse.Namespace) -> int:
         if args.role is not None:
             raise UsageError.of("new.role_for_activity")
         folder = root / PROCESSES
-        text = scaffold.render("process.yaml.j2", id=ident, today=shapes.today().isoformat())
+        text = scaffold.render("process.yaml.j2", lang, id=ident, today=shapes.today().isoformat())
     else:
         if args.role is None:
             raise UsageError.of("new.role_needed")
         folder = root / ACTIVITIES
-        text = _activity(root, folder, ident, args.role)
+        text = _activity(root, folder, ident, args.role, lang)
     return _write(folder, ident, kind, text, lang)
 
 
-def _activity(root: Path, folder: Path, ident: str, role: str) -> str:
+def _activity(root: Path, folder: Path, ident: str, role: str, lang: str) -> str:
     taken = _existing_ids(folder)
     if ident in taken:
         raise UsageError.of("new.activity_exists", id=ident, path=display_path(taken[ident]))
     parties = _parties(root)
     return scaffold.render(
         "activity.yaml.j2",
+        lang,
         id=ident,
         role=role,
         today=shapes.today().isoformat(),
@@ -142,8 +143,8 @@ def _write(folder: Path, ident: str, kind: str, text: str, lang: str) -> int:
             fh.write(text)
     except FileExistsError:
         raise UsageError.of("new.file_exists", path=display_path(target)) from None
-    count = sum(line.count(scaffold.placeholder()) for line in text.splitlines() if not line.lstrip().startswith("#"))
+    count = sum(line.count(scaffold.placeholder(lang)) for line in text.splitlines() if not line.lstrip().startswith("#"))
     said = "new.created_process" if kind == "process" else "new.created"
-    print(i18n.message(said, lang, path=display_path(target), count=count, placeholder=scaffold.placeholder(),
+    print(i18n.message(said, lang, path=display_path(target), count=count, placeholder=scaffold.placeholder(lang),
                        id=ident), file=sys.stderr)
     return EXIT_OK

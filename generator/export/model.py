@@ -413,7 +413,7 @@ def _party(n: Normaliser, party: Party) -> Json:
             "representative": n.person(party.representative),
             "dpo": n.person(party.dpo),
             "dpo_none": party.dpo_none,
-            "contract": party.contract,
+            "contract": party.contract and party.contract.line(n.lang),
             "data_location": n.country(party.data_location),
         }
     )
@@ -505,7 +505,7 @@ def _processor_terms(n: Normaliser, a: Activity) -> list[Json] | None:
         auth = entry.get("authorisation")
         out.append(compact({
             "party": n.party_ref(ident),
-            "contract": contract_text(entry.get("contract")) or (party.contract if party else None),
+            "contract": contract_text(entry.get("contract"), n.lang) or (party and party.contract and party.contract.line(n.lang)),
             "authorisation": compact({"type": str(auth.get("type")), "reference": str(auth.get("reference"))})
             if isinstance(auth, dict) else None,
         }))

@@ -699,7 +699,7 @@ def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
         text = entry.get("contract") or _t("site.transfers.no_contract", lang)
         if auth:
             kind = vocab.label("subprocessor_authorisation", auth.get("type"), lang)
-            text += f" · {_t('site.transfers.authorisation', lang)} : {kind} — {auth.get('reference')}"
+            text += f" · {_t('site.transfers.authorisation', lang)}{i18n.colon(lang)}{kind} — {auth.get('reference')}"
         w.field(f"{contract} — {label(entry.get('party'))}", text)
 
 
@@ -786,17 +786,28 @@ def _safeguard_text(item: Json, lang: str) -> str:
     parts = [label(item.get("safeguard"))]
     if item.get("adequacy_scope") == "partial":
         coverage = item.get("adequacy_coverage") or {}
-        parts.append(f"{_t('site.transfers.partial_short', lang)} {_t('site.transfers.coverage', lang)} : "
-                     + (coverage.get("reference") or _t("site.transfers.coverage_missing", lang)))
+        parts.append(f"{_t('site.transfers.partial_short', lang)} {_t('site.transfers.coverage', lang)}{i18n.colon(lang)}"
+                     + (_coverage(coverage, lang) or _t("site.transfers.coverage_missing", lang)))
     elif item.get("adequacy_coverage"):
-        parts.append(f"{_t('site.transfers.coverage', lang)} : {item['adequacy_coverage'].get('reference')}")
+        parts.append(f"{_t('site.transfers.coverage', lang)}{i18n.colon(lang)}{_coverage(item['adequacy_coverage'], lang)}")
     if item.get("derogation"):
         parts.append(vocab.label("art49_derogation", item["derogation"].get("code"), lang))
-    if item.get("authority_informed"):
-        parts.append(f"{_t('site.transfers.authority_informed', lang)} : {item['authority_informed']}")
+    if informed := item.get("authority_informed"):
+        said = i18n.format_date(True if informed == "true" else informed, lang)  # "Yes", or the date in words
+        parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{said}")
     if item.get("authority_authorisation"):
-        parts.append(f"{_t('site.transfers.authority_authorisation', lang)} : {item['authority_authorisation']}")
+        parts.append(f"{_t('site.transfers.authority_authorisation', lang)}{i18n.colon(lang)}{item['authority_authorisation']}")
     return " — ".join(p for p in parts if p)
+
+
+def _coverage(coverage: Json, lang: str) -> str | None:
+    """The recipient's coverage with, as the site gives it, the date it was checked, and the
+    address of its evidence: « Certifiée DPF (vérifiée le 1er février 2026, https://…) »."""
+    checked = coverage.get("checked")
+    extra = ", ".join(filter(None, [checked and f"{_t('site.transfers.checked', lang)} {i18n.format_date(checked, lang)}",
+                                    coverage.get("url")]))
+    reference = coverage.get("reference")
+    return f"{reference} ({extra})" if reference and extra else reference
 
 
 def _transfer_rows(items: list[Json] | None, lang: str) -> list[list[Any]] | None:
@@ -891,7 +902,7 @@ def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
         balancing = entry.get("balancing_test") if entry else None
         rows.append([purpose, label(entry["basis"]) if entry else label((basis or {}).get("basis")),
                      "\n".join(filter(None, [entry.get("details"), balancing and
-                                              f"{_t('export.fields.balancing_test', lang)} : {balancing}"])) or None
+                                              f"{_t('export.fields.balancing_test', lang)}{i18n.colon(lang)}{balancing}"])) or None
                      if entry else None])
     _table(w, _t("export.fields.basis_per_purpose", lang),
            [_t("export.fields.purpose", lang), _t("cnil.sheet.legal_basis", lang), _t("cnil.sheet.details_col", lang)],

@@ -33,8 +33,8 @@ def _not_stated() -> frozenset[str]:
 
 
 @functools.cache
-def _marks(key: str, after: str = "") -> tuple[str, ...]:
-    return tuple(i18n.t(key, lang) + after for lang in ("fr", "en"))
+def _marks(key: str) -> tuple[str, ...]:
+    return tuple(i18n.t(key, lang) for lang in ("fr", "en"))
 
 
 def _split_at(cell: str, marks: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -182,7 +182,7 @@ class ActivityBuilder:
             details = text(row["details"].value) if row.get("details") else None
             balancing = text(row["balancing_test"].value) if row.get("balancing_test") else None
             if details and balancing is None:
-                details, balancing = _split_at(details, _marks("export.fields.balancing_test", " : "))
+                details, balancing = _split_at(details, i18n.labelled("export.fields.balancing_test"))
             found = mapping.match("legal_basis", basis.value) if basis is not None else None
             if not listed_only and not details and not balancing and (found is None or found.code == own):
                 continue
@@ -394,6 +394,9 @@ class ActivityBuilder:
             coverage = row.get("coverage") or extras.get("coverage")
             if coverage is not None:
                 self.text_field(("transfers", i, "adequacy_coverage", "reference"), coverage)
+                self.text_field(("transfers", i, "adequacy_coverage", "url"), extras.get("coverage_url"))
+                if "coverage_checked" in extras:
+                    self.date_at(("transfers", i, "adequacy_coverage", "checked"), extras["coverage_checked"])
             self.coded(("transfers", i, "derogation"), "art49_derogation", row.get("derogation") or extras.get("derogation"),
                        required=False)
             informed = row.get("authority_informed") or extras.get("authority_informed")

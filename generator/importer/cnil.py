@@ -368,8 +368,7 @@ def contract_terms(cell: Value | None) -> tuple[str | None, Value | None, Value 
         return None, None, None
     said = str(text(cell.value) or "")
     contract, kind, reference = said, None, None
-    for lang in ("fr", "en"):
-        mark = f" · {i18n.t('site.transfers.authorisation', lang)} : "
+    for mark in (f" · {m}" for m in i18n.labelled("site.transfers.authorisation")):
         if mark in said:
             contract, _, auth = said.partition(mark)
             head, sep, tail = auth.partition(" — ")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.importer import MAX_BYTES, Entry, ImportProblem, Reason, Source, Where
+from generator.importer import MAX_BYTES, Entry, ImportProblem, Reason, Source, Where, mapping
 from generator.importer.people import Ids
 from generator.load.yamlload import MAX_INT_DIGITS
 
@@ -37,14 +37,15 @@ def decode(value: Any, key: str | None = None) -> Any:
     return value
 
 
-_CONTRACT = re.compile(r"^(?P<reference>.+) \((?P<date>\d{4}-\d{2}-\d{2})\)$", re.DOTALL)
+_CONTRACT = re.compile(r"^(?P<reference>.+) \((?P<date>[^()]+)\)$", re.DOTALL)
 
 
 def contract(text: Any) -> Any:
-    """« reference (date) », the export's one line, back to ``{reference, date}``; any other text
-    is kept as it is (an older register's contract)."""
-    if isinstance(text, str) and (m := _CONTRACT.match(text)):
-        return {"reference": m["reference"], "date": m["date"]}
+    """« reference (date) », the export's one line (the date in words, « 15 janvier 2026 », or
+    ISO as ropa wrote it before December 2026), back to ``{reference, date}``; any other text is
+    kept as it is (an older register's contract)."""
+    if isinstance(text, str) and (m := _CONTRACT.match(text)) and (day := mapping.date(m["date"])):
+        return {"reference": m["reference"], "date": day}
     return text
 
 

@@ -149,31 +149,38 @@ def organisation(text: Any) -> str | None:
 def safeguard_terms(text: str) -> dict[str, str]:
     """What the exports' safeguard cell says after « — »: « (décision partielle) Couverture :
     … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
-    … », « Autorisation de l'autorité de contrôle : … » → ``coverage``, ``derogation``,
-    ``authority_informed``, ``authority_authorisation`` (a reference containing « — »
-    is cut there)."""
+    … », « Autorisation de l'autorité de contrôle : … » → ``coverage`` (and ``coverage_checked``,
+    ``coverage_url`` from « (vérifiée le …, https://…) » after it), ``derogation``,
+    ``authority_informed``, ``authority_authorisation`` (a reference containing « — » is cut there). Either language, with either colon (``i18n.labelled``)."""
+    coverages = i18n.labelled("site.transfers.coverage")
+    partials = tuple(f"{i18n.t('site.transfers.partial_short', lang)} {c}" for lang in vocab.LANGUAGES for c in coverages)
+    missing = {fold(i18n.t("site.transfers.coverage_missing", lang)) for lang in vocab.LANGUAGES}
+    informed = i18n.labelled("site.transfers.authority_informed")
+    authorised = i18n.labelled("site.transfers.authority_authorisation")
+    checked = "|".join(re.escape(i18n.t("site.transfers.checked", lang)) for lang in vocab.LANGUAGES)
+    evidence = re.compile(rf"(?P<reference>.+?) \((?:(?:{checked}) (?P<checked>[^,()]+?))?(?:, )?(?P<url>https?://[^\s()]+)?\)",
+                          re.DOTALL)
     out: dict[str, str] = {}
     for part in (p.strip() for p in text.split(" — ") if p.strip()):
-        for lang in vocab.LANGUAGES:
-            coverage = f"{i18n.t('site.transfers.coverage', lang)} : "
-            partial = f"{i18n.t('site.transfers.partial_short', lang)} {coverage}"
-            informed = f"{i18n.t('site.transfers.authority_informed', lang)} : "
-            authorised = f"{i18n.t('site.transfers.authority_authorisation', lang)} : "
-            if part.startswith((partial, coverage)):
-                said = part.removeprefix(partial).removeprefix(coverage)
-                if fold(said) != fold(i18n.t("site.transfers.coverage_missing", lang)):
-                    out["coverage"] = said
-                break
-            if part.startswith(informed):
-                out["authority_informed"] = part[len(informed):]
-                break
-            if part.startswith(authorised):
-                out["authority_authorisation"] = part[len(authorised):]
-                break
-            if match("art49_derogation", part, shortened=False) is not None:
-                out["derogation"] = part
-                break
+        if said := _after(part, partials) or _after(part, coverages):
+            if fold(said) not in missing:
+                found = evidence.fullmatch(said)
+                if found and (found["checked"] or found["url"]):
+                    said = found["reference"]
+                    out |= {f"coverage_{k}": v for k in ("checked", "url") if (v := found[k])}
+                out["coverage"] = said
+        elif said := _after(part, informed):
+            out["authority_informed"] = said
+        elif said := _after(part, authorised):
+            out["authority_authorisation"] = said
+        elif match("art49_derogation", part, shortened=False) is not None:
+            out["derogation"] = part
     return out
+
+
+def _after(text: str, marks: tuple[str, ...]) -> str | None:
+    """What ``text`` says after the first of ``marks`` it starts with, or None."""
+    return next((text[len(mark):] for mark in marks if text.startswith(mark)), None)
 
 
 # --- durations and retentions -------------------------------------------------------------------
@@ -265,15 +272,20 @@ def retention(text: Any) -> Retention:
 
 
 def date(value: Any) -> str | None:
-    """A cell as an ISO date: a date or datetime cell, ``2019-05-06``, ``06/05/2019``."""
+    """A cell as an ISO date: a date or datetime cell, ``2019-05-06``, ``06/05/2019``, or a date
+    in words as ``i18n.format_date`` writes it in either language (« 1er mars 2026 », "1 March
+    2026")."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     text = "" if value is None else str(value).strip()
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?", text)
+    worded = _WORDED.fullmatch(fold(text))
     if m:
         y, mo, d = map(int, m.groups())
+    elif worded:
+        d, mo, y = int(worded[1]), _months()[worded[2]], int(worded[3])
     else:
         m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
         if not m:
@@ -283,6 +295,16 @@ def date(value: Any) -> str | None:
         return dt.date(y, mo, d).isoformat()
     except ValueError:
         return None
+
+
+_WORDED = re.compile(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})")
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    """The months' names of ``data/labels/common.yaml`` in either language, folded → 1 … 12."""
+    names = i18n.label_file("common")["months"]
+    return {fold(name): n for lang in vocab.LANGUAGES for n, name in enumerate(names[lang], start=1)}
 
 
 def yes_no(value: Any) -> bool | None:

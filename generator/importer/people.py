@@ -8,18 +8,33 @@ one stable, valid id.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import export
+from generator import export, vocab
 from generator.importer import mapping
 
-TITLES = ("Mme", "M.", "Mx")
 _SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour",
                 "sur", "un", "une", "the", "of", "and", "for", "to", "in"}
-_TITLE_WORDS = {"mme": "Mme", "madame": "Mme", "mlle": "Mme", "m": "M.", "monsieur": "M.", "mr": "M.", "mx": "Mx",
-                "ms": "Mme", "mrs": "Mme"}
+_SPELLED_OUT = {"madame": "Mme", "mademoiselle": "Mme", "mlle": "Mme", "monsieur": "M.", "docteur": "Dr",
+                "doctor": "Dr", "professeur": "Pr", "professor": "Prof"}
+"""Titles a spreadsheet spells out, as the register's codes (no « Mademoiselle »: see
+person_title in data/vocabularies.yaml)."""
+
+
+@functools.cache
+def _title_words() -> dict[str, str]:
+    """A folded first word → the person_title code it writes: the code itself, or its French or
+    English label, the first code in the vocabulary's order where two share a label ("Mr" is
+    « M. », as ``ropa export --lang en`` writes « M. »); then the words spelled out."""
+    out: dict[str, str] = {}
+    for code, entry in vocab.vocabularies()["person_title"].items():
+        for word in (code, *(entry[lang] for lang in vocab.LANGUAGES)):
+            out.setdefault(mapping.fold(word), code)
+    return {**_SPELLED_OUT, **out}
+
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 _PHONE = re.compile(r"^\+?[\d][\d .()-]{5,}$")
 _PLACE = re.compile(r"^(\d{4,5}|[A-Z]{1,2}\d[\dA-Z]? ?\d[A-Z]{2}|\d{3,6}(?:-\d{4})?)\s+(.+)$")
@@ -48,8 +63,8 @@ def person(line: str | None) -> dict[str, Any] | None:
         line, position = (part.strip() for part in line.split(", ", 1))
     words = line.split()
     title = None
-    if words and mapping.fold(words[0]) in _TITLE_WORDS:
-        title = _TITLE_WORDS[mapping.fold(words[0])]
+    if words and mapping.fold(words[0]) in _title_words():
+        title = _title_words()[mapping.fold(words[0])]
         words = words[1:]
     if not words:
         return None

@@ -82,7 +82,7 @@ def contract_terms(party: Party, entry: Mapping[str, Any] | None, lang: str, *, 
     from generator.render import i18n
 
     entry = entry or {}
-    contract = contract_text(entry.get("contract")) or party.contract
+    contract = contract_text(entry.get("contract"), lang) or (party.contract and party.contract.line(lang))
     parts = []
     if contract:
         parts.append(f"{i18n.t('site.transfers.contract', lang)}{i18n.colon(lang)}{contract}")

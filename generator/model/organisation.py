@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import vocab
+from generator.render import i18n
 from generator.shapes import mappings
 
 
@@ -15,12 +16,31 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def contract_text(value: Any) -> str | None:
-    """An Art. 28 contract as one line: « reference (date) », or the text of an older register."""
-    if isinstance(value, dict):
-        reference, date = value.get("reference"), value.get("date")
-        return f"{reference} ({date})" if date else _text(reference)
-    return _text(value)
+@dataclass(frozen=True)
+class Contract:
+    """An Art. 28 (or Art. 26) contract: its reference and date, or the text of an older
+    register (``reference`` alone)."""
+
+    reference: str
+    date: str | None = None  # ISO
+
+    @classmethod
+    def of(cls, value: Any) -> Contract | None:
+        if isinstance(value, dict):
+            reference, date = _text(value.get("reference")), _text(value.get("date"))
+            return cls(reference or "", date) if reference or date else None
+        return None if value is None else cls(str(value))
+
+    def line(self, lang: str) -> str:
+        """« reference (15 janvier 2026) » / "reference (15 January 2026)": the date as the site
+        writes dates (``i18n.format_date``), which the importer reads back."""
+        return f"{self.reference} ({i18n.format_date(self.date, lang)})" if self.date else self.reference
+
+
+def contract_text(value: Any, lang: str) -> str | None:
+    """An Art. 28 contract as one line in ``lang`` (``Contract.line``), or None."""
+    contract = Contract.of(value)
+    return contract.line(lang) if contract else None
 
 
 def _map(value: Any) -> dict[str, Any]:
@@ -148,7 +168,7 @@ class Party:
     contact: Person | None = None
     representative: Person | None = None
     dpo: Person | None = None
-    contract: str | None = None  # « reference (date) » of its Art. 28 (or Art. 26) contract
+    contract: Contract | None = None  # its Art. 28 (or Art. 26) contract
     dpo_none: str | None = None  # why it designates no DPO (Art. 37(1))
     data_location: str | None = None  # where it processes the data, when not its address country
 
@@ -160,7 +180,7 @@ class Party:
                    _text(data.get("description")), _text(data.get("registration_number")),
                    Address.of(data.get("address")), _text(data.get("phone")), _text(data.get("email")),
                    Person.of(data.get("contact")), Person.of(data.get("representative")),
-                   None if none is not None else Person.of(dpo), contract_text(data.get("contract")),
+                   None if none is not None else Person.of(dpo), Contract.of(data.get("contract")),
                    _text(none), _text(data.get("data_location")))
 
 

@@ -48,6 +48,13 @@ def colon(lang: str) -> str:
     return " : " if lang == "fr" else ": "
 
 
+def labelled(key: str) -> tuple[str, ...]:
+    """The label at ``key`` followed by a colon, as any export of ropa has written it: in either
+    language, with either language's colon (English workbooks written before December 2026
+    have the French « : » after their English labels); what the importer reads back."""
+    return tuple(dict.fromkeys(t(key, lang) + colon(style) for lang in vocab.LANGUAGES for style in vocab.LANGUAGES))
+
+
 def french_spacing(text: str, lang: str) -> str:
     """French typography in a terminal: the space before « : ; » and inside « » does not break."""
     if lang == "fr":
@@ -195,7 +202,7 @@ def format_scale(scale: Any, lang: str = DEFAULT_LANG) -> str:
         parts.append(by_count(t("common.scale_subjects", lang), count, lang).format(n=format_number(count, lang)))
     if isinstance(scale.get("large"), bool):
         answer = t("common.yes" if scale["large"] else "common.no", lang).lower()
-        parts.append(f"{t('common.scale_large', lang)}{' : ' if lang == 'fr' else ': '}{answer}")
+        parts.append(f"{t('common.scale_large', lang)}{colon(lang)}{answer}")
     text = " ; ".join(parts) if lang == "fr" else "; ".join(parts)
     if scale.get("details"):
         text = f"{text} — {scale['details']}" if text else str(scale["details"])

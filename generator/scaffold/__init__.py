@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,21 @@ def choices(vocabulary: str, lang: str = i18n.DEFAULT_LANG) -> list[str]:
     return [f"{code}{i18n.colon(lang)}{vocab.label(vocabulary, code, lang)}" for code in vocab.vocabularies()[vocabulary]]
 
 
+def comment(key: str, lang: str, indent: int = 0, **values: Any) -> str:
+    """The comment at ``key`` of ``data/labels/scaffold.yaml`` in ``lang``, each of its lines
+    behind ``indent`` spaces and « # »; ``{name}`` filled from ``values`` (``known``: the party
+    ids a comment lists, said « (parties connues : a, b) » when there are any)."""
+    known = values.pop("known", None)
+    values["known"] = i18n.t("scaffold.known_parties", lang).format(parties=", ".join(known)) if known else ""
+    return "\n".join(f"{' ' * indent}# {line}".rstrip() for line in filled(key, lang, **values).split("\n"))
+
+
+def filled(key: str, lang: str, **values: Any) -> str:
+    """The text at ``key`` of ``data/labels/scaffold.yaml`` in ``lang``, each ``{name}`` of
+    ``values`` replaced (other braces, a YAML flow mapping's, left as they are)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), i18n.t(f"scaffold.{key}", lang))
+
+
 def organisation_ids(width: int = 80) -> list[str]:
     """The ids of the international organisations ropa knows, on lines of at most ``width``
     characters, for the comment on ``international_organisation`` (the author's repository
@@ -61,9 +77,30 @@ def environment() -> jinja2.Environment:
             "comment_end_string": "#]",
         },
         filters={"yaml": yaml_string, "md": gfm},  # the README is read on GitHub/GitLab, not on the site
-        globals={"choices": choices, "placeholder": placeholder(), "organisation_ids": organisation_ids},
+        globals={"organisation_ids": organisation_ids},
     )
 
 
-def render(template: str, **values: Any) -> str:
-    return environment().get_template(template).render(**values)
+def render(template: str, lang: str = i18n.DEFAULT_LANG, **values: Any) -> str:
+    """``template`` with ``values``, its comments and example values in ``lang`` (the
+    register's language), its placeholder too (« À COMPLÉTER », "TO BE COMPLETED": the
+    ``placeholder`` rule finds either)."""
+    mark = placeholder(lang)
+
+    def value(key: str) -> str:
+        return i18n.t(f"scaffold.values.{key}", lang)
+
+    def say(key: str, indent: int = 0, **more: Any) -> str:
+        return comment(key, lang, indent, **{"placeholder": mark, "actor": value("actor"), **values, **more})
+
+    def note(key: str) -> str:
+        """A comment after a value (« fetch-depth: 0  # … »): its text alone."""
+        return i18n.t(f"scaffold.{key}", lang)
+
+    def text(key: str, **more: Any) -> str:
+        """A text of its own (the README), its values escaped by the template."""
+        return filled(key, lang, **{"placeholder": mark, **values, **more})
+
+    words = {"placeholder": mark, "choices": lambda vocabulary: choices(vocabulary, lang), "value": value, "say": say,
+             "note": note, "text": text}
+    return environment().get_template(template).render(**words, **values)
