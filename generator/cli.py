@@ -212,7 +212,8 @@ def _main(arguments: list[str], lang: str) -> int:
     except UsageError as exc:
         parser.error(exc.text(lang))
     except RopaError as exc:
-        print(terminal(f"ropa {args.command}: {exc.text(lang)}"), file=sys.stderr)
+        for line in exc.lines(lang):
+            print(terminal(f"ropa {args.command}: {line}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(i18n.message("cli.interrupted", lang), file=sys.stderr)

@@ -69,14 +69,15 @@ def tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
     return out
 
 
-def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
-    """``ropa ARGS`` on the repository at ``root`` as a process limited to ``TIMEOUT`` seconds and
-    ``MEMORY`` bytes; fails on a traceback, an internal error, or a change under ``root``
-    outside ``outputs`` (relative paths)."""
+def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``ropa ARGS`` on the repository at ``root`` (run from ``cwd``, default ``root``) as a process
+    limited to ``TIMEOUT`` seconds and ``MEMORY`` bytes; fails on a traceback, an internal error,
+    or a change under ``root`` outside ``outputs`` (relative paths)."""
     before = tree(root, outputs)
     start = time.monotonic()
     done = subprocess.run([*(NO_DAC if unprivileged else []), sys.executable, "-m", "generator", *args],
-                          cwd=root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
+                          cwd=cwd or root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
                           env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
     assert time.monotonic() - start < TIMEOUT
     both = done.stdout + done.stderr
