@@ -70,15 +70,15 @@ def tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
 
 
 def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+            cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``ropa ARGS`` on the repository at ``root`` (run from ``cwd``, default ``root``) as a process
     limited to ``TIMEOUT`` seconds and ``MEMORY`` bytes; fails on a traceback, an internal error,
-    or a change under ``root`` outside ``outputs`` (relative paths)."""
+    or a change under ``root`` outside ``outputs`` (relative paths); ``env``: more variables."""
     before = tree(root, outputs)
     start = time.monotonic()
     done = subprocess.run([*(NO_DAC if unprivileged else []), sys.executable, "-m", "generator", *args],
                           cwd=cwd or root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
-                          env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
+                          env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     assert time.monotonic() - start < TIMEOUT
     both = done.stdout + done.stderr
     assert "Traceback" not in both and "internal error" not in both and "erreur interne" not in both and "MemoryError" not in both, both[-3000:]
@@ -1073,3 +1073,18 @@ def test_hostile_hook_cache_is_ignored(tmp_path: Path, case: str) -> None:
                    root=root, outputs=WRITES_CACHE)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "files checked: 0 errors" in done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("ROPA_TODAY", "demain"), ("ROPA_TODAY", "2026-02-30"), ("ROPA_TODAY", "0001-01-01"), ("ROPA_TODAY", "2026-01-01T10:00"),
+    ("ROPA_TODAY", "99999-01-01"), ("SOURCE_DATE_EPOCH", "99999999999999"), ("SOURCE_DATE_EPOCH", "\u00b2"),
+    ("SOURCE_DATE_EPOCH", "-1"), ("SOURCE_DATE_EPOCH", "hier"),
+])
+@pytest.mark.parametrize("command", [("validate",), ("export", "--format", "json", "--output", "-")])
+def test_dates_of_the_environment_that_are_no_dates(tmp_path: Path, name: str, value: str, command: tuple[str, ...]) -> None:
+    """``ROPA_TODAY`` and ``SOURCE_DATE_EPOCH`` set to what is no date a run can count from are
+    refused by name (exit 2), never ignored for the clock nor an internal error (year 0)."""
+    root = copy_register(tmp_path)
+    done = bounded(*command, "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE, env={name: value})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{name}={value}: not a" in done.stderr, done.stderr
