@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,13 @@ def walk_strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from walk_strings(item, (*path, i))
+
+
+def identity(value: str | int) -> str:
+    """An id or a ref as two of them are compared: the same for texts a reader cannot tell
+    apart or would read as one (« Réf-1 » composed or decomposed, full-width « ＲＴ-01 »,
+    « rt-01 » and « RT-01 », spaces around or doubled): NFKC, case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", str(value)).casefold().split())
 
 
 def parse_date(value: Any) -> dt.date | None:

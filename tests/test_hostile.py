@@ -1088,3 +1088,24 @@ def test_dates_of_the_environment_that_are_no_dates(tmp_path: Path, name: str, v
     done = bounded(*command, "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE, env={name: value})
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{name}={value}: not a" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("case", "ref"), [
+    ("case", "rt-01"), ("full-width", "\uff32\uff34-01"), ("spaces", " RT-01 "), ("nfd", unicodedata.normalize("NFD", "RT-01é")),
+])
+def test_refs_a_reader_cannot_tell_apart_are_duplicates(tmp_path: Path, case: str, ref: str) -> None:
+    """Two sheets whose refs differ only by case, width, spaces or Unicode normalisation are one
+    ref to a reader (and to a spreadsheet's sheet names): ``duplicate-ref``, in a whole run and in
+    the pre-commit hook's run on the new file alone (facts of the others from the cache)."""
+    root = copy_register(tmp_path)
+    first = "RT-01é" if case == "nfd" else "RT-01"
+    path = root / ACTIVITIES / "formation-operateurs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ref: RT-01\n", f"ref: {first}\n"), encoding="utf-8")
+    bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)  # warms the cache
+    (root / ACTIVITIES / "z-copie.yaml").write_text(
+        BASE.replace("id: formation-operateurs", "id: z-copie").replace("ref: RT-01", f"ref: {json.dumps(ref)}"), encoding="utf-8")
+    for only in ((), (str(ACTIVITIES / "z-copie.yaml"),)):
+        done = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", *only, root=root, outputs=WRITES_CACHE)
+        assert done.returncode == 1, done.stdout + done.stderr
+        found = [(Path(r["file"]).name, r["rule"]) for r in json.loads(done.stdout) if r["rule"] == "duplicate-ref"]
+        assert found == [("z-copie.yaml", "duplicate-ref")], (only, done.stdout)
