@@ -1,5 +1,5 @@
-"""The register repository's own ``mkdocs.yml`` (and its ``docs/``), hostile: what ``ropa build``
-and ``ropa generate`` refuse (``generator.site.config_check``), each with ``mkdocs.yml``, the line
+"""The register repository's own ``mkdocs.yml`` (and its ``docs/``), hostile: what ``ropa build``,
+``ropa generate`` and ``ropa serve`` refuse (``generator.site.config_check``), each with ``mkdocs.yml``, the line
 and the field, exit 1, nothing built, nothing read outside the repository, no code run.
 
 Each case runs ``ropa`` as a bounded process (``test_hostile.bounded``) on a copy of the
@@ -73,15 +73,18 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], str]] = {
 }
 
 
-@pytest.mark.parametrize(("command", "case"), [(c, case) for c in ("build", "generate") for case in sorted(CASES)
-                                                if not (c == "generate" and case == "site-dir-outside")])  # it writes OUT
+@pytest.mark.parametrize(("command", "case"), [(c, case) for c in ("build", "generate", "serve") for case in sorted(CASES)
+                                                if not (c != "build" and case == "site-dir-outside")])  # no site_dir there
 def test_refused(tmp_path: Path, case: str, command: str) -> None:
     root = site_repo(tmp_path / "repo")
     outside = _outside(tmp_path)
     edit, expected = CASES[case]
     edit(root, outside)
-    args = [command, "out"] if command == "generate" else [command]
-    done = bounded(*args, "--root", ".", "--lang", "en", root=root)
+    args = {"generate": ["generate", "out", "--lang", "en"], "build": ["build", "--lang", "en"],
+            "serve": ["serve", "--dev-addr", "127.0.0.1:0"]}[command]  # serve: refused before it serves
+    if command == "serve":  # its messages are in the site's language
+        _edit(root, "  language: fr ", "  language: en ")
+    done = bounded(*args, "--root", ".", root=root)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     expected = expected.format(o=outside)
