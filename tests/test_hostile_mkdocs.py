@@ -8,13 +8,17 @@ checkout's site repository whose ``mkdocs.yml`` is edited as the case says.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from sitebuild import site_repo
-from test_hostile import bounded
+from test_hostile import TIMEOUT, bounded
 
 SECRET = "TOP-SECRET-0d1f"
 """What the files outside the repository hold: found in no output."""
@@ -134,3 +138,25 @@ def test_theme_as_a_name_with_another_language(tmp_path: Path) -> None:
     done = bounded("generate", "out", "--root", ".", "--lang", "en", root=root, outputs=("out",))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "language: en" in (root / "out" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ["activites/formation-operateurs/index.md", "activites/formation-operateurs/README.md",
+                                  "registre/index.md"])
+@pytest.mark.parametrize("command", ["build", "mkdocs"])
+def test_a_hand_written_page_never_replaces_a_generated_one(tmp_path: Path, page: str, command: str) -> None:
+    """``docs/activites/<id>/index.md`` is published at the URL of the generated sheet
+    ``activites/<id>.md``: refused as a clash (``ropa build`` and plain ``mkdocs build`` with the
+    plugin), where the sheet was silently replaced by the hand-written page."""
+    root = site_repo(tmp_path / "repo")
+    _edit(root, "  language: fr ", "  language: en ")
+    (root / "docs" / page).parent.mkdir(parents=True)
+    (root / "docs" / page).write_text("# Fausse fiche\n\nFAUSSE\n", encoding="utf-8")
+    if command == "build":
+        done = bounded("build", "--root", ".", root=root)
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                              cwd=root, capture_output=True, text=True, timeout=TIMEOUT,
+                              env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"docs/{page} is also a generated page" in done.stderr, done.stderr
+    assert not (root / "site").exists() and not (tmp_path / "site" / "activites").exists()

@@ -210,6 +210,16 @@ def with_title(page: str) -> str:
 Content = bytes | Path  # bytes, or the file to copy
 
 
+def destination(path: str) -> str:
+    """Where a file of ``docs_dir`` is published with directory URLs: ``a/b.md``, ``a/b/index.md``
+    and ``a/b/README.md`` are all the page ``a/b/``; any other file its own path."""
+    if not path.endswith(".md"):
+        return path
+    parent, _, name = path[:-3].rpartition("/")
+    page = parent if name in ("index", "README") else f"{parent}/{name}".lstrip("/")
+    return f"{page}/".lstrip("/") or "/"
+
+
 @dataclass
 class SiteSource:
     """A register's site as files under ``docs_dir`` and what the configuration needs."""
@@ -242,8 +252,9 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
         src.files[path] = (text if path == HOME else with_title(text)).encode("utf-8")
         src.generated.append(path)
     if docs_dir is not None and docs_dir.is_dir():
+        taken = {destination(path) for path in src.files}
         for rel, file in config_check.inside_files(docs_dir, root if root is not None else docs_dir):
-            if rel in src.files:
+            if rel in src.files or destination(rel) in taken:  # a/b/index.md would replace a/b.md
                 raise SourceError.of("site.page_clash", path=f"{docs_dir.name}/{rel}")
             src.files[rel] = file
             if file.suffix == ".md":
