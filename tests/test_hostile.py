@@ -1109,3 +1109,21 @@ def test_refs_a_reader_cannot_tell_apart_are_duplicates(tmp_path: Path, case: st
         assert done.returncode == 1, done.stdout + done.stderr
         found = [(Path(r["file"]).name, r["rule"]) for r in json.loads(done.stdout) if r["rule"] == "duplicate-ref"]
         assert found == [("z-copie.yaml", "duplicate-ref")], (only, done.stdout)
+
+
+def test_diff_in_a_shallow_clone_says_so(tmp_path: Path) -> None:
+    """``ropa diff HEAD~1`` in a clone of depth 1 (what CI checks out by default) names the cause,
+    the shallow clone, where it said only that the revision was no commit."""
+    from gitrepo import commit, init_repo
+
+    origin = init_repo(copy_register(tmp_path / "origin"))
+    commit(origin, "Registre")
+    path = origin / ACTIVITIES / "formation-operateurs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ref: RT-01", "ref: RT-01b"), encoding="utf-8")
+    commit(origin, "Nouvelle référence")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(tmp_path / "clone")], check=True)
+    done = bounded("diff", "HEAD~1", "--lang", "en", "--root", ".", root=tmp_path / "clone")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "'HEAD~1' is not a commit of this shallow clone: fetch the history (git fetch --unshallow" in done.stderr, done.stderr
+    done = bounded("diff", "HEAD~1", "--lang", "en", "--root", ".", root=origin)
+    assert done.returncode == 0 and "RT-01b" in done.stdout, done.stdout + done.stderr
