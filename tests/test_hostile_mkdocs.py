@@ -72,6 +72,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], str]] = {
     "snippets-download": (lambda r, o: _append(r, "  - pymdownx.snippets:\n      url_download: true\n"),
                           "markdown_extensions[9].pymdownx.snippets.url_download: url_download would download"),
     "docs-link-out": (lambda r, o: (r / "docs" / "fuite.txt").symlink_to(o / "secret.txt"), "docs/fuite.txt leads outside the register repository"),
+    "docs-link-to-a-folder-out": (lambda r, o: (r / "docs" / "dossier").symlink_to(o, target_is_directory=True), "docs/dossier leads outside"),
     "docs-folder-link-out": (lambda r, o: (r / "docs" / "styles").mkdir() or (r / "docs" / "styles" / "s.css").symlink_to(o / "secret.css"),
                              "docs/styles/s.css leads outside"),
 }
@@ -160,3 +161,18 @@ def test_a_hand_written_page_never_replaces_a_generated_one(tmp_path: Path, page
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"docs/{page} is also a generated page" in done.stderr, done.stderr
     assert not (root / "site").exists() and not (tmp_path / "site" / "activites").exists()
+
+
+def test_pages_mkdocs_leaves_out_are_not_published(tmp_path: Path) -> None:
+    """``exclude_docs`` and ``draft_docs`` leave pages out of ``ropa build`` as out of ``mkdocs
+    build``: they were dropped from the generated configuration, and the private notes published."""
+    root = site_repo(tmp_path / "repo")
+    (root / "docs" / "prive").mkdir()
+    (root / "docs" / "prive" / "notes.md").write_text("# Notes\n\nNOTE-PRIVEE\n", encoding="utf-8")
+    (root / "docs" / "brouillon.md").write_text("# Brouillon\n\nBROUILLON\n", encoding="utf-8")
+    (root / "docs" / "public.md").write_text("# Public\n\nPUBLIC\n", encoding="utf-8")
+    _append(root, "exclude_docs: |\n  prive/\ndraft_docs: |\n  brouillon.md\n")
+    done = bounded("build", "--root", ".", root=root, outputs=("site",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "site").rglob("*") if p.is_file())
+    assert "PUBLIC" in published and "NOTE-PRIVEE" not in published and "BROUILLON" not in published

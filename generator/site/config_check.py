@@ -18,7 +18,8 @@ the generated source needs: the custom theme folder copied under ``overrides/`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,12 +192,19 @@ def check(root: Path, path: Path, config: dict[str, Any], site_dir_used: bool = 
 
 
 def inside_files(folder: Path, root: Path) -> Iterator[tuple[str, Path]]:
-    """The files under ``folder`` (relative POSIX path, path), sorted; a file (or a link) that
-    resolves outside the repository ``root`` is refused, never read (``FileOutside``)."""
+    """The files under ``folder`` (relative POSIX path, path), sorted; a file or a folder (a link)
+    that resolves outside the repository ``root`` is refused, never read (``FileOutside``: MkDocs
+    follows links to folders). Links to folders of the repository are not followed."""
     real_root = root.resolve()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if not _inside(file.resolve(), real_root):
-            raise FileOutside.of("site.file_outside", path=file.relative_to(root).as_posix())
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if (path.is_symlink() or name in filenames) and not _inside(path.resolve(), real_root):
+                raise FileOutside.of("site.file_outside", path=path.relative_to(root).as_posix())
+            if name in filenames and path.is_file():
+                found.append(path)
+    for file in sorted(found):
         yield file.relative_to(folder).as_posix(), file
 
 
@@ -224,6 +232,19 @@ def _rebased_options(name: str, options: dict[str, Any], root: Path) -> dict[str
     paths = [str(_resolved(root, p)) for p in _base_paths(options)]
     listed = isinstance(options.get("base_path"), list) or name == "pymdownx.snippets"  # b64 takes one
     return {**options, "base_path": paths if listed else paths[0]}
+
+
+def excluded(config: dict[str, Any]) -> Callable[[str], bool]:
+    """Whether a file of ``docs_dir`` (relative POSIX path) is left out of the site, as MkDocs
+    leaves it out of a build: its defaults (``.*``, ``/templates/``), ``exclude_docs`` and
+    ``draft_docs`` (gitignore patterns)."""
+    from pathspec.gitignore import GitIgnoreSpec
+
+    lines = [".*", "/templates/"]
+    for key in ("exclude_docs", "draft_docs"):
+        if isinstance(config.get(key), str):
+            lines += config[key].splitlines()
+    return GitIgnoreSpec.from_lines(lines).match_file
 
 
 def custom_dir(config: dict[str, Any], root: Path) -> Path | None:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -239,12 +240,14 @@ class SiteSource:
 
 def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | None,
                model: RegisterModel | None = None, vendored: bool = True,
-               downloads: Downloads | None = None, root: Path | None = None) -> SiteSource:
+               downloads: Downloads | None = None, root: Path | None = None,
+               excluded: Callable[[str], bool] | None = None) -> SiteSource:
     """The site of ``reg`` (a valid register): generated pages, ``docs_dir``'s files, assets
     and downloads. A hand-written page with the path of a generated one is refused. With
     ``downloads``, the downloads are made beside (``site.downloads``) and the source holds empty
     files at their paths. With ``root``, a file of ``docs_dir`` that leads out of the repository
-    ``root`` is refused (``config_check.inside_files``)."""
+    ``root`` is refused (``config_check.inside_files``); a file ``excluded`` says MkDocs leaves
+    out (``exclude_docs``, ``draft_docs``) is not part of the site."""
     model = model if model is not None else build(reg)  # once: the pages and the downloads read it
     made = downloads.start(reg, lang, model) if downloads is not None else None  # before the pages
     src = SiteSource(lang, site_name(configured_name, reg, lang))
@@ -254,6 +257,8 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
     if docs_dir is not None and docs_dir.is_dir():
         taken = {destination(path) for path in src.files}
         for rel, file in config_check.inside_files(docs_dir, root if root is not None else docs_dir):
+            if excluded is not None and excluded(rel):
+                continue
             if rel in src.files or destination(rel) in taken:  # a/b/index.md would replace a/b.md
                 raise SourceError.of("site.page_clash", path=f"{docs_dir.name}/{rel}")
             src.files[rel] = file
@@ -340,7 +345,7 @@ def generate(root: Path, reg: Register, out: Path, lang: str | None = None, site
         config["theme"] = {**(theme if isinstance(theme, dict) else {"name": str(theme or "material")}), "language": lang}
     docs_dir = (root / str(config.get("docs_dir") or DOCS)).resolve()
     src = site_files(reg, site_language(config), str(config.get("site_name") or ""), docs_dir, downloads=downloads,
-                     root=root)
+                     root=root, excluded=config_check.excluded(config))
     theme_dir = config_check.custom_dir(config, root)
     if theme_dir is not None:
         src.theme_files = dict(config_check.inside_files(theme_dir, root))
