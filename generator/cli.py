@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from generator import __version__, vocab
+from generator import __version__, shapes, vocab
 from generator.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, RopaError, UsageError
 from generator.load.language import message_language
 from generator.render import i18n
@@ -205,6 +205,10 @@ def _main(arguments: list[str], lang: str) -> int:
     root = getattr(args, "root", None)
     if root is not None and not root.is_dir():
         parser.error(i18n.message("cli.no_root", lang, root=root))
+    problem = shapes.environment_problem()
+    if problem is not None:
+        key, name, value = problem
+        parser.error(i18n.message(key, lang, name=name, value=value, max=shapes.MAX_EPOCH))
     module = importlib.import_module(f"generator.commands.{COMMANDS[args.command]}")
     try:
         result: int = module.run(args)
@@ -212,7 +216,8 @@ def _main(arguments: list[str], lang: str) -> int:
     except UsageError as exc:
         parser.error(exc.text(lang))
     except RopaError as exc:
-        print(terminal(f"ropa {args.command}: {exc.text(lang)}"), file=sys.stderr)
+        for line in exc.lines(lang):
+            print(terminal(f"ropa {args.command}: {line}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(i18n.message("cli.interrupted", lang), file=sys.stderr)

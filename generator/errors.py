@@ -41,6 +41,11 @@ class RopaError(Exception):
         values = {k: v.text(lang) if isinstance(v, RopaError) else v for k, v in (self.message_values or {}).items()}
         return i18n.message(self.message_key, lang, **values)
 
+    def lines(self, lang: str) -> list[str]:
+        """The message as the lines ``cli.main`` prints, each after ``ropa COMMAND:`` (one, unless
+        the failure lists several problems)."""
+        return [self.text(lang)]
+
     def __str__(self) -> str:
         return self.text("en")
 

@@ -10,11 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 TODAY_ENV = "ROPA_TODAY"
 """Environment variable fixing "today" (YYYY-MM-DD): reproducible pages and tests."""
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
+"""Environment variable fixing the date outputs are stamped with (seconds since 1970, UTC)."""
+MAX_EPOCH = 253_402_300_799
+"""9999-12-31 23:59:59 UTC: the last second a date can hold."""
 
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 """An ISO 8601 duration of years, months, weeks and days (the schema's pattern)."""
@@ -70,6 +75,13 @@ def walk_strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
             yield from walk_strings(item, (*path, i))
 
 
+def identity(value: str | int) -> str:
+    """An id or a ref as two of them are compared: the same for texts a reader cannot tell
+    apart or would read as one (« Réf-1 » composed or decomposed, full-width « ＲＴ-01 »,
+    « rt-01 » and « RT-01 », spaces around or doubled): NFKC, case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", str(value)).casefold().split())
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A ``YYYY-MM-DD`` string as a date; ``None`` for anything else."""
     try:
@@ -81,6 +93,20 @@ def parse_date(value: Any) -> dt.date | None:
 def today() -> dt.date:
     """Today's date, or the date in ``ROPA_TODAY`` when it is set to a valid date."""
     return parse_date(os.environ.get(TODAY_ENV, "")) or dt.date.today()
+
+
+def environment_problem() -> tuple[str, str, str] | None:
+    """The first of ``ROPA_TODAY`` and ``SOURCE_DATE_EPOCH`` set to what is not a date a run can
+    count from, as (message key, variable, value); ``None`` when both are unset or valid. A date
+    before 1970 is refused: the checks count a year back from "today"."""
+    value = os.environ.get(TODAY_ENV, "")
+    day = parse_date(value)
+    if value and (day is None or day.year < 1970):
+        return "cli.bad_today", TODAY_ENV, value
+    epoch = os.environ.get(EPOCH_ENV, "").strip()
+    if epoch and not (epoch.isascii() and epoch.isdigit() and int(epoch) <= MAX_EPOCH):
+        return "cli.bad_epoch", EPOCH_ENV, os.environ[EPOCH_ENV]
+    return None
 
 
 def parse_duration(value: Any) -> tuple[int, int, int, int] | None:

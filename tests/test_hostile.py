@@ -69,15 +69,16 @@ def tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
     return out
 
 
-def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
-    """``ropa ARGS`` on the repository at ``root`` as a process limited to ``TIMEOUT`` seconds and
-    ``MEMORY`` bytes; fails on a traceback, an internal error, or a change under ``root``
-    outside ``outputs`` (relative paths)."""
+def bounded(*args: str, root: Path, outputs: tuple[str, ...] = (), unprivileged: bool = False,
+            cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``ropa ARGS`` on the repository at ``root`` (run from ``cwd``, default ``root``) as a process
+    limited to ``TIMEOUT`` seconds and ``MEMORY`` bytes; fails on a traceback, an internal error,
+    or a change under ``root`` outside ``outputs`` (relative paths); ``env``: more variables."""
     before = tree(root, outputs)
     start = time.monotonic()
     done = subprocess.run([*(NO_DAC if unprivileged else []), sys.executable, "-m", "generator", *args],
-                          cwd=root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
-                          env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
+                          cwd=cwd or root, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     assert time.monotonic() - start < TIMEOUT
     both = done.stdout + done.stderr
     assert "Traceback" not in both and "internal error" not in both and "erreur interne" not in both and "MemoryError" not in both, both[-3000:]
@@ -1072,3 +1073,57 @@ def test_hostile_hook_cache_is_ignored(tmp_path: Path, case: str) -> None:
                    root=root, outputs=WRITES_CACHE)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "files checked: 0 errors" in done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("ROPA_TODAY", "demain"), ("ROPA_TODAY", "2026-02-30"), ("ROPA_TODAY", "0001-01-01"), ("ROPA_TODAY", "2026-01-01T10:00"),
+    ("ROPA_TODAY", "99999-01-01"), ("SOURCE_DATE_EPOCH", "99999999999999"), ("SOURCE_DATE_EPOCH", "\u00b2"),
+    ("SOURCE_DATE_EPOCH", "-1"), ("SOURCE_DATE_EPOCH", "hier"),
+])
+@pytest.mark.parametrize("command", [("validate",), ("export", "--format", "json", "--output", "-")])
+def test_dates_of_the_environment_that_are_no_dates(tmp_path: Path, name: str, value: str, command: tuple[str, ...]) -> None:
+    """``ROPA_TODAY`` and ``SOURCE_DATE_EPOCH`` set to what is no date a run can count from are
+    refused by name (exit 2), never ignored for the clock nor an internal error (year 0)."""
+    root = copy_register(tmp_path)
+    done = bounded(*command, "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE, env={name: value})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{name}={value}: not a" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("case", "ref"), [
+    ("case", "rt-01"), ("full-width", "\uff32\uff34-01"), ("spaces", " RT-01 "), ("nfd", unicodedata.normalize("NFD", "RT-01é")),
+])
+def test_refs_a_reader_cannot_tell_apart_are_duplicates(tmp_path: Path, case: str, ref: str) -> None:
+    """Two sheets whose refs differ only by case, width, spaces or Unicode normalisation are one
+    ref to a reader (and to a spreadsheet's sheet names): ``duplicate-ref``, in a whole run and in
+    the pre-commit hook's run on the new file alone (facts of the others from the cache)."""
+    root = copy_register(tmp_path)
+    first = "RT-01é" if case == "nfd" else "RT-01"
+    path = root / ACTIVITIES / "formation-operateurs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ref: RT-01\n", f"ref: {first}\n"), encoding="utf-8")
+    bounded("validate", "--lang", "en", "--root", ".", root=root, outputs=WRITES_CACHE)  # warms the cache
+    (root / ACTIVITIES / "z-copie.yaml").write_text(
+        BASE.replace("id: formation-operateurs", "id: z-copie").replace("ref: RT-01", f"ref: {json.dumps(ref)}"), encoding="utf-8")
+    for only in ((), (str(ACTIVITIES / "z-copie.yaml"),)):
+        done = bounded("validate", "--lang", "en", "--format", "json", "--root", ".", *only, root=root, outputs=WRITES_CACHE)
+        assert done.returncode == 1, done.stdout + done.stderr
+        found = [(Path(r["file"]).name, r["rule"]) for r in json.loads(done.stdout) if r["rule"] == "duplicate-ref"]
+        assert found == [("z-copie.yaml", "duplicate-ref")], (only, done.stdout)
+
+
+def test_diff_in_a_shallow_clone_says_so(tmp_path: Path) -> None:
+    """``ropa diff HEAD~1`` in a clone of depth 1 (what CI checks out by default) names the cause,
+    the shallow clone, where it said only that the revision was no commit."""
+    from gitrepo import commit, init_repo
+
+    origin = init_repo(copy_register(tmp_path / "origin"))
+    commit(origin, "Registre")
+    path = origin / ACTIVITIES / "formation-operateurs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ref: RT-01", "ref: RT-01b"), encoding="utf-8")
+    commit(origin, "Nouvelle référence")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(tmp_path / "clone")], check=True)
+    done = bounded("diff", "HEAD~1", "--lang", "en", "--root", ".", root=tmp_path / "clone")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "'HEAD~1' is not a commit of this shallow clone: fetch the history (git fetch --unshallow" in done.stderr, done.stderr
+    done = bounded("diff", "HEAD~1", "--lang", "en", "--root", ".", root=origin)
+    assert done.returncode == 0 and "RT-01b" in done.stdout, done.stdout + done.stderr

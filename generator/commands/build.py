@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     reg = mkdocs_run.checked_register(root, "build", args.lang)
     if reg is None:
         return EXIT_PROBLEMS
-    config = source.read_config(root / source.CONFIG_NAME)
+    config = source.repository_config(root, site_dir_used=args.site_dir is None)
     target = args.site_dir.resolve() if args.site_dir else (root / str(config.get("site_dir") or "site")).resolve()
     check_site_dir(target, root, (root / str(config.get("docs_dir") or source.DOCS)).resolve())
     builder = builders.BUILDERS[args.builder]

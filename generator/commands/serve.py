@@ -23,12 +23,15 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from generator.site import mkdocs_run
+    from generator.site import config_check, mkdocs_run, source
 
     root = args.root.resolve()
     config_file = mkdocs_run.config_file(root)
     if mkdocs_run.checked_register(root, "serve") is None:
         return EXIT_PROBLEMS
+    # what ropa build refuses, refused before MkDocs reads the configuration (and docs/) itself
+    config = source.repository_config(root)
+    list(config_check.inside_files((root / str(config.get("docs_dir") or source.DOCS)).resolve(), root))
     previous = threading.excepthook
     threading.excepthook = _quiet_when_stopping(previous)
     try:

@@ -47,13 +47,13 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
             value = data.get(key)
             if not isinstance(value, (str, int)):
                 continue
-            value = str(value)
+            value, same = str(value), shapes.identity(value)  # « RT-01 » is « rt-01 » is « ＲＴ-01 »
             line = doc.locate((key,))[0]
-            if value in first:
-                other, other_line = first[value]
+            if same in first:
+                other, other_line = first[same]
                 yield doc.diagnostic((key,), rule, value=value, other=other.display, other_line=other_line)
             else:
-                first[value] = (doc, line)
+                first[same] = (doc, line)
     org = reg.organization
     if org is not None:
         seen: dict[str, int] = {}

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 from generator.errors import LoadError
 from generator.load.files import read_bytes
 from generator.load.yamlload import Document
+from generator.shapes import identity
 
 CACHE_DIR = ".ropa-cache"
 CACHE_FILE = "facts.json"
@@ -104,10 +105,11 @@ class Facts(NamedTuple):
         )
 
     def keys(self) -> tuple[str | None, str | None]:
-        """The id and the ref as ``unique_ids_and_refs`` compares them (text), when a mapping has them."""
+        """The id and the ref as ``unique_ids_and_refs`` compares them (``shapes.identity``), when a
+        mapping has them."""
         if not self.mapping:
             return None, None
-        return (None if self.id is None else str(self.id)), (None if self.ref is None else str(self.ref))
+        return (None if self.id is None else identity(self.id)), (None if self.ref is None else identity(self.ref))
 
     def stand_in(self, path: Path, display: str, *, process: bool = False) -> Document:
         """A document holding only these facts, for the checks across files (a process's, no
@@ -194,7 +196,7 @@ class FactsCache:
         if self.columns["kind"][i] != 2:
             return None, None
         ident, ref = self.columns["id"][i], self.columns["ref"][i]
-        return (None if ident is None else str(ident)), (None if ref is None else str(ref))
+        return (None if ident is None else identity(ident)), (None if ref is None else identity(ref))
 
     def unchanged(self, name: str, info: os.stat_result) -> int | None:
         """The row of ``name``'s facts if its stat signature is the one they were taken with (and

@@ -101,8 +101,17 @@ def resolve(root: Path, rev: str) -> str:
     try:
         out = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError:
+        if _shallow(root):  # CI's checkouts are shallow by default: the base is not fetched
+            raise GitError.of("git.not_in_shallow_clone", rev=rev) from None
         raise GitError.of("git.not_a_commit", rev=rev) from None
     return out.decode("ascii").strip()
+
+
+def _shallow(root: Path) -> bool:
+    try:
+        return _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False
 
 
 LAYOUT = (ORGANIZATION, ACTIVITIES, PROCESSES)

@@ -49,10 +49,9 @@ def _mkdocs(config_file: Path) -> bool:
 
     from generator.site import mkdocs_run
 
-    config = mkdocs_run.load_file(config_file, strict=True)
     try:
         with mkdocs_run.mkdocs_logging():
-            build(config)
+            build(mkdocs_run.load_file(config_file, strict=True))
     except MkDocsException as exc:
         print(f"ropa build: {exc}", file=sys.stderr)
         return False

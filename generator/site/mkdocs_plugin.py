@@ -108,13 +108,16 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         """The generated source (``source.site_files``) added in memory, beside docs/."""
         src = source.site_files(self._load(), self.lang, config.site_name, None, vendored=bool(self.config.mermaid))
         config.site_name = src.name
+        published = {f.dest_uri: f.src_uri for f in files}
         for path, content in src.files.items():
-            if files.get_file_from_path(path) is not None:
-                raise PluginError(f"ropa: {i18n.message('site.page_clash', self.lang, path=f'docs/{path}')}")
             if isinstance(content, Path):
-                files.append(File.generated(config, path, abs_src_path=str(content)))
+                file = File.generated(config, path, abs_src_path=str(content))
             else:
-                files.append(File.generated(config, path, content=content))
+                file = File.generated(config, path, content=content)
+            if file.dest_uri in published:  # the same source path, or a/b/index.md for a/b.md
+                clash = published[file.dest_uri]
+                raise PluginError(f"ropa: {i18n.message('site.page_clash', self.lang, path=f'docs/{clash}')}")
+            files.append(file)
         generated = set(src.files)
         if config.nav is None:
             hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -31,8 +32,8 @@ from generator.model.register import RegisterModel, build
 from generator.render import i18n
 from generator.render.escape import CONTROLS_AS_SPACES
 from generator.resources import VENDOR_PREFIX, site_assets
+from generator.site import config_check, pages, search_fold
 from generator.site import nav as site_nav
-from generator.site import pages, search_fold
 from generator.site.downloads import Downloads
 
 CONFIG_NAME = "mkdocs.yml"
@@ -96,6 +97,15 @@ def read_config(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SourceError.of("site.config_not_mapping", path=str(path))
     return data
+
+
+def repository_config(root: Path, site_dir_used: bool = False) -> dict[str, Any]:
+    """The repository's ``mkdocs.yml``, refused (``config_check.ConfigRefused``) when it asks for
+    what a build must not do; ``site_dir_used``: the site goes to its ``site_dir``."""
+    path = root / CONFIG_NAME
+    config = read_config(path)
+    config_check.check(root, path, config, site_dir_used)
+    return config
 
 
 def dump_config(config: dict[str, Any]) -> str:
@@ -201,6 +211,16 @@ def with_title(page: str) -> str:
 Content = bytes | Path  # bytes, or the file to copy
 
 
+def destination(path: str) -> str:
+    """Where a file of ``docs_dir`` is published with directory URLs: ``a/b.md``, ``a/b/index.md``
+    and ``a/b/README.md`` are all the page ``a/b/``; any other file its own path."""
+    if not path.endswith(".md"):
+        return path
+    parent, _, name = path[:-3].rpartition("/")
+    page = parent if name in ("index", "README") else f"{parent}/{name}".lstrip("/")
+    return f"{page}/".lstrip("/") or "/"
+
+
 @dataclass
 class SiteSource:
     """A register's site as files under ``docs_dir`` and what the configuration needs."""
@@ -212,6 +232,7 @@ class SiteSource:
     hand_written: list[str] = field(default_factory=list)  # the pages of docs/, by path
     styles: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
+    theme_files: dict[str, Path] = field(default_factory=dict)  # theme.custom_dir's, by path
 
     def nav(self) -> list[site_nav.NavItem]:
         return site_nav.build(self.generated + self.hand_written, self.lang)
@@ -219,11 +240,14 @@ class SiteSource:
 
 def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | None,
                model: RegisterModel | None = None, vendored: bool = True,
-               downloads: Downloads | None = None) -> SiteSource:
+               downloads: Downloads | None = None, root: Path | None = None,
+               excluded: Callable[[str], bool] | None = None) -> SiteSource:
     """The site of ``reg`` (a valid register): generated pages, ``docs_dir``'s files, assets
     and downloads. A hand-written page with the path of a generated one is refused. With
     ``downloads``, the downloads are made beside (``site.downloads``) and the source holds empty
-    files at their paths."""
+    files at their paths. With ``root``, a file of ``docs_dir`` that leads out of the repository
+    ``root`` is refused (``config_check.inside_files``); a file ``excluded`` says MkDocs leaves
+    out (``exclude_docs``, ``draft_docs``) is not part of the site."""
     model = model if model is not None else build(reg)  # once: the pages and the downloads read it
     made = downloads.start(reg, lang, model) if downloads is not None else None  # before the pages
     src = SiteSource(lang, site_name(configured_name, reg, lang))
@@ -231,9 +255,11 @@ def site_files(reg: Register, lang: str, configured_name: str, docs_dir: Path | 
         src.files[path] = (text if path == HOME else with_title(text)).encode("utf-8")
         src.generated.append(path)
     if docs_dir is not None and docs_dir.is_dir():
-        for file in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
-            rel = file.relative_to(docs_dir).as_posix()
-            if rel in src.files:
+        taken = {destination(path) for path in src.files}
+        for rel, file in config_check.inside_files(docs_dir, root if root is not None else docs_dir):
+            if excluded is not None and excluded(rel):
+                continue
+            if rel in src.files or destination(rel) in taken:  # a/b/index.md would replace a/b.md
                 raise SourceError.of("site.page_clash", path=f"{docs_dir.name}/{rel}")
             src.files[rel] = file
             if file.suffix == ".md":
@@ -289,6 +315,11 @@ def write(out: Path, src: SiteSource, config: dict[str, Any], site_dir: str = "s
         else:
             target.write_bytes(content)
         os.utime(target, (0, 0))  # the same tree for the same register, file times included
+    for rel, file in sorted(src.theme_files.items()):
+        target = out / config_check.OVERRIDES / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target)
+        os.utime(target, (0, 0))
     (out / CONFIG_NAME).write_text(dump_config(builder_config(config, src, site_dir)), encoding="utf-8")
 
 
@@ -308,10 +339,15 @@ def generate(root: Path, reg: Register, out: Path, lang: str | None = None, site
     """The whole source of the site of the repository at ``root`` (its ``mkdocs.yml``, ``docs/``
     and register ``reg``, valid) written into ``out``, an empty folder, in ``lang`` (default:
     the site's language); the downloads made by ``downloads`` when given (``site_files``)."""
-    config = read_config(root / CONFIG_NAME)
+    config = repository_config(root)
     if lang:
-        config["theme"] = {**(config.get("theme") or {"name": "material"}), "language": lang}
+        theme = config.get("theme")
+        config["theme"] = {**(theme if isinstance(theme, dict) else {"name": str(theme or "material")}), "language": lang}
     docs_dir = (root / str(config.get("docs_dir") or DOCS)).resolve()
-    src = site_files(reg, site_language(config), str(config.get("site_name") or ""), docs_dir, downloads=downloads)
-    write(out, src, config, site_dir)
+    src = site_files(reg, site_language(config), str(config.get("site_name") or ""), docs_dir, downloads=downloads,
+                     root=root, excluded=config_check.excluded(config))
+    theme_dir = config_check.custom_dir(config, root)
+    if theme_dir is not None:
+        src.theme_files = dict(config_check.inside_files(theme_dir, root))
+    write(out, src, config_check.rebased(config, root), site_dir)
     return src
