@@ -67,11 +67,12 @@ def browser() -> Iterator[Any]:
 
 
 class Visit:
-    """A browser page that records every request and console message."""
+    """A browser page that records every request and console message; ``options`` go to the
+    browser context (``color_scheme="dark"``, ``viewport={...}``...)."""
 
-    def __init__(self, browser: Any, base_url: str) -> None:
+    def __init__(self, browser: Any, base_url: str, **options: Any) -> None:
         self.base_url = base_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        self.context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, "locale": "fr-FR", **options})
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -94,6 +95,58 @@ class Visit:
         foreign = [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith(("data:", "blob:"))]
         assert foreign == [], f"requests left the local server: {foreign}"
         assert self.errors == [], "\n".join(self.errors)
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, the accessibility engine (a devDependency of package.json, installed by ``npm ci``):
+added to the page under test as an inline script, it asks no host for anything."""
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
+"""The rules run: WCAG 2.1 levels A and AA (what the RGAA requires) and axe's best practices
+(heading order, landmarks, names of dialogs...)."""
+
+# Material draws a Mermaid diagram once it scrolls into view: bring each into view, then wait
+# until every diagram box holds its SVG (in the page, or in the shadow root Material draws it in,
+# opened by OPEN_SHADOW_ROOTS).
+_DRAW_DIAGRAMS = """async () => {
+  for (const box of document.querySelectorAll('.ropa-diagram')) {
+    box.scrollIntoView();
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50)));
+  }
+  window.scrollTo(0, 0);
+}"""
+_DIAGRAMS_DRAWN = """() => [...document.querySelectorAll('.ropa-diagram')].every((box) => {
+  const host = box.querySelector('.mermaid');
+  return box.querySelector(':scope > svg, .ropa-mermaid svg') || (host && host.shadowRoot && host.shadowRoot.querySelector('svg'));
+})"""
+
+
+def draw_diagrams(page: Any) -> None:
+    """Every diagram of the page drawn (the page must have been opened with OPEN_SHADOW_ROOTS)."""
+    page.evaluate(_DRAW_DIAGRAMS)
+    page.wait_for_function(_DIAGRAMS_DRAWN, timeout=20_000)
+
+
+def axe(page: Any) -> list[dict[str, Any]]:
+    """The violations axe-core finds in the page as it is now (``AXE_TAGS``)."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (axe-core is a devDependency of package.json)")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        list(AXE_TAGS))
+    return list(result["violations"])
+
+
+def described(where: str, violations: list[dict[str, Any]]) -> list[str]:
+    """One line per violation and element: where, the rule, what is wrong, the element."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"]:
+            target = " ".join(" >>> ".join(t) if isinstance(t, list) else str(t) for t in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"{where}: {v['id']} ({v['impact']}, {len(v['nodes'])} elements) {target}: {summary}")
+    return lines
 
 
 @pytest.fixture

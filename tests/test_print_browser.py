@@ -18,12 +18,13 @@ import html
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import ARTIFACTS, Visit
-from sitebuild import REPO, built_site
+from browsing import ARTIFACTS, Visit, served
+from sitebuild import REPO, built_site, mkdocs_build, site_repo
 
 from generator.lint.runner import load_register
 from generator.model.register import build
@@ -211,3 +212,111 @@ def test_the_print_view_prints_every_sheet_on_a4(browser: Any, base_url: str, tm
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / "print-view")], check=True)
     shutil.copy2(pdf, ARTIFACTS / "print-view.pdf")
     assert len(list(ARTIFACTS.glob("print-view-*.png"))) == len(pages)
+
+
+# -- a phone's screen and paper: nothing cut off, the page never wider than the screen ----------
+
+LONG_URL = ("https://intranet.centrecall.example/ressources-humaines/procedures/"
+            "gestion-administrative-du-personnel-et-de-la-paie-version-2024-01-15.pdf")
+LONG_WORD = "anticonstitutionnellement" * 3
+PAYROLL = "activites/gestion-personnel-paie/"
+READ_ON_A_PHONE = ["registre/", PAYROLL, "activites/fidelisation-artemis/", "processus/fidelisation/", "impression/"]
+
+# Whether the page is wider than the screen, and every element of the page's content that lies
+# (even in part) beyond its left or right edge without a box that scrolls it, or that cuts its
+# own text (a box narrower than its text that neither scrolls nor shows what overflows).
+_CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  const scrolled = (el) => { for (let b = el.parentElement; b && b !== document.body; b = b.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(b).overflowX)) return true; } return false; };
+  for (const el of document.querySelectorAll('article *')) {
+    const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!r.width || style.visibility === 'hidden') continue;
+    const text = (el.textContent || '').trim().slice(0, 50);
+    if ((r.right > width + 1 || r.left < -1) && !scrolled(el)) out.push(`${el.tagName} at ${Math.round(r.left)}..${Math.round(r.right)} of ${width}: ${text}`);
+    else if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim())
+      out.push(`${el.tagName} cuts its text (${el.scrollWidth} > ${el.clientWidth}): ${text}`);
+  }
+  return {page: document.scrollingElement.scrollWidth - width, cut: out.slice(0, 20)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """CentreCall's site with a long URL and a long word in the payroll sheet (its name, its
+    description, a recipient's details): words wider than a phone's screen."""
+    root = site_repo(tmp_path_factory.mktemp("long-words") / "repo")
+    sheet = root / "register" / "activities" / "gestion-personnel-paie.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    for old, new in [
+        ("name: Gestion du personnel et de la paie", "name: Gestion du personnel et de la paie (Ressources-humaines-administration-générale)"),
+        ("externalisée auprès de Paie Services.", f"externalisée auprès de Paie Services. Procédure : {LONG_URL} ; {LONG_WORD}."),
+        ("d'absence de leur équipe.", f"d'absence de leur équipe ({LONG_URL})."),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    sheet.write_text(text, encoding="utf-8")
+    done = mkdocs_build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    with served(root / "site") as url:
+        yield url
+
+
+def test_a_phone_reads_every_sheet_and_the_register_without_scrolling_the_page(browser: Any, long_words_site: str) -> None:
+    """At 360 px, the narrowest phones': the page is never wider than the screen and no text is
+    cut off; a table wider than the screen scrolls in its own box (and takes the keyboard's
+    focus to scroll: assets/ropa-a11y.js)."""
+    v = Visit(browser, long_words_site, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    problems = []
+    try:
+        for path in READ_ON_A_PHONE:
+            page = open_page(v, path)
+            found = page.evaluate(_CUT_OFF)
+            if found["page"] > 0 or found["cut"]:
+                problems.append(f"/{path}: the page is {found['page']} px wider than the screen; cut off: {found['cut']}")
+            if path == PAYROLL:
+                v.screenshot("phone-sheet-long-words")
+            if path == "registre/":
+                v.screenshot("phone-register")
+                wrap = page.locator(".ropa-table").first.locator("[data-ropa-scrolls]")
+                assert wrap.count() == 1 and wrap.get_attribute("tabindex") == "0", "the register table scrolls in its box"
+        v.check()
+    finally:
+        v.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_a_sheet_and_the_register_print_whole_on_a4(browser: Any, long_words_site: str, tmp_path: Path) -> None:
+    """Printed on A4 (chromium's print to PDF), a sheet and the register table hold all of their
+    text: laid out at the width of A4's text, nothing lies beyond it or is cut, and every cell
+    and every entry of the page is in the PDF's text, long words and URLs included."""
+    v = Visit(browser, long_words_site, viewport={"width": 703, "height": 1000})  # A4 less 2 × 12 mm
+    problems = []
+    try:
+        for path in ["registre/", PAYROLL]:
+            page = open_page(v, path)
+            page.emulate_media(media="print")
+            found = page.evaluate(_CUT_OFF)
+            if found["page"] > 0 or found["cut"]:
+                problems.append(f"/{path} printed: {found['page']} px too wide; cut off: {found['cut']}")
+            cells = page.evaluate("[...document.querySelectorAll('article td, article th, article dd, article dt')]"
+                                  ".filter(e => e.offsetParent !== null).map(e => e.innerText)")
+            pdf = tmp_path / ((path.strip("/").replace("/", "-") or "home") + ".pdf")
+            page.pdf(path=str(pdf), format="A4")
+            text = _squeezed(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+            missing = [c for c in cells if _squeezed(c) not in text]
+            if missing:
+                problems.append(f"/{path}: not in the PDF: {missing[:5]}")
+            if path == PAYROLL:
+                assert LONG_URL in text and LONG_WORD in text
+            ARTIFACTS.mkdir(exist_ok=True)
+            shutil.copy2(pdf, ARTIFACTS / f"print-{pdf.name}")
+            page.emulate_media(media="screen")
+        v.check()
+    finally:
+        v.context.close()
+    assert problems == [], "\n".join(problems)

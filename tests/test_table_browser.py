@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browsing import Visit, served
+from browsing import Visit, axe, described, served
 from conftest import REPO
 from test_hostile import visible
 
@@ -180,9 +180,87 @@ def test_sorts_and_the_pager_reach_every_row(table: Visit, register: tuple[Regis
     assert _refs(box) == [a.ref for a in sorted(rows, key=lambda a: a.ref, reverse=True)][:500]
     box.locator(".ropa-pager select").select_option("0")  # every row
     assert box.locator("tbody tr").count() == len(rows)
-    assert box.locator(".ropa-filter output").inner_text() == f"{_count(len(rows))} lignes sur {_count(len(rows))}"
+    assert box.locator(".ropa-filter output").inner_text() == (
+        f"{_count(len(rows))} lignes sur {_count(len(rows))} — tri par « N° / RÉF », ordre décroissant")
     processor = page.locator(".ropa-table").nth(1)
     assert _refs(processor) == [a.ref for a in register[1].register("processor")[:FIRST_PAGE]]
+
+
+# What has the focus: its description, and whether it shows (an outline, or a ring of shadow).
+_FOCUSED = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  return {tag: el.tagName, cls: el.className, text: (el.textContent || el.getAttribute('aria-label') || '').trim(),
+          shown: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'};
+}"""
+
+
+def _tab_to(page: Any, predicate: str, limit: int = 80) -> dict[str, Any]:
+    """Press Tab until the element with the focus meets ``predicate`` (a JS function of it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"({predicate})(document.activeElement)"):
+            return dict(page.evaluate(_FOCUSED))
+    raise AssertionError(f"{limit} presses of Tab never reached {predicate}")
+
+
+def test_the_table_by_keyboard_alone(table: Visit, register: tuple[Register, RegisterModel]) -> None:
+    """From the top of the page, with the keyboard only: the filter, a sort each way, the
+    pager to its last page and back, the page size; each step said in the live region, and
+    what has the focus shows it."""
+    rows = controllers(register[1])
+    page = table.open("registre/")
+    box = page.locator(".ropa-table").first
+    status = box.locator(".ropa-filter output")
+    assert status.get_attribute("aria-live") == "polite"
+    focused = _tab_to(page, "(el) => el.matches('.ropa-table .ropa-filter input')")
+    assert focused["shown"], focused
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Filtrer le tableau"
+    page.keyboard.type("teletravail")  # letters Material's shortcuts do not take in a text box
+    wanted = [a for a in rows if PURPOSE_WORD in (a.purposes.main if a.purposes else "")]
+    assert status.inner_text() == f"{len(wanted)} lignes sur {_count(len(rows))} — lignes 1 à 50"
+
+    focused = _tab_to(page, "(el) => el.matches('th button.ropa-sort') && el.textContent.trim() === 'N° / RÉF'")
+    assert focused["shown"], focused
+    ref = box.locator("th", has_text="N° / RÉF")
+    assert page.evaluate("document.activeElement.closest('th').getAttribute('aria-sort')") == "none"
+    page.keyboard.press("Enter")
+    assert ref.get_attribute("aria-sort") == "ascending"
+    assert status.inner_text().endswith(" — tri par « N° / RÉF », ordre croissant")
+    page.keyboard.press("Space")
+    assert ref.get_attribute("aria-sort") == "descending"
+    assert status.inner_text() == (f"{len(wanted)} lignes sur {_count(len(rows))} — lignes 1 à 50"
+                                   " — tri par « N° / RÉF », ordre décroissant")
+    assert _refs(box) == sorted((a.ref for a in wanted), reverse=True)[:50]
+
+    focused = _tab_to(page, "(el) => el.matches('.ropa-pager__next')")
+    assert focused["shown"], focused
+    page.keyboard.press("Enter")
+    assert "lignes 51 à" in status.inner_text()
+    assert box.locator(".ropa-pager__next").get_attribute("aria-disabled") == "true"  # the last page
+    assert page.evaluate("document.activeElement.matches('.ropa-pager__next')"), "the focus stays on the button"
+    page.keyboard.press("Enter")  # nothing beyond the last page
+    assert "lignes 51 à" in status.inner_text()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.matches('.ropa-pager__previous')")
+    page.keyboard.press("Enter")
+    assert "lignes 1 à 50" in status.inner_text()
+    focused = _tab_to(page, "(el) => el.matches('.ropa-pager select')", limit=4)
+    assert focused["shown"], focused
+    page.keyboard.press("End")  # every row
+    assert box.locator(".ropa-pager select").input_value() == "0"
+    assert box.locator("tbody tr").count() == len(wanted)
+    assert status.inner_text() == f"{len(wanted)} lignes sur {_count(len(rows))} — tri par « N° / RÉF », ordre décroissant"
+
+
+def test_the_paged_table_has_no_accessibility_violation(table: Visit) -> None:
+    """axe-core on the register of 10,000 activities, its pager shown (CentreCall's register has
+    too few rows for one), filtered and sorted: WCAG 2.1 A/AA and best practices."""
+    page = table.open("registre/")
+    box = page.locator(".ropa-table").first
+    box.locator(".ropa-filter input").fill("teletravail")
+    box.locator("th", has_text="N° / RÉF").locator("button").click()
+    problems = described("register of 10,000 activities", axe(page))
+    assert problems == [], "\n".join(problems)
 
 
 def test_hostile_names_are_text(table: Visit, register: tuple[Register, RegisterModel]) -> None:

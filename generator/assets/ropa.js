@@ -36,7 +36,9 @@
   function label(box, name, values) {
     var text = agreeing(box.dataset["label" + name] || "", values);
     Object.keys(values).forEach(function (key) {
-      text = text.replace("{" + key + "}", numbers.format(values[key]));
+      var value = values[key];
+      var shown = typeof value === "number" ? numbers.format(value) : String(value);
+      text = text.replace("{" + key + "}", function () { return shown; });
     });
     return text;
   }
@@ -157,12 +159,14 @@
     }
     var status = label(t.box, "Rows", { shown: shown, total: t.records.length });
     if (pages > 1) status += " — " + label(t.box, "Range", { first: first + 1, last: last });
+    if (t.sorted) status += " — " + label(t.box, t.sorted.direction === "ascending" ? "Ascending" : "Descending", { column: t.sorted.name });
     t.status.textContent = status;
     t.bar.classList.toggle("ropa-filter--active", shown < t.records.length);
     t.pager.hidden = t.records.length <= SIZES[0];
     t.pageText.textContent = label(t.box, "Page", { page: t.page + 1, pages: pages });
-    t.previous.disabled = t.page === 0;
-    t.next.disabled = t.page >= pages - 1;
+    // aria-disabled, not disabled: the button keeps the keyboard's focus on the last page
+    t.previous.setAttribute("aria-disabled", String(t.page === 0));
+    t.next.setAttribute("aria-disabled", String(t.page >= pages - 1));
   }
 
   function refilter(t) {
@@ -228,13 +232,14 @@
     t.tableBox.parentNode.insertBefore(pager, t.tableBox.nextSibling);
     t.pager = pager;
 
-    function turn(step) {
+    function turn(step, b) {
+      if (b.getAttribute("aria-disabled") === "true") return;
       t.page += step;
       paint(t);
       if (t.box.getBoundingClientRect().top < 0) t.box.scrollIntoView();
     }
-    t.previous.addEventListener("click", function () { turn(-1); });
-    t.next.addEventListener("click", function () { turn(1); });
+    t.previous.addEventListener("click", function () { turn(-1, t.previous); });
+    t.next.addEventListener("click", function () { turn(1, t.next); });
     select.addEventListener("change", function () {
       t.size = Number(select.value);
       t.page = 0;
@@ -289,6 +294,7 @@
         var sign = direction === "ascending" ? 1 : -1;
         headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", direction);
+        t.sorted = { name: b.textContent.replace(/\s+/g, " ").trim(), direction: direction };
         var order = ranks(t, index);
         t.order = sign > 0 ? order.sorted : t.records.slice().sort(function (a, b) {
           return order.rank[b.index] - order.rank[a.index] || a.index - b.index;
