@@ -185,6 +185,7 @@ HOSTILE = [
     "| a | b |\n| --- | --- |",
     "![image](http://x.example/i.png) [ref]: http://x.example",
     "3 fiches modifiées register/activities/x.yaml",
+    "@all @ropa-register/dpo (@dpo) dpo@centrecall.example",
 ]
 
 
@@ -196,8 +197,22 @@ def test_gfm_text_renders_as_written(value: str, context: str) -> None:
     text, tags = visible(markdown)
     wanted = "\n".join(" ".join(line.split()) for line in value.strip().splitlines() if line.strip())
     shown = text.strip().removeprefix("x").strip() if context == "cell" else text.strip()
-    assert shown == wanted, markdown
+    assert shown.replace("\u2060", "") == wanted, markdown  # a word joiner keeps « @x » from mentioning
     assert tags <= {"p", "h2", "table", "thead", "tbody", "tr", "th", "td", "br"}, markdown
+
+
+# GitHub's and GitLab's mention: an @ that starts a word, then a user, group or team name.
+MENTION = re.compile(r"(?<![\w.+-])@[\w-]+")
+
+
+@pytest.mark.parametrize("context", GFM_CONTEXTS)
+def test_gfm_text_mentions_nobody(context: str) -> None:
+    """A value « @all » or « @org/team » in a pull-request comment notifies nobody; an e-mail
+    address is left as it is written (no invisible character in it to copy)."""
+    value = "Voir @all, @ropa-register/dpo et (@dpo) ; écrire à dpo@centrecall.example"
+    text, _ = visible(gfm(value, context))
+    assert MENTION.findall(value) and not MENTION.findall(text), text
+    assert "dpo@centrecall.example" in text, text
 
 
 def test_gfm_escapes_only_what_markdown_needs() -> None:

@@ -55,6 +55,9 @@ def heading(value: Any) -> Markdown:
 # GitHub's math); ``_`` only at a word's edge (intraword ``data_categories`` is no emphasis);
 # ``<`` only before what starts a tag or an autolink; ``&`` only where it would spell an entity.
 _GFM_ALWAYS = re.compile(r"[\\*`\[\]~$]")
+# « @name » starting a word is a mention on GitHub and GitLab (« @all » notifies everyone): a word
+# joiner after the @ keeps it text; an e-mail address (a letter before its @) is no mention.
+_GFM_MENTION = re.compile(r"(?<![\w.+-])@(?=\w)")
 _GFM_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _GFM_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _GFM_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -82,6 +85,7 @@ def gfm(value: Any, context: str = "line") -> Markdown:
         line = _GFM_UNDERSCORE.sub(r"\\_", line)
         line = _GFM_TAG.sub(r"\\<", line)
         line = _GFM_ENTITY.sub(r"\\&", line)
+        line = _GFM_MENTION.sub("@\u2060", line)
         if context == "cell":
             line = line.replace("|", "\\|")
         elif context == "heading" and line.endswith("#"):
