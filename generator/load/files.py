@@ -21,7 +21,8 @@ MAX_FILES = 50_000
 """Most register files in one folder (a register of 10,000 activities is the largest we know of)."""
 
 
-def _inside(path: Path, root: Path) -> bool:
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or under it (both resolved by the caller)."""
     try:
         path.relative_to(root)
     except ValueError:
@@ -77,7 +78,7 @@ def read_bytes(path: Path, root: Path, max_bytes: int, *, real_parent: str | Non
         if exc.errno == errno.ELOOP:
             raise LoadError("file-unreadable", reason=phrase("file-link-loop")) from None
         raise LoadError("file-unreadable", reason=phrase("file-os-error", error=str(exc.strerror or exc))) from None
-    if not _inside(target, root.resolve()):
+    if not inside(target, root.resolve()):
         raise LoadError("file-outside-repository")
     return _read_regular(target, max_bytes)
 

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.errors import RopaError
+from generator.load.files import inside
 from generator.render import i18n
 
 OVERRIDES = "overrides"
@@ -70,10 +71,6 @@ class FileOutside(RopaError):
     """A file of a folder the site copies resolves outside the repository."""
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
 def _resolved(root: Path, value: Any) -> Path:
     return (root / str(value)).resolve()
 
@@ -110,7 +107,7 @@ class _Checker:
         self.problems.append(Problem(self.line(*path), field, key, values))
 
     def folder(self, path: tuple[str | int, ...], value: Any, key: str = "outside") -> None:
-        if value is not None and not isinstance(value, bool) and not _inside(_resolved(self.root, value), self.root):
+        if value is not None and not isinstance(value, bool) and not inside(_resolved(self.root, value), self.root):
             self.add(path, key, value=value)
 
 
@@ -159,7 +156,7 @@ def problems(root: Path, text: str, config: dict[str, Any], site_dir_used: bool 
     theme = config.get("theme")
     theme = theme if isinstance(theme, dict) else {"name": theme}
     check.folder(("theme", "custom_dir"), theme.get("custom_dir"))
-    if theme.get("custom_dir") and _inside(_resolved(root, theme["custom_dir"]), root) \
+    if theme.get("custom_dir") and inside(_resolved(root, theme["custom_dir"]), root) \
             and not _resolved(root, theme["custom_dir"]).is_dir():
         check.add(("theme", "custom_dir"), "missing", value=theme["custom_dir"])
     if str(theme.get("name")) in CDN_THEMES:
@@ -200,7 +197,7 @@ def inside_files(folder: Path, root: Path) -> Iterator[tuple[str, Path]]:
     for dirpath, dirnames, filenames in os.walk(folder):
         for name in dirnames + filenames:
             path = Path(dirpath) / name
-            if (path.is_symlink() or name in filenames) and not _inside(path.resolve(), real_root):
+            if (path.is_symlink() or name in filenames) and not inside(path.resolve(), real_root):
                 raise FileOutside.of("site.file_outside", path=path.relative_to(root).as_posix())
             if name in filenames and path.is_file():
                 found.append(path)
