@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import shapes, vocab
-from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
+from generator.lint.rules import Arg, Diagnostic, article_text, either, phrase
 from generator.load.layout import PROCESSES, windows_device
 from generator.load.register import Register
 from generator.load.yamlload import Document
@@ -132,8 +132,7 @@ def security_measures_are_described(reg: Register) -> Iterator[Diagnostic]:
         measures = data.get("security_measures")
         if "role" not in data or (measures is not None and measures != []):
             continue
-        article = Text(fr="art. 30.2.d", en="Art. 30(2)(d)") if data.get("role") == "processor" else \
-            Text(fr="art. 30.1.g", en="Art. 30(1)(g)")
+        article = article_text("30(2)(d)" if data.get("role") == "processor" else "30(1)(g)")
         at = ("security_measures",) if "security_measures" in data else ()
         yield doc.diagnostic(at, "security-measures-missing", key=True, article=article)
 

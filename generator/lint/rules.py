@@ -56,6 +56,12 @@ class Text:
         return self.fr if lang == "fr" else self.en
 
 
+def article_text(code: str) -> Text:
+    """A GDPR provision written ``46(3)(b)`` in each language's way: art. 46.3.b / Art. 46(3)(b)."""
+    french = code.replace(")(", ".").replace("(", ".").replace(")", "")
+    return Text(fr=f"art. {french}", en=f"Art. {code}")
+
+
 Arg = str | int | float | Phrase | Text
 """A value a message names."""
 

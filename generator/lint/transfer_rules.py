@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import shapes, vocab
-from generator.lint.rules import Arg, Diagnostic, Text, phrase
+from generator.lint.rules import Arg, Diagnostic, Text, article_text, phrase
 from generator.load.register import Register
 from generator.load.yamlload import Document
 from generator.resources import load_data
@@ -189,12 +189,6 @@ def parties_abroad_have_a_transfer(reg: Register) -> Iterator[Diagnostic]:
                                      name=_country_text(location), country=location, org_file=org_file)
 
 
-def _article(code: str) -> Text:
-    """A GDPR provision written ``46(3)(b)`` in each language's way: art. 46.3.b / Art. 46(3)(b)."""
-    french = code.replace(")(", ".").replace("(", ".").replace(")", "")
-    return Text(fr=f"art. {french}", en=f"Art. {code}")
-
-
 def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
     """What being a public authority or body (``public_body: true``) changes for a transfer: the
     safeguards that exist only between public bodies (Art. 46(2)(a), 46(3)(b)), the supervisory
@@ -213,7 +207,7 @@ def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
             code = str(transfer.get("safeguard"))
             safeguard = safeguards.get(code)
             if safeguard is not None:
-                article = _article(str(safeguard["article"]))
+                article = article_text(str(safeguard["article"]))
                 if safeguard.get("public_bodies_only") and not public:
                     yield doc.diagnostic((*path, "safeguard"), "transfer-safeguard-public-bodies", index=i,
                                          safeguard=code, article=article, org_file=org_file)
