@@ -37,7 +37,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -47,7 +47,7 @@ from generator.errors import ExportError
 from generator.export import model, xlsx_fork
 from generator.export.model import Json, label
 from generator.export.xlsx_package import Workbook
-from generator.export.xlsx_sheet import REMEMBERED_TEXT, Cell, Hyperlink, RowSheet, Span
+from generator.export.xlsx_sheet import REMEMBERED_TEXT, Cell, Hyperlink, RowSheet, Span, Template
 from generator.lint.rules import Diagnostic
 from generator.lint.schema import field_arg
 from generator.load.register import Register
@@ -284,6 +284,8 @@ class Styles:
             "ropa-nav": {**link},
         }
         self.made: dict[tuple[str, bool], Format] = {}
+        self.templates: dict[tuple[Any, ...], dict[tuple[Any, ...], _Recurring]] = {}
+        """The rows met so far (``SheetWriter.recurring``), by the widths of their sheets."""
 
     def __call__(self, name: str, quote: bool = False) -> Format:
         found = self.made.get((name, quote))
@@ -327,6 +329,7 @@ class SheetWriter:
         self.height: float | None = None
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
+        self.templates = styles.templates.setdefault((tuple(widths), self.field_span), {})
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
 
@@ -452,9 +455,40 @@ class SheetWriter:
         ws.print_area(0, 0, max(0, self.row - 2), self.span - 1)
         self.styles.wb.finish_sheet(ws)
 
+    def recurring(self, key: tuple[Any, ...] | None, build: Callable[[], None]) -> None:
+        """Write the row ``build`` makes on the current (empty) row. Most rows come again
+        on sheet after sheet (section bands, headers, captions, the organisation's contacts,
+        « Non renseigné »): a row of the same ``key`` (``row_key``) met before on a sheet of
+        the same widths is written from its XML (``RowSheet.add_template``), not built again.
+        The bytes are the same either way."""
+        if key is not None and not self.cells_ and self.height is None:
+            template = self.templates.get(key)
+            if template is not None:
+                row = self.row - 1
+                self.ws.add_template(row, template.row)
+                self.ws.merge.extend((row, first, row, last) for first, last in template.merges)
+                self.row += 1
+                return
+        merges = len(self.ws.merge)
+        build()
+        if key is None or self.links or not self.cells_:
+            self.next()
+            return
+        row = self.row - 1
+        made = self.ws.add_recurring(row, self.cells_, self.height)
+        if made is not None:
+            if len(self.templates) >= MAX_TEMPLATES:
+                self.templates.clear()
+            self.templates[key] = _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:]))
+        self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
+        self.row += 1
+
     # Kinds of rows ------------------------------------------------------------------------------
 
     def title(self, text: str, style: str = "ropa-title") -> None:
+        self.recurring(row_key("title", style, text), lambda: self._title(text, style))
+
+    def _title(self, text: str, style: str) -> None:
         self.put(1, text, style)
         self.merge(1, self.field_span, style)
         if style == "ropa-subtitle":
@@ -462,7 +496,6 @@ class SheetWriter:
         else:
             chars = int(sum(self.widths[: self.field_span]) * BODY_PT / TITLE_PT) - 1
             self.height = _lines(text, chars) * 20.0 + 2
-        self.next()
 
     def nav(self, link: Link) -> None:
         self.put(1, link, "ropa-nav")
@@ -471,27 +504,36 @@ class SheetWriter:
     def section(self, text: str) -> None:
         """A section's title on a dark band across the sheet (one merged cell)."""
         self.next()
+        self.recurring(row_key("section", text), lambda: self._section(text))
+
+    def _section(self, text: str) -> None:
         self.put(1, text, "ropa-section")
         self.merge(1, self.span, "ropa-section")
         self.height = 20
-        self.next()
 
     def header(self, labels: Sequence[str]) -> None:
+        self.recurring(row_key("header", *labels), lambda: self._header(labels))
+
+    def _header(self, labels: Sequence[str]) -> None:
         for col, text in enumerate(labels, start=1):
             self.put(col, text, "ropa-header")
         self._fit(labels)
-        self.next()
 
     def cells(self, values: Sequence[Any], first: str = "ropa-label") -> None:
         """A table row; the first cell in ``first`` style (a row label)."""
+        self.recurring(row_key("cells", first, *values), lambda: self._cells(values, first))
+
+    def _cells(self, values: Sequence[Any], first: str) -> None:
         for col, value in enumerate(values, start=1):
             self.put(col, value, first if col == 1 else "ropa-text")
         self._fit(values)
-        self.next()
 
     def field(self, name: str, value: Any, extra: Any = None) -> None:
         """A ``label | value`` row, the value spread over the rest of the page's width (or over
         two columns when there is an ``extra`` value, such as an ISO duration)."""
+        self.recurring(row_key("field", name, value, extra), lambda: self._field(name, value, extra))
+
+    def _field(self, name: str, value: Any, extra: Any) -> None:
         self.put(1, name, "ropa-label")
         self.put(2, value)
         end = self.field_span if extra is None else 3
@@ -499,7 +541,35 @@ class SheetWriter:
         if extra is not None:
             self.put(4, extra)
         self._fit([name, value], [1, end - 1])
-        self.next()
+
+
+MAX_TEMPLATES = 4096
+"""Rows remembered per kind of sheet (``SheetWriter.recurring``); when full, it starts again.
+A few kilobytes each at most: texts longer than ``REMEMBERED_TEXT`` are not remembered."""
+
+
+class _Recurring(NamedTuple):
+    """A row remembered: its XML (``Template``) and its merged ranges, by their columns."""
+
+    row: Template
+    merges: tuple[tuple[int, int], ...]
+
+
+_KEYED = frozenset({str, int, float, dt.date, dt.datetime, type(None), bool})
+"""The values a remembered row may hold (a link is recorded on its sheet: never remembered)."""
+
+
+def row_key(kind: str, *values: Any) -> tuple[Any, ...] | None:
+    """What tells a row apart from every other of its kind: its values and their types (True,
+    1 and 1.0 are one key to Python, three cells to Excel); None for a row not worth
+    remembering or that cannot be (a long text, a link, a list)."""
+    key: list[Any] = [kind]
+    for value in values:
+        kind_of = type(value)
+        if kind_of not in _KEYED or (kind_of is str and len(value) > REMEMBERED_TEXT):
+            return None
+        key += (kind_of, value)
+    return tuple(key)
 
 
 def too_long_texts(reg: Register) -> list[Diagnostic]:

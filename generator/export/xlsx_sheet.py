@@ -55,6 +55,18 @@ Value = str | float | Hyperlink | Span | None
 (a ``Span``), or None for a formatted blank."""
 Cell = tuple[Format, Value]
 
+
+class Template(NamedTuple):
+    """A row that comes again (the same labels, values and formats on many sheets), as
+    ``RowSheet.add_recurring`` wrote it: its XML with a NUL character for its number (XML
+    text never holds one: XlsxWriter writes it ``_x0000_``), its first and last columns, and
+    its height as ``set_row`` takes it."""
+
+    xml: str
+    first: int
+    last: int
+    height: float | None
+
 SPILL = 1 << 20
 """Characters of row XML a sheet keeps in memory before it moves them to a temporary file."""
 
@@ -218,14 +230,46 @@ class RowSheet(Worksheet):
         then be assembled without changing the formats' numbers."""
         return self.pending is None or all(fmt.xf_index is not None for fmt, _ in self.pending[1].values())
 
+    def add_recurring(self, row: int, cells: Mapping[int, Cell], height: float | None = None) -> Template | None:
+        """``add_row`` of a row without links that may come again, on this sheet or another
+        of the workbook: it is turned into XML at once, and its ``Template`` returned (None for
+        a row without a cell). The formats are numbered in the same order as by ``add_row``:
+        the row before is turned into XML first."""
+        self.add_row(row, cells, height, links=False)
+        if self.pending is None or self.pending[0] != row or not cells:
+            return None
+        self.pending = None
+        xml = self._row_text(row, "\0", cells, height)
+        self.rows.add(xml.replace("\0", str(row + 1)))
+        last = max(cells)
+        value = cells[last][1]
+        return Template(xml, min(cells), value.last if type(value) is Span else last, height)
+
+    def add_template(self, row: int, template: Template) -> None:
+        """Write row ``row`` as ``add_recurring`` wrote the row of ``template``: what
+        ``add_row`` does for it (the dimensions, the row before turned into XML), and its XML
+        with this row's number."""
+        if row >= self.xls_rowmax:
+            raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
+        if template.height is not None:
+            self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
+        self._extent(row, template.first, template.last)
+        if self.pending is not None:
+            self._row_xml(*self.pending)
+            self.pending = None
+        self.rows.add(template.xml.replace("\0", str(row + 1)))
+
     def _row_xml(self, row: int, cells: Mapping[int, Cell], height: float | None) -> None:
-        number = str(row + 1)
+        self.rows.add(self._row_text(row, str(row + 1), cells, height))
+
+    def _row_text(self, row: int, number: str, cells: Mapping[int, Cell], height: float | None) -> str:
+        """The XML of row ``row``, numbered ``number`` (a NUL character for a ``Template``)."""
         xml = []
         covered = -1
         strmax = self.xls_strmax
         for col in sorted(cells):
             if col <= covered:
-                raise ValueError(f"sheet '{self.name}': cell {_column(col)}{number} is under a span")
+                raise ValueError(f"sheet '{self.name}': cell {_column(col)}{row + 1} is under a span")
             fmt, value = cells[col]
             style = fmt.xf_index
             if style is None:
@@ -251,9 +295,8 @@ class RowSheet(Worksheet):
         if attributes is None:
             attributes = self.row_attributes[key] = self._row_attributes(height)
         if xml:
-            self.rows.add(f'<row r="{number}"{attributes}>{"".join(xml)}</row>')
-        else:
-            self.rows.add(f'<row r="{number}"{attributes}/>')
+            return f'<row r="{number}"{attributes}>{"".join(xml)}</row>'
+        return f'<row r="{number}"{attributes}/>'
 
     def _row_attributes(self, height: float | None) -> str:
         """The attributes of a ``<row>`` after its number, for a row of ``height`` (None: the
