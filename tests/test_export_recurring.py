@@ -93,5 +93,18 @@ def test_values_equal_to_python_but_not_to_excel_are_rows_apart(one: object, oth
 def test_rows_never_remembered(registers: dict[str, Register]) -> None:
     assert xlsx.row_key("cells", "ropa-label", xlsx.Link("Ouvrir", url="https://example.org")) is None
     assert xlsx.row_key("field", "Notes", ["une", "liste"]) is None
-    assert xlsx.row_key("field", "Description", "x" * (xlsx_sheet.REMEMBERED_TEXT + 1)) is None
-    assert xlsx.row_key("field", "Description", "x" * xlsx_sheet.REMEMBERED_TEXT) is not None
+    assert xlsx.row_key("field", "Description", "x") is not None
+
+
+def test_a_long_row_is_not_remembered() -> None:
+    """A row of long texts (a description) seldom comes twice: its XML is not kept."""
+    out = io.BytesIO()
+    wb = xlsx._Workbook(out, {"strings_to_formulas": False})
+    styles = xlsx.Styles(wb, "fr")
+    w = xlsx.SheetWriter(wb.add_worksheet("Fiche", worksheet_class=xlsx_sheet.RowSheet), xlsx.FICHE_WIDTHS, styles)
+    w.field("Description", "x" * xlsx.MAX_TEMPLATE_XML)
+    w.field("Court", "x")
+    assert [key[2] for key in w.templates] == [("Court", "x", None)]
+    w.close()
+    wb.close()
+    assert out.getvalue().startswith(b"PK")

@@ -476,7 +476,7 @@ class SheetWriter:
             return
         row = self.row - 1
         made = self.ws.add_recurring(row, self.cells_, self.height)
-        if made is not None:
+        if made is not None and len(made.xml) <= MAX_TEMPLATE_XML:
             if len(self.templates) >= MAX_TEMPLATES:
                 self.templates.clear()
             self.templates[key] = _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:]))
@@ -543,9 +543,12 @@ class SheetWriter:
         self._fit([name, value], [1, end - 1])
 
 
-MAX_TEMPLATES = 4096
-"""Rows remembered per kind of sheet (``SheetWriter.recurring``); when full, it starts again.
-A few kilobytes each at most: texts longer than ``REMEMBERED_TEXT`` are not remembered."""
+MAX_TEMPLATES = 2048
+"""Rows remembered per kind of sheet (``SheetWriter.recurring``); when full, it starts again."""
+MAX_TEMPLATE_XML = 2048
+"""The longest row remembered, in characters of XML (a row of long texts, a description,
+seldom comes twice): a full memory of the three kinds of sheets holds a few megabytes, about
+a dozen at most."""
 
 
 class _Recurring(NamedTuple):
@@ -561,15 +564,12 @@ _KEYED = frozenset({str, int, float, dt.date, dt.datetime, type(None), bool})
 
 def row_key(kind: str, *values: Any) -> tuple[Any, ...] | None:
     """What tells a row apart from every other of its kind: its values and their types (True,
-    1 and 1.0 are one key to Python, three cells to Excel); None for a row not worth
-    remembering or that cannot be (a long text, a link, a list)."""
-    key: list[Any] = [kind]
-    for value in values:
-        kind_of = type(value)
-        if kind_of not in _KEYED or (kind_of is str and len(value) > REMEMBERED_TEXT):
-            return None
-        key += (kind_of, value)
-    return tuple(key)
+    1 and 1.0 are one key to Python, three cells to Excel); None for a row that cannot be
+    remembered (a link, a list)."""
+    types = tuple(map(type, values))
+    if not _KEYED.issuperset(types):
+        return None
+    return (kind, types, values)
 
 
 def too_long_texts(reg: Register) -> list[Diagnostic]:

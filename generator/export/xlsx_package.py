@@ -91,8 +91,11 @@ class Part(io.StringIO):
         self.store.deflate(functools.partial(self._deflate, data))
 
     def finish(self) -> None:
-        self._send()
-        self.store.deflate(self._finished)
+        """The part is complete: its last text compressed and the part stored, one work for
+        the second thread (one handover of Python's lock: most sheets are one chunk)."""
+        data = "".join(self.pending).encode("utf-8")
+        self.pending, self.pending_size = [], 0
+        self.store.deflate(functools.partial(self._last, data))
 
     # In the store's second thread, in the order given:
 
@@ -102,6 +105,10 @@ class Part(io.StringIO):
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
         self.compressed.append(self.compressor.compress(data))
+
+    def _last(self, data: bytes) -> None:
+        self._deflate(data)
+        self._finished()
 
     def _finished(self) -> None:
         self.compressed.append(self.compressor.flush())
