@@ -67,12 +67,14 @@ def test_remembered_rows_give_the_bytes_of_rows_built_again(
     assert used == 0
 
 
-def test_a_full_memory_starts_again_with_the_same_bytes(
+def test_a_small_memory_gives_the_same_bytes(
     registers: dict[str, Register], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reg = registers["synthetic"]
     remembered = _bytes(reg, "fr")
     monkeypatch.setattr(xlsx, "MAX_TEMPLATES", 3)
+    assert _bytes(reg, "fr") == remembered
+    monkeypatch.setattr(xlsx, "MAX_TEMPLATES", 1)
     assert _bytes(reg, "fr") == remembered
 
 
@@ -104,7 +106,7 @@ def test_a_long_row_is_not_remembered() -> None:
     w = xlsx.SheetWriter(wb.add_worksheet("Fiche", worksheet_class=xlsx_sheet.RowSheet), xlsx.FICHE_WIDTHS, styles)
     w.field("Description", "x" * xlsx.MAX_TEMPLATE_XML)
     w.field("Court", "x")
-    assert [key[2] for key in w.templates] == [("Court", "x", None)]
+    assert [key[2] for key in w.templates.new] == [("Court", "x", None)]
     w.close()
     wb.close()
     assert out.getvalue().startswith(b"PK")

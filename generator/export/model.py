@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -718,8 +719,10 @@ def _model_of(doc: Json) -> tuple[RegisterModel, str]:
     return doc.model, doc.lang
 
 
+@functools.lru_cache(maxsize=1024)
 def actor_contact(actor: Actor, lang: str) -> Contact:
-    """An actor of the model as a row of the "Acteurs" section (its name on one line)."""
+    """An actor of the model as a row of the "Acteurs" section (its name on one line).
+    Remembered: the same organisation, DPO and processors come on sheet after sheet."""
     return _contact(actor.text, Normaliser(lang).address(actor.address), actor.phone, actor.email)
 
 

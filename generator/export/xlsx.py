@@ -284,7 +284,7 @@ class Styles:
             "ropa-nav": {**link},
         }
         self.made: dict[tuple[str, bool], Format] = {}
-        self.templates: dict[tuple[Any, ...], dict[tuple[Any, ...], _Recurring]] = {}
+        self.templates: dict[tuple[Any, ...], _Remembered] = {}
         """The rows met so far (``SheetWriter.recurring``), by the widths of their sheets."""
 
     def __call__(self, name: str, quote: bool = False) -> Format:
@@ -329,7 +329,7 @@ class SheetWriter:
         self.height: float | None = None
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
-        self.templates = styles.templates.setdefault((tuple(widths), self.field_span), {})
+        self.templates = styles.templates.setdefault((tuple(widths), self.field_span), _Remembered())
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
 
@@ -477,9 +477,7 @@ class SheetWriter:
         row = self.row - 1
         made = self.ws.add_recurring(row, self.cells_, self.height)
         if made is not None and len(made.xml) <= MAX_TEMPLATE_XML:
-            if len(self.templates) >= MAX_TEMPLATES:
-                self.templates.clear()
-            self.templates[key] = _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:]))
+            self.templates.add(key, _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:])))
         self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
         self.row += 1
 
@@ -543,12 +541,34 @@ class SheetWriter:
         self._fit([name, value], [1, end - 1])
 
 
-MAX_TEMPLATES = 2048
-"""Rows remembered per kind of sheet (``SheetWriter.recurring``); when full, it starts again."""
+MAX_TEMPLATES = 1024
+"""Rows remembered per kind of sheet and generation (``_Remembered``)."""
 MAX_TEMPLATE_XML = 2048
 """The longest row remembered, in characters of XML (a row of long texts, a description,
-seldom comes twice): a full memory of the three kinds of sheets holds a few megabytes, about
-a dozen at most."""
+seldom comes twice): the memory of the three kinds of sheets holds a dozen megabytes at most."""
+
+
+class _Remembered:
+    """The rows remembered for one kind of sheet, in two generations: a row found in the older
+    is moved to the newer; when the newer is full, it becomes the older and the older is let go.
+    The rows of every sheet stay; a row met once (a processor's contact) goes in time."""
+
+    def __init__(self) -> None:
+        self.new: dict[tuple[Any, ...], _Recurring] = {}
+        self.old: dict[tuple[Any, ...], _Recurring] = {}
+
+    def get(self, key: tuple[Any, ...]) -> _Recurring | None:
+        found = self.new.get(key)
+        if found is None:
+            found = self.old.pop(key, None)
+            if found is not None:
+                self.add(key, found)
+        return found
+
+    def add(self, key: tuple[Any, ...], row: _Recurring) -> None:
+        if len(self.new) >= MAX_TEMPLATES:
+            self.old, self.new = self.new, {}
+        self.new[key] = row
 
 
 class _Recurring(NamedTuple):
@@ -586,6 +606,7 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
 # --- The list sheets -----------------------------------------------------------------------------
 
 
+@functools.cache
 @functools.cache
 def _t(key: str, lang: str) -> str:
     """``i18n.t``, looked up once per key (a workbook asks for the same labels on every sheet)."""
