@@ -181,7 +181,7 @@ def test_the_check_beside_the_export_answers_as_the_check_before_it(
     for mode in (serial, not serial):
         export_check.SERIAL = mode
         out = tmp_path / f"{mode}.xlsx"
-        code, err = _export_here(capsys, "--format", "xlsx", "--root", centrecall, "-o", out)
+        code, err = _export_here(capsys, "--format", "xlsx", "--jobs", "2", "--root", centrecall, "-o", out)
         assert code == 0, err
         assert "warning:" in err and err.index("warning:") < err.index(f"{mode}.xlsx écrit")
         outputs[mode] = (out.read_bytes(), err.replace(f"{mode}.xlsx", "OUT"))
@@ -204,7 +204,8 @@ def test_a_register_that_breaks_the_export_is_refused_with_its_problems(
     sheet.write_text(broken, encoding="utf-8")
     out = tmp_path / "registre.json"
     out.write_bytes(b"the previous export")
-    code, err = _export_here(capsys, "--format", "json", "--root", centrecall, "-o", out if output == "file" else "-")
+    code, err = _export_here(capsys, "--format", "json", "--jobs", "2", "--root", centrecall,
+                             "-o", out if output == "file" else "-")
     assert code == 1
     line = 1 + broken[: broken.index("processors: 5")].count("\n")
     assert f"fidelisation-artemis.yaml:{line}:13: error:" in err, err
@@ -214,13 +215,15 @@ def test_a_register_that_breaks_the_export_is_refused_with_its_problems(
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("bound", [1, 1000])
-def test_a_register_above_the_parallel_bound_is_exported_in_one_process(
-    bound: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], centrecall: Path, tmp_path: Path
+@pytest.mark.parametrize(("jobs", "bound"), [("1", 1000), ("2", 1), ("2", 1000)])
+def test_one_process_unless_two_are_asked_for_a_register_within_the_bound(
+    jobs: str, bound: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], centrecall: Path,
+    tmp_path: Path
 ) -> None:
-    """More activities than ``PARALLEL_UP_TO``: neither the check nor the sheets fork (their
-    copies of the register would pass the memory a large export is bounded to); the same bytes.
-    Up to it, both fork, on Linux (the other case, so that the count can fail)."""
+    """By default (``--jobs 1``), and with ``--jobs 2`` for more activities than
+    ``PARALLEL_UP_TO``, neither the check nor the sheets fork (their copies of the register would
+    pass the memory a large export is bounded to); the same bytes. With ``--jobs 2`` up to it,
+    both fork, on Linux (the other case, so that the count can fail)."""
     from generator.commands import export as export_command
     from generator.commands import export_check
     from generator.export import xlsx_fork
@@ -240,7 +243,7 @@ def test_a_register_above_the_parallel_bound_is_exported_in_one_process(
 
     monkeypatch.setattr(os, "fork", counted)
     out = tmp_path / "bounded.xlsx"
-    code, err = _export_here(capsys, "--format", "xlsx", "--root", centrecall, "-o", out)
+    code, err = _export_here(capsys, "--format", "xlsx", "--jobs", jobs, "--root", centrecall, "-o", out)
     assert code == 0, err
     assert out.read_bytes() == one.read_bytes()
-    assert len(forks) == (0 if bound == 1 else 2), forks
+    assert len(forks) == (2 if jobs == "2" and bound == 1000 else 0), forks

@@ -25,13 +25,18 @@ if TYPE_CHECKING:
     from generator.commands.export_check import Checking, Verdict
     from generator.load.register import Register
 
+JOBS = (1, 2)
+"""``--jobs``: one process (the default), or two on Linux: the check beside the file
+(``export_check``) and half the XLSX sheets in a second process (``export.xlsx_fork``), the
+bytes the same. One by default, so that memory and time grow with the register and nothing
+else: on a busy machine (a CI runner) the second core is seldom free, and the processes together
+hold more memory than one (below)."""
 PARALLEL_UP_TO = 4000
-"""Activities up to which ``ropa export`` uses a second core: the check beside the file
-(``export_check``), half the XLSX sheets in a second process (``export.xlsx_fork``). The
-processes share the register read, copy on write, but each soon holds its own copy of what it
-touches (measured, the processes' proportional set sizes added: 87 MiB against 55 MiB for one
-process at 1,000 activities, 503 MiB against 299 MiB at 10,000): above this, one process, so
-that the memory stays bounded."""
+"""Activities up to which ``--jobs 2`` uses a second core. The processes share the register
+read, copy on write, but each soon holds its own copy of what it touches (measured, the
+processes' proportional set sizes added: 87 MiB against 55 MiB for one process at 1,000
+activities, 503 MiB against 299 MiB at 10,000): above this, one process, so that the memory
+stays bounded."""
 
 STDOUT = "-"
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -68,6 +73,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str, lang: str) -> None:  
     p.add_argument(
         "--bom", action="store_true", help=text("export.bom", lang)
     )
+    p.add_argument("--jobs", "-j", type=int, choices=JOBS, default=1, help=text("export.jobs", lang))
 
 
 def options(args: argparse.Namespace) -> export.Options:
@@ -114,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     reg = read_unchecked(args.root)
     lang = message_language(args.root, args.lang)
     process_models(reg)  # for the checks and the export: built once, before they part
-    beside = len(reg.activities) <= PARALLEL_UP_TO
+    beside = args.jobs > 1 and len(reg.activities) <= PARALLEL_UP_TO
     with checking(reg, opts.format == "xlsx", beside) as check:
         for doc in reg.documents():  # the check has its own copy: the export needs the data only
             doc.forget_positions()
