@@ -607,7 +607,6 @@ def too_long_texts(reg: Register) -> list[Diagnostic]:
 
 
 @functools.cache
-@functools.cache
 def _t(key: str, lang: str) -> str:
     """``i18n.t``, looked up once per key (a workbook asks for the same labels on every sheet)."""
     return i18n.t(key, lang)

@@ -67,6 +67,7 @@ class Template(NamedTuple):
     last: int
     height: float | None
 
+
 SPILL = 1 << 20
 """Characters of row XML a sheet keeps in memory before it moves them to a temporary file."""
 
