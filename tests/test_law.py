@@ -130,7 +130,7 @@ def test_the_town_hall_site_shows_the_new_values(tmp_path: Path) -> None:
     assert "Non renseigné." in security
     rental = _page(site, "activites/location-salles")
     basis = rental[rental.index("Base légale ¶"):]
-    assert basis.split("(art. 5(2)).")[1].strip().startswith("Non renseigné.")
+    assert basis.split("(art. 5.2).")[1].strip().startswith("Non renseigné.")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
