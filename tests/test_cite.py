@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import re
 import shutil
@@ -26,6 +28,7 @@ from generator.lint import rules as rules_module
 from generator.lint import table
 from generator.lint.rules import RULES, article_text
 from generator.lint.runner import load_register
+from generator.render import i18n
 
 DATA = REPO / "generator" / "data"
 
@@ -121,3 +124,75 @@ def test_a_territory_of_the_union_is_cited_in_the_reader_s_language(centrecall: 
     [found] = [d for d in load_register(centrecall).diagnostics if d.rule == "transfer-eu-territory"]
     assert "(art. 349 et 355.1 TFUE)" in found.message("fr")
     assert "(Art. 349 and 355(1) TFEU)" in found.message("en") and "TFUE" not in found.message("en")
+
+
+# --- 3. authority_informed and public_body in the CSV and the JSON, and back --------------------
+
+MAIRIE = REPO / "tests" / "valid" / "mairie"
+INFORMED = [
+    {"recipient": "Cabinet d'avocats de Rabat", "country": "MA", "safeguard": "derogation",
+     "derogation": "compelling_legitimate_interests", "documentation": "https://intranet.example/art49.pdf",
+     "authority_informed": True},
+    {"recipient": "Cabinet d'avocats de Tunis", "country": "TN", "safeguard": "derogation",
+     "derogation": "compelling_legitimate_interests", "documentation": "https://intranet.example/art49-tn.pdf",
+     "authority_informed": "2026-03-02"},
+]
+
+
+@pytest.fixture
+def mairie(tmp_path: Path) -> Path:
+    """The town hall (``public_body: true``), whose twinning sheet also transfers data under the
+    compelling legitimate interests, the authority informed (``true``, then a date)."""
+    root = tmp_path / "mairie"
+    shutil.copytree(MAIRIE, root)
+    sheet = root / "register" / "activities" / "jumelage.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    added = yaml.safe_dump(INFORMED, allow_unicode=True, sort_keys=False)
+    sheet.write_text(text.replace("security_measures: []\n", "".join("  " + line + "\n" for line in added.splitlines())
+                                  + "security_measures: []\n"), encoding="utf-8")
+    return root
+
+
+def _export(ropa: Runner, root: Path, fmt: str, lang: str, *args: str) -> Path:
+    out = root.parent / f"registre-{lang}.{fmt}"
+    done = ropa("export", "--root", root, "--format", fmt, "--lang", lang, "--output", out, *args)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("fr", "Oui"), ("en", "Yes")])
+def test_the_csv_says_authority_informed_and_public_body_in_its_language(
+        ropa: Runner, mairie: Path, lang: str, yes: str) -> None:
+    rows = {r["id"]: r for r in _csv_rows(_export(ropa, mairie, "csv", lang, "--header", "keys"))}
+    assert {r["public_body"] for r in rows.values()} == {yes}
+    assert rows["jumelage"]["transfers.authority_informed"].split("\n") == ["", yes, "2026-03-02"]
+    assert "true" not in rows["jumelage"]["transfers.authority_informed"].lower()
+    labelled = _csv_rows(_export(ropa, mairie, "csv", lang))
+    header = i18n.t("export.fields.public_body", lang)
+    assert {r[header] for r in labelled} == {yes}
+
+
+def test_the_json_keeps_a_boolean_and_the_iso_date(ropa: Runner, mairie: Path) -> None:
+    doc = json.loads(_export(ropa, mairie, "json", "fr").read_text(encoding="utf-8"))
+    assert doc["organization"]["public_body"] is True
+    [twinning] = [a for a in doc["activities"] if a["id"] == "jumelage"]
+    assert [t.get("authority_informed") for t in twinning["transfers"]] == [None, True, "2026-03-02"]
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("csv", "fr"), ("csv", "en"), ("json", "fr")])
+def test_authority_informed_and_public_body_come_back_through_ropa_import(
+        ropa: Runner, mairie: Path, tmp_path: Path, fmt: str, lang: str) -> None:
+    exported = _export(ropa, mairie, fmt, lang)
+    dest = tmp_path / "back"
+    dest.mkdir()
+    done = ropa("import", exported, "--root", dest, "--lang", lang)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    org = yaml.safe_load((dest / "register" / "organization.yaml").read_text(encoding="utf-8"))
+    assert org["public_body"] is True
+    sheet = yaml.safe_load((dest / "register" / "activities" / "jumelage.yaml").read_text(encoding="utf-8"))
+    assert [t.get("authority_informed") for t in sheet["transfers"]] == [None, True, dt.date(2026, 3, 2)]

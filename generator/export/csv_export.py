@@ -99,14 +99,28 @@ def _records(
     return [column(*f) for f in fields]
 
 
+def _yes_no(value: bool | None, lang: str) -> str | None:
+    """« Oui » / « Non » ("Yes" / "No") in the export's language; nothing for an absent value."""
+    return None if value is None else i18n.t("common.yes" if value else "common.no", lang)
+
+
 def _transfers(row: Row) -> list[Json] | None:
-    """The transfers, each with its Art. 49 derogation's label (``derogation_label``)."""
+    """The transfers, each with its Art. 49 derogation's label (``derogation_label``) and the
+    authority informed as the CSV says it (``authority_informed_text``): « Oui » / "Yes" for
+    ``true``, else the date as the CSV writes dates (ISO 8601)."""
     found = row.activity.get("transfers")
     if found is None:
         return None
     lang = str(row.doc.get("lang", i18n.DEFAULT_LANG))
-    return [{**t, "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)}
-            if t.get("derogation") else t for t in found]
+
+    def said(t: Json) -> Json:
+        informed = t.get("authority_informed")
+        return {**t,
+                "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)
+                if t.get("derogation") else None,
+                "authority_informed_text": _yes_no(informed, lang) if isinstance(informed, bool) else informed}
+
+    return [said(t) for t in found]
 
 
 def _get(key: str) -> Callable[[Json], Any]:
@@ -169,9 +183,7 @@ def _decided(key: str) -> Callable[[Row], str | None]:
 
     def value(row: Row) -> str | None:
         found = row.activity.get(key)
-        if found is None:
-            return None
-        return i18n.t("common.yes" if found.get("exists") else "common.no", str(row.doc.get("lang", i18n.DEFAULT_LANG)))
+        return None if found is None else _yes_no(bool(found.get("exists")), str(row.doc.get("lang", i18n.DEFAULT_LANG)))
 
     return value
 
@@ -184,6 +196,10 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("id", "export.fields.id", lambda a: a.get("id")),
         _field("role", "export.fields.role", lambda a: label(a.get("role"))),
         *_actor_columns(),
+        # the organisation's own field beside its contact line (Art. 37(1)(a), 6(1), 49(3))
+        Column("public_body", _label_of("export.fields.public_body"),
+               lambda row: _yes_no((row.doc.get("organization") or {}).get("public_body"),
+                                   str(row.doc.get("lang", i18n.DEFAULT_LANG)))),
         *_records(
             "processor_contracts",
             "export.fields.processor_contracts",
@@ -275,7 +291,7 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                  lambda r: label(r.get("international_organisation"))),
                 ("coverage", "export.fields.adequacy_coverage", lambda r: (r.get("adequacy_coverage") or {}).get("reference")),
                 ("derogation", "export.fields.derogation", _get("derogation_label")),
-                ("authority_informed", "export.fields.authority_informed", lambda r: r.get("authority_informed")),
+                ("authority_informed", "export.fields.authority_informed", _get("authority_informed_text")),
                 ("authority_authorisation", "export.fields.authority_authorisation",
                  lambda r: r.get("authority_authorisation")),
             ],

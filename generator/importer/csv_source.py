@@ -181,6 +181,8 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
         c = own[0]
         org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
                                       "email": c.email}.items() if v})
+    if row.get("public_body") and (public := mapping.yes_no(row["public_body"].value)) is not None:
+        org["public_body"] = public
     for rep in _contacts(row, "representative")[:1]:
         firm, who = people.party_and_person(rep.name or "")
         found: dict[str, Any] = {"company": firm, "person": who} if who else {"person": people.person(firm)}
