@@ -28,7 +28,8 @@ from generator.lint import rules as rules_module
 from generator.lint import table
 from generator.lint.rules import RULES, article_text
 from generator.lint.runner import load_register
-from generator.render import i18n
+from generator.render import escape, i18n
+from generator.site import pages
 
 DATA = REPO / "generator" / "data"
 
@@ -196,3 +197,59 @@ def test_authority_informed_and_public_body_come_back_through_ropa_import(
     assert org["public_body"] is True
     sheet = yaml.safe_load((dest / "register" / "activities" / "jumelage.yaml").read_text(encoding="utf-8"))
     assert [t.get("authority_informed") for t in sheet["transfers"]] == [None, True, dt.date(2026, 3, 2)]
+
+
+# --- 4. « Aucun » for an empty list, « Non renseigné » for an absent key ------------------------
+
+def _without_security(root: Path) -> Path:
+    """The town hall with ``security_measures: []`` on the twinning sheet (as it is) and no
+    ``security_measures`` key at all on the room-rental sheet."""
+    sheet = root / "register" / "activities" / "location-salles.yaml"
+    data = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    del data["security_measures"]
+    sheet.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def _section(page: str) -> str:
+    """The security-measures section of a sheet's page (up to the transfers)."""
+    return page[page.index("{: #security-measures }"):page.index("{: #transfers }")]
+
+
+@pytest.mark.parametrize(("lang", "none", "absent"), [("fr", "Aucun.", "Non renseigné."), ("en", "None.", "Not stated.")])
+def test_the_site_s_sheet_tells_an_empty_list_from_an_absent_key(mairie: Path, lang: str, none: str, absent: str) -> None:
+    reg = load_register(_without_security(mairie))
+    assert reg.ok, [d.text() for d in reg.diagnostics if d.severity == "error"]
+    site = pages.generate(reg, lang)
+    empty, missing = _section(site["activites/jumelage.md"]), _section(site["activites/location-salles.md"])
+    none, absent = str(escape.md(none)), str(escape.md(absent))
+    assert none in empty and absent not in empty, empty
+    assert absent in missing and none not in missing, missing
+
+
+@pytest.mark.parametrize(("lang", "none", "absent"), [("fr", "Aucun", "Non renseigné"), ("en", "None", "Not stated")])
+def test_the_csv_says_aucun_and_non_renseigne_as_the_xlsx(
+        ropa: Runner, mairie: Path, tmp_path: Path, lang: str, none: str, absent: str) -> None:
+    exported = _export(ropa, _without_security(mairie), "csv", lang)
+    keyed = {r["id"]: r for r in _csv_rows(_export(ropa, mairie, "csv", lang, "--header", "keys"))}
+    assert keyed["jumelage"]["security_measures.type"] == none
+    assert keyed["jumelage"]["security_measures.details"] == ""
+    assert keyed["location-salles"]["security_measures.type"] == absent
+    assert keyed["location-salles"]["transfers.recipient"] == none  # transfers: []
+    dest = tmp_path / "back"
+    dest.mkdir()
+    done = ropa("import", exported, "--root", dest, "--lang", lang)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    def sheet(name: str) -> dict[str, Any]:
+        return dict(yaml.safe_load((dest / "register" / "activities" / f"{name}.yaml").read_text(encoding="utf-8")))
+    assert sheet("jumelage")["security_measures"] == []
+    assert "security_measures" not in sheet("location-salles")
+    assert sheet("location-salles")["transfers"] == []
+
+
+def test_the_json_keeps_the_empty_list_and_leaves_the_absent_key_out(ropa: Runner, mairie: Path) -> None:
+    doc = json.loads(_export(ropa, _without_security(mairie), "json", "fr").read_text(encoding="utf-8"))
+    activities = {a["id"]: a for a in doc["activities"]}
+    assert activities["jumelage"]["security_measures"] == []
+    assert "security_measures" not in activities["location-salles"]
+    assert activities["location-salles"]["transfers"] == []

@@ -68,7 +68,7 @@ def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path)
 
     _edit(centrecall / ACTIVITIES / "fidelisation-artemis.yaml", minimal)
     sheet = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
-    assert sheet.count("Not given\\.") == 4
+    assert sheet.count("Not stated\\.") == 4
     assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
     assert "## Data protection impact assessment" not in sheet
     # nor in the workbook: the DPIA is the controller's (Art. 35), as the legal basis is

@@ -40,6 +40,8 @@ from generator.render import i18n
 from generator.render.escape import csv_cell
 
 LIST_SEPARATOR = "\n"
+NONE = "export.workbook.none"
+"""What the first column of a section says for an empty list, as the XLSX does (« Aucun »)."""
 ITEM_SEPARATOR = ", "
 
 
@@ -82,21 +84,26 @@ def _sub(name: str) -> Callable[[Json], Any]:
 
 
 def _records(
-    section: str, section_label: str, fields: list[Field], items: Callable[[Row], Any] | None = None
+    section: str, section_label: str, fields: list[Field], items: Callable[[Row], Any] | None = None,
+    none_key: str | None = None,
 ) -> list[Column]:
     """One column per field of the records of ``activity[section]`` (or of ``items(row)``),
-    one line per record."""
+    one line per record. With ``none_key``, the section's first column says what the XLSX says:
+    « Non renseigné » for an absent key, the label ``none_key`` (« Aucun ») for an empty list."""
     records = items or (lambda row: row.activity.get(section))
 
-    def column(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
-        def value(row: Row) -> list[Any] | None:
+    def column(key: str, label_key: str, get: Callable[[Json], Any], first: bool) -> Column:
+        def value(row: Row) -> list[Any] | str | None:
             found = records(row)
+            if first and none_key and not found:
+                said = "export.workbook.not_stated" if found is None else none_key
+                return i18n.t(said, str(row.doc.get("lang", i18n.DEFAULT_LANG)))
             return None if found is None else [get(r) for r in found]
 
         return Column(f"{section}.{key}", lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
                       value)
 
-    return [column(*f) for f in fields]
+    return [column(*f, first=n == 0) for n, f in enumerate(fields)]
 
 
 def _yes_no(value: bool | None, lang: str) -> str | None:
@@ -261,7 +268,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         *_records(
             "data_subjects",
             "cnil.sheet.data_subjects",
-            [
+            none_key=NONE,
+            fields=[
                 ("category", "export.fields.category", lambda r: label(r.get("category"))),
                 ("description", "cnil.sheet.description_col", lambda r: r.get("description")),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
@@ -272,7 +280,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         *_records(
             "recipients",
             "cnil.sheet.recipients",
-            [
+            none_key=NONE,
+            fields=[
                 ("type", "cnil.sheet.recipient_type_col", lambda r: label(r.get("type"))),
                 ("name", "export.fields.recipient_name", lambda r: r.get("name")),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
@@ -296,11 +305,13 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                  lambda r: r.get("authority_authorisation")),
             ],
             _transfers,
+            NONE,
         ),
         *_records(
             "security_measures",
             "cnil.sheet.security_measures",
-            [
+            none_key=NONE,
+            fields=[
                 ("type", "cnil.sheet.security_type_col", lambda r: label(r.get("type"))),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
             ],
@@ -365,9 +376,10 @@ def columns(per: str, lang: str) -> list[Column]:
         return [*head, sensitive, kind, *(category(*f) for f in CATEGORY_FIELDS), *tail]
     return [
         *head,
-        *_records("data_categories", "cnil.sheet.data_categories", CATEGORY_FIELDS),
+        *_records("data_categories", "cnil.sheet.data_categories", CATEGORY_FIELDS, none_key=NONE),
         sensitive,
-        *_records("sensitive_data", "cnil.sheet.sensitive_data", CATEGORY_FIELDS),
+        *_records("sensitive_data", "cnil.sheet.sensitive_data", CATEGORY_FIELDS,
+                  none_key="export.workbook.none_sensitive"),
         *tail,
     ]
 
