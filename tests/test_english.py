@@ -302,7 +302,7 @@ def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Pat
     assert ropa("new", "activity", "en-francais", "--role", "controller", "--root", french).returncode == 0
     sheets = french / "register" / "activities"
     assert "# Legal basis (Art. 6(1)), one of:\n" in (sheets / "en-anglais.yaml").read_text(encoding="utf-8")
-    assert "# Base légale (art. 6(1)), l'une de :\n" in (sheets / "en-francais.yaml").read_text(encoding="utf-8")
+    assert "# Base légale (art. 6.1), l'une de :\n" in (sheets / "en-francais.yaml").read_text(encoding="utf-8")
 
 
 def test_a_transfer_without_safeguard_reads_as_one_sentence(ropa: Runner, tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_the_whole_register_is_there(full: Register) -> None:
         "code": "supplier_relations", "label": "Traitements de gestion de la relation fournisseurs"}
     basis = activity["legal_basis"]
     assert basis["purposes"][0] == {"purpose": "Sous-finalité 1",
-                                    "basis": {"code": "legal_obligation", "label": "Obligation légale (art. 6(1)(c))"},
+                                    "basis": {"code": "legal_obligation", "label": "Obligation légale (art. 6.1.c)"},
                                     "details": "Loi X"}
     assert basis["special_category_law"] == "Code du travail, art. L. 4624-1"
     assert activity["automated_decisions"] == {"exists": False, "details": "Aucune décision automatisée"}

@@ -69,7 +69,7 @@ def is_section(cell: Any) -> bool:
 
 def is_art30_caption(value: Any) -> bool:
     """The Art. 30 items a section answers, quoted under its title."""
-    return isinstance(value, str) and value.startswith("Art. 30(")
+    return isinstance(value, str) and value.startswith(("Art. 30(", "Art. 30."))
 
 
 def sections(ws: Worksheet) -> dict[str, list[list[Any]]]:
@@ -180,7 +180,7 @@ def test_list_sheet_has_the_cnil_header_blocks(wb: Workbook) -> None:
 
 def test_processor_register_names_the_client_controller(wb: Workbook) -> None:
     ws = wb["Registre sous-traitant"]
-    assert "Art. 30(2)" in ws["A2"].value or "art. 30(2)" in ws["A2"].value
+    assert "art. 30.2" in ws["A2"].value
     for row in rows(ws):
         if row[1] in ("ST-ART-01", "ST-ART-02"):
             assert row[6] == "Sous-traitant" and row[7] == "Artemis"
@@ -346,8 +346,8 @@ def test_every_sheet_of_the_full_register_is_complete(full: Register) -> None:
     labels = [r[0] for r in found["Finalité(s) du traitement effectué"]]
     assert labels == ["Finalité principale"] + [f"Sous-finalité {i}" for i in range(1, 7)]
     basis = {r[0]: r[1] for r in found["Base légale"]}
-    assert basis["Base légale"] == "Intérêts légitimes (art. 6(1)(f))"
-    assert basis["Condition de l'article 9(2)"].startswith("Médecine préventive")
+    assert basis["Base légale"] == "Intérêts légitimes (art. 6.1.f)"
+    assert basis["Condition de l'article 9.2"].startswith("Médecine préventive")
     dpia = {r[0]: r[1] for r in found["Analyse d'impact relative à la protection des données (AIPD)"]}
     assert dpia["Statut de l'AIPD"] == "Réalisée"
     assert dpia["Date de l'AIPD ou de l'analyse préalable"] == dt.datetime(2020, 1, 2)
@@ -371,10 +371,10 @@ def test_every_sheet_of_the_full_register_is_complete(full: Register) -> None:
     assert rights["Décision individuelle automatisée (article 22)"] == "Non — Aucune décision automatisée"
     assert rights["Accord entre responsables conjoints (article 26)"] == "Accord art. 26 du 2 janvier 2020"
     per_purpose = found["Base légale par finalité"]
-    assert ["Sous-finalité 1", "Obligation légale (art. 6(1)(c))", "Loi X"] in [list(r[:3]) for r in per_purpose]
+    assert ["Sous-finalité 1", "Obligation légale (art. 6.1.c)", "Loi X"] in [list(r[:3]) for r in per_purpose]
     basis = {r[0]: r[1] for r in found["Base légale"]}
-    assert basis["Droit de l'Union ou de l'État membre (article 9(2))"] == "Code du travail, art. L. 4624-1"
-    assert not any("9.2" in str(caption) for caption in basis)  # the article cited as the site cites it
+    assert basis["Droit de l'Union ou de l'État membre (article 9.2)"] == "Code du travail, art. L. 4624-1"
+    assert not any("9(2)" in str(caption) for caption in basis)  # the article cited as the site cites it
 
 
 # --- Readability ---------------------------------------------------------------------------------

@@ -195,7 +195,7 @@ def test_round_trip_through_each_export(fmt: str, exports: dict[str, Path], ropa
 
 
 def test_a_workbook_with_a_caption_of_an_earlier_ropa_imports_the_same(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
-    """A workbook exported before a caption changed (« … (article 9.2) », now « (article 9(2)) »)
+    """A workbook exported before a caption changed (« … (article 9(2)) », now « (article 9.2) »)
     imports as today's, the law of the Art. 9(2) condition kept: captions are compared folded,
     without their punctuation."""
     old = tmp_path / "ancien.xlsx"
@@ -206,7 +206,7 @@ def test_a_workbook_with_a_caption_of_an_earlier_ropa_imports_the_same(exports: 
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.value == now:
-                    cell.value, replaced = "Droit de l'Union ou de l'État membre (article 9.2)", replaced + 1
+                    cell.value, replaced = "Droit de l'Union ou de l'État membre (article 9(2))", replaced + 1
     assert replaced
     book.save(old)
     done = imported(ropa, old, tmp_path / "empty")

@@ -74,7 +74,7 @@ def test_new_sheet_names_its_placeholders_then_validates(
     assert text.startswith("# yaml-language-server: $schema=../../schema/activity.schema.json\n")
     assert f"role: {role}\n" in text and "created: 2026-11-02\n" in text and "updated: 2026-11-02\n" in text
     assert (
-        "# Base légale (art. 6(1)), l'une de :" in text
+        "# Base légale (art. 6.1), l'une de :" in text
         if role == "controller"
         else "controller: " + MARK in text
     )

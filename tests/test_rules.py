@@ -78,13 +78,13 @@ def test_readme_tables_are_generated_from_the_table() -> None:
 
 
 def test_ropa_rules_lists_the_law(ropa: Runner, tmp_path: Path) -> None:
-    proc = ropa("rules", "--format", "json")
+    proc = ropa("rules", "--lang", "en", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert [r["id"] for r in rows] == list(RULES)
     assert {r["id"]: r["law"] for r in rows}["transfer-undocumented"] == "Art. 49(1), Art. 5(2)"
     french = ropa("rules", "--lang", "fr", "--group", "review", "--format", "markdown")
-    assert "| `dpia-missing` | erreur | Art. 35(1), Art. 35(3), Art. 35(4) | Le criblage" in french.stdout
+    assert "| `dpia-missing` | erreur | art. 35.1, art. 35.3, art. 35.4 | Le criblage" in french.stdout
     readme = tmp_path / "README.md"
     readme.write_text("intro\n<!-- rules:begin group=review -->\nstale table\n<!-- rules:end -->\nend\n", encoding="utf-8")
     assert ropa("rules", "--write-readme", readme).returncode == 0

@@ -34,7 +34,7 @@ def test_home_then_the_loyalty_sheet_through_the_register(visit: Visit) -> None:
     page.locator(f"article a[href*='{SHEET}']").first.click()
     page.wait_for_url("**/" + SHEET)
     assert page.locator("h1").first.inner_text().startswith("Fidélisation de la clientèle d'Artemis")
-    assert page.locator("#actors + p.ropa-art30").inner_text().startswith("Art. 30(2)(a)")
+    assert page.locator("#actors + p.ropa-art30").inner_text().startswith("Art. 30.2.a")
     visit.screenshot("sheet-fidelisation-artemis")
 
 

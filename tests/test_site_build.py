@@ -73,8 +73,8 @@ def test_every_page_is_built(site: Path) -> None:
         assert (site / path / "index.html").is_file(), path
     sheet = Elements(page(site, "activites/fidelisation-artemis")).plain()
     assert "Fidélisation de la clientèle d'Artemis" in sheet
-    assert "Registre du sous-traitant (art. 30(2) du RGPD)" in sheet
-    assert "Art. 30(2)(a) : le nom et les coordonnées du ou des sous-traitants" in sheet
+    assert "Registre du sous-traitant (art. 30.2 du RGPD)" in sheet
+    assert "Art. 30.2.a : le nom et les coordonnées du ou des sous-traitants" in sheet
     assert "1 an à compter de la date du dernier échange avec le client, puis suppression" in sheet
     assert "15 septembre 2020" in sheet
 

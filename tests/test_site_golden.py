@@ -62,7 +62,7 @@ def test_processor_sheet_names_the_client_as_controller() -> None:
     sheet = site_pages("fr")["activites/fidelisation-artemis.md"]
     assert "| Responsable du traitement | **Artemis**" in sheet
     assert "| Sous\\-traitant | **CentreCall**" in sheet
-    assert "Art\\. 30\\(2\\)\\(b\\)" in sheet and "Effacement ou destruction" in sheet
+    assert "Art\\. 30\\.2\\.b" in sheet and "Effacement ou destruction" in sheet
     assert "15 septembre 2020" in sheet
 
 

@@ -68,7 +68,7 @@ def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path)
 
     _edit(centrecall / ACTIVITIES / "fidelisation-artemis.yaml", minimal)
     sheet = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
-    assert sheet.count("Not given\\.") == 4
+    assert sheet.count("Not stated\\.") == 4
     assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
     assert "## Data protection impact assessment" not in sheet
     # nor in the workbook: the DPIA is the controller's (Art. 35), as the legal basis is
@@ -129,11 +129,12 @@ def test_a_large_register_is_printed_in_parts(centrecall: Path, monkeypatch: pyt
 
 def test_the_legal_basis_block_cites_article_9_one_way(centrecall: Path) -> None:
     """The sheet's « Base légale » block names Art. 9(2) for the condition and for the law it
-    rests on in the same form, « art. 9(2) », as the rest of the site cites the GDPR."""
+    rests on in the same form, « art. 9.2 », as the rest of the French site cites the GDPR
+    (tests/test_cite.py)."""
     sheet = _site(centrecall)["activites/gestion-personnel-paie.md"]
-    assert "Condition de l\\'art\\. 9\\(2\\)" in sheet
-    assert "Droit de l\\'Union ou de l\\'État membre \\(art\\. 9\\(2\\)\\)" in sheet
-    assert "9\\.2" not in sheet
+    assert "Condition de l\\'art\\. 9\\.2" in sheet
+    assert "Droit de l\\'Union ou de l\\'État membre \\(art\\. 9\\.2\\)" in sheet
+    assert "9\\(2\\)" not in sheet
 
 
 def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: Path) -> None:

@@ -40,6 +40,8 @@ from generator.render import i18n
 from generator.render.escape import csv_cell
 
 LIST_SEPARATOR = "\n"
+NONE = "export.workbook.none"
+"""What the first column of a section says for an empty list, as the XLSX does (« Aucun »)."""
 ITEM_SEPARATOR = ", "
 
 
@@ -82,31 +84,50 @@ def _sub(name: str) -> Callable[[Json], Any]:
 
 
 def _records(
-    section: str, section_label: str, fields: list[Field], items: Callable[[Row], Any] | None = None
+    section: str, section_label: str, fields: list[Field], items: Callable[[Row], Any] | None = None,
+    none_key: str | None = None,
 ) -> list[Column]:
     """One column per field of the records of ``activity[section]`` (or of ``items(row)``),
-    one line per record."""
+    one line per record. With ``none_key``, the section's first column says what the XLSX says:
+    « Non renseigné » for an absent key, the label ``none_key`` (« Aucun ») for an empty list."""
     records = items or (lambda row: row.activity.get(section))
 
-    def column(key: str, label_key: str, get: Callable[[Json], Any]) -> Column:
-        def value(row: Row) -> list[Any] | None:
+    def column(key: str, label_key: str, get: Callable[[Json], Any], first: bool) -> Column:
+        def value(row: Row) -> list[Any] | str | None:
             found = records(row)
+            if first and none_key and not found:
+                said = "export.workbook.not_stated" if found is None else none_key
+                return i18n.t(said, str(row.doc.get("lang", i18n.DEFAULT_LANG)))
             return None if found is None else [get(r) for r in found]
 
         return Column(f"{section}.{key}", lambda lang: f"{i18n.t(section_label, lang)} — {i18n.t(label_key, lang)}",
                       value)
 
-    return [column(*f) for f in fields]
+    return [column(*f, first=n == 0) for n, f in enumerate(fields)]
+
+
+def _yes_no(value: bool | None, lang: str) -> str | None:
+    """« Oui » / « Non » ("Yes" / "No") in the export's language; nothing for an absent value."""
+    return None if value is None else i18n.t("common.yes" if value else "common.no", lang)
 
 
 def _transfers(row: Row) -> list[Json] | None:
-    """The transfers, each with its Art. 49 derogation's label (``derogation_label``)."""
+    """The transfers, each with its Art. 49 derogation's label (``derogation_label``) and the
+    authority informed as the CSV says it (``authority_informed_text``): « Oui » / "Yes" for
+    ``true``, else the date as the CSV writes dates (ISO 8601)."""
     found = row.activity.get("transfers")
     if found is None:
         return None
     lang = str(row.doc.get("lang", i18n.DEFAULT_LANG))
-    return [{**t, "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)}
-            if t.get("derogation") else t for t in found]
+
+    def said(t: Json) -> Json:
+        informed = t.get("authority_informed")
+        return {**t,
+                "derogation_label": vocab.label("art49_derogation", t["derogation"]["code"], lang)
+                if t.get("derogation") else None,
+                "authority_informed_text": _yes_no(informed, lang) if isinstance(informed, bool) else informed}
+
+    return [said(t) for t in found]
 
 
 def _get(key: str) -> Callable[[Json], Any]:
@@ -169,9 +190,7 @@ def _decided(key: str) -> Callable[[Row], str | None]:
 
     def value(row: Row) -> str | None:
         found = row.activity.get(key)
-        if found is None:
-            return None
-        return i18n.t("common.yes" if found.get("exists") else "common.no", str(row.doc.get("lang", i18n.DEFAULT_LANG)))
+        return None if found is None else _yes_no(bool(found.get("exists")), str(row.doc.get("lang", i18n.DEFAULT_LANG)))
 
     return value
 
@@ -184,6 +203,10 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field("id", "export.fields.id", lambda a: a.get("id")),
         _field("role", "export.fields.role", lambda a: label(a.get("role"))),
         *_actor_columns(),
+        # the organisation's own field beside its contact line (Art. 37(1)(a), 6(1), 49(3))
+        Column("public_body", _label_of("export.fields.public_body"),
+               lambda row: _yes_no((row.doc.get("organization") or {}).get("public_body"),
+                                   str(row.doc.get("lang", i18n.DEFAULT_LANG)))),
         *_records(
             "processor_contracts",
             "export.fields.processor_contracts",
@@ -245,7 +268,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         *_records(
             "data_subjects",
             "cnil.sheet.data_subjects",
-            [
+            none_key=NONE,
+            fields=[
                 ("category", "export.fields.category", lambda r: label(r.get("category"))),
                 ("description", "cnil.sheet.description_col", lambda r: r.get("description")),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
@@ -256,7 +280,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         *_records(
             "recipients",
             "cnil.sheet.recipients",
-            [
+            none_key=NONE,
+            fields=[
                 ("type", "cnil.sheet.recipient_type_col", lambda r: label(r.get("type"))),
                 ("name", "export.fields.recipient_name", lambda r: r.get("name")),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
@@ -275,16 +300,18 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                  lambda r: label(r.get("international_organisation"))),
                 ("coverage", "export.fields.adequacy_coverage", lambda r: (r.get("adequacy_coverage") or {}).get("reference")),
                 ("derogation", "export.fields.derogation", _get("derogation_label")),
-                ("authority_informed", "export.fields.authority_informed", lambda r: r.get("authority_informed")),
+                ("authority_informed", "export.fields.authority_informed", _get("authority_informed_text")),
                 ("authority_authorisation", "export.fields.authority_authorisation",
                  lambda r: r.get("authority_authorisation")),
             ],
             _transfers,
+            NONE,
         ),
         *_records(
             "security_measures",
             "cnil.sheet.security_measures",
-            [
+            none_key=NONE,
+            fields=[
                 ("type", "cnil.sheet.security_type_col", lambda r: label(r.get("type"))),
                 ("details", "cnil.sheet.details_col", lambda r: r.get("details")),
             ],
@@ -349,9 +376,10 @@ def columns(per: str, lang: str) -> list[Column]:
         return [*head, sensitive, kind, *(category(*f) for f in CATEGORY_FIELDS), *tail]
     return [
         *head,
-        *_records("data_categories", "cnil.sheet.data_categories", CATEGORY_FIELDS),
+        *_records("data_categories", "cnil.sheet.data_categories", CATEGORY_FIELDS, none_key=NONE),
         sensitive,
-        *_records("sensitive_data", "cnil.sheet.sensitive_data", CATEGORY_FIELDS),
+        *_records("sensitive_data", "cnil.sheet.sensitive_data", CATEGORY_FIELDS,
+                  none_key="export.workbook.none_sensitive"),
         *tail,
     ]
 

@@ -479,7 +479,8 @@ def _transfer(n: Normaliser, value: Transfer) -> Json:
                 "code": value.derogation,
                 "article": str(vocab.art49_derogations().get(value.derogation, {}).get("article", "")) or None,
             }) if value.derogation else None,
-            "authority_informed": value.authority_informed,
+            # a JSON boolean for `authority_informed: true`, else the ISO date (the model's "true")
+            "authority_informed": True if value.authority_informed == "true" else value.authority_informed,
             "authority_authorisation": value.authority_authorisation,
             "documentation": value.documentation,
             "details": value.details,

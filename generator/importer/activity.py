@@ -28,7 +28,7 @@ Rows = list[dict[str, Value]]
 
 
 @functools.cache
-def _not_stated() -> frozenset[str]:
+def not_stated() -> frozenset[str]:
     return frozenset(mapping.fold(i18n.t("export.workbook.not_stated", lang)) for lang in ("fr", "en"))
 
 
@@ -158,7 +158,7 @@ class ActivityBuilder:
 
     def legal_basis(self, fields: dict[str, Value], *, required: bool) -> None:
         basis = fields.get("basis")
-        if basis is not None and mapping.fold(basis.value) in _not_stated():
+        if basis is not None and mapping.fold(basis.value) in not_stated():
             basis = None  # ropa export writes « Non renseigné » for a processor record
         others = {k: v for k, v in fields.items() if k != "basis"}
         if basis is None and not others and not required:

@@ -32,7 +32,7 @@ from generator.importer import (
     people,
     placeholder,
 )
-from generator.importer.activity import ActivityBuilder, Value
+from generator.importer.activity import ActivityBuilder, Value, not_stated
 from generator.importer.people import Parties, text
 from generator.render.escape import formula_like
 
@@ -169,6 +169,23 @@ def _records(row: dict[str, Value], section: str) -> list[dict[str, Value]] | No
     return out
 
 
+def _said(row: dict[str, Value], section: str) -> str | None:
+    """What a section says when it lists nothing, as ``ropa export`` writes it in the section's
+    first column: ``"absent"`` for « Non renseigné » (the register has no such key), ``"none"``
+    for « Aucun » / « Aucune donnée sensible » (an empty list); ``None`` otherwise."""
+    cells = [str(v.value).strip() for k, v in row.items() if k.startswith(section + ".") and text(v.value)]
+    if len(cells) != 1 or "\n" in cells[0]:
+        return None
+    if mapping.fold(cells[0]) in not_stated():
+        return "absent"
+    return "none" if mapping.is_none(cells[0]) else None
+
+
+def _section(row: dict[str, Value], section: str) -> list[dict[str, Value]] | None:
+    """The records of a section, ``[]`` when it says « Aucun »."""
+    return [] if _said(row, section) == "none" else _records(row, section)
+
+
 def _contacts(row: dict[str, Value], key: str, person: bool = False) -> list[people.Contact]:
     return [people.contact_line(line, person) for line in _lines(row.get(key)) if line.strip()]
 
@@ -181,6 +198,8 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
         c = own[0]
         org.update({k: v for k, v in {"name": c.name, "address": c.address(), "phone": c.phone,
                                       "email": c.email}.items() if v})
+    if row.get("public_body") and (public := mapping.yes_no(row["public_body"].value)) is not None:
+        org["public_body"] = public
     for rep in _contacts(row, "representative")[:1]:
         firm, who = people.party_and_person(rep.name or "")
         found: dict[str, Any] = {"company": firm, "person": who} if who else {"person": people.person(firm)}
@@ -239,15 +258,22 @@ def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Id
     legal = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("legal_basis.")}
     b.legal_basis(legal, required=False)  # not an Art. 30(1) item: legal-basis-missing warns
     b.basis_per_purpose(_records(row, "legal_basis.purposes"), listed_only=True)
-    b.data_subjects(_records(row, "data_subjects"))
-    b.categories("data_categories", "data_category", _records(row, "data_categories"))
-    sensitive = _records(row, "sensitive_data")
+    # a section that says « Non renseigné » stays absent, as it was in the register
+    stated = {section: _said(row, section) != "absent" for section in SECTIONS}
+    if stated["data_subjects"]:
+        b.data_subjects(_section(row, "data_subjects"))
+    if stated["data_categories"]:
+        b.categories("data_categories", "data_category", _section(row, "data_categories"))
+    sensitive = _section(row, "sensitive_data")
     flag = mapping.yes_no(row["sensitive"].value) if row.get("sensitive") else None
-    if sensitive or flag is not None:
+    if stated["sensitive_data"] and (sensitive is not None or flag is not None):
         b.categories("sensitive_data", "sensitive_category", sensitive)
-    b.recipients(_records(row, "recipients"))
-    b.transfers(_records(row, "transfers"))
-    b.security(_records(row, "security_measures"))
+    if stated["recipients"]:
+        b.recipients(_section(row, "recipients"))
+    if stated["transfers"]:
+        b.transfers(_section(row, "transfers"))
+    if stated["security_measures"]:
+        b.security(_section(row, "security_measures"))
     if row.get("process"):
         b.process(row["process"])
     dpia = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith("dpia.")}

@@ -106,7 +106,7 @@ class Rule:
     id: str
     severity: Severity
     group: str
-    law: str | None
+    law: dict[str, str] | None
     summary: dict[str, str]
     message: dict[str, str]
 
@@ -144,9 +144,7 @@ def _rule(entry: Any, n: int) -> Rule:
         raise ValueError(f"generator/data/rules.yaml: rule {rid!r} must have exactly the keys {sorted(keys)}")
     if entry["severity"] not in SEVERITIES or entry["group"] not in GROUPS:
         raise ValueError(f"generator/data/rules.yaml: rule {rid!r}: severity or group outside {SEVERITIES}, {GROUPS}")
-    law = entry["law"]
-    if law is not None and not (isinstance(law, str) and law.strip()):
-        raise ValueError(f"generator/data/rules.yaml: rule {rid!r}: law is a text or null")
+    law = None if entry["law"] is None else _text_pair(entry["law"], f"{rid}.law")
     rule = Rule(str(rid), entry["severity"], entry["group"], law,
                 _text_pair(entry["summary"], f"{rid}.summary"), _text_pair(entry["message"], f"{rid}.message"))
     if placeholders(rule.message["fr"]) != placeholders(rule.message["en"]):

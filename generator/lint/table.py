@@ -37,7 +37,7 @@ def markdown(rules: list[Rule], lang: str = "en") -> str:
     head = HEADERS[lang]
     lines = ["| " + " | ".join(head) + " |", "| --- | --- | --- | --- |"]
     for rule in rules:
-        law = _cell(rule.law) if rule.law else "—"
+        law = _cell(rule.law[lang]) if rule.law else "—"
         lines.append(f"| `{rule.id}` | {SEVERITY_WORDS[lang][rule.severity]} | {law} | {_cell(rule.summary[lang])} |")
     return "\n".join(lines) + "\n"
 
@@ -46,13 +46,13 @@ def text(rules: list[Rule], lang: str = "en") -> str:
     """One block per rule: id, severity, group and law, then the summary."""
     out = []
     for rule in rules:
-        law = rule.law or "—"
+        law = rule.law[lang] if rule.law else "—"
         out.append(f"{rule.id}  [{SEVERITY_WORDS[lang][rule.severity]}, {rule.group}]  {law}\n    {rule.summary[lang]}\n")
     return "".join(out)
 
 
 def as_json(rules: list[Rule], lang: str = "en") -> str:
-    rows = [{"id": r.id, "severity": r.severity, "group": r.group, "law": r.law,
+    rows = [{"id": r.id, "severity": r.severity, "group": r.group, "law": r.law[lang] if r.law else None,
              "summary": r.summary[lang], "message": r.message[lang]} for r in rules]
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 

@@ -66,7 +66,7 @@ def _destination(doc: Document, i: int, transfer: dict[str, Any]) -> Iterator[Di
         if territory is not None:
             yield doc.diagnostic((*path, "country"), "transfer-eu-territory", index=i,
                                  name=_bilingual(territory.get("name")), country=country,
-                                 article=str(territory.get("article")))
+                                 article=_bilingual(territory.get("article")))
             return
         yield name, country
     elif organisation is not None:
