@@ -44,6 +44,11 @@ def _append(root: Path, text: str) -> None:
         fh.write(text)
 
 
+def _pwn(root: Path, name: str) -> None:
+    """A Python file of the repository that leaves ``pwned`` behind if it is ever imported or run."""
+    (root / name).write_text("open('pwned', 'w').close()\n", encoding="utf-8")
+
+
 def _leak_page(root: Path, snippet: str) -> None:
     (root / "docs" / "fuite.md").write_text(f'# Fuite\n\n--8<-- "{snippet}"\n', encoding="utf-8")
 
@@ -71,6 +76,17 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], str]] = {
                          "markdown_extensions[9].pymdownx.snippets.base_path: {o} is outside"),
     "snippets-download": (lambda r, o: _append(r, "  - pymdownx.snippets:\n      url_download: true\n"),
                           "markdown_extensions[9].pymdownx.snippets.url_download: url_download would download"),
+    "env-tag": (lambda r, o: _edit(r, "site_description: ", "site_description: !ENV [HOME, x] #"),
+                "site_description: !ENV would copy an environment variable of the machine that builds"),
+    "extension-imported": (lambda r, o: (_pwn(r, "pwn.py"), _append(r, "  - pwn\n")),
+                           "markdown_extensions[9]: the Markdown extension pwn would make the build import a Python module"),
+    "extension-dotted-elsewhere": (lambda r, o: _append(r, "  - os.path:X\n"),
+                                   "markdown_extensions[9]: the Markdown extension os.path:X would make the build import"),
+    "hooks": (lambda r, o: (_pwn(r, "crochet.py"), _append(r, "hooks:\n  - crochet.py\n")),
+              "hooks: hooks would make ropa serve run Python files of the repository"),
+    "plugin-other": (lambda r, o: _edit(r, "  - ropa\n", "  - ropa\n  - material/privacy\n"),
+                     "plugins[2]: the plugin material/privacy is not run by ropa build"),
+    "watch-outside": (lambda r, o: _append(r, f"watch:\n  - {o}\n"), "watch[0]: {o} is outside the register repository: ropa serve watches"),
     "docs-link-out": (lambda r, o: (r / "docs" / "fuite.txt").symlink_to(o / "secret.txt"), "docs/fuite.txt leads outside the register repository"),
     "docs-link-to-a-folder-out": (lambda r, o: (r / "docs" / "dossier").symlink_to(o, target_is_directory=True), "docs/dossier leads outside"),
     "docs-folder-link-out": (lambda r, o: (r / "docs" / "styles").mkdir() or (r / "docs" / "styles" / "s.css").symlink_to(o / "secret.css"),

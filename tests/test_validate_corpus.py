@@ -46,6 +46,8 @@ UNREACHABLE = {
     "schema-invalid": "the schemas use no keyword beyond those given their own rule (tests/test_rules.py builds one)",
     "xlsx-cell-too-long": "the export's own guard (ropa export --format xlsx); text-too-long (10,000 characters) fires first",
     "too-many-files": "50,000 files per case is too slow for the corpus: tests/test_load_files.py lowers the limit",
+    "register-too-many-files": "60,000 files per case is too slow for the corpus: tests/test_limits.py lowers the limit",
+    "register-too-large": "256 MiB per case is too slow for the corpus: tests/test_limits.py lowers the limit",
     "folder-unreadable": "the tests run as root, who can list any folder: tests/test_load_files.py",
 }
 """Rules the code can emit that no register can trigger with today's schemas, and why."""

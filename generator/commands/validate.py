@@ -11,7 +11,7 @@ from generator.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, command_parser, ro
 from generator.lint.report import format_github, format_gitlab, format_json, format_summary, format_text
 from generator.lint.rules import Diagnostic
 from generator.load.language import message_language
-from generator.load.layout import absolute, display_path
+from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, absolute, display_path
 from generator.load.register import Focus, Register
 from generator.vocab import LANGUAGES
 
@@ -34,7 +34,15 @@ def select(reg: Register, paths: list[Path]) -> list[Diagnostic]:
 
 
 def _about(reg: Register, names: set[str]) -> list[Diagnostic]:
-    return [d for d in reg.diagnostics if d.file in names]
+    """The diagnostics of the files ``names``, and those of the register's folders (a folder that
+    cannot be listed, a register over its limits): whatever files are named, they were not read."""
+    folders = _folders(reg)
+    return [d for d in reg.diagnostics if d.file in names or d.file in folders]
+
+
+def _folders(reg: Register) -> set[str]:
+    """The register's folders, as diagnostics name them."""
+    return {display_path(reg.root / folder) for folder in (ORGANIZATION.parent, ACTIVITIES, PROCESSES)}
 
 
 def reported(reg: Register, paths: list[Path]) -> set[str]:
@@ -44,6 +52,7 @@ def reported(reg: Register, paths: list[Path]) -> set[str]:
     file that is not a register file is a usage error rather than a silent pass.
     """
     known = set(reg.paths) | {absolute(Path(d.file)) for d in reg.diagnostics}
+    unread = [absolute(Path(d.file)) for d in reg.diagnostics if d.file in _folders(reg)]  # (reported as a whole)
     wanted: set[Path] = set()
     for path in paths:
         path = absolute(path)
@@ -57,6 +66,8 @@ def reported(reg: Register, paths: list[Path]) -> set[str]:
             wanted.update(file for file in known if file.is_relative_to(path))
         elif path in known:
             wanted.add(path)
+        elif any(path.is_relative_to(folder) for folder in unread):
+            continue
         else:
             raise UsageError.of("validate.not_a_register_file", path=display_path(path))
     return {display_path(file) for file in reg.with_references(wanted)}

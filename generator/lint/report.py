@@ -5,17 +5,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 from generator.lint.rules import Diagnostic, phrase
 from generator.render.escape import terminal
 from generator.vocab import DEFAULT_LANG
 
+SHOWN_PER_FILE = 50
+"""Most problems of one file a terminal is shown (``format_text``): past them, one line says how
+many more that file has. A file of 10,000 bad entries would otherwise bury every other file's
+problems and the summary under 10,000 lines; 50 is more than an author fixes in one go and still
+fits a screen's scrollback. The summary still counts every problem, the exit code is the same,
+and the formats a machine reads (``json``, ``github``, ``gitlab``) give every one of them."""
+
 
 def format_text(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:
     """One line a problem, for a terminal: a value or file name quoted in it has its control
-    characters shown escaped (``\\x1b``), so it cannot clear or recolour the reader's screen."""
-    return "".join(terminal(d.text(lang)) + "\n" for d in diagnostics)
+    characters shown escaped (``\\x1b``), so it cannot clear or recolour the reader's screen.
+    At most ``SHOWN_PER_FILE`` problems of a file, then one line with the count of the others."""
+    items = list(diagnostics)
+    totals = Counter(d.file for d in items)
+    shown: Counter[str] = Counter()
+    out = []
+    for d in items:
+        shown[d.file] += 1
+        if shown[d.file] <= SHOWN_PER_FILE:
+            out.append(terminal(d.text(lang)) + "\n")
+        if shown[d.file] == SHOWN_PER_FILE and totals[d.file] > SHOWN_PER_FILE:
+            more = phrase("more-in-file", count=totals[d.file] - SHOWN_PER_FILE).render(lang)
+            out.append(terminal(f"{d.file}: {more}") + "\n")
+    return "".join(out)
 
 
 def format_json(diagnostics: Iterable[Diagnostic], lang: str = DEFAULT_LANG) -> str:

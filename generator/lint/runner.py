@@ -23,6 +23,7 @@ from generator.lint import (
     transfer_rules,
 )
 from generator.lint.rules import Diagnostic, sort_key
+from generator.load.files import REGISTER_LIMITS
 from generator.load.register import Focus, Register, read_focused, read_register
 from generator.load.yamlload import Document
 from generator.resources import schema_dir
@@ -79,7 +80,13 @@ def check(reg: Register, focus: Focus | None = None) -> Register:
     process), are checked against their schema, and the checks of one file at a time run on the
     parsed documents only; the checks across files (``across_files``) see every file, most of
     them as the stand-ins ``read_focused`` made of their cached facts.
+
+    A register over its limits (``files.REGISTER_LIMITS``) was not read whole: it is not checked,
+    since what the checks would say of the files not read (a process missing...) is not so.
     """
+    if any(d.rule in REGISTER_LIMITS for d in reg.diagnostics):
+        reg.diagnostics.sort(key=sort_key)
+        return reg
     for doc, schema_name in _schema_work(reg, focus):
         reg.diagnostics.extend(schema.diagnostics(doc, schema_name))
     parsed, across = reg.parsed(), across_files()

@@ -19,6 +19,43 @@ from generator.load.layout import YAML_SUFFIXES
 
 MAX_FILES = 50_000
 """Most register files in one folder (a register of 10,000 activities is the largest we know of)."""
+MAX_REGISTER_FILES = 60_000
+"""Most register files in the whole register (organisation, activities and processes): six times
+the largest register we know of (10,000 activities and their processes), where each folder alone
+may hold ``MAX_FILES``. Checked once the folders are listed, before any of their files is read."""
+MAX_REGISTER_BYTES = 256 * 1024 * 1024
+"""Most bytes of register files read in the whole register (256 MiB): six times the benchmark's
+register of 10,000 activities (44 MB, ``benchmarks/synth.py``), some 60,000 sheets of 4 KB. Each
+file may hold ``yamlload.MAX_BYTES`` (1 MiB): without this bound, 60,000 files of 1 MiB would be
+60 GB to read and many times that in memory once parsed; a register that big would not build
+(``ropa build`` holds the whole register), so it is refused as it is read, with its folder named."""
+
+
+REGISTER_LIMITS = frozenset(("register-too-many-files", "register-too-large"))
+"""The rules of ``Budget``: a register that has one was not read whole, so it is not checked."""
+
+
+class Budget:
+    """What a run of the loader may still read of a register: ``listed`` counts the files of the
+    folders, ``take`` the bytes of each file read; each raises ``LoadError`` past its limit."""
+
+    def __init__(self, files: int = 0) -> None:
+        self.files, self.bytes = files, 0
+
+    def listed(self, count: int) -> None:
+        self.files += count
+        if self.files > MAX_REGISTER_FILES:
+            raise LoadError("register-too-many-files", count=self.files, limit=MAX_REGISTER_FILES)
+
+    @property
+    def spent(self) -> bool:
+        """Whether the bytes read passed the limit (the next file is not read)."""
+        return self.bytes > MAX_REGISTER_BYTES
+
+    def take(self, size: int) -> None:
+        self.bytes += size
+        if self.bytes > MAX_REGISTER_BYTES:
+            raise LoadError("register-too-large", limit=MAX_REGISTER_BYTES)
 
 
 def inside(path: Path, root: Path) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from generator.errors import LoadError
 from generator.lint.rules import Diagnostic
 from generator.load.facts import Facts, FactsCache, cache_enabled, digest
-from generator.load.files import read_bytes, yaml_names
+from generator.load.files import Budget, read_bytes, yaml_names
 from generator.load.layout import ACTIVITIES, ORGANIZATION, PROCESSES, display_path
 from generator.load.yamlload import MAX_BYTES, Document, parse_bytes
 
@@ -99,10 +99,11 @@ class Register:
 
 
 def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_parent: str | None = None,
-          real_root: str | None = None) -> Document | None:
+          real_root: str | None = None, budget: Budget | None = None) -> Document | None:
     """Read and parse one file; with ``cache``, keep its facts (its stat taken before the read:
     a change after it is seen by the next run). ``real_parent``, ``real_root``: as ``read_bytes``
-    takes them, the folder of every file of a folder resolved once."""
+    takes them, the folder of every file of a folder resolved once. ``budget``: the bytes read
+    are counted there, and the file is not parsed past the register's limit (``LoadError``)."""
     shown = _note(path, reg)
     try:
         info = os.lstat(path) if cache is not None else None
@@ -113,6 +114,8 @@ def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_pa
     except LoadError as exc:
         reg.diagnostics.append(exc.diagnostic(shown))
         return None
+    if budget is not None:
+        budget.take(len(raw))
     doc, problem = _parse(raw, path, shown)
     if problem is not None:
         reg.diagnostics.append(problem)
@@ -124,25 +127,59 @@ def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_pa
 def read_register(root: Path, *, cache: bool = False) -> Register:
     """Find and read every file of the register under ``root``; what cannot be read becomes a
     diagnostic. No check is run here. With ``cache`` (``ropa validate``), the facts of every file
-    are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``)."""
+    are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``).
+
+    The whole register is bounded (``files.Budget``): past ``MAX_REGISTER_FILES`` listed, no file
+    of the folders is read; past ``MAX_REGISTER_BYTES`` read, no further file is. Either is a
+    diagnostic on the folder where the limit was reached."""
     root = root.resolve()
     reg = Register(root=root)
     facts = FactsCache(root) if cache and cache_enabled() else None
-    org_path = root / ORGANIZATION
-    if org_path.exists():
-        reg.organization = _read(org_path, reg)
-    else:
-        reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
+    budget = _organization_read(root, reg)
     real_root = os.path.realpath(root)
-    for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
-        real_parent = os.path.realpath(root / folder)
-        for path in _listed(root / folder, reg):
-            doc = _read(path, reg, facts, real_parent=real_parent, real_root=real_root)
-            if doc is not None:
-                documents.append(doc)
+    folders = [(folder, documents, _listed(root / folder, reg))
+               for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes))]
+    if not budget.spent and _within(budget, reg, root, [(folder, len(paths)) for folder, _, paths in folders]):
+        for folder, documents, paths in folders:
+            real_parent = os.path.realpath(root / folder)
+            try:
+                for path in paths:
+                    doc = _read(path, reg, facts, real_parent=real_parent, real_root=real_root, budget=budget)
+                    if doc is not None:
+                        documents.append(doc)
+            except LoadError as exc:  # the register's bytes: nothing more is read
+                reg.diagnostics.append(exc.diagnostic(display_path(root / folder)))
+                break
     if facts is not None:
         facts.save()
     return reg
+
+
+def _organization_read(root: Path, reg: Register) -> Budget:
+    """Read the organisation into ``reg`` (or say it is missing): the first file of the budget."""
+    org_path = root / ORGANIZATION
+    budget = Budget()
+    if not org_path.exists():
+        reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
+        return budget
+    budget.listed(1)
+    try:
+        reg.organization = _read(org_path, reg, budget=budget)
+    except LoadError as exc:  # (only with a limit far below a register's size)
+        reg.diagnostics.append(exc.diagnostic(display_path(org_path.parent)))
+    return budget
+
+
+def _within(budget: Budget, reg: Register, root: Path, counts: list[tuple[Path, int]]) -> bool:
+    """Whether the files listed in each folder (``counts``) keep the register within its number of
+    files; else the folder that passes it gets the diagnostic."""
+    for folder, count in counts:
+        try:
+            budget.listed(count)
+        except LoadError as exc:
+            reg.diagnostics.append(exc.diagnostic(display_path(root / folder)))
+            return False
+    return True
 
 
 def _listed(folder: Path, reg: Register) -> list[Path]:
@@ -193,16 +230,17 @@ def read_focused(root: Path, focus: Focus) -> Register:
     root = root.resolve()
     reg = Register(root=root)
     cache = FactsCache(root) if cache_enabled() else None
-    org_path = root / ORGANIZATION
-    if org_path.exists():
-        reg.organization = _read(org_path, reg)
-    else:
-        reg.diagnostics.append(Diagnostic.of("missing-organization", display_path(org_path), 0, 0))
+    budget = _organization_read(root, reg)
     entries: list[_Entry] = []
     wanted: set[str] = set()
     real_root = os.path.realpath(root)
-    for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes)):
-        names = _listed_names(root / folder, reg)
+    folders = [(folder, documents, _listed_names(root / folder, reg))
+               for folder, documents in ((ACTIVITIES, reg.activities), (PROCESSES, reg.processes))]
+    if not _within(budget, reg, root, [(folder, len(names)) for folder, _, names in folders]):
+        folders = []
+    for folder, documents, names in folders:
+        if budget.spent:
+            break
         directory = str(root / folder) + os.sep
         shown_prefix = display_path(root / folder / "x")[:-1]
         rel_prefix = folder.as_posix() + "/"
@@ -223,6 +261,8 @@ def read_focused(root: Path, focus: Focus) -> Register:
             if cache is not None and info is not None and not focused and stat.S_ISREG(info.st_mode):
                 row = cache.unchanged(rel_prefix + name, info)  # a regular file whose stat did not change
                 if row is not None:
+                    if not _taken(budget, info.st_size, reg, root / folder):  # (not read: its size counts)
+                        break
                     entries.append(_Entry(documents, path, shown, None, None, row, None))
                     continue
             try:
@@ -230,6 +270,8 @@ def read_focused(root: Path, focus: Focus) -> Register:
             except LoadError as exc:
                 reg.diagnostics.append(exc.diagnostic(shown))
                 continue
+            if not _taken(budget, len(raw), reg, root / folder):
+                break
             hashed = digest(raw)
             facts = cache.get(rel_prefix + name, hashed, info) if cache is not None and info is not None else None
             doc: Document | None = None
@@ -296,6 +338,16 @@ def read_focused(root: Path, focus: Focus) -> Register:
             if e.documents is reg.activities:
                 reg.paths.append(doc.path)
     return reg
+
+
+def _taken(budget: Budget, size: int, reg: Register, folder: Path) -> bool:
+    """Whether ``size`` more bytes keep the register within its limit; else the folder's diagnostic."""
+    try:
+        budget.take(size)
+    except LoadError as exc:
+        reg.diagnostics.append(exc.diagnostic(display_path(folder)))
+        return False
+    return True
 
 
 def _stem(path: str) -> str:

@@ -1,4 +1,4 @@
-"""What ``ropa build`` and ``ropa generate`` refuse in the repository's ``mkdocs.yml``.
+"""What ``ropa build``, ``ropa generate`` and ``ropa serve`` refuse in the repository's ``mkdocs.yml``.
 
 The site is built from the register repository alone and asks no other host for anything:
 
@@ -9,7 +9,19 @@ The site is built from the register repository alone and asks no other host for 
 - no YAML tag that runs Python (``!!python/object/apply:...``): only ``!!python/name:`` of the
   Markdown packages the site uses, such as ``pymdownx.superfences.fence_code_format``;
 - no ``!relative`` (it would name a folder of the generated source) nor ``INHERIT`` (not
-  followed, its settings would be silently lost).
+  followed, its settings would be silently lost);
+- no ``!ENV``, in any key: MkDocs would copy an environment variable of the machine that builds
+  (a CI token, a password) into the configuration, and every key of it may reach a page
+  (``site_name``, ``copyright``, ``extra`` are printed; a theme override can print any key), so
+  a pull request could publish the builder's secrets; the value is written in the file instead;
+- no Markdown extension but those of Python-Markdown (its own short names: ``toc``, ``tables``...),
+  ``pymdownx`` and ``material``: Python-Markdown imports an extension by its dotted name, so
+  any other name makes the build import a module (one of the repository's, from the folder it
+  runs in, or any installed one);
+- no ``hooks`` (Python files of the repository that MkDocs runs), no plugin but ``search`` and
+  ``ropa`` (``ropa build`` runs no other; ``ropa serve`` would, through MkDocs reading the
+  file itself), and no ``watch`` folder outside the repository. ``ropa serve`` runs this same
+  check (``source.repository_config``) before MkDocs reads the file.
 
 Each problem names ``mkdocs.yml``, the line and the field. ``rebased`` gives the configuration
 the generated source needs: the custom theme folder copied under ``overrides/`` and every
@@ -21,6 +33,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +49,10 @@ OVERRIDES = "overrides"
 """The generated source's copy of ``theme.custom_dir``."""
 PYTHON_NAMES = ("pymdownx.", "markdown.", "material.")
 """The modules whose functions ``!!python/name:`` may name (fence formats, slugifiers...)."""
+EXTENSION_PACKAGES = ("markdown.", "pymdownx.", "material.")
+"""The packages whose Markdown extensions ``markdown_extensions`` may name by dotted name."""
+PLUGINS = ("search", "ropa")
+"""The MkDocs plugins the site may list: ``ropa build`` keeps ``search`` and runs ``ropa`` itself."""
 BASE_PATH_EXTENSIONS = ("pymdownx.snippets", "pymdownx.b64")
 """Markdown extensions that read files under their ``base_path`` (default: the current folder)."""
 CDN_THEMES = ("mkdocs", "readthedocs")
@@ -111,6 +129,31 @@ class _Checker:
             self.add(path, key, value=value)
 
 
+@cache
+def markdown_short_names() -> frozenset[str]:
+    """The short names of Python-Markdown's own extensions (``toc``, ``tables``...), as its
+    package declares them (entry points of ``markdown.extensions`` from the ``Markdown``
+    distribution): the installed library says which they are, no list is kept here."""
+    return frozenset(e.name for e in entry_points(group="markdown.extensions")
+                     if e.dist is not None and e.dist.name.lower() == "markdown")
+
+
+def extension_allowed(name: str) -> bool:
+    """Whether ``markdown_extensions`` may name ``name`` (``module`` or ``module:Class``)."""
+    return name in markdown_short_names() or name.startswith(EXTENSION_PACKAGES)
+
+
+def _plugins(config: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The plugins listed (a list of names or of one-key mappings, or a mapping), with their path."""
+    listed = config.get("plugins") or []
+    if isinstance(listed, dict):
+        yield from ((("plugins", str(name)), str(name)) for name in listed)
+        return
+    for i, item in enumerate(listed if isinstance(listed, list) else [listed]):
+        for name in (item if isinstance(item, dict) else [item]):
+            yield ("plugins", i), str(name)
+
+
 def _extensions(config: dict[str, Any]) -> Iterator[tuple[int, str, dict[str, Any]]]:
     for i, item in enumerate(config.get("markdown_extensions") or []):
         if isinstance(item, dict):
@@ -127,7 +170,7 @@ def _base_paths(options: dict[str, Any]) -> list[Any]:
 
 def _tags(node: yaml.Node, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     tag = node.tag or ""
-    if tag == "!relative" or (tag.startswith("tag:yaml.org,2002:python/") and not (
+    if tag in ("!relative", "!ENV") or (tag.startswith("tag:yaml.org,2002:python/") and not (
             tag.startswith("tag:yaml.org,2002:python/name:") and tag.split(":", 3)[-1].startswith(PYTHON_NAMES))):
         yield path, tag.replace("tag:yaml.org,2002:", "!!")
     if isinstance(node, yaml.MappingNode):
@@ -147,7 +190,7 @@ def problems(root: Path, text: str, config: dict[str, Any], site_dir_used: bool 
     check = _Checker(root, yaml.compose(text, Loader=_Loader))
     if check.tree is not None:
         for path, tag in _tags(check.tree, ()):
-            check.add(path, "relative" if tag == "!relative" else "python", tag=tag)
+            check.add(path, {"!relative": "relative", "!ENV": "env"}.get(tag, "python"), tag=tag)
     if "INHERIT" in config:
         check.add(("INHERIT",), "inherit")
     check.folder(("docs_dir",), config.get("docs_dir"))
@@ -172,7 +215,17 @@ def problems(root: Path, text: str, config: dict[str, Any], site_dir_used: bool 
     extra = config.get("extra")
     if isinstance(extra, dict) and extra.get("analytics"):
         check.add(("extra", "analytics"), "analytics")
+    if config.get("hooks"):
+        check.add(("hooks",), "hooks")
+    for path, name in _plugins(config):
+        if name not in PLUGINS:
+            check.add(path, "plugin", name=name)
+    watched = config.get("watch") or []
+    for i, value in enumerate(watched if isinstance(watched, list) else [watched]):
+        check.folder(("watch", i), value, "watch_outside")
     for i, name, options in _extensions(config):
+        if not extension_allowed(name):
+            check.add(("markdown_extensions", i), "extension", name=name)
         if name in BASE_PATH_EXTENSIONS:
             for value in _base_paths(options):
                 check.folder(("markdown_extensions", i, name, "base_path"), value)
