@@ -193,6 +193,9 @@ def test_invalid_register_is_refused_and_the_old_site_kept(repo: Path, ropa: Run
     assert done.returncode == 1
     assert done.stdout == validated.stdout and "fidelisation-artemis.yaml:4:" in done.stdout
     assert "Traceback" not in done.stderr
+    # said in the register's language (French), as the problems are
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("ropa build: le registre a des problèmes") and "le site n'a pas été construit." in last, last
     assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
     assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
 

@@ -14,6 +14,7 @@ from generator.lint.report import format_summary, format_text
 from generator.lint.runner import load_register
 from generator.load.language import message_language
 from generator.load.register import Register
+from generator.render import i18n
 
 CONFIG_NAME = "mkdocs.yml"
 
@@ -35,7 +36,7 @@ def checked_register(root: Path, command: str, lang: str | None = None) -> Regis
     lang = message_language(root, lang)
     sys.stdout.write(format_text(reg.diagnostics, lang))
     sys.stderr.write(format_summary(reg.diagnostics, len(reg.files), lang))
-    sys.stderr.write(f"ropa {command}: the register has errors; the site was not built\n")
+    sys.stderr.write(f"ropa {command}: {i18n.message('site.not_built', lang)}\n")
     return None
 
 
