@@ -193,8 +193,7 @@ class RowSheet(Worksheet):
         cell (or whose links are all too long: no cell) is left out, its height with it, but
         on the first row, the one XlsxWriter starts on."""
         last = max(cells) if cells else -1
-        if row >= self.xls_rowmax or last >= self.xls_colmax:
-            raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
+        self._check_row(row, last)
         if height is not None:  # ``set_row``
             self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
         if cells:
@@ -208,6 +207,12 @@ class RowSheet(Worksheet):
             self.pending = (row, cells, height)
         elif row == 0 and height is not None:
             self.pending = (row, cells, height)
+
+    def _check_row(self, row: int, last: int) -> None:
+        """Refuse row ``row`` (0-based) whose last cell is in column ``last``, beyond Excel's
+        last row or column."""
+        if row >= self.xls_rowmax or last >= self.xls_colmax:
+            raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
 
     def _linked(self, row: int, cells: Mapping[int, Cell]) -> Iterator[tuple[int, Cell]]:
         """The cells with each link recorded (XlsxWriter's ``write_url``) and its text in its
@@ -250,8 +255,7 @@ class RowSheet(Worksheet):
         """Write row ``row`` as ``add_recurring`` wrote the row of ``template``: what
         ``add_row`` does for it (the dimensions, the row before turned into XML), and its XML
         with this row's number."""
-        if row >= self.xls_rowmax:
-            raise ExportError(f"sheet '{self.name}': row {row + 1} is beyond Excel's last row or column")
+        self._check_row(row, template.last)
         if template.height is not None:
             self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
         self._extent(row, template.first, template.last)
