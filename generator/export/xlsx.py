@@ -429,8 +429,12 @@ class SheetWriter:
         for _ in range(n):
             if self.cells_ or self.height is not None:
                 self.ws.add_row(self.row - 1, self.cells_, self.height, links=self.links)
-                self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
+                self._new_row()
             self.row += 1
+
+    def _new_row(self) -> None:
+        """Start the current row afresh: no cell, the default height, no link."""
+        self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
 
     def freeze(self, cell: str) -> None:
         """Freeze the rows above ``cell`` (« A3 »)."""
@@ -478,7 +482,7 @@ class SheetWriter:
         made = self.ws.add_recurring(row, self.cells_, self.height)
         if made is not None and len(made.xml) <= MAX_TEMPLATE_XML:
             self.templates.add(key, _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:])))
-        self.cells_, self.styles_, self.height, self.links = {}, {}, None, False
+        self._new_row()
         self.row += 1
 
     # Kinds of rows ------------------------------------------------------------------------------
