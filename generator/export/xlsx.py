@@ -887,8 +887,8 @@ def _safeguard_text(item: Json, lang: str) -> str:
     if item.get("derogation"):
         parts.append(vocab.label("art49_derogation", item["derogation"].get("code"), lang))
     if informed := item.get("authority_informed"):
-        said = i18n.format_date(True if informed == "true" else informed, lang)  # "Yes", or the date in words
-        parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{said}")
+        # the export model gives True or the ISO date: "Yes", or the date in words
+        parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{i18n.format_date(informed, lang)}")
     if item.get("authority_authorisation"):
         parts.append(f"{_t('site.transfers.authority_authorisation', lang)}{i18n.colon(lang)}{item['authority_authorisation']}")
     return " — ".join(p for p in parts if p)
