@@ -7,18 +7,20 @@ import datetime as dt
 import gc
 import io
 import threading
+import unittest.mock
 import warnings
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.workbook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator.export.xlsx import _greedy_lines, _lines, _word_lines
-from generator.export.xlsx_package import Workbook
+from generator.export.xlsx_package import DEFLATE_LEVEL, Workbook
 from generator.export.xlsx_sheet import Hyperlink, RowSheet, Span
 
 FORMATS = [
@@ -104,8 +106,22 @@ def _apart(cells: dict[int, tuple[int, tuple[str, Any]]]) -> dict[int, tuple[int
     return kept
 
 
+class _ZipAtOurLevel(zipfile.ZipFile):
+    """XlsxWriter's zip file, its entries deflated at our level (``DEFLATE_LEVEL``, where
+    XlsxWriter takes zlib's default): the only byte ours may differ by."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, compresslevel=DEFLATE_LEVEL, **kwargs)
+
+
 def xlsxwriters(sheets: list[Sheet]) -> bytes:
-    """The workbook as XlsxWriter writes it in constant-memory mode, through its own API."""
+    """The workbook as XlsxWriter writes it in constant-memory mode, through its own API
+    (its zip deflated at our level)."""
+    with unittest.mock.patch.object(xlsxwriter.workbook, "ZipFile", _ZipAtOurLevel):
+        return _xlsxwriters(sheets)
+
+
+def _xlsxwriters(sheets: list[Sheet]) -> bytes:
 
     def rows(ws: Any, row: int, height: float | None, cells: dict[int, tuple[Any, tuple[str, Any]]]) -> None:
         if height is not None:

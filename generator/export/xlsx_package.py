@@ -13,8 +13,8 @@ whole until the end (megabytes at 10,000 sheets). Here:
 - when the workbook closes, XlsxWriter's packager writes the other parts (workbook, styles,
   properties, links) into the same store (``_Packager``), and the zip is made by copying the
   compressed parts in the packager's order, each dated and permissioned as XlsxWriter's own
-  entries are (31 January 1980, ``-rw-------``: it writes each part to a temporary file first),
-  so that the bytes are XlsxWriter's.
+  entries are (31 January 1980, ``-rw-------``: it writes each part to a temporary file first);
+  only the deflate level differs from XlsxWriter's (``DEFLATE_LEVEL``, the fastest).
 
 A sheet finished early must not need what XlsxWriter prepares at close for charts, images,
 comments, tables or dynamic arrays: the workbook has none (``finish_sheet`` checks).
@@ -49,6 +49,10 @@ ENTRY_MODE = stat.S_IFREG | 0o600
 ZIP64_LIMIT = (1 << 31) - 1
 FILE_COUNT_LIMIT = (1 << 16) - 1
 CHUNK = 1 << 16
+DEFLATE_LEVEL = 1
+"""zlib's fastest level. At 1,000 activities it deflates the workbook's 25 MB of XML in half
+the time of the default level 6 (0.32 s against 0.69 s of CPU), for a file 14 % larger (6.1 MB
+against 5.4 MB): the XML is repetitive, and the time is the export's."""
 
 
 class Sink(Protocol):
@@ -60,8 +64,8 @@ class Sink(Protocol):
 
 
 class Part(io.StringIO):
-    """One part of the package, compressed as it is written (deflate, as ``zipfile`` does, so
-    that the bytes are the same) and stored when ``finish`` is called.
+    """One part of the package, compressed as it is written (raw deflate at ``DEFLATE_LEVEL``,
+    one stream per part, as ``zipfile`` writes an entry) and stored when ``finish`` is called.
 
     A ``StringIO`` so that XlsxWriter's ``_set_xml_writer`` writes into it as into its own
     in-memory parts, never opening or closing a file; nothing is kept in the ``StringIO``. The
@@ -101,7 +105,7 @@ class Part(io.StringIO):
 
     def _deflate(self, data: bytes) -> None:
         if self.compressor is None:
-            self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            self.compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
         self.compressed.append(self.compressor.compress(data))
