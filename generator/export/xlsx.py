@@ -768,7 +768,7 @@ def _art30(w: SheetWriter, activity: Json, section: str, lang: str) -> None:
         w.title("\n".join(_t(f"cnil.article30.{item}", lang) for item in items), "ropa-subtitle")
 
 
-def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
+def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str, parties: Mapping[Any, Json]) -> None:
     w.section(_t("cnil.sheet.actors", lang))
     _art30(w, activity, "actors", lang)
     fields = ["name", "address", "postal_code", "city", "country", "phone", "email"]
@@ -776,15 +776,15 @@ def _actors(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
     for slot in model.actors(doc, activity):
         for contact in slot.contacts or (model.Contact(),):
             w.cells([_t(slot.label_key, lang), *contact.cells()])
-    _contracts(w, doc, activity, lang)
+    _contracts(w, activity, lang, parties)
 
 
-def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
+def _contracts(w: SheetWriter, activity: Json, lang: str, parties: Mapping[Any, Json]) -> None:
     """The Art. 28 contracts: the client's (a processor record), then each processor's, with
-    the controller's authorisation of a sub-processor (Art. 28(2)); « non indiqué » if none."""
+    the controller's authorisation of a sub-processor (Art. 28(2)); « non indiqué » if none.
+    ``parties``: the register's normalised parties by id (``_parties_by_id``)."""
     contract = _t("site.transfers.contract", lang)
     client = activity.get("controller") or {}
-    parties = {p.get("id"): p for p in doc.get("parties") or []}
     if client.get("id") in parties:
         w.field(f"{contract} — {label(client)}", parties[client["id"]].get("contract")
                 or _t("site.transfers.no_contract", lang))
@@ -795,6 +795,11 @@ def _contracts(w: SheetWriter, doc: Json, activity: Json, lang: str) -> None:
             kind = vocab.label("subprocessor_authorisation", auth.get("type"), lang)
             text += f" · {_t('site.transfers.authorisation', lang)}{i18n.colon(lang)}{kind} — {auth.get('reference')}"
         w.field(f"{contract} — {label(entry.get('party'))}", text)
+
+
+def _parties_by_id(doc: Json) -> dict[Any, Json]:
+    """The register's normalised parties by id."""
+    return {p.get("id"): p for p in doc.get("parties") or []}
 
 
 def _purposes(w: SheetWriter, activity: Json, lang: str) -> None:
@@ -1045,7 +1050,7 @@ def _description(w: SheetWriter, activity: Json, lang: str, doc: Json | None = N
         w.field(_t("export.fields.process", lang), _process_name(doc or {}, activity["process"]))
 
 
-def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> None:
+def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link, parties: Mapping[Any, Json]) -> None:
     w.title(
         _t("export.workbook.sheet_title", lang).format(
             ref=activity.get("ref", ""), name=activity.get("name", "")
@@ -1054,7 +1059,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link) -> 
     w.nav(back)
     w.freeze("A3")
     _description(w, activity, lang, doc)
-    _actors(w, doc, activity, lang)
+    _actors(w, doc, activity, lang, parties)
     _purposes(w, activity, lang)
     _categories(
         w,
@@ -1307,9 +1312,11 @@ def workbook(doc: Json, out: IO[bytes], *, fork: bool = False) -> int:
     back_processor = Link(
         _t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name)
     )
+    parties = _parties_by_id(doc)  # once, not once per sheet
+
     def fiche(activity: Json, name: str) -> None:
         back = back_processor if _is_processor(activity) else back_own
-        _fiche(SheetWriter(sheet(name), FICHE_WIDTHS, styles), doc, activity, lang, back)
+        _fiche(SheetWriter(sheet(name), FICHE_WIDTHS, styles), doc, activity, lang, back, parties)
 
     forked = xlsx_fork.sheets(wb, activities, names, fiche, _after, fork=fork)
     _parties_sheet(SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)
