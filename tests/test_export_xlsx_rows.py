@@ -63,22 +63,64 @@ SHEETS = st.lists(st.lists(ROW, max_size=12), min_size=1, max_size=3)
 
 Sheet = list[tuple[int, float | None, dict[int, tuple[int, tuple[str, Any]]], list[tuple[int, int]]]]
 
+# A sheet's columns and print setup (``RowSheet._piece``); no column format: a sheet finished
+# early numbers it before XlsxWriter would (the workbook's sheets have none).
+SETUP = st.fixed_dictionaries({
+    "widths": st.lists(st.sampled_from([None, 8.43, 12.7, 30.0]), max_size=4),
+    "paper": st.sampled_from([0, 9]),
+    "landscape": st.booleans(),
+    "scale": st.sampled_from([100, 87, 55]),
+    "margins": st.sampled_from([None, (0.4, 0.4, 0.6, 0.6), (0.7, 0.7, 0.75, 0.75)]),
+    "footer": st.sampled_from([None, "&C&A — &P / &N", "&L<x> & \"y\""]),
+    "header": st.sampled_from([None, "&CRegistre"]),
+    "centered": st.booleans(),
+    "gridlines": st.booleans(),
+    "fit": st.booleans(),
+})
+Setup = dict[str, Any]
+
+
+def _set_up(ws: Any, setup: Setup) -> None:
+    for col, width in enumerate(setup["widths"]):
+        if width is not None:
+            ws.set_column(col, col, width)
+    if setup["paper"]:
+        ws.set_paper(setup["paper"])
+    if setup["landscape"]:
+        ws.set_landscape()
+    ws.set_print_scale(setup["scale"])
+    if setup["fit"]:
+        ws.fit_to_pages(1, 0)
+    if setup["margins"]:
+        left, right, top, bottom = setup["margins"]
+        ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    if setup["footer"]:
+        ws.set_footer(setup["footer"], {"margin": 0.3})
+    if setup["header"]:
+        ws.set_header(setup["header"])
+    if setup["centered"]:
+        ws.center_horizontally()
+    if setup["gridlines"]:
+        ws.hide_gridlines(0)
+
 
 def _book(make: Callable[[io.BytesIO], Any], sheets: list[Sheet], rows: Callable[..., None],
-          finish: Callable[[Any, Any], None]) -> bytes:
+          finish: Callable[[Any, Any], None], setups: list[Setup] | None = None) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # XlsxWriter's warning on a link too long: the cell left out
-        return _written(make, sheets, rows, finish)
+        return _written(make, sheets, rows, finish, setups or [])
 
 
 def _written(make: Callable[[io.BytesIO], Any], sheets: list[Sheet], rows: Callable[..., None],
-             finish: Callable[[Any, Any], None]) -> bytes:
+             finish: Callable[[Any, Any], None], setups: list[Setup]) -> bytes:
     out = io.BytesIO()
     book = make(out)
     formats = [book.add_format(spec) for spec in FORMATS]
     for n, sheet in enumerate(sheets):
         ws = book.add_worksheet(f"Feuille {n}", **({"worksheet_class": RowSheet} if isinstance(book, Workbook) else {}))
         ws.freeze_panes(1, 0)
+        if setups:
+            _set_up(ws, setups[n % len(setups)])
         row = -1
         for skip, height, cells, merges in sheet:
             row += skip
@@ -114,14 +156,14 @@ class _ZipAtOurLevel(zipfile.ZipFile):
         super().__init__(*args, compresslevel=DEFLATE_LEVEL, **kwargs)
 
 
-def xlsxwriters(sheets: list[Sheet]) -> bytes:
+def xlsxwriters(sheets: list[Sheet], setups: list[Setup] | None = None) -> bytes:
     """The workbook as XlsxWriter writes it in constant-memory mode, through its own API
     (its zip deflated at our level)."""
     with unittest.mock.patch.object(xlsxwriter.workbook, "ZipFile", _ZipAtOurLevel):
-        return _xlsxwriters(sheets)
+        return _xlsxwriters(sheets, setups)
 
 
-def _xlsxwriters(sheets: list[Sheet]) -> bytes:
+def _xlsxwriters(sheets: list[Sheet], setups: list[Setup] | None) -> bytes:
 
     def rows(ws: Any, row: int, height: float | None, cells: dict[int, tuple[Any, tuple[str, Any]]]) -> None:
         if height is not None:
@@ -142,10 +184,11 @@ def _xlsxwriters(sheets: list[Sheet]) -> bytes:
             else:
                 ws.write_url(row, col, value[0], fmt, value[1])
 
-    return _book(lambda out: xlsxwriter.Workbook(out, {"constant_memory": True}), sheets, rows, lambda b, w: None)
+    return _book(lambda out: xlsxwriter.Workbook(out, {"constant_memory": True}), sheets, rows, lambda b, w: None,
+                 setups)
 
 
-def ours(sheets: list[Sheet]) -> bytes:
+def ours(sheets: list[Sheet], setups: list[Setup] | None = None) -> bytes:
     """The same workbook written by ``RowSheet.add_row``, each sheet finished as it ends."""
 
     def rows(ws: RowSheet, row: int, height: float | None, cells: dict[int, tuple[Any, tuple[str, Any]]]) -> None:
@@ -160,14 +203,26 @@ def ours(sheets: list[Sheet]) -> bytes:
             values[col] = (fmt, value)
         ws.add_row(row, values, height)
 
-    return _book(Workbook, sheets, rows, lambda book, ws: book.finish_sheet(ws))
+    return _book(Workbook, sheets, rows, lambda book, ws: book.finish_sheet(ws), setups)
 
 
 @settings(deadline=None, max_examples=150)  # each example makes two workbooks
 @given(SHEETS)
 def test_rows_and_sheets_are_xlsxwriters_bytes(sheets: list[Sheet]) -> None:
-    expected = xlsxwriters(sheets)
-    found = ours(sheets)
+    _same_bytes(sheets)
+
+
+@settings(deadline=None, max_examples=100)
+@given(SHEETS, st.lists(SETUP, min_size=1, max_size=3))
+def test_columns_and_print_setups_are_xlsxwriters_bytes(sheets: list[Sheet], setups: list[Setup]) -> None:
+    """Each sheet's columns and print setup are written from what an earlier sheet (of this
+    example or another) of the same setup wrote, never from another setup's."""
+    _same_bytes(sheets, setups)
+
+
+def _same_bytes(sheets: list[Sheet], setups: list[Setup] | None = None) -> None:
+    expected = xlsxwriters(sheets, setups)
+    found = ours(sheets, setups)
     if found != expected:  # name the first part that differs
         with zipfile.ZipFile(io.BytesIO(expected)) as a, zipfile.ZipFile(io.BytesIO(found)) as b:
             assert a.namelist() == b.namelist()

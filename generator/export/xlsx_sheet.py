@@ -22,9 +22,10 @@ is known only after the last.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any, NamedTuple
 
 from xlsxwriter.format import Format
@@ -158,6 +159,12 @@ and captions come on every sheet; a longer text (a description) seldom comes twi
 
 _remembered_text = functools.lru_cache(maxsize=1024)(_inline_text)
 """``_inline_text`` of the last thousand short texts (under a megabyte)."""
+
+
+MAX_PIECES = 256
+_PIECES: dict[tuple[Any, ...], str] = {}
+"""The XML of the sheets' columns and print setup, by what it is made of (``RowSheet._piece``):
+a handful of kinds of sheets, each the same on every sheet of its kind."""
 
 
 class RowSheet(Worksheet):
@@ -339,6 +346,60 @@ class RowSheet(Worksheet):
             dims.dim_colmin = first
         if dims.dim_colmax is None or last > dims.dim_colmax:
             dims.dim_colmax = last
+
+    # The sheet's print setup and columns, the same on sheet after sheet: XlsxWriter's XML of
+    # each, made once for each set of the attributes it reads (every attribute XlsxWriter
+    # 3.3.1's method reads is in its key).
+
+    def _write_cols(self) -> None:
+        if any(info.column_format is not None for info in self.col_info.values()):
+            super()._write_cols()
+            return
+        self._piece(super()._write_cols, (
+            "cols", self.default_col_width, self.max_digit_width,
+            tuple((col, i.width, i.hidden, i.level, i.collapsed, i.autofit) for col, i in sorted(self.col_info.items())),
+        ))
+
+    def _write_print_options(self) -> None:
+        self._piece(super()._write_print_options, (
+            "printOptions", self.print_options_changed, self.hcenter, self.vcenter, self.print_headers,
+            self.print_gridlines,
+        ))
+
+    def _write_page_margins(self) -> None:
+        self._piece(super()._write_page_margins, (
+            "pageMargins", self.margin_left, self.margin_right, self.margin_top, self.margin_bottom,
+            self.margin_header, self.margin_footer,
+        ))
+
+    def _write_page_setup(self) -> None:
+        self._piece(super()._write_page_setup, (
+            "pageSetup", self.page_setup_changed, self.paper_size, self.print_scale, self.fit_page, self.fit_width,
+            self.fit_height, self.page_order, self.page_start, self.orientation, self.black_white,
+            self.is_chartsheet, self.horizontal_dpi, self.vertical_dpi,
+        ))
+
+    def _write_header_footer(self) -> None:
+        self._piece(super()._write_header_footer, (
+            "headerFooter", self.header_footer_scales, self.header_footer_aligns, self.header_footer_changed,
+            self.header, self.footer, self.excel2003_style,
+        ))
+
+    def _piece(self, write: Callable[[], None], key: tuple[Any, ...]) -> None:
+        """What ``write`` writes, remembered under ``key`` (which holds all it reads)."""
+        found = _PIECES.get(key)
+        out: Any = self.fh
+        if found is None:
+            buffer = io.StringIO()
+            self._set_filehandle(buffer)
+            try:
+                write()
+            finally:
+                self._set_filehandle(out)
+            found = buffer.getvalue()
+            if len(_PIECES) < MAX_PIECES:
+                _PIECES[key] = found
+        out.write(found)
 
     def _write_merge_cells(self) -> None:
         """XlsxWriter's ``<mergeCells>`` element, written without its per-attribute escaping
