@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.load.yamlload import parse
+from generator.model import dpia
 from generator.render import escape
 
 settings.register_profile("ropa", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -215,3 +216,18 @@ def test_every_value_and_key_is_located_where_yaml_puts_it(data: dict[str, Any],
     marks(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
     assert doc.values == values
     assert doc.keys == keys
+
+
+WORDS = st.lists(st.one_of(TEXT, st.sampled_from([
+    "enregistrement", "ENREGISTREMENT des appels", "Enregistrement. des conversations", "de la communication",
+    "call recording", "Call Recording", "contenu des courriels", "CONTENU DES MESSAGES", "vidéoprotection",
+    "VIDÉO surveillance", "video protection", "CCTV", "cctvs", "caméras de surveillance", "Camera de surveillance",
+    "campagne", "vidéos", "ſ", "K", "İ",
+])), max_size=6).map(" ".join)
+
+
+@given(WORDS)
+def test_the_dpia_word_criteria_are_the_patterns_found(words: str) -> None:
+    """The hints that spare most sheets the search never hide a match of its pattern."""
+    for pattern in dpia._HINTS:
+        assert dpia._shows(pattern, words, words.casefold()) == (pattern.search(words) is not None), pattern
