@@ -520,3 +520,22 @@ def test_the_as_of_date_is_the_oldest_latest_update_or_review(wb: Workbook) -> N
 def test_the_process_cell_names_the_process(wb: Workbook) -> None:
     description = {r[0]: r[1] for r in sections(activity_sheet(wb, "ST-ART-01"))["Description du traitement"]}
     assert description["Processus"] == "Fidélisation de la clientèle d'Artemis (fidelisation)"
+
+
+def test_a_text_longer_than_a_cell_is_found_at_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export's guard (``too_long_texts``), reached only once the loader takes texts longer
+    than an Excel cell: it reads the file whose size allows one, and finds it where it is."""
+    import shutil
+
+    from generator.export.xlsx import MAX_CELL_TEXT, too_long_texts
+    from generator.load import yamlload
+
+    monkeypatch.setattr(yamlload, "MAX_TEXT", 2 * MAX_CELL_TEXT)
+    shutil.copytree(REPO / "tests" / "valid" / "mairie", tmp_path / "mairie")
+    sheet = tmp_path / "mairie" / "register" / "activities" / "jumelage.yaml"
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    lines.append("notes: " + "é" * (MAX_CELL_TEXT + 1))
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = too_long_texts(load_register(tmp_path / "mairie"))
+    assert [(d.rule, d.file.endswith("jumelage.yaml"), d.line) for d in found] == [
+        ("xlsx-cell-too-long", True, len(lines))]

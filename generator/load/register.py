@@ -119,6 +119,8 @@ def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_pa
     doc, problem = _parse(raw, path, shown)
     if problem is not None:
         reg.diagnostics.append(problem)
+    if doc is not None:
+        doc.size = len(raw)
     if cache is not None and info is not None and stat.S_ISREG(info.st_mode):
         cache.put(path.relative_to(reg.root).as_posix(), digest(raw), info, Facts.of(doc))
     return doc

@@ -85,6 +85,9 @@ class Document:
     problems: list[Diagnostic] = field(default_factory=list)
     partial: bool = False
     """A stand-in holding only what the checks across files read (``generator.load.facts``)."""
+    size: int | None = None
+    """The bytes of its file (``register._read``), None when not known. No text in ``data`` is
+    longer: YAML's escapes and foldings only shorten a scalar, and aliases are refused."""
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (of its key with ``key=True``).
