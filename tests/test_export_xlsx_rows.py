@@ -270,7 +270,8 @@ def test_the_second_thread_ends_with_its_workbook_closed_or_dropped() -> None:
     ours(sheets)
     assert not _deflaters()
     book = Workbook(io.BytesIO())
-    book.finish_sheet(book.add_worksheet("Feuille", worksheet_class=RowSheet))  # compressed: a thread
+    book.finish_sheet(book.add_worksheet("Feuille", worksheet_class=RowSheet))
+    book.store.wait()  # the part handed over to be compressed: a thread
     (thread,) = _deflaters()
     del book
     gc.collect()
