@@ -1,13 +1,15 @@
-"""The print view of the register (``impression.md``, ``print.md`` in English): every record sheet, in register order, on
-one page that prints on A4 with a page break before each sheet — the document a DPO hands over
-on request (GDPR Art. 30(4)); then the process pages, which describe how the activities run.
-The sheets and process pages are the site's own (``sheets.sheet_page``,
-``processes.process_pages``), their diagrams included; their links, written for their folder (``activites/``), are made relative to the page.
+"""The print view of the register (``impression.md``, ``print.md`` in English): every record
+sheet, in register order, on one page that prints on A4 with a page break before each sheet — the
+document a DPO hands over on request (GDPR Art. 30(4)); then the process pages, which describe how
+the activities run. The sheets and process pages are the site's own (``sheets.sheet_page``,
+``processes.process_pages``), their diagrams included; their links, written for their folder
+(``activites/``, ``activities/`` in English), are made relative to the page.
 The print rules (page breaks, no heading alone at the bottom of a page) are in
 ``assets/ropa.css``.
 
 A register of more than ``SHEETS_PER_PART`` sheets is printed in parts (``impression-1.md``,
-``impression-2.md``, …; the processes with the last), which ``impression.md`` lists: one page of
+``impression-2.md``, …, ``print-1.md`` in English; the processes with the last), which
+``impression.md`` lists: one page of
 10,000 sheets would be some 100 MB of Markdown, which MkDocs converts in a time that grows
 faster than the page (and no browser prints); each part is the size of a 250-sheet register's
 view, so the site's build time grows with the register.
