@@ -37,32 +37,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from localsite import ARGS, CHROMIUM, served
 
+from generator import export, paths
 from generator.load.register import Register
 from generator.model.register import RegisterModel, build
 from generator.render import escape, i18n
 from generator.site import builders, source
 from generator.site.pages import Context, sheet_path
-from generator.site.print_view import PRINT_PAGE
+from generator.site.print_view import print_page
 from generator.site.register_table import FIRST_PAGE, register_table
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "registre.md"
-DOWNLOADS = ("telechargements/registre.xlsx", "telechargements/registre.csv", "telechargements/registre.json")
 
 
 def table_source(reg: Register, lang: str = "fr", model: RegisterModel | None = None) -> source.SiteSource:
     """The register page of ``reg`` (valid) and one-line stand-ins for what it links to."""
     model = model if model is not None else build(reg)
     src = source.SiteSource(lang, source.site_name(i18n.t("site.home.title", lang), reg, lang))
-    pages = {PAGE: register_table(Context(reg, lang, model))[PAGE]}
+    page = paths.page("register", lang)
+    pages = {page: register_table(Context(reg, lang, model))[page]}
     for _kind, activities in model.registers():
         for a in activities[:FIRST_PAGE]:
-            pages[sheet_path(a)] = f"# {escape.heading(a.name)}\n"
-    pages[PRINT_PAGE] = f"# {escape.heading(i18n.t('site.print.title', lang))}\n"
+            pages[sheet_path(a, lang)] = f"# {escape.heading(a.name)}\n"
+    pages[print_page(lang)] = f"# {escape.heading(i18n.t('site.print.title', lang))}\n"
     for path, text in pages.items():
         src.files[path] = source.with_title(text).encode("utf-8")
         src.generated.append(path)
-    for path in DOWNLOADS:
+    for path in export.site_download_paths(lang):
         src.files[path] = b""
     source.add_assets(src)
     return src
@@ -183,7 +183,7 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="ropa-table-") as tmp:
         site = build_table_site(reg, Path(tmp), args.builder)
-        print(json.dumps(measure_site(site, args.repeat, floor=PRINT_PAGE.removesuffix(".md") + "/")))
+        print(json.dumps(measure_site(site, args.repeat, floor=print_page("fr").removesuffix(".md") + "/")))
     return 0
 
 

@@ -43,18 +43,18 @@ PAGES = {
         "review dashboard": "tableau-de-bord/",
         "print view": "impression/",
     },
-    "en": {
+    "en": {  # the English site's paths (generator/data/paths.yaml)
         "home": "",
         "organisation": "organisation/",
-        "register table": "registre/",
-        "controller sheet": "activites/newsletter/",
-        "processor sheet": "activites/support-medora/",
-        "process": "processus/support-tickets/",
-        "processes": "processus/",
-        "inventory": "inventaire/",
-        "recipients": "destinataires/",
-        "review dashboard": "tableau-de-bord/",
-        "print view": "impression/",
+        "register table": "register/",
+        "controller sheet": "activities/newsletter/",
+        "processor sheet": "activities/support-medora/",
+        "process": "processes/support-tickets/",
+        "processes": "processes/",
+        "inventory": "inventory/",
+        "recipients": "recipients/",
+        "review dashboard": "dashboard/",
+        "print view": "print/",
     },
 }
 SEARCH_WORD = {"fr": "fidelisation", "en": "newsletter"}

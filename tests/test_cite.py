@@ -24,6 +24,7 @@ import pytest
 import yaml
 from conftest import REPO, Runner
 
+from generator import paths
 from generator.lint import rules as rules_module
 from generator.lint import table
 from generator.lint.rules import RULES, article_text
@@ -221,7 +222,8 @@ def test_the_site_s_sheet_tells_an_empty_list_from_an_absent_key(mairie: Path, l
     reg = load_register(_without_security(mairie))
     assert reg.ok, [d.text() for d in reg.diagnostics if d.severity == "error"]
     site = pages.generate(reg, lang)
-    empty, missing = _section(site["activites/jumelage.md"]), _section(site["activites/location-salles.md"])
+    sheets = paths.name("sheets", lang)  # activites/, activities/ in English
+    empty, missing = _section(site[f"{sheets}/jumelage.md"]), _section(site[f"{sheets}/location-salles.md"])
     none, absent = str(escape.md(none)), str(escape.md(absent))
     assert none in empty and absent not in empty, empty
     assert absent in missing and none not in missing, missing

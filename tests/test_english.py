@@ -12,9 +12,11 @@ import csv
 import html.parser
 import io
 import json
+import posixpath
 import re
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,13 +132,115 @@ def test_the_english_site_has_no_french(english_site: tuple[Path, Path]) -> None
     assert '<html lang="en"' in (site / "index.html").read_text(encoding="utf-8")
 
 
+# The French names ropa gave every site's pages, folders and files (before data/paths.yaml gave an
+# English site English ones), as a path segment or a file's stem: ``activites``, ``registre.md``,
+# ``impression-2``, ``registre-nordlys.xlsx``. Written out here, not read from data/paths.yaml, so
+# that a French name put back into its English column is caught.
+FRENCH_SEGMENT = re.compile(
+    r"(?:activites|processus|registre|inventaire|destinataires|tableau-de-bord|impression|telechargements"
+    r"|contribuer|gestion-clientele)(?:-[\w-]*)?(?:\.\w+)*"
+)
+
+
+def french_segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if FRENCH_SEGMENT.fullmatch(part)]
+
+
+class _Links(html.parser.HTMLParser):
+    """Every ``href`` and ``src`` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs.extend(v for k, v in attrs if k in ("href", "src") and v)
+
+
+def site_links(site: Path) -> Iterator[tuple[str, str]]:
+    """(page, link) of every ``href`` and ``src`` of every page of a built site."""
+    for path in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        yield from ((path.relative_to(site).as_posix(), ref) for ref in parser.refs)
+
+
+def link_target(page: str, ref: str) -> str | None:
+    """The file of the site an internal link of ``page`` leads to (directory URLs: ``x/`` is
+    ``x/index.html``); None for a link to another host, a ``mailto:`` or a fragment alone."""
+    parts = urllib.parse.urlsplit(ref)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    wanted = urllib.parse.unquote(parts.path)
+    base = "" if wanted.startswith("/") else posixpath.dirname(page)
+    joined = posixpath.normpath(posixpath.join(base, wanted.lstrip("/")))
+    if joined.startswith(".."):
+        return joined  # out of the site: never a file of it
+    if wanted.endswith("/") or joined == ".":
+        return f"{joined}/index.html".removeprefix("./")
+    return joined
+
+
+def test_the_english_site_has_english_paths_that_all_lead_somewhere(english_site: tuple[Path, Path]) -> None:
+    """An English register's built site: no file, folder, link, script or search result with a
+    French name (``activites/``, ``registre/``, ``telechargements/registre.xlsx``…), and every
+    internal link and source of every page leads to a file of the site."""
+    _, site = english_site
+    french_files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                          if french_segments(p.relative_to(site).as_posix()))
+    assert not french_files, "French names among the English site's files:\n" + "\n".join(french_files)
+    links = list(site_links(site))
+    assert len(links) > 500, len(links)  # the walk did read the pages
+    french = sorted({f"{page}: {ref}" for page, ref in links if french_segments(urllib.parse.urlsplit(ref).path)})
+    assert not french, "French paths in the English site's links:\n" + "\n".join(french)
+    broken = sorted({f"{page}: {ref}" for page, ref in links
+                     if (target := link_target(page, ref)) is not None and not (site / target).is_file()})
+    assert not broken, "links to nothing in the English site:\n" + "\n".join(broken)
+    found = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {doc["location"] for doc in found}
+    assert "activities/recruitment/" in locations and "register/" in locations, sorted(locations)[:20]
+    assert not [where for where in locations if french_segments(where)]
+    unfound = [where for where in locations
+               if not (site / str(link_target("index.html", where.partition("#")[0] or "./"))).is_file()]
+    assert not unfound, unfound
+    for page in ("activities/recruitment", "processes/support-tickets", "processes", "register", "inventory",
+                 "recipients", "dashboard", "print", "organisation"):
+        assert (site / page / "index.html").is_file(), page
+    assert sorted(p.name for p in (site / "downloads").iterdir()) == ["register.csv", "register.json", "register.xlsx"]
+    register = (site / "register" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'href="(\.\./downloads/register\.\w+)"', register) == [
+        "../downloads/register.xlsx", "../downloads/register.csv", "../downloads/register.json"]
+
+
+def test_a_hand_written_link_to_a_french_path_stops_the_english_build(ropa: Runner, tmp_path: Path) -> None:
+    """A page of docs/ written for a French site (``[the register](registre.md)``) links to
+    nothing in an English one: ``ropa build`` (MkDocs in strict mode) stops and names the page
+    and the link; once it links to the English page (``register.md``) the site builds."""
+    root = english_repo(tmp_path / "nordlys")
+    (root / "docs").mkdir()
+    notes = root / "docs" / "notes.md"
+    notes.write_text("# Notes\n\n[The register](registre.md), [a sheet](activites/recruitment.md#purposes).\n",
+                     encoding="utf-8")
+    done = ropa("build", "--root", root, cwd=root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert "Doc file 'notes.md' contains a link 'registre.md', but the target is not found" in said, said
+    assert "'activites/recruitment.md#purposes'" in said, said
+    notes.write_text("# Notes\n\n[The register](register.md), [a sheet](activities/recruitment.md#purposes).\n",
+                     encoding="utf-8")
+    done = ropa("build", "--root", root, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (root / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../register/"' in page and 'href="../activities/recruitment/#purposes"' in page
+
+
 def test_no_markup_left_as_text(english_site: tuple[Path, Path]) -> None:
     """A processor sheet's two notes under « DPIA » are each a styled paragraph: the first
     one's ``{: .ropa-note }`` is not printed as text."""
     _, site = english_site
     leftovers = sorted({page for page, part in page_texts(site) if "{:" in part})
     assert not leftovers, leftovers
-    sheet = (site / "activites" / "support-medora" / "index.html").read_text(encoding="utf-8")
+    sheet = (site / "activities" / "support-medora" / "index.html").read_text(encoding="utf-8")
     assert '<p class="ropa-note">GDPR Art. 35' in sheet
     assert '<p class="ropa-note">Screening given for the controller' in sheet
 
@@ -145,7 +249,7 @@ def test_english_transfers_cite_the_gdpr_as_the_site_does(english_site: tuple[Pa
     """An Art. 49 derogation reads "Derogation: Art. 49(1)(a)" in English, as every other
     article the site cites, not the French « art. »."""
     _, site = english_site
-    sheet = (site / "activites" / "recruitment" / "index.html").read_text(encoding="utf-8")
+    sheet = (site / "activities" / "recruitment" / "index.html").read_text(encoding="utf-8")
     assert "Derogation: Art. 49(1)(a)" in sheet
     assert "art. 49" not in sheet
 
@@ -154,7 +258,7 @@ def test_english_process_notes_typography(english_site: tuple[Path, Path]) -> No
     """The process page's DPO notes: "Triage of the ticket: The triage time…" in English, and
     the open branch "— Customer unreachable: Nothing says…", without the French « : »."""
     _, site = english_site
-    page = (site / "processus" / "support-tickets" / "index.html").read_text(encoding="utf-8")
+    page = (site / "processes" / "support-tickets" / "index.html").read_text(encoding="utf-8")
     assert "Customer unreachable</strong>: Nothing says how long" in page, page
     assert "Triage of the ticket</strong>: The triage time" in page
 
@@ -167,12 +271,12 @@ def test_english_dashboard_typography(tmp_path: Path) -> None:
     sheet = root / "register" / "activities" / "recruitment.yaml"
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("last_reviewed: 2026-03-01", "last_reviewed: 2025-11-27"),
                      encoding="utf-8")
-    english = pages.generate(load_register(root), "en")["tableau-de-bord.md"]
+    english = pages.generate(load_register(root), "en")["dashboard.md"]
     french = pages.generate(load_register(root), "fr")["tableau-de-bord.md"]
     assert re.search(r"\| \d+\\?% \(\d+/\d+\) \|", english), english
     assert not re.search(r"\d \\?%", english)
     assert re.search(r"\| \d+ \\?% \(\d+/\d+\) \|", french)  # French keeps its blank
-    assert "(activites/recruitment.md): 1 day overdue" in english, english
+    assert "(activities/recruitment.md): 1 day overdue" in english, english
     assert "(activites/recruitment.md) : en retard de 1 jour" in french
 
 
@@ -227,7 +331,7 @@ def test_export_speaks_the_register_s_language(ropa: Runner, tmp_path: Path, cen
     assert ropa("export", "--format", "csv", "-o", "-", "--root", centrecall).stdout.startswith("N° / RÉF,Nom du traitement,")
     done = ropa("export", "--format", "xlsx", "--root", root, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "registre-nordlys-analytics-sas-en.xlsx").is_file(), sorted(p.name for p in tmp_path.iterdir())
+    assert (tmp_path / "register-nordlys-analytics-sas.xlsx").is_file(), sorted(p.name for p in tmp_path.iterdir())
     assert "ropa export: wrote" in done.stderr, done.stderr
 
 
@@ -241,7 +345,8 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
     done = ropa("init", target, "--name", "Nordlys Analytics SAS", "--lang", "en", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "\n  language: en " in (target / "mkdocs.yml").read_text(encoding="utf-8")
-    guide = (target / "docs" / "contribuer.md").read_text(encoding="utf-8")
+    assert not (target / "docs" / "contribuer.md").exists()
+    guide = (target / "docs" / "contributing.md").read_text(encoding="utf-8")
     assert guide.startswith("# Contributing to the register\n")
     fill_organization(target)
     done = ropa("build", "--root", target, cwd=tmp_path)
@@ -250,11 +355,25 @@ def test_init_in_english_gives_an_english_site(ropa: Runner, tmp_path: Path) -> 
     found = sorted({f"{page}: {part[:120]!r} ({', '.join(bits)})"
                     for page, part in page_texts(target / "site") if (bits := french_in(part, own))})
     assert not found, "French in the English site of a new register:\n" + "\n".join(found)
-    # French stays the default
+    # English names: the example sheet, the guide, their pages, every path of the site
+    sheets = sorted(p.name for p in (target / "register" / "activities").iterdir())
+    assert sheets == ["customer-management.yaml"], sheets
+    assert yaml.safe_load((target / "register/activities/customer-management.yaml").read_text(encoding="utf-8"))[
+        "id"] == "customer-management"
+    site = target / "site"
+    assert (site / "activities" / "customer-management" / "index.html").is_file()
+    assert (site / "contributing" / "index.html").is_file()
+    assert 'href="contributing/"' in (site / "index.html").read_text(encoding="utf-8")  # in the navigation
+    assert not [p for p in site.rglob("*") if french_segments(p.relative_to(site).as_posix())]
+    assert not [ref for _, ref in site_links(site) if french_segments(urllib.parse.urlsplit(ref).path)]
+    assert "/register-*.xlsx\n" in (target / ".gitignore").read_text(encoding="utf-8")
+    # French stays the default, with its French names
     french = tmp_path / "registre"
     assert ropa("init", french, cwd=tmp_path).returncode == 0
     assert "\n  language: fr " in (french / "mkdocs.yml").read_text(encoding="utf-8")
     assert (french / "docs" / "contribuer.md").read_text(encoding="utf-8").startswith("# Contribuer au registre\n")
+    assert not (french / "docs" / "contributing.md").exists()
+    assert sorted(p.name for p in (french / "register" / "activities").iterdir()) == ["gestion-clientele.yaml"]
 
 
 def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def test_default_file_names_in_the_current_directory(ropa: Runner, tmp_path: Pat
         (["--format", "xlsx"], "registre-centrecall.xlsx"),
         (["--format", "csv"], "registre-centrecall.csv"),
         (["--format", "csv", "--per", "data-category"], "registre-centrecall-categories.csv"),
-        (["--format", "json", "--lang", "en"], "registre-centrecall-en.json"),
+        (["--format", "json", "--lang", "en"], "register-centrecall.json"),
     ):
         result = ropa("export", *args, "--root", REPO, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
@@ -27,13 +27,13 @@ def test_default_file_names_in_the_current_directory(ropa: Runner, tmp_path: Pat
         said = f"wrote {name}" if "--lang" in args else f"{name} écrit"  # the messages follow --lang
         assert said in result.stderr
     assert load_workbook(tmp_path / "registre-centrecall.xlsx").sheetnames[0] == "Liste des traitements"
-    assert json.loads((tmp_path / "registre-centrecall-en.json").read_text())["lang"] == "en"
+    assert json.loads((tmp_path / "register-centrecall.json").read_text())["lang"] == "en"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [
             "registre-centrecall.xlsx",
             "registre-centrecall.csv",
             "registre-centrecall-categories.csv",
-            "registre-centrecall-en.json",
+            "register-centrecall.json",
         ]
     ), "no temporary file left behind"
 

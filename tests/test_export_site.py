@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sitebuild import built_site
 
-from generator.export import DOWNLOADS_DIR
+from generator.export import downloads_dir
 from generator.lint import schema as schemas
 
 
@@ -22,7 +22,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_exports_are_built_with_the_site(site: Path) -> None:
-    folder = site / DOWNLOADS_DIR
+    folder = site / downloads_dir("fr")
     assert sorted(p.name for p in folder.iterdir()) == ["registre.csv", "registre.json", "registre.xlsx"]
     book = load_workbook(io.BytesIO((folder / "registre.xlsx").read_bytes()))
     assert book.sheetnames[0] == "Liste des traitements"

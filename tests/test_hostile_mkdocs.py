@@ -157,12 +157,12 @@ def test_theme_as_a_name_with_another_language(tmp_path: Path) -> None:
     assert "language: en" in (root / "out" / "mkdocs.yml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", ["activites/formation-operateurs/index.md", "activites/formation-operateurs/README.md",
-                                  "registre/index.md"])
+@pytest.mark.parametrize("page", ["activities/formation-operateurs/index.md", "activities/formation-operateurs/README.md",
+                                  "register/index.md"])  # the English site's paths (data/paths.yaml)
 @pytest.mark.parametrize("command", ["build", "mkdocs"])
 def test_a_hand_written_page_never_replaces_a_generated_one(tmp_path: Path, page: str, command: str) -> None:
-    """``docs/activites/<id>/index.md`` is published at the URL of the generated sheet
-    ``activites/<id>.md``: refused as a clash (``ropa build`` and plain ``mkdocs build`` with the
+    """``docs/activities/<id>/index.md`` is published at the URL of the generated sheet
+    ``activities/<id>.md``: refused as a clash (``ropa build`` and plain ``mkdocs build`` with the
     plugin), where the sheet was silently replaced by the hand-written page."""
     root = site_repo(tmp_path / "repo")
     _edit(root, "  language: fr ", "  language: en ")
@@ -176,7 +176,7 @@ def test_a_hand_written_page_never_replaces_a_generated_one(tmp_path: Path, page
                               env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"docs/{page} is also a generated page" in done.stderr, done.stderr
-    assert not (root / "site").exists() and not (tmp_path / "site" / "activites").exists()
+    assert not (root / "site").exists() and not (tmp_path / "site" / "activities").exists()
 
 
 def test_pages_mkdocs_leaves_out_are_not_published(tmp_path: Path) -> None:

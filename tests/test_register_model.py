@@ -74,7 +74,7 @@ def test_site_workbook_and_csv_list_the_same_actors(reg: Register, lang: str) ->
     model = build(reg)
     assert len(model.activities) == 5
     for activity in model.activities:
-        on_site = site_actors(site[f"activites/{activity.id}.md"])
+        on_site = site_actors(site[pages.sheet_path(activity, lang)])
         assert len(on_site) >= 3, (activity.id, on_site)
         assert xlsx_actors(book, activity.ref) == on_site, (lang, activity.id)
         in_csv = csv_actors(rows[activity.id], lang)

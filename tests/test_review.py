@@ -481,7 +481,7 @@ def test_dashboard_lists_overdue_reviews_scores_and_dpia(
         line for line in page.splitlines() if "gestion-personnel-paie.md" in line and "dispense" in line
     )
     assert "| Non<br>AIPD non requise \\: dispense de la CNIL \\(Traitements\\, mis en œuvre uniquement à des fins de ressources humaines" in payroll
-    english = generated(centrecall, "en")["tableau-de-bord.md"]
+    english = generated(centrecall, "en")["dashboard.md"]
     assert "# Dashboard" in english and "17 days overdue" in english
 
 

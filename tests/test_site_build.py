@@ -253,7 +253,7 @@ def test_english_site(repo: Path, ropa: Runner, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     home = page(out, "")
     assert '<html lang="en"' in home
-    text = Elements(page(out, "activites/fidelisation-artemis")).plain()
+    text = Elements(page(out, "activities/fidelisation-artemis")).plain()
     assert "Processor's record (Art. 30(2) GDPR)" in text and "15 September 2020" in text
     assert "Record of processing activities" in Elements(home).plain()
 

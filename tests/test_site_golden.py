@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from generator import paths
 from generator.lint.runner import load_register
 from generator.site import pages
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 # The pages of the register site (issue 3); other builders keep their own golden files.
-SITE_PAGES = ("index.md", "organisation.md", "registre.md", "inventaire.md", "destinataires.md", "activites/*.md")
+# (by their names in data/paths.yaml: ``{register}.md`` is registre.md in French, register.md in English)
+SITE_PAGES = ("index.md", "{organisation}.md", "{register}.md", "{inventory}.md", "{recipients}.md", "{sheets}/*.md")
 UPDATE = os.environ.get("ROPA_UPDATE_GOLDEN") == "1"
 
 
@@ -31,7 +33,8 @@ def site_pages(lang: str) -> dict[str, str]:
     reg = load_register(REPO)
     assert reg.ok, [d.text() for d in reg.diagnostics]
     generated = pages.generate(reg, lang)
-    return {p: text for p, text in generated.items() if any(fnmatchcase(p, pat) for pat in SITE_PAGES)}
+    patterns = [paths.fill(pattern, lang) for pattern in SITE_PAGES]
+    return {p: text for p, text in generated.items() if any(fnmatchcase(p, pat) for pat in patterns)}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -67,7 +70,7 @@ def test_processor_sheet_names_the_client_as_controller() -> None:
 
 
 def test_english_dates_and_labels() -> None:
-    sheet = site_pages("en")["activites/fidelisation-artemis.md"]
+    sheet = site_pages("en")["activities/fidelisation-artemis.md"]
     assert "15 September 2020" in sheet
     assert "| Controller | **Artemis**" in sheet
     assert "Description of the processing" in sheet

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -152,6 +153,42 @@ def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
         server.kill()
     assert code == 0 and "Shutting down..." in server.output, server.output
     assert "Traceback" not in server.output
+
+
+def test_serve_an_english_register_at_its_english_addresses(tmp_path: Path) -> None:
+    """``ropa serve`` of an English register (``theme.language: en``) serves its pages and
+    downloads at their English addresses (``activities/<id>/``, ``downloads/register.xlsx``),
+    and nothing at the French ones."""
+    repo = site_repo(tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: fr ", "  language: en ", 1), encoding="utf-8")
+    server = Served(repo, tmp_path / "tmp")
+    base = f"http://127.0.0.1:{server.port}/"
+
+    def status(path: str) -> int:
+        try:
+            with urllib.request.urlopen(base + path, timeout=5) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def fetch() -> str:
+        with urllib.request.urlopen(base + "activities/fidelisation-artemis/", timeout=5) as answer:
+            return str(answer.read().decode("utf-8"))
+
+    try:
+        page = _wait_for(fetch, "<h1 id=\"fidelisation-de-la-clientele-dartemis\">")
+        assert '<html lang="en"' in page and 'href="../../processes/fidelisation/"' in page
+        found = {path: status(path) for path in ("register/", "processes/fidelisation/", "dashboard/", "print/",
+                                                 "downloads/register.xlsx", "activites/fidelisation-artemis/",
+                                                 "registre/", "telechargements/registre.xlsx")}
+        code = server.interrupt()
+    finally:
+        server.kill()
+    assert found == {"register/": 200, "processes/fidelisation/": 200, "dashboard/": 200, "print/": 200,
+                     "downloads/register.xlsx": 200, "activites/fidelisation-artemis/": 404, "registre/": 404,
+                     "telechargements/registre.xlsx": 404}, found
+    assert code == 0, server.output
 
 
 def test_ctrl_c_during_the_first_build_stops_serve(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_processor_record_with_only_what_article_30_2_requires(centrecall: Path)
             data.pop(key, None)
 
     _edit(centrecall / ACTIVITIES / "fidelisation-artemis.yaml", minimal)
-    sheet = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
+    sheet = _site(centrecall, "en")["activities/fidelisation-artemis.md"]
     assert sheet.count("Not stated\\.") == 4
     assert "Storage" in sheet and "Art\\. 30\\(2\\)\\(d\\)" in sheet
     assert "## Data protection impact assessment" not in sheet
@@ -91,7 +91,7 @@ def test_scale_and_access_decision_on_the_sheet_and_in_the_workbook(centrecall: 
     assert ("Ampleur du traitement\n:   Environ 40\u202f000 personnes concernées \\; traitement à grande échelle \\: "
             "oui — Tous les clients d\\'Artemis") in fr
     assert "Décision d\\'accès à un droit\\, un service ou un contrat\n:   Oui — Accès à l\\'offre de fidélité" in fr
-    en = _site(centrecall, "en")["activites/fidelisation-artemis.md"]
+    en = _site(centrecall, "en")["activities/fidelisation-artemis.md"]
     assert "Scale of the processing\n:   About 40\\,000 data subjects\\; large\\-scale processing\\: yes" in en
     assert "Decision on access to a right\\, service or contract\n:   Yes — Accès" in en
     book = load_workbook(io.BytesIO(render(load_register(centrecall), Options("xlsx", "fr"))))
@@ -108,7 +108,7 @@ def test_a_large_register_is_printed_in_parts(centrecall: Path, monkeypatch: pyt
 
     reg = load_register(centrecall)
     whole = pages.generate(reg)
-    assert print_view.part_path(1) not in whole and whole["impression.md"].count('<div class="ropa-sheet-break">') > 5
+    assert print_view.part_path(1, "fr") not in whole and whole["impression.md"].count('<div class="ropa-sheet-break">') > 5
     monkeypatch.setattr(print_view, "SHEETS_PER_PART", 2)
     made = pages.generate(reg)
     index = made["impression.md"]
@@ -118,8 +118,8 @@ def test_a_large_register_is_printed_in_parts(centrecall: Path, monkeypatch: pyt
         "- [Partie 2 \\: fiches 3 à 4](impression-2.md)",
         "- [Partie 3 \\: fiches 5 à 5](impression-3.md)",
     ]
-    parts = [made[print_view.part_path(n)] for n in (1, 2, 3)]
-    assert print_view.part_path(4) not in made
+    parts = [made[print_view.part_path(n, "fr")] for n in (1, 2, 3)]
+    assert print_view.part_path(4, "fr") not in made
     assert [p.count('<div class="ropa-sheet-break">') for p in parts[:2]] == [2, 2]
     assert "Registre des activités de traitement — version imprimable — partie 2 sur 3" in parts[1]
     # the sheets and processes of the one page, in the same order, each once
@@ -154,10 +154,10 @@ def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: P
     _edit(centrecall / ACTIVITIES / "enregistrement-qualite.yaml", transfers)
     french_site, english_site = _site(centrecall), _site(centrecall, "en")
     french = french_site["activites/enregistrement-qualite.md"]
-    english = english_site["activites/enregistrement-qualite.md"]
+    english = english_site["activities/enregistrement-qualite.md"]
     # the recipients-and-transfers page gives the same notes under each safeguard
     assert "Couverture : Certifiée DPF" in french_site["destinataires.md"]
-    assert "Supervisory authority informed: 2 March 2026" in english_site["destinataires.md"]
+    assert "Supervisory authority informed: 2 March 2026" in english_site["recipients.md"]
     assert "Couverture : Certifiée DPF" in french
     assert "Autorité de contrôle informée : 2 mars 2026" in french
     assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__, scaffold, shapes, vocab
+from generator import __version__, paths, scaffold, shapes, vocab
 from generator.cli import EXIT_OK, UsageError, command_parser, text
 from generator.load.language import message_language
 from generator.load.layout import display_path
@@ -42,10 +42,11 @@ PROJECT_FILES = ("mkdocs.yml", "docs/contribuer.md")
 CONTRIBUTING_EN = scaffold.SCAFFOLD_DIR / "init" / "contribuer.en.md"
 SITE_LANGUAGE_LINE = "\n  language: fr "
 
-# Target path -> template under generator/scaffold/init/.
+# Target path -> template under generator/scaffold/init/; ``{name}`` is a name of
+# ``data/paths.yaml`` in the register's language (``gestion-clientele``, ``customer-management``).
 TEMPLATES = {
     "register/organization.yaml": "init/organization.yaml.j2",
-    "register/activities/gestion-clientele.yaml": "init/activity-example.yaml.j2",
+    "register/activities/{example_sheet}.yaml": "init/activity-example.yaml.j2",  # data/paths.yaml
     "README.md": "init/README.md.j2",
     ".gitignore": "init/gitignore.j2",
     ".pre-commit-config.yaml": "init/pre-commit-config.yaml.j2",
@@ -139,8 +140,9 @@ def files(name: str, package: str, local_hook: bool = False, lang: str = i18n.DE
     for rel in PROJECT_FILES:
         out[rel] = project_file(rel).read_bytes()
     out["mkdocs.yml"] = site_config(out["mkdocs.yml"].decode("utf-8"), lang).encode("utf-8")
-    if lang != "fr":
-        out["docs/contribuer.md"] = CONTRIBUTING_EN.read_bytes()
+    if lang != "fr":  # the English guide, at an English address (docs/contributing.md)
+        del out["docs/contribuer.md"]
+        out[f"docs/{paths.name('guide', lang)}.md"] = CONTRIBUTING_EN.read_bytes()
     for path in sorted(schema_dir().glob("*.schema.json")):
         out[f"schema/{path.name}"] = path.read_bytes()
     repo, rev = ("local", "") if local_hook else hook_source()
@@ -152,9 +154,13 @@ def files(name: str, package: str, local_hook: bool = False, lang: str = i18n.DE
         "hook_rev": rev,
         "local_hook": local_hook,
         "branch": BRANCH,
+        "example_sheet": paths.name("example_sheet", lang),
+        "site_artifact": f"{paths.name('register', lang)}-site",
+        # the exports' default names, the register's language first (generator/export)
+        "export_stems": sorted(paths.every("export"), key=lambda stem: stem != paths.name("export", lang)),
     }
     for target, template in TEMPLATES.items():
-        out[target] = scaffold.render(template, lang, **values).encode("utf-8")
+        out[paths.fill(target, lang)] = scaffold.render(template, lang, **values).encode("utf-8")
     for folder in EMPTY_FOLDERS:
         out[f"{folder}/.gitkeep"] = b""
     return out

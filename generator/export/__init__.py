@@ -8,7 +8,9 @@ time, as the file is written) or ``model.normalise`` (all at once, for the site'
 - ``json_export``: the whole normalised register, described by ``schema/export.schema.json``.
 
 ``write`` writes one export to a file as it is made; ``render`` gives its bytes;
-``site_downloads`` the files the site offers.
+``site_downloads`` the files the site offers. Their names are in the export's language
+(``data/paths.yaml``): ``registre-<slug>.xlsx`` and ``telechargements/registre.xlsx`` in French,
+``register-<slug>.xlsx`` and ``downloads/register.xlsx`` in English.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from generator import paths
 from generator.render import i18n
 
 if TYPE_CHECKING:  # the exporters are imported when an export is made, not by `ropa --help`
@@ -34,7 +37,6 @@ MODULES = {
     "csv": "generator.export.csv_export",
     "json": "generator.export.json_export",
 }
-DOWNLOADS_DIR = "telechargements"
 
 # The CSV's options (generator/export/csv_export.py).
 PER_ACTIVITY = "activity"
@@ -97,21 +99,26 @@ def render_document(doc: Json, options: Options) -> bytes:
     return buffer.getvalue()
 
 
-def slug(text: str) -> str:
-    """« Société Générale » → ``societe-generale``; ``registre`` when nothing is left."""
+def slug(text: str, empty: str = "registre") -> str:
+    """« Société Générale » → ``societe-generale``; ``empty`` when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "registre"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or empty
 
 
 def default_filename(reg: Register, options: Options) -> str:
     """``registre-centrecall.xlsx``; ``registre-centrecall-categories.csv`` one row per category;
-    ``-en`` for English."""
-    name = f"registre-{slug(str(reg.org.get('name', '')))}"
+    ``register-centrecall.xlsx`` in English (the name in the export's language says it apart
+    from the French one)."""
+    stem = paths.name("export", options.lang)
+    name = f"{stem}-{slug(str(reg.org.get('name', '')), empty=stem)}"
     if options.format == "csv" and options.per != "activity":
         name += "-categories"
-    if options.lang != i18n.DEFAULT_LANG:
-        name += f"-{options.lang}"
     return f"{name}.{options.format}"
+
+
+def downloads_dir(lang: str = i18n.DEFAULT_LANG) -> str:
+    """The site's folder of downloads: ``telechargements``; ``downloads`` in English."""
+    return paths.name("downloads", lang)
 
 
 def site_downloads(
@@ -122,7 +129,8 @@ def site_downloads(
     register_model: RegisterModel | None = None,
 ) -> dict[str, bytes]:
     """The exports the site offers, ``{path under the site: bytes}``:
-    ``telechargements/registre.xlsx``, ``.csv`` (with the BOM, for Excel) and ``.json``.
+    ``telechargements/registre.xlsx``, ``.csv`` (with the BOM, for Excel) and ``.json``
+    (``downloads/register.xlsx``... in English).
 
     For the site's plugin: call it once per build with the checked register and add each file
     with ``File.generated(config, path, content=data)``; link them from the register page.
@@ -135,13 +143,14 @@ def site_downloads(
 
 
 def _site_downloads(lang: str) -> dict[str, Options]:
+    stem = f"{downloads_dir(lang)}/{paths.name('export', lang)}"
     return {
-        f"{DOWNLOADS_DIR}/registre.xlsx": Options("xlsx", lang),
-        f"{DOWNLOADS_DIR}/registre.csv": Options("csv", lang, bom=True),
-        f"{DOWNLOADS_DIR}/registre.json": Options("json", lang),
+        f"{stem}.xlsx": Options("xlsx", lang),
+        f"{stem}.csv": Options("csv", lang, bom=True),
+        f"{stem}.json": Options("json", lang),
     }
 
 
-def site_download_paths() -> list[str]:
+def site_download_paths(lang: str = i18n.DEFAULT_LANG) -> list[str]:
     """The paths of ``site_downloads``' files under the site, in its order."""
-    return list(_site_downloads(i18n.DEFAULT_LANG))
+    return list(_site_downloads(lang))

@@ -162,14 +162,12 @@ def party_and_person(name: str) -> tuple[str, dict[str, Any] | None]:
 
 def slug(name: str, limit: int = 40) -> str:
     """An id from a name: lowercase ASCII words joined by hyphens, cut at a word boundary."""
-    base = export.slug(name)
+    base = export.slug(name, empty="")  # "" when the name has no letter or digit: « sans-nom »
     if len(base) > limit:
         words = base[: limit + 1].split("-")[:-1] or [base[:limit]]
         while len(words) > 1 and words[-1] in _SMALL_WORDS:
             words.pop()
         base = "-".join(words)
-    if base == "registre" and export.slug(name + "x") != "registrex":
-        base = "sans-nom"
     return base.strip("-") or "sans-nom"
 
 

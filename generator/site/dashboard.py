@@ -1,4 +1,4 @@
-"""The review dashboard (``tableau-de-bord.md``): overdue reviews, completeness of each sheet,
+"""The review dashboard (``tableau-de-bord.md``, ``dashboard.md`` in English): overdue reviews, completeness of each sheet,
 DPIA screening. The figures come from ``generator.model.review``; "today" is ``shapes.today()``
 (``ROPA_TODAY`` fixes it), the model's day."""
 
@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from generator import paths
 from generator.model.activity import Activity
 from generator.model.review import Completeness, ReviewStatus, Screening
 from generator.render import fields
 from generator.site.pages import Context, builder
-
-PAGE = "tableau-de-bord.md"
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def dashboard(ctx: Context) -> dict[str, str]:
     on = ctx.model.today
     items = rows(ctx)
     return {
-        PAGE: ctx.render(
+        paths.page("dashboard", ctx.lang): ctx.render(
             "site/dashboard.md.j2",
             today=on.isoformat(),
             reviews=by_due_date(items),

@@ -66,7 +66,7 @@ class Downloads:
     def start(self, reg: Register, lang: str, model: RegisterModel) -> dict[str, bytes]:
         """Start making the downloads of ``reg`` (valid) from ``model``; the empty files the
         site's source holds until ``finish``, by path."""
-        self.paths = export.site_download_paths()
+        self.paths = export.site_download_paths(lang)
         if "fork" not in multiprocessing.get_all_start_methods():
             _write(export.site_downloads(reg, lang, register_model=model), self.folder)
         else:

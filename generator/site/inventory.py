@@ -1,11 +1,11 @@
-"""The data inventory (``inventaire.md``): which activities process which category of data
-and which sensitive data, with their retentions side by side."""
+"""The data inventory (``inventaire.md``, ``inventory.md`` in English): which activities process
+which category of data and which sensitive data, with their retentions side by side."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator import vocab
+from generator import paths, vocab
 from generator.model.activity import Activity, DataCategory
 from generator.model.register import RegisterModel
 from generator.shapes import parse_duration
@@ -46,7 +46,7 @@ def inventory(ctx: Context) -> dict[str, str]:
     categories = by_category(ctx.model, "data_categories", "data_category")
     sensitive = by_category(ctx.model, "sensitive_data", "sensitive_category")
     return {
-        "inventaire.md": ctx.render(
+        paths.page("inventory", ctx.lang): ctx.render(
             "site/inventory.md.j2",
             categories=categories,
             sensitive=sensitive,

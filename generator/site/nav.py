@@ -1,10 +1,12 @@
-"""The site's navigation from the generated and hand-written pages, ordered by ``data/nav.yaml``."""
+"""The site's navigation from the generated and hand-written pages, ordered by ``data/nav.yaml``,
+whose patterns name the pages by their names in the site's language (``data/paths.yaml``)."""
 
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
 from typing import Any
 
+from generator import paths as site_paths
 from generator.render import i18n
 from generator.resources import load_data
 
@@ -23,18 +25,21 @@ def _entries(entries: list[Any], paths: list[str], placed: set[str], lang: str) 
     out: list[NavItem] = []
     for entry in entries:
         if isinstance(entry, str):
+            pattern = site_paths.fill(entry, lang)
             for path in paths:
-                if path not in placed and fnmatchcase(path, entry):
+                if path not in placed and fnmatchcase(path, pattern):
                     placed.add(path)
                     out.append(path)
             continue
         if "hidden" in entry:  # placed (so not listed last), but not in the navigation
-            placed.update(p for p in paths if p not in placed and any(fnmatchcase(p, pat) for pat in entry["hidden"]))
+            hidden = [site_paths.fill(pat, lang) for pat in entry["hidden"]]
+            placed.update(p for p in paths if p not in placed and any(fnmatchcase(p, pat) for pat in hidden))
             continue
         if "page" in entry:
-            if entry["page"] in paths and entry["page"] not in placed:
-                placed.add(entry["page"])
-                out.append({i18n.t(entry["title"], lang): entry["page"]})
+            page = site_paths.fill(entry["page"], lang)
+            if page in paths and page not in placed:
+                placed.add(page)
+                out.append({i18n.t(entry["title"], lang): page})
             continue
         children = _entries(entry["pages"], paths, placed, lang)
         if children:

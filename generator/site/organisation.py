@@ -3,6 +3,7 @@ DPO) and the parties the activities name."""
 
 from __future__ import annotations
 
+from generator import paths
 from generator.model.activity import Activity
 from generator.model.organisation import Party
 from generator.site.pages import Context, builder
@@ -20,7 +21,7 @@ def organisation(ctx: Context) -> dict[str, str]:
     org = ctx.model.organisation
     parties = parties_with_activities(ctx)
     return {
-        "organisation.md": ctx.render(
+        paths.page("organisation", ctx.lang): ctx.render(
             "site/organisation.md.j2",
             org=org,
             head_address=(org.head.address if org.head else None) or org.address,

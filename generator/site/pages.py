@@ -12,11 +12,11 @@ fragments made from values through ``|anchor`` (``escape.anchor``).
 
 Adding pages: write a builder module, list it in ``BUILDER_MODULES``, and give its pages a
 place in the navigation in ``generator/data/nav.yaml`` (a path or a pattern such as
-``processus/*.md``, in a section whose label is in ``data/labels/site.yaml``); the MkDocs
-plugin (``generator/site/mkdocs_plugin.py``) adds the pages in memory and builds the navigation
-from that table. Builders read the register model (``generator.model``: activities in register order, actors,
-process models, review), built once by ``generate``'s caller and handed down in the ``Context``. A sheet (``activites/<id>.md``)
-includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity (``generator.model.activity.Activity``) as ``a`` and
+``{processes}/*.md``: a page's path by its name in ``data/paths.yaml``, in the site's language),
+in a section whose label is in ``data/labels/site.yaml``); the MkDocs plugin
+(``generator/site/mkdocs_plugin.py``) adds the pages in memory and builds the navigation from that table. Builders read the register model (``generator.model``: activities in register order, actors,
+process models, review), built once by ``generate``'s caller and handed down in the ``Context``. A sheet (``sheet_path``: ``activites/<id>.md``,
+``activities/<id>.md`` in English) includes ``templates/site/sheet_process.md.j2`` when it exists, with the activity (``generator.model.activity.Activity``) as ``a`` and
 its process model as ``process``: the place for the data-flow diagram and the link to
 the process page.
 """
@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from generator import vocab
+from generator import paths, vocab
 from generator.load.register import Register
 from generator.model.activity import Activity
 from generator.model.register import RegisterModel, build
@@ -58,8 +58,6 @@ BUILDER_MODULES: list[str] = [
     "generator.site.print_view",
 ]
 
-SHEETS_DIR = "activites"
-
 Builder = Callable[["Context"], dict[str, str]]
 _BUILDERS: list[Builder] = []
 
@@ -70,8 +68,9 @@ def builder(fn: Builder) -> Builder:
     return fn
 
 
-def sheet_path(activity: Activity) -> str:
-    return f"{SHEETS_DIR}/{activity.id}.md"
+def sheet_path(activity: Activity, lang: str = i18n.DEFAULT_LANG) -> str:
+    """``activites/<id>.md``; ``activities/<id>.md`` in English (``data/paths.yaml``)."""
+    return f"{paths.name('sheets', lang)}/{activity.id}.md"
 
 
 def link(from_page: str, to_page: str) -> str:
@@ -119,7 +118,7 @@ def _retention(value: Any, lang: str) -> Markdown:
 
 @functools.cache
 def environment(lang: str) -> jinja2.Environment:
-    return templates.environment(
+    env = templates.environment(
         TEMPLATES_DIR,
         finalize=_finalize,
         filters={
@@ -145,6 +144,9 @@ def environment(lang: str) -> jinja2.Environment:
                  # the colon after a label, « : » in French, ": " in English (i18n.colon)
                  "colon": Markdown(i18n.colon(lang))},
     )
+    # the names of the pages and folders in the site's language: ``paths.sheets`` (data/paths.yaml)
+    env.globals["paths"] = paths.names(lang)
+    return env
 
 
 def generate(reg: Register, lang: str = i18n.DEFAULT_LANG, *, model: RegisterModel | None = None) -> dict[str, str]:

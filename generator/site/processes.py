@@ -1,6 +1,7 @@
 """The process pages: ``processus/index.md`` (every process) and ``processus/<id>.md`` (one
 process: its diagram, actors, operations, personal data by CNIL category, the operations matrix
-of data items by step, a summary per linked activity and the DPO's notes).
+of data items by step, a summary per linked activity and the DPO's notes); ``processes/`` in
+English (``data/paths.yaml``).
 
 Everything here is plain data for the templates (``site/process.md.j2``), which escape it.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import vocab
+from generator import paths, vocab
 from generator.model.activity import Activity
 from generator.model.process import (
     Element,
@@ -26,14 +27,13 @@ from generator.render import swimlane
 from generator.render.escape import Markdown
 from generator.site.pages import Context, builder, link, sheet_path
 
-PROCESSES_DIR = "processus"
-INDEX = f"{PROCESSES_DIR}/index.md"
 SECTIONS = ("data_categories", "sensitive_data")
 VOCABULARY = {"data_categories": "data_category", "sensitive_data": "sensitive_category"}
 
 
-def process_path(process_id: str) -> str:
-    return f"{PROCESSES_DIR}/{process_id}.md"
+def process_path(process_id: str, lang: str) -> str:
+    """``processus/<id>.md``; ``processes/<id>.md`` in English; ``index`` for the list."""
+    return f"{paths.name('processes', lang)}/{process_id}.md"
 
 
 def _text(value: Any) -> str:
@@ -186,19 +186,19 @@ def _page(ctx: Context, process_id: str, model: ProcessModel) -> str:
     activities = ctx.model.linked_activities(process_id)
     grouped = groups(model, activities)
     items = [item for g in grouped for item in g.items]
-    here = process_path(process_id)
+    here = process_path(process_id, ctx.lang)
     all_steps = steps(model)
     return ctx.render(
         "site/process.md.j2",
         p=Header(model.id, model.name, _text(model.data.get("description")), _text(model.data.get("source"))),
-        activities=[(a, link(here, sheet_path(a))) for a in activities],
+        activities=[(a, link(here, sheet_path(a, ctx.lang))) for a in activities],
         diagram=diagram(ctx.model, model, ctx.lang),
         actors=actors(ctx.model, model),
         steps=all_steps,
         groups=grouped,
         items=items,
         matrix=matrix(model, items),
-        summaries=[(s, link(here, sheet_path(s.activity))) for s in summaries(model, activities)],
+        summaries=[(s, link(here, sheet_path(s.activity, ctx.lang))) for s in summaries(model, activities)],
         notes=notes(model),
         gaps=[(s, e) for s in all_steps for e in s.emissions if e.gap],
     )
@@ -209,10 +209,10 @@ def process_pages(ctx: Context) -> dict[str, str]:
     models = ctx.model.processes
     if not models:
         return {}
-    out = {INDEX: ctx.render(
+    out = {process_path("index", ctx.lang): ctx.render(
         "site/processes.md.j2",
         processes=[(pid, m, ctx.model.linked_activities(pid)) for pid, m in models.items()],
     )}
     for pid, model in models.items():
-        out[process_path(pid)] = _page(ctx, pid, model)
+        out[process_path(pid, ctx.lang)] = _page(ctx, pid, model)
     return out

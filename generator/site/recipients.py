@@ -1,11 +1,11 @@
-"""Recipients and transfers (``destinataires.md``): every recipient and every third country,
-with the activities concerned."""
+"""Recipients and transfers (``destinataires.md``, ``recipients.md`` in English): every
+recipient and every third country, with the activities concerned."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator import vocab
+from generator import paths, vocab
 from generator.model.activity import Activity, Transfer
 from generator.model.organisation import Party
 from generator.model.register import RegisterModel
@@ -58,7 +58,7 @@ def adequacy(country: str) -> str:
 def recipients(ctx: Context) -> dict[str, str]:
     countries = transfers_by_country(ctx.model, ctx.lang)
     return {
-        "destinataires.md": ctx.render(
+        paths.page("recipients", ctx.lang): ctx.render(
             "site/recipients.md.j2",
             recipients=recipients_by_type(ctx.model),
             countries=countries,

@@ -1,5 +1,5 @@
-"""The consolidated register (``registre.md``): CNIL tab 2 « Liste des traitements », as the
-controller register (30(1)) and the processor register (30(2)); sorted, filtered and paged in the
+"""The consolidated register (``registre.md``, ``register.md`` in English): CNIL tab 2 « Liste
+des traitements », as the controller register (30(1)) and the processor register (30(2)); sorted, filtered and paged in the
 browser by ``assets/ropa.js``.
 
 A register of up to ``FIRST_PAGE`` activities is a plain Markdown table. A larger one keeps its
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import vocab
+from generator import paths, vocab
 from generator.model.activity import Activity
 from generator.render import i18n
 from generator.render.escape import dom_text, script_json
@@ -84,7 +84,7 @@ def register_table(ctx: Context) -> dict[str, str]:
         for kind, activities in ctx.model.registers()
     ]
     return {
-        "registre.md": ctx.render(
+        paths.page("register", ctx.lang): ctx.render(
             "site/register.md.j2",
             registers=registers,
             controllers=controllers,

@@ -1,4 +1,5 @@
-"""One record sheet per activity (``activites/<id>.md``), in the CNIL « fiche de registre » order."""
+"""One record sheet per activity (``activites/<id>.md``, ``activities/<id>.md`` in English), in
+the CNIL « fiche de registre » order."""
 
 from __future__ import annotations
 
@@ -31,4 +32,4 @@ def sheet_page(ctx: Context, activity: Activity, histories: dict[str, history.Sh
 @builder
 def sheets(ctx: Context) -> dict[str, str]:
     histories = history.sheet_histories(ctx.reg)
-    return {sheet_path(activity): sheet_page(ctx, activity, histories) for activity in ctx.model.activities}
+    return {sheet_path(activity, ctx.lang): sheet_page(ctx, activity, histories) for activity in ctx.model.activities}
