@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from conftest import Runner
 from test_validate_corpus import expectations
 
@@ -272,3 +273,84 @@ def test_every_new_rule_cites_its_article_in_the_law_column_and_both_messages() 
         assert en in RULES[rule].message["en"] and fr in RULES[rule].message["fr"], rule
     assert "46(2)(a)" in str(RULES["transfer-safeguard-public-bodies"].law)
     assert "30(1)(g)" in str(RULES["security-measures-missing"].law) and "30(2)(d)" in str(RULES["security-measures-missing"].law)
+
+
+# --- Art. 46(3)(a): ad hoc contractual clauses, authorised by the supervisory authority -------
+
+AD_HOC_AUTHORISATION = "Délibération de la CNIL n° 2026-077 du 3 juin 2026"
+
+
+def _ad_hoc(root: Path, authorisation: bool = True) -> None:
+    """CentreCall's quality sheet sends its recordings to the US under ad hoc clauses."""
+    text = (ROOT / QUALITY).read_text(encoding="utf-8")
+    (root / QUALITY).write_text(text.replace(
+        "    safeguard: scc\n",
+        "    safeguard: ad_hoc_clauses\n"
+        + (f"    authority_authorisation: {AD_HOC_AUTHORISATION}\n" if authorisation else ""), 1), encoding="utf-8")
+
+
+def test_ad_hoc_clauses_need_the_authorisation_and_are_open_to_any_organisation(tmp_path: Path) -> None:
+    """Art. 46(3)(a): the clauses are a safeguard once the supervisory authority has authorised
+    them (the warning asks for the authorisation, citing 46(3)(a) and 46(4)); unlike 46(3)(b),
+    a company may use them: no public-body warning. The GDPR's wording is in the legal data."""
+    root = _copy(tmp_path)
+    _ad_hoc(root, authorisation=False)
+    found = [d for d in load_register(root).diagnostics if d.rule.startswith("transfer-")]
+    assert [(d.rule, d.severity) for d in found] == [("transfer-authorisation-unrecorded", "warning")]
+    assert "ad_hoc_clauses (Art. 46(3)(a))" in found[0].message("en")
+    assert "ad_hoc_clauses (art. 46.3.a du RGPD)" in found[0].message("fr")
+    assert "46(3)(a)" in str(RULES["transfer-authorisation-unrecorded"].law)
+    _ad_hoc(root)
+    assert not [d for d in load_register(root).diagnostics if d.rule.startswith("transfer-")]
+    legal = {s["id"]: s for s in yaml.safe_load((ROOT / "generator/data/legal/art46_safeguards.yaml")
+                                                .read_text(encoding="utf-8"))["safeguards"]}
+    assert legal["ad_hoc_clauses"]["article"] == "46(3)(a)" and legal["ad_hoc_clauses"]["requires_authorisation"]
+    assert "public_bodies_only" not in legal["ad_hoc_clauses"]
+    for lang, article in (("fr", "(art. 46.3.a)"), ("en", "(Art. 46(3)(a))")):
+        assert vocab.label("safeguard", "ad_hoc_clauses", lang).endswith(article)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ad_hoc_clauses_on_the_sheet_and_the_recipients_page(lang: str, tmp_path: Path) -> None:
+    from generator.site import pages
+
+    root = _copy(tmp_path)
+    _ad_hoc(root)
+    site = pages.generate(load_register(root), lang)
+    label = vocab.label("safeguard", "ad_hoc_clauses", lang)
+    said = "Autorisation de l'autorité de contrôle : " if lang == "fr" else "Supervisory authority's authorisation: "
+    for page in ("activites/enregistrement-qualite.md", "destinataires.md"):
+        text = site[page].replace("\\", "")
+        assert label in text and said + AD_HOC_AUTHORISATION in text, page
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_ad_hoc_clauses_export_and_import_back(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    """``ropa export`` writes the label (the code in the JSON) and the authorisation;
+    ``ropa import`` of that file gives back ``ad_hoc_clauses`` and the authorisation."""
+    root = _copy(tmp_path)
+    _ad_hoc(root)
+    path = tmp_path / f"registre.{fmt}"
+    made = ropa("export", "--format", fmt, "-o", path, "--root", root)
+    assert made.returncode == 0, made.stderr
+    if fmt == "json":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        transfer = next(t for a in doc["activities"] for t in a.get("transfers", []) if a["ref"] == "RT-02")
+        assert transfer["safeguard"]["code"] == "ad_hoc_clauses"
+        assert transfer["safeguard"]["label"] == vocab.label("safeguard", "ad_hoc_clauses", "fr")
+        assert transfer["authority_authorisation"] == AD_HOC_AUTHORISATION
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+        assert any(c.startswith(vocab.label("safeguard", "ad_hoc_clauses", "fr")) and AD_HOC_AUTHORISATION in c
+                   for c in cells)
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        assert vocab.label("safeguard", "ad_hoc_clauses", "fr") in text and AD_HOC_AUTHORISATION in text
+    dest = tmp_path / "imported"
+    dest.mkdir()
+    done = ropa("import", path, "--root", dest)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    transfers = {a["ref"]: [(t.get("safeguard"), t.get("authority_authorisation")) for t in a.get("transfers", [])]
+                 for a in read_register(dest).activity_data()}
+    assert transfers["RT-02"] == [("ad_hoc_clauses", AD_HOC_AUTHORISATION)]
