@@ -86,6 +86,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "basis": ("cnil.sheet.legal_basis",),
         "details": ("export.fields.legal_basis_details",),
         "balancing_test": ("export.fields.balancing_test",),
+        "outside_public_tasks": ("export.fields.outside_public_tasks",),
         "special_category_condition": ("export.fields.special_category_condition",),
         "special_category_details": ("export.fields.special_category_details",),
         "criminal_data_authorisation": ("export.fields.criminal_data_authorisation",),

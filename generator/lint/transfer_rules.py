@@ -216,7 +216,8 @@ def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
                     yield doc.diagnostic((*path, "safeguard"), "transfer-authorisation-unrecorded", index=i,
                                          safeguard=code, article=article)
             which = derogations.get(str(transfer.get("derogation")))
-            if public and code == "derogation" and which is not None and which.get("not_for_public_authorities"):
+            if (public and code == "derogation" and which is not None and which.get("not_for_public_authorities")
+                    and not text(transfer.get("outside_public_powers"))):
                 derogation = str(transfer["derogation"])
                 yield doc.diagnostic((*path, "derogation"), "transfer-derogation-public-powers", index=i,
                                      derogation=Text(fr=vocab.label("art49_derogation", derogation, "fr"),
