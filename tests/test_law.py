@@ -288,6 +288,20 @@ def _rewrite(root: Path, source: Path, sheet: Path, old: str, new: str) -> None:
     (root / sheet).write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _generated(root: Path, lang: str, *stems: str) -> list[str]:
+    """The generated pages of the site in ``lang`` named by their stem (a sheet by its id, or
+    ``recipients``), whatever the language's folder and page names (``activites/<id>.md``,
+    ``destinataires.md`` in French)."""
+    from generator.site import pages
+
+    site = pages.generate(load_register(root), lang)
+    recipients = {"destinataires.md", "recipients.md"}
+    found = [next(text for path, text in site.items()
+                  if (path in recipients if stem == "recipients" else path.endswith(f"/{stem}.md")))
+             for stem in stems]
+    return [text.replace("\\", "") for text in found]
+
+
 def _export(ropa: Runner, root: Path, fmt: str, tmp_path: Path) -> Path:
     path = tmp_path / f"registre.{fmt}"
     made = ropa("export", "--format", fmt, "-o", path, "--root", root)
@@ -333,16 +347,12 @@ def test_ad_hoc_clauses_need_the_authorisation_and_are_open_to_any_organisation(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_ad_hoc_clauses_on_the_sheet_and_the_recipients_page(lang: str, tmp_path: Path) -> None:
-    from generator.site import pages
-
     root = _copy(tmp_path)
     _ad_hoc(root)
-    site = pages.generate(load_register(root), lang)
     label = vocab.label("safeguard", "ad_hoc_clauses", lang)
     said = "Autorisation de l'autorité de contrôle : " if lang == "fr" else "Supervisory authority's authorisation: "
-    for page in ("activites/enregistrement-qualite.md", "destinataires.md"):
-        text = site[page].replace("\\", "")
-        assert label in text and said + AD_HOC_AUTHORISATION in text, page
+    for text in _generated(root, lang, "enregistrement-qualite", "recipients"):
+        assert label in text and said + AD_HOC_AUTHORISATION in text
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
@@ -413,11 +423,9 @@ def test_outside_public_tasks_silences_the_warning_where_it_is_given(basis: bool
 def test_outside_public_tasks_is_on_the_sheet(lang: str, tmp_path: Path) -> None:
     """The reason is on record where an auditor reads the basis: the legal-basis block and the
     row of the purpose in the table of bases per purpose, under its label citing the article."""
-    from generator.site import pages
-
     root = _lawful(tmp_path)
     _outside_tasks(root)
-    sheet = pages.generate(load_register(root), lang)["activites/location-salles.md"].replace("\\", "")
+    [sheet] = _generated(root, lang, "location-salles")
     said = i18n.t("site.sheet.outside_public_tasks", lang)
     assert ("art. 6.1, second alinéa" if lang == "fr" else "Art. 6(1), second subparagraph") in said
     block = sheet[sheet.index(said):]
@@ -484,15 +492,12 @@ def test_outside_public_powers_silences_the_art49_3_warning(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_outside_public_powers_on_the_sheet(lang: str, tmp_path: Path) -> None:
-    from generator.site import pages
-
     root = _lawful(tmp_path)
     _derogation_of_a_public_body(root, reason=True)
-    site = pages.generate(load_register(root), lang)
     said = f"*{i18n.t('site.transfers.outside_public_powers', lang)}{i18n.colon(lang)}{NOT_PUBLIC_POWERS}*"
     assert ("(art. 49.3)" if lang == "fr" else "(Art. 49(3))") in said
-    for page in ("activites/etat-civil.md", "destinataires.md"):
-        assert said in site[page].replace("\\", ""), page
+    for text in _generated(root, lang, "etat-civil", "recipients"):
+        assert said in text
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
