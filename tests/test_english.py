@@ -246,11 +246,12 @@ def test_no_markup_left_as_text(english_site: tuple[Path, Path]) -> None:
 
 
 def test_english_transfers_cite_the_gdpr_as_the_site_does(english_site: tuple[Path, Path]) -> None:
-    """An Art. 49 derogation reads "Derogation: Art. 49(1)(a)" in English, as every other
-    article the site cites, not the French « art. »."""
+    """An Art. 49 derogation reads "Derogation: Explicit consent (Art. 49(1)(a))" in English,
+    its label as the XLSX and the CSV give it, citing the article as every other article the
+    site cites, not the French « art. »."""
     _, site = english_site
     sheet = (site / "activities" / "recruitment" / "index.html").read_text(encoding="utf-8")
-    assert "Derogation: Art. 49(1)(a)" in sheet
+    assert "Derogation: Explicit consent (Art. 49(1)(a))" in sheet
     assert "art. 49" not in sheet
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from conftest import Runner
 from test_validate_corpus import expectations
 
@@ -23,6 +24,7 @@ from generator import vocab
 from generator.lint.rules import RULES
 from generator.lint.runner import load_register
 from generator.load.register import Register, read_register
+from generator.render import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYROLL = Path("register") / "activities" / "gestion-personnel-paie.yaml"
@@ -272,3 +274,250 @@ def test_every_new_rule_cites_its_article_in_the_law_column_and_both_messages() 
         assert en in RULES[rule].message["en"] and fr in RULES[rule].message["fr"], rule
     assert "46(2)(a)" in str(RULES["transfer-safeguard-public-bodies"].law)
     assert "30(1)(g)" in str(RULES["security-measures-missing"].law) and "30(2)(d)" in str(RULES["security-measures-missing"].law)
+
+
+# --- Art. 46(3)(a): ad hoc contractual clauses, authorised by the supervisory authority -------
+
+AD_HOC_AUTHORISATION = "Délibération de la CNIL n° 2026-077 du 3 juin 2026"
+
+
+def _rewrite(root: Path, source: Path, sheet: Path, old: str, new: str) -> None:
+    """``root``'s ``sheet``: ``source``'s, with its first ``old`` replaced by ``new``."""
+    text = (source / sheet).read_text(encoding="utf-8")
+    assert old in text
+    (root / sheet).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _generated(root: Path, lang: str, *stems: str) -> list[str]:
+    """The generated pages of the site in ``lang`` named by their stem (a sheet by its id, or
+    ``recipients``), whatever the language's folder and page names (``activites/<id>.md``,
+    ``destinataires.md`` in French)."""
+    from generator.site import pages
+
+    site = pages.generate(load_register(root), lang)
+    recipients = {"destinataires.md", "recipients.md"}
+    found = [next(text for path, text in site.items()
+                  if (path in recipients if stem == "recipients" else path.endswith(f"/{stem}.md")))
+             for stem in stems]
+    return [text.replace("\\", "") for text in found]
+
+
+def _export(ropa: Runner, root: Path, fmt: str, tmp_path: Path) -> Path:
+    path = tmp_path / f"registre.{fmt}"
+    made = ropa("export", "--format", fmt, "-o", path, "--root", root)
+    assert made.returncode == 0, made.stderr
+    return path
+
+
+def _import(ropa: Runner, path: Path, tmp_path: Path) -> Path:
+    """``ropa import`` of ``path`` into a new folder: the folder."""
+    dest = tmp_path / "imported"
+    dest.mkdir()
+    done = ropa("import", path, "--root", dest)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return dest
+
+
+def _ad_hoc(root: Path, authorisation: bool = True) -> None:
+    """CentreCall's quality sheet sends its recordings to the US under ad hoc clauses."""
+    _rewrite(root, ROOT, QUALITY, "    safeguard: scc\n", "    safeguard: ad_hoc_clauses\n"
+             + (f"    authority_authorisation: {AD_HOC_AUTHORISATION}\n" if authorisation else ""))
+
+
+def test_ad_hoc_clauses_need_the_authorisation_and_are_open_to_any_organisation(tmp_path: Path) -> None:
+    """Art. 46(3)(a): the clauses are a safeguard once the supervisory authority has authorised
+    them (the warning asks for the authorisation, citing 46(3)(a) and 46(4)); unlike 46(3)(b),
+    a company may use them: no public-body warning. The GDPR's wording is in the legal data."""
+    root = _copy(tmp_path)
+    _ad_hoc(root, authorisation=False)
+    found = [d for d in load_register(root).diagnostics if d.rule.startswith("transfer-")]
+    assert [(d.rule, d.severity) for d in found] == [("transfer-authorisation-unrecorded", "warning")]
+    assert "ad_hoc_clauses (Art. 46(3)(a))" in found[0].message("en")
+    assert "ad_hoc_clauses (art. 46.3.a du RGPD)" in found[0].message("fr")
+    assert "46(3)(a)" in str(RULES["transfer-authorisation-unrecorded"].law)
+    _ad_hoc(root)
+    assert not [d for d in load_register(root).diagnostics if d.rule.startswith("transfer-")]
+    legal = {s["id"]: s for s in yaml.safe_load((ROOT / "generator/data/legal/art46_safeguards.yaml")
+                                                .read_text(encoding="utf-8"))["safeguards"]}
+    assert legal["ad_hoc_clauses"]["article"] == "46(3)(a)" and legal["ad_hoc_clauses"]["requires_authorisation"]
+    assert "public_bodies_only" not in legal["ad_hoc_clauses"]
+    for lang, article in (("fr", "(art. 46.3.a)"), ("en", "(Art. 46(3)(a))")):
+        assert vocab.label("safeguard", "ad_hoc_clauses", lang).endswith(article)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ad_hoc_clauses_on_the_sheet_and_the_recipients_page(lang: str, tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _ad_hoc(root)
+    label = vocab.label("safeguard", "ad_hoc_clauses", lang)
+    said = "Autorisation de l'autorité de contrôle : " if lang == "fr" else "Supervisory authority's authorisation: "
+    for text in _generated(root, lang, "enregistrement-qualite", "recipients"):
+        assert label in text and said + AD_HOC_AUTHORISATION in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_ad_hoc_clauses_export_and_import_back(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    """``ropa export`` writes the label (the code in the JSON) and the authorisation;
+    ``ropa import`` of that file gives back ``ad_hoc_clauses`` and the authorisation."""
+    root = _copy(tmp_path)
+    _ad_hoc(root)
+    path = _export(ropa, root, fmt, tmp_path)
+    if fmt == "json":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        transfer = next(t for a in doc["activities"] for t in a.get("transfers", []) if a["ref"] == "RT-02")
+        assert transfer["safeguard"]["code"] == "ad_hoc_clauses"
+        assert transfer["safeguard"]["label"] == vocab.label("safeguard", "ad_hoc_clauses", "fr")
+        assert transfer["authority_authorisation"] == AD_HOC_AUTHORISATION
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+        assert any(c.startswith(vocab.label("safeguard", "ad_hoc_clauses", "fr")) and AD_HOC_AUTHORISATION in c
+                   for c in cells)
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        assert vocab.label("safeguard", "ad_hoc_clauses", "fr") in text and AD_HOC_AUTHORISATION in text
+    dest = _import(ropa, path, tmp_path)
+    transfers = {a["ref"]: [(t.get("safeguard"), t.get("authority_authorisation")) for t in a.get("transfers", [])]
+                 for a in read_register(dest).activity_data()}
+    assert transfers["RT-02"] == [("ad_hoc_clauses", AD_HOC_AUTHORISATION)]
+
+
+# --- Legitimate interests of a public body, outside its tasks: the reason on record ----------
+
+RENTAL = Path("register") / "activities" / "location-salles.yaml"
+OUTSIDE = "Location aux particuliers d'une salle du domaine privé de la commune, hors mission de service public."
+OUTSIDE_PURPOSE = "Lettre d'information facultative des locataires, sans lien avec les missions de la commune."
+NEWSLETTER = "Information des locataires sur la programmation de la salle des fêtes"
+
+
+def _outside_tasks(root: Path, *, basis: bool = True, purpose: bool = True) -> None:
+    """The town hall's room rental rests on legitimate interests, outside the commune's tasks."""
+    main = "purposes:\n  main: Réservation et location des salles communales aux particuliers et associations\n"
+    _rewrite(
+        root, TOWN_HALL, RENTAL, main, main
+        + f"  sub:\n    - {NEWSLETTER}\n"
+        "legal_basis:\n  basis: legitimate_interests\n  balancing_test: Note LIA-2026-03\n"
+        + (f"  outside_public_tasks: {OUTSIDE}\n" if basis else "")
+        + f"  purposes:\n    - purpose: {NEWSLETTER}\n      basis: legitimate_interests\n"
+        "      details: Courriel trimestriel.\n      balancing_test: Note LIA-2026-04\n"
+        + (f"      outside_public_tasks: {OUTSIDE_PURPOSE}\n" if purpose else ""))
+
+
+@pytest.mark.parametrize(("basis", "purpose"), [(True, True), (False, True), (True, False), (False, False)])
+def test_outside_public_tasks_silences_the_warning_where_it_is_given(basis: bool, purpose: bool, tmp_path: Path) -> None:
+    """Art. 6(1), second subparagraph: a public body may rest processing outside its tasks on
+    legitimate interests. ``outside_public_tasks`` on the basis, or on the purpose's entry,
+    says why and silences the warning there only; no error either way."""
+    root = _lawful(tmp_path)
+    _outside_tasks(root, basis=basis, purpose=purpose)
+    diagnostics = load_register(root).diagnostics
+    found = [d.message("en").split(":")[0] for d in diagnostics if d.rule == "legitimate-interest-public-body"]
+    assert found == (["legal_basis.basis"] if not basis else []) + (["legal_basis.purposes[0].basis"] if not purpose else [])
+    assert not [d for d in diagnostics if d.severity == "error"]
+    if found:
+        warned = next(d for d in diagnostics if d.rule == "legitimate-interest-public-body")
+        assert "'outside_public_tasks'" in warned.message("en") and "'outside_public_tasks'" in warned.message("fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_outside_public_tasks_is_on_the_sheet(lang: str, tmp_path: Path) -> None:
+    """The reason is on record where an auditor reads the basis: the legal-basis block and the
+    row of the purpose in the table of bases per purpose, under its label citing the article."""
+    root = _lawful(tmp_path)
+    _outside_tasks(root)
+    [sheet] = _generated(root, lang, "location-salles")
+    said = i18n.t("site.sheet.outside_public_tasks", lang)
+    assert ("art. 6.1, second alinéa" if lang == "fr" else "Art. 6(1), second subparagraph") in said
+    block = sheet[sheet.index(said):]
+    assert block.split("\n")[1] == f":   {OUTSIDE}"
+    row = next(line for line in sheet.splitlines() if line.startswith(f"| {NEWSLETTER} |"))
+    assert f"{said}{i18n.colon(lang)}*{OUTSIDE_PURPOSE}*" in row
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_outside_public_tasks_in_the_exports_and_back(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    """XLSX, CSV and JSON carry both reasons (a row of the legal-basis block and a line of the
+    purpose's details in the XLSX, columns of their own in the CSV, keys in the JSON);
+    ``ropa import`` reads them back, and the imported register is not warned either."""
+    root = _lawful(tmp_path)
+    _outside_tasks(root)
+    path = _export(ropa, root, fmt, tmp_path)
+    if fmt == "json":
+        rental = next(a for a in json.loads(path.read_text(encoding="utf-8"))["activities"] if a["ref"] == "MAIRIE-03")
+        assert rental["legal_basis"]["outside_public_tasks"] == OUTSIDE
+        assert rental["legal_basis"]["purposes"][0]["outside_public_tasks"] == OUTSIDE_PURPOSE
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        rows = [[c for c in row if c is not None] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+        label = i18n.t("export.fields.outside_public_tasks", "fr")
+        assert [label, OUTSIDE] in rows
+        assert any(f"{label} : {OUTSIDE_PURPOSE}" in str(c) for row in rows for c in row)
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        assert OUTSIDE in text and OUTSIDE_PURPOSE in text
+    dest = _import(ropa, path, tmp_path)
+    basis = next(a for a in read_register(dest).activity_data() if a["ref"] == "MAIRIE-03")["legal_basis"]
+    assert basis["outside_public_tasks"] == OUTSIDE
+    assert [(p["purpose"], p.get("details"), p.get("balancing_test"), p.get("outside_public_tasks"))
+            for p in basis["purposes"]] == [(NEWSLETTER, "Courriel trimestriel.", "Note LIA-2026-04", OUTSIDE_PURPOSE)]
+    assert read_register(dest).org.get("public_body") is True  # so that the rule did run on it
+    assert not [d for d in load_register(dest).diagnostics if d.rule == "legitimate-interest-public-body"]
+
+
+CIVIL = Path("register") / "activities" / "etat-civil.yaml"
+NOT_PUBLIC_POWERS = "Copie d'acte demandée et payée par la personne elle-même, service rendu à sa demande."
+
+
+def _derogation_of_a_public_body(root: Path, *, reason: bool) -> None:
+    """The town hall's civil-status sheet transfers under Art. 49(1)(b)."""
+    _rewrite(root, TOWN_HALL, CIVIL, "    safeguard: public_bodies_instrument\n",
+             "    safeguard: derogation\n    derogation: contract_with_data_subject\n"
+             + (f"    outside_public_powers: {NOT_PUBLIC_POWERS}\n" if reason else ""))
+
+
+def test_outside_public_powers_silences_the_art49_3_warning(tmp_path: Path) -> None:
+    """Art. 49(3): a public body's transfer under Art. 49(1)(b) is warned; the transfer's
+    ``outside_public_powers`` says why the activity is not an exercise of public powers, and
+    silences it (never an error)."""
+    root = _lawful(tmp_path)
+    _derogation_of_a_public_body(root, reason=False)
+    found = [d for d in load_register(root).diagnostics if d.rule == "transfer-derogation-public-powers"]
+    assert [d.severity for d in found] == ["warning"]
+    assert "'outside_public_powers'" in found[0].message("en") and "art. 49.3" in found[0].message("fr")
+    _derogation_of_a_public_body(root, reason=True)
+    diagnostics = load_register(root).diagnostics
+    assert not [d for d in diagnostics if d.rule == "transfer-derogation-public-powers"]
+    assert not [d for d in diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_outside_public_powers_on_the_sheet(lang: str, tmp_path: Path) -> None:
+    root = _lawful(tmp_path)
+    _derogation_of_a_public_body(root, reason=True)
+    said = f"*{i18n.t('site.transfers.outside_public_powers', lang)}{i18n.colon(lang)}{NOT_PUBLIC_POWERS}*"
+    assert ("(art. 49.3)" if lang == "fr" else "(Art. 49(3))") in said
+    for text in _generated(root, lang, "etat-civil", "recipients"):
+        assert said in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_outside_public_powers_in_the_exports_and_back(fmt: str, ropa: Runner, tmp_path: Path) -> None:
+    root = _lawful(tmp_path)
+    _derogation_of_a_public_body(root, reason=True)
+    path = _export(ropa, root, fmt, tmp_path)
+    if fmt == "json":
+        civil = next(a for a in json.loads(path.read_text(encoding="utf-8"))["activities"] if a["ref"] == "MAIRIE-01")
+        assert civil["transfers"][0]["outside_public_powers"] == NOT_PUBLIC_POWERS
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+        said = f"{i18n.t('site.transfers.outside_public_powers', 'fr')} : {NOT_PUBLIC_POWERS}"
+        assert any(c.startswith(vocab.label("safeguard", "derogation", "fr")) and said in c for c in cells)
+    else:
+        assert NOT_PUBLIC_POWERS in path.read_text(encoding="utf-8-sig")
+    dest = _import(ropa, path, tmp_path)
+    civil = next(a for a in read_register(dest).activity_data() if a["ref"] == "MAIRIE-01")
+    assert [(t["safeguard"], t.get("derogation"), t.get("outside_public_powers")) for t in civil["transfers"]] == [
+        ("derogation", "contract_with_data_subject", NOT_PUBLIC_POWERS)]
+    assert read_register(dest).org.get("public_body") is True
+    assert not [d for d in load_register(dest).diagnostics if d.rule == "transfer-derogation-public-powers"]

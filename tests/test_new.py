@@ -213,7 +213,7 @@ def test_new_sheet_has_every_key_of_a_complete_sheet(centrecall: Path, role: str
     text = (centrecall / "register/activities/complete.yaml").read_text(encoding="utf-8")
     wanted = _schema_keys(load_schema("activity")["properties"]) | set(load_schema("activity")["properties"])
     by_role = {"controller": {"controller", "joint_controllers", "processing_operations"},
-               "processor": {"joint_controllers", "legal_basis", "basis", "balancing_test",
+               "processor": {"joint_controllers", "legal_basis", "basis", "balancing_test", "outside_public_tasks",
                              "special_category_condition", "special_category_details",
                              "criminal_data_authorisation", "special_category_law", "nir_framework",
                              "purpose"},  # legal_basis.purposes[].purpose

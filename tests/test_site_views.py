@@ -162,7 +162,10 @@ def test_transfer_notes_on_the_sheet_in_each_language_s_typography(centrecall: P
     assert "Autorité de contrôle informée : 2 mars 2026" in french
     assert "Coverage: Certifiée DPF" in english and "Coverage :" not in english
     assert "Supervisory authority informed: 2 March 2026" in english
-    assert "*Derogation: Art\\. 49\\(1\\)" in english
+    # the derogation's label, as the XLSX and the CSV give it, in each language's words
+    assert "*Derogation: Compelling legitimate interests \\(Art\\. 49\\(1\\)\\, second subparagraph\\)*" in english
+    assert "*Dérogation : Intérêts légitimes impérieux \\(art\\. 49\\.1\\, second alinéa\\)*" in french
+    assert "second subparagraph" not in french
 
 
 def test_a_legal_form_with_its_own_parentheses_is_not_nested_in_more(centrecall: Path) -> None:

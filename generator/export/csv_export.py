@@ -233,6 +233,8 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
         _field(
             "legal_basis.balancing_test", "export.fields.balancing_test", _sub("legal_basis.balancing_test")
         ),
+        _field("legal_basis.outside_public_tasks", "export.fields.outside_public_tasks",
+               _sub("legal_basis.outside_public_tasks")),
         _field(
             "legal_basis.special_category_condition",
             "export.fields.special_category_condition",
@@ -262,6 +264,7 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                 ("basis", "cnil.sheet.legal_basis", lambda r: label(r.get("basis"))),
                 ("details", "export.fields.legal_basis_details", lambda r: r.get("details")),
                 ("balancing_test", "export.fields.balancing_test", lambda r: r.get("balancing_test")),
+                ("outside_public_tasks", "export.fields.outside_public_tasks", lambda r: r.get("outside_public_tasks")),
             ],
             lambda row: (row.activity.get("legal_basis") or {}).get("purposes"),
         ),
@@ -303,6 +306,7 @@ def _activity_columns() -> tuple[list[Column], list[Column]]:
                 ("authority_informed", "export.fields.authority_informed", _get("authority_informed_text")),
                 ("authority_authorisation", "export.fields.authority_authorisation",
                  lambda r: r.get("authority_authorisation")),
+                ("outside_public_powers", "export.fields.outside_public_powers", lambda r: r.get("outside_public_powers")),
             ],
             _transfers,
             NONE,

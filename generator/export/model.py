@@ -434,6 +434,7 @@ def _legal_basis(n: Normaliser, value: LegalBasis | None) -> Json | None:
             "basis": n.coded("legal_basis", value.basis),
             "details": value.details,
             "balancing_test": value.balancing_test,
+            "outside_public_tasks": value.outside_public_tasks,
             "special_category_condition": n.coded("special_category_condition", value.special_category_condition),
             "special_category_details": value.special_category_details,
             "criminal_data_authorisation": value.criminal_data_authorisation,
@@ -441,7 +442,7 @@ def _legal_basis(n: Normaliser, value: LegalBasis | None) -> Json | None:
             "nir_framework": value.nir_framework,
             "purposes": _each(value.purposes, lambda p: compact({
                 "purpose": p.purpose, "basis": n.coded("legal_basis", p.basis), "details": p.details,
-                "balancing_test": p.balancing_test})),
+                "balancing_test": p.balancing_test, "outside_public_tasks": p.outside_public_tasks})),
         }
     )
 
@@ -482,6 +483,7 @@ def _transfer(n: Normaliser, value: Transfer) -> Json:
             # a JSON boolean for `authority_informed: true`, else the ISO date (the model's "true")
             "authority_informed": True if value.authority_informed == "true" else value.authority_informed,
             "authority_authorisation": value.authority_authorisation,
+            "outside_public_powers": value.outside_public_powers,
             "documentation": value.documentation,
             "details": value.details,
         }

@@ -898,6 +898,8 @@ def _safeguard_text(item: Json, lang: str) -> str:
         parts.append(f"{_t('site.transfers.authority_informed', lang)}{i18n.colon(lang)}{i18n.format_date(informed, lang)}")
     if item.get("authority_authorisation"):
         parts.append(f"{_t('site.transfers.authority_authorisation', lang)}{i18n.colon(lang)}{item['authority_authorisation']}")
+    if item.get("outside_public_powers"):
+        parts.append(f"{_t('site.transfers.outside_public_powers', lang)}{i18n.colon(lang)}{item['outside_public_powers']}")
     return " — ".join(p for p in parts if p)
 
 
@@ -937,6 +939,7 @@ LEGAL_BASIS_FIELDS = (
     ("basis", "cnil.sheet.legal_basis"),
     ("details", "export.fields.legal_basis_details"),
     ("balancing_test", "export.fields.balancing_test"),
+    ("outside_public_tasks", "export.fields.outside_public_tasks"),
     ("special_category_condition", "export.fields.special_category_condition"),
     ("special_category_details", "export.fields.special_category_details"),
     ("special_category_law", "export.fields.special_category_law"),
@@ -1001,9 +1004,12 @@ def _legal_basis(w: SheetWriter, activity: Json, lang: str) -> None:
     for purpose in [purposes.get("main"), *(purposes.get("sub") or [])]:
         entry = own.get(purpose)
         balancing = entry.get("balancing_test") if entry else None
+        outside = entry.get("outside_public_tasks") if entry else None
         rows.append([purpose, label(entry["basis"]) if entry else label((basis or {}).get("basis")),
                      "\n".join(filter(None, [entry.get("details"), balancing and
-                                              f"{_t('export.fields.balancing_test', lang)}{i18n.colon(lang)}{balancing}"])) or None
+                                              f"{_t('export.fields.balancing_test', lang)}{i18n.colon(lang)}{balancing}",
+                                              outside and
+                                              f"{_t('export.fields.outside_public_tasks', lang)}{i18n.colon(lang)}{outside}"])) or None
                      if entry else None])
     _table(w, _t("export.fields.basis_per_purpose", lang),
            [_t("export.fields.purpose", lang), _t("cnil.sheet.legal_basis", lang), _t("cnil.sheet.details_col", lang)],

@@ -164,8 +164,8 @@ class ActivityBuilder:
         if basis is None and not others and not required:
             return
         self.coded(("legal_basis", "basis"), "legal_basis", basis)
-        for key in ("details", "balancing_test", "special_category_details", "criminal_data_authorisation",
-                    "special_category_law", "nir_framework"):
+        for key in ("details", "balancing_test", "outside_public_tasks", "special_category_details",
+                    "criminal_data_authorisation", "special_category_law", "nir_framework"):
             self.text_field(("legal_basis", key), fields.get(key))
         if fields.get("special_category_condition"):
             self.coded(("legal_basis", "special_category_condition"), "special_category_condition",
@@ -181,10 +181,13 @@ class ActivityBuilder:
             purpose, basis = row.get("purpose"), row.get("basis")
             details = text(row["details"].value) if row.get("details") else None
             balancing = text(row["balancing_test"].value) if row.get("balancing_test") else None
+            outside = text(row["outside_public_tasks"].value) if row.get("outside_public_tasks") else None
+            if details and outside is None:  # the workbook's last line, after the balancing test's
+                details, outside = _split_at(details, i18n.labelled("export.fields.outside_public_tasks"))
             if details and balancing is None:
                 details, balancing = _split_at(details, i18n.labelled("export.fields.balancing_test"))
             found = mapping.match("legal_basis", basis.value) if basis is not None else None
-            if not listed_only and not details and not balancing and (found is None or found.code == own):
+            if not listed_only and not details and not balancing and not outside and (found is None or found.code == own):
                 continue
             path: FieldPath = ("legal_basis", "purposes", len(out))
             out.append({})
@@ -195,6 +198,8 @@ class ActivityBuilder:
                 self.put((*path, "details"), details)
             if balancing:
                 self.put((*path, "balancing_test"), balancing)
+            if outside:
+                self.put((*path, "outside_public_tasks"), outside)
 
     def processor_terms(self, procs: list[str], terms: dict[str, tuple[str | None, Value | None, Value | None]],
                         contracts: dict[str, Any]) -> None:
@@ -408,6 +413,8 @@ class ActivityBuilder:
                     self.date_at(("transfers", i, "authority_informed"), informed)
             self.text_field(("transfers", i, "authority_authorisation"),
                             row.get("authority_authorisation") or extras.get("authority_authorisation"))
+            self.text_field(("transfers", i, "outside_public_powers"),
+                            row.get("outside_public_powers") or extras.get("outside_public_powers"))
             documentation = row.get("documentation")
             link = row.get("link")
             if documentation is None and link is not None and str(text(link.value) or "").startswith(("https://", "http://")):

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.importer import Entry, Notice, Source, Where, mapping, message, people
+from generator.importer import Entry, Notice, Source, Where, mapping, message, people, placeholder
 from generator.importer.activity import ActivityBuilder, Value
 from generator.importer.json_source import contract as contract_of
 from generator.importer.people import Contact, Parties, text
@@ -86,6 +86,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "basis": ("cnil.sheet.legal_basis",),
         "details": ("export.fields.legal_basis_details",),
         "balancing_test": ("export.fields.balancing_test",),
+        "outside_public_tasks": ("export.fields.outside_public_tasks",),
         "special_category_condition": ("export.fields.special_category_condition",),
         "special_category_details": ("export.fields.special_category_details",),
         "criminal_data_authorisation": ("export.fields.criminal_data_authorisation",),
@@ -674,6 +675,18 @@ class Assembler:
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
         self.own_address: dict[str, bool] = {}
+        self.notices: list[Notice] = []
+
+    def _address(self, cell: Value) -> dict[str, Any] | None:
+        """An address written on one line (``people.read_address``); a place whose postal code
+        and city cannot be told apart is kept whole as the city, the postal code is « À COMPLÉTER :
+        <the place> » (``ropa validate`` reports it), and a notice names the cell."""
+        line = text(cell.value)
+        found, unsplit = people.read_address(line)
+        if found is not None and unsplit is not None:
+            found.setdefault("postal_code", placeholder(unsplit, self.lang))
+            self.notices.append(Notice(cell.where, "address_unsplit", {"address": line, "place": unsplit}))
+        return found
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
         org = self.org
@@ -691,7 +704,7 @@ class Assembler:
             if "public_body" in f and (public := mapping.yes_no(f["public_body"].value)) is not None:
                 org["public_body"] = public
             if "address" in f:
-                org["address"] = people.address_line(text(f["address"].value))
+                org["address"] = self._address(f["address"])
             if "head" in f:
                 who, _ = people.person_from_line(f["head"].value)
                 if who:
@@ -833,7 +846,7 @@ class Assembler:
         details: dict[str, Any] = {
             "description": get("description"),
             "registration_number": get("registration_number"),
-            "address": people.address_line(get("address")),
+            "address": self._address(row["address"]) if get("address") else None,
             "phone": get("phone"),
             "email": get("email"),
         }
@@ -972,6 +985,7 @@ def read(book: Workbook, lang: str) -> Source:
                 source.notices.append(Notice(next(iter(row.values())).where, "list_only"))
                 source.entries.append(asm.activity(None, row, listing.processor))
             index += 1
+    source.notices.extend(asm.notices)
     org_entry = Entry("organization", asm.org, asm.org_where or Where(book.file), dict(asm.org_comments))
     org_entry.data["parties"] = asm.parties.listed()
     source.entries.insert(0, org_entry)

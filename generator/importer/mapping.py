@@ -151,12 +151,15 @@ def safeguard_terms(text: str) -> dict[str, str]:
     … », « Couverture : … », an Art. 49 derogation's label, « Autorité de contrôle informée :
     … », « Autorisation de l'autorité de contrôle : … » → ``coverage`` (and ``coverage_checked``,
     ``coverage_url`` from « (vérifiée le …, https://…) » after it), ``derogation``,
-    ``authority_informed``, ``authority_authorisation`` (a reference containing « — » is cut there). Either language, with either colon (``i18n.labelled``)."""
+    ``authority_informed``, ``authority_authorisation`` (a reference containing « — » is cut there),
+    ``outside_public_powers`` (« Hors de l'exercice des prérogatives de puissance publique
+    (art. 49.3) : … »). Either language, with either colon (``i18n.labelled``)."""
     coverages = i18n.labelled("site.transfers.coverage")
     partials = tuple(f"{i18n.t('site.transfers.partial_short', lang)} {c}" for lang in vocab.LANGUAGES for c in coverages)
     missing = {fold(i18n.t("site.transfers.coverage_missing", lang)) for lang in vocab.LANGUAGES}
     informed = i18n.labelled("site.transfers.authority_informed")
     authorised = i18n.labelled("site.transfers.authority_authorisation")
+    outside = i18n.labelled("site.transfers.outside_public_powers")
     checked = "|".join(re.escape(i18n.t("site.transfers.checked", lang)) for lang in vocab.LANGUAGES)
     evidence = re.compile(rf"(?P<reference>.+?) \((?:(?:{checked}) (?P<checked>[^,()]+?))?(?:, )?(?P<url>https?://[^\s()]+)?\)",
                           re.DOTALL)
@@ -173,6 +176,8 @@ def safeguard_terms(text: str) -> dict[str, str]:
             out["authority_informed"] = said
         elif said := _after(part, authorised):
             out["authority_authorisation"] = said
+        elif said := _after(part, outside):
+            out["outside_public_powers"] = said
         elif match("art49_derogation", part, shortened=False) is not None:
             out["derogation"] = part
     return out

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator import export, vocab
 from generator.importer import mapping
+from generator.resources import load_data
 
 _SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour",
                 "sur", "un", "une", "the", "of", "and", "for", "to", "in"}
@@ -37,7 +38,26 @@ def _title_words() -> dict[str, str]:
 
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 _PHONE = re.compile(r"^\+?[\d][\d .()-]{5,}$")
-_PLACE = re.compile(r"^(\d{4,5}|[A-Z]{1,2}\d[\dA-Z]? ?\d[A-Z]{2}|\d{3,6}(?:-\d{4})?)\s+(.+)$")
+_PLACE = re.compile(r"^(\d{4,5}|[A-Z]{1,2}\d[\dA-Z]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3,6}(?:-\d{4})?)\s+(.+)$")
+"""« 69003 Lyon », « SW1A 1AA London », « G0R 1A0 Lévis »: a postal code of a common form, then
+the city; for a line that does not end with a country of ``data/postal_codes.yaml``."""
+
+
+@functools.cache
+def _postal_codes() -> dict[str, re.Pattern[str]]:
+    """Each country's postal code before the city (``data/postal_codes.yaml``), by ISO code."""
+    formats: dict[str, str] = load_data("postal_codes")["formats"]
+    return {code: re.compile(rf"^((?:{form}))\s+(\S.*)$") for code, form in formats.items()}
+
+
+def split_place(place: str, country: str | None) -> tuple[str, str] | None:
+    """« G0R 1A0 Saint-Apollinaire » (CA), « 1012 AB Amsterdam » (NL), « 10115 Berlin » →
+    (postal code, city): the form of ``country``, else a common form; None when neither fits."""
+    for pattern in (_postal_codes().get(country or ""), _PLACE):
+        found = pattern.match(place) if pattern is not None else None
+        if found:
+            return found.group(1), found.group(2)
+    return None
 
 
 def text(value: Any) -> str | None:
@@ -101,6 +121,9 @@ class Contact:
     country: str | None = None
     phone: str | None = None
     email: str | None = None
+    unsplit: str | None = None
+    """The place (before the country) whose postal code and city could not be told apart: kept
+    whole as the city, for the caller to warn about."""
 
     def address(self) -> dict[str, Any] | None:
         return address(self.street, self.postal_code, self.city, self.country)
@@ -111,8 +134,12 @@ class Contact:
 
 def contact_line(line: str | None, person: bool = False) -> Contact:
     """« CentreCall, 25 avenue des Tilleuls, 69003 Lyon, France, +33 4 72 00 10 00, contact@… »
-    (``model.Contact.line``) split back: email and phone by their look, « 69003 Lyon » as postal
-    code and city, a country by its name; the first part is the name, the rest the street."""
+    (``model.Contact.line``) split back: email and phone by their look, a country by its name
+    (the last part that names one, after another part), the part before it as postal code and
+    city (« 69003 Lyon », « G0R 1A0 Lévis », in the country's form: ``split_place``; kept whole
+    as the city, and ``unsplit``, when they cannot be told apart); without a country, the first
+    part after the street that looks like « 69003 Lyon »; the first part is the name, the rest
+    the street."""
     out = Contact()
     if not line:
         return out
@@ -129,16 +156,36 @@ def contact_line(line: str | None, person: bool = False) -> Contact:
             out.email = part
         elif out.phone is None and _PHONE.match(part):
             out.phone = part
-        elif out.postal_code is None and _PLACE.match(part) and rest:
-            m = _PLACE.match(part)
-            assert m is not None
-            out.postal_code, out.city = m.group(1), m.group(2)
-        elif out.country is None and out.city is not None and mapping.country(part):
-            out.country = part
         else:
             rest.append(part)
+    at, size = _country_at(rest)
+    if at is not None:
+        out.country = ", ".join(rest[at:at + size])
+        del rest[at:at + size]
+        place = rest.pop(at - 1)
+        split = split_place(place, mapping.country(out.country))
+        if split is None:
+            out.city = out.unsplit = place
+        else:
+            out.postal_code, out.city = split
+    else:
+        for i, part in enumerate(rest):
+            if i and (split := split_place(part, None)):
+                out.postal_code, out.city = split
+                del rest[i]
+                break
     out.street = ", ".join(rest) or None
     return out
+
+
+def _country_at(parts: list[str]) -> tuple[int | None, int]:
+    """Where the last country named in ``parts`` (after another part) starts, and how many parts
+    its name takes: two for the names with a comma (« Réunion, Île de la », « Åland, Îles »)."""
+    for i in range(len(parts) - 1, 0, -1):
+        for size in (2, 1):
+            if i + size <= len(parts) and mapping.country(", ".join(parts[i:i + size])):
+                return i, size
+    return None, 1
 
 
 def _is_position(part: str) -> bool:
@@ -148,10 +195,16 @@ def _is_position(part: str) -> bool:
 
 def address_line(line: str | None) -> dict[str, Any] | None:
     """« 25 avenue des Tilleuls, 69003 Lyon, France » → an address."""
+    return read_address(line)[0]
+
+
+def read_address(line: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """``address_line``, and the place kept whole when its postal code and city could not be
+    told apart (``Contact.unsplit``), for the caller to warn about."""
     if not line:
-        return None
+        return None, None
     found = contact_line("-, " + line)
-    return found.address()
+    return found.address(), found.unsplit
 
 
 def party_and_person(name: str) -> tuple[str, dict[str, Any] | None]:

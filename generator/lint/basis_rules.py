@@ -17,7 +17,9 @@ French social security number (NIR, loi n° 78-17 art. 30, décret n° 2019-341)
 - ``legal-basis-missing`` (warning): a controller record without ``legal_basis``; Art. 30(1)
   does not list it, but Art. 5(2), 6(1) and 13(1)(c) need it known.
 - ``legitimate-interest-public-body`` (warning): ``public_body: true`` and legitimate interests
-  (Art. 6(1), second subparagraph).
+  (Art. 6(1), second subparagraph), unless ``outside_public_tasks`` (on ``legal_basis``, or on
+  the purpose's entry of ``legal_basis.purposes``) says why the processing is outside the
+  body's tasks.
 
 A processor record states the controller's basis for information only: none of these apply.
 """
@@ -95,16 +97,18 @@ def legal_basis_is_stated(reg: Register) -> Iterator[Diagnostic]:
 
 
 def legitimate_interests_of_a_public_body(reg: Register) -> Iterator[Diagnostic]:
-    """Art. 6(1), second subparagraph: no legitimate interests for a public authority's tasks."""
+    """Art. 6(1), second subparagraph: no legitimate interests for a public authority's tasks;
+    a basis or a purpose whose ``outside_public_tasks`` gives the reason it lies outside them is
+    not warned (the reason is on record: the sheet and the exports show it)."""
     if reg.organization is None or reg.org.get("public_body") is not True:
         return
     org_file = reg.organization.display
     for doc, _, basis in _controller_sheets(reg):
-        if basis.get("basis") == "legitimate_interests":
+        if basis.get("basis") == "legitimate_interests" and not text(basis.get("outside_public_tasks")):
             yield doc.diagnostic(("legal_basis", "basis"), "legitimate-interest-public-body",
                                  field="legal_basis.basis", org_file=org_file)
         for i, entry in dicts(basis.get("purposes")):
-            if entry.get("basis") == "legitimate_interests":
+            if entry.get("basis") == "legitimate_interests" and not text(entry.get("outside_public_tasks")):
                 yield doc.diagnostic(("legal_basis", "purposes", i, "basis"), "legitimate-interest-public-body",
                                      field=f"legal_basis.purposes[{i}].basis", org_file=org_file)
 

@@ -191,13 +191,14 @@ def parties_abroad_have_a_transfer(reg: Register) -> Iterator[Diagnostic]:
 
 def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
     """What being a public authority or body (``public_body: true``) changes for a transfer: the
-    safeguards that exist only between public bodies (Art. 46(2)(a), 46(3)(b)), the supervisory
-    authority's authorisation (Art. 46(3)), and the derogations that do not apply to activities in
-    the exercise of public powers (Art. 49(3)); flags of ``legal/art46_safeguards.yaml`` and
-    ``legal/art49_derogations.yaml``."""
-    if reg.organization is None:
-        return
-    org_file = reg.organization.display
+    safeguards that exist only between public bodies (Art. 46(2)(a), 46(3)(b)), and the
+    derogations that do not apply to activities in the exercise of public powers (Art. 49(3));
+    and, for any organisation, the supervisory authority's authorisation of the safeguards of
+    Art. 46(3) (ad hoc clauses, (a); administrative arrangements, (b)); flags of
+    ``legal/art46_safeguards.yaml`` and ``legal/art49_derogations.yaml``. Without
+    ``organization.yaml`` only the authorisation is checked."""
+    known = reg.organization is not None
+    org_file = reg.organization.display if reg.organization is not None else ""
     public = reg.org.get("public_body") is True
     safeguards = {str(s["id"]): s for s in load_data("legal/art46_safeguards")["safeguards"]}
     derogations = vocab.art49_derogations()
@@ -208,14 +209,15 @@ def safeguards_of_public_bodies(reg: Register) -> Iterator[Diagnostic]:
             safeguard = safeguards.get(code)
             if safeguard is not None:
                 article = article_text(str(safeguard["article"]))
-                if safeguard.get("public_bodies_only") and not public:
+                if safeguard.get("public_bodies_only") and known and not public:
                     yield doc.diagnostic((*path, "safeguard"), "transfer-safeguard-public-bodies", index=i,
                                          safeguard=code, article=article, org_file=org_file)
                 if safeguard.get("requires_authorisation") and not text(transfer.get("authority_authorisation")):
                     yield doc.diagnostic((*path, "safeguard"), "transfer-authorisation-unrecorded", index=i,
                                          safeguard=code, article=article)
             which = derogations.get(str(transfer.get("derogation")))
-            if public and code == "derogation" and which is not None and which.get("not_for_public_authorities"):
+            if (public and code == "derogation" and which is not None and which.get("not_for_public_authorities")
+                    and not text(transfer.get("outside_public_powers"))):
                 derogation = str(transfer["derogation"])
                 yield doc.diagnostic((*path, "derogation"), "transfer-derogation-public-powers", index=i,
                                      derogation=Text(fr=vocab.label("art49_derogation", derogation, "fr"),

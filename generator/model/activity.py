@@ -108,6 +108,7 @@ class Transfer:
     derogation: str | None = None  # an Art. 49 derogation id
     authority_informed: str | None = None  # a date, or "true"
     authority_authorisation: str | None = None  # the supervisory authority's authorisation (Art. 46(3))
+    outside_public_powers: str | None = None  # a public body's reason: not an exercise of public powers (Art. 49(3))
 
     @property
     def destination(self) -> str:
@@ -153,6 +154,7 @@ class PurposeBasis:
     basis: str  # legal_basis code
     details: str | None = None
     balancing_test: str | None = None
+    outside_public_tasks: str | None = None  # a public body's reason: outside its tasks (Art. 6(1), 2nd subpara.)
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class LegalBasis:
     purposes: tuple[PurposeBasis, ...] | None = None
     special_category_law: str | None = None
     nir_framework: str | None = None
+    outside_public_tasks: str | None = None  # a public body's reason: outside its tasks (Art. 6(1), 2nd subpara.)
 
     @classmethod
     def of(cls, data: Any) -> LegalBasis | None:
@@ -179,9 +182,11 @@ class LegalBasis:
             special_category_details=_text(data.get("special_category_details")),
             criminal_data_authorisation=_text(data.get("criminal_data_authorisation")),
             purposes=_list(data.get("purposes"), lambda p: PurposeBasis(
-                str(p.get("purpose")), str(p.get("basis")), _text(p.get("details")), _text(p.get("balancing_test")))),
+                str(p.get("purpose")), str(p.get("basis")), _text(p.get("details")), _text(p.get("balancing_test")),
+                _text(p.get("outside_public_tasks")))),
             special_category_law=_text(data.get("special_category_law")),
             nir_framework=_text(data.get("nir_framework")),
+            outside_public_tasks=_text(data.get("outside_public_tasks")),
         )
 
     def basis_of(self, purpose: str | None) -> str | None:
@@ -304,7 +309,7 @@ def activity_of(data: dict[str, Any], review: Review, party_names: Mapping[str, 
                                          _text(coverage.get("checked"))) if isinstance(coverage, dict) else None,
                         _text(t.get("derogation")),
                         None if informed is None or informed is False else ("true" if informed is True else str(informed)),
-                        _text(t.get("authority_authorisation")))
+                        _text(t.get("authority_authorisation")), _text(t.get("outside_public_powers")))
 
     return Activity(
         id=str(data.get("id")),

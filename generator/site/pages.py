@@ -135,7 +135,9 @@ def environment(lang: str) -> jinja2.Environment:
             "retention": lambda value: _retention(value, lang),
             "scale": lambda value: md(i18n.format_scale(dataclasses.asdict(value), lang)),
             "country": lambda code: md(vocab.destination_name(code, lang)),
-            "derogation": lambda ident: md(f"{i18n.t('common.article', lang)} {vocab.art49_derogations().get(ident, {}).get('article', ident)}"),
+            # the Art. 49 derogation's label, as the XLSX and the CSV say it (« Intérêts légitimes
+            # impérieux (art. 49.1, second alinéa) »), not the legal data's English `article`
+            "derogation": lambda ident: md(vocab.label("art49_derogation", ident, lang)),
             "href": url,
             "anchor": anchor,
             "dataflow": _dataflow,
