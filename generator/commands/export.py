@@ -111,6 +111,13 @@ def target(args: argparse.Namespace, default_name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.lint.runner import collector_paused
+
+    with collector_paused():  # the whole export, not only its read and check
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from generator.commands.export_check import checking
     from generator.lint.runner import read_unchecked
     from generator.load.language import message_language

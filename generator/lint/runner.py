@@ -109,11 +109,16 @@ def _placeholder_echoes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnosti
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Reading and checking a register make millions of small dicts, lists and tuples and no
     reference cycles: Python's cyclic garbage collector would walk them again and again for
     nothing (a fifth of a whole run's time at 10,000 activities). Memory is still freed as it
-    is let go (reference counting); the collector runs again afterwards."""
+    is let go (reference counting); the collector runs again afterwards, as it was before.
+
+    ``ropa export`` pauses it for its whole run: while the workbook is made, each of its full
+    collections walks the register again (six at 10,000 activities, 2.8 s of the export's 4.1 s
+    in the collector, 8 % of its CPU time; 0.2 s, 4 %, at 1,000); without them the export at
+    10,000 took 10 % less CPU time and 0.7 MiB more memory."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -126,13 +131,13 @@ def _collector_paused() -> Iterator[None]:
 def read_unchecked(root: Path) -> Register:
     """Every file of the register under ``root``, read as ``load_register`` reads them and not
     checked yet: for ``ropa export``, which checks it (``checked``) beside the export it guards."""
-    with _collector_paused():
+    with collector_paused():
         return read_register(root)
 
 
 def checked(reg: Register) -> Register:
     """``check`` of a whole register as ``load_register`` runs it (the collector paused)."""
-    with _collector_paused():
+    with collector_paused():
         return check(reg)
 
 
@@ -140,5 +145,5 @@ def load_register(root: Path, focus: Focus | None = None, *, cache: bool = False
     """Read every file of the register under ``root`` and run every check; with ``focus``, parse
     only what the focused files need (``read_focused``) and check those. ``cache``: a whole run
     also writes the facts of every file for the next focused run (``ropa validate``)."""
-    with _collector_paused():
+    with collector_paused():
         return check(read_focused(root, focus) if focus is not None else read_register(root, cache=cache), focus)
