@@ -215,6 +215,31 @@ def test_a_register_that_breaks_the_export_is_refused_with_its_problems(
     assert capsys.readouterr().out == ""
 
 
+def test_the_export_reads_a_file_again_only_for_a_diagnostic(centrecall: Path) -> None:
+    """``ropa export`` reads the register without the positions of its keys and values: a file
+    is read again for them only when a diagnostic needs one (the tests/invalid corpus checks
+    that they are the same positions, both ways). A file changed since it was read gets no
+    position it may not have: line 1."""
+    from generator.lint.runner import checked, load_register, read_unchecked
+
+    sheet = centrecall / "register" / "activities" / "fidelisation-artemis.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("last_reviewed: 2026-09-15", "last_reviewed: 2021-09-15"), encoding="utf-8")
+    expected = {(d.file, d.rule, d.line, d.column) for d in load_register(centrecall).diagnostics}
+    reg = checked(read_unchecked(centrecall))
+    assert {(d.file, d.rule, d.line, d.column) for d in reg.diagnostics} == expected
+    shown = {d.file for d in reg.diagnostics}
+    assert any(doc.display in shown for doc in reg.activities), "a warning on a sheet"
+    for doc in [*reg.activities, *reg.processes]:
+        assert (doc.again is None) == (doc.display in shown), doc.display  # read again, or never
+        assert bool(doc.values) == (doc.display in shown), doc.display
+
+    reg = read_unchecked(centrecall)
+    sheet.write_text("# one line more\n" + sheet.read_text(encoding="utf-8"), encoding="utf-8")
+    review = [d for d in checked(reg).diagnostics if d.file.endswith(sheet.name)]
+    assert review and all((d.line, d.column) == (1, 1) for d in review), review
+
+
 @pytest.mark.parametrize(("jobs", "bound"), [("1", 1000), ("2", 1), ("2", 1000)])
 def test_one_process_unless_two_are_asked_for_a_register_within_the_bound(
     jobs: str, bound: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], centrecall: Path,

@@ -16,7 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load.yamlload import parse
+from generator.errors import LoadError
+from generator.lint.rules import Diagnostic
+from generator.load.yamlload import Document, parse, parse_bytes
 from generator.model import dpia
 from generator.render import escape
 
@@ -216,6 +218,41 @@ def test_every_value_and_key_is_located_where_yaml_puts_it(data: dict[str, Any],
     marks(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
     assert doc.values == values
     assert doc.keys == keys
+
+
+HAZARDS = st.sampled_from([
+    "a: 1\na: 2", "x: &a [1]\ny: *a", "t: !!str 12", "t: !!int x", "t: !custom v", "? [k]\n: v", "---\nb: 1",
+    "n: ~", "n: null", "b: yes", "f: .inf", "f: -.inf", "i: 0x1F", "d: 2020-09-15", "q: '08'", "e:", "- x",
+    "k: [1, 2", "k: \"unclosed", "  bad: indent", "\t: tab", "z: 1" + "0" * 5000, "s: !!bool true", "l: ! 12",
+])
+
+
+@given(st.dictionaries(KEY, DATA, min_size=1, max_size=5), st.booleans(), st.lists(st.tuples(st.integers(0, 40), HAZARDS),
+       max_size=3))
+def test_a_file_read_without_positions_is_read_as_with_them(
+    data: dict[str, Any], flow: bool, hazards: list[tuple[int, str]]
+) -> None:
+    """``ropa export``'s read (``parse_bytes(..., again=...)``, no positions, ``_data_only``)
+    gives the data, or the error, that the read with positions gives; the positions it reads
+    again when asked are those."""
+    lines = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=60).splitlines()
+    for at, hazard in hazards:
+        lines.insert(at % (len(lines) + 1), hazard)
+    raw = "\n".join(lines).encode("utf-8")
+    try:
+        expected: Any = parse_bytes(raw, Path("x.yaml"), "x.yaml")
+    except LoadError as exc:
+        expected = exc.diagnostic("x.yaml")
+    try:
+        found: Any = parse_bytes(raw, Path("x.yaml"), "x.yaml", again=lambda: raw)
+    except LoadError as exc:
+        found = exc.diagnostic("x.yaml")
+    if isinstance(expected, Diagnostic):
+        assert found == expected
+        return
+    assert isinstance(found, Document) and found.data == expected.data
+    assert found.locate(()) == expected.locate(())
+    assert (found.values, found.keys) == (expected.values, expected.keys)
 
 
 WORDS = st.lists(st.one_of(TEXT, st.sampled_from([

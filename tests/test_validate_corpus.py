@@ -31,7 +31,7 @@ from conftest import copy_register
 
 from generator.lint.rules import RULES as TABLE
 from generator.lint.rules import Diagnostic
-from generator.lint.runner import load_register
+from generator.lint.runner import checked, load_register, read_unchecked
 from generator.load.yamlload import MAX_BYTES, MAX_ENTRIES, MAX_TEXT
 
 INVALID = Path(__file__).resolve().parent / "invalid"
@@ -203,17 +203,20 @@ def _located(d: Diagnostic) -> tuple[str, str, int, int]:
     return (d.file, d.rule, d.line, d.column)
 
 
+@pytest.mark.parametrize("read", ["positions", "again"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_reports_exactly_what_it_expects(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: Case, read: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``read``: as ``ropa validate`` reads a register (every position kept), or as ``ropa
+    export`` does (``read_unchecked``: each file read again for its positions, when asked)."""
     assert case.expected, f"case {case.name} declares no '# expect:' line"
     root = tmp_path / "repo"
     if case.today is not None:
         monkeypatch.setenv("ROPA_TODAY", case.today)
     case.build(root)
     monkeypatch.chdir(root)  # paths are shown relative to the working directory
-    reg = load_register(root)
+    reg = load_register(root) if read == "positions" else checked(read_unchecked(root))
     found = [d for d in reg.diagnostics if d.rule in RULES]
     assert sorted(_located(d) for d in found) == sorted(
         (e.file, e.rule, e.line, e.column) for e in case.expected

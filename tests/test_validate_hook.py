@@ -228,9 +228,9 @@ def parsed_by_hook(root: Path, target: Path, monkeypatch: pytest.MonkeyPatch) ->
     names: list[str] = []
     real = register.parse_bytes
 
-    def counting(raw: bytes, path: Path, shown: str) -> Any:
+    def counting(raw: bytes, path: Path, shown: str, **options: Any) -> Any:
         names.append(path.name)
-        return real(raw, path, shown)
+        return real(raw, path, shown, **options)
 
     with monkeypatch.context() as m:
         m.setattr(register, "parse_bytes", counting)

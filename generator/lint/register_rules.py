@@ -42,18 +42,19 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
     # A file whose id is its own name owns that id: a copy that kept the id gets the error.
     owners_first = sorted(_activities(reg), key=lambda item: item[1].get("id") != item[0].path.stem)
     for key, rule in (("id", "duplicate-id"), ("ref", "duplicate-ref")):
-        first: dict[str, tuple[Document, int]] = {}
+        # (the first's line is looked up only for a duplicate: a register read without its
+        # positions reads a file again for them)
+        first: dict[str, Document] = {}
         for doc, data in owners_first if key == "id" else _activities(reg):
             value = data.get(key)
             if not isinstance(value, (str, int)):
                 continue
             value, same = str(value), shapes.identity(value)  # « RT-01 » is « rt-01 » is « ＲＴ-01 »
-            line = doc.locate((key,))[0]
             if same in first:
-                other, other_line = first[same]
-                yield doc.diagnostic((key,), rule, value=value, other=other.display, other_line=other_line)
+                other = first[same]
+                yield doc.diagnostic((key,), rule, value=value, other=other.display, other_line=other.locate((key,))[0])
             else:
-                first[same] = (doc, line)
+                first[same] = doc
     org = reg.organization
     if org is not None:
         seen: dict[str, int] = {}
@@ -62,9 +63,10 @@ def unique_ids_and_refs(reg: Register) -> Iterator[Diagnostic]:
             if pid is None:
                 continue
             if pid in seen:
-                yield org.diagnostic(("parties", i, "id"), "duplicate-party", id=pid, first_line=seen[pid])
+                first_line = org.locate(("parties", seen[pid], "id"))[0]
+                yield org.diagnostic(("parties", i, "id"), "duplicate-party", id=pid, first_line=first_line)
             else:
-                seen[pid] = org.locate(("parties", i, "id"))[0]
+                seen[pid] = i
 
 
 def party_ref(

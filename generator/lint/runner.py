@@ -130,9 +130,11 @@ def collector_paused() -> Iterator[None]:
 
 def read_unchecked(root: Path) -> Register:
     """Every file of the register under ``root``, read as ``load_register`` reads them and not
-    checked yet: for ``ropa export``, which checks it (``checked``) beside the export it guards."""
+    checked yet: for ``ropa export``, which checks it (``checked``) beside the export it guards.
+    The positions of keys and values are not kept: a file is read again for them when a
+    diagnostic asks (the export of a valid register needs none)."""
     with collector_paused():
-        return read_register(root)
+        return read_register(root, positions=False)
 
 
 def checked(reg: Register) -> Register:

@@ -5,6 +5,7 @@ and ``read_register``, which finds and reads them. Checking is the next step
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -99,11 +100,12 @@ class Register:
 
 
 def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_parent: str | None = None,
-          real_root: str | None = None, budget: Budget | None = None) -> Document | None:
+          real_root: str | None = None, budget: Budget | None = None, positions: bool = True) -> Document | None:
     """Read and parse one file; with ``cache``, keep its facts (its stat taken before the read:
     a change after it is seen by the next run). ``real_parent``, ``real_root``: as ``read_bytes``
     takes them, the folder of every file of a folder resolved once. ``budget``: the bytes read
-    are counted there, and the file is not parsed past the register's limit (``LoadError``)."""
+    are counted there, and the file is not parsed past the register's limit (``LoadError``).
+    ``positions`` False: the positions are read again when first asked for (``parse_bytes``)."""
     shown = _note(path, reg)
     try:
         info = os.lstat(path) if cache is not None else None
@@ -116,7 +118,8 @@ def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_pa
         return None
     if budget is not None:
         budget.take(len(raw))
-    doc, problem = _parse(raw, path, shown)
+    again = None if positions else functools.partial(read_bytes, path, reg.root, MAX_BYTES)
+    doc, problem = _parse(raw, path, shown, again)
     if problem is not None:
         reg.diagnostics.append(problem)
     if doc is not None:
@@ -126,10 +129,12 @@ def _read(path: Path, reg: Register, cache: FactsCache | None = None, *, real_pa
     return doc
 
 
-def read_register(root: Path, *, cache: bool = False) -> Register:
+def read_register(root: Path, *, cache: bool = False, positions: bool = True) -> Register:
     """Find and read every file of the register under ``root``; what cannot be read becomes a
     diagnostic. No check is run here. With ``cache`` (``ropa validate``), the facts of every file
-    are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``).
+    are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``). With
+    ``positions`` False (``ropa export``), the activities and processes are read without the
+    positions of their keys and values, each file read again for them when a diagnostic asks.
 
     The whole register is bounded (``files.Budget``): past ``MAX_REGISTER_FILES`` listed, no file
     of the folders is read; past ``MAX_REGISTER_BYTES`` read, no further file is. Either is a
@@ -146,7 +151,8 @@ def read_register(root: Path, *, cache: bool = False) -> Register:
             real_parent = os.path.realpath(root / folder)
             try:
                 for path in paths:
-                    doc = _read(path, reg, facts, real_parent=real_parent, real_root=real_root, budget=budget)
+                    doc = _read(path, reg, facts, real_parent=real_parent, real_root=real_root, budget=budget,
+                                positions=positions)
                     if doc is not None:
                         documents.append(doc)
             except LoadError as exc:  # the register's bytes: nothing more is read
@@ -375,8 +381,9 @@ def _note(path: Path, reg: Register) -> str:
     return shown
 
 
-def _parse(raw: bytes, path: Path, shown: str) -> tuple[Document | None, Diagnostic | None]:
+def _parse(raw: bytes, path: Path, shown: str,
+           again: Callable[[], bytes] | None = None) -> tuple[Document | None, Diagnostic | None]:
     try:
-        return parse_bytes(raw, path, shown), None
+        return parse_bytes(raw, path, shown, again=again), None
     except LoadError as exc:
         return None, exc.diagnostic(shown)
