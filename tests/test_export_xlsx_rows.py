@@ -81,9 +81,12 @@ Setup = dict[str, Any]
 
 
 def _set_up(ws: Any, setup: Setup) -> None:
-    for col, width in enumerate(setup["widths"]):
-        if width is not None:
-            ws.set_column(col, col, width)
+    if isinstance(ws, RowSheet):
+        ws.set_widths(setup["widths"])  # XlsxWriter's records, made once per set of widths
+    else:
+        for col, width in enumerate(setup["widths"]):
+            if width is not None:
+                ws.set_column(col, col, width)
     if setup["paper"]:
         ws.set_paper(setup["paper"])
     if setup["landscape"]:

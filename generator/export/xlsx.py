@@ -330,8 +330,7 @@ class SheetWriter:
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
         self.templates = styles.templates.setdefault((tuple(widths), self.field_span), _Remembered())
-        for i, width in enumerate(widths):
-            ws.set_column(i, i, width)
+        ws.set_widths(widths)
 
     @property
     def span(self) -> int:
@@ -1032,15 +1031,17 @@ def _cnil_items(w: SheetWriter, activity: Json, lang: str) -> None:
         w.field(_t(key, lang), value)
 
 
-def _process_name(doc: Json, process: str) -> str:
-    """« Name (id) » of the process model ``process``, the id alone when it has no name."""
+def _process_names(doc: Json) -> dict[Any, str]:
+    """« Name (id) » of each process model by id (the id alone, ``_description``, when it has
+    no name): made once per workbook, not searched for on each sheet."""
+    names: dict[Any, str] = {}
     for p in doc.get("processes") or []:
-        if p.get("id") == process and isinstance(p.get("data"), dict) and p["data"].get("name"):
-            return f"{p['data']['name']} ({process})"
-    return process
+        if isinstance(p.get("data"), dict) and p["data"].get("name"):
+            names.setdefault(p.get("id"), f"{p['data']['name']} ({p.get('id')})")
+    return names
 
 
-def _description(w: SheetWriter, activity: Json, lang: str, doc: Json | None = None) -> None:
+def _description(w: SheetWriter, activity: Json, lang: str, processes: Mapping[Any, str]) -> None:
     w.section(_t("cnil.sheet.description", lang))
     w.field(_t("cnil.sheet.name", lang), activity.get("name"))
     w.field(_t("cnil.sheet.ref", lang), activity.get("ref"))
@@ -1055,10 +1056,14 @@ def _description(w: SheetWriter, activity: Json, lang: str, doc: Json | None = N
         interval = activity["review_interval"]
         w.field(_t("export.fields.review_interval", lang), label(interval), interval.get("code"))
     if "process" in activity:
-        w.field(_t("export.fields.process", lang), _process_name(doc or {}, activity["process"]))
+        process = activity["process"]
+        w.field(_t("export.fields.process", lang), processes.get(process, process))
 
 
-def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link, parties: Mapping[Any, Json]) -> None:
+def _fiche(
+    w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link, parties: Mapping[Any, Json],
+    processes: Mapping[Any, str],
+) -> None:
     w.title(
         _t("export.workbook.sheet_title", lang).format(
             ref=activity.get("ref", ""), name=activity.get("name", "")
@@ -1066,7 +1071,7 @@ def _fiche(w: SheetWriter, doc: Json, activity: Json, lang: str, back: Link, par
     )
     w.nav(back)
     w.freeze("A3")
-    _description(w, activity, lang, doc)
+    _description(w, activity, lang, processes)
     _actors(w, doc, activity, lang, parties)
     _purposes(w, activity, lang)
     _categories(
@@ -1320,11 +1325,11 @@ def workbook(doc: Json, out: IO[bytes], *, fork: bool = False) -> int:
     back_processor = Link(
         _t("export.workbook.back_to_processor_list", lang), location=location(processor_name or list_name)
     )
-    parties = _parties_by_id(doc)  # once, not once per sheet
+    parties, processes = _parties_by_id(doc), _process_names(doc)  # once, not once per sheet
 
     def fiche(activity: Json, name: str) -> None:
         back = back_processor if _is_processor(activity) else back_own
-        _fiche(SheetWriter(sheet(name), FICHE_WIDTHS, styles), doc, activity, lang, back, parties)
+        _fiche(SheetWriter(sheet(name), FICHE_WIDTHS, styles), doc, activity, lang, back, parties, processes)
 
     forked = xlsx_fork.sheets(wb, activities, names, fiche, _after, fork=fork)
     _parties_sheet(SheetWriter(sheet(parties_name), PARTIES_WIDTHS, styles), doc, lang)

@@ -25,12 +25,12 @@ import functools
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any, NamedTuple
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import ColumnInfo, Worksheet
 
 from generator.errors import ExportError
 
@@ -165,6 +165,8 @@ MAX_PIECES = 256
 _PIECES: dict[tuple[Any, ...], str] = {}
 """The XML of the sheets' columns and print setup, by what it is made of (``RowSheet._piece``):
 a handful of kinds of sheets, each the same on every sheet of its kind."""
+_COLUMN_INFO: dict[tuple[Any, ...], dict[int, ColumnInfo]] = {}
+"""XlsxWriter's records of a sheet's columns, by their widths (``RowSheet.set_widths``)."""
 
 
 class RowSheet(Worksheet):
@@ -346,6 +348,26 @@ class RowSheet(Worksheet):
             dims.dim_colmin = first
         if dims.dim_colmax is None or last > dims.dim_colmax:
             dims.dim_colmax = last
+
+    def set_widths(self, widths: Sequence[float | None]) -> None:
+        """``set_column(col, col, width)`` of each column from the first (None: the column is
+        left as it is), on a sheet whose columns are not set yet. XlsxWriter's records of the
+        columns are made once for each set of widths, and shared by every sheet that has them:
+        nothing changes a record but ``autofit``, never called on these sheets."""
+        if self.col_info:
+            raise ValueError(f"sheet '{self.name}': its columns are set already")
+        key = (tuple(widths), self.max_digit_width, self.cell_padding)
+        found = _COLUMN_INFO.get(key)
+        if found is None:
+            for col, width in enumerate(widths):
+                if width is not None:
+                    self.set_column(col, col, width)
+            if len(_COLUMN_INFO) < MAX_PIECES:
+                _COLUMN_INFO[key] = dict(self.col_info)
+            return
+        if found:
+            self.col_info.update(found)
+            self.col_size_changed = True
 
     # The sheet's print setup and columns, the same on sheet after sheet: XlsxWriter's XML of
     # each, made once for each set of the attributes it reads (every attribute XlsxWriter
