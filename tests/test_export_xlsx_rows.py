@@ -76,6 +76,10 @@ SETUP = st.fixed_dictionaries({
     "centered": st.booleans(),
     "gridlines": st.booleans(),
     "fit": st.booleans(),
+    "freeze": st.sampled_from([None, (2, 0), (1, 1), (0, 3), (3, 2, 5, 4), "split"]),
+    "select": st.sampled_from([None, "B5", "A1:C3"]),
+    "zoom": st.sampled_from([100, 80]),
+    "gridlines_shown": st.booleans(),
 })
 Setup = dict[str, Any]
 
@@ -101,6 +105,15 @@ def _set_up(ws: Any, setup: Setup) -> None:
         ws.set_footer(setup["footer"], {"margin": 0.3})
     if setup["header"]:
         ws.set_header(setup["header"])
+    if setup["select"]:
+        ws.set_selection(setup["select"])
+    if setup["freeze"] == "split":
+        ws.split_panes(30, 20.5)
+    elif setup["freeze"]:
+        ws.freeze_panes(*setup["freeze"])
+    ws.set_zoom(setup["zoom"])
+    if not setup["gridlines_shown"]:
+        ws.hide_gridlines(2)
     if setup["centered"]:
         ws.center_horizontally()
     if setup["gridlines"]:

@@ -479,7 +479,7 @@ class SheetWriter:
             return
         row = self.row - 1
         made = self.ws.add_recurring(row, self.cells_, self.height)
-        if made is not None and len(made.xml) <= MAX_TEMPLATE_XML:
+        if made is not None and made.size <= MAX_TEMPLATE_XML:
             self.templates.add(key, _Recurring(made, tuple((c1, c2) for _, c1, _, c2 in self.ws.merge[merges:])))
         self._new_row()
         self.row += 1

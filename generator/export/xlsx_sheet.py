@@ -59,11 +59,12 @@ Cell = tuple[Format, Value]
 
 class Template(NamedTuple):
     """A row that comes again (the same labels, values and formats on many sheets), as
-    ``RowSheet.add_recurring`` wrote it: its XML with a NUL character for its number (XML
-    text never holds one: XlsxWriter writes it ``_x0000_``), its first and last columns, and
-    its height as ``set_row`` takes it."""
+    ``RowSheet.add_recurring`` wrote it: its XML in the pieces around its number (joined by
+    the number of the row it is written on), their characters, its first and last columns,
+    and its height as ``set_row`` takes it."""
 
-    xml: str
+    pieces: tuple[str, ...]
+    size: int
     first: int
     last: int
     height: float | None
@@ -120,16 +121,16 @@ _escape_controls: Any = Worksheet._escape_control_characters
 """XlsxWriter's ``_xHHHH_`` escapes (of control characters, and of texts that look like one)."""
 
 
-_BLANKS: dict[tuple[int, int, int], str] = {}
+_BLANKS: dict[tuple[int, int, int], tuple[str, ...]] = {}
 
 
-def _blanks(first: int, last: int, style: int) -> str:
-    """The XML of blanks of format ``style`` from column ``first`` to ``last``, a NUL
-    character where the row's number goes (the same few spans come on every sheet)."""
+def _blanks(first: int, last: int, style: int) -> tuple[str, ...]:
+    """The XML of blanks of format ``style`` from column ``first`` to ``last``, in the pieces
+    around the row's number (the same few spans come on every sheet)."""
     found = _BLANKS.get((first, last, style))
     if found is None:
-        found = _BLANKS[(first, last, style)] = "".join(
-            f'<c r="{_column(col)}\0" s="{style}"/>' for col in range(first, last + 1)
+        found = _BLANKS[(first, last, style)] = tuple(
+            "".join(f'<c r="{_column(col)}\0" s="{style}"/>' for col in range(first, last + 1)).split("\0")
         )
     return found
 
@@ -163,7 +164,7 @@ _remembered_text = functools.lru_cache(maxsize=1024)(_inline_text)
 
 MAX_PIECES = 256
 _PIECES: dict[tuple[Any, ...], str] = {}
-"""The XML of the sheets' columns and print setup, by what it is made of (``RowSheet._piece``):
+"""The XML of the sheets' columns, views and print setup, by what it is made of (``RowSheet._piece``):
 a handful of kinds of sheets, each the same on every sheet of its kind."""
 _COLUMN_INFO: dict[tuple[Any, ...], dict[int, ColumnInfo]] = {}
 """XlsxWriter's records of a sheet's columns, by their widths (``RowSheet.set_widths``)."""
@@ -254,11 +255,14 @@ class RowSheet(Worksheet):
         if self.pending is None or self.pending[0] != row or not cells:
             return None
         self.pending = None
+        # A NUL character where the number goes: XML text never holds one (XlsxWriter writes
+        # it ``_x0000_``).
         xml = self._row_text(row, "\0", cells, height)
-        self.rows.add(xml.replace("\0", str(row + 1)))
+        pieces = tuple(xml.split("\0"))
+        self.rows.add(str(row + 1).join(pieces))
         last = max(cells)
         value = cells[last][1]
-        return Template(xml, min(cells), value.last if type(value) is Span else last, height)
+        return Template(pieces, len(xml), min(cells), value.last if type(value) is Span else last, height)
 
     def add_template(self, row: int, template: Template) -> None:
         """Write row ``row`` as ``add_recurring`` wrote the row of ``template``: what
@@ -271,7 +275,7 @@ class RowSheet(Worksheet):
         if self.pending is not None:
             self._row_xml(*self.pending)
             self.pending = None
-        self.rows.add(template.xml.replace("\0", str(row + 1)))
+        self.rows.add(str(row + 1).join(template.pieces))
 
     def _row_xml(self, row: int, cells: Mapping[int, Cell], height: float | None) -> None:
         self.rows.add(self._row_text(row, str(row + 1), cells, height))
@@ -299,7 +303,7 @@ class RowSheet(Worksheet):
                 xml.append(f'<c r="{letters}{number}" s="{style}" {_inline_text(value)}')
             elif type(value) is Span:
                 covered = value.last
-                xml.append(_blanks(col, covered, style).replace("\0", number))
+                xml.append(number.join(_blanks(col, covered, style)))
             elif value is None:
                 xml.append(f'<c r="{letters}{number}" s="{style}"/>')
             else:
@@ -369,7 +373,7 @@ class RowSheet(Worksheet):
             self.col_info.update(found)
             self.col_size_changed = True
 
-    # The sheet's print setup and columns, the same on sheet after sheet: XlsxWriter's XML of
+    # The sheet's views, print setup and columns, the same on sheet after sheet: XlsxWriter's XML of
     # each, made once for each set of the attributes it reads (every attribute XlsxWriter
     # 3.3.1's method reads is in its key).
 
@@ -405,6 +409,18 @@ class RowSheet(Worksheet):
         self._piece(super()._write_header_footer, (
             "headerFooter", self.header_footer_scales, self.header_footer_aligns, self.header_footer_changed,
             self.header, self.footer, self.excel2003_style,
+        ))
+
+    def _write_sheet_views(self) -> None:
+        # (a sheet is assembled once: the selections ``_write_freeze_panes`` rewrites are not
+        # read again; split panes read the columns too, and are written as XlsxWriter does)
+        if self.panes and self.panes[4] == 2:
+            super()._write_sheet_views()
+            return
+        self._piece(super()._write_sheet_views, (
+            "sheetViews", self.screen_gridlines, self.row_col_headers, self.show_zeros, self.is_right_to_left,
+            self.selected, self.outline_on, self.page_view, self.top_left_cell, self.zoom, self.zoom_scale_normal,
+            self.is_chartsheet, self.zoom_to_fit, tuple(self.panes), tuple(map(tuple, self.selections)),
         ))
 
     def _piece(self, write: Callable[[], None], key: tuple[Any, ...]) -> None:
