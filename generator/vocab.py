@@ -44,12 +44,19 @@ def legal_row(source: str, ident: Any) -> dict[str, Any] | None:
 
 def label(vocabulary: str, value: Any, lang: str = "fr") -> str:
     """The label of ``value`` in ``vocabulary``; the value itself when it has none."""
-    entry = vocabularies().get(vocabulary, {}).get(str(value))
-    if not entry:
-        return str(value)
-    return entry.get(lang) or entry.get("fr") or str(value)
+    key = value if type(value) is str else str(value)
+    return _labels(vocabulary, lang).get(key, key)
 
 
+@functools.cache
+def _labels(vocabulary: str, lang: str) -> dict[str, str]:
+    """The labels of ``vocabulary`` in ``lang`` (in French when it has none in ``lang``), by code:
+    looked up for every coded value of every sheet."""
+    entries = vocabularies().get(vocabulary, {})
+    return {key: entry.get(lang) or entry.get("fr") or key for key, entry in entries.items() if entry}
+
+
+@functools.cache
 def eea_countries() -> frozenset[str]:
     return frozenset(load_data("eea")["countries"])
 
@@ -79,8 +86,10 @@ def adequacy_decision(country: str | None = None, organisation: str | None = Non
     return None
 
 
+@functools.cache
 def eu_territory() -> dict[str, dict[str, Any]]:
-    """ISO codes that are EU territory (Réunion RE, Åland AX...), by code."""
+    """ISO codes that are EU territory (Réunion RE, Åland AX...), by code (made once: not to
+    be changed)."""
     return {str(e["code"]): dict(e) for e in legal("eu_territory").get("eu_territory", [])}
 
 

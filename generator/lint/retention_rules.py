@@ -13,9 +13,10 @@ retention_benchmarks.yaml).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from generator.lint.rules import Diagnostic, Text
 from generator.load.register import Register
@@ -58,29 +59,49 @@ def _longer(duration: Any, limit: str) -> bool:
     return a is not None and b is not None and a > b
 
 
-def _in_context(activity: Any, words: str, benchmark: dict[str, Any]) -> bool:
-    """A category that names its data only loosely (« Images des personnes filmées ») in an
-    activity that says what it is (« Vidéoprotection de la voie publique »): ``context`` is
-    matched against the activity's name, main purpose and description, ``context_match``
-    against the category's words."""
-    if not (benchmark.get("context") and benchmark.get("context_match") and isinstance(activity, dict)):
-        return False
+def _about(activity: Any) -> str:
+    """What an activity says it is: its name, main purpose and description."""
+    if not isinstance(activity, dict):
+        return ""
     purposes = activity.get("purposes")
     main = purposes.get("main") if isinstance(purposes, dict) else None
-    about = " ".join(str(v) for v in (activity.get("name"), main, activity.get("description")) if v)
-    return bool(re.search(benchmark["context"], about, re.IGNORECASE)
-                and re.search(benchmark["context_match"], words, re.IGNORECASE))
+    return " ".join(str(v) for v in (activity.get("name"), main, activity.get("description")) if v)
+
+
+class _Benchmark(NamedTuple):
+    match: re.Pattern[str]
+    context: re.Pattern[str] | None
+    """A category that names its data only loosely (« Images des personnes filmées ») in an
+    activity that says what it is (« Vidéoprotection de la voie publique »): ``context`` is
+    matched against what the activity says it is (``_about``), ``context_match`` against the
+    category's words."""
+    context_match: re.Pattern[str] | None
+    row: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> _Benchmark:
+        context, context_match = str(row.get("context") or ""), str(row.get("context_match") or "")
+        both = bool(context and context_match)
+        return cls(re.compile(row["match"], re.IGNORECASE), re.compile(context, re.IGNORECASE) if both else None,
+                   re.compile(context_match, re.IGNORECASE) if both else None, row)
+
+    def found(self, words: str, about: Callable[[], str]) -> bool:
+        if self.match.search(words):
+            return True
+        return (self.context is not None and self.context_match is not None
+                and self.context_match.search(words) is not None and self.context.search(about()) is not None)
 
 
 def periods_follow_benchmarks(reg: Register) -> Iterator[Diagnostic]:
-    benchmarks = [(re.compile(b["match"], re.IGNORECASE), b)
-                  for b in load_data("legal/retention_benchmarks")["benchmarks"] if b.get("match")]
+    benchmarks = [_Benchmark.of(b) for b in load_data("legal/retention_benchmarks")["benchmarks"] if b.get("match")]
     for doc, path, item, r in _retentions(reg):
         if text(r.get("justification")) or not text(r.get("duration")):
             continue
         words = " ".join([str(item.get("description") or ""), *strings(item.get("items"))])
-        for match, b in benchmarks:
-            if (match.search(words) or _in_context(doc.data, words, b)) and _longer(r["duration"], b["max"]):
+        about = functools.partial(_about, doc.data)
+        for bench in benchmarks:
+            b = bench.row
+            if bench.found(words, about) and _longer(r["duration"], b["max"]):
                 yield doc.diagnostic((*path, "retention", "duration"), "retention-over-benchmark",
                                      field=_name(path), duration=str(r["duration"]), max=b["max"],
                                      recommendation=Text(fr=b["fr"], en=b["en"]), reference=b["reference"])
