@@ -469,7 +469,8 @@ class SheetWriter:
             if template is not None:
                 row = self.row - 1
                 self.ws.add_template(row, template.row)
-                self.ws.merge.extend((row, first, row, last) for first, last in template.merges)
+                for first, last in template.merges:
+                    self.ws.merge.append((row, first, row, last))
                 self.row += 1
                 return
         merges = len(self.ws.merge)
@@ -562,7 +563,7 @@ class _Remembered:
 
     def get(self, key: tuple[Any, ...]) -> _Recurring | None:
         found = self.new.get(key)
-        if found is None:
+        if found is None and self.old:
             found = self.old.pop(key, None)
             if found is not None:
                 self.add(key, found)
