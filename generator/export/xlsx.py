@@ -286,6 +286,8 @@ class Styles:
         self.made: dict[tuple[str, bool], Format] = {}
         self.templates: dict[tuple[Any, ...], _Remembered] = {}
         """The rows met so far (``SheetWriter.recurring``), by the widths of their sheets."""
+        self.serials: dict[dt.date, float] = {}
+        """The dates met so far, as the numbers Excel keeps (the workbook's: 1900-based)."""
 
     def __call__(self, name: str, quote: bool = False) -> Format:
         found = self.made.get((name, quote))
@@ -357,7 +359,10 @@ class SheetWriter:
             cell = self._link(value, style)
         elif isinstance(value, dt.date):
             style = "ropa-date"
-            cell = self.styles(style), self.ws.serial(dt.datetime(value.year, value.month, value.day))
+            serial = self.styles.serials.get(value)
+            if serial is None:
+                serial = self.styles.serials[value] = self.ws.serial(dt.datetime(value.year, value.month, value.day))
+            cell = self.styles(style), serial
         elif isinstance(value, bool) or value is None:
             cell = self.styles(style), None
         elif isinstance(value, (int, float)):
