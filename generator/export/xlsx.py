@@ -331,7 +331,11 @@ class SheetWriter:
         self.height: float | None = None
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
-        self.templates = styles.templates.setdefault((tuple(widths), self.field_span), _Remembered())
+        kind = (tuple(widths), self.field_span)
+        templates = styles.templates.get(kind)
+        if templates is None:
+            templates = styles.templates[kind] = _Remembered()
+        self.templates = templates
         ws.set_widths(widths)
 
     @property
@@ -1342,7 +1346,7 @@ def workbook(doc: Json, out: IO[bytes], *, fork: bool = False) -> int:
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
     # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
-    stamp = dt.datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    stamp = dt.datetime.fromisoformat(doc["generated_at"]).astimezone(dt.UTC)  # (« …Z »: not strptime's 18 ms import)
     wb.set_properties(
         {
             "title": xlsx_text(_t("export.workbook.title", lang).format(org=org_name)),
