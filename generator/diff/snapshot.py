@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -37,7 +38,8 @@ def parse_files(files: Mapping[str, str | bytes | LoadError]) -> Snapshot:
             if isinstance(content, LoadError):
                 raise content
             raw = content.encode("utf-8") if isinstance(content, str) else content
-            data[path] = parse_bytes(raw, PurePosixPath(path), path).data  # type: ignore[arg-type]
+            # the data only: no position is ever asked of it (``again`` would read the bytes again)
+            data[path] = parse_bytes(raw, PurePosixPath(path), path, again=functools.partial(bytes, raw)).data  # type: ignore[arg-type]
         except LoadError as exc:
             problems[path] = exc.diagnostic(path)
     return Snapshot(data, problems)
