@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from generator.resources import load_data
@@ -87,10 +89,10 @@ def adequacy_decision(country: str | None = None, organisation: str | None = Non
 
 
 @functools.cache
-def eu_territory() -> dict[str, dict[str, Any]]:
-    """ISO codes that are EU territory (Réunion RE, Åland AX...), by code (made once: not to
-    be changed)."""
-    return {str(e["code"]): dict(e) for e in legal("eu_territory").get("eu_territory", [])}
+def eu_territory() -> Mapping[str, Mapping[str, Any]]:
+    """ISO codes that are EU territory (Réunion RE, Åland AX...), by code (made once, read-only)."""
+    return MappingProxyType({str(e["code"]): MappingProxyType(dict(e))
+                             for e in legal("eu_territory").get("eu_territory", [])})
 
 
 def is_eu_or_eea(code: str) -> bool:

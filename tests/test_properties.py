@@ -12,13 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import LoadError
 from generator.lint.rules import Diagnostic
-from generator.load.yamlload import Document, parse, parse_bytes
+from generator.load.yamlload import (
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    MAX_NODES,
+    MAX_TEXT,
+    Document,
+    data_of,
+    parse,
+    parse_bytes,
+)
 from generator.model import dpia
 from generator.render import escape
 
@@ -222,7 +232,7 @@ def test_every_value_and_key_is_located_where_yaml_puts_it(data: dict[str, Any],
 
 HAZARDS = st.sampled_from([
     "a: 1\na: 2", "x: &a [1]\ny: *a", "t: !!str 12", "t: !!int x", "t: !custom v", "? [k]\n: v", "---\nb: 1",
-    "n: ~", "n: null", "b: yes", "f: .inf", "f: -.inf", "i: 0x1F", "d: 2020-09-15", "q: '08'", "e:", "- x",
+    "n: ~", "n: null", "b: yes", "f: .inf", "f: -.NaN", "one: 1.0", "t: true", "~: k", "1: k", "null: k", "i: 0x1F", "d: 2020-09-15", "q: '08'", "e:", "- x",
     "k: [1, 2", "k: \"unclosed", "  bad: indent", "\t: tab", "z: 1" + "0" * 5000, "s: !!bool true", "l: ! 12",
 ])
 
@@ -238,7 +248,21 @@ def test_a_file_read_without_positions_is_read_as_with_them(
     lines = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=60).splitlines()
     for at, hazard in hazards:
         lines.insert(at % (len(lines) + 1), hazard)
-    raw = "\n".join(lines).encode("utf-8")
+    _read_both_ways("\n".join(lines).encode("utf-8"))
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with the type of every scalar (True, 1 and 1.0 are equal to Python), NaN as text."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    if isinstance(value, float) and value != value:
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def _read_both_ways(raw: bytes) -> None:
     try:
         expected: Any = parse_bytes(raw, Path("x.yaml"), "x.yaml")
     except LoadError as exc:
@@ -247,12 +271,49 @@ def test_a_file_read_without_positions_is_read_as_with_them(
         found: Any = parse_bytes(raw, Path("x.yaml"), "x.yaml", again=lambda: raw)
     except LoadError as exc:
         found = exc.diagnostic("x.yaml")
+    try:
+        data: Any = data_of(raw, Path("x.yaml"), "x.yaml")
+    except LoadError as exc:
+        data = exc.diagnostic("x.yaml")
     if isinstance(expected, Diagnostic):
         assert found == expected
+        assert data == expected
         return
-    assert isinstance(found, Document) and found.data == expected.data
+    assert isinstance(found, Document)
+    assert _typed(found.data) == _typed(expected.data) == _typed(data)
     assert found.locate(()) == expected.locate(())
     assert (found.values, found.keys) == (expected.values, expected.keys)
+
+
+def _nodes(count: int) -> str:
+    """A list of 50 lists of ``count`` nodes in all (the root and every list counted): up to
+    50,001, each list within ``MAX_ENTRIES``."""
+    each, extra = divmod(count - 1 - 50, 50)
+    return "".join("- [" + ", ".join("0" * (each + (i < extra))) + "]\n" for i in range(50))
+
+
+@pytest.mark.parametrize("more", [0, 1])
+@pytest.mark.parametrize("shape", ["list", "mapping", "depth", "value", "key", "nodes"])
+def test_a_file_at_a_limit_is_read_without_positions_as_with_them(shape: str, more: int) -> None:
+    """Each limit of one file, reached and passed by one: the same data, or the same error."""
+    text = {
+        "list": lambda n: "k:\n" + "  - x\n" * n,
+        "mapping": lambda n: "".join(f"k{i}: v\n" for i in range(n)),
+        "depth": lambda n: "k: " + "[" * (n - 1) + "x" + "]" * (n - 1) + "\n",
+        "value": lambda n: "k: " + "a" * n + "\n",
+        "key": lambda n: "? " + "a" * n + "\n: v\n",  # (an implicit key is at most 1,024 characters)
+        "nodes": _nodes,
+    }[shape]
+    limit = {"list": MAX_ENTRIES, "mapping": MAX_ENTRIES, "depth": MAX_DEPTH, "value": MAX_TEXT, "key": MAX_TEXT,
+             "nodes": MAX_NODES}[shape]
+    raw = text(limit + more).encode("utf-8")
+    _read_both_ways(raw)
+    try:
+        parse_bytes(raw, Path("x.yaml"), "x.yaml")
+    except LoadError as exc:
+        assert more == 1, exc.diagnostic("x.yaml")  # one past the limit is refused
+    else:
+        assert more == 0
 
 
 WORDS = st.lists(st.one_of(TEXT, st.sampled_from([

@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     process_models(reg)  # for the checks and the export: built once, before they part
     beside = args.jobs > 1 and len(reg.activities) <= PARALLEL_UP_TO
     with checking(reg, opts.format == "xlsx", beside) as check:
-        for doc in reg.documents():  # the check has its own copy: the export needs the data only
+        for doc in reg.documents():  # the positions a serial check read again: the export needs the data only
             doc.forget_positions()
         answer = _Answer(check, len(reg.files), lang)
         if check.result is not None and answer.refused():  # checked first (``SERIAL``): no export

@@ -1,8 +1,9 @@
 """The check of the register ``ropa export`` guards its file with, run beside the export.
 
 The export needs the register's data only; its check (the schemas, every rule, then the texts too
-long for an XLSX cell) needs the data and the position of every value. Both start from the one
-register read (``runner.read_unchecked``): on Linux the check runs in a child process forked from
+long for an XLSX cell) needs the data, and the positions of the values it reports (each file with
+a diagnostic read again for them: ``Document.locate``). Both start from the one register read
+(``runner.read_unchecked``, without positions): on Linux the check runs in a child process forked from
 it, on the second core, while this one makes the file (a third of a 1,000-activity export's time
 was the check, the second core mostly idle); elsewhere, or with ``SERIAL`` set, it runs first,
 here. Either way the file is kept only once the verdict says the register is valid, and what is

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -11,7 +10,7 @@ from typing import Any
 from generator.errors import LoadError
 from generator.lint.rules import Diagnostic
 from generator.load.layout import kind_of
-from generator.load.yamlload import parse_bytes
+from generator.load.yamlload import data_of
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,7 @@ def parse_files(files: Mapping[str, str | bytes | LoadError]) -> Snapshot:
             if isinstance(content, LoadError):
                 raise content
             raw = content.encode("utf-8") if isinstance(content, str) else content
-            # the data only: no position is ever asked of it (``again`` would read the bytes again)
-            data[path] = parse_bytes(raw, PurePosixPath(path), path, again=functools.partial(bytes, raw)).data  # type: ignore[arg-type]
+            data[path] = data_of(raw, PurePosixPath(path), path)  # type: ignore[arg-type]
         except LoadError as exc:
             problems[path] = exc.diagnostic(path)
     return Snapshot(data, problems)

@@ -1346,7 +1346,8 @@ def workbook(doc: Json, out: IO[bytes], *, fork: bool = False) -> int:
 
     # The document's date: SOURCE_DATE_EPOCH when set, else the register's own date
     # (``model.generated_at``), never the clock, so that the same register gives the same bytes.
-    stamp = dt.datetime.fromisoformat(doc["generated_at"]).astimezone(dt.UTC)  # (« …Z »: not strptime's 18 ms import)
+    stamp = dt.datetime.fromisoformat(doc["generated_at"])  # (« …Z »: not strptime's 18 ms import)
+    stamp = stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)  # never the local time
     wb.set_properties(
         {
             "title": xlsx_text(_t("export.workbook.title", lang).format(org=org_name)),

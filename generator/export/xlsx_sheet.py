@@ -367,7 +367,7 @@ class RowSheet(Worksheet):
         """``set_column(col, col, width)`` of each column from the first (None: the column is
         left as it is), on a sheet whose columns are not set yet. XlsxWriter's records of the
         columns are made once for each set of widths, and shared by every sheet that has them:
-        nothing changes a record but ``autofit``, never called on these sheets."""
+        nothing changes a record but ``autofit``, which these sheets refuse."""
         if self.col_info:
             raise ValueError(f"sheet '{self.name}': its columns are set already")
         key = (tuple(widths), self.max_digit_width, self.cell_padding)
@@ -382,6 +382,11 @@ class RowSheet(Worksheet):
         if found:
             self.col_info.update(found)
             self.col_size_changed = True
+
+    def autofit(self, max_width: int | None = None) -> None:
+        """Refused: XlsxWriter's ``autofit`` changes the records of the columns, which these
+        sheets share (``set_widths``)."""
+        raise ValueError(f"sheet '{self.name}': no autofit (its columns' records are shared)")
 
     # The sheet's views, print setup and columns, the same on sheet after sheet: XlsxWriter's XML of
     # each, made once for each set of the attributes it reads (every attribute XlsxWriter
@@ -423,14 +428,11 @@ class RowSheet(Worksheet):
 
     def _write_sheet_views(self) -> None:
         # (a sheet is assembled once: the selections ``_write_freeze_panes`` rewrites are not
-        # read again; split panes read the columns too, and are written as XlsxWriter does)
-        if self.panes and self.panes[4] == 2:
-            super()._write_sheet_views()
-            return
+        # read again; the panes and selections by their ``repr``, which tells 2 from 2.0)
         self._piece(super()._write_sheet_views, (
             "sheetViews", self.screen_gridlines, self.row_col_headers, self.show_zeros, self.is_right_to_left,
             self.selected, self.outline_on, self.page_view, self.top_left_cell, self.zoom, self.zoom_scale_normal,
-            self.is_chartsheet, self.zoom_to_fit, tuple(self.panes), tuple(map(tuple, self.selections)),
+            self.is_chartsheet, self.zoom_to_fit, repr(self.panes), repr(self.selections),
         ))
 
     def _piece(self, write: Callable[[], None], key: tuple[Any, ...]) -> None:

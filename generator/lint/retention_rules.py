@@ -69,12 +69,14 @@ def _about(activity: Any) -> str:
 
 
 class _Benchmark(NamedTuple):
+    """A row of ``legal/retention_benchmarks.yaml``, its patterns compiled: ``match`` against a
+    category's words; or, for a category that names its data only loosely (« Images des
+    personnes filmées ») in an activity that says what it is (« Vidéoprotection de la voie
+    publique »), ``context`` against what the activity says it is (``_about``) and
+    ``context_match`` against the category's words."""
+
     match: re.Pattern[str]
     context: re.Pattern[str] | None
-    """A category that names its data only loosely (« Images des personnes filmées ») in an
-    activity that says what it is (« Vidéoprotection de la voie publique »): ``context`` is
-    matched against what the activity says it is (``_about``), ``context_match`` against the
-    category's words."""
     context_match: re.Pattern[str] | None
     row: dict[str, Any]
 

@@ -134,11 +134,14 @@ def read_register(root: Path, *, cache: bool = False, positions: bool = True) ->
     diagnostic. No check is run here. With ``cache`` (``ropa validate``), the facts of every file
     are written to ``.ropa-cache/`` for the next pre-commit hook (``read_focused``). With
     ``positions`` False (``ropa export``), the activities and processes are read without the
-    positions of their keys and values, each file read again for them when a diagnostic asks.
+    positions of their keys and values, each file read again for them when a diagnostic asks
+    (not with ``cache``: the facts hold the positions of every id and ref).
 
     The whole register is bounded (``files.Budget``): past ``MAX_REGISTER_FILES`` listed, no file
     of the folders is read; past ``MAX_REGISTER_BYTES`` read, no further file is. Either is a
     diagnostic on the folder where the limit was reached."""
+    if cache and not positions:
+        raise ValueError("the facts cache needs the positions of every file")
     root = root.resolve()
     reg = Register(root=root)
     facts = FactsCache(root) if cache and cache_enabled() else None

@@ -77,7 +77,8 @@ MAX_SHARED_TEXT = 40
 
 @dataclass
 class Document:
-    """The data of one YAML file, with the position of every value and key (1-based)."""
+    """The data of one YAML file, with the position of every value and key (1-based), or
+    with how to read them when first asked (``again``: ``ropa export``'s read)."""
 
     path: Path
     display: str
@@ -100,7 +101,8 @@ class Document:
         """Line and column of the value at ``path`` (of its key with ``key=True``).
 
         Falls back on the nearest enclosing node that exists, so a missing key is reported
-        where its parent stands.
+        where its parent stands. For a document read without its positions, the first call
+        reads and parses its file again (``_place``).
         """
         path = tuple(path)
         if self.again is not None:
@@ -326,7 +328,7 @@ class _Unusual(Exception):
 def _data_only(text: str) -> Any:
     """The data of a YAML text as ``parse`` reads it, without a position: for the common file
     (plain mappings, lists and untagged scalars within every limit, no duplicate key), in
-    about four fifths of ``parse``'s time. Anything else (an error to report, a tag, an
+    about two thirds of ``parse``'s time (the parser's events are most of the rest). Anything else (an error to report, a tag, an
     anchor, a limit reached) raises ``_Unusual``, and ``parse`` reads the file again, with its
     positions, to say what it says of it."""
     stack: list[list[Any]] = []  # each frame: [container, is a list, pending key (mappings)]
@@ -496,10 +498,31 @@ def parse_bytes(raw: bytes, path: Path, display: str, *, again: Callable[[], byt
     """Decode and parse the bytes of one file (``load`` without the reading).
 
     With ``again``, a function that reads the same bytes again, the positions of the keys and
-    values are not kept (``_data_only``, a quarter faster, a third less memory): they are read
-    again the first time one is asked for (``Document.locate``), for a diagnostic. A file that
-    cannot be read this way (any problem, a tag...) is read with its positions at once."""
-    crc = zlib.crc32(raw) if again is not None else 0
+    values are not kept (``_data_only``: about two thirds of ``parse``'s time, a third less
+    memory): the file is read again for them the first time one is asked for
+    (``Document.locate``), for a diagnostic. A file that cannot be read this way (any problem,
+    a tag...) is read with its positions at once."""
+    text = _text(raw)
+    if again is not None:
+        try:
+            return Document(path=path, display=display, data=_data_only(text), again=again, crc=zlib.crc32(raw))
+        except _Unusual:
+            pass
+    return parse(text, path, display)
+
+
+def data_of(raw: bytes, path: Path, display: str) -> Any:
+    """The data of one file's bytes, as ``parse_bytes`` reads them, for a caller that never
+    asks where a value is (``ropa diff``). Raises ``LoadError`` as ``parse_bytes`` does."""
+    text = _text(raw)
+    try:
+        return _data_only(text)
+    except _Unusual:
+        return parse(text, path, display).data
+
+
+def _text(raw: bytes) -> str:
+    """The text of a file's bytes: UTF-8 (after a byte-order mark), without a NUL character."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -514,9 +537,4 @@ def parse_bytes(raw: bytes, path: Path, display: str, *, again: Callable[[], byt
         head = text[: text.index("\x00")]
         raise LoadError("file-encoding", head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1,
                         problem=phrase("encoding-nul"))
-    if again is not None:
-        try:
-            return Document(path=path, display=display, data=_data_only(text), again=again, crc=crc)
-        except _Unusual:
-            pass
-    return parse(text, path, display)
+    return text
