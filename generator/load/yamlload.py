@@ -328,11 +328,11 @@ class _Unusual(Exception):
 def _data_only(text: str) -> Any:
     """The data of a YAML text as ``parse`` reads it, without a position: for the common file
     (plain mappings, lists and untagged scalars within every limit, no duplicate key), in
-    about two thirds of ``parse``'s time (the parser's events are most of the rest). Anything else (an error to report, a tag, an
-    anchor, a limit reached) raises ``_Unusual``, and ``parse`` reads the file again, with its
-    positions, to say what it says of it."""
+    about two thirds of ``parse``'s time (the parser's events are most of the rest). Anything
+    else (an error to report, a tag, an anchor, a limit reached) raises ``_Unusual``, and
+    ``parse`` reads the file again, with its positions, to say what it says of it."""
     stack: list[list[Any]] = []  # each frame: [container, is a list, pending key (mappings)]
-    frame: list[Any] | None = None
+    frame: Any = None  # the innermost frame, None at the top level
     root: Any = _NO_KEY
     documents = 0
     nodes = 0
@@ -342,6 +342,7 @@ def _data_only(text: str) -> Any:
         while True:
             event = get_event()
             kind = type(event)
+            is_key = frame is not None and not frame[1] and frame[2] is _NO_KEY
             if kind is _Scalar:
                 nodes += 1
                 source = event.value
@@ -354,50 +355,43 @@ def _data_only(text: str) -> Any:
                     value = _scalar(event, 0, 0)
                 if type(value) is str and len(value) <= MAX_SHARED_TEXT:
                     value = intern(value)
-                if frame is None:
-                    root = value
-                elif frame[1]:
-                    if len(frame[0]) >= MAX_ENTRIES:
-                        raise _Unusual
-                    frame[0].append(value)
-                elif frame[2] is _NO_KEY:
+                if is_key:
                     key = value if type(value) is str else source
                     if key in frame[0] or len(frame[0]) >= MAX_ENTRIES:
                         raise _Unusual
                     frame[2] = key
-                else:
-                    frame[0][frame[2]] = value
-                    frame[2] = _NO_KEY
+                    continue
             elif kind is _MapStart or kind is _SeqStart:
                 nodes += 1
-                if event.anchor is not None or event.tag is not None or nodes > MAX_NODES or len(stack) >= MAX_DEPTH:
+                if (event.anchor is not None or event.tag is not None or nodes > MAX_NODES
+                        or len(stack) >= MAX_DEPTH or is_key):  # (a key that is a mapping or a list)
                     raise _Unusual
-                is_list = kind is _SeqStart
-                new: Any = [] if is_list else {}
-                if frame is None:
-                    root = new
-                elif frame[1]:
-                    if len(frame[0]) >= MAX_ENTRIES:
+                value = [] if kind is _SeqStart else {}
+            else:
+                if kind is _MapEnd or kind is _SeqEnd:
+                    stack.pop()
+                    frame = stack[-1] if stack else None
+                elif kind is _DocStart:
+                    documents += 1
+                    if documents > 1:
                         raise _Unusual
-                    frame[0].append(new)
-                elif frame[2] is _NO_KEY:
-                    raise _Unusual  # a complex key
-                else:
-                    frame[0][frame[2]] = new
-                    frame[2] = _NO_KEY
-                frame = [new, is_list, _NO_KEY]
-                stack.append(frame)
-            elif kind is _MapEnd or kind is _SeqEnd:
-                stack.pop()
-                frame = stack[-1] if stack else None
-            elif kind is _DocStart:
-                documents += 1
-                if documents > 1:
+                elif kind is _StreamEnd or event is None:
+                    break
+                elif kind is yaml.AliasEvent:
                     raise _Unusual
-            elif kind is _StreamEnd or event is None:
-                break
-            elif kind is yaml.AliasEvent:
-                raise _Unusual
+                continue
+            if frame is None:  # the value, in its place
+                root = value
+            elif frame[1]:
+                if len(frame[0]) >= MAX_ENTRIES:
+                    raise _Unusual
+                frame[0].append(value)
+            else:
+                frame[0][frame[2]] = value
+                frame[2] = _NO_KEY
+            if kind is not _Scalar:
+                frame = [value, kind is _SeqStart, _NO_KEY]
+                stack.append(frame)
     except yaml.YAMLError:
         raise _Unusual from None
     finally:
