@@ -222,6 +222,29 @@ def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) ->
     assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
 
 
+@pytest.mark.parametrize("who", ["build", "build and downloads"])
+def test_a_build_stopped_while_the_downloads_are_made_stops_quietly(tmp_path: Path, who: str) -> None:
+    """SIGTERM to the build (a CI job cancelled), or to it and its child (a process group
+    stopped), while the child makes the downloads: exit 143, the build's one line, no traceback
+    from either process, the previous site as it was, no staging left."""
+    repo, site, build = _building_over_a_previous_site(tmp_path)
+    deadline = time.monotonic() + 120
+    children: list[int] = []
+    while not children:
+        assert build.poll() is None and time.monotonic() < deadline, "no process made the downloads"
+        children = _forked_children(build.pid)
+        time.sleep(0.01)
+    if who != "build":
+        os.kill(children[0], signal.SIGTERM)
+    os.kill(build.pid, signal.SIGTERM)
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr and "Terminated" not in stderr, stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
 def test_a_staging_folder_deleted_during_the_build_is_said_and_keeps_the_site(tmp_path: Path) -> None:
     """Another program (a cleaning job, a second build of the same site) deletes the build's
     staging folder while it runs: the build says so, exit 1, not « internal error » (exit 3),

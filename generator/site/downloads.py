@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -42,7 +43,10 @@ def _write(files: dict[str, bytes], folder: Path) -> None:
 
 
 def _child(conn: Connection, reg: Register, lang: str, model: RegisterModel, folder: Path) -> None:
-    """In the child: make and write the downloads; send ``None``, or ``(exit code, message)``."""
+    """In the child: make and write the downloads; send ``None``, or ``(exit code, message)``.
+    SIGTERM (the build stopped, a whole process group stopped) ends it at once and quietly, as
+    by default: not the parent's ``Terminated``, which would print the child's traceback."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         _write(export.site_downloads(reg, lang, register_model=model), folder)
         conn.send(None)
@@ -103,10 +107,11 @@ class Downloads:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def cancel(self) -> None:
-        """Stop the child if it still runs (the build failed or was interrupted)."""
+        """Stop the child if it still runs (the build failed or was interrupted): killed, as
+        the export's children are; what it wrote is in the staging area, removed with it."""
         if self._process is not None:
             if self._process.is_alive():
-                self._process.terminate()
+                self._process.kill()
             self._process.join()
             if self._conn is not None:
                 self._conn.close()
