@@ -202,17 +202,22 @@ def _building_over_a_previous_site(tmp_path: Path) -> tuple[Path, Path, subproce
     return repo, site, build
 
 
-def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) -> None:
-    """The process making the downloads killed (SIGKILL) while the pages are built: the build
-    fails with a message and exit 3, no traceback, the previous site as it was, no staging left."""
-    repo, site, build = _building_over_a_previous_site(tmp_path)
+def _downloads_child(build: subprocess.Popen[str]) -> int:
+    """The process the running ``build`` forked to make the downloads, once there is one."""
     deadline = time.monotonic() + 120
     children: list[int] = []
     while not children:
         assert build.poll() is None and time.monotonic() < deadline, "no process made the downloads"
         children = _forked_children(build.pid)
         time.sleep(0.01)
-    os.kill(children[0], signal.SIGKILL)
+    return children[0]
+
+
+def test_a_failed_download_fails_the_build_and_keeps_the_site(tmp_path: Path) -> None:
+    """The process making the downloads killed (SIGKILL) while the pages are built: the build
+    fails with a message and exit 3, no traceback, the previous site as it was, no staging left."""
+    repo, site, build = _building_over_a_previous_site(tmp_path)
+    os.kill(_downloads_child(build), signal.SIGKILL)
     _, stderr = build.communicate(timeout=300)
     assert build.returncode == 3, stderr
     assert "the site's downloads (XLSX, CSV, JSON) could not be made" in stderr
@@ -228,14 +233,9 @@ def test_a_build_stopped_while_the_downloads_are_made_stops_quietly(tmp_path: Pa
     stopped), while the child makes the downloads: exit 143, the build's one line, no traceback
     from either process, the previous site as it was, no staging left."""
     repo, site, build = _building_over_a_previous_site(tmp_path)
-    deadline = time.monotonic() + 120
-    children: list[int] = []
-    while not children:
-        assert build.poll() is None and time.monotonic() < deadline, "no process made the downloads"
-        children = _forked_children(build.pid)
-        time.sleep(0.01)
+    child = _downloads_child(build)
     if who != "build":
-        os.kill(children[0], signal.SIGTERM)
+        os.kill(child, signal.SIGTERM)
     os.kill(build.pid, signal.SIGTERM)
     _, stderr = build.communicate(timeout=300)
     assert build.returncode == 128 + signal.SIGTERM, stderr
