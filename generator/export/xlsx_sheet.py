@@ -269,19 +269,11 @@ class RowSheet(Worksheet):
         ``add_row`` does for it (the dimensions, the row before turned into XML), and its XML
         with this row's number."""
         first, last = template.first, template.last
-        if row >= self.xls_rowmax or last >= self.xls_colmax:
+        if row >= self.xls_rowmax or last >= self.xls_colmax:  # the cheap test first: a hit is most rows
             self._check_row(row, last)
-        dims: Any = self  # ``_extent`` (and ``_dimension`` for a height), written out: a hit is most rows
-        if dims.dim_rowmin is None or row < dims.dim_rowmin:
-            dims.dim_rowmin = row
-        if dims.dim_rowmax is None or row > dims.dim_rowmax:
-            dims.dim_rowmax = row
-        if template.height is not None and dims.dim_colmin is None:
-            dims.dim_colmin = 0  # what ``_dimension`` does first: the column of the row's height
-        if dims.dim_colmin is None or first < dims.dim_colmin:
-            dims.dim_colmin = first
-        if dims.dim_colmax is None or last > dims.dim_colmax:
-            dims.dim_colmax = last
+        if template.height is not None:
+            self._dimension(row, self.dim_colmin if self.dim_colmin is not None else 0)
+        self._extent(row, first, last)
         if self.pending is not None:
             self._row_xml(*self.pending)
             self.pending = None
