@@ -331,11 +331,7 @@ class SheetWriter:
         self.height: float | None = None
         self.links = False  # whether the current row has a link
         self.chars_: dict[tuple[int, int], int] = {}
-        kind = (tuple(widths), self.field_span)
-        templates = styles.templates.get(kind)
-        if templates is None:
-            templates = styles.templates[kind] = _Remembered()
-        self.templates = templates
+        self.templates = styles.templates.setdefault((tuple(widths), self.field_span), _Remembered())
         ws.set_widths(widths)
 
     @property
