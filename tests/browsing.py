@@ -126,10 +126,22 @@ def draw_diagrams(page: Any) -> None:
     page.wait_for_function(_DIAGRAMS_DRAWN, timeout=20_000)
 
 
+SETTLED = (
+    "() => Promise.race([new Promise(done => setTimeout(done, 5000)), Promise.all(document.getAnimations()"
+    ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+    ".map(a => a.finished.catch(() => null)))])"
+)
+"""Waits (5 s at most) until the page's transitions and animations that end have ended: the
+theme fades the search results in (``.md-search__output``, opacity over 0.4 s), and a colour
+half faded in is a contrast axe finds too low (4.41:1 for the results' text, seen in CI)."""
+
+
 def axe(page: Any) -> list[dict[str, Any]]:
-    """The violations axe-core finds in the page as it is now (``AXE_TAGS``)."""
+    """The violations axe-core finds in the page as it is once its transitions have ended
+    (``SETTLED``; ``AXE_TAGS``)."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `npm ci` (axe-core is a devDependency of package.json)")
+    page.evaluate(SETTLED)
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
