@@ -281,8 +281,25 @@ def _read_both_ways(raw: bytes) -> None:
         return
     assert isinstance(found, Document)
     assert _typed(found.data) == _typed(expected.data) == _typed(data)
-    assert found.locate(()) == expected.locate(())
+    _located_as(found, expected, reversed)
     assert (found.values, found.keys) == (expected.values, expected.keys)
+    reads: list[bytes] = []
+    again = parse_bytes(raw, Path("x.yaml"), "x.yaml", again=lambda: reads.append(raw) or raw)
+    if again.again is not None:  # read without its positions (else: with them, at once)
+        assert again.locate(()) == expected.locate(())
+        assert (again.values, again.keys) == ({(): expected.values[()]}, {}), "read no further than the root"
+    _located_as(again, expected, list)
+    assert len(reads) <= 2, "a file is read again twice at most"
+
+
+def _located_as(found: Document, expected: Document, order: Any) -> None:
+    """Every value, key and missing key of ``expected`` is located in ``found`` where it is in
+    ``expected``, asked in ``order`` of the file (``found`` reads its file again only as far
+    as each answer)."""
+    asked = [(path, False) for path in expected.values] + [(path, True) for path in expected.keys]
+    asked += [((*path, "missing"), key) for path, key in asked]
+    for path, key in order(asked):
+        assert found.locate(path, key=key) == expected.locate(path, key=key), (path, key)
 
 
 def _nodes(count: int) -> str:

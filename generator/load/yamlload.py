@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
@@ -93,20 +93,23 @@ class Document:
     longer: YAML's escapes and foldings only shorten a scalar, and aliases are refused."""
     again: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
     """For a document read without its positions (``parse_bytes(..., again=...)``): how to read
-    its bytes again, the first time a position is asked (``locate``: for a diagnostic)."""
+    its bytes again when a position not read yet is asked (``locate``: for a diagnostic); None
+    once every position is known."""
     crc: int = field(default=0, compare=False, repr=False)
     """The CRC-32 of those bytes when they were read: read again, they must be the same."""
+    partly: bool = field(default=False, compare=False, repr=False)
+    """Whether its positions have been read again as far as one of them (``_place``)."""
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (of its key with ``key=True``).
 
         Falls back on the nearest enclosing node that exists, so a missing key is reported
-        where its parent stands. For a document read without its positions, the first call
-        reads and parses its file again (``_place``).
+        where its parent stands. For a document read without its positions, its file is read
+        again, as far as the position asked (``_place``).
         """
         path = tuple(path)
         if self.again is not None:
-            self._place()
+            self._place(path, key)
         while True:
             table = self.keys if key else self.values
             if path in table:
@@ -118,19 +121,27 @@ class Document:
             path = path[:-1]
             key = True
 
-    def _place(self) -> None:
-        """The positions of a document read without them: its file parsed again, if its bytes
-        are those read (else it changed since, and its positions are not known: line 1)."""
+    def _place(self, path: Path_, key: bool) -> None:
+        """The positions of a document read without them, from its file read again: the first
+        time as far as that of ``path`` (of its key with ``key=True``): a warning on the tenth
+        line of a sheet reads ten lines; the second time to its end, so that no file is read
+        more than twice. Only if its bytes are those read: else it changed since, and its
+        positions are not known (line 1)."""
+        values, keys = self.values, self.keys
+        if path in values or (key and path in keys):
+            return
         again, self.again = self.again, None
         if again is None:
             return
         try:
             raw = again()
-            if zlib.crc32(raw) == self.crc:
-                placed = parse_bytes(raw, self.path, self.display)
-                self.values, self.keys = placed.values, placed.keys
         except (LoadError, OSError):
-            pass
+            return
+        if zlib.crc32(raw) != self.crc:
+            return
+        until = None if self.partly else (path, key)
+        if not _positions(_text(raw), values, keys, until):
+            self.again, self.partly = again, True  # stopped at ``path``: the rest is still to read
 
     def forget_positions(self) -> None:
         """Let go of the position of every key and value, for a caller that needs the data only
@@ -401,6 +412,61 @@ def _data_only(text: str) -> Any:
     return root
 
 
+def _positions(text: str, values: dict[Path_, tuple[int, int]], keys: dict[Path_, tuple[int, int]],
+               until: tuple[Path_, bool] | None = None) -> bool:
+    """Put into ``values`` and ``keys`` the positions ``parse`` records, for a text that
+    ``_data_only`` has read (plain data within the limits, no duplicate key: nothing to check
+    on the way), and say whether it read them all: it stops at the position ``until`` (a
+    path, and whether its key is asked) once it is known. A key is the scalar as written
+    (what ``parse`` keeps of a key)."""
+    stack: list[list[Any]] = []  # each frame: [path, is a list, items so far, pending key's path]
+    path, key = until if until is not None else (None, False)
+    events = _events(text)
+    try:
+        for event in events:
+            kind = type(event)
+            if kind is _Scalar or kind is _MapStart or kind is _SeqStart:
+                start = _pos(event.start_mark)
+                if not stack:
+                    where: Path_ = ()
+                else:
+                    frame = stack[-1]
+                    if frame[1]:
+                        where = (*frame[0], frame[2])
+                        frame[2] += 1
+                    elif frame[3] is None:  # a key (``_data_only`` has seen it is a scalar)
+                        kpath = frame[3] = (*frame[0], event.value)
+                        keys[kpath] = start
+                        if key and kpath == path:
+                            return False
+                        continue
+                    else:
+                        where, frame[3] = frame[3], None
+                values[where] = start
+                if where == path:
+                    return False
+                if kind is not _Scalar:
+                    stack.append([where, kind is _SeqStart, 0, None])
+            elif kind is _MapEnd or kind is _SeqEnd:
+                stack.pop()
+    except yaml.YAMLError:  # not for the bytes ``_data_only`` read; the positions found are kept
+        pass
+    finally:
+        events.close()
+    return True
+
+
+def _events(text: str) -> Generator[Any, None, None]:
+    """The parser's events of ``text``; the parser is let go of at the end, or when the
+    generator is closed."""
+    loader = _Loader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            yield event
+    finally:
+        loader.dispose()
+
+
 def _check_size(stack: list[list[Any]], nodes: int, event: yaml.Event) -> None:
     """The limits of one file, enforced while it is read, before any work is spent on it."""
     if nodes > MAX_NODES:
@@ -493,7 +559,7 @@ def parse_bytes(raw: bytes, path: Path, display: str, *, again: Callable[[], byt
 
     With ``again``, a function that reads the same bytes again, the positions of the keys and
     values are not kept (``_data_only``: about two thirds of ``parse``'s time, a third less
-    memory): the file is read again for them the first time one is asked for
+    memory): the file is read again for them, as far as the one asked, when one is asked for
     (``Document.locate``), for a diagnostic. A file that cannot be read this way (any problem,
     a tag...) is read with its positions at once."""
     text = _text(raw)
