@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+import os
 import sys
 
-from generator.cli import main
+# ``python -m generator`` puts the working directory first on ``sys.path``: a register
+# repository's folder named like a library that a run imports (``yaml/``, ``pymdownx/``, a
+# Markdown extension) would be run in its place. This package is imported already; nothing
+# else is taken from there.
+if sys.path and not sys.flags.safe_path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
+    del sys.path[0]
+
+from generator.cli import main  # noqa: E402 (after the working directory has left sys.path)
 
 sys.exit(main())

@@ -1127,3 +1127,19 @@ def test_diff_in_a_shallow_clone_says_so(tmp_path: Path) -> None:
     assert "'HEAD~1' is not a commit of this shallow clone: fetch the history (git fetch --unshallow" in done.stderr, done.stderr
     done = bounded("diff", "HEAD~1", "--lang", "en", "--root", ".", root=origin)
     assert done.returncode == 0 and "RT-01b" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_folder_named_like_a_library_is_never_imported(tmp_path: Path) -> None:
+    """``python -m generator`` puts the working directory first on ``sys.path``: a register
+    repository's folders named like the libraries a build imports (PyYAML, the theme, a
+    Markdown extension) would run in their place. They are data to the build, never code."""
+    root = site_repo(tmp_path / "repo")
+    for name in ("yaml", "material", "pymdownx", "markdown", "jinja2"):
+        (root / name).mkdir()
+        (root / name / "__init__.py").write_text(f"raise SystemExit('{name} of the repository imported')\n",
+                                                 encoding="utf-8")
+    for command in (["validate"], ["build", "--root", ".", "--site-dir", "site"]):
+        done = bounded(*command, root=root, outputs=("site", *WRITES_CACHE))
+        assert done.returncode == 0 and "of the repository imported" not in done.stdout + done.stderr, \
+            done.stdout + done.stderr
+    assert (root / "site" / "index.html").is_file()
