@@ -10,6 +10,6 @@ import sys
 if sys.path and not sys.flags.safe_path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
     del sys.path[0]
 
-from generator.cli import main  # noqa: E402 (after the working directory has left sys.path)
+from generator.cli import main  # after the working directory has left sys.path
 
 sys.exit(main())
