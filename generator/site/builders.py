@@ -75,7 +75,8 @@ def zensical_output(output: str) -> str:
 
 def _zensical(work: Path, lang: str) -> bool:
     done = subprocess.run(
-        [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", source.CONFIG_NAME],
+        # -P: the working directory (the generated source) is not on its path, only its files
+        [sys.executable, "-P", "-m", "zensical", "build", "--strict", "--config-file", source.CONFIG_NAME],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         errors="replace", check=False,
     )
