@@ -416,6 +416,12 @@ def test_an_english_register_s_scaffolds_are_english(ropa: Runner, tmp_path: Pat
         said = {lang: {line for line in (folder / ci).read_text(encoding="utf-8").splitlines()
                        if "# " in line and not re.search(r"# v\d", line)} for lang, folder in (("fr", french), ("en", target))}
         assert said["en"] and not said["en"] & said["fr"], said["en"] & said["fr"]
+    names = {lang: [workflow["name"], *(step["name"] for job in workflow["jobs"].values()
+                                        for step in job["steps"] if "name" in step)]
+             for lang, folder in (("fr", french), ("en", target))
+             for workflow in [yaml.safe_load((folder / ".github/workflows/register.yml").read_text(encoding="utf-8"))]}
+    assert len(names["fr"]) == len(names["en"]) == 7 and not set(names["en"]) & set(names["fr"]), names
+    assert "Vérifier le registre (ropa validate)" in names["fr"] and "Validate the register (ropa validate)" in names["en"]
     assert "# Le site du registre." in config and "site_description: Registre des activités" in config
     # --lang chooses the file's language in a register of the other
     assert ropa("new", "activity", "en-anglais", "--role", "controller", "--root", french, "--lang", "en").returncode == 0
