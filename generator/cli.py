@@ -202,6 +202,10 @@ def _main(arguments: list[str], lang: str) -> int:
     only = first if first in COMMANDS and not {"-h", "--help", "--version"} & set(arguments[:arguments.index(first)]) else None
     parser = build_parser(lang, only)
     args = parser.parse_args(arguments)
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        parser.error(i18n.message("cli.no_working_directory", lang))
     root = getattr(args, "root", None)
     if root is not None and not root.is_dir():
         parser.error(i18n.message("cli.no_root", lang, root=root))

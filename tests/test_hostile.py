@@ -1143,3 +1143,20 @@ def test_a_folder_named_like_a_library_is_never_imported(tmp_path: Path) -> None
         assert done.returncode == 0 and "of the repository imported" not in done.stdout + done.stderr, \
             done.stdout + done.stderr
     assert (root / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_deleted_working_directory_is_said_not_a_traceback(tmp_path: Path, lang: str) -> None:
+    """A shell still in a folder deleted since (a branch switch, ``rm -r`` of a scratch copy):
+    the command says so and what to do, exit 2; ``--version`` still answers."""
+    said = {"fr": "le dossier courant n'existe plus", "en": "the current directory no longer exists"}[lang]
+    for args, code, text in ((["validate", "--lang", lang], 2, said), (["--version"], 0, "ropa ")):
+        gone = tmp_path / f"gone-{code}"
+        gone.mkdir()
+        # the child enters the folder, which is removed before ropa runs in it
+        script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \
+                 "sys.argv = ['ropa', *sys.argv[1:]]; runpy.run_module('generator', run_name='__main__')"
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+        both = done.stdout + done.stderr
+        assert done.returncode == code and text in both and "Traceback" not in both, both
