@@ -125,8 +125,9 @@ class Document:
         """The positions of a document read without them, from its file read again: the first
         time as far as that of ``path`` (of its key with ``key=True``): a warning on the tenth
         line of a sheet reads ten lines; the second time to its end, so that no file is read
-        more than twice. Only if its bytes are those read: else it changed since, and its
-        positions are not known (line 1)."""
+        more than twice. Only if its bytes are those read: else it changed since, and the
+        positions it does not know are those of the nearest enclosing node it knows, from the
+        first read if there was one (the file as its data was read), else line 1."""
         values, keys = self.values, self.keys
         if path in values or (key and path in keys):
             return
