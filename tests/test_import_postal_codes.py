@@ -6,6 +6,7 @@ warning names the cell."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def test_foreign_postal_codes_come_back_from_the_exported_workbook(lang: str, ce
     ("Hauptstrasse 1, FL-9490 Vaduz, Liechtenstein", ("FL-9490", "Vaduz", "LI")),
 ])
 def test_read_address(line: str, expected: tuple[str, str, str | None]) -> None:
-    address, unsplit = people.read_address(line)
+    found = people.address_contact(line)
+    address, unsplit = found.address(), found.unsplit
     assert address is not None and unsplit is None
     assert (address.get("postal_code"), address.get("city"), address.get("country")) == expected
 
@@ -106,7 +108,42 @@ def test_every_form_of_the_data_file_splits_its_example() -> None:
     examples = dict(item.strip().split(" ", 1) for item in EXAMPLES.replace("\n", " | ").split(" | ") if item.strip())
     assert set(examples) == set(load_data("postal_codes")["formats"])
     for code, place in examples.items():
-        address, unsplit = people.read_address(f"1 Main Street, {place}, {vocab.country_name(code, 'fr')}")
+        found = people.address_contact(f"1 Main Street, {place}, {vocab.country_name(code, 'fr')}")
+        address, unsplit = found.address(), found.unsplit
         assert address is not None and unsplit is None, code
         postal_code, city = place.rsplit(" ", 1)
         assert (address["postal_code"], address["city"], address["country"]) == (postal_code, city, code)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unsplit_place_in_a_csv_s_contact_is_kept_whole_and_its_line_named(lang: str, centrecall: Path,
+                                                                              ropa: Runner, tmp_path: Path) -> None:
+    """The CSV names the parties on one line in its actor columns: a place of a form ropa does
+    not know is kept whole there too, the postal code left to complete, and a notice names the
+    CSV's line and column (as the workbook's names its cell)."""
+    table = tmp_path / "registre.csv"
+    made = ropa("export", "--format", "csv", "--lang", lang, "-o", table, "--root", centrecall)
+    assert made.returncode == 0, made.stderr
+    rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
+    column = rows[0].index({"fr": "Sous-traitant(s)", "en": "Processor(s)"}[lang])
+    named = [n for n, row in enumerate(rows) if n and row[column]]  # controllers' sheets with processors
+    line = named[0]
+    for n in (line, named[-1]):  # named twice: one party, one notice, where it is first written
+        rows[n][column] += "\nBallymore Ltd, Main Street, D2 Dublin, Irlande"
+    assert named[-1] != line
+    with table.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    dest = tmp_path / "imported"
+    dest.mkdir()
+    done = ropa("import", table, "--root", dest, "--lang", lang)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    parties = {p["name"]: p for p in read_register(dest).org["parties"]}
+    assert parties["Ballymore Ltd"]["address"] == {"street": "Main Street", "postal_code": placeholder("D2 Dublin", lang),
+                                                   "city": "D2 Dublin", "country": "IE"}
+    warned = [line for line in done.stderr.splitlines() if "D2 Dublin" in line]
+    assert len(warned) == 1, done.stderr
+    assert ("postal code and city not told apart" if lang == "en" else "code postal et ville non distingués") in warned[0]
+    written = table.read_text(encoding="utf-8")
+    first = written[:written.index(f"\n{rows[line][0]},")].count("\n") + 2  # where the record starts in the file
+    assert first > line + 1  # records before it have cells of several lines
+    assert rows[0][column] in warned[0] and re.search(rf"\b(line|ligne) {first}\b", warned[0]), warned

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.render import i18n
+
+if TYPE_CHECKING:
+    from generator.importer import people
 
 FORMATS = ("xlsx", "ods", "csv", "json")
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".csv": "csv", ".json": "json"}
@@ -138,6 +141,16 @@ def placeholder(verbatim: Any = None, lang: str = i18n.DEFAULT_LANG) -> str:
     mark = i18n.t("review.placeholder", lang)
     text = "" if verbatim is None else " ".join(str(verbatim).split())
     return f"{mark} : {text}" if text else mark
+
+
+def postal_code_unsplit(contact: people.Contact, line: str, where: Where, lang: str, notices: list[Notice]) -> None:
+    """A contact's place whose postal code and city could not be told apart (``Contact.unsplit``,
+    a form ``data/postal_codes.yaml`` does not know): the city keeps it whole, the postal code is
+    « À COMPLÉTER : <the place> » (``ropa validate`` reports it), and a notice names the cell
+    or line where ``line`` was written."""
+    if contact.unsplit is not None and contact.postal_code is None:
+        contact.postal_code = placeholder(contact.unsplit, lang)
+        notices.append(Notice(where, "address_unsplit", {"address": line, "place": contact.unsplit}))
 
 
 def detect_format(path: Path, given: str | None) -> str | None:

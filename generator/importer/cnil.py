@@ -22,7 +22,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.importer import Entry, Notice, Source, Where, mapping, message, people, placeholder
+from generator.importer import (
+    Entry,
+    Notice,
+    Source,
+    Where,
+    mapping,
+    message,
+    people,
+    postal_code_unsplit,
+)
 from generator.importer.activity import ActivityBuilder, Value
 from generator.importer.json_source import contract as contract_of
 from generator.importer.people import Contact, Parties, text
@@ -678,15 +687,14 @@ class Assembler:
         self.notices: list[Notice] = []
 
     def _address(self, cell: Value) -> dict[str, Any] | None:
-        """An address written on one line (``people.read_address``); a place whose postal code
-        and city cannot be told apart is kept whole as the city, the postal code is « À COMPLÉTER :
-        <the place> » (``ropa validate`` reports it), and a notice names the cell."""
+        """An address written on one line (``people.address_contact``); a place whose postal
+        code and city cannot be told apart is kept whole, with a notice naming the cell
+        (``postal_code_unsplit``)."""
         line = text(cell.value)
-        found, unsplit = people.read_address(line)
-        if found is not None and unsplit is not None:
-            found.setdefault("postal_code", placeholder(unsplit, self.lang))
-            self.notices.append(Notice(cell.where, "address_unsplit", {"address": line, "place": unsplit}))
-        return found
+        found = people.address_contact(line)
+        if line:
+            postal_code_unsplit(found, line, cell.where, self.lang, self.notices)
+        return found.address()
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
         org = self.org

@@ -31,6 +31,7 @@ from generator.importer import (
     message,
     people,
     placeholder,
+    postal_code_unsplit,
 )
 from generator.importer.activity import ActivityBuilder, Value, not_stated
 from generator.importer.people import Parties, text
@@ -93,9 +94,11 @@ def read(path: Path, display: str, lang: str) -> Source:
         raise ImportProblem(where.at(line=1), "not_csv", reason=Reason.of("no_name_column"))
     per_category = "data_category.category" in keys
     groups: dict[str, list[tuple[int, dict[str, Value]]]] = {}
+    end = reader.line_num  # the header's last line
     try:
         for record in reader:
-            line = reader.line_num
+            # a record's cells of several lines span as many lines of the file: it is named by its first
+            line, end = end + 1, reader.line_num
             if len(groups) >= MAX_ROWS:
                 source.notices.append(Notice(where.at(line=line), "too_many_rows", {"limit": MAX_ROWS}))
                 break
@@ -115,6 +118,7 @@ def read(path: Path, display: str, lang: str) -> Source:
     org: dict[str, Any] = {}
     org_where = where
     ids = people.Ids()
+    contacts = _Contacts(lang, source.notices)
     for rows in groups.values():
         first = rows[0][1]
         if per_category:
@@ -129,7 +133,7 @@ def read(path: Path, display: str, lang: str) -> Source:
                     if any(values):
                         cell = next(r[f"data_category.{field}"] for r in entries if r.get(f"data_category.{field}"))
                         first[f"{section}.{field}"] = Value("\n".join(values), cell.where)
-        source.entries.append(_activity(first, lang, parties, ids, org))
+        source.entries.append(_activity(first, lang, parties, ids, org, contacts))
         if not org_where.line:
             org_where = Where(display, line=rows[0][0])
     if org and "head" not in org:
@@ -186,11 +190,29 @@ def _section(row: dict[str, Value], section: str) -> list[dict[str, Value]] | No
     return [] if _said(row, section) == "none" else _records(row, section)
 
 
-def _contacts(row: dict[str, Value], key: str, person: bool = False) -> list[people.Contact]:
-    return [people.contact_line(line, person) for line in _lines(row.get(key)) if line.strip()]
+class _Contacts:
+    """The one-line contacts of a cell (``people.contact_line``), a place whose postal code and
+    city cannot be told apart kept whole with a notice naming the line and column where that
+    contact is first written (``postal_code_unsplit``; a processor named on every row is one
+    party, one fix)."""
+
+    def __init__(self, lang: str, notices: list[Notice]) -> None:
+        self.lang, self.notices = lang, notices
+        self.told: set[str] = set()
+
+    def __call__(self, row: dict[str, Value], key: str, person: bool = False) -> list[people.Contact]:
+        value = row.get(key)
+        out: list[people.Contact] = []
+        for line in _lines(value):
+            if line.strip() and value is not None:
+                contact = people.contact_line(line, person)
+                postal_code_unsplit(contact, line, value.where, self.lang, [] if line in self.told else self.notices)
+                self.told.add(line)
+                out.append(contact)
+        return out
 
 
-def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -> None:
+def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool, _contacts: _Contacts) -> None:
     if org:
         return
     own = _contacts(row, "processor" if processor else "controller")
@@ -219,14 +241,15 @@ def _organisation(org: dict[str, Any], row: dict[str, Value], processor: bool) -
                                                        "email": c.email}.items() if v}
 
 
-def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Ids, org: dict[str, Any]) -> Entry:
+def _activity(row: dict[str, Value], lang: str, parties: Parties, ids: people.Ids, org: dict[str, Any],
+              _contacts: _Contacts) -> Entry:
     where = row[next(iter(row))].where.at()
     where = Where(where.file, line=where.line)
     b = ActivityBuilder(where, lang, parties)
     b.identity(row.get("name"), row.get("ref"))
     b.coded(("role",), "role", row.get("role"))
     processor = b.data.get("role") == "processor"
-    _organisation(org, row, processor)
+    _organisation(org, row, processor, _contacts)
     for key in ("created", "updated"):
         b.date(key, row.get(key))
     b.date("last_reviewed", row.get("last_reviewed"), required=False)

@@ -195,16 +195,14 @@ def _is_position(part: str) -> bool:
 
 def address_line(line: str | None) -> dict[str, Any] | None:
     """« 25 avenue des Tilleuls, 69003 Lyon, France » → an address."""
-    return read_address(line)[0]
+    return address_contact(line).address()
 
 
-def read_address(line: str | None) -> tuple[dict[str, Any] | None, str | None]:
-    """``address_line``, and the place kept whole when its postal code and city could not be
-    told apart (``Contact.unsplit``), for the caller to warn about."""
-    if not line:
-        return None, None
-    found = contact_line("-, " + line)
-    return found.address(), found.unsplit
+def address_contact(line: str | None) -> Contact:
+    """``address_line`` as a contact without a name: with the place kept whole when its postal
+    code and city could not be told apart (``Contact.unsplit``), for the caller to warn about
+    (``importer.postal_code_unsplit``)."""
+    return contact_line("-, " + line) if line else Contact()
 
 
 def party_and_person(name: str) -> tuple[str, dict[str, Any] | None]:
