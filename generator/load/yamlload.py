@@ -315,7 +315,7 @@ def parse(text: str, path: Path, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (0, 0)
-        raise LoadError("yaml-syntax", line, column, problem=_syntax_problem(exc),
+        raise LoadError("yaml-syntax", line, column, problem=_syntax_problem(exc, text),
                         hint=_colon_hint(exc, text)) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         line, column = _reader_position(exc, text)
@@ -502,9 +502,25 @@ def _parser_table() -> dict[str, Text]:
     return {entry["en"]: Text(fr=entry["fr"], en=entry["en"]) for entry in table.values()}
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> Arg:
+def _cannot_start(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """The character no token can start with where the scanner stopped (« found character that
+    cannot start any token »: a tab before a key or a value, an ``@`` or a backquote, which YAML
+    reserves, at the start of a plain text); None for another problem."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").endswith("that cannot start any token"):
+        return None
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines) or not 0 <= mark.column < len(lines[mark.line]):
+        return None
+    return lines[mark.line][mark.column]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Arg:
     """The parser's problem, saying where its context began when that is elsewhere: an unclosed
     quote is found at the end of the file, but the user needs the line where it was opened."""
+    char = _cannot_start(exc, text)
+    if char is not None:  # the problem is that character, wherever the token began
+        return phrase("yaml-tab-token") if char == "\t" else phrase("yaml-reserved-start", char=char)
     problem = _parser_words(exc.problem or "")
     context = exc.context or ""
     mark, problem_mark = exc.context_mark, exc.problem_mark
