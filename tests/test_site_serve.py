@@ -155,6 +155,35 @@ def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
     assert "Traceback" not in server.output
 
 
+def test_serve_keeps_the_last_valid_site_while_the_register_is_invalid(tmp_path: Path) -> None:
+    """A save that breaks the register (here a sheet cut in the middle of a list) prints its
+    problems, and the site stays served as it was (MkDocs alone holds every request until a
+    build succeeds); the next valid save is served."""
+    repo = site_repo(tmp_path / "repo")
+    server = Served(repo, tmp_path / "tmp")
+    url = f"http://127.0.0.1:{server.port}/activites/fidelisation-artemis/"
+
+    def fetch() -> str:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return str(answer.read().decode("utf-8"))
+
+    sheet = repo / SHEET
+    valid = sheet.read_text(encoding="utf-8")
+    try:
+        _wait_for(fetch, "<h1 id=\"fidelisation-de-la-clientele-dartemis\">")
+        sheet.write_text(valid.replace("name: Fidélisation de la clientèle d'Artemis", "name: [Relance"), encoding="utf-8")
+        server.wait_line(i18n.message("site.kept", "fr"))
+        server.wait_line("fidelisation-artemis.yaml:")  # the problem, as ropa validate prints it
+        assert "<h1 id=\"fidelisation-de-la-clientele-dartemis\">" in fetch()  # answered at once, as it was
+        sheet.write_text(valid.replace("name: Fidélisation de la clientèle d'Artemis", "name: Relance des clients"),
+                         encoding="utf-8")
+        _wait_for(fetch, "<h1 id=\"relance-des-clients\">")
+        code = server.interrupt()
+    finally:
+        server.kill()
+    assert code == 0 and "Traceback" not in server.output, server.output
+
+
 def test_serve_an_english_register_at_its_english_addresses(tmp_path: Path) -> None:
     """``ropa serve`` of an English register (``theme.language: en``) serves its pages and
     downloads at their English addresses (``activities/<id>/``, ``downloads/register.xlsx``),

@@ -17,12 +17,15 @@ Declared in ``mkdocs.yml`` as ``plugins: [search, ropa]``. It
 - builds the navigation from ``generator/data/nav.yaml`` when ``mkdocs.yml`` has no ``nav``;
 - folds accents into the search index (``search_fold``), so "fidelisation" finds
   "fidélisation";
-- makes ``mkdocs serve`` watch ``register/`` and ``processes/``.
+- makes ``mkdocs serve`` watch ``register/`` and ``processes/``, and, when a change leaves the
+  register invalid, prints its problems and serves the last valid version of the site (MkDocs
+  would otherwise hold every request until the build succeeds again).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -78,6 +81,13 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
         self.register: Register | None = None  # set by ``ropa build`` to skip a second read
         self.root = Path(".")
         self.lang = i18n.DEFAULT_LANG
+        self.serving = False
+        self.last_valid: source.SiteSource | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """``mkdocs serve`` (as ``ropa serve`` runs it) keeps a plugin that has this method from
+        one rebuild to the next (MkDocs ≥ 1.4): its site of the last valid register with it."""
+        self.serving = command == "serve"
 
     @event_priority(50)  # before the search plugin, which reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -94,19 +104,28 @@ class RopaPlugin(BasePlugin[RopaPluginConfig]):  # type: ignore[no-untyped-call]
                 _append_once(config.extra_css if uri.endswith(".css") else config.extra_javascript, uri)
         return config
 
-    def _load(self) -> Register:
+    def _source(self, config: MkDocsConfig) -> source.SiteSource:
+        """The site's generated source. An invalid register stops the build; while serving, once
+        a valid version was served, its source is served again and the problems are printed
+        (on stderr, not as MkDocs warnings, which a strict configuration turns into a failure)."""
         reg, self.register = self.register, None  # reuse once: a rebuild reads the files again
         if reg is None or reg.root != self.root:
             reg = load_register(self.root)
         if not reg.ok:
-            raise PluginError(f"ropa: {i18n.message('site.not_built', self.lang)}\n" + register_problems(reg, self.lang))
+            if not (self.serving and self.last_valid is not None):
+                raise PluginError(f"ropa: {i18n.message('site.not_built', self.lang)}\n" + register_problems(reg, self.lang))
+            print(f"ropa: {i18n.message('site.kept', self.lang)}\n" + register_problems(reg, self.lang), file=sys.stderr)
+            return self.last_valid
         for problem in reg.diagnostics:
             log.info("register warning: %s", problem.text(self.lang))
-        return reg
+        src = source.site_files(reg, self.lang, config.site_name, None, vendored=bool(self.config.mermaid))
+        if self.serving:
+            self.last_valid = src
+        return src
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """The generated source (``source.site_files``) added in memory, beside docs/."""
-        src = source.site_files(self._load(), self.lang, config.site_name, None, vendored=bool(self.config.mermaid))
+        src = self._source(config)
         config.site_name = src.name
         published = {f.dest_uri: f.src_uri for f in files}
         for path, content in src.files.items():
