@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from generator import vocab
 from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.yamlload import Document
@@ -322,6 +324,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             hint = phrase("hint-quote")
         elif "string" in names:
             hint = _colon_hint(instance)
+        elif "object" in names and isinstance(instance, str) and path and path[-1] == "retention":
+            hint = _retention_hint(instance)
         yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
                              got=_type_name(instance), shown=shown, hint=hint)
         return
@@ -334,7 +338,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
     if kind == "pattern":
         piece = _PATTERN_HINTS.get(value)
         wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(value))
-        hint = _country_hint(instance) if piece == "pattern-country" else ""
+        hint = (_country_hint(instance) if piece == "pattern-country"
+                else _duration_hint(instance) if piece == "pattern-duration" else "")
         yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted, hint=hint)
         return
     if kind == "minLength":
@@ -402,6 +407,37 @@ def _date_hint(instance: Any) -> Arg:
     except ValueError:
         return ""
     return phrase("hint-date-iso", iso=iso)
+
+
+def _duration_hint(instance: Any) -> Arg:
+    """A duration in words (« 3 ans », « 1 an et 6 mois », "18 months"), read as ``ropa import``
+    reads one (``importer.mapping.retention``): the ISO 8601 duration it means, and where the
+    rest of the words go (« à compter de la fin du contrat » → starts)."""
+    if not isinstance(instance, str):
+        return ""
+    from generator.importer import mapping
+
+    said = mapping.retention(instance)
+    if said.duration is None or said.rest:
+        return ""
+    if said.starts:
+        return phrase("hint-duration-iso-starts", iso=said.duration, starts=said.starts)
+    return phrase("hint-duration-iso", iso=said.duration) if said.end_action is None else ""
+
+
+def _retention_hint(instance: str) -> Arg:
+    """A retention written as one text (« 3 ans à compter de la fin du contrat, puis
+    suppression ») where keys are wanted: those keys, as far as ``importer.mapping.retention``
+    reads the words, with ``end_action`` (required) left to choose when they do not say it."""
+    from generator.importer import mapping
+
+    said = mapping.retention(instance)
+    if said.duration is None:
+        return ""
+    keys = {"duration": said.duration, **({"starts": said.starts} if said.starts else {}),
+            "end_action": said.end_action if said.end_action and not said.end_guessed else "deletion"}
+    block = yaml.safe_dump(keys, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6)
+    return phrase("hint-retention-block", block=block.strip())
 
 
 def _country_hint(instance: Any) -> Arg:
