@@ -298,7 +298,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             if name in allowed:
                 continue
             unknown = (phrase("hint-flow-comma") if instance[name] is None and " " in str(name)
-                       else _key_hint(str(name), root_schema, path, allowed))
+                       else _misplaced_hint(str(name), root_schema, path, instance)
+                       or _key_hint(str(name), root_schema, path, allowed))
             yield doc.diagnostic((*path, name), "schema-unknown-key", key=True,
                                  where=where, name=str(name), hint=unknown)
         return
@@ -460,6 +461,27 @@ def _colon_hint(instance: Any) -> Arg:
         return ""
     text = f"{key}: {value}".replace("\\", "\\\\").replace('"', '\\"')
     return phrase("hint-quote-colon", fixed=f'"{text}"')
+
+
+def _properties(root_schema: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    found = _lookup(root_schema, path)
+    props = found.get("properties") if isinstance(found, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], instance: dict[Any, Any]) -> Arg:
+    """A key at the wrong indentation: one that a neighbouring mapping takes (``end_action``
+    written beside ``retention`` instead of under it), or the level above it (``retention``
+    written under ``description``'s neighbour ``retention``... one level too deep)."""
+    for key, value in instance.items():
+        if key != name and isinstance(value, dict) and name in _properties(root_schema, (*path, key)):
+            return phrase("hint-indent-under", name=name, parent=str(key))
+    outer = path
+    while outer and isinstance(outer[-1], int):  # an entry of a list: the level of the list's key
+        outer = outer[:-1]
+    if outer and name in _properties(root_schema, outer[:-1]):
+        return phrase("hint-indent-less", name=name, parent=str(outer[-1]))
+    return ""
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:

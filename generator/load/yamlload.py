@@ -316,7 +316,7 @@ def parse(text: str, path: Path, display: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (0, 0)
         raise LoadError("yaml-syntax", line, column, problem=_syntax_problem(exc, text),
-                        hint=_colon_hint(exc, text)) from None
+                        hint=_colon_hint(exc, text) or _indentation_hint(exc, text)) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         line, column = _reader_position(exc, text)
         raise LoadError("yaml-syntax", line, column, problem=_one_line(exc), hint="") from None
@@ -549,6 +549,29 @@ def _colon_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
         return ""  # the line's own key, or a value that is not plain text
     value = m["value"].replace("\\", "\\\\").replace('"', '\\"')
     return phrase("hint-quote-colon", fixed=f'{m["key"].strip()}:{m["space"]}"{value}"')
+
+
+_OWN_KEY = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s#'\"-][^:#]*?):(?:\s|$)")
+
+
+def _indentation_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
+    """What an indentation mistake looks like to the parser: a key indented further than the
+    line above stops on its own colon (« mapping values are not allowed here »: the line
+    continues the text above); a line inside a list aligned with neither its dashes nor an
+    entry's keys (« did not find expected '-' indicator »)."""
+    mark, problem = exc.problem_mark, exc.problem or ""
+    lines = text.splitlines()
+    if mark is None or not 0 <= mark.line < len(lines):
+        return ""
+    if "did not find expected '-' indicator" in problem:
+        return phrase("hint-misaligned-entry")
+    if "did not find expected key" in problem and "block mapping" in (exc.context or ""):
+        return phrase("hint-misaligned-key")
+    if "mapping values are not allowed" in problem:
+        own = _OWN_KEY.match(lines[mark.line])
+        if own is not None and mark.column == own.end("key"):
+            return phrase("hint-over-indented", key=own["key"].strip())
+    return ""
 
 
 def _one_line(exc: BaseException) -> str:
