@@ -7,6 +7,7 @@ schema is still checked as far as its shape allows, so every problem is reported
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,7 +79,10 @@ def party_ref(
     org_file = reg.organization.display if reg.organization else "register/organization.yaml"
     if party is None:
         known: Arg = ", ".join(sorted(reg.parties())) or phrase("none-f")
-        yield doc.diagnostic(path, "unknown-party", what=what, ref=ref, org_file=org_file, known=known)
+        close = difflib.get_close_matches(ref, list(reg.parties()), n=1)
+        hint = (phrase("hint-did-you-mean", name=close[0]) if close
+                else phrase("hint-declare-party", org_file=org_file, ref=ref, kind=kinds[0]))
+        yield doc.diagnostic(path, "unknown-party", what=what, ref=ref, org_file=org_file, known=known, hint=hint)
     elif party.get("kind") not in kinds and party.get("kind") in vocab.vocabularies()["party_kind"]:
         # (a kind outside the vocabulary is reported once, on organization.yaml, by its schema)
         yield doc.diagnostic(path, "party-kind", what=what, ref=ref, org_file=org_file,
