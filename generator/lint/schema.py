@@ -327,6 +327,8 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             hint = _colon_hint(instance)
         elif "object" in names and isinstance(instance, str) and path and path[-1] == "retention":
             hint = _retention_hint(instance)
+        elif "array" in names and instance is None and path and isinstance(path[-1], str):
+            hint = phrase("hint-empty-list", name=path[-1])  # « transfers: » left empty
         yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
                              got=_type_name(instance), shown=shown, hint=hint)
         return
