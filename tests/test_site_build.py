@@ -160,6 +160,19 @@ def test_ropa_build_replaces_the_site_in_one_move(repo: Path, ropa: Runner) -> N
     assert sorted(p.name for p in (repo / "docs").iterdir()) == ["contribuer.md"], "nothing written into docs/"
 
 
+def test_ropa_build_prints_the_register_s_warnings_and_builds(repo: Path, ropa: Runner) -> None:
+    """A valid register's warnings are printed as ``ropa export`` prints them (stderr), the site
+    built all the same: a CI log shows them without a second command."""
+    path = repo / ACTIVITIES / "fidelisation-artemis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("last_reviewed: 2026-09-15\n", ""), encoding="utf-8")
+    done = ropa("build", "--root", repo)
+    validated = ropa("validate", "--root", repo)
+    assert done.returncode == 0 and (repo / "site" / "index.html").is_file(), done.stderr
+    warned = [line for line in validated.stdout.splitlines() if ": warning: " in line or ": avertissement : " in line]
+    assert warned and any("fidelisation-artemis.yaml" in line for line in warned), validated.stdout
+    assert all(line in done.stderr for line in warned), done.stderr
+
+
 def test_a_killed_build_leaves_the_site_intact_and_no_staging_after_the_next(repo: Path, ropa: Runner) -> None:
     """SIGKILL in the middle of ``ropa build`` (issue 13): the previous site is untouched, and the
     next build removes the staging folder the killed one left."""

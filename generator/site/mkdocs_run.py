@@ -27,11 +27,14 @@ def config_file(root: Path) -> Path:
 
 
 def checked_register(root: Path, command: str, lang: str | None = None) -> Register | None:
-    """The register at ``root`` if it has no error; else ``None``, its problems printed as
-    ``ropa validate`` prints them (stdout, summary on stderr), in ``lang`` (default: the
+    """The register at ``root`` if it has no error, its warnings printed (stderr, as ``ropa
+    export`` prints them: the site is built all the same); else ``None``, its problems printed
+    as ``ropa validate`` prints them (stdout, summary on stderr), in ``lang`` (default: the
     site's language)."""
     reg = load_register(root)
     if reg.ok:
+        if reg.diagnostics:
+            sys.stderr.write(format_text(reg.diagnostics, message_language(root, lang)))
         return reg
     lang = message_language(root, lang)
     sys.stdout.write(format_text(reg.diagnostics, lang))
