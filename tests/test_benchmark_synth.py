@@ -45,3 +45,16 @@ def test_two_generations_are_byte_identical(tmp_path: Path) -> None:
     assert first == second and len(first) == 34
     synth.make_register(tmp_path / "c", 30, seed=synth.SEED + 1)
     assert _tree(tmp_path / "c") != first, "the seed decides the content"
+
+
+def test_the_benchmark_runs_a_command_longer_than_one_argument(tmp_path: Path) -> None:
+    """check-jsonschema on 10,000 files is a command line of some 400 KB: the benchmark's wrapper
+    takes its commands on stdin, past Linux's 128 KiB for one argument (``run.py`` failed so with
+    E2BIG at 10,000 activities)."""
+    import run
+
+    names = [f"register/activities/activite-synthetique-{n:05d}.yaml" for n in range(10_000)]
+    script = "import sys; print(len(sys.argv) - 1)"
+    measured = run.measure([[sys.executable, "-c", script, *names]], tmp_path, 1)
+    assert measured["ok"] and sum(map(len, names)) > 128 * 1024, measured
+    assert measured["stdout"].strip() == "10000" and measured["peak_mib"] > 0
