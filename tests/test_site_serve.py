@@ -135,14 +135,21 @@ def _edit(repo: Path, name: str) -> None:
         "name: Fidélisation de la clientèle d'Artemis", f"name: {name}"), encoding="utf-8")
 
 
-def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
-    repo = site_repo(tmp_path / "repo")
-    server = Served(repo, tmp_path / "tmp")
-    url = f"http://127.0.0.1:{server.port}/activites/fidelisation-artemis/"
+def _page(server: Served, path: str) -> Callable[[], str]:
+    """What the server answers at ``path``, asked anew at each call."""
+    url = f"http://127.0.0.1:{server.port}{path}"
 
     def fetch() -> str:
         with urllib.request.urlopen(url, timeout=5) as answer:
             return str(answer.read().decode("utf-8"))
+
+    return fetch
+
+
+def test_serve_rebuilds_when_a_register_file_changes(tmp_path: Path) -> None:
+    repo = site_repo(tmp_path / "repo")
+    server = Served(repo, tmp_path / "tmp")
+    fetch = _page(server, "/activites/fidelisation-artemis/")
 
     try:
         _wait_for(fetch, "<h1 id=\"fidelisation-de-la-clientele-dartemis\">")
@@ -161,11 +168,7 @@ def test_serve_keeps_the_last_valid_site_while_the_register_is_invalid(tmp_path:
     build succeeds); the next valid save is served."""
     repo = site_repo(tmp_path / "repo")
     server = Served(repo, tmp_path / "tmp")
-    url = f"http://127.0.0.1:{server.port}/activites/fidelisation-artemis/"
-
-    def fetch() -> str:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return str(answer.read().decode("utf-8"))
+    fetch = _page(server, "/activites/fidelisation-artemis/")
 
     sheet = repo / SHEET
     valid = sheet.read_text(encoding="utf-8")
