@@ -542,6 +542,22 @@ def test_cnil_model_workbook(ropa: Runner, tmp_path: Path) -> None:
     assert "ropa validate du registre importé : " in done.stdout
 
 
+def test_a_fiche_named_like_a_help_tab_is_imported(ropa: Runner, tmp_path: Path) -> None:
+    """The CNIL model's help tabs are skipped by their whole name (« Tutoriel », « 5 - Listes »,
+    « 4 - Exemple de fiche »): a town hall's « Listes électorales » or « CCAS aides sociales »
+    is a sheet of its own, imported (they were skipped as help sheets, one of them with its
+    health data)."""
+    named = ["Listes électorales", "CCAS aides sociales", "Aide aux devoirs"]
+    source = build(tmp_path / "registre-mairie.xlsx", [dict(f, sheet=name) for f, name in zip(FICHES, named, strict=True)])
+    done = imported(ropa, source, tmp_path / "mairie")
+    assert done.returncode == 0, done.stderr
+    check_town_hall(tmp_path / "mairie")
+    for name in named:
+        assert f"« {name} »" not in done.stderr, done.stderr
+    for help_tab in ("Tutoriel", "4 - Exemple de fiche", "5 - Listes"):
+        assert f"« {help_tab} »" in done.stderr, done.stderr
+
+
 def test_cnil_model_with_headers_on_the_section_rows(ropa: Runner, tmp_path: Path) -> None:
     source = build(tmp_path / "registre-mairie.xlsx", titled=True)
     done = imported(ropa, source, tmp_path / "mairie")

@@ -239,7 +239,17 @@ ORG_FIELDS: dict[str, tuple[str, ...]] = {
     "review_interval": ("export.fields.review_interval",),
 }
 
-SKIPPED_NAMES = ("tutoriel", "tutorial", "exemple", "example", "listes", "lists", "mode d emploi", "aide")
+SKIPPED_NAMES = frozenset({"tutoriel", "tutorial", "listes", "lists", "mode d emploi", "aide", "help"})
+"""The CNIL model's help tabs (« Tutoriel », « 5 - Listes »), by their whole name once its
+number is taken off: « Listes électorales » or « CCAS aides sociales » are a DPO's own sheets."""
+SKIPPED_FIRST_WORDS = frozenset({"exemple", "exemples", "example", "examples", "tutoriel", "tutorial"})
+"""…and those whose name starts with one of these words (« 4 - Exemple de fiche »)."""
+
+
+def help_sheet(name: str) -> bool:
+    """Whether a sheet named ``name`` is one of the CNIL model's help or example tabs."""
+    key = re.sub(r"^\d+\s*", "", mapping.fold(name)).strip()
+    return key in SKIPPED_NAMES or key.split(" ", 1)[0] in SKIPPED_FIRST_WORDS
 
 
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -617,7 +627,7 @@ def read_org(rows: Iterator[Row], where: Where) -> OrgSheet:
 
 def classify(sheet: Sheet, where: Where) -> str | None:
     """``list``, ``processor_list``, ``fiche``, ``org`` or None, from the first rows."""
-    if any(word in mapping.fold(sheet.name) for word in SKIPPED_NAMES):
+    if help_sheet(sheet.name):
         return "skip"
     sections = 0
     has_list = has_org = False
