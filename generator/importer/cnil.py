@@ -349,28 +349,53 @@ def _section_of(cells: list[tuple[int, Any]]) -> str | None:
     return _find("sections", cells[0][1])
 
 
-def _titled_header(cells: list[tuple[int, Any]]) -> tuple[str, dict[int, str], None] | None:
+def _titled_header(cells: list[tuple[int, Any]]) -> tuple[str, dict[int, str], list[tuple[int, str]]] | None:
     """« Catégories de données personnelles concernées | Description | Durée de conservation » on
-    one row: (the section, its columns)."""
+    one row: (the section, its known columns, the titles not known)."""
     if len(cells) < 2 or not isinstance(cells[0][1], str):
         return None
     section = _find("sections", cells[0][1])
     table = "actors" if section == "actors" else TABLE_OF.get(section or "")
     if section is None or table is None:
         return None
-    columns = _header(cells[1:], f"columns.{table}")
-    return (section, columns, None) if columns else None
+    found = _loose_header(cells[1:], f"columns.{table}")
+    return (section, *found) if found else None
 
 
 def _header(cells: list[tuple[int, Any]], table: str) -> dict[int, str] | None:
     """The columns of a header row (every cell a known column label), or None."""
+    found = _loose_header(cells, table)
+    return found[0] if found is not None and not found[1] else None
+
+
+def _loose_header(cells: list[tuple[int, Any]], table: str) -> tuple[dict[int, str], list[tuple[int, str]]] | None:
+    """A header row of which some titles are not known (« Désignation des activités | N° / RÉF |
+    Responsable du dossier »): the known columns, and the unknown titles (for a notice; their
+    column is not read), when every cell is a title and the known ones are all of them, or at
+    least two and no fewer than the unknown; else None (a row of values)."""
     cols: dict[int, str] = {}
+    unknown: list[tuple[int, str]] = []
     for col, value in cells:
-        name = _find(table, value) if isinstance(value, str) else None
-        if name is None:
+        if not isinstance(value, str):
             return None
-        cols.setdefault(col, name)
-    return cols if len(cols) >= 1 else None
+        name = _find(table, value)
+        if name is None:
+            unknown.append((col, value))
+        else:
+            cols.setdefault(col, name)
+    if not cols or (unknown and (len(cols) < 2 or len(cols) < len(unknown))):
+        return None
+    return cols, unknown
+
+
+def _unknown_columns(unknown: list[tuple[int, str]], at: Callable[[int], Where], notices: list[Notice] | None,
+                     told: set[str]) -> None:
+    """A notice for each column title not known (once per title and sheet): its column is not read."""
+    for col, title in unknown:
+        key = mapping.fold(title)
+        if notices is not None and key not in told:
+            told.add(key)
+            notices.append(Notice(at(col), "unknown_column", {"column": title}))
 
 
 def _contract_of(label: Any) -> str | None:
@@ -411,11 +436,12 @@ TABLE_OF = {
 }
 
 
-def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
+def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None = None) -> Fiche:
     fiche = Fiche(where)
     section: str | None = None
     columns: dict[int, str] | None = None
     slot: str | None = None
+    told: set[str] = set()
     for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
@@ -424,7 +450,9 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
         titled = _titled_header(cells)
         if titled is not None:
             # the section's title and its column headers on one row
-            section, columns, slot = titled
+            section, columns, unknown = titled
+            slot = None
+            _unknown_columns(unknown, at, notices, told)
             continue
         if section is None:
             # rows before the first section: the title, the way back to the list
@@ -451,9 +479,10 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
             fiche.notes.append(Value(value[1], at(value[0])))
             continue
         if section == "actors":
-            header = _header(cells, "columns.actors")
-            if header is not None and "name" in header.values():
-                columns = header
+            loose = _loose_header(cells, "columns.actors")
+            if loose is not None and "name" in loose[0].values():
+                columns = loose[0]
+                _unknown_columns(loose[1], at, notices, told)
                 continue
             first_col, first = cells[0]
             party = _contract_of(first) if first_col == 0 else None
@@ -473,15 +502,22 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
                 key = columns.get(col)
                 if key is not None and (found_slot is None or col != first_col):
                     setattr(contact, key, text(value))
+            if contact.name and ", " in contact.name and not (contact.street or contact.city or contact.postal_code):
+                # the whole contact on one line in the name's cell (« Berger-Levrault, 892 rue … »)
+                line = people.contact_line(contact.name)
+                for key in ("phone", "email"):
+                    setattr(line, key, getattr(contact, key) or getattr(line, key))
+                contact = line if line.street or line.city else contact
             if not contact.empty():
                 fiche.actors[slot].append((contact, at(cells[0][0] if found_slot is None else 1)))
             continue
         table = TABLE_OF.get(section)
         if table is None:
             continue
-        header = _header(cells, f"columns.{table}")
-        if header is not None and (columns is None or set(header.values()) >= set(columns.values())):
-            columns = header
+        loose = _loose_header(cells, f"columns.{table}")
+        if loose is not None and (columns is None or set(loose[0].values()) >= set(columns.values())):
+            columns = loose[0]
+            _unknown_columns(loose[1], at, notices, told)
             continue
         if len(cells) == 1 and mapping.is_none(cells[0][1]):
             fiche.said_none.add(section)
@@ -492,8 +528,11 @@ def read_fiche(rows: Iterator[Row], where: Where) -> Fiche:
             columns = dict(columns or {})
             if lead:
                 columns.setdefault(0, lead)
+        # a table without a lead column (transfers) whose titles stand beside the section's title
+        # (from column B) and whose rows start in column A: each row is read one column to the right
+        shift = 1 if lead is None and 0 not in columns and min(columns, default=0) == 1 and cells[0][0] == 0 else 0
         for col, value in cells:
-            key = columns.get(col)
+            key = columns.get(col + shift)
             if key is None and col == 0 and lead:
                 key = lead
             if key is not None:
@@ -518,20 +557,24 @@ class ListSheet:
     processor: bool = False
 
 
-def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
+def read_list(rows: Iterator[Row], where: Where, processor: bool, notices: list[Notice] | None = None) -> ListSheet:
     out = ListSheet(where, processor=processor)
     block_cols: dict[int, str] | None = None
     list_cols: dict[int, str] | None = None
     block: str | None = None
+    told: set[str] = set()
     for cells, at in _filled(rows, where):
-        header = _header(cells, "columns.list")
-        if header is not None and "name" in header.values() and "ref" in header.values():
-            list_cols, block = header, None
+        loose = _loose_header(cells, "columns.list")
+        if loose is not None and {"name", "ref"} <= set(loose[0].values()):
+            list_cols, block = loose[0], None
+            _unknown_columns(loose[1], at, notices, told)
             continue
         if list_cols is not None:
             entry = {list_cols[col]: Value(v, at(col)) for col, v in cells if col in list_cols}
-            if entry.get("name") or entry.get("ref"):
+            if entry.get("name") or (entry.get("ref") and len(entry) > 1):
                 out.rows.append(entry)
+            elif entry and notices is not None:  # « Nombre d'activités | =COUNTA(…) » under the list
+                notices.append(Notice(at(cells[0][0]), "lone_list_row", {"value": str(cells[0][1])[:80]}))
             continue
         fields = _header(cells, "columns.block")
         if fields is not None and len(fields) >= 3:
@@ -554,6 +597,9 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool) -> ListSheet:
             name = _find("columns.block", first)
             if name is not None:
                 out.blocks[block].setdefault(name, Value(cells[1][1], at(cells[1][0])))
+            elif notices is not None:
+                notices.append(Notice(at(cells[0][0]), "unknown_label",
+                                      {"label": str(first)[:80], "value": str(cells[1][1])[:80]}))
     return out
 
 
@@ -636,8 +682,8 @@ def classify(sheet: Sheet, where: Where) -> str | None:
         cells = _cells(values)
         if not cells:
             continue
-        header = _header(cells, "columns.list")
-        if header is not None and {"name", "ref"} <= set(header.values()):
+        loose = _loose_header(cells, "columns.list")
+        if loose is not None and {"name", "ref"} <= set(loose[0].values()):
             has_list = True
         parties = _header(cells, "columns.parties")
         if parties is not None and "id" in parties.values() and "kind" in parties.values():
@@ -875,6 +921,19 @@ class Assembler:
         details["contract"] = contract_of(get("contract"))
         self.parties.add(name, kind.code if kind else "recipient", details, get("id"))
 
+    def _own_processors(self, f: Fiche) -> None:
+        """A sheet that says no role, whose « Responsable du traitement » is the organisation
+        itself and whose « Sous-traitant » rows name others: a controller's record listing its
+        processors (a town hall's sheet written by hand), not a processor's record (ropa export's
+        « Sous-traitant » row is the organisation acting for the controller it names)."""
+        own = mapping.fold(str(self.org.get("name") or ""))
+
+        def names_own(slot: str) -> bool:
+            return any(mapping.fold(people.party_and_person(c.name or "")[0]) == own for c, _ in f.actors.get(slot) or [])
+
+        if own and f.actors.get("processor") and names_own("controller") and not names_own("processor"):
+            f.actors.setdefault("processors", []).extend(f.actors.pop("processor"))
+
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
         where = fiche.where if fiche is not None else (next(iter(listed.values())).where if listed else Where("?"))
         b = ActivityBuilder(where, self.lang, self.parties)
@@ -891,6 +950,7 @@ class Assembler:
         if role is not None:
             b.coded(("role",), "role", role)
         else:
+            self._own_processors(f)
             processor = processor_list or bool(f.actors.get("processor")) or bool(f.actors.get("sub_processors"))
             b.put(("role",), "processor" if processor else "controller")
             b.guess(("role",), "guessed_role")
@@ -964,11 +1024,11 @@ def read(book: Workbook, lang: str) -> Source:
         seen_kind = True
         rows = sheet.rows(source.notices, where)
         if kind in ("list", "processor_list"):
-            lists.append(read_list(rows, where, kind == "processor_list"))
+            lists.append(read_list(rows, where, kind == "processor_list", source.notices))
         elif kind == "org":
             org_sheet = read_org(rows, where)
         else:
-            fiche = read_fiche(rows, where)
+            fiche = read_fiche(rows, where, source.notices)
             if fiche.get("description", "name") or fiche.get("description", "ref"):
                 fiches.append(fiche)
             else:

@@ -98,8 +98,9 @@ def _encrypted(path: Path) -> bool:
 
 
 def _reader(book: Any, name: str, formulas: dict[tuple[int, int], str], where: Where, notices: list[Notice]) -> Any:
+    log = FormulaLog(notices, where)  # one per sheet: a formula is reported once
+
     def read() -> Iterator[Row]:
-        log = FormulaLog(notices, where)
         try:
             sheet = book.get_sheet_by_name(name)
             first_col = sheet.start[1] if sheet.start else 0

@@ -72,7 +72,8 @@ def text(value: Any) -> str | None:
 
 def person(line: str | None) -> dict[str, Any] | None:
     """« M. Julien Morel (Délégué à la protection des données) » → title, first_name, last_name,
-    position. The last word is the last name (what a one-line name cannot tell better)."""
+    position. The last name is the last word, or the last words written in capitals (« Maëlle
+    LE GALL »), as far as a one-line name can tell."""
     if not line:
         return None
     position = None
@@ -91,12 +92,38 @@ def person(line: str | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     if title:
         out["title"] = title
-    if len(words) > 1:
-        out["first_name"] = " ".join(words[:-1])
-    out["last_name"] = words[-1]
+    first, last = _name_parts(words)
+    if first:
+        out["first_name"] = first
+    out["last_name"] = last
     if position:
         out["position"] = position
     return out
+
+
+def _name_parts(words: list[str]) -> tuple[str | None, str]:
+    """(first name, last name) of a name's words: the family name written in capitals, as French
+    usage writes it, whatever its words and wherever it stands (« Maëlle LE GALL », « KERBRAT
+    Annick »); else the last word."""
+    caps = [_in_capitals(w) for w in words]
+    if all(caps) or len(words) == 1:
+        return None, " ".join(words)
+    if caps[-1] or caps[0]:
+        ends = caps[-1]
+        run = 0
+        for cap in (reversed(caps) if ends else caps):
+            if not cap:
+                break
+            run += 1
+        family, given = (words[-run:], words[:-run]) if ends else (words[:run], words[run:])
+        return " ".join(given), " ".join(family)
+    return " ".join(words[:-1]), words[-1]
+
+
+def _in_capitals(word: str) -> bool:
+    """« GALL », « LE », « D'ARC », « SAINT-JUST »: letters, all capitals (an initial « J. » is not)."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def address(street: Any, postal_code: Any, city: Any, country: Any) -> dict[str, Any] | None:

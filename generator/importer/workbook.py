@@ -61,15 +61,23 @@ class Workbook:
 
 
 class FormulaLog:
-    """Counts the formulas of one sheet and reports the first few, by cell."""
+    """Counts the formulas of one sheet and reports the first few, by cell: each cell once, however
+    many times the sheet is read (its first rows to recognise it, then all of them)."""
 
     def __init__(self, notices: list[Notice], where: Where) -> None:
         self.notices = notices
         self.where = where
-        self.count = 0
+        self.seen: set[tuple[int, int]] = set()
+        self.told_more = False
+
+    @property
+    def count(self) -> int:
+        return len(self.seen)
 
     def add(self, row: int, col: int, text: Any) -> None:
-        self.count += 1
+        if (row, col) in self.seen:
+            return
+        self.seen.add((row, col))
         if self.count <= MAX_FORMULA_NOTICES:
             formula = str(text) if isinstance(text, str) else ""
             self.notices.append(
@@ -77,5 +85,6 @@ class FormulaLog:
             )
 
     def close(self) -> None:
-        if self.count > MAX_FORMULA_NOTICES:
+        if self.count > MAX_FORMULA_NOTICES and not self.told_more:
+            self.told_more = True
             self.notices.append(Notice(self.where, "more_formulas", {"count": self.count - MAX_FORMULA_NOTICES}))

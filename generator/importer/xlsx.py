@@ -105,6 +105,7 @@ def _count_cells(ws: Any, where: Where) -> None:
 
 def _reader(ws: Any, where: Where, notices: list[Notice]) -> Any:
     checked: list[bool] = []
+    log = FormulaLog(notices, where)  # one per sheet: a formula is reported once
 
     def read() -> Iterator[Row]:
         ws.reset_dimensions()
@@ -112,7 +113,7 @@ def _reader(ws: Any, where: Where, notices: list[Notice]) -> Any:
             if not checked:
                 _count_cells(ws, where)
                 checked.append(True)
-            yield from _rows(ws, FormulaLog(notices, where))
+            yield from _rows(ws, log)
         except ImportProblem:
             raise
         except Exception as exc:

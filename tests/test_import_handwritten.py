@@ -1,0 +1,113 @@
+"""``ropa import`` of a register a town hall wrote by hand after the CNIL model, in its own words:
+sheets named like the model's help tabs, « Nom / sigle », « CP » and « Adresse de messagerie »,
+its processors in « Acteurs » with their whole contact in one cell, a column the model does not
+have, « Transferts des données hors UE », a count of the activities under the list. Nothing it
+says is dropped without a notice naming the cell; the help tabs alone are skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from conftest import Runner
+
+from generator.load.register import read_register
+
+TOWN = ["Mairie de Plounéour", "1 place de la Mairie", "29890", "Plounéour", "France", "02 98 00 00 01",
+        "mairie@plouneour.example"]
+
+
+def _fiche(ws: Any, name: str, ref: str, processor: str | None, transfer: tuple[str, ...] | None) -> None:
+    rows: list[list[Any]] = [
+        ["Description du traitement"],
+        ["Nom / sigle", name],
+        ["N° / RÉF", ref],
+        ["Date de création du traitement", "15/03/2024"],
+        ["Mise à jour du traitement", "02/09/2025"],
+        [],
+        ["Acteurs", "Nom", "Adresse", "CP", "Ville", "Pays", "Téléphone", "Adresse de messagerie"],
+        ["Responsable du traitement", *TOWN],
+    ]
+    if processor:
+        rows.append(["Sous-traitant", processor, None, None, None, None, None, "dpo@prestataire.example"])
+    rows += [
+        [],
+        ["Finalité(s) du traitement effectué"],
+        ["Finalité principale", f"Gestion : {name}"],
+        [],
+        ["Catégories de données personnelles concernées", "Description", "Durée de conservation"],
+        ["État civil, identité, données d'identification, images…", "Nom, prénom, adresse", "5 ans"],
+        [],
+        ["Mesures de sécurité", "Description"],
+        ["Contrôle d'accès des utilisateurs", "Identifiant et mot de passe par agent"],
+        [],
+        ["Transferts des données hors UE", "Destinataire", "Pays", "Type de garanties", "Liens vers la documentation"],
+    ]
+    if transfer:
+        rows.append(list(transfer))
+    for row in rows:
+        ws.append(row)
+
+
+def _workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    help_tab = wb.active
+    help_tab.title = "Mode d'emploi"
+    help_tab.append(["Une fiche par activité, d'après le modèle de la CNIL."])
+    ws = wb.create_sheet("Liste des traitements")
+    ws.append(["Coordonnées du responsable de l'organisme"])
+    for label, value in (("Nom", "KERBRAT"), ("Prénom", "Annick"), ("Fonction", "Maire"),
+                         ("Adresse", "1 place de la Mairie"), ("CP", "29890"), ("Ville", "Plounéour"),
+                         ("Téléphone", "02 98 00 00 01"), ("Adresse de messagerie", "maire@plouneour.example")):
+        ws.append([label, value])
+    ws.append([])
+    ws.append(["N° / REF", "Activités", "Désignation des activités", "Date de création de la fiche",
+               "Date de dernière mise à jour de la fiche", "Service référent"])
+    ws.append(["RT-01", "Listes électorales", "Inscription et radiation sur les listes", "15/03/2024", "02/09/2025",
+               "Accueil"])
+    ws.append(["RT-02", "CCAS aides sociales", "Instruction des demandes d'aide sociale", "15/03/2024", "02/09/2025",
+               "CCAS"])
+    ws.append([])
+    ws.append(["Nombre d'activités", "=COUNTA(A12:A13)"])
+    _fiche(wb.create_sheet("Listes électorales"), "Listes électorales", "RT-01",
+           "Berger-Levrault, 892 rue Yves Kermen, 92100 Boulogne-Billancourt, France", None)
+    _fiche(wb.create_sheet("CCAS aides sociales"), "CCAS aides sociales", "RT-02", None,
+           ("Mailchimp", "États-Unis", "Clauses contractuelles types", "https://mailchimp.example/dpa"))
+    wb.save(path)
+    return path
+
+
+def test_a_hand_written_register_is_imported_with_nothing_dropped_unsaid(ropa: Runner, tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "registre-mairie.xlsx")
+    dest = tmp_path / "mairie"
+    dest.mkdir()
+    done = ropa("import", source, "--root", dest)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    said = done.stderr
+    reg = read_register(dest)
+    activities = {a["ref"]: a for a in reg.activity_data()}
+    assert sorted(activities) == ["RT-01", "RT-02"], said  # « Listes électorales » is no help tab
+    assert [a["name"] for a in activities.values()] == ["Listes électorales", "CCAS aides sociales"]
+    votes, aid = activities["RT-01"], activities["RT-02"]
+    # « Sous-traitant » under the town hall's own « Responsable du traitement »: its processor
+    assert votes["role"] == "controller" and votes["processors"] == ["berger-levrault"]
+    parties = {p["id"]: p for p in reg.org["parties"]}
+    assert parties["berger-levrault"]["address"] == {"street": "892 rue Yves Kermen", "postal_code": "92100",
+                                                     "city": "Boulogne-Billancourt", "country": "FR"}
+    assert parties["berger-levrault"]["email"] == "dpo@prestataire.example"
+    for activity in (votes, aid):
+        assert activity["security_measures"] == [
+            {"type": "access_control", "details": "Identifiant et mot de passe par agent"}]
+        assert activity["data_categories"][0]["retention"]["duration"] == "P5Y"
+    assert aid["transfers"] == [{"recipient": "Mailchimp", "country": "US", "safeguard": "scc",
+                                 "documentation": "https://mailchimp.example/dpa"}]
+    assert reg.org["address"]["postal_code"] == "29890" and reg.org["head"]["last_name"] == "KERBRAT"
+    assert reg.org["email"] == "mairie@plouneour.example" or reg.org["head"]["email"] == "maire@plouneour.example"
+    # what is not read is said, with its cell, once
+    assert "« Mode d'emploi » : feuille d'aide ou d'exemple" in said
+    assert "« Listes électorales » :" not in said and "« CCAS aides sociales » :" not in said
+    assert "cellule F11 : colonne « Service référent » inconnue : ignorée" in said, said
+    assert "cellule A4 : rubrique « Fonction » inconnue : « Maire » non repris" in said, said
+    assert "cellule A15 : ligne de la liste qui ne donne que « Nombre d'activités »" in said, said
+    assert said.count("=COUNTA(A12:A13)") == 1, said
