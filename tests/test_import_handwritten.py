@@ -111,3 +111,17 @@ def test_a_hand_written_register_is_imported_with_nothing_dropped_unsaid(ropa: R
     assert "cellule A4 : rubrique « Fonction » inconnue : « Maire » non repris" in said, said
     assert "cellule A15 : ligne de la liste qui ne donne que « Nombre d'activités »" in said, said
     assert said.count("=COUNTA(A12:A13)") == 1, said
+
+
+def test_a_family_name_in_capitals_is_the_last_name() -> None:
+    """French usage writes the family name in capitals, before or after the given name, in one
+    word or several; without capitals the last word is the last name."""
+    from generator.importer.people import person
+
+    assert person("Maëlle LE GALL") == {"first_name": "Maëlle", "last_name": "LE GALL"}
+    assert person("KERBRAT Annick") == {"first_name": "Annick", "last_name": "KERBRAT"}
+    assert person("Jean-Pierre DE LA FONTAINE (Maire)") == {
+        "first_name": "Jean-Pierre", "last_name": "DE LA FONTAINE", "position": "Maire"}
+    assert person("LE GALL") == {"last_name": "LE GALL"}
+    assert person("Mme Anne Marie Dupont") == {"title": "Mme", "first_name": "Anne Marie", "last_name": "Dupont"}
+    assert person("J. R. Tolkien") == {"first_name": "J. R.", "last_name": "Tolkien"}
