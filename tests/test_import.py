@@ -623,6 +623,18 @@ def test_retention_texts(text: str, duration: str, starts: str | None, end: str 
     assert (found.duration, found.starts, found.end_action) == (duration, starts, end)
 
 
+@pytest.mark.parametrize(("text", "until", "end"), [
+    ("jusqu'à la fin de l'inscription", "la fin de l'inscription", None),
+    ("Jusqu'au désabonnement", "le désabonnement", None),
+    ("jusqu’aux élections suivantes, puis suppression", "les élections suivantes", "deletion"),
+    ("until unsubscription", "unsubscription", None),
+])
+def test_retention_until_an_event(text: str, until: str, end: str | None) -> None:
+    """A period with no fixed term, as a DPO writes it: the event that ends it (``until``)."""
+    found = mapping.retention(text)
+    assert (found.duration, found.until, found.end_action) == (None, until, end)
+
+
 def test_unknown_values_are_not_guessed() -> None:
     assert mapping.match("recipient_type", "Trésor public") is None
     assert mapping.retention("durée de l'abonnement").duration is None

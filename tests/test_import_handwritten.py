@@ -38,6 +38,7 @@ def _fiche(ws: Any, name: str, ref: str, processor: str | None, transfer: tuple[
         [],
         ["Catégories de données personnelles concernées", "Description", "Durée de conservation"],
         ["État civil, identité, données d'identification, images…", "Nom, prénom, adresse", "5 ans"],
+        ["Données de connexion (adresse IP, logs, etc.)", "Adresse de courriel", "jusqu'au désabonnement"],
         [],
         ["Mesures de sécurité", "Description"],
         ["Contrôle d'accès des utilisateurs", "Identifiant et mot de passe par agent"],
@@ -100,6 +101,7 @@ def test_a_hand_written_register_is_imported_with_nothing_dropped_unsaid(ropa: R
         assert activity["security_measures"] == [
             {"type": "access_control", "details": "Identifiant et mot de passe par agent"}]
         assert activity["data_categories"][0]["retention"]["duration"] == "P5Y"
+        assert activity["data_categories"][1]["retention"] == {"until": "le désabonnement", "end_action": "À COMPLÉTER"}
     assert aid["transfers"] == [{"recipient": "Mailchimp", "country": "US", "safeguard": "scc",
                                  "documentation": "https://mailchimp.example/dpa"}]
     assert reg.org["address"]["postal_code"] == "29890" and reg.org["head"]["last_name"] == "KERBRAT"

@@ -308,17 +308,21 @@ class ActivityBuilder:
             return
         parsed = mapping.retention(text(source.value) if source else None)
         duration = iso or parsed.duration
-        if duration:
-            self.put((*rpath, "duration"), duration)
-        else:
-            self.todo((*rpath, "duration"), source or iso_cell)
         starts = row.get("retention_starts")
-        if starts is not None and text(starts.value):
-            self.put((*rpath, "starts"), text(starts.value))
-        elif parsed.starts:
-            self.put((*rpath, "starts"), parsed.starts)
+        if parsed.until and not duration and not (starts is not None and text(starts.value)):
+            # « jusqu'au désabonnement »: a period with no fixed term, ended by that event
+            self.put((*rpath, "until"), parsed.until)
         else:
-            self.todo((*rpath, "starts"), None)
+            if duration:
+                self.put((*rpath, "duration"), duration)
+            else:
+                self.todo((*rpath, "duration"), source or iso_cell)
+            if starts is not None and text(starts.value):
+                self.put((*rpath, "starts"), text(starts.value))
+            elif parsed.starts:
+                self.put((*rpath, "starts"), parsed.starts)
+            else:
+                self.todo((*rpath, "starts"), None)
         end = row.get("retention_end")
         if end is not None and text(end.value):
             self.coded((*rpath, "end_action"), "retention_end", end)

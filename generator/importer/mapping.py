@@ -212,6 +212,10 @@ _STARTS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _ARTICLE = {"du ": "le ", "des ": "les "}
+_UNTIL = re.compile(r"^\s*(jusqu'(?:à|a|au|aux)|jusqu’(?:à|a|au|aux)|until)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+"""« jusqu'à la fin de l'inscription », « jusqu'au désabonnement », "until unsubscription": a
+period with no fixed term, ended by an event."""
+
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,8 @@ class Retention:
     end_guessed: bool = False
     rest: str = ""
     """What was left over, not understood (kept verbatim by the caller)."""
+    until: str | None = None
+    """The event that ends a period with no fixed term (« jusqu'au désabonnement »)."""
 
 
 def duration(text: Any) -> tuple[str | None, str]:
@@ -252,7 +258,8 @@ def retention(text: Any) -> Retention:
     ``Retention("P5Y", "la fin du contrat", "archiving")``; « 5 ans après le départ » →
     ``Retention("P5Y", "le départ")``."""
     iso, rest = duration(text)
-    if iso is None:
+    until = _UNTIL.match(rest) if iso is None else None
+    if iso is None and until is None:
         return Retention(rest=str(text or "").strip())
     end: Match | None = None
     parts = re.split(r"\s*(?:,\s*)?\b(?:puis|then)\b\s*", rest, maxsplit=1, flags=re.IGNORECASE)
@@ -260,6 +267,12 @@ def retention(text: Any) -> Retention:
         end = match("retention_end", parts[1].strip(" .;"))
         if end is not None:
             rest = parts[0]
+    if until is not None:
+        event = _UNTIL.match(rest)
+        words = event.group(2).strip(" .;,") if event else ""
+        lead = (event.group(1) if event else "").lower()
+        words = ("les " if lead.endswith("aux") else "le " if lead.endswith("au") else "") + words
+        return Retention(None, None, end.code if end else None, bool(end and end.guessed), "", words or None)
     starts: str | None = None
     m = _STARTS.match(rest)
     if m:

@@ -435,10 +435,11 @@ def _retention_hint(instance: str) -> Arg:
     from generator.importer import mapping
 
     said = mapping.retention(instance)
-    if said.duration is None:
+    if said.duration is None and said.until is None:
         return ""
-    keys = {"duration": said.duration, **({"starts": said.starts} if said.starts else {}),
-            "end_action": said.end_action if said.end_action and not said.end_guessed else "deletion"}
+    period = {"duration": said.duration, **({"starts": said.starts} if said.starts else {})} if said.duration \
+        else {"until": said.until}
+    keys = {**period, "end_action": said.end_action if said.end_action and not said.end_guessed else "deletion"}
     block = yaml.safe_dump(keys, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6)
     return phrase("hint-retention-block", block=block.strip())
 
