@@ -127,3 +127,22 @@ def test_a_family_name_in_capitals_is_the_last_name() -> None:
     assert person("LE GALL") == {"last_name": "LE GALL"}
     assert person("Mme Anne Marie Dupont") == {"title": "Mme", "first_name": "Anne Marie", "last_name": "Dupont"}
     assert person("J. R. Tolkien") == {"first_name": "J. R.", "last_name": "Tolkien"}
+
+
+def test_a_sheet_without_a_dpia_comes_back_without_one(centrecall: Path, ropa: Runner, tmp_path: Path) -> None:
+    """``ropa export`` writes « Non renseigné » in the DPIA rows of a sheet that has none: read
+    back, it is no DPIA, not a status to complete (the town hall's round trip had three)."""
+    import yaml
+
+    sheet = centrecall / "register" / "activities" / "formation-operateurs.yaml"
+    data = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    data.pop("dpia")
+    sheet.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    book = tmp_path / "registre.xlsx"
+    assert ropa("export", "--format", "xlsx", "-o", book, "--root", centrecall).returncode == 0
+    dest = tmp_path / "again"
+    dest.mkdir()
+    done = ropa("import", book, "--root", dest)
+    assert done.returncode == 0, done.stderr
+    again = {a["ref"]: a for a in read_register(dest).activity_data()}
+    assert "dpia" not in again[data["ref"]] and all("dpia" in a for r, a in again.items() if r != data["ref"])

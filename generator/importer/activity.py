@@ -442,6 +442,11 @@ class ActivityBuilder:
             self.put(("process",), value)
 
     def dpia(self, fields: dict[str, Value]) -> None:
+        """The DPIA block; none when every cell of it says « Non renseigné » (what ``ropa export``
+        writes for a sheet without one: it comes back without one)."""
+        fields = {k: v for k, v in fields.items() if mapping.fold(str(text(v.value) or "")) not in not_stated()}
+        if not fields:
+            return
         self.coded(("dpia", "status"), "dpia_status", fields.get("status"))
         criteria = fields.get("criteria")
         if criteria is not None:
