@@ -39,6 +39,7 @@ def _fiche(ws: Any, name: str, ref: str, processor: str | None, transfer: tuple[
         ["Catégories de données personnelles concernées", "Description", "Durée de conservation"],
         ["État civil, identité, données d'identification, images…", "Nom, prénom, adresse", "5 ans"],
         ["Données de connexion (adresse IP, logs, etc.)", "Adresse de courriel", "jusqu'au désabonnement"],
+        ["Des données sensibles sont-elles traitées ?", "Non"],
         [],
         ["Mesures de sécurité", "Description"],
         ["Contrôle d'accès des utilisateurs", "Identifiant et mot de passe par agent"],
@@ -113,6 +114,8 @@ def test_a_hand_written_register_is_imported_with_nothing_dropped_unsaid(ropa: R
     assert "cellule A4 : rubrique « Fonction » inconnue : « Maire » non repris" in said, said
     assert "cellule A15 : ligne de la liste qui ne donne que « Nombre d'activités »" in said, said
     assert said.count("=COUNTA(A12:A13)") == 1, said
+    assert said.count("ligne « Des données sensibles sont-elles traitées ? » (réponse : « Non ») : une question") == 2
+    assert [len(a["data_categories"]) for a in (votes, aid)] == [2, 2]  # the question is no category
 
 
 def test_a_family_name_in_capitals_is_the_last_name() -> None:

@@ -522,6 +522,13 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
         if len(cells) == 1 and mapping.is_none(cells[0][1]):
             fiche.said_none.add(section)
             continue
+        if isinstance(cells[0][1], str) and cells[0][1].rstrip().endswith("?"):
+            # « Des données sensibles sont-elles traitées ? | Oui »: a question of the sheet, not an entry
+            if notices is not None:
+                answer = str(cells[1][1])[:80] if len(cells) > 1 else ""
+                notices.append(Notice(at(cells[0][0]), "question_row", {"question": str(cells[0][1])[:120],
+                                                                        "answer": answer}))
+            continue
         entry: dict[str, Value] = {}
         lead = "category" if table == "categories" else ("type" if table in ("recipients", "security_measures") else None)
         if columns is None or (lead and lead not in columns.values() and 0 not in (columns or {})):
