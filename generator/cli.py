@@ -207,7 +207,9 @@ def _main(arguments: list[str], lang: str) -> int:
     except FileNotFoundError:
         parser.error(i18n.message("cli.no_working_directory", lang))
     root = getattr(args, "root", None)
-    if root is not None and not root.is_dir():
+    # ropa import makes a new register: its folder may be new too, in a folder that exists
+    new_register = args.command == "import" and root is not None and not root.exists() and root.parent.is_dir()
+    if root is not None and not root.is_dir() and not new_register:
         parser.error(i18n.message("cli.no_root", lang, root=root))
     problem = shapes.environment_problem()
     if problem is not None:

@@ -768,6 +768,17 @@ def test_usage_errors(ropa: Runner, tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "--format" in unknown.stderr
 
 
+def test_the_new_register_s_folder_is_made(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
+    """``--root ../nouveau``: the import makes the folder of the register it writes, in a folder
+    that exists (not a typo's whole path); a dry run makes nothing."""
+    dry = ropa("import", exports["json"], "--root", tmp_path / "essai", "--dry-run")
+    assert dry.returncode == 0 and not (tmp_path / "essai").exists(), dry.stderr
+    done = ropa("import", exports["json"], "--root", tmp_path / "nouveau")
+    assert done.returncode == 0 and (tmp_path / "nouveau" / "register" / "organization.yaml").is_file(), done.stderr
+    deep = ropa("import", exports["json"], "--root", tmp_path / "absent" / "nouveau")
+    assert deep.returncode == 2 and "--root" in deep.stderr and not (tmp_path / "absent").exists()
+
+
 def test_csv_saved_again_by_excel_in_french(exports: dict[str, Path], ropa: Runner, tmp_path: Path) -> None:
     """Semicolons and Windows-1252, as Excel saves a CSV on a French system."""
     rows = list(csv.reader(exports["csv"].read_text(encoding="utf-8").splitlines(keepends=True)))
