@@ -149,3 +149,24 @@ def test_a_sheet_without_a_dpia_comes_back_without_one(centrecall: Path, ropa: R
     assert done.returncode == 0, done.stderr
     again = {a["ref"]: a for a in read_register(dest).activity_data()}
     assert "dpia" not in again[data["ref"]] and all("dpia" in a for r, a in again.items() if r != data["ref"])
+
+
+def test_an_activity_of_the_list_alone_is_left_to_complete_not_said_empty(ropa: Runner, tmp_path: Path) -> None:
+    """The list names an activity no fiche describes: what the list does not say (its data, its
+    recipients, its transfers) is to complete, never written as « none » (an empty list); its
+    « Données sensibles ? Non » is said, and kept."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Liste des traitements"
+    ws.append(["Nom du traitement", "N° / RÉF", "Date de création de la fiche", "Dernière mise à jour de la fiche",
+               "Finalité principale", "Données sensibles ?"])
+    ws.append(["Gestion des salles", "RT-09", "2024-01-01", "2024-02-01", "Réservation des salles municipales", "Non"])
+    wb.save(tmp_path / "liste.xlsx")
+    dest = tmp_path / "mairie"
+    done = ropa("import", tmp_path / "liste.xlsx", "--root", dest)
+    assert done.returncode == 0, done.stderr
+    [sheet] = read_register(dest).activity_data()
+    assert sheet["sensitive_data"] == [] and "transfers" not in sheet
+    assert sheet["data_categories"][0]["category"] == "À COMPLÉTER" and sheet["recipients"][0]["type"] == "À COMPLÉTER"
+    check = ropa("validate", "--root", dest)
+    assert "clé obligatoire 'transfers' absente" in check.stdout, check.stdout

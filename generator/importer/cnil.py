@@ -991,14 +991,19 @@ class Assembler:
         b.legal_basis(f.fields.get("legal_basis", {}), required=False)  # not an Art. 30(1) item: legal-basis-missing warns
         b.basis_per_purpose(f.tables.get("basis_per_purpose"), listed_only=False)
         b.data_subjects(f.tables.get("data_subjects"))
-        for section, vocabulary in (("data_categories", "data_category"), ("sensitive_data", "sensitive_category")):
-            b.categories(section, vocabulary, f.tables.get(section))
+        # an activity of the list without a fiche: what the list does not say is left to complete,
+        # never written as « none » (an empty list): one entry to fill in, or the key left out
+        # (transfers: ropa validate asks for it, with `transfers: []` if there is none)
+        unknown: list[dict[str, Value]] | None = [{}] if fiche is None else None
+        b.categories("data_categories", "data_category", f.tables.get("data_categories", unknown))
+        b.categories("sensitive_data", "sensitive_category", f.tables.get("sensitive_data"))
         if fiche is None and row.get("sensitive") and mapping.yes_no(row["sensitive"].value):
             b.put(("sensitive_data",), [])
             b.todo(("sensitive_data",), row["sensitive"], "sensitive_listed")
-        b.recipients(f.tables.get("recipients"))
-        b.transfers(f.tables.get("transfers"))
-        b.security(f.tables.get("security_measures"))
+        b.recipients(f.tables.get("recipients", unknown))
+        if fiche is not None:
+            b.transfers(f.tables.get("transfers"))
+            b.security(f.tables.get("security_measures"))
         process = f.get("description", "process")
         if process is not None:
             b.process(process)
