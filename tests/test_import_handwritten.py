@@ -127,7 +127,10 @@ def test_a_family_name_in_capitals_is_the_last_name() -> None:
     assert person("KERBRAT Annick") == {"first_name": "Annick", "last_name": "KERBRAT"}
     assert person("Jean-Pierre DE LA FONTAINE (Maire)") == {
         "first_name": "Jean-Pierre", "last_name": "DE LA FONTAINE", "position": "Maire"}
-    assert person("LE GALL") == {"last_name": "LE GALL"}
+    assert person("Marie-José PÉREZ Y GARCÍA") == {"first_name": "Marie-José", "last_name": "PÉREZ Y GARCÍA"}
+    # all in capitals, or a title before the name: the last word, as before
+    assert person("JEAN DUPONT") == {"first_name": "JEAN", "last_name": "DUPONT"}
+    assert person("RSSI Paul Durand") == {"first_name": "RSSI Paul", "last_name": "Durand"}
     assert person("Mme Anne Marie Dupont") == {"title": "Mme", "first_name": "Anne Marie", "last_name": "Dupont"}
     assert person("J. R. Tolkien") == {"first_name": "J. R.", "last_name": "Tolkien"}
 
@@ -170,3 +173,92 @@ def test_an_activity_of_the_list_alone_is_left_to_complete_not_said_empty(ropa: 
     assert sheet["data_categories"][0]["category"] == "À COMPLÉTER" and sheet["recipients"][0]["type"] == "À COMPLÉTER"
     check = ropa("validate", "--root", dest)
     assert "clé obligatoire 'transfers' absente" in check.stdout, check.stdout
+
+
+def _one_sheet_workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _plain_fiche(actors: list[list[Any]], tables: list[list[Any]]) -> list[list[Any]]:
+    return [["Description du traitement"], ["Nom du traitement", "Accueil"], ["N° / RÉF", "RT-01"],
+            ["Date de création du traitement", "15/03/2024"], ["Mise à jour du traitement", "02/09/2025"], [],
+            ["Acteurs", "Nom", "Adresse", "Code postal", "Ville", "Pays", "Téléphone", "Courriel"], *actors, [],
+            ["Finalité(s) du traitement effectué"], ["Finalité principale", "Accueil du public"], [], *tables]
+
+
+CATEGORY = "État civil, identité, données d'identification, images…"
+
+
+def _imported(ropa: Runner, tmp_path: Path, sheets: dict[str, list[list[Any]]]) -> tuple[Any, str]:
+    source = _one_sheet_workbook(tmp_path / "registre.xlsx", sheets)
+    done = ropa("import", source, "--root", tmp_path / "out")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return read_register(tmp_path / "out"), done.stderr
+
+
+def test_a_processor_s_own_cnil_sheet_stays_a_processor_s_record(ropa: Runner, tmp_path: Path) -> None:
+    """One sheet, the client as « Responsable du traitement », the organisation as « Sous-traitant »:
+    nothing says which is the organisation, so the sheet stays a processor's record (the review's
+    case: the town hall's rule made it a controller's record with the processor as a party)."""
+    client = ["Responsable du traitement", "Artemis", "140 boulevard Haussmann", "75008", "Paris", "France"]
+    us = ["Sous-traitant", "CentreCall", "25 avenue des Tilleuls", "69003", "Lyon", "France"]
+    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche([client, us], [])})
+    [sheet] = reg.activity_data()
+    assert sheet["role"] == "processor" and sheet["controller"] == "artemis" and "processors" not in sheet
+
+
+def test_what_only_looks_like_a_contact_line_is_not_split(ropa: Runner, tmp_path: Path) -> None:
+    """A name with a comma and no address (« Dupont, Durand et Associés », a DPO's name and
+    position) stays a name: only a place with its postal code is split off."""
+    actors = [["Responsable du traitement", *TOWN],
+              ["Sous-traitant", "Dupont, Durand et Associés", None, None, None, None, "01 02 03 04 05"]]
+    other = [row if row[:1] != ["N° / RÉF"] else ["N° / RÉF", "RT-02"]
+             for row in _plain_fiche([["Responsable du traitement", *TOWN]], [])]
+    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche(actors, []), "Autre": other})
+    names = [p["name"] for p in reg.org["parties"]]
+    assert "Dupont, Durand et Associés" in names and "Dupont" not in names, names
+
+
+def test_every_cell_of_a_subjects_row_is_read(ropa: Runner, tmp_path: Path) -> None:
+    """« Salariés | Agents de l'accueil | Informés par note de service » under « Catégories de
+    personnes concernées | Description | Précisions »: the category, its description, its
+    details, none lost (the review's case: a row read one column to the right lost its last)."""
+    tables = [["Catégories de personnes concernées", "Description", "Précisions"],
+              ["Salariés", "Agents de l'accueil", "Informés par note de service"]]
+    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche([["Responsable du traitement", *TOWN]], tables)})
+    [sheet] = reg.activity_data()
+    found = " | ".join(str(v) for s in sheet["data_subjects"] for v in s.values())
+    for said in ("employees", "Agents de l'accueil", "Informés par note de service"):
+        assert said in found, sheet["data_subjects"]
+
+
+def test_a_duration_after_jusqu_a_is_not_an_event(ropa: Runner, tmp_path: Path) -> None:
+    """« jusqu'à 5 ans », « jusqu'à la fin du contrat puis 5 ans d'archivage »: a duration is in the
+    words, so they are no `until` event: left to complete, verbatim, as before."""
+    tables = [["Catégories de données personnelles concernées", "Description", "Durée de conservation"],
+              [CATEGORY, "a", "jusqu'à 5 ans"], [CATEGORY, "b", "jusqu'à la fin du contrat puis 5 ans d'archivage"]]
+    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche([["Responsable du traitement", *TOWN]], tables)})
+    [sheet] = reg.activity_data()
+    for category in sheet["data_categories"]:
+        assert "until" not in category["retention"] and "À COMPLÉTER" in category["retention"]["duration"]
+
+
+def test_an_organisation_tab_and_a_typed_count_are_no_activities(ropa: Runner, tmp_path: Path) -> None:
+    """A tab « Organisme » with « Nom | Mairie de Plounéour », and « Nombre d'activités | 1 » under
+    the list: neither becomes an activity."""
+    sheets = {
+        "Organisme": [["Nom", "Mairie de Plounéour"], ["Téléphone", "02 98 00 00 01"]],
+        "Liste": [["N° / REF", "Activités", "Désignation des activités"], ["RT-01", "Accueil", "Accueil du public"],
+                  [], ["Nombre d'activités", 1]],
+        "Fiche": _plain_fiche([["Responsable du traitement", *TOWN]], []),
+    }
+    reg, said = _imported(ropa, tmp_path, sheets)
+    assert [a["ref"] for a in reg.activity_data()] == ["RT-01"], said
+    assert "« Nombre d'activités »" in said

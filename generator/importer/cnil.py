@@ -507,7 +507,7 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
                 line = people.contact_line(contact.name)
                 for key in ("phone", "email"):
                     setattr(line, key, getattr(contact, key) or getattr(line, key))
-                contact = line if line.street or line.city else contact
+                contact = line if line.postal_code and line.city else contact  # an address, not « Dupont, Durand et Associés »
             if not contact.empty():
                 fiche.actors[slot].append((contact, at(cells[0][0] if found_slot is None else 1)))
             continue
@@ -530,14 +530,16 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
                                                                         "answer": answer}))
             continue
         entry: dict[str, Value] = {}
-        lead = "category" if table == "categories" else ("type" if table in ("recipients", "security_measures") else None)
+        lead = ("category" if table in ("categories", "data_subjects")
+                else "type" if table in ("recipients", "security_measures") else None)
         if columns is None or (lead and lead not in columns.values() and 0 not in (columns or {})):
             columns = dict(columns or {})
             if lead:
                 columns.setdefault(0, lead)
         # a table without a lead column (transfers) whose titles stand beside the section's title
         # (from column B) and whose rows start in column A: each row is read one column to the right
-        shift = 1 if lead is None and 0 not in columns and min(columns, default=0) == 1 and cells[0][0] == 0 else 0
+        shift = 1 if (lead is None and 0 not in columns and min(columns, default=0) == 1 and cells[0][0] == 0
+                      and cells[-1][0] < max(columns)) else 0
         for col, value in cells:
             key = columns.get(col + shift)
             if key is None and col == 0 and lead:
@@ -578,7 +580,8 @@ def read_list(rows: Iterator[Row], where: Where, processor: bool, notices: list[
             continue
         if list_cols is not None:
             entry = {list_cols[col]: Value(v, at(col)) for col, v in cells if col in list_cols}
-            if entry.get("name") or (entry.get("ref") and len(entry) > 1):
+            named = entry.get("name") is not None and any(c.isalpha() for c in str(entry["name"].value))
+            if named or (entry.get("ref") and len(set(entry) - {"ref", "name"}) >= 1):
                 out.rows.append(entry)
             elif entry and notices is not None:  # « Nombre d'activités | =COUNTA(…) » under the list
                 notices.append(Notice(at(cells[0][0]), "lone_list_row", {"value": str(cells[0][1])[:80]}))
@@ -743,6 +746,7 @@ class Assembler:
         self.lang = lang
         self.parties = Parties()
         self.activity_ids = people.Ids()
+        self.fiches: list[Fiche] = []
         self.org: dict[str, Any] = {}
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
@@ -760,6 +764,7 @@ class Assembler:
         return found.address()
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
+        self.fiches = fiches
         org = self.org
         if org_sheet is not None:
             self.org_where = org_sheet.where
@@ -931,14 +936,22 @@ class Assembler:
     def _own_processors(self, f: Fiche) -> None:
         """A sheet that says no role, whose « Responsable du traitement » is the organisation
         itself and whose « Sous-traitant » rows name others: a controller's record listing its
-        processors (a town hall's sheet written by hand), not a processor's record (ropa export's
-        « Sous-traitant » row is the organisation acting for the controller it names)."""
-        own = mapping.fold(str(self.org.get("name") or ""))
+        processors (a town hall's sheets written by hand), not a processor's record (there, as in
+        ropa export, the « Sous-traitant » row is the organisation acting for the controller the
+        sheet names). The organisation is what every sheet names: here the controller, on every
+        sheet, while no « Sous-traitant » is on every sheet; when both are (or there is one sheet)
+        nothing tells, and the sheet stays a processor's record, its role marked as guessed."""
+        if not f.actors.get("processor") or not f.actors.get("controller"):
+            return
 
-        def names_own(slot: str) -> bool:
-            return any(mapping.fold(people.party_and_person(c.name or "")[0]) == own for c, _ in f.actors.get(slot) or [])
+        def names(fiche: Fiche, slot: str) -> frozenset[str]:
+            return frozenset(mapping.fold(people.party_and_person(c.name or "")[0]) for c, _ in fiche.actors.get(slot) or [])
 
-        if own and f.actors.get("processor") and names_own("controller") and not names_own("processor"):
+        if len(self.fiches) < 2:
+            return
+        everywhere = {slot: frozenset.intersection(*(names(x, slot) for x in self.fiches))
+                      for slot in ("controller", "processor")}
+        if names(f, "controller") & everywhere["controller"] and not names(f, "processor") & everywhere["processor"]:
             f.actors.setdefault("processors", []).extend(f.actors.pop("processor"))
 
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:

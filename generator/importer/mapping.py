@@ -259,6 +259,8 @@ def retention(text: Any) -> Retention:
     ``Retention("P5Y", "le départ")``."""
     iso, rest = duration(text)
     until = _UNTIL.match(rest) if iso is None else None
+    if until is not None and re.search(_AMOUNT, until.group(2), re.IGNORECASE):
+        until = None  # « jusqu'à 5 ans », « jusqu'à la fin du contrat puis 5 ans d'archivage »: a duration too
     if iso is None and until is None:
         return Retention(rest=str(text or "").strip())
     end: Match | None = None

@@ -102,28 +102,31 @@ def person(line: str | None) -> dict[str, Any] | None:
 
 
 def _name_parts(words: list[str]) -> tuple[str | None, str]:
-    """(first name, last name) of a name's words: the family name written in capitals, as French
-    usage writes it, whatever its words and wherever it stands (« Maëlle LE GALL », « KERBRAT
-    Annick »); else the last word."""
+    """(first name, last name) of a name's words: the family name written in capitals after the
+    given names, as French usage writes it, whatever its words (« Maëlle LE GALL »), or before one
+    given name (« KERBRAT Annick »); else, and when every word is in capitals, the last word."""
     caps = [_in_capitals(w) for w in words]
-    if all(caps) or len(words) == 1:
-        return None, " ".join(words)
-    if caps[-1] or caps[0]:
-        ends = caps[-1]
-        run = 0
-        for cap in (reversed(caps) if ends else caps):
-            if not cap:
-                break
-            run += 1
-        family, given = (words[-run:], words[:-run]) if ends else (words[:run], words[run:])
-        return " ".join(given), " ".join(family)
-    return " ".join(words[:-1]), words[-1]
+    if len(words) == 1:
+        return None, words[0]
+    if caps[-1] and not all(caps):  # « Maëlle LE GALL », « Marie-José PÉREZ Y GARCÍA »
+        run = next(i for i, cap in enumerate(reversed(caps)) if not cap)
+        return " ".join(words[:-run]), " ".join(words[-run:])
+    if caps[0] and len(words) == 2 and _capitalised(words[1]):  # « KERBRAT Annick »
+        return words[1], words[0]
+    return " ".join(words[:-1]), words[-1]  # « JEAN DUPONT », « RSSI Paul Durand »: the last word
 
 
 def _in_capitals(word: str) -> bool:
-    """« GALL », « LE », « D'ARC », « SAINT-JUST »: letters, all capitals (an initial « J. » is not)."""
+    """« GALL », « LE », « Y », « D'ARC », « SAINT-JUST »: letters, all capitals (an initial
+    « J. » is not)."""
     letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    return bool(letters) and all(c.isupper() for c in letters) and not word.endswith(".")
+
+
+def _capitalised(word: str) -> bool:
+    """« Annick », « Jean-Pierre »: a capital, then small letters (not « GmbH »)."""
+    parts = [p for p in re.split(r"[-']", word) if p]
+    return bool(parts) and all(p[0].isupper() and p[1:].islower() for p in parts if len(p) > 1)
 
 
 def address(street: Any, postal_code: Any, city: Any, country: Any) -> dict[str, Any] | None:
