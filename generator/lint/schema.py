@@ -15,6 +15,7 @@ import yaml
 from generator import vocab
 from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.yamlload import Document
+from generator.render import i18n
 from generator.resources import load_schema, schema_dir
 
 if TYPE_CHECKING:
@@ -327,8 +328,9 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             hint = _colon_hint(instance)
         elif "object" in names and isinstance(instance, str) and path and path[-1] == "retention":
             hint = _retention_hint(instance)
-        elif "array" in names and instance is None and path and isinstance(path[-1], str):
-            hint = phrase("hint-empty-list", name=path[-1])  # « transfers: » left empty
+        elif "array" in names and instance is None and path and isinstance(path[-1], str) \
+                and not (_lookup(root_schema, path) or {}).get("minItems"):
+            hint = phrase("hint-empty-list", name=path[-1])  # « transfers: » left empty (a list that may be)
         yield doc.diagnostic(path, "schema-type", field=field, wanted=either([_schema_type(n) for n in names]),
                              got=_type_name(instance), shown=shown, hint=hint)
         return
@@ -342,7 +344,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
         piece = _PATTERN_HINTS.get(value)
         wanted = phrase(piece) if piece else phrase("pattern-other", pattern=str(value))
         hint = (_country_hint(instance) if piece == "pattern-country"
-                else _duration_hint(instance) if piece == "pattern-duration" else "")
+                else _duration_hint(instance, path) if piece == "pattern-duration" else "")
         yield doc.diagnostic(path, "schema-pattern", field=field, value=repr(instance), wanted=wanted, hint=hint)
         return
     if kind == "minLength":
@@ -412,36 +414,42 @@ def _date_hint(instance: Any) -> Arg:
     return phrase("hint-date-iso", iso=iso)
 
 
-def _duration_hint(instance: Any) -> Arg:
+def _duration_hint(instance: Any, path: tuple[Any, ...]) -> Arg:
     """A duration in words (« 3 ans », « 1 an et 6 mois », "18 months"), read as ``ropa import``
-    reads one (``importer.mapping.retention``): the ISO 8601 duration it means, and where the
-    rest of the words go (« à compter de la fin du contrat » → starts)."""
+    reads one (``importer.mapping.retention``): the ISO 8601 duration it means, and, for a
+    retention's ``duration``, where its starting point goes (« à compter de la fin du contrat » →
+    starts, its neighbour); nothing when the words say more than that."""
     if not isinstance(instance, str):
         return ""
     from generator.importer import mapping
 
     said = mapping.retention(instance)
-    if said.duration is None or said.rest:
+    if said.duration is None or said.rest or said.end_action is not None:
         return ""
     if said.starts:
-        return phrase("hint-duration-iso-starts", iso=said.duration, starts=said.starts)
-    return phrase("hint-duration-iso", iso=said.duration) if said.end_action is None else ""
+        retention = len(path) >= 2 and path[-2] == "retention" and path[-1] == "duration"
+        return phrase("hint-duration-iso-starts", iso=said.duration, starts=said.starts) if retention else ""
+    return phrase("hint-duration-iso", iso=said.duration)
 
 
 def _retention_hint(instance: str) -> Arg:
     """A retention written as one text (« 3 ans à compter de la fin du contrat, puis
     suppression ») where keys are wanted: those keys, as far as ``importer.mapping.retention``
-    reads the words, with ``end_action`` (required) left to choose when they do not say it."""
+    reads the words (nothing when some of them are not understood), what they do not say (the
+    start, the end of the period) left as the placeholder ``ropa validate`` asks to replace."""
     from generator.importer import mapping
 
     said = mapping.retention(instance)
-    if said.duration is None and said.until is None:
+    if (said.duration is None and said.until is None) or said.rest:
         return ""
-    period = {"duration": said.duration, **({"starts": said.starts} if said.starts else {})} if said.duration \
-        else {"until": said.until}
-    keys = {**period, "end_action": said.end_action if said.end_action and not said.end_guessed else "deletion"}
-    block = yaml.safe_dump(keys, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6)
-    return phrase("hint-retention-block", block=block.strip())
+
+    def block(lang: str) -> str:
+        todo = i18n.t("review.placeholder", lang)
+        period = {"duration": said.duration, "starts": said.starts or todo} if said.duration else {"until": said.until}
+        keys = {**period, "end_action": said.end_action or todo}
+        return yaml.safe_dump(keys, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6).strip()
+
+    return phrase("hint-retention-block", block=Text(fr=block("fr"), en=block("en")))
 
 
 def _country_hint(instance: Any) -> Arg:
@@ -477,7 +485,8 @@ def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...
     written beside ``retention`` instead of under it), or the level above it (``retention``
     written under ``description``'s neighbour ``retention``... one level too deep)."""
     for key, value in instance.items():
-        if key != name and isinstance(value, dict) and name in _properties(root_schema, (*path, key)):
+        if key != name and isinstance(value, dict) and name not in value \
+                and name in _properties(root_schema, (*path, key)):
             return phrase("hint-indent-under", name=name, parent=str(key))
     outer = path
     while outer and isinstance(outer[-1], int):  # an entry of a list: the level of the list's key

@@ -563,10 +563,18 @@ def _indentation_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
     lines = text.splitlines()
     if mark is None or not 0 <= mark.line < len(lines):
         return ""
-    if "did not find expected '-' indicator" in problem:
-        return phrase("hint-misaligned-entry")
+    # the parser stopped at the start of a line: its indentation, not a quote inside it (« 'l'école' »)
+    at_start = not lines[mark.line][:mark.column].strip()
+    if "did not find expected '-' indicator" in problem and at_start:
+        opened = exc.context_mark
+        among = opened is not None and opened.column == mark.column
+        return phrase("hint-key-among-entries" if among else "hint-misaligned-entry")
     if "did not find expected key" in problem and "block mapping" in (exc.context or ""):
-        return phrase("hint-misaligned-key")
+        if at_start:
+            return phrase("hint-misaligned-key")
+        value = _KEY_VALUE.match(lines[mark.line])
+        if value is not None and value["value"][:1] in "'\"" and mark.column > value.start("value"):
+            return phrase("hint-quote-inside")  # « b: 'l'école' »: the quote closed early
     if "mapping values are not allowed" in problem:
         own = _OWN_KEY.match(lines[mark.line])
         if own is not None and mark.column == own.end("key"):

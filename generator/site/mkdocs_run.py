@@ -28,12 +28,13 @@ def config_file(root: Path) -> Path:
 
 def checked_register(root: Path, command: str, lang: str | None = None) -> Register | None:
     """The register at ``root`` if it has no error, its warnings printed (stderr, as ``ropa
-    export`` prints them: the site is built all the same); else ``None``, its problems printed
+    export`` prints them: the site is built all the same; ``ropa serve``'s plugin logs them at
+    each build); else ``None``, its problems printed
     as ``ropa validate`` prints them (stdout, summary on stderr), in ``lang`` (default: the
     site's language)."""
     reg = load_register(root)
     if reg.ok:
-        if reg.diagnostics:
+        if reg.diagnostics and command != "serve":  # (serve: the plugin logs them at each build)
             sys.stderr.write(format_text(reg.diagnostics, message_language(root, lang)))
         return reg
     lang = message_language(root, lang)
