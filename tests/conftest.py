@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -78,3 +78,19 @@ def arrivals(source: queue.Queue[T], seconds: float, late: Callable[[], str]) ->
             yield source.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise AssertionError(late()) from None
+
+
+def set_dotted(data: Any, dotted: str, value: Any) -> Any:
+    """``data`` with the value at ``dotted`` (« data_categories.0.retention ») replaced by
+    ``value`` (``data`` itself for an empty path: then ``value``)."""
+    if not dotted:
+        return value
+    *parents, last = dotted.split(".")
+    node = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return data

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import set_dotted
 
 from generator.lint.runner import load_register
 
@@ -19,14 +20,7 @@ def _messages(root: Path, change: dict[str, object], lang: str = "en") -> list[s
     path = root / SHEET
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for dotted, value in change.items():
-        node = data
-        *parents, last = dotted.split(".")
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
+        set_dotted(data, dotted, value)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return [d.message(lang) for d in load_register(root).diagnostics if d.file.endswith(SHEET.name)]
 

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 import yaml
 from browsing import Visit, served
-from conftest import REPO, Runner, copy_register
+from conftest import REPO, Runner, copy_register, set_dotted
 from sitebuild import site_repo
 from test_process_browser import OPEN_SHADOW_ROOTS, diagrams
 
@@ -241,20 +241,6 @@ WRONG_TYPES: list[tuple[str, str, Any, str]] = [
 ]
 
 
-def _set(data: Any, dotted: str, value: Any) -> Any:
-    if not dotted:
-        return value
-    *parents, last = dotted.split(".")
-    node = data
-    for part in parents:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    if isinstance(node, list):
-        node[int(last)] = value
-    else:
-        node[last] = value
-    return data
-
-
 HOSTILE: dict[str, str] = yaml.safe_load((HERE / "values.yaml").read_text(encoding="utf-8"))
 YAML_CASES = _yaml_cases()
 TYPE_CASES = {f"t-{case}": (path, value, rule) for case, path, value, rule in WRONG_TYPES}
@@ -271,7 +257,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for name, (content, _) in YAML_CASES.items():
         (folder / f"y-{name}.yaml").write_bytes(content)
     for name, (path, value, _) in TYPE_CASES.items():
-        data = _set(yaml.safe_load(_activity_text(name)), path, value)
+        data = set_dotted(yaml.safe_load(_activity_text(name)), path, value)
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for name, value in TERMINAL_CASES.items():
         (folder / f"{name}.yaml").write_text(activity(name, role=value), encoding="utf-8")
