@@ -41,6 +41,9 @@ def _fiche(ws: Any, name: str, ref: str, processor: str | None, transfer: tuple[
         ["Données de connexion (adresse IP, logs, etc.)", "Adresse de courriel", "jusqu'au désabonnement"],
         ["Des données sensibles sont-elles traitées ?", "Non"],
         [],
+        ["Destinataires", "Précisions"],
+        ["Service interne qui traite les données", "Agents de l'accueil", "Note hors colonne"],
+        [],
         ["Mesures de sécurité", "Description"],
         ["Contrôle d'accès des utilisateurs", "Identifiant et mot de passe par agent"],
         [],
@@ -116,6 +119,8 @@ def test_a_hand_written_register_is_imported_with_nothing_dropped_unsaid(ropa: R
     assert said.count("=COUNTA(A12:A13)") == 1, said
     assert said.count("ligne « Des données sensibles sont-elles traitées ? » (réponse : « Non ») : une question") == 2
     assert [len(a["data_categories"]) for a in (votes, aid)] == [2, 2]  # the question is no category
+    assert said.count("« Note hors colonne » : dans une colonne sans titre de la rubrique, non repris") == 2, said
+    assert votes["recipients"] == [{"type": "internal_service", "name": "Agents de l'accueil"}]
 
 
 def test_a_family_name_in_capitals_is_the_last_name() -> None:

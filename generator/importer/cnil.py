@@ -441,7 +441,7 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
     section: str | None = None
     columns: dict[int, str] | None = None
     slot: str | None = None
-    told: set[str] = set()
+    told: set[Any] = set()
     for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
@@ -546,6 +546,9 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
                 key = lead
             if key is not None:
                 entry[key] = Value(value, at(col))
+            elif notices is not None and ("untitled", section, col) not in told:  # once a column and section
+                told.add(("untitled", section, col))
+                notices.append(Notice(at(col), "untitled_cell", {"value": str(value)[:80]}))
         if table == "categories" and set(entry) <= {"category"}:
             continue  # a row of the model left empty: the category is not processed
         if table == "data_subjects" and "category" not in entry and "description" in entry:
