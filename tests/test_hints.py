@@ -84,3 +84,31 @@ def test_a_key_beside_its_mapping_is_sent_under_it_unless_it_is_there(centrecall
     path.write_text(both, encoding="utf-8")
     said = [d.message("en") for d in load_register(centrecall).diagnostics if d.rule == "schema-unknown-key"]
     assert said and not any("indent it under" in m for m in said), said
+
+
+def test_a_second_copy_of_a_key_is_to_remove_not_to_move(centrecall: Path) -> None:
+    """``end_action`` beside a retention that has its own, ``description`` inside a retention whose
+    category has its own: the hint says the key is there already (no « indent it » that would
+    make a duplicate key, no « did you mean 'retention' »)."""
+    path = centrecall / SHEET
+    text = path.read_text(encoding="utf-8")
+    end = "      end_action: deletion\n  - category: professional_life"
+    for changed, said in ((end.replace("  - category", "    end_action: deletion\n  - category"),
+                           "'retention' has its own 'end_action' already"),
+                          (end.replace("  - category", "      description: Nom\n  - category"),
+                           "has its own 'description' already")):
+        path.write_text(text.replace(end, changed, 1), encoding="utf-8")
+        found = [d.message("en") for d in load_register(centrecall).diagnostics if d.rule == "schema-unknown-key"]
+        assert found and all(said in m and "did you mean" not in m and "indent it" not in m for m in found), found
+
+
+@pytest.mark.parametrize(("line", "hint"), [
+    ("b: 'l'école'", "inside single quotes, write an apostrophe twice"),
+    ('b: "le "Petit Prince" de"', "inside double quotes, write a quote as"),
+])
+def test_a_quote_closed_early(line: str, hint: str) -> None:
+    from generator.load.yamlload import LoadError, parse_bytes
+
+    with pytest.raises(LoadError) as caught:
+        parse_bytes(f"a: 1\n{line}\n".encode(), Path("x.yaml"), "x.yaml")
+    assert hint in str(caught.value) and "indentation" not in str(caught.value)

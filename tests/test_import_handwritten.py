@@ -130,6 +130,9 @@ def test_a_family_name_in_capitals_is_the_last_name() -> None:
 
     assert person("Maëlle LE GALL") == {"first_name": "Maëlle", "last_name": "LE GALL"}
     assert person("KERBRAT Annick") == {"first_name": "Annick", "last_name": "KERBRAT"}
+    assert person("LE GALL Maëlle") == {"first_name": "Maëlle", "last_name": "LE GALL"}
+    assert person("MARTIN Sophie Anne") == {"first_name": "Sophie Anne", "last_name": "MARTIN"}
+    assert person("DUPONT J.") == {"first_name": "J.", "last_name": "DUPONT"}
     assert person("Jean-Pierre DE LA FONTAINE (Maire)") == {
         "first_name": "Jean-Pierre", "last_name": "DE LA FONTAINE", "position": "Maire"}
     assert person("Marie-José PÉREZ Y GARCÍA") == {"first_name": "Marie-José", "last_name": "PÉREZ Y GARCÍA"}
@@ -208,15 +211,28 @@ def _imported(ropa: Runner, tmp_path: Path, sheets: dict[str, list[list[Any]]]) 
     return read_register(tmp_path / "out"), done.stderr
 
 
-def test_a_processor_s_own_cnil_sheet_stays_a_processor_s_record(ropa: Runner, tmp_path: Path) -> None:
-    """One sheet, the client as « Responsable du traitement », the organisation as « Sous-traitant »:
-    nothing says which is the organisation, so the sheet stays a processor's record (the review's
-    case: the town hall's rule made it a controller's record with the processor as a party)."""
-    client = ["Responsable du traitement", "Artemis", "140 boulevard Haussmann", "75008", "Paris", "France"]
+def test_a_processor_s_register_for_its_clients_stays_processor_s_records(ropa: Runner, tmp_path: Path) -> None:
+    """The same « Sous-traitant » on every sheet, a different « Responsable du traitement » on
+    each: the organisation is that processor, acting for its clients (the review's case: the town
+    hall's rule made these controller's records, the processor a party)."""
     us = ["Sous-traitant", "CentreCall", "25 avenue des Tilleuls", "69003", "Lyon", "France"]
-    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche([client, us], [])})
+    clients = (["Responsable du traitement", "Artemis", "140 boulevard Haussmann", "75008", "Paris", "France"],
+               ["Responsable du traitement", "Hermès Assurances", "2 rue de la Paix", "75002", "Paris", "France"])
+    sheets = {f"Fiche {n}": [row if row[:1] != ["N° / RÉF"] else ["N° / RÉF", f"RT-0{n}"]
+                             for row in _plain_fiche([client, us], [])] for n, client in enumerate(clients, 1)}
+    reg, _ = _imported(ropa, tmp_path, sheets)
+    assert [(a["role"], a.get("controller"), a.get("processors")) for a in reg.activity_data()] == [
+        ("processor", "artemis", None), ("processor", "hermes-assurances", None)]
+
+
+def test_a_controller_s_one_sheet_names_its_processor(ropa: Runner, tmp_path: Path) -> None:
+    """One sheet of the CNIL model, whose record has no « Sous-traitant » row: the town hall's
+    « Sous-traitant » is its processor, the sheet a controller's record (its role marked as
+    guessed)."""
+    vendor = ["Sous-traitant", "Berger-Levrault", "892 rue Yves Kermen", "92100", "Boulogne-Billancourt", "France"]
+    reg, _ = _imported(ropa, tmp_path, {"Fiche": _plain_fiche([["Responsable du traitement", *TOWN], vendor], [])})
     [sheet] = reg.activity_data()
-    assert sheet["role"] == "processor" and sheet["controller"] == "artemis" and "processors" not in sheet
+    assert sheet["role"] == "controller" and sheet["processors"] == ["berger-levrault"]
 
 
 def test_what_only_looks_like_a_contact_line_is_not_split(ropa: Runner, tmp_path: Path) -> None:

@@ -441,18 +441,20 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
     section: str | None = None
     columns: dict[int, str] | None = None
     slot: str | None = None
+    shift: int | None = None  # a table's rows read one column to the right (decided on its first row)
     told: set[Any] = set()
     for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
-            section, columns, slot = found, None, None
+            section, columns, slot, shift = found, None, None, None
             continue
         titled = _titled_header(cells)
         if titled is not None:
             # the section's title and its column headers on one row
             section, columns, unknown = titled
-            slot = None
+            slot, shift = None, None
             _unknown_columns(unknown, at, notices, told)
+            told.update(("untitled", section, col) for col, _ in unknown)  # named already, as unknown
             continue
         if section is None:
             # rows before the first section: the title, the way back to the list
@@ -473,6 +475,10 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
                 fiche.fields.setdefault(section, {}).setdefault(name, Value(cells[1][1], at(cells[1][0])))
                 if name == "review_interval" and len(cells) > 2:
                     fiche.fields[section]["review_interval"] = Value(cells[2][1], at(cells[2][0]))
+            elif name is None and len(cells) > 1 and notices is not None and isinstance(label, str):
+                # « Nom | Accueil »: a row of a section of fields that names no field ropa knows
+                notices.append(Notice(at(_label_col), "unknown_label",
+                                      {"label": label[:80], "value": str(cells[1][1])[:80]}))
             continue
         if section == "notes":
             value = cells[1] if len(cells) > 1 and re.fullmatch(r"\d+\.?", str(cells[0][1])) else cells[0]
@@ -516,8 +522,9 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
             continue
         loose = _loose_header(cells, f"columns.{table}")
         if loose is not None and (columns is None or set(loose[0].values()) >= set(columns.values())):
-            columns = loose[0]
+            columns, shift = loose[0], None
             _unknown_columns(loose[1], at, notices, told)
+            told.update(("untitled", section, col) for col, _ in loose[1])  # named already, as unknown
             continue
         if len(cells) == 1 and mapping.is_none(cells[0][1]):
             fiche.said_none.add(section)
@@ -537,9 +544,11 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
             if lead:
                 columns.setdefault(0, lead)
         # a table without a lead column (transfers) whose titles stand beside the section's title
-        # (from column B) and whose rows start in column A: each row is read one column to the right
-        shift = 1 if (lead is None and 0 not in columns and min(columns, default=0) == 1 and cells[0][0] == 0
-                      and cells[-1][0] < max(columns)) else 0
+        # (from column B) and whose rows start in column A: its rows are read one column to the
+        # right, as its first row tells (a numbered table, « 1 | OVH | France… », is not)
+        if shift is None:
+            shift = 1 if (lead is None and 0 not in columns and min(columns, default=0) == 1 and cells[0][0] == 0
+                          and cells[-1][0] < max(columns)) else 0
         for col, value in cells:
             key = columns.get(col + shift)
             if key is None and col == 0 and lead:
@@ -750,6 +759,8 @@ class Assembler:
         self.parties = Parties()
         self.activity_ids = people.Ids()
         self.fiches: list[Fiche] = []
+        self.own_name = ""
+        """The organisation's name, folded, when a sheet of its own gives it (not a fiche)."""
         self.org: dict[str, Any] = {}
         self.org_where: Where | None = None
         self.org_comments: dict[tuple[Any, ...], str] = {}
@@ -772,6 +783,8 @@ class Assembler:
         if org_sheet is not None:
             self.org_where = org_sheet.where
             f = org_sheet.fields
+            if "name" in f:
+                self.own_name = mapping.fold(str(text(f["name"].value) or ""))
             for key in ("name", "legal_form", "registration_number", "activity", "phone", "email"):
                 if key in f:
                     org[key] = text(f[key].value)
@@ -937,25 +950,27 @@ class Assembler:
         self.parties.add(name, kind.code if kind else "recipient", details, get("id"))
 
     def _own_processors(self, f: Fiche) -> None:
-        """A sheet that says no role, whose « Responsable du traitement » is the organisation
-        itself and whose « Sous-traitant » rows name others: a controller's record listing its
-        processors (a town hall's sheets written by hand), not a processor's record (there, as in
-        ropa export, the « Sous-traitant » row is the organisation acting for the controller the
-        sheet names). The organisation is what every sheet names: here the controller, on every
-        sheet, while no « Sous-traitant » is on every sheet; when both are (or there is one sheet)
-        nothing tells, and the sheet stays a processor's record, its role marked as guessed."""
+        """A sheet that says no role and names a « Responsable du traitement » and « Sous-traitant »
+        rows: the CNIL model's record (Art. 30(1)) has no « Sous-traitant » row, so these are the
+        controller's processors (a town hall's sheets written by hand), unless something says the
+        organisation is that processor, making the sheet a processor's record, as ``ropa
+        export``'s are: the organisation's own name (« Organisme » sheet) on the row, or the same
+        « Sous-traitant » on every sheet while the controllers differ (its clients). The role
+        stays marked as guessed either way."""
         if not f.actors.get("processor") or not f.actors.get("controller"):
             return
 
         def names(fiche: Fiche, slot: str) -> frozenset[str]:
             return frozenset(mapping.fold(people.party_and_person(c.name or "")[0]) for c, _ in fiche.actors.get(slot) or [])
 
-        if len(self.fiches) < 2:
+        if self.own_name and self.own_name in names(f, "processor"):
             return
-        everywhere = {slot: frozenset.intersection(*(names(x, slot) for x in self.fiches))
-                      for slot in ("controller", "processor")}
-        if names(f, "controller") & everywhere["controller"] and not names(f, "processor") & everywhere["processor"]:
-            f.actors.setdefault("processors", []).extend(f.actors.pop("processor"))
+        if len(self.fiches) >= 2:
+            everywhere = {slot: frozenset.intersection(*(names(x, slot) for x in self.fiches))
+                          for slot in ("controller", "processor")}
+            if names(f, "processor") & everywhere["processor"] and not everywhere["controller"]:
+                return
+        f.actors.setdefault("processors", []).extend(f.actors.pop("processor"))
 
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
         where = fiche.where if fiche is not None else (next(iter(listed.values())).where if listed else Where("?"))

@@ -457,6 +457,8 @@ def retention_words(text: Any, iso: str | None, starts: str | None = None) -> di
                 candidate = {**found, **end}
                 if starts is not None and candidate.get("starts") != starts:
                     continue
+                if re.search(_AMOUNT, candidate.get("until", ""), re.IGNORECASE):
+                    continue  # « Jusqu'à 5 ans »: a duration typed after « jusqu'à », not an event
                 if i18n.format_retention(candidate, lang) == text:
                     return candidate
     return None

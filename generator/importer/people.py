@@ -102,17 +102,21 @@ def person(line: str | None) -> dict[str, Any] | None:
 
 
 def _name_parts(words: list[str]) -> tuple[str | None, str]:
-    """(first name, last name) of a name's words: the family name written in capitals after the
-    given names, as French usage writes it, whatever its words (« Maëlle LE GALL »), or before one
-    given name (« KERBRAT Annick »); else, and when every word is in capitals, the last word."""
+    """(first name, last name) of a name's words: the family name written in capitals, as French
+    usage writes it, whatever its words, after the given names (« Maëlle LE GALL ») or before
+    them (« LE GALL Maëlle », « DUPONT J. »; not a short acronym before a full name, « DPO Marie
+    Martin »); else, and when every word is in capitals, the last word."""
     caps = [_in_capitals(w) for w in words]
     if len(words) == 1:
         return None, words[0]
     if caps[-1] and not all(caps):  # « Maëlle LE GALL », « Marie-José PÉREZ Y GARCÍA »
         run = next(i for i, cap in enumerate(reversed(caps)) if not cap)
         return " ".join(words[:-run]), " ".join(words[-run:])
-    if caps[0] and len(words) == 2 and _capitalised(words[1]):  # « KERBRAT Annick »
-        return words[1], words[0]
+    lead = next((i for i, cap in enumerate(caps) if not cap), 0)  # 0: every word in capitals
+    given = words[lead:]
+    acronym = lead == 1 and len(words[0]) <= 4 and len(given) > 1  # « DPO Marie Martin », « RSSI Paul Durand »
+    if lead and not acronym and all(_capitalised(w) or _initial(w) for w in given):
+        return " ".join(given), " ".join(words[:lead])  # « KERBRAT Annick », « LE GALL Maëlle », « DUPONT J. »
     return " ".join(words[:-1]), words[-1]  # « JEAN DUPONT », « RSSI Paul Durand »: the last word
 
 
@@ -121,6 +125,11 @@ def _in_capitals(word: str) -> bool:
     « J. » is not)."""
     letters = [c for c in word if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and not word.endswith(".")
+
+
+def _initial(word: str) -> bool:
+    """« J. », « J.-P. »: initials."""
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.-?)+", word))
 
 
 def _capitalised(word: str) -> bool:

@@ -299,7 +299,7 @@ def _convert(doc: Document, error: ValidationError, root_schema: dict[str, Any])
             if name in allowed:
                 continue
             unknown = (phrase("hint-flow-comma") if instance[name] is None and " " in str(name)
-                       else _misplaced_hint(str(name), root_schema, path, instance)
+                       else _misplaced_hint(str(name), root_schema, path, instance, doc.data)
                        or _key_hint(str(name), root_schema, path, allowed))
             yield doc.diagnostic((*path, name), "schema-unknown-key", key=True,
                                  where=where, name=str(name), hint=unknown)
@@ -480,20 +480,37 @@ def _properties(root_schema: dict[str, Any], path: tuple[Any, ...]) -> dict[str,
     return props if isinstance(props, dict) else {}
 
 
-def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], instance: dict[Any, Any]) -> Arg:
+def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], instance: dict[Any, Any],
+                    data: Any) -> Arg:
     """A key at the wrong indentation: one that a neighbouring mapping takes (``end_action``
-    written beside ``retention`` instead of under it), or the level above it (``retention``
-    written under ``description``'s neighbour ``retention``... one level too deep)."""
+    written beside ``retention`` instead of under it), or the level above (``description``
+    written under ``retention``, one level too deep); when that mapping has the key already, a
+    second one is to remove, not to move."""
     for key, value in instance.items():
-        if key != name and isinstance(value, dict) and name not in value \
-                and name in _properties(root_schema, (*path, key)):
-            return phrase("hint-indent-under", name=name, parent=str(key))
+        if key != name and isinstance(value, dict) and name in _properties(root_schema, (*path, key)):
+            return phrase("hint-indent-duplicate" if name in value else "hint-indent-under", name=name,
+                          parent=str(key))
     outer = path
     while outer and isinstance(outer[-1], int):  # an entry of a list: the level of the list's key
         outer = outer[:-1]
     if outer and name in _properties(root_schema, outer[:-1]):
+        above = _at(data, outer[:-1])
+        if isinstance(above, dict) and name in above:
+            return phrase("hint-indent-duplicate", name=name, parent=str(outer[-2]) if len(outer) > 1 else "/")
         return phrase("hint-indent-less", name=name, parent=str(outer[-1]))
     return ""
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path`` in ``data``, or None."""
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:

@@ -574,7 +574,8 @@ def _indentation_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
             return phrase("hint-misaligned-key")
         value = _KEY_VALUE.match(lines[mark.line])
         if value is not None and value["value"][:1] in "'\"" and mark.column > value.start("value"):
-            return phrase("hint-quote-inside")  # « b: 'l'école' »: the quote closed early
+            # « b: 'l'école' », « b: "le "Petit Prince"" »: the quote closed early
+            return phrase("hint-quote-inside" if value["value"][0] == "'" else "hint-quote-inside-double")
     if "mapping values are not allowed" in problem:
         own = _OWN_KEY.match(lines[mark.line])
         if own is not None and mark.column == own.end("key"):
