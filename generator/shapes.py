@@ -63,6 +63,18 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def value_at(value: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path`` (keys of mappings, indexes of lists) in a nested value, or None."""
+    for part in path:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
 def walk_strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every string in a nested value, with its path."""
     if isinstance(value, str):

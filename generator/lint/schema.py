@@ -17,6 +17,7 @@ from generator.lint.rules import Arg, Diagnostic, Text, either, phrase
 from generator.load.yamlload import Document
 from generator.render import i18n
 from generator.resources import load_schema, schema_dir
+from generator.shapes import value_at
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -494,23 +495,11 @@ def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...
     while outer and isinstance(outer[-1], int):  # an entry of a list: the level of the list's key
         outer = outer[:-1]
     if outer and name in _properties(root_schema, outer[:-1]):
-        above = _at(data, outer[:-1])
+        above = value_at(data, outer[:-1])
         if isinstance(above, dict) and name in above:
             return phrase("hint-indent-duplicate", name=name, parent=str(outer[-2]) if len(outer) > 1 else "/")
         return phrase("hint-indent-less", name=name, parent=str(outer[-1]))
     return ""
-
-
-def _at(data: Any, path: tuple[Any, ...]) -> Any:
-    """The value at ``path`` in ``data``, or None."""
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _key_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...], allowed: list[str]) -> Arg:

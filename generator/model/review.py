@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.model.dpia import Screening as Screening  # re-exported
 from generator.model.dpia import screening as screening
-from generator.shapes import parse_date, parse_duration
+from generator.shapes import parse_date, parse_duration, value_at
 
 DEFAULT_INTERVAL = "P1Y"
 """Review interval when neither the activity nor the organisation sets one."""
@@ -113,21 +113,14 @@ def _retention_notes(a: dict[str, Any]) -> bool:
     )
 
 
-def _at(a: dict[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = a
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
 def _has(*path: str) -> Predicate:
-    return lambda a: _filled(_at(a, path))
+    return lambda a: _filled(value_at(a, path))
 
 
 def _stated(*path: str) -> Predicate:
     """The list at ``path`` is written, if only as ``[]``: an empty list says "none" (README,
     « Adding an activity »), a missing key says "forgotten"."""
-    return lambda a: isinstance(_at(a, path), list)
+    return lambda a: isinstance(value_at(a, path), list)
 
 
 ALL_ROLES = ("controller", "joint_controller", "processor")
