@@ -270,9 +270,9 @@ def retention(text: Any) -> Retention:
         if end is not None:
             rest = parts[0]
     if until is not None:
-        event = _UNTIL.match(rest)
-        words = event.group(2).strip(" .;,") if event else ""
-        lead = (event.group(1) if event else "").lower()
+        # ``rest`` is now the words before « , puis … », which the match began with
+        words = rest[until.start(2):].strip(" .;,")
+        lead = until.group(1).lower()
         words = ("les " if lead.endswith("aux") else "le " if lead.endswith("au") else "") + words
         return Retention(None, None, end.code if end else None, bool(end and end.guessed), "", words or None)
     starts: str | None = None
