@@ -442,7 +442,8 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
     columns: dict[int, str] | None = None
     slot: str | None = None
     shift: int | None = None  # a table's rows read one column to the right (decided on its first row)
-    told: set[Any] = set()
+    told: set[str] = set()  # column titles not known, named once a sheet
+    said_untitled: set[tuple[str | None, int]] = set()  # (section, column) of cells without a title, or named unknown
     for cells, at in _filled(rows, where):
         found = _section_of(cells)
         if found is not None and (found != section or found in ("legal_basis",)):
@@ -454,7 +455,7 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
             section, columns, unknown = titled
             slot, shift = None, None
             _unknown_columns(unknown, at, notices, told)
-            told.update(("untitled", section, col) for col, _ in unknown)  # named already, as unknown
+            said_untitled.update((section, col) for col, _ in unknown)  # named already, as unknown
             continue
         if section is None:
             # rows before the first section: the title, the way back to the list
@@ -524,7 +525,7 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
         if loose is not None and (columns is None or set(loose[0].values()) >= set(columns.values())):
             columns, shift = loose[0], None
             _unknown_columns(loose[1], at, notices, told)
-            told.update(("untitled", section, col) for col, _ in loose[1])  # named already, as unknown
+            said_untitled.update((section, col) for col, _ in loose[1])  # named already, as unknown
             continue
         if len(cells) == 1 and mapping.is_none(cells[0][1]):
             fiche.said_none.add(section)
@@ -555,8 +556,8 @@ def read_fiche(rows: Iterator[Row], where: Where, notices: list[Notice] | None =
                 key = lead
             if key is not None:
                 entry[key] = Value(value, at(col))
-            elif notices is not None and ("untitled", section, col) not in told:  # once a column and section
-                told.add(("untitled", section, col))
+            elif notices is not None and (section, col) not in said_untitled:  # once a column and section
+                said_untitled.add((section, col))
                 notices.append(Notice(at(col), "untitled_cell", {"value": str(value)[:80]}))
         if table == "categories" and set(entry) <= {"category"}:
             continue  # a row of the model left empty: the category is not processed
