@@ -96,7 +96,9 @@ def test_a_second_copy_of_a_key_is_to_remove_not_to_move(centrecall: Path) -> No
     for changed, said in ((end.replace("  - category", "    end_action: deletion\n  - category"),
                            "'retention' has its own 'end_action' already"),
                           (end.replace("  - category", "      description: Nom\n  - category"),
-                           "has its own 'description' already")):
+                           "'data_categories[0]' has its own 'description' already"),
+                          (end.replace("  - category", "    sensitive_data: []\n  - category"),
+                           "'(top level)' has its own 'sensitive_data' already")):
         path.write_text(text.replace(end, changed, 1), encoding="utf-8")
         found = [d.message("en") for d in load_register(centrecall).diagnostics if d.rule == "schema-unknown-key"]
         assert found and all(said in m and "did you mean" not in m and "indent it" not in m for m in found), found

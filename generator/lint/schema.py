@@ -497,7 +497,7 @@ def _misplaced_hint(name: str, root_schema: dict[str, Any], path: tuple[Any, ...
     if outer and name in _properties(root_schema, outer[:-1]):
         above = value_at(data, outer[:-1])
         if isinstance(above, dict) and name in above:
-            return phrase("hint-indent-duplicate", name=name, parent=str(outer[-2]) if len(outer) > 1 else "/")
+            return phrase("hint-indent-duplicate", name=name, parent=field_arg(outer[:-1]))
         return phrase("hint-indent-less", name=name, parent=str(outer[-1]))
     return ""
 

@@ -558,7 +558,9 @@ def _indentation_hint(exc: yaml.MarkedYAMLError, text: str) -> Arg:
     """What an indentation mistake looks like to the parser: a key indented further than the
     line above stops on its own colon (« mapping values are not allowed here »: the line
     continues the text above); a line inside a list aligned with neither its dashes nor an
-    entry's keys (« did not find expected '-' indicator »)."""
+    entry's keys, or a key at the dashes (« did not find expected '-' indicator »); a line
+    aligned with no level's keys (« did not find expected key », stopped at the line's start).
+    Stopped inside a line after a quoted value instead, it is the quote that closed early."""
     mark, problem = exc.problem_mark, exc.problem or ""
     lines = text.splitlines()
     if mark is None or not 0 <= mark.line < len(lines):
