@@ -752,6 +752,11 @@ def _block_person(block: dict[str, Value]) -> dict[str, Any] | None:
     return out
 
 
+def _actor_names(fiche: Fiche, slot: str) -> frozenset[str]:
+    """The folded names of a sheet's actors in ``slot`` (the party, without its person)."""
+    return frozenset(mapping.fold(people.party_and_person(c.name or "")[0]) for c, _ in fiche.actors.get(slot) or [])
+
+
 class Assembler:
     """Puts the sheets together: the organisation, its parties, one activity per fiche."""
 
@@ -759,7 +764,8 @@ class Assembler:
         self.lang = lang
         self.parties = Parties()
         self.activity_ids = people.Ids()
-        self.fiches: list[Fiche] = []
+        self.on_every_sheet: dict[str, frozenset[str]] | None = None
+        """The controllers and the processors named on every sheet (of two or more)."""
         self.own_name = ""
         """The organisation's name, folded, when a sheet of its own gives it (not a fiche)."""
         self.org: dict[str, Any] = {}
@@ -779,7 +785,10 @@ class Assembler:
         return found.address()
 
     def organisation(self, lists: list[ListSheet], org_sheet: OrgSheet | None, fiches: list[Fiche]) -> None:
-        self.fiches = fiches
+        # once, before any sheet's « Sous-traitant » rows are read as its processors (_own_processors)
+        if len(fiches) >= 2:
+            self.on_every_sheet = {slot: frozenset.intersection(*(_actor_names(x, slot) for x in fiches))
+                                   for slot in ("controller", "processor")}
         org = self.org
         if org_sheet is not None:
             self.org_where = org_sheet.where
@@ -960,17 +969,11 @@ class Assembler:
         stays marked as guessed either way."""
         if not f.actors.get("processor") or not f.actors.get("controller"):
             return
-
-        def names(fiche: Fiche, slot: str) -> frozenset[str]:
-            return frozenset(mapping.fold(people.party_and_person(c.name or "")[0]) for c, _ in fiche.actors.get(slot) or [])
-
-        if self.own_name and self.own_name in names(f, "processor"):
+        if self.own_name and self.own_name in _actor_names(f, "processor"):
             return
-        if len(self.fiches) >= 2:
-            everywhere = {slot: frozenset.intersection(*(names(x, slot) for x in self.fiches))
-                          for slot in ("controller", "processor")}
-            if names(f, "processor") & everywhere["processor"] and not everywhere["controller"]:
-                return
+        if self.on_every_sheet is not None and _actor_names(f, "processor") & self.on_every_sheet["processor"] \
+                and not self.on_every_sheet["controller"]:
+            return
         f.actors.setdefault("processors", []).extend(f.actors.pop("processor"))
 
     def activity(self, fiche: Fiche | None, listed: dict[str, Value] | None, processor_list: bool) -> Entry:
